@@ -1,0 +1,3 @@
+import { parentPort } from 'node:worker_threads';
+const label: string = 'ts-worker';
+parentPort!.on('message', (m: number) => parentPort!.postMessage(`${label}:${m * 2}`));
