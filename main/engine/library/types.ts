@@ -145,3 +145,75 @@ export interface ConversationSummary {
   createdAt: string;
   turns: number;
 }
+
+export interface LibrarySettings {
+  /** Tower pack folder; null = the built-in pack. */
+  packDir: string | null;
+  provider: ProviderName;
+  chunkTargetChars: number;
+  chunkOverlapChars: number;
+  /** Worker threads for ingest/embedding; 0 = choose from the CPU count. */
+  threads: number;
+  theme: 'system' | 'light' | 'dark';
+  /** 'system' follows the OS/browser language. */
+  language: 'system' | 'zh' | 'en';
+}
+
+export interface LibraryOpenOptions {
+  /** The library's SQLite file; created (with its folder) when missing. */
+  dbPath: string;
+  /** Overrides the stored setting for this session only (e.g. `--model`). */
+  packDir?: string;
+  provider?: ProviderName;
+}
+
+export interface IngestOptions {
+  /** Only these folders; default all. */
+  folderIds?: number[];
+  /** Re-read every file even when size/mtime/hash are unchanged. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: IngestProgress) => void;
+}
+
+export type WatchEvent =
+  | { type: 'changed'; folderId: number; path: string }
+  | { type: 'removed'; folderId: number; path: string }
+  | { type: 'indexed'; summary: IngestSummary }
+  | { type: 'error'; message: string };
+
+/**
+ * What front ends (CLI, web mode, desktop IPC) call. Implemented by the engine's
+ * `Library` (main/engine/library/); every method validates its own arguments
+ * and throws UserError for bad input.
+ */
+export interface LibraryEngine {
+  status(): Promise<LibraryStatus>;
+  listFolders(): Promise<FolderInfo[]>;
+  /** Registers a folder (must exist and be a directory); indexing is a separate `ingest` call. */
+  addFolder(path: string): Promise<FolderInfo>;
+  /** Drops the folder and its documents from the index; files on disk are never touched. */
+  removeFolder(folderId: number): Promise<void>;
+  ingest(options?: IngestOptions): Promise<IngestSummary>;
+  failedFiles(): Promise<FailedFile[]>;
+  /** Re-reads the files that failed last time. */
+  retryFailed(options?: Omit<IngestOptions, 'force'>): Promise<IngestSummary>;
+  ask(question: string, options?: { k?: number; mode?: SearchMode }): Promise<AskResult>;
+  preview(chunkId: number, contextChars?: number): Promise<PassagePreview>;
+  /** Absolute path of an indexed document, guaranteed to lie inside one of the library's folders. */
+  documentPath(documentId: number): Promise<string>;
+  listConversations(): Promise<ConversationSummary[]>;
+  conversation(conversationId: number): Promise<ConversationTurn[]>;
+  /** Asks and records the turn; a null conversationId starts a new conversation. */
+  askInConversation(
+    conversationId: number | null,
+    question: string,
+    options?: { k?: number; mode?: SearchMode },
+  ): Promise<ConversationTurn>;
+  deleteConversation(conversationId: number): Promise<void>;
+  getSettings(): Promise<LibrarySettings>;
+  updateSettings(patch: Partial<LibrarySettings>): Promise<LibrarySettings>;
+  /** Watches all folders and re-indexes changes (debounced) until the returned function is called. */
+  watch(onEvent: (e: WatchEvent) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
