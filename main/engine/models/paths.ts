@@ -1,0 +1,27 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Where installed packs live: `DOCQA_MODELS_DIR`, else the per-user data
+ * folder (XDG_DATA_HOME / %APPDATA% / ~/Library/Application Support)/DocQA/models.
+ */
+export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DOCQA_MODELS_DIR) return path.resolve(env.DOCQA_MODELS_DIR);
+  const home = os.homedir();
+  const base =
+    process.platform === 'win32'
+      ? (env.APPDATA ?? path.join(home, 'AppData', 'Roaming'))
+      : process.platform === 'darwin'
+        ? path.join(home, 'Library', 'Application Support')
+        : (env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'));
+  return path.join(base, 'DocQA', 'models');
+}
+
+/** A pack folder name made from a user-supplied name: letters, digits, `.`, `_`, `-`. */
+export function packFolderName(name: string): string {
+  const cleaned = name
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+|-+$/g, '');
+  return cleaned || 'pack';
+}

@@ -1,0 +1,42 @@
+/** Download progress as the CLI and the UI show it. */
+export interface DownloadProgress {
+  /** Hub path of the file being fetched. */
+  file: string;
+  fileIndex: number;
+  files: number;
+  /** Bytes on disk for the whole pack so far (resumed parts included). */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Bytes per second over the last few seconds of this session (resumed bytes don't count). */
+  bytesPerSecond: number;
+  /** Seconds left at that rate; null until there is one. */
+  etaSeconds: number | null;
+}
+
+/**
+ * Rate over a sliding window, so a stall shows at once and a resumed
+ * download does not report its already-present bytes as speed.
+ */
+export class RateMeter {
+  private readonly samples: { t: number; bytes: number }[] = [];
+
+  constructor(private readonly windowMs = 3000) {}
+
+  /** Record the running count of bytes transferred in this session. */
+  add(transferred: number, now = performance.now()): void {
+    this.samples.push({ t: now, bytes: transferred });
+    while (this.samples.length > 2 && now - this.samples[0].t > this.windowMs) this.samples.shift();
+  }
+
+  rate(): number {
+    if (this.samples.length < 2) return 0;
+    const a = this.samples[0];
+    const b = this.samples[this.samples.length - 1];
+    const dt = (b.t - a.t) / 1000;
+    return dt > 0 ? (b.bytes - a.bytes) / dt : 0;
+  }
+}
+
+export function etaSeconds(remaining: number, rate: number): number | null {
+  return rate > 0 ? Math.ceil(remaining / rate) : null;
+}
