@@ -1,0 +1,145 @@
+/**
+ * The one API contract shared by the desktop IPC bridge, web mode's HTTP
+ * server and the renderer: input schemas (validated by the dispatcher before
+ * any handler runs), output types and event types. Engine shapes come from
+ * main/engine/library/types.ts unchanged; app-only methods add file actions,
+ * the folder picker, ingest job control and app info.
+ */
+import { z } from 'zod';
+import type { ApiMethod } from './methods.js';
+import type {
+  AskResult,
+  ConversationSummary,
+  ConversationTurn,
+  FailedFile,
+  FolderInfo,
+  IngestProgress,
+  IngestSummary,
+  LibrarySettings,
+  LibraryStatus,
+  PassagePreview,
+  WatchEvent,
+} from '../engine/library/types.js';
+
+const none = z.object({}).strict();
+const id = z.number().int().positive();
+const absolutePath = z.string().min(1, 'the path is empty').max(4096, 'the path is too long');
+const question = z.string().trim().min(1, 'the question is empty').max(10_000, 'the question is too long');
+const askOptions = {
+  k: z.number().int().min(1).max(100).optional(),
+  mode: z.enum(['hybrid', 'dense', 'bm25']).optional(),
+};
+
+export const settingsPatchSchema = z
+  .object({
+    packDir: z.string().min(1).max(4096).nullable().optional(),
+    provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
+    chunkTargetChars: z.number().int().min(100).max(20_000).optional(),
+    chunkOverlapChars: z.number().int().min(0).max(10_000).optional(),
+    threads: z.number().int().min(0).max(256).optional(),
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+    language: z.enum(['system', 'zh', 'en']).optional(),
+  })
+  .strict();
+
+export const apiInputs = {
+  appInfo: none,
+  status: none,
+  listFolders: none,
+  addFolder: z.object({ path: absolutePath }).strict(),
+  removeFolder: z.object({ folderId: id }).strict(),
+  startIngest: z
+    .object({ folderIds: z.array(id).max(10_000).optional(), force: z.boolean().optional() })
+    .strict(),
+  cancelIngest: none,
+  ingestState: none,
+  failedFiles: none,
+  retryFailed: none,
+  ask: z.object({ question, ...askOptions }).strict(),
+  preview: z.object({ chunkId: id, contextChars: z.number().int().min(0).max(50_000).optional() }).strict(),
+  listConversations: none,
+  conversation: z.object({ conversationId: id }).strict(),
+  askInConversation: z.object({ conversationId: id.nullable(), question, ...askOptions }).strict(),
+  deleteConversation: z.object({ conversationId: id }).strict(),
+  getSettings: none,
+  updateSettings: settingsPatchSchema,
+  openFile: z.object({ path: absolutePath }).strict(),
+  showInFolder: z.object({ path: absolutePath }).strict(),
+  pickFolder: none,
+} satisfies Record<ApiMethod, z.ZodType>;
+
+export type ApiInput<M extends ApiMethod> = z.input<(typeof apiInputs)[M]>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof apiInputs)[M]>;
+
+export interface AppInfo {
+  mode: 'desktop' | 'web';
+  version: string;
+  platform: string;
+  arch: string;
+  /** Only the desktop app has a native folder dialog; web mode types a path. */
+  canPickFolder: boolean;
+}
+
+/** The ingest job the app runs in the background (one at a time; later requests queue). */
+export interface IngestState {
+  running: boolean;
+  /** Another run is queued behind the current one. */
+  queued: boolean;
+  progress: IngestProgress | null;
+  lastSummary: IngestSummary | null;
+  lastError: string | null;
+}
+
+export interface ApiOutputs {
+  appInfo: AppInfo;
+  status: LibraryStatus;
+  listFolders: FolderInfo[];
+  addFolder: FolderInfo;
+  removeFolder: null;
+  startIngest: IngestState;
+  cancelIngest: IngestState;
+  ingestState: IngestState;
+  failedFiles: FailedFile[];
+  retryFailed: IngestState;
+  ask: AskResult;
+  preview: PassagePreview;
+  listConversations: ConversationSummary[];
+  conversation: ConversationTurn[];
+  askInConversation: ConversationTurn;
+  deleteConversation: null;
+  getSettings: LibrarySettings;
+  updateSettings: LibrarySettings;
+  openFile: null;
+  showInFolder: null;
+  /** null when the person cancelled the dialog. */
+  pickFolder: string | null;
+}
+
+export type ApiEvent =
+  | { type: 'ingest-progress'; progress: IngestProgress }
+  | { type: 'ingest-done'; summary: IngestSummary }
+  | { type: 'ingest-failed'; message: string }
+  /** Folders, documents or settings changed (added/removed folder, watcher re-index). */
+  | { type: 'library-changed'; reason: string }
+  | { type: 'watch'; event: WatchEvent }
+  /** From the desktop app's menu: the renderer performs it. */
+  | { type: 'command'; command: AppCommand };
+
+export type AppCommand = 'add-folder' | 'focus-question' | 'new-conversation' | 'show-chat' | 'show-library' | 'show-settings';
+
+/** How a failed call comes back over IPC and HTTP. */
+export interface ApiErrorBody {
+  /** 'user': bad input or environment, shown as is; 'internal': a bug, logged with its stack. */
+  kind: 'user' | 'internal';
+  message: string;
+  subject?: string;
+}
+
+export type ApiReply<T> = { ok: true; result: T } | { ok: false; error: ApiErrorBody };
+
+/** What the renderer talks to, over IPC (preload's `window.docqa`) or HTTP. */
+export interface DocqaBridge {
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiReply<ApiOutputs[M]>>;
+  /** Returns the unsubscribe function. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}

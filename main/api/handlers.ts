@@ -1,0 +1,78 @@
+import { UserError } from '../engine/errors.js';
+import type { LibraryEngine } from '../engine/library/types.js';
+import type { ApiOutputs, ApiParsedInput } from './contract.js';
+import type { EventHub } from './eventHub.js';
+import type { ApiHost } from './host.js';
+import type { IngestRunner } from './ingestRunner.js';
+import { resolveLibraryFile } from './libraryFiles.js';
+import type { ApiMethod } from './methods.js';
+
+export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
+
+export interface ApiContext {
+  engine: LibraryEngine;
+  host: ApiHost;
+  ingest: IngestRunner;
+  events: EventHub;
+}
+
+/** The one implementation of every method, behind both IPC and HTTP. Inputs arrive validated. */
+export function createHandlers({ engine, host, ingest, events }: ApiContext): ApiHandlers {
+  const changed = (reason: string): void => events.emit({ type: 'library-changed', reason });
+  const libraryFile = async (p: string): Promise<string> => resolveLibraryFile(p, await engine.listFolders());
+  return {
+    appInfo: async () => ({
+      mode: host.mode,
+      version: host.version,
+      platform: process.platform,
+      arch: process.arch,
+      canPickFolder: host.canPickFolder,
+    }),
+    status: () => engine.status(),
+    listFolders: () => engine.listFolders(),
+    addFolder: async ({ path }) => {
+      const folder = await engine.addFolder(path);
+      changed('folder-added');
+      ingest.start({ folderIds: [folder.id] });
+      return folder;
+    },
+    removeFolder: async ({ folderId }) => {
+      await engine.removeFolder(folderId);
+      changed('folder-removed');
+      return null;
+    },
+    startIngest: async (input) => ingest.start(input),
+    cancelIngest: async () => ingest.cancel(),
+    ingestState: async () => ingest.state(),
+    failedFiles: () => engine.failedFiles(),
+    retryFailed: async () => ingest.start({ retry: true }),
+    ask: ({ question, ...options }) => engine.ask(question, options),
+    preview: ({ chunkId, contextChars }) => engine.preview(chunkId, contextChars),
+    listConversations: () => engine.listConversations(),
+    conversation: ({ conversationId }) => engine.conversation(conversationId),
+    askInConversation: ({ conversationId, question, ...options }) =>
+      engine.askInConversation(conversationId, question, options),
+    deleteConversation: async ({ conversationId }) => {
+      await engine.deleteConversation(conversationId);
+      return null;
+    },
+    getSettings: () => engine.getSettings(),
+    updateSettings: async (patch) => {
+      const settings = await engine.updateSettings(patch);
+      changed('settings');
+      return settings;
+    },
+    openFile: async ({ path }) => {
+      await host.openPath(await libraryFile(path));
+      return null;
+    },
+    showInFolder: async ({ path }) => {
+      await host.showInFolder(await libraryFile(path));
+      return null;
+    },
+    pickFolder: async () => {
+      if (!host.canPickFolder) throw new UserError('there is no folder dialog in web mode: type the folder path');
+      return host.pickFolder();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Which URLs the window may show: only the app's own renderer (the built
+ * index.html, or the dev server in `npm run dev`). Pure, for tests.
+ */
+export function isAppUrl(url: string, appUrl: string): boolean {
+  let target: URL;
+  let app: URL;
+  try {
+    target = new URL(url);
+    app = new URL(appUrl);
+  } catch {
+    return false;
+  }
+  if (app.protocol === 'file:') return target.protocol === 'file:' && target.pathname === app.pathname;
+  return target.origin === app.origin;
+}

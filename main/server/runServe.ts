@@ -1,0 +1,83 @@
+import { UserError } from '../engine/errors.js';
+import type { ProviderName } from '../engine/library/types.js';
+import { createApi } from '../api/dispatcher.js';
+import { WorkerEngine } from '../api/engineWorker.js';
+import { ensureRendererBuilt, packageVersion } from './rendererAssets.js';
+import { startWebServer } from './server.js';
+import { createWebHost, openCommand } from './webHost.js';
+import { spawn } from 'node:child_process';
+
+export interface ServeOptions {
+  dbPath: string;
+  port?: string;
+  host?: string;
+  model?: string;
+  provider?: ProviderName;
+  open?: boolean;
+  watch?: boolean;
+  json?: boolean;
+}
+
+/** Preferred port; taken → any free one (an explicit --port is never changed). */
+export const DEFAULT_PORT = 7840;
+
+/** `docqa serve`: runs until SIGINT/SIGTERM. */
+export async function runServe(options: ServeOptions): Promise<void> {
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const port = parsePort(options.port);
+  const rendererDir = await ensureRendererBuilt(log);
+  const engine = await WorkerEngine.start({
+    dbPath: options.dbPath,
+    ...(options.model ? { packDir: options.model } : {}),
+    ...(options.provider ? { provider: options.provider } : {}),
+  });
+  const api = createApi(engine, createWebHost(packageVersion()), {
+    onInternalError: (method, e) => log(`docqa serve: ${method}: ${e instanceof Error ? (e.stack ?? e.message) : e}`),
+  });
+  const serverOptions = { api, rendererDir, host: options.host, log };
+  const server = await startWebServer({ ...serverOptions, port: port ?? DEFAULT_PORT }).catch((e: unknown) => {
+    if (port === undefined && e instanceof UserError) return startWebServer({ ...serverOptions, port: 0 });
+    throw e;
+  }).catch(async (e: unknown) => {
+    await engine.close();
+    throw e;
+  });
+  const stopWatching =
+    options.watch === false
+      ? null
+      : await engine.watch((event) => {
+          api.events.emit({ type: 'watch', event });
+          if (event.type === 'indexed') api.events.emit({ type: 'library-changed', reason: 'watch' });
+        });
+
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, db: options.dbPath })}\n`);
+  } else {
+    process.stdout.write(`DocQA web mode: ${server.url}\nLibrary: ${options.dbPath}\nPress Ctrl+C to stop.\n`);
+  }
+  if (options.open) {
+    const [program, ...args] = openCommand(server.url);
+    spawn(program, args, { detached: true, stdio: 'ignore' })
+      .on('error', () => log(`could not start a browser; open the address above yourself`))
+      .unref();
+  }
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  api.ingest.cancel();
+  await api.ingest.whenIdle();
+  await stopWatching?.();
+  await engine.close();
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new UserError(`--port must be a whole number from 0 to 65535 (got ${value})`, '--port');
+  }
+  return n;
+}

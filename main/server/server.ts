@@ -1,0 +1,216 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UserError } from '../engine/errors.js';
+import type { Api } from '../api/dispatcher.js';
+import type { ApiReply } from '../api/contract.js';
+import { isApiMethod } from '../api/methods.js';
+import {
+  hostAllowed,
+  LOOPBACK_HOSTS,
+  newAccessToken,
+  originAllowed,
+  readCookie,
+  setSecurityHeaders,
+  tokenCookieName,
+  tokensMatch,
+} from './security.js';
+import { resolveStaticFile, sendFile } from './staticFiles.js';
+
+export interface WebServerOptions {
+  api: Api;
+  /** The built renderer (index.html + assets). */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  token?: string;
+  maxBodyBytes?: number;
+  /** Internal errors and notices; user errors go back to the caller only. */
+  log?: (line: string) => void;
+}
+
+export interface WebServer {
+  readonly port: number;
+  readonly token: string;
+  /** The address to open, with the access token. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 1 << 20;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Web mode: the renderer and the API over HTTP on the loopback interface,
+ * behind a per-run access token (query string once → HttpOnly SameSite=Strict
+ * cookie, or `Authorization: Bearer`), Host/Origin checks against DNS
+ * rebinding and cross-site requests, a body size limit, JSON errors, and
+ * progress as server-sent events.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK_HOSTS.has(host)) {
+    throw new UserError(`docqa serve only listens on 127.0.0.1 (refusing --host ${host})`, '--host');
+  }
+  const token = options.token ?? newAccessToken();
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const rendererDir = options.rendererDir;
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const auth = req.headers.authorization;
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
+    return tokensMatch(bearer ?? readCookie(req, tokenCookieName(port)), token);
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!originAllowed(req, port)) return sendReply(res, 403, userError('cross-origin requests are refused'));
+    if (!authorized(req)) return sendReply(res, 401, userError('missing or wrong access token'));
+    if (pathname === '/api/events') {
+      if (req.method !== 'GET') return sendReply(res, 405, userError('use GET for /api/events'));
+      return openEventStream(req, res);
+    }
+    const method = pathname.slice('/api/'.length);
+    if (!isApiMethod(method)) return sendReply(res, 404, userError(`unknown API method: ${method.slice(0, 100)}`));
+    if (req.method !== 'POST') return sendReply(res, 405, userError(`use POST for /api/${method}`));
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendReply(res, 415, userError('send the input as application/json'));
+    }
+    const body = await readBody(req, maxBody);
+    if (body === 'too-large') {
+      res.setHeader('Connection', 'close');
+      return sendReply(res, 413, userError(`request body over ${maxBody} bytes`));
+    }
+    let input: unknown = {};
+    if (body.length > 0) {
+      try {
+        input = JSON.parse(body.toString('utf8'));
+      } catch {
+        return sendReply(res, 400, userError('the request body is not valid JSON'));
+      }
+    }
+    const reply = await options.api.call(method, input);
+    sendReply(res, reply.ok ? 200 : reply.error.kind === 'user' ? 400 : 500, reply);
+  };
+
+  const openEventStream = (req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    streams.add(res);
+    const unsubscribe = options.api.events.subscribe((event) => {
+      res.write(`data: ${JSON.stringify(event)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(res);
+    });
+  };
+
+  const handlePage = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+    const given = url.searchParams.get('token');
+    if (given !== null) {
+      if (!tokensMatch(given, token)) return sendText(res, 401, ACCESS_HELP);
+      // Trade the token in the address for a cookie, and drop it from the address bar and history.
+      res.setHeader('Set-Cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.statusCode = 303;
+      res.setHeader('Location', url.pathname);
+      res.end();
+      return;
+    }
+    if (!authorized(req)) return sendText(res, 401, ACCESS_HELP);
+    const file = await resolveStaticFile(rendererDir, url.pathname);
+    if (!file) return sendText(res, 404, 'Not found');
+    sendFile(res, file, req.method);
+  };
+
+  const server: Server = createServer((req, res) => {
+    setSecurityHeaders(res);
+    if (!hostAllowed(req, port)) {
+      sendText(res, 403, 'Forbidden: unexpected Host header');
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const work = url.pathname.startsWith('/api/') ? handleApi(req, res, url.pathname) : handlePage(req, res, url);
+    work.catch((e: unknown) => {
+      log(`docqa serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!res.headersSent) sendReply(res, 500, { ok: false, error: { kind: 'internal', message: 'internal error' } });
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 0; // SSE streams are long-lived; API bodies are size-limited instead.
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new UserError(`port ${options.port} is already in use (choose another with --port)`, '--port')
+          : e,
+      ),
+    );
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: async () => {
+      for (const res of streams) res.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const ACCESS_HELP =
+  'DocQA web mode needs its access token: open the address that `docqa serve` printed (it ends with ?token=…).';
+
+function userError(message: string): ApiReply<never> {
+  return { ok: false, error: { kind: 'user', message } };
+}
+
+function sendReply(res: ServerResponse, status: number, reply: ApiReply<unknown>): void {
+  const body = JSON.stringify(reply);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,95 @@
+import { forwardRef, type KeyboardEvent } from 'react';
+import type { SearchResult } from '../../../main/engine/library/types.js';
+import { useI18n } from '../i18n/index.js';
+import { baseName, formatScore } from '../format.js';
+import { HighlightedText } from './HighlightedText.js';
+import { Icon, type IconName } from './Icon.js';
+
+export interface SourceActions {
+  preview(result: SearchResult): void;
+  open(result: SearchResult): void;
+  reveal(result: SearchResult): void;
+  copy(result: SearchResult): void;
+}
+
+/** Preview / open file / show in folder / copy passage, for a card or the preview pane. */
+export function SourceActionButtons({ result, actions, withPreview }: { result: SearchResult; actions: SourceActions; withPreview?: boolean }) {
+  const { t } = useI18n();
+  const buttons: [IconName, string, (r: SearchResult) => void][] = [
+    ...(withPreview ? [['eye', t('source.preview'), actions.preview] as [IconName, string, (r: SearchResult) => void]] : []),
+    ['open', t('source.open'), actions.open],
+    ['folder', t('source.reveal'), actions.reveal],
+    ['copy', t('source.copy'), actions.copy],
+  ];
+  return (
+    <>
+      {buttons.map(([icon, label, run]) => (
+        <button key={icon} type="button" className="button button-small" onClick={() => run(result)}>
+          <Icon name={icon} />
+          {label}
+        </button>
+      ))}
+    </>
+  );
+}
+
+/** Where a passage sits: page (PDF) or line, plus its heading path. */
+export function usePosition(result: Pick<SearchResult, 'page' | 'line' | 'headingPath'>): string {
+  const { t } = useI18n();
+  const where = result.page != null ? t('source.position.page', { page: result.page }) : t('source.position.line', { line: result.line });
+  return result.headingPath.length ? `${where} · ${result.headingPath.join(' › ')}` : where;
+}
+
+/**
+ * One retrieved passage: file, position, the passage with its best sentences
+ * marked, the score on hover/focus, and actions. Arrow keys move between
+ * cards (handled by the list); Enter opens the preview.
+ */
+export const SourceCard = forwardRef<
+  HTMLElement,
+  { result: SearchResult; rank: number; selected: boolean; actions: SourceActions; onKeyDown(e: KeyboardEvent<HTMLElement>): void }
+>(function SourceCard({ result, rank, selected, actions, onKeyDown }, ref) {
+  const { t } = useI18n();
+  const position = usePosition(result);
+  const name = result.title || baseName(result.path);
+  const channels = t('source.channels', {
+    bm25: result.channels.bm25 != null ? formatScore(result.channels.bm25) : '–',
+    dense: result.channels.dense != null ? formatScore(result.channels.dense) : '–',
+  });
+  return (
+    <article
+      ref={ref}
+      className={`source${selected ? ' source-selected' : ''}`}
+      tabIndex={0}
+      aria-label={`${rank}. ${name} — ${position}`}
+      data-testid="source-card"
+      data-chunk-id={result.chunkId}
+      onKeyDown={onKeyDown}
+      onClick={(e) => {
+        if (!(e.target as HTMLElement).closest('button')) actions.preview(result);
+      }}
+    >
+      <header className="source-head">
+        <span className="source-rank" aria-hidden="true">
+          {rank}
+        </span>
+        <div className="source-file">
+          <span className="source-title">{name}</span>
+          <span className="source-path" title={result.absPath}>
+            {result.path}
+          </span>
+        </div>
+        <span className="source-position">{position}</span>
+        <span className="source-score" data-testid="source-score" title={channels}>
+          {t('source.score', { score: formatScore(result.score) })}
+        </span>
+      </header>
+      <p className="source-text">
+        <HighlightedText text={result.text} highlights={result.highlights} />
+      </p>
+      <footer className="source-actions">
+        <SourceActionButtons result={result} actions={actions} withPreview />
+      </footer>
+    </article>
+  );
+});

@@ -1,0 +1,104 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { AppInfo, IngestState } from '../../../main/api/contract.js';
+import type { LibrarySettings, LibraryStatus } from '../../../main/engine/library/types.js';
+import { api, ApiCallError } from '../api/client.js';
+
+export interface AppState {
+  info: AppInfo | null;
+  status: LibraryStatus | null;
+  settings: LibrarySettings | null;
+  ingest: IngestState | null;
+  connectionLost: boolean;
+  /** Re-reads status (folders, counts, pack) and the ingest state. */
+  refresh(): Promise<void>;
+  updateSettings(patch: Partial<LibrarySettings>): Promise<void>;
+  /** Reports an error from any call: a lost connection shows the banner, others return their message. */
+  reportError(e: unknown): string;
+}
+
+const Context = createContext<AppState | null>(null);
+
+export function useAppState(): AppState {
+  const state = useContext(Context);
+  if (!state) throw new Error('useAppState outside AppStateProvider');
+  return state;
+}
+
+export function AppStateProvider({ children }: { children: ReactNode }) {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [status, setStatus] = useState<LibraryStatus | null>(null);
+  const [settings, setSettings] = useState<LibrarySettings | null>(null);
+  const [ingest, setIngest] = useState<IngestState | null>(null);
+  const [connectionLost, setConnectionLost] = useState(false);
+  const refreshing = useRef<Promise<void> | null>(null);
+
+  const reportError = useCallback((e: unknown): string => {
+    if (e instanceof ApiCallError && e.connectionLost) setConnectionLost(true);
+    return e instanceof Error ? e.message : String(e);
+  }, []);
+
+  const refresh = useCallback(async () => {
+    // Many events can arrive together; one refresh at a time is enough.
+    refreshing.current ??= (async () => {
+      try {
+        const [s, i] = await Promise.all([api.call('status'), api.call('ingestState')]);
+        setStatus(s);
+        setIngest(i);
+        setConnectionLost(false);
+      } catch (e) {
+        reportError(e);
+      } finally {
+        refreshing.current = null;
+      }
+    })();
+    return refreshing.current;
+  }, [reportError]);
+
+  const updateSettings = useCallback(
+    async (patch: Partial<LibrarySettings>) => {
+      setSettings(await api.call('updateSettings', patch));
+      void refresh();
+    },
+    [refresh],
+  );
+
+  useEffect(() => {
+    void (async () => {
+      try {
+        const [i, s] = await Promise.all([api.call('appInfo'), api.call('getSettings')]);
+        setInfo(i);
+        setSettings(s);
+      } catch (e) {
+        reportError(e);
+      }
+    })();
+    void refresh();
+    return api.onEvent((event) => {
+      switch (event.type) {
+        case 'ingest-progress':
+          setIngest((prev) => ({
+            running: true,
+            queued: prev?.queued ?? false,
+            progress: event.progress,
+            lastSummary: prev?.lastSummary ?? null,
+            lastError: null,
+          }));
+          break;
+        case 'ingest-done':
+        case 'ingest-failed':
+        case 'library-changed':
+          void refresh();
+          break;
+        case 'watch':
+          if (event.event.type === 'indexed') void refresh();
+          break;
+      }
+    });
+  }, [refresh, reportError]);
+
+  const value = useMemo(
+    () => ({ info, status, settings, ingest, connectionLost, refresh, updateSettings, reportError }),
+    [info, status, settings, ingest, connectionLost, refresh, updateSettings, reportError],
+  );
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}

@@ -1,0 +1,25 @@
+import type { TextRange } from '../../main/engine/library/types.js';
+
+export interface Segment {
+  text: string;
+  marked: boolean;
+}
+
+/** Splits `text` into runs inside/outside the ranges (clamped, sorted, overlaps merged). */
+export function splitByRanges(text: string, ranges: readonly TextRange[], offset = 0): Segment[] {
+  const clamped = ranges
+    .map((r) => ({ start: Math.max(0, r.start - offset), end: Math.min(text.length, r.end - offset) }))
+    .filter((r) => r.end > r.start)
+    .sort((a, b) => a.start - b.start);
+  const segments: Segment[] = [];
+  let at = 0;
+  for (const r of clamped) {
+    const start = Math.max(r.start, at);
+    if (r.end <= start) continue;
+    if (start > at) segments.push({ text: text.slice(at, start), marked: false });
+    segments.push({ text: text.slice(start, r.end), marked: true });
+    at = r.end;
+  }
+  if (at < text.length) segments.push({ text: text.slice(at), marked: false });
+  return segments;
+}

@@ -1,0 +1,261 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ConversationTurn, SearchResult } from '../../../main/engine/library/types.js';
+import { api } from '../api/client.js';
+import { useI18n } from '../i18n/index.js';
+import { baseName } from '../format.js';
+import { useAppState } from '../state/AppState.js';
+import { Icon } from '../components/Icon.js';
+import { PreviewPane } from '../components/PreviewPane.js';
+import { SourceCard, type SourceActions } from '../components/SourceCard.js';
+import { useNotify } from '../components/Toaster.js';
+import { useFileActions } from '../components/fileActions.js';
+
+const FIRST_SOURCES = 5;
+export const QUESTION_BOX_ID = 'question';
+
+export function ChatView(props: {
+  conversationId: number | null;
+  onConversation(id: number | null): void;
+  onConversationsChanged(): void;
+  onGoToLibrary(): void;
+}) {
+  const { t } = useI18n();
+  const { status, ingest, reportError } = useAppState();
+  const notify = useNotify();
+  const [turns, setTurns] = useState<ConversationTurn[]>([]);
+  const [question, setQuestion] = useState('');
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<SearchResult | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const threadRef = useRef<HTMLDivElement>(null);
+  const boxRef = useRef<HTMLTextAreaElement>(null);
+  const loadedFor = useRef<number | null>(null);
+  const files = useFileActions(notify, t, reportError);
+
+  // Load a conversation picked in the sidebar (not the one we just extended ourselves).
+  useEffect(() => {
+    const id = props.conversationId;
+    if (id === loadedFor.current) return;
+    loadedFor.current = id;
+    setSelected(null);
+    if (id === null) {
+      setTurns([]);
+      return;
+    }
+    api.call('conversation', { conversationId: id }).then(setTurns, (e: unknown) => setError(reportError(e)));
+  }, [props.conversationId, reportError]);
+
+  useEffect(() => {
+    boxRef.current?.focus();
+  }, []);
+
+  const ask = useCallback(async () => {
+    const q = question.trim();
+    if (!q || asking) return;
+    setAsking(true);
+    setError(null);
+    try {
+      const turn = await api.call('askInConversation', { conversationId: props.conversationId, question: q });
+      loadedFor.current = turn.conversationId;
+      setTurns((list) => [...list, turn]);
+      setQuestion('');
+      setAnnouncement(
+        turn.answer.notFound ? t('chat.answerNotFound') : t('chat.answerReady', { count: turn.answer.results.length }),
+      );
+      if (turn.conversationId !== props.conversationId) props.onConversation(turn.conversationId);
+      props.onConversationsChanged();
+      requestAnimationFrame(() => {
+        const last = threadRef.current?.querySelector('.turn:last-of-type');
+        last?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      });
+    } catch (e) {
+      setError(reportError(e));
+    } finally {
+      setAsking(false);
+    }
+  }, [question, asking, props, t, reportError]);
+
+  const cards = (): HTMLElement[] => [...(threadRef.current?.querySelectorAll<HTMLElement>('[data-testid="source-card"]') ?? [])];
+
+  const moveFocus = (from: HTMLElement, delta: number): void => {
+    const list = cards();
+    const next = list[list.indexOf(from) + delta];
+    if (next) {
+      next.focus();
+      // With the preview open, it follows the focused source.
+      if (selected) {
+        const id = Number(next.dataset.chunkId);
+        const result = turns.flatMap((turn) => turn.answer.results).find((r) => r.chunkId === id);
+        if (result) setSelected(result);
+      }
+    } else if (delta > 0) boxRef.current?.focus();
+  };
+
+  const onCardKey = (result: SearchResult) => (e: KeyboardEvent<HTMLElement>) => {
+    if (e.target !== e.currentTarget) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      moveFocus(e.currentTarget, e.key === 'ArrowDown' ? 1 : -1);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      setSelected(result);
+    } else if (e.key === 'Escape') {
+      setSelected(null);
+      boxRef.current?.focus();
+    }
+  };
+
+  const onBoxKey = (e: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void ask();
+    } else if (e.key === 'ArrowUp' && e.currentTarget.selectionStart === 0 && e.currentTarget.selectionEnd === 0) {
+      // From the start of the box, ↑ steps into the latest answer's sources.
+      const lastTurn = threadRef.current?.querySelector('.turn:last-of-type');
+      const first = lastTurn?.querySelector<HTMLElement>('[data-testid="source-card"]');
+      if (first) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  };
+
+  const actions: SourceActions = {
+    preview: setSelected,
+    open: (r) => void files.open(r.absPath, baseName(r.path)),
+    reveal: (r) => void files.reveal(r.absPath),
+    copy: (r) => void files.copy(r.text),
+  };
+
+  const noFolders = status !== null && status.folders.length === 0;
+  const shortcut = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘K' : 'Ctrl+K';
+
+  return (
+    <div className={`chat${selected ? ' chat-with-preview' : ''}`}>
+      <section className="chat-main" aria-label={t('nav.chat')}>
+        <div className="thread" ref={threadRef}>
+          {noFolders && turns.length === 0 ? (
+            <div className="empty" data-testid="first-run">
+              <h2>{t('chat.firstRunTitle')}</h2>
+              <p>{t('chat.firstRunBody')}</p>
+              <button type="button" className="button button-primary" onClick={props.onGoToLibrary}>
+                <Icon name="plus" />
+                {t('chat.firstRunAction')}
+              </button>
+            </div>
+          ) : turns.length === 0 ? (
+            <div className="empty">
+              <h2>{t('chat.welcomeTitle')}</h2>
+              <p>{t('chat.welcomeBody')}</p>
+              <p className="muted">{t('chat.shortcut', { key: shortcut })}</p>
+            </div>
+          ) : (
+            turns.map((turn) => (
+              <Turn key={turn.id} turn={turn} selected={selected} actions={actions} onCardKey={onCardKey} />
+            ))
+          )}
+        </div>
+        <div className="composer">
+          {ingest?.running ? <p className="notice">{t('chat.indexingNotice')}</p> : null}
+          {error ? (
+            <p className="error-text" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <form
+            className="composer-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void ask();
+            }}
+          >
+            <label htmlFor={QUESTION_BOX_ID} className="visually-hidden">
+              {t('chat.question')}
+            </label>
+            <textarea
+              id={QUESTION_BOX_ID}
+              ref={boxRef}
+              className="composer-input"
+              rows={1}
+              value={question}
+              placeholder={t('chat.placeholder')}
+              onChange={(e) => setQuestion(e.target.value)}
+              onKeyDown={onBoxKey}
+              maxLength={10_000}
+            />
+            <button type="submit" className="button button-primary" disabled={asking || !question.trim()}>
+              <Icon name="send" />
+              {t('chat.ask')}
+            </button>
+          </form>
+          <p className="composer-status muted" aria-live="polite">
+            {asking ? t('chat.asking') : announcement}
+          </p>
+        </div>
+      </section>
+      {selected ? (
+        <PreviewPane
+          result={selected}
+          actions={actions}
+          onClose={() => {
+            setSelected(null);
+            boxRef.current?.focus();
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function Turn({
+  turn,
+  selected,
+  actions,
+  onCardKey,
+}: {
+  turn: ConversationTurn;
+  selected: SearchResult | null;
+  actions: SourceActions;
+  onCardKey: (r: SearchResult) => (e: KeyboardEvent<HTMLElement>) => void;
+}) {
+  const { t } = useI18n();
+  const [expanded, setExpanded] = useState(false);
+  const { answer } = turn;
+  const shown = expanded ? answer.results : answer.results.slice(0, FIRST_SOURCES);
+  return (
+    <section className="turn" aria-label={turn.question}>
+      <p className="turn-question">{turn.question}</p>
+      {answer.notFound ? (
+        <div className="not-found" data-testid="not-found">
+          <h3>{t('chat.notFoundTitle')}</h3>
+          <p>{t('chat.notFoundBody')}</p>
+        </div>
+      ) : (
+        <>
+          <p className="turn-meta muted">
+            {t('chat.sources', { count: answer.results.length })} · {t('chat.took', { ms: Math.round(answer.tookMs) })}
+          </p>
+          <div className="sources" role="list" aria-label={t('source.list', { question: turn.question })}>
+            {shown.map((r, i) => (
+              <div role="listitem" key={r.chunkId}>
+                <SourceCard
+                  result={r}
+                  rank={i + 1}
+                  selected={selected?.chunkId === r.chunkId}
+                  actions={actions}
+                  onKeyDown={onCardKey(r)}
+                />
+              </div>
+            ))}
+          </div>
+          {answer.results.length > shown.length ? (
+            <button type="button" className="button button-ghost" onClick={() => setExpanded(true)}>
+              {t('chat.showMore', { count: answer.results.length - shown.length })}
+            </button>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,287 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { FailedFile, FolderInfo, IngestProgress } from '../../../main/engine/library/types.js';
+import { api } from '../api/client.js';
+import { useI18n, type Translate } from '../i18n/index.js';
+import { formatBytes, formatDuration, formatNumber, formatWhen } from '../format.js';
+import { useAppState } from '../state/AppState.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { Icon } from '../components/Icon.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import { useNotify } from '../components/Toaster.js';
+
+export const FOLDER_PATH_ID = 'folder-path';
+
+export function LibraryView() {
+  const { t, language } = useI18n();
+  const { info, status, ingest, refresh, reportError } = useAppState();
+  const notify = useNotify();
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [failed, setFailed] = useState<FailedFile[]>([]);
+  const [removing, setRemoving] = useState<FolderInfo | null>(null);
+  const pathRef = useRef<HTMLInputElement>(null);
+
+  const loadFailed = useCallback(() => {
+    api.call('failedFiles').then(setFailed, (e: unknown) => reportError(e));
+  }, [reportError]);
+
+  // Failed files change when a run finishes or folders change; status changes with both.
+  useEffect(loadFailed, [loadFailed, status]);
+
+  const act = async (work: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+      await refresh();
+      return true;
+    } catch (e) {
+      setError(reportError(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const add = async (folder: string): Promise<void> => {
+    const ok = await act(() => api.call('addFolder', { path: folder }));
+    if (ok) {
+      setPath('');
+      notify(t('library.added', { path: folder }));
+    }
+  };
+
+  const choose = async (): Promise<void> => {
+    try {
+      const picked = await api.call('pickFolder');
+      if (picked) await add(picked);
+    } catch (e) {
+      setError(reportError(e));
+    }
+  };
+
+  const folderName = (id: number): string => status?.folders.find((f) => f.id === id)?.path ?? '';
+  const running = ingest?.running ?? false;
+
+  return (
+    <div className="page">
+      <header className="page-head">
+        <h1>{t('library.title')}</h1>
+        {status ? (
+          <p className="muted">
+            {t('library.summary', {
+              documents: formatNumber(status.documents, language),
+              chunks: formatNumber(status.chunks, language),
+              size: formatBytes(status.dbBytes, language),
+            })}
+          </p>
+        ) : null}
+      </header>
+
+      <section className="card" aria-labelledby="add-title">
+        <h2 id="add-title">{t('library.addTitle')}</h2>
+        {info?.canPickFolder ? (
+          <button type="button" className="button button-primary" disabled={busy} onClick={() => void choose()}>
+            <Icon name="folder" />
+            {t('library.choose')}
+          </button>
+        ) : null}
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (path.trim()) void add(path.trim());
+          }}
+        >
+          <label htmlFor={FOLDER_PATH_ID}>{t('library.pathLabel')}</label>
+          <input
+            id={FOLDER_PATH_ID}
+            ref={pathRef}
+            className="input"
+            value={path}
+            placeholder={t('library.pathPlaceholder')}
+            onChange={(e) => setPath(e.target.value)}
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <button type="submit" className="button" disabled={busy || !path.trim()}>
+            <Icon name="plus" />
+            {t('library.add')}
+          </button>
+        </form>
+        {info && !info.canPickFolder ? <p className="muted small">{t('library.webPathHint')}</p> : null}
+        {error ? (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </section>
+
+      {running || ingest?.lastSummary || ingest?.lastError ? (
+        <section className="card" aria-labelledby="progress-title" data-testid="ingest-panel">
+          <h2 id="progress-title">{t('library.progressLabel')}</h2>
+          {running && ingest?.progress ? (
+            <Progress progress={ingest.progress} t={t} onStop={() => void act(() => api.call('cancelIngest'))} />
+          ) : running ? (
+            <ProgressBar label={t('library.progressLabel')} value={0} max={0} />
+          ) : ingest?.lastError ? (
+            <p className="error-text">{t('library.lastError', { message: ingest.lastError })}</p>
+          ) : ingest?.lastSummary ? (
+            <>
+              <ProgressBar label={t('library.progressLabel')} value={1} max={1} />
+              <p data-testid="ingest-done">
+                {t('library.doneSummary', {
+                  time: formatDuration(ingest.lastSummary.elapsedMs / 1000, t),
+                  added: ingest.lastSummary.filesAdded,
+                  updated: ingest.lastSummary.filesUpdated,
+                  removed: ingest.lastSummary.filesRemoved,
+                  skipped: ingest.lastSummary.filesSkipped,
+                  failed: ingest.lastSummary.filesFailed,
+                })}
+              </p>
+            </>
+          ) : null}
+        </section>
+      ) : null}
+
+      <section className="card" aria-labelledby="folders-title">
+        <div className="card-head">
+          <h2 id="folders-title">{t('library.folders')}</h2>
+          {status && status.folders.length > 0 ? (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => void act(() => api.call('startIngest', { force: true }))}
+            >
+              <Icon name="refresh" />
+              {t('library.reindexAll')}
+            </button>
+          ) : null}
+        </div>
+        {status && status.folders.length === 0 ? <p className="muted">{t('library.noFolders')}</p> : null}
+        <ul className="folders">
+          {status?.folders.map((folder) => (
+            <li key={folder.id} className="folder" data-testid="folder">
+              <div className="folder-main">
+                <span className="folder-path">{folder.path}</span>
+                <span className="muted small">
+                  {t('library.folderStats', {
+                    documents: formatNumber(folder.documents, language),
+                    chunks: formatNumber(folder.chunks, language),
+                  })}
+                  {folder.failed > 0 ? ` · ${t('library.folderFailed', { count: folder.failed })}` : ''}
+                  {folder.lastIndexedAt ? ` · ${t('library.lastIndexed', { when: formatWhen(folder.lastIndexedAt, language) })}` : ''}
+                </span>
+              </div>
+              <span className={`badge badge-${folder.state}`} data-testid="folder-state">
+                {t(`library.state.${folder.state}`)}
+              </span>
+              <div className="folder-actions">
+                <button
+                  type="button"
+                  className="button button-small"
+                  disabled={busy}
+                  aria-label={`${t('library.reindex')}: ${folder.path}`}
+                  onClick={() => void act(() => api.call('startIngest', { folderIds: [folder.id], force: true }))}
+                >
+                  <Icon name="refresh" />
+                  {t('library.reindex')}
+                </button>
+                <button
+                  type="button"
+                  className="button button-small button-danger-quiet"
+                  disabled={busy}
+                  aria-label={`${t('library.remove')}: ${folder.path}`}
+                  onClick={() => setRemoving(folder)}
+                >
+                  <Icon name="trash" />
+                  {t('library.remove')}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="card" aria-labelledby="failed-title">
+        <div className="card-head">
+          <h2 id="failed-title">{t('library.failedTitle')}</h2>
+          {failed.length > 0 ? (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy || running}
+              onClick={() => void act(() => api.call('retryFailed'))}
+            >
+              <Icon name="refresh" />
+              {t('library.retry')}
+            </button>
+          ) : null}
+        </div>
+        {failed.length === 0 ? (
+          <p className="muted">{t('library.failedNone')}</p>
+        ) : (
+          <ul className="failed" data-testid="failed-files">
+            {failed.map((f) => (
+              <li key={`${f.folderId}/${f.path}`}>
+                <span className="failed-path" title={folderName(f.folderId)}>
+                  {f.path}
+                </span>
+                <span className="failed-reason">{f.error}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {removing ? (
+        <ConfirmDialog
+          title={t('library.removeTitle')}
+          body={t('library.removeBody', { path: removing.path, documents: removing.documents })}
+          confirmLabel={t('library.removeConfirm')}
+          cancelLabel={t('library.cancel')}
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            const folder = removing;
+            setRemoving(null);
+            void act(() => api.call('removeFolder', { folderId: folder.id }));
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Translate; onStop(): void }) {
+  const { language } = useI18n();
+  const counting = progress.phase === 'scanning' || progress.filesTotal === 0;
+  const parts = [
+    t('library.progressFiles', {
+      done: formatNumber(progress.filesDone + progress.filesSkipped + progress.filesFailed, language),
+      total: formatNumber(progress.filesTotal, language),
+    }),
+    t('library.progressChunks', { chunks: formatNumber(progress.chunks, language) }),
+  ];
+  if (progress.etaSeconds != null && progress.phase === 'indexing') {
+    parts.push(t('library.progressEta', { eta: formatDuration(progress.etaSeconds, t) }));
+  }
+  return (
+    <div className="progress-block" data-testid="ingest-progress">
+      <div className="progress-line">
+        <strong>{t(`library.phase.${progress.phase}`)}</strong>
+        <button type="button" className="button button-small" onClick={onStop}>
+          {t('library.stop')}
+        </button>
+      </div>
+      <ProgressBar
+        label={t('library.progressLabel')}
+        value={counting ? 0 : progress.bytesTotal > 0 ? progress.bytesDone : progress.filesDone}
+        max={counting ? 0 : progress.bytesTotal > 0 ? progress.bytesTotal : progress.filesTotal}
+      />
+      <p className="muted small">{parts.join(' · ')}</p>
+      {progress.currentFile ? <p className="muted small ellipsis">{t('library.progressCurrent', { file: progress.currentFile })}</p> : null}
+    </div>
+  );
+}

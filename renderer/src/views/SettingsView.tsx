@@ -1,0 +1,286 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import type { LibrarySettings, ProviderName } from '../../../main/engine/library/types.js';
+import { useI18n } from '../i18n/index.js';
+import { formatBytes } from '../format.js';
+import { useAppState } from '../state/AppState.js';
+import { useNotify } from '../components/Toaster.js';
+
+const PROVIDERS: ProviderName[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
+
+export function SettingsView() {
+  const { t, language } = useI18n();
+  const { info, status, settings, updateSettings, reportError } = useAppState();
+  const notify = useNotify();
+  const [error, setError] = useState<string | null>(null);
+
+  const save = async (patch: Partial<LibrarySettings>): Promise<void> => {
+    setError(null);
+    try {
+      await updateSettings(patch);
+      notify(t('settings.saved'));
+    } catch (e) {
+      setError(reportError(e));
+    }
+  };
+
+  if (!settings) return <div className="page" />;
+  const pack = status?.pack;
+  const provider = status?.provider;
+  const available = new Set(provider?.available ?? []);
+
+  return (
+    <div className="page">
+      <header className="page-head">
+        <h1>{t('settings.title')}</h1>
+      </header>
+      {error ? (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      <section className="card" aria-labelledby="pack-title">
+        <h2 id="pack-title">{t('settings.pack')}</h2>
+        <PackChooser packDir={settings.packDir} onSave={(packDir) => void save({ packDir })} />
+        {pack ? (
+          <dl className="facts" data-testid="pack-info">
+            <Fact label={t('settings.packName')}>
+              {pack.name} {pack.builtin ? <span className="badge">{t('settings.packBuiltin')}</span> : null}
+            </Fact>
+            <Fact label={t('settings.packVersion')}>{pack.version}</Fact>
+            <Fact label={t('settings.packKind')}>{pack.kind}</Fact>
+            <Fact label={t('settings.packDim')}>{pack.dim}</Fact>
+            <Fact label={t('settings.packLicense')}>{pack.license}</Fact>
+            {pack.attribution.length ? (
+              <Fact label={t('settings.packAttribution')}>
+                <ul className="plain-list">
+                  {pack.attribution.map((a) => (
+                    <li key={a}>{a}</li>
+                  ))}
+                </ul>
+              </Fact>
+            ) : null}
+            <Fact label={t('settings.packMetrics')}>
+              <Metrics metrics={pack.metrics} empty={t('settings.packNoMetrics')} />
+            </Fact>
+          </dl>
+        ) : null}
+        {status?.needsReembed ? <p className="notice">{t('settings.reembed')}</p> : null}
+      </section>
+
+      <section className="card" aria-labelledby="provider-title">
+        <h2 id="provider-title">{t('settings.provider')}</h2>
+        <p className="muted small">{t('settings.providerHelp')}</p>
+        <label className="field">
+          <span>{t('settings.provider')}</span>
+          <select
+            className="input"
+            value={settings.provider}
+            onChange={(e) => void save({ provider: e.target.value as ProviderName })}
+          >
+            {PROVIDERS.map((p) => (
+              <option key={p} value={p}>
+                {p === 'auto' ? 'auto' : `${p} — ${available.has(p) ? t('settings.providerAvailable') : t('settings.providerUnavailable')}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        {provider ? (
+          <p data-testid="provider-active">
+            {t('settings.providerInUse', { active: provider.active })}
+            {provider.fallbackReason ? <span className="muted"> · {t('settings.providerFallback', { reason: provider.fallbackReason })}</span> : null}
+          </p>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="chunk-title">
+        <h2 id="chunk-title">{t('settings.chunking')}</h2>
+        <div className="field-row">
+          <NumberField label={t('settings.chunkTarget')} value={settings.chunkTargetChars} min={100} max={20000} onSave={(v) => void save({ chunkTargetChars: v })} />
+          <NumberField label={t('settings.chunkOverlap')} value={settings.chunkOverlapChars} min={0} max={10000} onSave={(v) => void save({ chunkOverlapChars: v })} />
+          <NumberField label={t('settings.threads')} value={settings.threads} min={0} max={256} onSave={(v) => void save({ threads: v })} />
+        </div>
+        <p className="muted small">
+          {t('settings.chunkHelp')} {t('settings.threadsHelp')}
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="appearance-title">
+        <h2 id="appearance-title">{t('settings.appearance')}</h2>
+        <Choice
+          name="theme"
+          label={t('settings.theme')}
+          value={settings.theme}
+          options={[
+            ['system', t('settings.theme.system')],
+            ['light', t('settings.theme.light')],
+            ['dark', t('settings.theme.dark')],
+          ]}
+          onChange={(theme) => void save({ theme })}
+        />
+        <Choice
+          name="language"
+          label={t('settings.language')}
+          value={settings.language}
+          options={[
+            ['system', t('settings.language.system')],
+            ['zh', '中文'],
+            ['en', 'English'],
+          ]}
+          onChange={(l) => void save({ language: l })}
+        />
+      </section>
+
+      <section className="card" aria-labelledby="about-title">
+        <h2 id="about-title">{t('settings.about')}</h2>
+        {info ? (
+          <p>
+            {t('settings.version', {
+              version: info.version,
+              mode: t(info.mode === 'desktop' ? 'settings.mode.desktop' : 'settings.mode.web'),
+              platform: `${info.platform}-${info.arch}`,
+            })}
+          </p>
+        ) : null}
+        {status ? (
+          <p className="muted small">
+            {t('settings.database')}: <code>{status.dbPath}</code> ({formatBytes(status.dbBytes, language)})
+          </p>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+/** Released metrics are free-form JSON: show flat numbers as a table, nested objects one level deep. */
+function Metrics({ metrics, empty }: { metrics: Record<string, unknown>; empty: string }) {
+  const rows = Object.entries(metrics).flatMap(([key, value]) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.entries(value as Record<string, unknown>).map(([k, v]) => [`${key} · ${k}`, v] as const)
+      : [[key, value] as const],
+  );
+  if (rows.length === 0) return <span className="muted">{empty}</span>;
+  return (
+    <table className="metrics">
+      <tbody>
+        {rows.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td>{typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(3)) : typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function PackChooser({ packDir, onSave }: { packDir: string | null; onSave(dir: string | null): void }) {
+  const { t } = useI18n();
+  const [custom, setCustom] = useState(packDir !== null);
+  const [dir, setDir] = useState(packDir ?? '');
+  useEffect(() => {
+    setCustom(packDir !== null);
+    setDir(packDir ?? '');
+  }, [packDir]);
+  return (
+    <fieldset className="choice">
+      <legend className="visually-hidden">{t('settings.pack')}</legend>
+      <label className="radio">
+        <input
+          type="radio"
+          name="pack"
+          checked={!custom}
+          onChange={() => {
+            setCustom(false);
+            if (packDir !== null) onSave(null);
+          }}
+        />
+        {t('settings.packBuiltin')}
+      </label>
+      <label className="radio">
+        <input type="radio" name="pack" checked={custom} onChange={() => setCustom(true)} />
+        {t('settings.packImported')}
+      </label>
+      {custom ? (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (dir.trim()) onSave(dir.trim());
+          }}
+        >
+          <label htmlFor="pack-dir" className="visually-hidden">
+            {t('settings.packPathLabel')}
+          </label>
+          <input id="pack-dir" className="input" value={dir} onChange={(e) => setDir(e.target.value)} spellCheck={false} />
+          <button type="submit" className="button" disabled={!dir.trim() || dir.trim() === packDir}>
+            {t('settings.packApply')}
+          </button>
+        </form>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function NumberField(props: { label: string; value: number; min: number; max: number; onSave(v: number): void }) {
+  const [text, setText] = useState(String(props.value));
+  useEffect(() => setText(String(props.value)), [props.value]);
+  const commit = (): void => {
+    const n = Number(text);
+    if (Number.isInteger(n) && n >= props.min && n <= props.max && n !== props.value) props.onSave(n);
+    else setText(String(props.value));
+  };
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        className="input"
+        type="number"
+        inputMode="numeric"
+        min={props.min}
+        max={props.max}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+      />
+    </label>
+  );
+}
+
+function Choice<V extends string>(props: {
+  name: string;
+  label: string;
+  value: V;
+  options: [V, string][];
+  onChange(v: V): void;
+}) {
+  return (
+    <fieldset className="segmented" data-testid={`choice-${props.name}`}>
+      <legend>{props.label}</legend>
+      {props.options.map(([value, text]) => (
+        <label key={value} className={`segment${props.value === value ? ' segment-on' : ''}`}>
+          <input
+            type="radio"
+            name={props.name}
+            value={value}
+            checked={props.value === value}
+            onChange={() => props.onChange(value)}
+          />
+          {text}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
