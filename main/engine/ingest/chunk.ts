@@ -1,0 +1,255 @@
+import type { Chunk, ExtractedDocument, Heading, PageSpan, TextSpan } from './types.js';
+import { UserError } from '../errors.js';
+import { LineCounter, isSpaceCode } from './lines.js';
+import { splitSentences } from './sentences.js';
+
+export interface ChunkOptions {
+  /** Aim for chunks about this long (UTF-16 code units). Paragraphs are merged up to it. */
+  targetChars?: number;
+  /** Repeat up to this many characters of whole sentences from the previous chunk of the same section. */
+  overlapChars?: number;
+  /** Hard cap on a chunk's length, overlap included (default 1.5 × target). */
+  maxChars?: number;
+}
+
+export const DEFAULT_TARGET_CHARS = 800;
+export const DEFAULT_OVERLAP_CHARS = 0;
+
+type ChunkInput = Pick<ExtractedDocument, 'type' | 'text' | 'headings' | 'pages'>;
+
+interface Section extends TextSpan {
+  headingPath: string[];
+  page: number | null;
+  /** End of the section's own heading, or `start` when it has none. */
+  bodyStart: number;
+}
+
+/**
+ * Splits a document into retrieval passages that follow its structure: never
+ * across a heading or PDF page; within a section, paragraphs (blank-line
+ * separated) are merged up to `targetChars`; a paragraph longer than `maxChars` is
+ * cut at sentence ends (lines for code and tables), then spaces, then anywhere
+ * (never inside a surrogate pair). Linear in the text length.
+ */
+export function chunkDocument(doc: ChunkInput, options: ChunkOptions = {}): Chunk[] {
+  const { target, overlap, max } = resolveOptions(options);
+  const text = doc.text;
+  const lineUnits = doc.type === 'code' || doc.type === 'csv' || doc.type === 'json';
+  const lines = new LineCounter(text);
+  const chunks: Chunk[] = [];
+  for (const section of sections(doc)) {
+    const units = paragraphUnits(text, section, max, target, lineUnits);
+    let previous: TextSpan | null = null;
+    for (const span of pack(units, target, max)) {
+      const start = previous && overlap > 0 ? overlapStart(text, previous, span, overlap, max) : span.start;
+      chunks.push({
+        ord: chunks.length,
+        start,
+        end: span.end,
+        text: text.slice(start, span.end),
+        headingPath: section.headingPath,
+        page: section.page,
+        line: lines.lineAt(start),
+      });
+      previous = span;
+    }
+  }
+  return chunks;
+}
+
+function resolveOptions(options: ChunkOptions): { target: number; overlap: number; max: number } {
+  const target = options.targetChars ?? DEFAULT_TARGET_CHARS;
+  const overlap = options.overlapChars ?? DEFAULT_OVERLAP_CHARS;
+  const max = options.maxChars ?? Math.floor(target * 1.5);
+  if (!Number.isInteger(target) || target < 20) throw new UserError(`chunk target size must be an integer of at least 20 characters (got ${target})`, 'targetChars');
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= target) throw new UserError(`chunk overlap must be an integer from 0 to below the target size (got ${overlap})`, 'overlapChars');
+  if (!Number.isInteger(max) || max < target) throw new UserError(`chunk maximum size must be an integer not below the target size (got ${max})`, 'maxChars');
+  return { target, overlap, max };
+}
+
+/**
+ * The document cut at every heading and page start, each piece with the heading
+ * path and page in force there. A heading directly followed by a sub-heading
+ * (nothing but blank space between) joins the sub-heading's section, so it is not
+ * left alone as a tiny chunk.
+ */
+function sections(doc: ChunkInput): Section[] {
+  const { text } = doc;
+  const headings = doc.headings.filter((h) => h.start >= 0 && h.end <= text.length && h.start < h.end).sort((a, b) => a.start - b.start);
+  const cuts = new Map<number, Heading | null>([[0, null]]);
+  for (const p of doc.pages) if (p.start < text.length) cuts.set(p.start, cuts.get(p.start) ?? null);
+  for (const h of headings) cuts.set(h.start, h);
+  const starts = [...cuts.keys()].sort((a, b) => a - b);
+
+  const out: Section[] = [];
+  const stack: Heading[] = [];
+  let pageIndex = 0;
+  let carried: Section | null = null;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const heading = cuts.get(start) ?? null;
+    if (heading) {
+      while (stack.length && stack[stack.length - 1].level >= heading.level) stack.pop();
+      stack.push(heading);
+    }
+    pageIndex = advancePage(doc.pages, pageIndex, start);
+    const page = doc.pages.length ? doc.pages[pageIndex].page : null;
+    const section: Section = {
+      start: carried?.start ?? start,
+      end,
+      headingPath: stack.map((h) => h.text),
+      page: carried?.page ?? page,
+      bodyStart: heading ? Math.min(heading.end, end) : start,
+    };
+    carried = null;
+    const next = i + 1 < starts.length ? cuts.get(starts[i + 1]) : null;
+    const headingOnly = heading && isSpaceOnly(text, section.bodyStart, end);
+    if (headingOnly && next && next.level > heading.level && samePage(doc.pages, pageIndex, starts[i + 1])) {
+      carried = section;
+      continue;
+    }
+    out.push(section);
+  }
+  return out;
+}
+
+function advancePage(pages: PageSpan[], index: number, offset: number): number {
+  let i = index;
+  while (i + 1 < pages.length && pages[i + 1].start <= offset) i++;
+  return i;
+}
+
+function samePage(pages: PageSpan[], index: number, offset: number): boolean {
+  return pages.length === 0 || advancePage(pages, index, offset) === index;
+}
+
+function isSpaceOnly(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isSpaceCode(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Trimmed spans no longer than `max`: whole paragraphs, or the pieces of one too long to keep. */
+function paragraphUnits(text: string, section: Section, max: number, target: number, lineUnits: boolean): TextSpan[] {
+  const units: TextSpan[] = [];
+  const blankLine = /(?:\r\n|\n|\r)[^\S\r\n]*(?:\r\n|\n|\r)/g;
+  blankLine.lastIndex = section.start;
+  let start = section.start;
+  for (;;) {
+    const m = blankLine.exec(text);
+    const end = m && m.index < section.end ? m.index : section.end;
+    const span = trimSpan(text, start, end);
+    if (span) {
+      if (span.end - span.start <= max) units.push(span);
+      else splitLong(text, span, max, target, lineUnits, units);
+    }
+    if (!m || m.index >= section.end) break;
+    start = m.index + m[0].length;
+    blankLine.lastIndex = start;
+  }
+  return units;
+}
+
+/** Cuts an over-long paragraph into units of at most `max`: sentences (or lines), then words, then anywhere. */
+function splitLong(text: string, span: TextSpan, max: number, target: number, lineUnits: boolean, out: TextSpan[]): void {
+  const pieces = lineUnits ? lineSpansIn(text, span) : splitSentences(text, span.start, span.end);
+  for (const piece of pieces) {
+    if (piece.end - piece.start <= max) out.push(piece);
+    else if (!lineUnits) {
+      for (const line of lineSpansIn(text, piece)) {
+        if (line.end - line.start <= max) out.push(line);
+        else wrap(text, line, max, target, out);
+      }
+    } else wrap(text, piece, max, target, out);
+  }
+}
+
+function lineSpansIn(text: string, span: TextSpan): TextSpan[] {
+  const out: TextSpan[] = [];
+  const re = /\r\n|\n|\r/g;
+  re.lastIndex = span.start;
+  let start = span.start;
+  for (let m = re.exec(text); m && m.index < span.end; m = re.exec(text)) {
+    const t = trimSpan(text, start, m.index);
+    if (t) out.push(t);
+    start = m.index + m[0].length;
+  }
+  const t = trimSpan(text, start, span.end);
+  if (t) out.push(t);
+  return out;
+}
+
+/**
+ * Cuts a span with no better break into pieces of about `target`: at the last
+ * space in the second half of the window, else the first space before `max`,
+ * else exactly at `target` (moved off a surrogate pair's middle).
+ */
+function wrap(text: string, span: TextSpan, max: number, target: number, out: TextSpan[]): void {
+  let pos = span.start;
+  while (span.end - pos > max) {
+    let cutAt = -1;
+    for (let i = pos + target; i > pos + (target >> 1); i--) {
+      if (isSpaceCode(text.charCodeAt(i))) {
+        cutAt = i;
+        break;
+      }
+    }
+    for (let i = pos + target + 1; cutAt < 0 && i < pos + max; i++) {
+      if (isSpaceCode(text.charCodeAt(i))) cutAt = i;
+    }
+    if (cutAt < 0) {
+      cutAt = pos + target;
+      const c = text.charCodeAt(cutAt);
+      if (c >= 0xdc00 && c <= 0xdfff) cutAt--;
+    }
+    const piece = trimSpan(text, pos, cutAt);
+    if (piece) out.push(piece);
+    pos = cutAt;
+  }
+  const rest = trimSpan(text, pos, span.end);
+  if (rest) out.push(rest);
+}
+
+function trimSpan(text: string, start: number, end: number): TextSpan | null {
+  let s = start, e = end;
+  while (s < e && isSpaceCode(text.charCodeAt(s))) s++;
+  while (e > s && isSpaceCode(text.charCodeAt(e - 1))) e--;
+  return e > s ? { start: s, end: e } : null;
+}
+
+/**
+ * Greedy merge of consecutive units: the next unit joins while the chunk stays
+ * within `target`; a chunk still shorter than a quarter of the target may grow up
+ * to `max` rather than stand alone.
+ */
+function* pack(units: TextSpan[], target: number, max: number): Generator<TextSpan> {
+  let current: TextSpan | null = null;
+  for (const unit of units) {
+    if (!current) {
+      current = { ...unit };
+      continue;
+    }
+    const joined = unit.end - current.start;
+    if (joined <= target || (current.end - current.start < target / 4 && joined <= max)) current.end = unit.end;
+    else {
+      yield current;
+      current = { ...unit };
+    }
+  }
+  if (current) yield current;
+}
+
+/**
+ * Where a chunk starts once it repeats the previous chunk's last whole sentences:
+ * as many as fit in `overlap` characters without the chunk exceeding `max`.
+ */
+function overlapStart(text: string, previous: TextSpan, span: TextSpan, overlap: number, max: number): number {
+  let start = span.start;
+  const sentences = splitSentences(text, previous.start, previous.end);
+  for (let i = sentences.length - 1; i >= 0; i--) {
+    const candidate = sentences[i].start;
+    if (span.start - candidate > overlap || span.end - candidate > max) break;
+    start = candidate;
+  }
+  return start;
+}

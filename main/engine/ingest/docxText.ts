@@ -1,0 +1,44 @@
+import mammoth from 'mammoth';
+import { ExtractError } from './extractError.js';
+import { htmlText, type HtmlText } from './htmlText.js';
+
+export interface DocxText extends HtmlText {
+  warnings: string[];
+}
+
+// Word's own "Title"/"Subtitle" styles are headings to a reader too.
+const STYLE_MAP = ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => h2:fresh"];
+const MAX_WARNINGS = 5;
+
+/**
+ * A Word document's text via mammoth's semantic HTML (headings, paragraphs,
+ * lists, tables), laid out by the same rules as any HTML file. Images are dropped
+ * before they are ever base64-encoded.
+ */
+export async function docxText(bytes: Uint8Array, file: string): Promise<DocxText> {
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    // An OLE container: Word's encrypted .docx, or an old binary .doc renamed.
+    throw new ExtractError('encrypted', 'password-protected DOCX (or an old .doc file renamed to .docx)', file);
+  }
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
+    throw new ExtractError('invalid-docx', 'not a valid DOCX (not a ZIP archive)', file);
+  }
+  let result;
+  try {
+    result = await mammoth.convertToHtml(
+      { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
+      {
+        styleMap: STYLE_MAP,
+        externalFileAccess: false,
+        convertImage: mammoth.images.imgElement(async () => ({ src: '' })),
+      },
+    );
+  } catch (e) {
+    throw new ExtractError('invalid-docx', 'not a valid DOCX (damaged or truncated?)', file, { cause: e });
+  }
+  const warnings = result.messages
+    .filter((m) => m.type === 'error' || !/unrecognised (?:paragraph|run) style/i.test(m.message))
+    .slice(0, MAX_WARNINGS)
+    .map((m) => m.message.split('\n')[0]);
+  return { ...htmlText(result.value), warnings };
+}

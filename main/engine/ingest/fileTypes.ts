@@ -1,0 +1,66 @@
+import path from 'node:path';
+import type { DocumentType } from './types.js';
+
+/**
+ * The extension registry: which files the library reads and how. Everything not
+ * listed here is skipped by the scanner and the watcher.
+ */
+const BY_EXTENSION: Record<string, DocumentType> = {
+  '.txt': 'text',
+  '.text': 'text',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.mdown': 'markdown',
+  '.mkd': 'markdown',
+  '.rst': 'rst',
+  '.html': 'html',
+  '.htm': 'html',
+  '.xhtml': 'html',
+  '.pdf': 'pdf',
+  '.docx': 'docx',
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.json': 'json',
+  '.jsonl': 'json',
+  '.ndjson': 'json',
+};
+
+// Source code and configuration read as plain text. Deliberately no minified or
+// generated artefacts (.map, .lock) and no logs (large, rarely asked about).
+const CODE_EXTENSIONS = [
+  '.c', '.h', '.cc', '.cpp', '.cxx', '.hpp', '.hh', '.cs', '.java', '.kt', '.kts', '.scala', '.groovy',
+  '.go', '.rs', '.swift', '.m', '.mm', '.dart', '.zig', '.nim',
+  '.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx', '.vue', '.svelte',
+  '.py', '.pyi', '.rb', '.php', '.pl', '.pm', '.lua', '.r', '.jl', '.ex', '.exs', '.erl', '.hs', '.ml', '.clj',
+  '.sh', '.bash', '.zsh', '.fish', '.ps1', '.bat', '.cmd',
+  '.sql', '.graphql', '.proto',
+  '.css', '.scss', '.sass', '.less',
+  '.xml', '.yaml', '.yml', '.toml', '.ini', '.cfg', '.conf', '.properties',
+];
+for (const ext of CODE_EXTENSIONS) BY_EXTENSION[ext] = 'code';
+// Other lightweight markup: read as text (no heading parser for them yet).
+for (const ext of ['.tex', '.bib', '.org', '.adoc', '.asciidoc']) BY_EXTENSION[ext] = 'text';
+
+/** Lower-case extension with its dot, '' when there is none. */
+export function extensionOf(filePath: string): string {
+  return path.extname(filePath).toLowerCase();
+}
+
+/** The document type for a path, or null when the library does not read such files. */
+export function documentTypeOf(filePath: string): DocumentType | null {
+  return BY_EXTENSION[extensionOf(filePath)] ?? null;
+}
+
+export function isSupportedFile(filePath: string): boolean {
+  return documentTypeOf(filePath) !== null;
+}
+
+/** Every extension the library reads, sorted (for UIs and file dialogs). */
+export function supportedExtensions(): string[] {
+  return Object.keys(BY_EXTENSION).sort();
+}
+
+/** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
+export function isPlainTextType(type: DocumentType): boolean {
+  return type !== 'html' && type !== 'pdf' && type !== 'docx';
+}

@@ -1,0 +1,124 @@
+import { Parser } from 'htmlparser2';
+import type { Heading } from './types.js';
+
+export interface HtmlText {
+  /** Visible text: blocks separated by a blank line, <br>/<li>/<tr> by a line break, runs of spaces collapsed. */
+  text: string;
+  headings: Heading[];
+  /** The <title> element's text, if any. */
+  title: string | null;
+}
+
+// Elements whose content is never shown as text.
+const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'canvas', 'head', 'select', 'button']);
+// Elements that end a paragraph (a blank line in the text).
+const BLOCK = new Set([
+  'p', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'ul', 'ol', 'dl', 'section', 'article',
+  'header', 'footer', 'main', 'nav', 'aside', 'figure', 'figcaption', 'address', 'hr', 'form', 'fieldset', 'details',
+  'summary', 'caption', 'body', 'html', 'center',
+]);
+// Elements that end a line.
+const LINE = new Set(['br', 'li', 'tr', 'dt', 'dd', 'option', 'legend']);
+const CELL = new Set(['td', 'th']);
+const HEADING = /^h([1-6])$/;
+
+/**
+ * Visible text of an HTML document with its headings' positions in that text.
+ * htmlparser2 tolerates broken markup and decodes entities; we only decide
+ * layout: which elements break paragraphs or lines and where spaces collapse.
+ */
+export function htmlText(html: string): HtmlText {
+  let out = '';
+  // Breaks and spaces are held back until the next visible text, so the
+  // result never starts or ends with them and runs of them collapse.
+  let pendingBreak = 0;
+  let pendingSpace = false;
+  let hiddenDepth = 0;
+  let preDepth = 0;
+  let titleText: string | null = null;
+  let inTitle = false;
+  const headings: Heading[] = [];
+  let openHeading: { level: number; start: number } | null = null;
+
+  const requestBreak = (n: number) => {
+    pendingBreak = Math.max(pendingBreak, n);
+    pendingSpace = false;
+  };
+
+  const write = (raw: string) => {
+    let data = raw;
+    if (preDepth === 0) {
+      data = raw.replace(/[\s\u00a0]+/g, ' ');
+      if (data.startsWith(' ')) {
+        pendingSpace = true;
+        data = data.slice(1);
+      }
+      if (data === '') return;
+    }
+    if (out.length > 0 && pendingBreak > 0) out += '\n'.repeat(pendingBreak);
+    else if (out.length > 0 && pendingSpace) out += ' ';
+    pendingBreak = 0;
+    pendingSpace = false;
+    if (openHeading && openHeading.start < 0) openHeading.start = out.length;
+    if (preDepth === 0 && data.endsWith(' ')) {
+      data = data.slice(0, -1);
+      pendingSpace = true;
+    }
+    out += data;
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (name === 'title' && hiddenDepth <= 1) inTitle = true;
+        if (HIDDEN.has(name)) {
+          hiddenDepth++;
+          return;
+        }
+        if (hiddenDepth > 0) return;
+        if (BLOCK.has(name)) requestBreak(2);
+        else if (LINE.has(name)) requestBreak(1);
+        else if (CELL.has(name)) pendingSpace = true;
+        if (name === 'pre') preDepth++;
+        const h = HEADING.exec(name);
+        if (h && !openHeading) openHeading = { level: Number(h[1]), start: -1 };
+      },
+      ontext(data) {
+        if (inTitle) titleText = (titleText ?? '') + data;
+        else if (hiddenDepth === 0) write(data);
+      },
+      onclosetag(name) {
+        if (name === 'title') inTitle = false;
+        if (HIDDEN.has(name)) {
+          hiddenDepth = Math.max(0, hiddenDepth - 1);
+          return;
+        }
+        if (hiddenDepth > 0) return;
+        if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
+        const h = HEADING.exec(name);
+        if (h && openHeading && openHeading.level === Number(h[1])) {
+          if (openHeading.start >= 0 && out.length > openHeading.start) {
+            const words = out.slice(openHeading.start).replace(/\s+/g, ' ').trim();
+            if (words) headings.push({ level: openHeading.level, text: words, start: openHeading.start, end: out.length });
+          }
+          openHeading = null;
+        }
+        if (BLOCK.has(name)) requestBreak(2);
+        else if (LINE.has(name) && name !== 'br') requestBreak(1);
+        else if (CELL.has(name)) pendingSpace = true;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, recognizeSelfClosing: true },
+  );
+  parser.write(html);
+  parser.end();
+  const title = (titleText as string | null)?.replace(/\s+/g, ' ').trim() || null;
+  return { text: out, headings, title };
+}
+
+/** The charset an HTML file declares in its first bytes (`<meta charset>` or http-equiv), if any. */
+export function declaredHtmlCharset(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096)).toString('latin1');
+  const m = /<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)/i.exec(head);
+  return m ? m[1] : null;
+}

@@ -1,0 +1,81 @@
+/**
+ * Shapes shared by the ingest functions (scan → extract → chunk) and the engine's
+ * ingest pipeline that stores their output. All plain data (structured-clone safe),
+ * so they cross worker-thread boundaries unchanged.
+ */
+
+export type DocumentType = 'text' | 'markdown' | 'rst' | 'html' | 'pdf' | 'docx' | 'code' | 'csv' | 'json';
+
+/** A span of `ExtractedDocument.text`, in UTF-16 code units, end exclusive. */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
+export interface Heading extends TextSpan {
+  /** 1 = top level (markdown `#`, HTML `<h1>`, DOCX "Heading 1"). */
+  level: number;
+  /** The heading's words, without markup (`## Foo *bar*` → `Foo bar`). */
+  text: string;
+  // start/end cover the heading's whole source line(s) (markers and setext
+  // underline included), so a section that begins at `start` holds its heading.
+}
+
+export interface PageSpan extends TextSpan {
+  /** 1-based page number. */
+  page: number;
+}
+
+export interface ExtractedDocument {
+  type: DocumentType;
+  /**
+   * The document's text. For plain-text types (text, markdown, rst, code, csv,
+   * json) this is exactly the decoded file as read: no newline or whitespace
+   * translation, a byte-order mark is not part of it. For html/pdf/docx it is the
+   * extracted visible text, and all offsets refer to it.
+   */
+  text: string;
+  title: string;
+  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf/docx. */
+  encoding: string | null;
+  /** PDF only (empty otherwise): where each page's text sits; pages are in order and do not overlap. */
+  pages: PageSpan[];
+  /** In document order. */
+  headings: Heading[];
+  /** Things a person may want to know that did not stop extraction (e.g. "3 pages have no text"). */
+  warnings: string[];
+  /** sha256 (hex) of the bytes that were extracted: the same value `hashFile` gives for an unchanged file. */
+  contentHash: string;
+  /** Size in bytes of the file as read. */
+  bytes: number;
+}
+
+export interface Chunk extends TextSpan {
+  /** 0-based position of the chunk in its document. */
+  ord: number;
+  /** Always `doc.text.slice(start, end)`; never empty, never starts or ends with whitespace. */
+  text: string;
+  /** Headings that contain the chunk, outermost first (empty before the first heading). */
+  headingPath: string[];
+  /** PDF page of `start`; null for other types. */
+  page: number | null;
+  /** 1-based line of `start` in `doc.text` (\n, \r\n and a lone \r each end a line). */
+  line: number;
+}
+
+export interface ScannedFile {
+  absPath: string;
+  /** Relative to the scanned root, '/' separators. */
+  relPath: string;
+  size: number;
+  mtimeMs: number;
+  /** Lower-case extension with its dot ('.md'). */
+  ext: string;
+  type: DocumentType;
+}
+
+export interface IngestWarning {
+  /** Relative to the root, '/' separators ('' for the root itself). */
+  relPath: string;
+  message: string;
+}
