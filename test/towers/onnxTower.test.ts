@@ -24,7 +24,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-onnx-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function runOrt(model: Uint8Array | string, ids: Int32Array, weights: Float32Array, n: number, l: number): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(model);
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
   try {
     const out = await session.run({
       ids: new ort.Tensor('int32', ids, [n, l]),
