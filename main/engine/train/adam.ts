@@ -70,3 +70,44 @@ export class Adam {
     }
   }
 }
+
+/**
+ * Row-wise Adagrad: one accumulator per table row (the mean squared gradient of
+ * the row), the usual optimiser for large embedding tables — a third of Adam's
+ * arithmetic per touched element and no per-element state.
+ */
+export class RowAdagrad {
+  private readonly acc: Float32Array;
+
+  constructor(
+    readonly param: Float32Array,
+    readonly width: number,
+    private readonly options: AdamOptions,
+  ) {
+    this.acc = new Float32Array(param.length / width);
+  }
+
+  stepSparse(grad: SparseRowGrad, lrScale = 1): void {
+    const w = this.width;
+    const g = grad.values;
+    const lr = this.options.lr * lrScale;
+    const eps = this.options.eps ?? 1e-8;
+    const decay = this.options.decay ? lr * this.options.decay : 0;
+    const anchor = this.options.anchor ?? null;
+    const { param, acc } = this;
+    for (let i = 0; i < grad.size; i++) {
+      const row = grad.rowAt(i);
+      const from = i * w;
+      let ss = 0;
+      for (let k = 0; k < w; k++) ss += g[from + k]! * g[from + k]!;
+      const a = (acc[row] = acc[row]! + ss / w);
+      const step = lr / (Math.sqrt(a) + eps);
+      const at = row * w;
+      for (let k = 0; k < w; k++) {
+        let x = param[at + k]! - step * g[from + k]!;
+        if (decay !== 0) x -= decay * (x - (anchor ? anchor[at + k]! : 0));
+        param[at + k] = x;
+      }
+    }
+  }
+}

@@ -64,3 +64,25 @@ export function dotScorer(queries: Float32Array, docs: Float32Array, dim: number
     return out;
   };
 }
+
+/**
+ * Held-out recall of score fusion as DESIGN §5 defines it: BM25 divided by the
+ * question's top BM25 score, plus `weight` × cosine (over the whole pool here).
+ */
+export function fusedScorer(
+  bm25: (q: number) => ArrayLike<number>,
+  dense: (q: number) => ArrayLike<number>,
+  weight: number,
+  passageCount: number,
+): (q: number) => Float64Array {
+  const out = new Float64Array(passageCount);
+  return (q) => {
+    const b = bm25(q);
+    let top = 0;
+    for (let p = 0; p < passageCount; p++) top = Math.max(top, b[p]!);
+    const inv = top > 0 ? 1 / top : 0;
+    const d = dense(q);
+    for (let p = 0; p < passageCount; p++) out[p] = b[p]! * inv + weight * d[p]!;
+    return out;
+  };
+}

@@ -1,4 +1,4 @@
-import { Adam } from './adam.js';
+import { Adam, RowAdagrad } from './adam.js';
 import { backwardTower, type TowerGrads } from './backward.js';
 import { rowCount, selectRows, type FeatureRows } from './features.js';
 import { inBatchSoftmax } from './loss.js';
@@ -27,6 +27,8 @@ export interface TrainConfig {
   batch: number;
   /** Learning rate of the embedding table. */
   lr: number;
+  /** Optimiser of the embedding table (the small parameters always use Adam). */
+  tableOptimizer: 'adam' | 'adagrad';
   /** Learning rate of the per-bucket term weights (0: keep them fixed). */
   termLr: number;
   /** Learning rate of the projection layers. */
@@ -46,6 +48,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   epochs: 5,
   batch: 128,
   lr: 1e-3,
+  tableOptimizer: 'adam',
   termLr: 1e-2,
   projectionLr: 1e-3,
   scale: 20,
@@ -193,8 +196,8 @@ export function makeBatches(passageOf: Int32Array, batch: number, rng: Rng): Int
 }
 
 interface Optimizers {
-  questionTable: Adam;
-  answerTable: Adam | null;
+  questionTable: Adam | RowAdagrad;
+  answerTable: Adam | RowAdagrad | null;
   questionTerms: Adam | null;
   answerTerms: Adam | null;
   questionProjection: { weight: Adam; bias: Adam } | null;
@@ -202,8 +205,10 @@ interface Optimizers {
 }
 
 function makeOptimizers(model: HashedModel, config: TrainConfig): Optimizers {
-  const tableOptim = (table: Float32Array): Adam =>
-    new Adam(table, { lr: config.lr, decay: config.decayToInit, anchor: config.decayToInit > 0 ? Float32Array.from(table) : null });
+  const tableOptim = (table: Float32Array): Adam | RowAdagrad => {
+    const options = { lr: config.lr, decay: config.decayToInit, anchor: config.decayToInit > 0 ? Float32Array.from(table) : null };
+    return config.tableOptimizer === 'adagrad' ? new RowAdagrad(table, model.dim, options) : new Adam(table, options);
+  };
   const terms = (t: TowerParams): Adam | null => (t.termWeights && config.termLr > 0 ? new Adam(t.termWeights, { lr: config.termLr }) : null);
   const proj = (t: TowerParams): Optimizers['questionProjection'] =>
     t.projection
