@@ -7,7 +7,7 @@
  * `referenceStates` is an independent plain-JS forward pass (float64, one
  * unpadded text at a time) that tests compare the pack's output against.
  */
-import { encodeModel, type GraphSpec, type NodeSpec } from './onnxProto.js';
+import { encodeModel, rawBytes, type AttributeValue, type ModelSpec } from '../../main/engine/towers/onnx/onnxModel.js';
 
 export interface TinyEncoderOptions {
   vocabSize: number;
@@ -68,23 +68,26 @@ export function buildTinyEncoder(o: TinyEncoderOptions): TinyEncoder {
     w1: mat(H * F), b1: mat(F, 0.1), w2: mat(F * H), b2: mat(H, 0.1), ln2g: gain(H), ln2b: mat(H, 0.1),
   }));
 
-  const g: GraphSpec = { name: 'tiny_bert', nodes: [], initializers: [], inputs: [], outputs: [] };
+  // Built with the towers runtime's ONNX writer.
+  const g: ModelSpec = { graphName: 'tiny_bert', opset: 17, nodes: [], initializers: [], inputs: [], outputs: [] };
   const init = (name: string, dims: number[], data: Float32Array | BigInt64Array) => {
-    g.initializers.push({ name, dims, data });
+    g.initializers.push({ name, dims, dataType: data instanceof Float32Array ? 'float32' : 'int64', data: rawBytes(data) });
     return name;
   };
   let n = 0;
-  const node = (op: string, inputs: string[], attrs: NodeSpec['attrs'] = {}): string => {
+  const node = (op: string, inputs: string[], attrs: Record<string, number | number[]> = {}): string => {
     const out = `${op.toLowerCase()}_${n++}`;
-    g.nodes.push({ op, inputs, outputs: [out], attrs });
+    const attributes: Record<string, AttributeValue> = {};
+    for (const [k, v] of Object.entries(attrs)) attributes[k] = Array.isArray(v) ? { ints: v } : k === 'epsilon' ? { float: v } : { int: v };
+    g.nodes.push({ op, inputs, outputs: [out], attributes });
     return out;
   };
   const i64 = (name: string, values: number[]) => init(name, [values.length], BigInt64Array.from(values.map(BigInt)));
   const scalarF = (name: string, v: number) => init(name, [], Float32Array.of(v));
 
-  g.inputs.push({ name: 'input_ids', elem: 'int64', dims: ['batch', 'sequence'] });
-  g.inputs.push({ name: 'attention_mask', elem: 'int64', dims: ['batch', 'sequence'] });
-  if (o.tokenTypes ?? true) g.inputs.push({ name: 'token_type_ids', elem: 'int64', dims: ['batch', 'sequence'] });
+  g.inputs.push({ name: 'input_ids', dataType: 'int64', shape: ['batch', 'sequence'] });
+  g.inputs.push({ name: 'attention_mask', dataType: 'int64', shape: ['batch', 'sequence'] });
+  if (o.tokenTypes ?? true) g.inputs.push({ name: 'token_type_ids', dataType: 'int64', shape: ['batch', 'sequence'] });
 
   // Embeddings.
   const word = node('Gather', [init('w_word', [o.vocabSize, H], wWord), 'input_ids'], { axis: 0 });
@@ -93,7 +96,7 @@ export function buildTinyEncoder(o: TinyEncoderOptions): TinyEncoder {
   const pos = node('Gather', [init('w_pos', [P, H], wPos), positions], { axis: 0 });
   let x = node('Add', [word, pos]);
   if (o.tokenTypes ?? true) x = node('Add', [x, node('Gather', [init('w_type', [2, H], wType), 'token_type_ids'], { axis: 0 })]);
-  x = node('LayerNormalization', [x, init('ln_e_g', [H], lnEg), init('ln_e_b', [H], lnEb)], { axis: -1, epsilon: 1e-12 });
+  x = node('LayerNormalization', [x, init('ln_e_g', [H], lnEg), init('ln_e_b', [H], lnEb)], { axis: 2, epsilon: 1e-12 });
 
   // Additive mask: 0 where attended, -10000 on padding, shaped [N, 1, 1, L].
   const maskF = node('Cast', ['attention_mask'], { to: 1 });
@@ -109,20 +112,20 @@ export function buildTinyEncoder(o: TinyEncoderOptions): TinyEncoder {
     const kT = splitHeads(lin(x, l.wk, l.bk, H, H, 'k'), [0, 2, 3, 1]);
     const v = splitHeads(lin(x, l.wv, l.bv, H, H, 'v'), [0, 2, 1, 3]);
     const scores = node('Add', [node('Div', [node('MatMul', [q, kT]), scalarF(`l${k}_sqrt_hd`, Math.sqrt(hd))]), maskBias]);
-    const ctx = node('MatMul', [node('Softmax', [scores], { axis: -1 }), v]);
+    const ctx = node('MatMul', [node('Softmax', [scores], { axis: 3 }), v]);
     const merged = node('Reshape', [node('Transpose', [ctx], { perm: [0, 2, 1, 3] }), mergeShape]);
     const attn = lin(merged, l.wo, l.bo, H, H, 'o');
-    x = node('LayerNormalization', [node('Add', [x, attn]), init(`l${k}_ln1_g`, [H], l.ln1g), init(`l${k}_ln1_b`, [H], l.ln1b)], { axis: -1, epsilon: 1e-12 });
+    x = node('LayerNormalization', [node('Add', [x, attn]), init(`l${k}_ln1_g`, [H], l.ln1g), init(`l${k}_ln1_b`, [H], l.ln1b)], { axis: 2, epsilon: 1e-12 });
     const h1 = lin(x, l.w1, l.b1, H, F, 'ff1');
     // GELU, erf form: 0.5·h·(1 + erf(h/√2)).
     const gelu = node('Mul', [node('Mul', [h1, scalarF(`l${k}_half`, 0.5)]), node('Add', [node('Erf', [node('Div', [h1, scalarF(`l${k}_sqrt2`, Math.SQRT2)])]), scalarF(`l${k}_one`, 1)])]);
     const ff = lin(gelu, l.w2, l.b2, F, H, 'ff2');
-    x = node('LayerNormalization', [node('Add', [x, ff]), init(`l${k}_ln2_g`, [H], l.ln2g), init(`l${k}_ln2_b`, [H], l.ln2b)], { axis: -1, epsilon: 1e-12 });
+    x = node('LayerNormalization', [node('Add', [x, ff]), init(`l${k}_ln2_g`, [H], l.ln2g), init(`l${k}_ln2_b`, [H], l.ln2b)], { axis: 2, epsilon: 1e-12 });
   });
 
   if (o.float16Output) x = node('Cast', [x], { to: 10 });
-  g.nodes.push({ op: 'Identity', inputs: [x], outputs: ['last_hidden_state'], attrs: {} });
-  g.outputs.push({ name: 'last_hidden_state', elem: o.float16Output ? 'float16' : 'float32', dims: ['batch', 'sequence', H] });
+  g.nodes.push({ op: 'Identity', inputs: [x], outputs: ['last_hidden_state'] });
+  g.outputs.push({ name: 'last_hidden_state', dataType: o.float16Output ? 'float16' : 'float32', shape: ['batch', 'sequence', H] });
 
   const referenceStates = (ids: number[]): Float64Array[] => {
     const L = ids.length;
@@ -170,7 +173,7 @@ export function buildTinyEncoder(o: TinyEncoderOptions): TinyEncoder {
     return xs;
   };
 
-  return { onnx: encodeModel(g, 17), hidden: H, referenceStates };
+  return { onnx: encodeModel(g), hidden: H, referenceStates };
 }
 
 /** erf to ~1e-12 (Abramowitz–Stegun 7.1.26 is too coarse for a 1e-5 comparison): series / continued fraction. */

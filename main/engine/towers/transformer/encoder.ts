@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
-import { float16ToFloat32, poolAndNormalize, type Pooling } from './pooling.js';
+import { fromFloat16Bits } from '../onnx/float16.js';
+import { poolAndNormalize, type Pooling } from './pooling.js';
 import { padBatch, type TextTokenizer } from './tokenizer.js';
 
 /** How one tower turns text into a vector (prefix, truncation, pooling, which output). */
@@ -78,7 +79,7 @@ export class TowerEncoder {
     if (this.feedsTokenTypes) feeds.token_type_ids = new ort.Tensor('int64', b.tokenTypeIds, dims);
     const result = await this.session.run(feeds, [this.spec.output]);
     const t = result[this.spec.output];
-    const data = t.type === 'float16' ? float16ToFloat32(t.data as Uint16Array) : t.type === 'float32' ? (t.data as Float32Array) : null;
+    const data = t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, fromFloat16Bits) : t.type === 'float32' ? (t.data as Float32Array) : null;
     const pooled = this.spec.pooling === 'none';
     if (!data || t.dims.length !== (pooled ? 2 : 3) || t.dims[0] !== b.rows || (!pooled && t.dims[1] !== b.seqLen)) {
       throw new UserError(

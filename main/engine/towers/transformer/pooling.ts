@@ -46,18 +46,3 @@ function normalizeInPlace(v: Float32Array): void {
   const norm = Math.sqrt(sum);
   if (norm > 1e-12) for (let k = 0; k < v.length; k++) v[k] /= norm;
 }
-
-/** IEEE half-precision bits (what ORT returns for float16 outputs) to float32. */
-export function float16ToFloat32(bits: Uint16Array): Float32Array {
-  const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) {
-    const h = bits[i];
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >> 10) & 0x1f;
-    const frac = h & 0x3ff;
-    if (exp === 0) out[i] = sign * frac * 2 ** -24;
-    else if (exp === 31) out[i] = frac ? NaN : sign * Infinity;
-    else out[i] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
-  }
-  return out;
-}
