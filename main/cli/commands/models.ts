@@ -124,7 +124,7 @@ export function registerModelsCommand(program: Command): void {
     .description("execution providers this machine's onnxruntime-node offers")
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      const { availableProviders } = await import('../../engine/towers/transformer/session.js');
+      const { availableProviders } = await import('../../engine/towers/sessions.js');
       const available = availableProviders();
       report(
         o.json,

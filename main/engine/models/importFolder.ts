@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { TowerEncoder } from '../towers/transformer/encoder.js';
 import { TransformerManifestSchema, type FileRecord, type Precision, type TransformerManifest } from '../towers/transformer/manifest.js';
 import type { Pooling } from '../towers/transformer/pooling.js';
-import { createSession } from '../towers/transformer/session.js';
+import { createSession } from '../towers/sessions.js';
 import { TextTokenizer } from '../towers/transformer/tokenizer.js';
 import { findCatalogueEntry, type CatalogueEntry } from './catalogue.js';
 import { packFolderName } from './paths.js';

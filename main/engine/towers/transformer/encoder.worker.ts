@@ -4,7 +4,7 @@ import { describeError, isUserError, UserError } from '../../errors.js';
 import type { ProviderName } from '../../library/types.js';
 import { TowerEncoder } from './encoder.js';
 import type { TowerSide, TransformerManifest } from './manifest.js';
-import { createSession } from './session.js';
+import { createSession } from '../sessions.js';
 import { TextTokenizer } from './tokenizer.js';
 
 /**
@@ -41,7 +41,8 @@ async function openEncoder(side: TowerSide): Promise<TowerEncoder> {
   const modelPath = path.join(dir, files.model);
   let session = sessions.get(modelPath);
   if (!session) {
-    session = createSession(modelPath, { provider, threads }).catch((e: unknown) => {
+    // The fallback reason travels back in the ready message and is shown by status; no log line here.
+    session = createSession(modelPath, { provider, threads, onFallback: () => {} }).catch((e: unknown) => {
       throw new UserError(`cannot load ${modelPath}: ${describeError(e)}`, modelPath, { cause: e });
     });
     sessions.set(modelPath, session);
