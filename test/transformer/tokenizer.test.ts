@@ -91,6 +91,18 @@ describe('truncation and padding', () => {
     expect([...b.tokenTypeIds]).toEqual([0n, 0n, 0n, 0n, 0n, 0n]);
   });
 
+  it('hostile text (controls, lone surrogates, emoji, RTL, 10k of one char) stays within the vocabulary', () => {
+    const xlmr = TextTokenizer.fromJson(xlmrUnigramJson(XLMR_PIECES, 250002, SINGLE_CHARS));
+    const vocabSizes = new Map([[bert, 30522], [xlmr, 250002 + Object.keys(SINGLE_CHARS).length]]);
+    for (const [tok, size] of vocabSizes) {
+      for (const text of ['\u0000\u0007\u001b[31m', '\ud800abc\udfff', '😂👍🏽🧑‍🤝‍🧑', 'שלום مرحبا', 'a'.repeat(10_000), '\uFEFF\u200B']) {
+        const ids = tok.encode(text, 64);
+        expect(ids.length).toBeLessThanOrEqual(64);
+        expect(ids.every((id) => Number.isInteger(id) && id >= 0 && id < size)).toBe(true);
+      }
+    }
+  });
+
   it('rejects a tokenizer.json it cannot read with a clear message', () => {
     expect(() => TextTokenizer.fromJson({ model: { type: 'Nonsense' } }, {}, '/x/tokenizer.json')).toThrow(/tokenizer\.json/);
   });

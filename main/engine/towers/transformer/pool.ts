@@ -61,7 +61,8 @@ export class EncoderPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.queue.splice(0)) t.reject(new Error('tower pack is closed'));
+    for (const t of [...this.queue.splice(0), ...this.busy.values()]) t.reject(new Error('tower pack is closed'));
+    this.busy.clear();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
