@@ -23,8 +23,10 @@ export interface HubServer {
   corrupt: Set<string>;
   /** Report this size instead of the real one (free-disk check). */
   claimSize: Map<string, number>;
-  /** Pause between 16 KiB chunks, so a test can act mid-transfer. */
+  /** Pause between chunks, so a test can act mid-transfer. */
   chunkDelayMs: number;
+  /** Bytes per write (16 KiB; the benchmark raises it). */
+  chunkBytes: number;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ const gitBlob = (d: Uint8Array) => createHash('sha1').update(`blob ${d.length}\0
 
 export async function startHub(repo: string, files: Record<string, HubFile>): Promise<HubServer> {
   const byHash = new Map(Object.entries(files).map(([p, f]) => [sha256(f.data), p]));
-  const state: Omit<HubServer, 'url' | 'close'> = { requests: [], interruptOnce: new Map(), corrupt: new Set(), claimSize: new Map(), chunkDelayMs: 0 };
+  const state: Omit<HubServer, 'url' | 'close'> = { requests: [], interruptOnce: new Map(), corrupt: new Set(), claimSize: new Map(), chunkDelayMs: 0, chunkBytes: 16384 };
 
   const sendBody = async (res: http.ServerResponse, rel: string, data: Uint8Array, range: string | null) => {
     let body = data;
@@ -57,8 +59,8 @@ export async function startHub(repo: string, files: Record<string, HubFile>): Pr
     }
     const cut = state.interruptOnce.get(rel);
     if (cut !== undefined) state.interruptOnce.delete(rel);
-    for (let at = start; at < body.length; at += 16384) {
-      const end = Math.min(body.length, at + 16384);
+    for (let at = start; at < body.length; at += state.chunkBytes) {
+      const end = Math.min(body.length, at + state.chunkBytes);
       if (cut !== undefined && end - start > cut) {
         res.write(body.subarray(at, start + cut));
         await new Promise((r) => setTimeout(r, 20));
