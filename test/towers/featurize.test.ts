@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as OpenCC from 'opencc-js';
-import { DEFAULT_FEATURIZER_SPEC, featurize, tokenizeForIndex, type FeaturizerSpec } from '../../main/engine/towers/featurize.js';
+import {
+  DEFAULT_FEATURIZER_SPEC,
+  featurize,
+  tokenizeForIndex,
+  type FeaturizerSpec,
+} from '../../main/engine/towers/featurize.js';
 import { hashFeatureString } from '../../main/engine/towers/featureHash.js';
 import { canonicalJson, parseFeaturizerSpec } from '../../main/engine/towers/featurizerSpec.js';
 
@@ -31,13 +36,22 @@ describe('featurize: fixed vectors (guard the hash and weighting against acciden
     ['你好，世界', [51672, 58048, 158431, 202570, 214149, 249255], [1, 1, 1, 1, 1, 1]],
     [
       'DocQA 支持 PDF 文件。',
-      [7809, 10373, 20424, 68426, 87915, 88829, 107336, 126386, 166980, 167892, 183313, 213174, 218990, 235432, 253794, 258274],
+      [
+        7809, 10373, 20424, 68426, 87915, 88829, 107336, 126386, 166980, 167892, 183313, 213174, 218990,
+        235432, 253794, 258274,
+      ],
       [0.25, 0.25, 1, 0.25, 1, 1, 0.25, 1, 1, 1, 1, 0.25, 0.25, 1, 0.25, 0.25],
     ],
     [
       'the cat and the hat',
-      [1242, 27385, 103654, 105438, 108657, 114346, 116945, 123450, 131778, 137324, 153740, 158094, 173605, 208651, 210341, 211995, 223684, 237054, 245056],
-      [1, 0.4232868, 1.6931472, 0.25, 1, 0.25, 0.5, 0.4232868, 0.25, 1, 0.25, 0.5, 0.25, 0.4232868, 0.4232868, 0.25, 0.25, 0.5, 0.5],
+      [
+        1242, 27385, 103654, 105438, 108657, 114346, 116945, 123450, 131778, 137324, 153740, 158094, 173605,
+        208651, 210341, 211995, 223684, 237054, 245056,
+      ],
+      [
+        1, 0.4232868, 1.6931472, 0.25, 1, 0.25, 0.5, 0.4232868, 0.25, 1, 0.25, 0.5, 0.25, 0.4232868,
+        0.4232868, 0.25, 0.25, 0.5, 0.5,
+      ],
     ],
   ];
   it.each(vectors)('%s', (text, ids, weights) => {
@@ -48,12 +62,16 @@ describe('featurize: fixed vectors (guard the hash and weighting against acciden
 
   it('a 2^12-bucket spec', () => {
     const f = featurize('Traditional 繁體 text', { ...S, log2Buckets: 12 });
-    expect(Array.from(f.ids)).toEqual([22, 29, 460, 466, 948, 1212, 1238, 1326, 1551, 1792, 1810, 1846, 2895, 2898, 3575, 3576, 3590, 3737, 3767, 3998]);
+    expect(Array.from(f.ids)).toEqual([
+      22, 29, 460, 466, 948, 1212, 1238, 1326, 1551, 1792, 1810, 1846, 2895, 2898, 3575, 3576, 3590, 3737,
+      3767, 3998,
+    ]);
   });
 });
 
 describe('featurize: follows its documented definition', () => {
-  const bucket = (feature: string, spec: FeaturizerSpec = S): number => hashFeatureString(feature, spec.seed, spec.log2Buckets);
+  const bucket = (feature: string, spec: FeaturizerSpec = S): number =>
+    hashFeatureString(feature, spec.seed, spec.log2Buckets);
 
   it('a word gives its word feature and boundary-marked trigrams', () => {
     const expected: Record<number, number> = {};
@@ -86,9 +104,15 @@ describe('featurize: follows its documented definition', () => {
   });
 
   it('tf weighting: log, raw, binary', () => {
-    const wordOnly = { ...S, families: { cjkUnigram: 0, cjkBigram: 0, word: 2, wordBigram: 0, charTrigram: 0 } };
+    const wordOnly = {
+      ...S,
+      families: { cjkUnigram: 0, cjkBigram: 0, word: 2, wordBigram: 0, charTrigram: 0 },
+    };
     const id = bucket('wgo');
-    expect(asObject(featurize('go go go', { ...wordOnly, tf: 'log' }))[id]).toBeCloseTo(2 * (1 + Math.log(3)), 6);
+    expect(asObject(featurize('go go go', { ...wordOnly, tf: 'log' }))[id]).toBeCloseTo(
+      2 * (1 + Math.log(3)),
+      6,
+    );
     expect(asObject(featurize('go go go', { ...wordOnly, tf: 'raw' }))[id]).toBe(6);
     expect(asObject(featurize('go go go', { ...wordOnly, tf: 'binary' }))[id]).toBe(2);
   });
@@ -123,13 +147,21 @@ describe('featurize: normalisation', () => {
   });
 
   it('tokenizeForIndex exposes the normalised stream', () => {
-    expect(tokenizeForIndex('Hello, Ｗörld! 繁體 x\u0301y 👍')).toEqual(['hello', 'wörld', '繁', '体', 'x\u0301y']);
+    expect(tokenizeForIndex('Hello, Ｗörld! 繁體 x\u0301y 👍')).toEqual([
+      'hello',
+      'wörld',
+      '繁',
+      '体',
+      'x\u0301y',
+    ]);
   });
 });
 
 describe('featurize: caps, determinism and hostile input', () => {
   const paragraph =
-    'Two-tower retrieval embeds every chunk once. 双塔检索在索引时为每个片段计算一次向量，提问时只计算问题的向量。'.repeat(4);
+    'Two-tower retrieval embeds every chunk once. 双塔检索在索引时为每个片段计算一次向量，提问时只计算问题的向量。'.repeat(
+      4,
+    );
 
   it('respects the role caps and keeps the heaviest buckets', () => {
     const full = featurize(paragraph, S, { maxFeatures: 1_000_000 });
@@ -142,7 +174,11 @@ describe('featurize: caps, determinism and hostile input', () => {
       if (!kept.has(full.ids[i]!)) expect(full.weights[i]).toBeLessThanOrEqual(minKept);
       else expect(asObject(capped)[full.ids[i]!]).toBe(full.weights[i]);
     }
-    const question = featurize(paragraph, { ...S, maxFeatures: { question: 7, passage: 9 } }, { role: 'question' });
+    const question = featurize(
+      paragraph,
+      { ...S, maxFeatures: { question: 7, passage: 9 } },
+      { role: 'question' },
+    );
     expect(question.ids.length).toBe(7);
     expect(featurize(paragraph, { ...S, maxFeatures: { question: 7, passage: 9 } }).ids.length).toBe(9);
   });
@@ -212,6 +248,8 @@ describe('featurizer spec', () => {
   });
 
   it('canonical JSON ignores key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
   });
 });

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { featurizeBatch } from '../../main/engine/towers/featureBatch.js';
 import { DEFAULT_FEATURIZER_SPEC } from '../../main/engine/towers/featurize.js';
-import { listExternalData } from '../../main/engine/towers/onnx/externalData.js';
+import { listExternalData, readModelInfo } from '../../main/engine/towers/onnx/modelInfo.js';
 import { fromFloat16Bits, toFloat16Bits } from '../../main/engine/towers/onnx/float16.js';
 import {
   buildHashedTowerModel,
@@ -23,8 +23,17 @@ const DIM_IN = 24;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-onnx-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function runOrt(model: Uint8Array | string, ids: Int32Array, weights: Float32Array, n: number, l: number): Promise<Float32Array> {
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
+async function runOrt(
+  model: Uint8Array | string,
+  ids: Int32Array,
+  weights: Float32Array,
+  n: number,
+  l: number,
+): Promise<Float32Array> {
+  const session =
+    typeof model === 'string'
+      ? await ort.InferenceSession.create(model)
+      : await ort.InferenceSession.create(model);
   try {
     const out = await session.run({
       ids: new ort.Tensor('int32', ids, [n, l]),
@@ -79,7 +88,10 @@ const tables: [TableStorage['dtype'], number][] = [
 const variants: [string, Partial<HashedTowerParams>][] = [
   ['sum', { pooling: 'sum' }],
   ['mean + term weights', { pooling: 'mean', termWeights: term }],
-  ['sqrtn + normalised pooled + projection(tanh)', { pooling: 'sqrtn', normalizePooled: true, projection: { ...projection, activation: 'tanh' } }],
+  [
+    'sqrtn + normalised pooled + projection(tanh)',
+    { pooling: 'sqrtn', normalizePooled: true, projection: { ...projection, activation: 'tanh' } },
+  ],
   [
     'mean + residual relu projection',
     {
@@ -98,13 +110,25 @@ describe('hashed tower graph: ORT output equals the JS reference', () => {
   for (const [dtype, tolerance] of tables) {
     for (const [label, variant] of variants) {
       it(`${dtype} table, ${label}`, async () => {
-        const params: HashedTowerParams = { rows: ROWS, dimIn: DIM_IN, table: quantizeTable(fp32, DIM_IN, dtype), pooling: 'sum', ...variant };
+        const params: HashedTowerParams = {
+          rows: ROWS,
+          dimIn: DIM_IN,
+          table: quantizeTable(fp32, DIM_IN, dtype),
+          pooling: 'sum',
+          ...variant,
+        };
         const got = await runOrt(buildHashedTowerModel(params), batch.ids, batch.weights, batch.n, batch.l);
         const ref = forwardHashedTower(params, batch.ids, batch.weights, batch.n, batch.l);
         // Against its own dequantised reference: tight whatever the storage.
         expect(maxAbsDiff(got, ref)).toBeLessThan(1e-5);
         // Against the float32 original: the storage's precision loss.
-        const exact = forwardHashedTower({ ...params, table: quantizeTable(fp32, DIM_IN, 'float32') }, batch.ids, batch.weights, batch.n, batch.l);
+        const exact = forwardHashedTower(
+          { ...params, table: quantizeTable(fp32, DIM_IN, 'float32') },
+          batch.ids,
+          batch.weights,
+          batch.n,
+          batch.l,
+        );
         expect(maxAbsDiff(got, exact)).toBeLessThan(tolerance);
         expect(got.every(Number.isFinite)).toBe(true);
         const d = got.length / batch.n;
@@ -120,7 +144,13 @@ describe('hashed tower graph: ORT output equals the JS reference', () => {
 });
 
 describe('hashed tower graph: batching and padding', () => {
-  const params: HashedTowerParams = { rows: ROWS, dimIn: DIM_IN, table: quantizeTable(fp32, DIM_IN, 'float32'), pooling: 'mean', termWeights: term };
+  const params: HashedTowerParams = {
+    rows: ROWS,
+    dimIn: DIM_IN,
+    table: quantizeTable(fp32, DIM_IN, 'float32'),
+    pooling: 'mean',
+    termWeights: term,
+  };
   const model = buildHashedTowerModel(params);
 
   it('each row of a padded batch equals that text embedded alone', async () => {
@@ -144,12 +174,20 @@ describe('ONNX writer', () => {
   it('encodes varints, strings and nested messages in protobuf wire format', () => {
     const inner = new ProtoMessage().varint(1, 150);
     const m = new ProtoMessage().varint(1, 300).string(2, 'hi').message(3, inner).float(4, 1);
-    expect(Array.from(m.toBytes())).toEqual([0x08, 0xac, 0x02, 0x12, 0x02, 0x68, 0x69, 0x1a, 0x03, 0x08, 0x96, 0x01, 0x25, 0x00, 0x00, 0x80, 0x3f]);
+    expect(Array.from(m.toBytes())).toEqual([
+      0x08, 0xac, 0x02, 0x12, 0x02, 0x68, 0x69, 0x1a, 0x03, 0x08, 0x96, 0x01, 0x25, 0x00, 0x00, 0x80, 0x3f,
+    ]);
     expect(() => new ProtoMessage().varint(1, -1)).toThrow(RangeError);
   });
 
   it('stores large initializers as external data that ORT loads relative to the model file', async () => {
-    const params: HashedTowerParams = { rows: ROWS, dimIn: DIM_IN, table: quantizeTable(fp32, DIM_IN, 'int8'), pooling: 'sum', termWeights: term };
+    const params: HashedTowerParams = {
+      rows: ROWS,
+      dimIn: DIM_IN,
+      table: quantizeTable(fp32, DIM_IN, 'int8'),
+      pooling: 'sum',
+      termWeights: term,
+    };
     const chunks: Uint8Array[] = [];
     let length = 0;
     const model = buildHashedTowerModel(params, {
@@ -168,8 +206,11 @@ describe('ONNX writer', () => {
     expect(refs.reduce((s, r) => s + r.length, 0)).toBe(length);
     expect(model.byteLength).toBeLessThan(4096);
     const got = await runOrt(path.join(tmp, 'tower.onnx'), batch.ids, batch.weights, batch.n, batch.l);
-    expect(maxAbsDiff(got, forwardHashedTower(params, batch.ids, batch.weights, batch.n, batch.l))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(got, forwardHashedTower(params, batch.ids, batch.weights, batch.n, batch.l)),
+    ).toBeLessThan(1e-5);
     expect(listExternalData(buildHashedTowerModel(params))).toEqual([]);
+    expect(readModelInfo(model).outputs).toEqual([{ name: 'embedding', shape: ['N', DIM_IN] }]);
   });
 
   it('a truncated model is rejected by the reader and by ORT', async () => {
@@ -202,7 +243,10 @@ describe('ONNX writer', () => {
     let worst = 0;
     for (let i = 0; i < 2000; i++) {
       const x = (random() - 0.5) * 10;
-      worst = Math.max(worst, Math.abs(fromFloat16Bits(toFloat16Bits(x)) - x) / (Math.abs(x) * 2 ** -11 + 2 ** -25));
+      worst = Math.max(
+        worst,
+        Math.abs(fromFloat16Bits(toFloat16Bits(x)) - x) / (Math.abs(x) * 2 ** -11 + 2 ** -25),
+      );
     }
     expect(worst).toBeLessThanOrEqual(1);
   });
@@ -222,9 +266,18 @@ describe('ONNX writer', () => {
   });
 
   it('rejects inconsistent parameters', () => {
-    const bad = { rows: ROWS, dimIn: DIM_IN, table: { dtype: 'float32' as const, data: new Float32Array(10) }, pooling: 'sum' as const };
+    const bad = {
+      rows: ROWS,
+      dimIn: DIM_IN,
+      table: { dtype: 'float32' as const, data: new Float32Array(10) },
+      pooling: 'sum' as const,
+    };
     expect(() => buildHashedTowerModel(bad)).toThrow(/table has 10 values/);
-    const residual = { ...bad, table: quantizeTable(fp32, DIM_IN, 'float32'), projection: { weight: new Float32Array(DIM_IN * 4), dim: 4, residual: true } };
+    const residual = {
+      ...bad,
+      table: quantizeTable(fp32, DIM_IN, 'float32'),
+      projection: { weight: new Float32Array(DIM_IN * 4), dim: 4, residual: true },
+    };
     expect(() => buildHashedTowerModel(residual)).toThrow(/residual/);
   });
 });

@@ -58,7 +58,7 @@ describe('sessions', () => {
     await opened.session.release();
   });
 
-  it('a provider that is offered but fails to start falls back with ORT\'s reason', async () => {
+  it("a provider that is offered but fails to start falls back with ORT's reason", async () => {
     if (!availableProviders().includes('webgpu')) return;
     const opened = await createSession(model, { provider: 'webgpu', onFallback: () => {} });
     expect(await double(opened.session)).toEqual([2, 5]);

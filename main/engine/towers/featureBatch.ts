@@ -23,6 +23,10 @@ export function padFeatures(features: readonly Features[]): FeatureBatch {
   return { ids, weights, n, l };
 }
 
-export function featurizeBatch(texts: readonly string[], spec: FeaturizerSpec, role: FeatureRole): FeatureBatch {
+export function featurizeBatch(
+  texts: readonly string[],
+  spec: FeaturizerSpec,
+  role: FeatureRole,
+): FeatureBatch {
   return padFeatures(texts.map((t) => featurize(t, spec, { role })));
 }

@@ -180,7 +180,10 @@ function collect(spec: FeaturizerSpec, cap: number): Features {
     let w = 0;
     for (let f = 0; f < N_FAMILIES; f++) {
       const n = slotCounts[base + f]!;
-      if (n > 0) w += famWeight[f]! * (tf === TF_LOG ? (n < LOG_TABLE.length ? LOG_TABLE[n]! : 1 + Math.log(n)) : tf === TF_RAW ? n : 1);
+      if (n > 0)
+        w +=
+          famWeight[f]! *
+          (tf === TF_LOG ? (n < LOG_TABLE.length ? LOG_TABLE[n]! : 1 + Math.log(n)) : tf === TF_RAW ? n : 1);
     }
     w64[i] = w;
   }
@@ -199,7 +202,9 @@ function collect(spec: FeaturizerSpec, cap: number): Features {
     const pos = new Int32Array(m);
     order.forEach((idx, p) => (pos[idx] = p));
     rank.sort((x, y) => w64[y]! - w64[x]! || pos[x]! - pos[y]!);
-    order = Int32Array.from(rank.slice(0, cap), (idx) => pos[idx]!).sort().map((p) => order[p]!);
+    order = Int32Array.from(rank.slice(0, cap), (idx) => pos[idx]!)
+      .sort()
+      .map((p) => order[p]!);
   }
   const ids = new Int32Array(order.length);
   const weights = new Float32Array(order.length);

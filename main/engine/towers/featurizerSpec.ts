@@ -49,7 +49,11 @@ export const featurizerSpecSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff),
   log2Buckets: z.number().int().min(8).max(24),
   chineseFold: z.enum(['opencc-t2s-char', 'none']),
-  maxChars: z.number().int().min(1).max(1 << 24),
+  maxChars: z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 24),
   maxWordChars: z.number().int().min(1).max(1024),
   tf: z.enum(['log', 'raw', 'binary']),
   /** Per-family weights; 0 switches a family off. */

@@ -35,7 +35,10 @@ const GPU_PROVIDERS: readonly GpuProvider[] = ['cuda', 'dml', 'coreml', 'webgpu'
  * without a usable adapter the attempt costs ~130 ms and a native warning on
  * stderr (measured here); it stays available when asked for by name.
  */
-export function autoProviders(platform: NodeJS.Platform = process.platform, arch: string = process.arch): GpuProvider[] {
+export function autoProviders(
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+): GpuProvider[] {
   if (platform === 'linux') return arch === 'x64' ? ['cuda'] : [];
   if (platform === 'win32') return ['dml', 'webgpu'];
   if (platform === 'darwin') return ['coreml', 'webgpu'];
@@ -80,10 +83,17 @@ function logOnce(message: string): void {
 
 function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0]!.replace(/^\/onnxruntime_src\/\S+\s*/, '').trim();
+  return text
+    .split('\n')[0]!
+    .replace(/^\/onnxruntime_src\/\S+\s*/, '')
+    .trim();
 }
 
-async function open(model: string | Uint8Array, provider: 'cpu' | GpuProvider, threads: number | undefined): Promise<ort.InferenceSession> {
+async function open(
+  model: string | Uint8Array,
+  provider: 'cpu' | GpuProvider,
+  threads: number | undefined,
+): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
@@ -93,7 +103,9 @@ async function open(model: string | Uint8Array, provider: 'cpu' | GpuProvider, t
     logSeverityLevel: provider === 'cpu' ? 2 : 4,
   };
   if (threads && threads > 0) options.intraOpNumThreads = threads;
-  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+  return typeof model === 'string'
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options);
 }
 
 /**
@@ -101,7 +113,10 @@ async function open(model: string | Uint8Array, provider: 'cpu' | GpuProvider, t
  * reason (logged once per thread and returned). A model the CPU cannot load
  * either rejects with ORT's error.
  */
-export async function createSession(model: string | Uint8Array, options: SessionOptions = {}): Promise<OpenedSession> {
+export async function createSession(
+  model: string | Uint8Array,
+  options: SessionOptions = {},
+): Promise<OpenedSession> {
   const requested = options.provider ?? 'auto';
   const candidates = requested === 'auto' ? autoProviders() : requested === 'cpu' ? [] : [requested];
   const listed = new Set(availableProviders());
@@ -123,6 +138,9 @@ export async function createSession(model: string | Uint8Array, options: Session
     reasons.push(reason);
   }
   const fallbackReason = reasons.length > 0 ? reasons.join('; ') : null;
-  if (fallbackReason) (options.onFallback ?? logOnce)(`execution provider ${requested} unavailable, using cpu: ${fallbackReason}`);
+  if (fallbackReason)
+    (options.onFallback ?? logOnce)(
+      `execution provider ${requested} unavailable, using cpu: ${fallbackReason}`,
+    );
   return { session: await open(model, 'cpu', options.threads), active: 'cpu', fallbackReason };
 }

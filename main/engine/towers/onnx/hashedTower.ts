@@ -1,5 +1,12 @@
 import { fromFloat16Bits, toFloat16Array } from './float16.js';
-import { encodeModel, rawBytes, type EncodeOptions, type ModelSpec, type NodeSpec, type TensorSpec } from './onnxModel.js';
+import {
+  encodeModel,
+  rawBytes,
+  type EncodeOptions,
+  type ModelSpec,
+  type NodeSpec,
+  type TensorSpec,
+} from './onnxModel.js';
 
 /**
  * The hashed n-gram tower: a weighted bag of embedding-table rows, pooled,
@@ -63,12 +70,14 @@ export function checkTowerParams(p: HashedTowerParams): void {
   };
   if (!Number.isInteger(p.rows) || p.rows < 2) fail(`rows must be an integer ≥ 2 (got ${p.rows})`);
   if (!Number.isInteger(p.dimIn) || p.dimIn < 1) fail(`dimIn must be a positive integer (got ${p.dimIn})`);
-  if (p.table.data.length !== p.rows * p.dimIn) fail(`table has ${p.table.data.length} values, expected rows × dimIn = ${p.rows * p.dimIn}`);
+  if (p.table.data.length !== p.rows * p.dimIn)
+    fail(`table has ${p.table.data.length} values, expected rows × dimIn = ${p.rows * p.dimIn}`);
   if (p.table.dtype === 'int8' && p.table.scales.length !== p.rows) fail(`int8 table needs ${p.rows} scales`);
   if (p.termWeights && p.termWeights.length !== p.rows) fail(`termWeights needs ${p.rows} values`);
   const proj = p.projection;
   if (proj) {
-    if (proj.weight.length !== p.dimIn * proj.dim) fail(`projection weight must be dimIn × dim = ${p.dimIn * proj.dim} values`);
+    if (proj.weight.length !== p.dimIn * proj.dim)
+      fail(`projection weight must be dimIn × dim = ${p.dimIn * proj.dim} values`);
     if (proj.bias && proj.bias.length !== proj.dim) fail(`projection bias must have ${proj.dim} values`);
     if (proj.residual && proj.dim !== p.dimIn) fail('a residual projection needs dim = dimIn');
   }
@@ -87,7 +96,8 @@ export function quantizeTable(data: Float32Array, dim: number, dtype: TableStora
     if (max === 0) continue;
     const scale = Math.fround(max / 127);
     scales[r] = scale;
-    for (let i = r * dim; i < (r + 1) * dim; i++) q[i] = Math.max(-127, Math.min(127, Math.round(data[i]! / scale)));
+    for (let i = r * dim; i < (r + 1) * dim; i++)
+      q[i] = Math.max(-127, Math.min(127, Math.round(data[i]! / scale)));
   }
   return { dtype, data: q, scales };
 }
@@ -96,7 +106,8 @@ export function quantizeTable(data: Float32Array, dim: number, dtype: TableStora
 function addRow(t: TableStorage, row: number, dim: number, w: number, acc: Float64Array): void {
   const base = row * dim;
   if (t.dtype === 'float32') for (let d = 0; d < dim; d++) acc[d] += w * t.data[base + d]!;
-  else if (t.dtype === 'float16') for (let d = 0; d < dim; d++) acc[d] += w * fromFloat16Bits(t.data[base + d]!);
+  else if (t.dtype === 'float16')
+    for (let d = 0; d < dim; d++) acc[d] += w * fromFloat16Bits(t.data[base + d]!);
   else {
     const ws = w * t.scales[row]!;
     for (let d = 0; d < dim; d++) acc[d] += ws * t.data[base + d]!;
@@ -138,7 +149,11 @@ export function forwardHashedTower(
       if (w !== 0) addRow(table, id, dimIn, w, pooled);
     }
     const denom =
-      params.pooling === 'mean' ? Math.max(sumW, EPSILON) : params.pooling === 'sqrtn' ? Math.max(Math.sqrt(sumW2), EPSILON) : 1;
+      params.pooling === 'mean'
+        ? Math.max(sumW, EPSILON)
+        : params.pooling === 'sqrtn'
+          ? Math.max(Math.sqrt(sumW2), EPSILON)
+          : 1;
     for (let d = 0; d < dimIn; d++) pooled[d]! /= denom;
     if (params.normalizePooled) l2normalize(pooled);
     if (proj) {
@@ -165,8 +180,14 @@ export function hashedTowerModelSpec(params: HashedTowerParams, name = 'hashed_t
   const dim = towerDim(params);
   const nodes: NodeSpec[] = [];
   const inits: TensorSpec[] = [];
-  const f32 = (n: string, dims: number[], v: Float32Array): void => void inits.push({ name: n, dataType: 'float32', dims, data: rawBytes(v) });
-  const node = (op: string, inputs: string[], output: string, attributes?: NodeSpec['attributes']): string => {
+  const f32 = (n: string, dims: number[], v: Float32Array): void =>
+    void inits.push({ name: n, dataType: 'float32', dims, data: rawBytes(v) });
+  const node = (
+    op: string,
+    inputs: string[],
+    output: string,
+    attributes?: NodeSpec['attributes'],
+  ): string => {
     nodes.push({ op, inputs, outputs: [output], name: output, attributes });
     return output;
   };
@@ -186,7 +207,11 @@ export function hashedTowerModelSpec(params: HashedTowerParams, name = 'hashed_t
   let wSum = w;
   if (table.dtype === 'int8') {
     f32('table_scales', [rows], table.scales);
-    wSum = node('Mul', [w, node('Gather', ['table_scales', 'ids'], 'row_scales', { axis: { int: 0 } })], 'w_scaled');
+    wSum = node(
+      'Mul',
+      [w, node('Gather', ['table_scales', 'ids'], 'row_scales', { axis: { int: 0 } })],
+      'w_scaled',
+    );
   }
   inits.push({ name: 'table', dataType: table.dtype, dims: [rows, dimIn], data: rawBytes(table.data) });
   let gathered = node('Gather', ['table', 'ids'], 'rows', { axis: { int: 0 } });
@@ -198,7 +223,11 @@ export function hashedTowerModelSpec(params: HashedTowerParams, name = 'hashed_t
     pooled = node('Div', [pooled, node('Max', [total, 'eps'], 'w_total_eps')], 'pooled');
   } else if (params.pooling === 'sqrtn') {
     const ss = node('ReduceSumSquare', [w], 'w_ss', { axes: { ints: [1] }, keepdims: { int: 1 } });
-    pooled = node('Div', [pooled, node('Max', [node('Sqrt', [ss], 'w_norm'), 'eps'], 'w_norm_eps')], 'pooled');
+    pooled = node(
+      'Div',
+      [pooled, node('Max', [node('Sqrt', [ss], 'w_norm'), 'eps'], 'w_norm_eps')],
+      'pooled',
+    );
   }
   if (params.normalizePooled) pooled = l2norm(pooled, 'pooled_unit');
   let h = pooled;
@@ -229,6 +258,9 @@ export function hashedTowerModelSpec(params: HashedTowerParams, name = 'hashed_t
 }
 
 /** The tower as ONNX bytes; `options.placeExternal` moves large initializers to a side file. */
-export function buildHashedTowerModel(params: HashedTowerParams, options: EncodeOptions & { name?: string } = {}): Uint8Array {
+export function buildHashedTowerModel(
+  params: HashedTowerParams,
+  options: EncodeOptions & { name?: string } = {},
+): Uint8Array {
   return encodeModel(hashedTowerModelSpec(params, options.name), options);
 }

@@ -1,10 +1,12 @@
 import type { ExternalRef } from './onnxModel.js';
 
 /**
- * Reads back, from ONNX model bytes, where each initializer keeps its data
- * outside the file (TensorProto.external_data): the ranges a tower's identity
- * hash must cover. A minimal protobuf walk: ModelProto.graph (7) →
- * GraphProto.initializer (5) → TensorProto.external_data (13) → key/value.
+ * Reads back from ONNX model bytes what a pack loader checks before handing
+ * the file to ORT: where initializers keep data outside the file
+ * (TensorProto.external_data: the files a tower's identity hash must cover)
+ * and the graph outputs' shapes. A minimal protobuf walk of ModelProto.graph (7):
+ * GraphProto.initializer (5) → TensorProto.external_data (13), and
+ * GraphProto.output (12) → ValueInfoProto.type → tensor_type.shape.dim.
  */
 class Reader {
   pos = 0;
@@ -30,18 +32,16 @@ class Reader {
     throw new RangeError('varint too long');
   }
 
-  /** Next field: its number, wire type, and for length-delimited fields a sub-reader. */
-  field(): { no: number; wire: number; sub: Reader | null } {
+  /** Next field: its number, a varint's value, or for length-delimited fields a sub-reader. */
+  field(): { no: number; value: number; sub: Reader | null } {
     const key = this.varint();
     const no = Math.floor(key / 8);
     const wire = key & 7;
-    if (wire === 0) {
-      this.varint();
-      return { no, wire, sub: null };
-    }
+    if (wire === 0) return { no, value: this.varint(), sub: null };
     if (wire === 1 || wire === 5) {
       this.pos += wire === 1 ? 8 : 4;
-      return { no, wire, sub: null };
+      if (this.pos > this.end) throw new RangeError('truncated field');
+      return { no, value: 0, sub: null };
     }
     if (wire === 2) {
       const len = this.varint();
@@ -50,7 +50,7 @@ class Reader {
       this.pos += len;
       const sub = new Reader(this.buf, start + len);
       sub.pos = start;
-      return { no, wire, sub };
+      return { no, value: len, sub };
     }
     throw new RangeError(`unsupported wire type ${wire}`);
   }
@@ -67,30 +67,80 @@ function* fields(r: Reader, no: number): Generator<Reader> {
   }
 }
 
-/** External data references of all initializers, in file order. Throws RangeError on malformed bytes. */
-export function listExternalData(model: Uint8Array): ExternalRef[] {
-  const refs: ExternalRef[] = [];
-  for (const graph of fields(new Reader(model), 7)) {
-    for (const tensor of fields(graph, 5)) {
-      const entries: Record<string, string> = {};
-      for (const entry of fields(tensor, 13)) {
-        let key = '';
-        let value = '';
-        while (!entry.done()) {
-          const f = entry.field();
-          if (f.sub && f.no === 1) key = f.sub.text();
-          else if (f.sub && f.no === 2) value = f.sub.text();
+function readExternal(tensor: Reader): ExternalRef | null {
+  const entries: Record<string, string> = {};
+  for (const entry of fields(tensor, 13)) {
+    let key = '';
+    let value = '';
+    while (!entry.done()) {
+      const f = entry.field();
+      if (f.sub && f.no === 1) key = f.sub.text();
+      else if (f.sub && f.no === 2) value = f.sub.text();
+    }
+    entries[key] = value;
+  }
+  if (entries.location === undefined) return null;
+  return {
+    location: entries.location,
+    offset: Number(entries.offset ?? 0),
+    length: entries.length === undefined ? -1 : Number(entries.length),
+  };
+}
+
+export interface ModelOutput {
+  name: string;
+  /** Fixed sizes as numbers, symbolic ones as their names. */
+  shape: (number | string)[];
+}
+
+function readOutput(valueInfo: Reader): ModelOutput {
+  let name = '';
+  const shape: (number | string)[] = [];
+  while (!valueInfo.done()) {
+    const f = valueInfo.field();
+    if (f.no === 1 && f.sub) name = f.sub.text();
+    if (f.no !== 2 || !f.sub) continue;
+    for (const tensorType of fields(f.sub, 1)) {
+      for (const shapeProto of fields(tensorType, 2)) {
+        for (const dim of fields(shapeProto, 1)) {
+          let size: number | string = '?';
+          while (!dim.done()) {
+            const d = dim.field();
+            if (d.no === 1 && !d.sub) size = d.value;
+            else if (d.no === 2 && d.sub) size = d.sub.text();
+          }
+          shape.push(size);
         }
-        entries[key] = value;
-      }
-      if (entries.location !== undefined) {
-        refs.push({
-          location: entries.location,
-          offset: Number(entries.offset ?? 0),
-          length: entries.length === undefined ? -1 : Number(entries.length),
-        });
       }
     }
   }
-  return refs;
+  return { name, shape };
+}
+
+export interface ModelInfo {
+  /** External data references of all initializers, in file order. */
+  external: ExternalRef[];
+  outputs: ModelOutput[];
+}
+
+/** Throws RangeError on malformed (e.g. truncated) bytes. */
+export function readModelInfo(model: Uint8Array): ModelInfo {
+  const info: ModelInfo = { external: [], outputs: [] };
+  for (const graph of fields(new Reader(model), 7)) {
+    while (!graph.done()) {
+      const f = graph.field();
+      if (f.no === 5 && f.sub) {
+        const ref = readExternal(f.sub);
+        if (ref) info.external.push(ref);
+      } else if (f.no === 12 && f.sub) {
+        info.outputs.push(readOutput(f.sub));
+      }
+    }
+  }
+  return info;
+}
+
+/** External data references of all initializers, in file order. */
+export function listExternalData(model: Uint8Array): ExternalRef[] {
+  return readModelInfo(model).external;
 }

@@ -30,11 +30,7 @@ export interface TensorSpec {
 }
 
 export type AttributeValue =
-  | { int: number }
-  | { float: number }
-  | { string: string }
-  | { ints: number[] }
-  | { floats: number[] };
+  { int: number } | { float: number } | { string: string } | { ints: number[] } | { floats: number[] };
 
 export interface NodeSpec {
   op: string;
@@ -123,7 +119,8 @@ function encodeTensor(t: TensorSpec, external: ExternalRef | null): ProtoMessage
   m.varint(2, DATA_TYPE_CODE[t.dataType]);
   m.string(8, t.name);
   if (external) {
-    const entry = (key: string, value: string): ProtoMessage => new ProtoMessage().string(1, key).string(2, value);
+    const entry = (key: string, value: string): ProtoMessage =>
+      new ProtoMessage().string(1, key).string(2, value);
     m.message(13, entry('location', external.location));
     m.message(13, entry('offset', String(external.offset)));
     m.message(13, entry('length', String(external.length)));

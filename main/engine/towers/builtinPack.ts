@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built-in pack's folder name under `<resources>/models/` (made by scripts/train-builtin.ts). */
+export const BUILTIN_PACK_NAME = 'docqa-zh-en-hashed';
+
+let resourcesOverride: string | null = null;
+
+/**
+ * The packaged desktop app calls this with `process.resourcesPath` (where
+ * electron-builder's extraResources put `models/`); null restores the default.
+ */
+export function setResourcesDirectory(dir: string | null): void {
+  resourcesOverride = dir;
+}
+
+function isRepoRoot(dir: string): boolean {
+  const pkg = path.join(dir, 'package.json');
+  if (!existsSync(pkg)) return false;
+  try {
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'docqa';
+  } catch {
+    return false;
+  }
+}
+
+/** `resources/` of the repository this module runs from (TS sources or the out/node build). */
+export function resourcesDirectory(): string {
+  if (resourcesOverride) return resourcesOverride;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (isRepoRoot(dir)) return path.join(dir, 'resources');
+    const parent = path.dirname(dir);
+    if (parent === dir)
+      throw new Error(`cannot find the docqa package root above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+export function builtinPackDir(): string {
+  return path.join(resourcesDirectory(), 'models', BUILTIN_PACK_NAME);
+}
