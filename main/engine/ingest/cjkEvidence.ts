@@ -25,18 +25,21 @@ const COMMON_KANJI_EXTRA = '円駅時間私何語気読書食飲見聞話週曜'
 const COMMON_HANGUL =
   '이다는의에하고을가로기사지서자리한대수도정나보시일를인어아습니니까요게해들면있것으그과부주우상전국제내만무소중회장원화계';
 
-let commonHanzi: Set<string> | null = null;
+let commonSets: { simplified: Set<string>; traditional: Set<string> } | null = null;
 const commonHangul = new Set(COMMON_HANGUL);
 
-function hanziSet(): Set<string> {
-  if (commonHanzi) return commonHanzi;
-  // opencc-js ships CommonJS and ESM builds; the cn→t converter is only needed here, lazily.
+function hanziSets(): { simplified: Set<string>; traditional: Set<string> } {
+  if (commonSets) return commonSets;
+  // opencc-js's cn→t converter takes ~0.3 s to build: only files that are not UTF-8 pay for it.
   const opencc = createRequire(import.meta.url)('opencc-js/cn2t') as {
     Converter(o: { from: string; to: string }): (s: string) => string;
   };
   const traditional = opencc.Converter({ from: 'cn', to: 't' })(COMMON_SIMPLIFIED);
-  commonHanzi = new Set([...COMMON_SIMPLIFIED, ...traditional, ...COMMON_KANJI_EXTRA]);
-  return commonHanzi;
+  commonSets = {
+    simplified: new Set([...COMMON_SIMPLIFIED, ...COMMON_KANJI_EXTRA]),
+    traditional: new Set([...traditional, ...COMMON_KANJI_EXTRA]),
+  };
+  return commonSets;
 }
 
 export interface CjkEvidence {
@@ -45,17 +48,24 @@ export interface CjkEvidence {
   /** U+FFFD, private-use and C1 control characters: signs of a wrong decoding. */
   bad: number;
   hanzi: number;
-  commonHanzi: number;
+  /** Hanzi among the most frequent simplified forms (and characters both scripts share). */
+  commonSimplified: number;
+  /** Hanzi among the most frequent traditional forms (and characters both scripts share). */
+  commonTraditional: number;
   kana: number;
   /** Half-width katakana (U+FF61–FF9F): common in Shift_JIS misreadings of Chinese. */
   halfWidthKana: number;
   hangul: number;
   commonHangul: number;
+  /** CJK punctuation and full-width forms (，。、「」！). */
+  cjkPunctuation: number;
+  /** Everything else outside ASCII (symbols, Greek, Cyrillic…): rare in East Asian text. */
+  other: number;
 }
 
 export function cjkEvidence(text: string): CjkEvidence {
-  const common = hanziSet();
-  const e: CjkEvidence = { nonAscii: 0, bad: 0, hanzi: 0, commonHanzi: 0, kana: 0, halfWidthKana: 0, hangul: 0, commonHangul: 0 };
+  const { simplified, traditional } = hanziSets();
+  const e: CjkEvidence = { nonAscii: 0, bad: 0, hanzi: 0, commonSimplified: 0, commonTraditional: 0, kana: 0, halfWidthKana: 0, hangul: 0, commonHangul: 0, cjkPunctuation: 0, other: 0 };
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
     if (c < 0x80) continue;
@@ -63,13 +73,15 @@ export function cjkEvidence(text: string): CjkEvidence {
     if (c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff) || c <= 0x9f || (c >= 0xf0000 && c <= 0x10ffff)) e.bad++;
     else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x20000 && c <= 0x2ffff)) {
       e.hanzi++;
-      if (common.has(ch)) e.commonHanzi++;
+      if (simplified.has(ch)) e.commonSimplified++;
+      if (traditional.has(ch)) e.commonTraditional++;
     } else if (c >= 0x3040 && c <= 0x30ff) e.kana++;
     else if (c >= 0xff61 && c <= 0xff9f) e.halfWidthKana++;
+    else if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff60) || c === 0x2014 || c === 0x2026 || (c >= 0x2018 && c <= 0x201d)) e.cjkPunctuation++;
     else if (c >= 0xac00 && c <= 0xd7af) {
       e.hangul++;
       if (commonHangul.has(ch)) e.commonHangul++;
-    }
+    } else e.other++;
   }
   return e;
 }

@@ -150,10 +150,10 @@ function decodeUtf8(bytes: Uint8Array): DecodedText | null {
     // fall through to the tolerant checks
   }
   const { valid, invalid, truncatedTail } = utf8Stats(bytes);
-  if (invalid === 0 && truncatedTail) {
+  if (invalid === 0 && truncatedTail && valid > 0) {
     return lenientUtf8(bytes, 'utf-8', 'the last character is incomplete (truncated file?); it was replaced with U+FFFD');
   }
-  if (valid >= 8 && invalid * 50 <= valid) {
+  if (valid >= 8 && invalid * 20 <= valid) {
     return lenientUtf8(bytes, 'utf-8', `${invalid} invalid UTF-8 byte sequence(s) were replaced with U+FFFD`);
   }
   return null;
@@ -206,44 +206,105 @@ function normaliseCharset(name: string | null | undefined): string | null {
 
 type EastAsian = 'gb18030' | 'big5' | 'shift_jis' | 'euc-kr';
 
-/** How strongly a decoding reads as real text of its language; wrong decodings score near or below zero. */
+/**
+ * How strongly a decoding reads as real text of its language; wrong decodings
+ * score near or below zero. Real text is mostly common characters (the top few
+ * hundred cover about three quarters of Chinese); a wrong decoding hits them only
+ * by chance, so each uncommon character costs a little and each sign of a wrong
+ * script (replacement characters, symbols, another script's letters) costs more.
+ */
 function plausibility(encoding: EastAsian, e: CjkEvidence): number {
-  const penalty = 3 * e.bad;
+  const wrong = 3 * e.bad + e.other;
   switch (encoding) {
-    case 'gb18030':
+    case 'gb18030': {
+      // GB18030 also encodes traditional characters, but mostly carries simplified text.
+      const common = Math.max(e.commonSimplified, 0.8 * e.commonTraditional);
+      return common - 0.3 * (e.hanzi - common) - wrong - e.kana - e.halfWidthKana - e.hangul;
+    }
     case 'big5':
-      return e.commonHanzi - penalty - e.kana - e.halfWidthKana - e.hangul;
+      return e.commonTraditional - 0.3 * (e.hanzi - e.commonTraditional) - wrong - e.kana - e.halfWidthKana - e.hangul;
     case 'shift_jis':
-      return e.kana + 0.5 * e.commonHanzi - penalty - e.halfWidthKana - e.hangul;
+      return e.kana + e.commonTraditional - 0.3 * (e.hanzi - e.commonTraditional) - wrong - e.halfWidthKana - e.hangul;
     case 'euc-kr':
-      return 2 * e.commonHangul - penalty - e.hanzi - e.kana;
+      // Few common syllables cover less of Korean than hanzi do of Chinese: uncommon ones cost more,
+      // and hanja are rare in modern Korean but what Chinese bytes read as EUC-KR often become.
+      return e.commonHangul - 0.6 * (e.hangul - e.commonHangul) - wrong - 2 * e.hanzi - e.kana;
   }
 }
 
 /**
- * For bytes that are not UTF-8: the East Asian encoding whose decoding reads as real
- * text, if one clearly does; otherwise chardet's best single-byte guess
- * (windows-1252 when it has none).
+ * For bytes that are not UTF-8: the East Asian encoding whose decoding reads as
+ * real text, if one does; else a single-byte encoding whose decoding reads as text
+ * (windows-1252 first for short samples, where chardet guesses wildly; chardet's
+ * favourite first for longer ones); else a clean East Asian decoding of a few
+ * characters (how very short files go right); else chardet's first guess that
+ * reads as text, or its favourite.
  */
 export function detectLegacyEncoding(bytes: Uint8Array): string {
   const sample = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, SAMPLE_BYTES));
-  const ranked = chardet.analyse(sample).map((m) => normaliseCharset(m.name)!);
-  const order: EastAsian[] = ['gb18030', 'big5', 'shift_jis', 'euc-kr'];
-  // Ties go to the detector's favourite, then to the order above.
-  order.sort((a, b) => rank(ranked, a) - rank(ranked, b));
-  let best: { encoding: EastAsian; score: number; evidence: CjkEvidence } | null = null;
-  for (const encoding of order) {
+  // Fixed order: on a tie, Chinese first (detectors' rankings are noise on short samples).
+  const candidates = EAST_ASIAN.map((encoding) => {
     const evidence = cjkEvidence(iconv.decode(sample, encoding));
-    const score = plausibility(encoding, evidence);
-    if (!best || score > best.score) best = { encoding, score, evidence };
-  }
-  // Clear evidence: some common characters, and they make up a real share of the text.
-  if (best && best.score >= 1 && best.score >= best.evidence.nonAscii * 0.15) return best.encoding;
-  const singleByte = ranked.find((n) => !order.includes(n as EastAsian) && !n.startsWith('utf') && iconv.encodingExists(n));
-  return singleByte ?? 'windows-1252';
+    return { encoding, evidence, score: plausibility(encoding, evidence) };
+  });
+  const best = candidates.reduce((a, b) => (b.score > a.score ? b : a));
+  if (best.score > 0) return best.encoding;
+
+  const guesses = [...new Set(chardet.analyse(sample).map((m) => normaliseCharset(m.name)!))].filter(
+    (n) => SINGLE_BYTE.test(n) && iconv.encodingExists(n),
+  );
+  const favourite = guesses[0] ?? 'windows-1252';
+  const reads = (encoding: string) => readsAsSingleByteText(iconv.decode(sample, encoding));
+  const highBytes = sample.reduce((n, b) => n + (b >= 0x80 ? 1 : 0), 0);
+  const preferred = highBytes >= 32 ? [favourite, 'windows-1252'] : ['windows-1252', favourite];
+  const reading = preferred.find(reads);
+  if (reading) return reading;
+  const clean = candidates
+    // A few uncommon characters may be a real short file; many and no common ones are not Chinese.
+    .filter(({ encoding, evidence: e, score }) => score >= -1 && e.bad === 0 && e.other === 0 && (encoding === 'shift_jis' ? e.kana > 0 : encoding === 'euc-kr' ? e.commonHangul > 0 : e.hanzi > 0))
+    .reduce<(typeof candidates)[number] | null>((a, b) => (!a || b.score > a.score ? b : a), null);
+  if (clean) return clean.encoding;
+  return guesses.find(reads) ?? favourite;
 }
 
-function rank(ranked: string[], encoding: string): number {
-  const i = ranked.indexOf(encoding);
-  return i === -1 ? ranked.length : i;
+const EAST_ASIAN: readonly EastAsian[] = ['gb18030', 'big5', 'shift_jis', 'euc-kr'];
+const SINGLE_BYTE = /^(?:windows-125\d|iso-8859-\d+|koi8-[ru])$/;
+
+/**
+ * Whether a single-byte decoding looks like text: its non-ASCII characters are
+ * letters, accented Latin letters sit inside words with ASCII letters ("café", not
+ * "ÀÏ°åÍÆ", which is GBK read as Latin-1), and case does not flip inside words
+ * ("Мама", not "ємЙХУгО").
+ */
+function readsAsSingleByteText(text: string): boolean {
+  let nonAscii = 0, letters = 0, latin = 0, latinInWords = 0, caseFlips = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (i > 0 && isLower(text[i - 1]) && isUpper(ch)) caseFlips++;
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    // Bytes the encoding does not define, or C1 controls: not this encoding.
+    if (c === 0xfffd || c < 0xa0) return false;
+    nonAscii++;
+    if (!/\p{L}/u.test(ch)) continue;
+    letters++;
+    if (/\p{Script=Latin}/u.test(ch)) {
+      latin++;
+      if (isAsciiLetter(text.charCodeAt(i - 1)) || isAsciiLetter(text.charCodeAt(i + 1))) latinInWords++;
+    }
+  }
+  if (nonAscii === 0) return true;
+  return letters >= nonAscii * 0.8 && (latin === 0 || latinInWords >= latin * 0.5) && caseFlips <= letters * 0.1;
+}
+
+function isLower(ch: string): boolean {
+  return ch !== ch.toUpperCase() && ch === ch.toLowerCase();
+}
+
+function isUpper(ch: string): boolean {
+  return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
