@@ -63,6 +63,7 @@ export const apiInputs = {
   deleteConversation: z.object({ conversationId: id }).strict(),
   getSettings: none,
   updateSettings: settingsPatchSchema,
+  listPacks: none,
   openFile: z.object({ path: absolutePath }).strict(),
   showInFolder: z.object({ path: absolutePath }).strict(),
   pickFolder: none,
@@ -78,6 +79,17 @@ export interface AppInfo {
   arch: string;
   /** Only the desktop app has a native folder dialog; web mode types a path. */
   canPickFolder: boolean;
+}
+
+/** A pack in the per-user models folder, as Settings lists it. */
+export interface PackListing {
+  name: string;
+  dir: string;
+  kind: string;
+  version: string;
+  dim: number;
+  license: string;
+  bytes: number;
 }
 
 /** The ingest job the app runs in the background (one at a time; later requests queue). */
@@ -109,6 +121,8 @@ export interface ApiOutputs {
   deleteConversation: null;
   getSettings: LibrarySettings;
   updateSettings: LibrarySettings;
+  /** Packs installed in the per-user models folder (imported or downloaded); the built-in pack is not listed. */
+  listPacks: PackListing[];
   openFile: null;
   showInFolder: null;
   /** null when the person cancelled the dialog. */

@@ -5,6 +5,7 @@ import type { EventHub } from './eventHub.js';
 import type { ApiHost } from './host.js';
 import type { IngestRunner } from './ingestRunner.js';
 import { resolveLibraryFile } from './libraryFiles.js';
+import { defaultModelsDir, listInstalledPacks } from '../engine/models/index.js';
 import type { ApiMethod } from './methods.js';
 
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
@@ -62,6 +63,16 @@ export function createHandlers({ engine, host, ingest, events }: ApiContext): Ap
       changed('settings');
       return settings;
     },
+    listPacks: async () =>
+      (await listInstalledPacks(defaultModelsDir())).map(({ name, dir, kind, version, dim, license, bytes }) => ({
+        name,
+        dir,
+        kind,
+        version,
+        dim,
+        license,
+        bytes,
+      })),
     openFile: async ({ path }) => {
       await host.openPath(await libraryFile(path));
       return null;

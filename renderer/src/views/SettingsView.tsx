@@ -1,5 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import type { PackListing } from '../../../main/api/contract.js';
 import type { LibrarySettings, ProviderName } from '../../../main/engine/library/types.js';
+import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { formatBytes } from '../format.js';
 import { useAppState } from '../state/AppState.js';
@@ -183,34 +185,44 @@ function Metrics({ metrics, empty }: { metrics: Record<string, unknown>; empty: 
   );
 }
 
+/** Built-in pack, one installed in the models folder, or any pack folder by path. */
 function PackChooser({ packDir, onSave }: { packDir: string | null; onSave(dir: string | null): void }) {
   const { t } = useI18n();
-  const [custom, setCustom] = useState(packDir !== null);
+  const { reportError } = useAppState();
+  const [packs, setPacks] = useState<PackListing[]>([]);
+  const [custom, setCustom] = useState(false);
   const [dir, setDir] = useState(packDir ?? '');
   useEffect(() => {
-    setCustom(packDir !== null);
-    setDir(packDir ?? '');
-  }, [packDir]);
+    api.call('listPacks').then(setPacks, (e: unknown) => reportError(e));
+  }, [reportError]);
+  const installed = packs.some((p) => p.dir === packDir);
+  const showPath = custom || (packDir !== null && !installed);
+  useEffect(() => setDir(packDir ?? ''), [packDir]);
+  const selected = showPath ? CUSTOM : (packDir ?? BUILTIN);
   return (
-    <fieldset className="choice">
-      <legend className="visually-hidden">{t('settings.pack')}</legend>
-      <label className="radio">
-        <input
-          type="radio"
-          name="pack"
-          checked={!custom}
-          onChange={() => {
-            setCustom(false);
-            if (packDir !== null) onSave(null);
+    <div className="pack-chooser">
+      <label className="field">
+        <span>{t('settings.packChoice')}</span>
+        <select
+          className="input"
+          value={selected}
+          onChange={(e) => {
+            const value = e.target.value;
+            setCustom(value === CUSTOM);
+            if (value === BUILTIN) onSave(null);
+            else if (value !== CUSTOM) onSave(value);
           }}
-        />
-        {t('settings.packBuiltin')}
+        >
+          <option value={BUILTIN}>{t('settings.packBuiltin')}</option>
+          {packs.map((p) => (
+            <option key={p.dir} value={p.dir}>
+              {p.name} — {p.kind}, {p.dim}d
+            </option>
+          ))}
+          <option value={CUSTOM}>{t('settings.packImported')}</option>
+        </select>
       </label>
-      <label className="radio">
-        <input type="radio" name="pack" checked={custom} onChange={() => setCustom(true)} />
-        {t('settings.packImported')}
-      </label>
-      {custom ? (
+      {showPath ? (
         <form
           className="inline-form"
           onSubmit={(e) => {
@@ -227,9 +239,12 @@ function PackChooser({ packDir, onSave }: { packDir: string | null; onSave(dir: 
           </button>
         </form>
       ) : null}
-    </fieldset>
+    </div>
   );
 }
+
+const BUILTIN = '@builtin';
+const CUSTOM = '@folder';
 
 function NumberField(props: { label: string; value: number; min: number; max: number; onSave(v: number): void }) {
   const [text, setText] = useState(String(props.value));
