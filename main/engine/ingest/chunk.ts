@@ -40,7 +40,7 @@ export function chunkDocument(doc: ChunkInput, options: ChunkOptions = {}): Chun
   for (const section of sections(doc)) {
     const units = paragraphUnits(text, section, max, target, lineUnits);
     let previous: TextSpan | null = null;
-    for (const span of pack(units, target, max)) {
+    for (const span of pack(units, target, max, section.bodyStart)) {
       const start = previous && overlap > 0 ? overlapStart(text, previous, span, overlap, max) : span.start;
       chunks.push({
         ord: chunks.length,
@@ -219,10 +219,10 @@ function trimSpan(text: string, start: number, end: number): TextSpan | null {
 
 /**
  * Greedy merge of consecutive units: the next unit joins while the chunk stays
- * within `target`; a chunk still shorter than a quarter of the target may grow up
- * to `max` rather than stand alone.
+ * within `target`; a chunk that is only the section's heading, or still shorter
+ * than a quarter of the target, may grow up to `max` rather than stand alone.
  */
-function* pack(units: TextSpan[], target: number, max: number): Generator<TextSpan> {
+function* pack(units: TextSpan[], target: number, max: number, bodyStart: number): Generator<TextSpan> {
   let current: TextSpan | null = null;
   for (const unit of units) {
     if (!current) {
@@ -230,7 +230,8 @@ function* pack(units: TextSpan[], target: number, max: number): Generator<TextSp
       continue;
     }
     const joined = unit.end - current.start;
-    if (joined <= target || (current.end - current.start < target / 4 && joined <= max)) current.end = unit.end;
+    const small = current.end <= bodyStart || current.end - current.start < target / 4;
+    if (joined <= target || (small && joined <= max)) current.end = unit.end;
     else {
       yield current;
       current = { ...unit };

@@ -114,7 +114,7 @@ function periodEndsSentence(text: string, sentenceStart: number, dot: number, af
   const word = text.slice(w, dot);
   if (word === '') return true;
   if (/^[A-Z]$/.test(word)) return false; // an initial: "J. Smith"
-  if (/^\d{1,3}$/.test(word) && isSpaceOrStart(text, w - 1, sentenceStart)) return false; // "1. First item"
+  if (/^\d{1,3}$/.test(word) && startsLine(text, w, sentenceStart)) return false; // "1. First item"
   if (/[A-Za-z]\.[A-Za-z]/.test(word)) return false; // "U.S", "e.g", "a.m"
   return !ABBREVIATIONS.has(word.toLowerCase());
 }
@@ -123,8 +123,11 @@ function isAsciiWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-function isSpaceOrStart(text: string, i: number, start: number): boolean {
-  return i < start || isSpaceCode(text.charCodeAt(i));
+/** Only spaces or tabs between the start of its line (or of the range) and `i`. */
+function startsLine(text: string, i: number, start: number): boolean {
+  let k = i - 1;
+  while (k >= start && (text[k] === ' ' || text[k] === '\t')) k--;
+  return k < start || text[k] === '\n' || text[k] === '\r';
 }
 
 /** A blank line, a list item or a heading starts at `i` (only a short look ahead). */

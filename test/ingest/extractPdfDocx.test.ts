@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { extractFile } from '../../main/engine/ingest/extractFile.js';
+import { makePdf } from './helpers/pdfWriter.js';
+import { makeDocx } from './helpers/docxWriter.js';
+import { makeZip } from './helpers/zipWriter.js';
+import { useTempDir } from './helpers/tempDir.js';
+import { expectFailure } from './helpers/expectFailure.js';
+
+const tempDir = useTempDir();
+
+const REPORT_PAGES = [
+  { lines: ['Quarterly Report', '', 'Revenue grew by 12 percent.', 'Costs stayed flat.', '', 'Outlook is stable.'] },
+  { lines: ['年度总结：本季度收入增长百分之十二。', '成本保持不变。'] },
+  { lines: [] },
+  { lines: ['Appendix: mixed 中文 and English.'] },
+];
+
+describe('extractFile: PDF', () => {
+  it('extracts text page by page with page offsets, paragraphs and CJK (via cMaps)', async () => {
+    const dir = tempDir();
+    const file = dir.write('report.pdf', makePdf(REPORT_PAGES, { title: '季度报告 Q3' }));
+    const doc = await extractFile(file);
+    expect(doc.type).toBe('pdf');
+    expect(doc.encoding).toBeNull();
+    expect(doc.title).toBe('季度报告 Q3');
+    const pageTexts = doc.pages.map((p) => doc.text.slice(p.start, p.end));
+    expect(pageTexts).toEqual([
+      'Quarterly Report\n\nRevenue grew by 12 percent.\nCosts stayed flat.\n\nOutlook is stable.',
+      '年度总结：本季度收入增长百分之十二。\n成本保持不变。',
+      '',
+      'Appendix: mixed 中文 and English.',
+    ]);
+    expect(doc.pages.map((p) => p.page)).toEqual([1, 2, 3, 4]);
+    expect(doc.text).toBe(pageTexts.filter((t) => t !== '').join('\n\n'));
+    expect(doc.warnings).toEqual(['1 of 4 pages have no text (scanned images?)']);
+  });
+
+  it('titles a PDF without metadata by its first line', async () => {
+    const dir = tempDir();
+    const doc = await extractFile(dir.write('untitled.pdf', makePdf([{ lines: ['Travel Checklist', '', 'Passport'] }])));
+    expect(doc.title).toBe('Travel Checklist');
+  });
+
+  it('fails password-protected, corrupt, truncated, fake and text-less PDFs with a reason', async () => {
+    const dir = tempDir();
+    const pdf = makePdf(REPORT_PAGES);
+    const locked = dir.write('locked.pdf', makePdf(REPORT_PAGES, { encrypted: true }));
+    await expectFailure(extractFile(locked), 'encrypted', /^password-protected PDF$/, locked);
+    const corrupt = dir.write('corrupt.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 31) % 256))]));
+    await expectFailure(extractFile(corrupt), 'invalid-pdf', /^not a valid PDF/, corrupt);
+    const truncated = dir.write('truncated.pdf', pdf.subarray(0, Math.floor(pdf.length / 2)));
+    await expectFailure(extractFile(truncated), 'invalid-pdf', /^not a valid PDF/, truncated);
+    const fake = dir.write('fake.pdf', 'just some text saved with the wrong extension');
+    await expectFailure(extractFile(fake), 'invalid-pdf', /^not a valid PDF/, fake);
+    const scanned = dir.write('scanned.pdf', makePdf([{ lines: [] }, { lines: [] }]));
+    await expectFailure(extractFile(scanned), 'no-text', /^no text in this PDF/, scanned);
+  });
+});
+
+describe('extractFile: DOCX', () => {
+  it('extracts paragraphs and headings (Title and Heading styles) and titles by the first heading', async () => {
+    const dir = tempDir();
+    const file = dir.write(
+      'handbook.docx',
+      makeDocx([
+        { text: 'Company Handbook', style: 'Title' },
+        { text: 'Annual leave', style: 'Heading1' },
+        { text: 'Staff get 20 days of paid leave & 5 sick days.' },
+        { text: '年假', style: 'Heading2' },
+        { text: '员工每年享有二十天带薪年假。' },
+      ]),
+    );
+    const doc = await extractFile(file);
+    expect(doc).toMatchObject({ type: 'docx', title: 'Company Handbook', encoding: null, pages: [] });
+    expect(doc.text).toBe('Company Handbook\n\nAnnual leave\n\nStaff get 20 days of paid leave & 5 sick days.\n\n年假\n\n员工每年享有二十天带薪年假。');
+    expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual([
+      [1, 'Company Handbook', 'Company Handbook'],
+      [1, 'Annual leave', 'Annual leave'],
+      [2, '年假', '年假'],
+    ]);
+  });
+
+  it('titles a DOCX without headings by its file name', async () => {
+    const dir = tempDir();
+    expect((await extractFile(dir.write('memo.docx', makeDocx([{ text: 'Just a paragraph.' }])))).title).toBe('memo');
+  });
+
+  it('fails corrupt, truncated, non-Word, encrypted and empty DOCX files with a reason', async () => {
+    const dir = tempDir();
+    const docx = makeDocx([{ text: 'Hello', style: 'Heading1' }, { text: 'World' }]);
+    const corrupt = dir.write('corrupt.docx', Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 31) % 256)));
+    await expectFailure(extractFile(corrupt), 'invalid-docx', /^not a valid DOCX \(not a ZIP archive\)$/, corrupt);
+    const truncated = dir.write('truncated.docx', docx.subarray(0, Math.floor(docx.length * 0.6)));
+    await expectFailure(extractFile(truncated), 'invalid-docx', /^not a valid DOCX/, truncated);
+    const otherZip = dir.write('photos.docx', makeZip({ 'a.txt': 'not word' }));
+    await expectFailure(extractFile(otherZip), 'invalid-docx', /^not a valid DOCX/, otherZip);
+    const ole = dir.write('locked.docx', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
+    await expectFailure(extractFile(ole), 'encrypted', /^password-protected DOCX/, ole);
+    const empty = dir.write('empty.docx', makeDocx([]));
+    await expectFailure(extractFile(empty), 'no-text', /^no text/, empty);
+  });
+});
