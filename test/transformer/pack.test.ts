@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFolder } from '../../main/engine/models/importFolder.js';
+import { openPack } from '../../main/engine/towers/openPack.js';
 import { openTransformerPack } from '../../main/engine/towers/transformer/index.js';
 import type { TowerPack } from '../../main/engine/towers/types.js';
 import { referenceClsPool, referenceMeanPool, type TinyEncoder } from './tinyEncoder.js';
@@ -33,7 +34,8 @@ beforeAll(async () => {
     answerPrefix: 'passage: ',
     maxLength: MAX_LEN,
   });
-  pack = await openTransformerPack(dir, await readManifest(dir), { provider: 'cpu', threads: 1 });
+  // The path the engine takes: the towers runtime's openPack dispatches on kind.
+  pack = await openPack(dir, { provider: 'cpu', threads: 1 });
 });
 
 afterAll(async () => {
@@ -48,6 +50,7 @@ describe('transformer pack, end to end (import → open → embed in a worker)',
     expect(Object.keys(m.files as object).sort()).toEqual(['encoder.onnx', 'tokenizer.json', 'tokenizer_config.json']);
     expect((m.transformer as { precision: string }).precision).toBe('fp32');
     expect(pack.provider).toEqual({ requested: 'cpu', active: 'cpu', fallbackReason: null });
+    expect(pack.kind).toBe('transformer');
   });
 
   it('mean-pools answers exactly like an independent forward pass, whatever the batch padding', async () => {

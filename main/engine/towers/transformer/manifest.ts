@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
+import { commonManifestSchema, type FileRecord } from '../manifest.js';
+
+export type { FileRecord };
 
 /**
- * The manifest of a `kind: "transformer"` pack (DESIGN.md §3).
- *
- * Top-level fields are the ones every pack kind names (name, version, dim,
- * pooling, prefixes, normalisation, max length, licence, attribution, metrics,
- * files); `transformer` says which ONNX file and tokenizer each tower uses.
+ * The manifest of a `kind: "transformer"` pack (DESIGN.md §3): the fields
+ * every pack kind names (towers runtime's commonManifestSchema), with pooling
+ * and max length narrowed to what an encoder means by them, and `transformer`
+ * saying which ONNX file and tokenizer each tower uses.
  * A shared-encoder pack (e5/bge style) names the same model file for both
  * towers and tells them apart with prefixes; a DPR-style pack names two.
  */
@@ -14,7 +16,7 @@ import { UserError } from '../../errors.js';
 const relPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'must be a path inside the pack');
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), 'must be a path inside the pack');
 
 export const TowerFilesSchema = z.object({
   /** ONNX encoder, relative to the pack folder. */
@@ -33,25 +35,11 @@ export type TowerFiles = z.infer<typeof TowerFilesSchema>;
 export const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
 export type Precision = (typeof PRECISIONS)[number];
 
-export const FileRecordSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
-export type FileRecord = z.infer<typeof FileRecordSchema>;
-
-export const TransformerManifestSchema = z.object({
-  name: z.string().min(1),
-  version: z.string().min(1),
+export const TransformerManifestSchema = commonManifestSchema.extend({
   kind: z.literal('transformer'),
-  dim: z.number().int().positive(),
   pooling: z.enum(['mean', 'cls', 'none']),
-  prefixes: z.object({ question: z.string(), answer: z.string() }),
-  normalization: z.literal('l2').default('l2'),
   /** Tokens per text including special tokens; longer texts are truncated. */
   maxLength: z.number().int().min(4).max(8192),
-  license: z.string().min(1),
-  attribution: z.array(z.string()).default([]),
-  trainingData: z.array(z.string()).default([]),
-  metrics: z.record(z.string(), z.unknown()).default({}),
-  files: z.record(z.string(), FileRecordSchema),
-  created: z.string().optional(),
   transformer: z.object({
     precision: z.enum(PRECISIONS),
     question: TowerFilesSchema,
