@@ -1,0 +1,82 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The documents the questions are about, in Chinese and English. */
+export const TARGETS = {
+  zh: {
+    path: '历史/长城.md',
+    question: '明长城西边的终点是哪里？',
+    text: `# 长城
+
+长城是中国古代为抵御北方游牧民族而修建的军事防御工程，历经多个朝代修筑。
+
+## 明长城
+
+明长城东起辽宁的虎山，西边的终点是甘肃的嘉峪关，全长约八千八百五十公里。
+嘉峪关被称为“天下第一雄关”，是明长城西端的起点和终点所在。
+
+## 保护
+
+一九八七年，长城被列入世界文化遗产名录。
+`,
+  },
+  en: {
+    path: 'science/photosynthesis.md',
+    question: 'Where does photosynthesis take place in plant cells?',
+    text: `# Photosynthesis
+
+Photosynthesis is the process by which green plants use sunlight, water and carbon dioxide to make glucose and oxygen.
+
+## Where it happens
+
+In plant cells, photosynthesis takes place in the chloroplasts, which contain the green pigment chlorophyll.
+The light reactions run in the thylakoid membranes; the Calvin cycle runs in the stroma.
+`,
+  },
+} as const;
+
+/** Nothing in the library is about this. */
+export const UNRELATED_QUESTION = 'penguin migration across antarctic ice shelves';
+
+const OTHER_DOCS: Record<string, string> = {
+  '烹饪/饺子.txt': '饺子是中国北方的传统食品。包饺子需要面粉、清水和馅料，常见的馅有猪肉白菜和韭菜鸡蛋。春节的时候，很多家庭一起包饺子。\n',
+  'travel/tokyo.txt': 'Tokyo is the capital of Japan. Its rail network, including the Yamanote Line loop, carries millions of commuters every day.\n',
+  'notes/meeting.md': '# Weekly meeting\n\nAgreed: ship the quarterly budget report on Friday; Lina owns supplier contract renewals.\n',
+};
+
+// Filler vocabularies: office-document words, none of them in the questions above.
+const ZH_WORDS = '预算 报告 季度 会议 供应商 合同 发票 培训 计划 项目 团队 审核 客户 交付 办公室 政策 文件 进度 采购 财务 部门 经理 安排 讨论 确认 更新'.split(' ');
+const EN_WORDS =
+  'budget report quarterly meeting supplier contract invoice training schedule project team review customer delivery office policy document progress purchase finance department manager agenda discussion confirmed updated'.split(
+    ' ',
+  );
+
+/**
+ * Writes the targets, a few other documents and `fillers` generated office
+ * documents (≈1.5 KB each, mixed zh/en) so indexing takes long enough to watch.
+ */
+export function writeCorpus(dir: string, fillers: number): void {
+  const write = (rel: string, text: string): void => {
+    const file = path.join(dir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  };
+  write(TARGETS.zh.path, TARGETS.zh.text);
+  write(TARGETS.en.path, TARGETS.en.text);
+  for (const [rel, text] of Object.entries(OTHER_DOCS)) write(rel, text);
+  let seed = 12345;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < fillers; i++) {
+    const zh = i % 2 === 0;
+    const words = zh ? ZH_WORDS : EN_WORDS;
+    const paragraphs: string[] = [];
+    for (let p = 0; p < 6; p++) {
+      const sentence = Array.from({ length: zh ? 40 : 30 }, () => words[next(words.length)]).join(zh ? '' : ' ');
+      paragraphs.push(`${sentence}${zh ? '。' : '.'}`);
+    }
+    write(`archive/${String(Math.floor(i / 100)).padStart(2, '0')}/${zh ? '记录' : 'record'}-${i}.${zh ? 'txt' : 'md'}`, `${paragraphs.join('\n\n')}\n`);
+  }
+}
