@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Stats } from 'node:fs';
+import { existsSync, type Stats } from 'node:fs';
 import { watch } from 'chokidar';
 import { isSupportedFile } from './fileTypes.js';
 import { createIgnoreMatcher } from './ignoreRules.js';
@@ -8,8 +8,11 @@ import { createIgnoreMatcher } from './ignoreRules.js';
  * 'unlinkDir': a whole folder went away (moved out or deleted); every document
  * under `relPath` (or, for '', under the root) is gone. Files inside may not get
  * their own 'unlink' events.
+ * 'addDir' (relPath ''): a root that had gone came back (a drive plugged in
+ * again); it is watched again, and should be scanned, since its files get no
+ * 'add' events of their own.
  */
-export type FolderEventType = 'add' | 'change' | 'unlink' | 'unlinkDir';
+export type FolderEventType = 'add' | 'change' | 'unlink' | 'unlinkDir' | 'addDir';
 
 export interface FolderEvent {
   type: FolderEventType;
@@ -26,6 +29,8 @@ export interface WatchOptions {
   onError?: (error: Error) => void;
   /** Quiet time per file before its event is delivered; bursts (a save, a copy in progress) become one event. Default 500 ms. */
   debounceMs?: number;
+  /** How often roots are checked for disappearing or coming back (default 2000 ms). */
+  rootCheckMs?: number;
 }
 
 export interface FolderWatcher {
@@ -80,7 +85,7 @@ export function watchFolders(roots: readonly string[], options: WatchOptions): F
   const queue = (type: FolderEventType, p: string) => {
     const where = locate(p);
     if (!where) return;
-    if (type !== 'unlinkDir' && (!isSupportedFile(where.relPath) || matcher.ignores(where.relPath, false))) return;
+    if ((type === 'add' || type === 'change' || type === 'unlink') && (!isSupportedFile(where.relPath) || matcher.ignores(where.relPath, false))) return;
     const key = `${where.root}\0${where.relPath}`;
     const previous = pending.get(key);
     if (previous) clearTimeout(previous.timer);
@@ -95,10 +100,27 @@ export function watchFolders(roots: readonly string[], options: WatchOptions): F
   watcher.on('error', (e) => options.onError?.(e instanceof Error ? e : new Error(String(e))));
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
+  // chokidar reports a deleted root only when it still held files, and never
+  // watches it again once it is back: check the roots themselves.
+  const present = new Map(resolved.map((r) => [r.abs, existsSync(r.abs)]));
+  const rootCheck = setInterval(() => {
+    for (const r of resolved) {
+      const now = existsSync(r.abs);
+      if (now === present.get(r.abs)) continue;
+      present.set(r.abs, now);
+      // Forget the old watch so that adding the path again starts a fresh one.
+      if (now) watcher.add(r.abs);
+      else watcher.unwatch(r.abs);
+      queue(now ? 'addDir' : 'unlinkDir', r.abs);
+    }
+  }, options.rootCheckMs ?? 2000);
+  rootCheck.unref();
+
   return {
     ready,
     async close() {
       closed = true;
+      clearInterval(rootCheck);
       for (const { timer } of pending.values()) clearTimeout(timer);
       pending.clear();
       await watcher.close();
@@ -108,7 +130,7 @@ export function watchFolders(roots: readonly string[], options: WatchOptions): F
 
 /** One event for a burst on the same path: what a reader of the final state needs to do. */
 function mergeEvents(earlier: FolderEventType, later: FolderEventType): FolderEventType {
-  if (earlier === 'add' && later === 'change') return 'add';
+  if ((earlier === 'add' || earlier === 'addDir') && later === 'change') return earlier;
   if (earlier === 'unlink' && (later === 'add' || later === 'change')) return 'change';
   return later;
 }
