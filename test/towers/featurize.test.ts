@@ -7,6 +7,7 @@ import {
   type FeaturizerSpec,
 } from '../../main/engine/towers/featurize.js';
 import { hashFeatureString } from '../../main/engine/towers/featureHash.js';
+import { radixSortKeys } from '../../main/engine/towers/radixSort.js';
 import { canonicalJson, parseFeaturizerSpec } from '../../main/engine/towers/featurizerSpec.js';
 
 const S = DEFAULT_FEATURIZER_SPEC;
@@ -251,5 +252,17 @@ describe('featurizer spec', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
       '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}',
     );
+  });
+});
+
+describe('radix sort of feature keys', () => {
+  it.each([12, 21, 27])('sorts like Array.prototype.sort (%i-bit keys)', (bits) => {
+    let x = bits;
+    const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) % 2 ** bits;
+    for (const n of [0, 1, 2, 1000, 5000]) {
+      const keys = Int32Array.from({ length: n + 7 }, next); // the array may be longer than n
+      const expected = Array.from(keys.subarray(0, n)).sort((a, b) => a - b);
+      expect(Array.from(radixSortKeys(keys, n, bits))).toEqual(expected);
+    }
   });
 });

@@ -80,10 +80,12 @@ const projection = {
   bias: Float32Array.from({ length: dim }, () => 0.1 * (random() - 0.5)),
 };
 
-const tables: [TableStorage['dtype'], number][] = [
-  ['float32', 1e-5],
-  ['float16', 2e-3],
-  ['int8', 2e-2],
+/** [label, storage, int8 compute, tolerance vs its own reference, vs the float32 original]. */
+const tables: [string, TableStorage['dtype'], HashedTowerParams['int8Compute'], number, number][] = [
+  ['float32', 'float32', undefined, 1e-5, 1e-5],
+  ['float16', 'float16', undefined, 1e-5, 2e-3],
+  ['int8', 'int8', 'dequantize', 1e-5, 2e-2],
+  ['int8 integer', 'int8', 'integer', 1e-5, 3e-2],
 ];
 const variants: [string, Partial<HashedTowerParams>][] = [
   ['sum', { pooling: 'sum' }],
@@ -107,23 +109,24 @@ const variants: [string, Partial<HashedTowerParams>][] = [
 ];
 
 describe('hashed tower graph: ORT output equals the JS reference', () => {
-  for (const [dtype, tolerance] of tables) {
+  for (const [tableLabel, dtype, int8Compute, ownTolerance, tolerance] of tables) {
     for (const [label, variant] of variants) {
-      it(`${dtype} table, ${label}`, async () => {
+      it(`${tableLabel} table, ${label}`, async () => {
         const params: HashedTowerParams = {
           rows: ROWS,
           dimIn: DIM_IN,
           table: quantizeTable(fp32, DIM_IN, dtype),
           pooling: 'sum',
+          int8Compute,
           ...variant,
         };
         const got = await runOrt(buildHashedTowerModel(params), batch.ids, batch.weights, batch.n, batch.l);
         const ref = forwardHashedTower(params, batch.ids, batch.weights, batch.n, batch.l);
-        // Against its own dequantised reference: tight whatever the storage.
-        expect(maxAbsDiff(got, ref)).toBeLessThan(1e-5);
+        // Against its own reference (same storage and arithmetic): tight.
+        expect(maxAbsDiff(got, ref)).toBeLessThan(ownTolerance);
         // Against the float32 original: the storage's precision loss.
         const exact = forwardHashedTower(
-          { ...params, table: quantizeTable(fp32, DIM_IN, 'float32') },
+          { ...params, table: quantizeTable(fp32, DIM_IN, 'float32'), int8Compute: undefined },
           batch.ids,
           batch.weights,
           batch.n,
@@ -153,11 +156,18 @@ describe('hashed tower graph: batching and padding', () => {
   };
   const model = buildHashedTowerModel(params);
 
-  it('each row of a padded batch equals that text embedded alone', async () => {
-    const together = await runOrt(model, batch.ids, batch.weights, batch.n, batch.l);
+  it.each([
+    ['float32', params],
+    [
+      'int8 integer',
+      { ...params, table: quantizeTable(fp32, DIM_IN, 'int8'), int8Compute: 'integer' as const },
+    ],
+  ])('%s: each row of a padded batch equals that text embedded alone', async (_label, p) => {
+    const m = buildHashedTowerModel(p);
+    const together = await runOrt(m, batch.ids, batch.weights, batch.n, batch.l);
     for (let r = 0; r < texts.length; r++) {
       const one = featurizeBatch([texts[r]!], spec, 'passage');
-      const alone = await runOrt(model, one.ids, one.weights, 1, one.l);
+      const alone = await runOrt(m, one.ids, one.weights, 1, one.l);
       expect(maxAbsDiff(alone, together.subarray(r * DIM_IN, (r + 1) * DIM_IN))).toBeLessThan(1e-6);
     }
   });

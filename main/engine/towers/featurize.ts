@@ -1,5 +1,6 @@
 import { bucketOf, hashCodePoint, hashInit, hashUnit } from './featureHash.js';
 import type { FeatureRole, FeaturizerSpec } from './featurizerSpec.js';
+import { radixSortKeys } from './radixSort.js';
 import { RUN_WORD, textRuns } from './textRuns.js';
 
 export { DEFAULT_FEATURIZER_SPEC, type FeaturizerSpec } from './featurizerSpec.js';
@@ -23,7 +24,6 @@ const FAM_CJK_BI = 1;
 const FAM_WORD = 2;
 const FAM_WORD_BI = 3;
 const FAM_TRI = 4;
-const N_FAMILIES = 5;
 const TF_LOG = 0;
 const TF_RAW = 1;
 const TF_BINARY = 2;
@@ -37,53 +37,17 @@ const TAG_TRI = 0x74; // 't'
 const SPACE = 0x20;
 const BOUNDARY = 0x23; // '#', never part of a word
 
-/**
- * Occurrence counts per (bucket, family) in an open-addressing table keyed by
- * bucket (N_FAMILIES counters per slot). Scratch reused between calls; only
- * the touched slots are cleared.
- */
-let slotKeys = new Int32Array(1 << 12);
-let slotCounts = new Int32Array((1 << 12) * N_FAMILIES);
-let touched = new Int32Array(1 << 11);
-let nTouched = 0;
-let mask = 0;
-let shift = 0;
+/** Feature keys (bucket << 3 | family) of the current text, appended in order; scratch. */
+let keys = new Int32Array(1 << 12);
+let nKeys = 0;
 
-function resetTable(maxEntries: number): void {
-  for (let i = 0; i < nTouched; i++) {
-    const slot = touched[i]!;
-    slotKeys[slot] = 0;
-    for (let f = slot * N_FAMILIES, e = f + N_FAMILIES; f < e; f++) slotCounts[f] = 0;
-  }
-  nTouched = 0;
-  let bits = 4;
-  while (1 << bits < maxEntries * 2) bits++;
-  if (slotKeys.length < 1 << bits) {
-    slotKeys = new Int32Array(1 << bits);
-    slotCounts = new Int32Array((1 << bits) * N_FAMILIES);
-  }
-  if (touched.length < maxEntries) touched = new Int32Array(maxEntries);
-  mask = (1 << bits) - 1;
-  shift = 32 - bits;
-}
-
-/** Slot of `bucket` (never 0, the empty marker), claiming a free one if new. */
-function slotOf(bucket: number): number {
-  let slot = Math.imul(bucket, 0x9e3779b1) >>> shift;
-  for (;;) {
-    const k = slotKeys[slot]!;
-    if (k === bucket) return slot;
-    if (k === 0) {
-      slotKeys[slot] = bucket;
-      touched[nTouched++] = slot;
-      return slot;
-    }
-    slot = (slot + 1) & mask;
-  }
+function resetKeys(maxKeys: number): void {
+  if (keys.length < maxKeys) keys = new Int32Array(maxKeys);
+  nKeys = 0;
 }
 
 function tally(bucket: number, family: number): void {
-  slotCounts[slotOf(bucket) * N_FAMILIES + family]!++;
+  keys[nKeys++] = (bucket << 3) | family;
 }
 
 /**
@@ -112,7 +76,7 @@ export function featurize(text: string, spec: FeaturizerSpec, options: Featurize
   const onTri = fam.charTrigram > 0;
 
   // At most 3 buckets per code point (word + pair + k trigrams for k code points; 2 per CJK char).
-  resetTable(3 * (count > 0 ? end[count - 1]! : 0) + 16);
+  resetKeys(3 * (count > 0 ? end[count - 1]! : 0) + 16);
 
   let pairState = 0; // hash state of 'p' + previous word + ' '
   let hasPrevWord = false;
@@ -173,44 +137,38 @@ function collect(spec: FeaturizerSpec, cap: number): Features {
     spec.families.charTrigram,
   ]);
   const tf = spec.tf === 'log' ? TF_LOG : spec.tf === 'raw' ? TF_RAW : TF_BINARY;
-  const m = nTouched;
-  const w64 = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    const base = touched[i]! * N_FAMILIES;
-    let w = 0;
-    for (let f = 0; f < N_FAMILIES; f++) {
-      const n = slotCounts[base + f]!;
-      if (n > 0)
-        w +=
-          famWeight[f]! *
-          (tf === TF_LOG ? (n < LOG_TABLE.length ? LOG_TABLE[n]! : 1 + Math.log(n)) : tf === TF_RAW ? n : 1);
+  const sorted = radixSortKeys(keys, nKeys, spec.log2Buckets + 3);
+  // Runs of equal keys are one feature family's count in one bucket; adjacent buckets merge.
+  let ids = new Int32Array(nKeys);
+  const w64 = new Float64Array(nKeys);
+  let m = 0;
+  for (let i = 0; i < nKeys;) {
+    const key = sorted[i]!;
+    let j = i + 1;
+    while (j < nKeys && sorted[j] === key) j++;
+    const n = j - i;
+    const w =
+      famWeight[key & 7]! *
+      (tf === TF_LOG ? (n < LOG_TABLE.length ? LOG_TABLE[n]! : 1 + Math.log(n)) : tf === TF_RAW ? n : 1);
+    const bucket = key >> 3;
+    if (m > 0 && ids[m - 1] === bucket) w64[m - 1] += w;
+    else {
+      ids[m] = bucket;
+      w64[m++] = w;
     }
-    w64[i] = w;
+    i = j;
   }
-  // Sort (bucket, index) pairs packed in one number: a native typed-array sort.
-  let indexBits = 1;
-  while (1 << indexBits < m) indexBits++;
-  const packed = spec.log2Buckets + indexBits <= 31 ? new Int32Array(m) : new Float64Array(m);
-  const scale = 2 ** indexBits;
-  for (let i = 0; i < m; i++) packed[i] = slotKeys[touched[i]!]! * scale + i;
-  packed.sort();
-  let order = new Int32Array(m);
-  for (let i = 0; i < m; i++) order[i] = packed[i]! % scale;
+  let weights: Float32Array;
   if (m > cap) {
-    // Heaviest first, ties by smaller bucket (= earlier in `order`); then back to bucket order.
-    const rank = Array.from(order);
-    const pos = new Int32Array(m);
-    order.forEach((idx, p) => (pos[idx] = p));
-    rank.sort((x, y) => w64[y]! - w64[x]! || pos[x]! - pos[y]!);
-    order = Int32Array.from(rank.slice(0, cap), (idx) => pos[idx]!)
-      .sort()
-      .map((p) => order[p]!);
-  }
-  const ids = new Int32Array(order.length);
-  const weights = new Float32Array(order.length);
-  for (let i = 0; i < order.length; i++) {
-    ids[i] = slotKeys[touched[order[i]!]!]!;
-    weights[i] = w64[order[i]!]!;
+    // Heaviest first, ties by smaller bucket; then back to bucket order.
+    const order = Array.from({ length: m }, (_, i) => i);
+    order.sort((x, y) => w64[y]! - w64[x]! || x - y);
+    const keep = Int32Array.from(order.slice(0, cap)).sort();
+    ids = keep.map((i) => ids[i]!);
+    weights = Float32Array.from(keep, (i) => w64[i]!);
+  } else {
+    ids = ids.slice(0, m);
+    weights = new Float32Array(w64.subarray(0, m));
   }
   return { ids, weights };
 }

@@ -50,6 +50,7 @@ export const hashedTowerFilesSchema = z.object({
   /** Informational: how the graph was built. */
   pooling: z.enum(['sum', 'mean', 'sqrtn']),
   table: z.enum(['float32', 'float16', 'int8']),
+  int8Compute: z.enum(['dequantize', 'integer']).optional(),
   projection: z.boolean(),
 });
 

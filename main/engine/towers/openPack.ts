@@ -21,7 +21,7 @@ export function defaultTowerWorkers(): number {
 }
 
 /** Padded feature slots per ONNX run in a worker (keeps the gathered rows tensor in cache). */
-const BATCH_FEATURES = 16 * 1024;
+const BATCH_FEATURES = 4 * 1024;
 
 async function readOrFail(file: string, what: string): Promise<Buffer> {
   try {

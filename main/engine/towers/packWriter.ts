@@ -146,6 +146,7 @@ export async function writeHashedPack(dir: string, spec: HashedPackSpec): Promis
     model,
     pooling: t.pooling,
     table: t.table.dtype,
+    ...(t.table.dtype === 'int8' ? { int8Compute: t.int8Compute ?? 'dequantize' } : {}),
     projection: t.projection !== undefined,
   });
   const manifest: HashedManifest = {
