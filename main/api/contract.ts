@@ -64,6 +64,13 @@ export const apiInputs = {
   getSettings: none,
   updateSettings: settingsPatchSchema,
   listPacks: none,
+  modelCatalogue: none,
+  downloadPack: z
+    .object({ id: z.string().min(1).max(200), precision: z.enum(['fp32', 'fp16', 'int8']).optional() })
+    .strict(),
+  cancelPackDownload: none,
+  packDownloadState: none,
+  importPack: z.object({ folder: absolutePath, name: z.string().trim().min(1).max(100).optional() }).strict(),
   openFile: z.object({ path: absolutePath }).strict(),
   showInFolder: z.object({ path: absolutePath }).strict(),
   pickFolder: none,
@@ -90,6 +97,34 @@ export interface PackListing {
   dim: number;
   license: string;
   bytes: number;
+}
+
+/** A recommended pretrained pack (models catalogue), for Settings. */
+export interface CatalogueItem {
+  id: string;
+  title: string;
+  license: string;
+  languages: string[];
+  dim: number;
+  recommendation: string;
+  /** Download size of the default precision, when known. */
+  downloadBytes: number | null;
+  installed: boolean;
+}
+
+/** The model download Settings runs in the background (one at a time). */
+export interface PackDownloadState {
+  running: boolean;
+  id: string | null;
+  progress: {
+    file: string;
+    bytesDone: number;
+    bytesTotal: number;
+    bytesPerSecond: number;
+    etaSeconds: number | null;
+  } | null;
+  lastError: string | null;
+  lastInstalled: PackListing | null;
 }
 
 /** The ingest job the app runs in the background (one at a time; later requests queue). */
@@ -123,6 +158,11 @@ export interface ApiOutputs {
   updateSettings: LibrarySettings;
   /** Packs installed in the per-user models folder (imported or downloaded); the built-in pack is not listed. */
   listPacks: PackListing[];
+  modelCatalogue: CatalogueItem[];
+  downloadPack: PackDownloadState;
+  cancelPackDownload: PackDownloadState;
+  packDownloadState: PackDownloadState;
+  importPack: PackListing;
   openFile: null;
   showInFolder: null;
   /** null when the person cancelled the dialog. */
@@ -136,6 +176,7 @@ export type ApiEvent =
   /** Folders, documents or settings changed (added/removed folder, watcher re-index). */
   | { type: 'library-changed'; reason: string }
   | { type: 'watch'; event: WatchEvent }
+  | { type: 'pack-download'; state: PackDownloadState }
   /** From the desktop app's menu: the renderer performs it. */
   | { type: 'command'; command: AppCommand };
 

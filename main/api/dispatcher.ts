@@ -6,6 +6,7 @@ import { EventHub } from './eventHub.js';
 import { createHandlers, type ApiHandlers } from './handlers.js';
 import type { ApiHost } from './host.js';
 import { IngestRunner } from './ingestRunner.js';
+import { PackTasks } from './packTasks.js';
 import { isApiMethod } from './methods.js';
 
 export interface Api {
@@ -24,7 +25,8 @@ export interface ApiOptions {
 export function createApi(engine: LibraryEngine, host: ApiHost, options: ApiOptions = {}): Api {
   const events = new EventHub();
   const ingest = new IngestRunner(engine, (e) => events.emit(e));
-  const handlers = createHandlers({ engine, host, ingest, events });
+  const packs = new PackTasks((e) => events.emit(e));
+  const handlers = createHandlers({ engine, host, ingest, packs, events });
   return {
     events,
     ingest,

@@ -1,11 +1,12 @@
 import { UserError } from '../engine/errors.js';
 import type { LibraryEngine } from '../engine/library/types.js';
-import type { ApiOutputs, ApiParsedInput } from './contract.js';
+import type { ApiOutputs, ApiParsedInput, PackListing } from './contract.js';
 import type { EventHub } from './eventHub.js';
 import type { ApiHost } from './host.js';
 import type { IngestRunner } from './ingestRunner.js';
 import { resolveLibraryFile } from './libraryFiles.js';
-import { defaultModelsDir, listInstalledPacks } from '../engine/models/index.js';
+import { catalogueListing, defaultModelsDir, listInstalledPacks } from '../engine/models/index.js';
+import type { PackTasks } from './packTasks.js';
 import type { ApiMethod } from './methods.js';
 
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
@@ -14,11 +15,22 @@ export interface ApiContext {
   engine: LibraryEngine;
   host: ApiHost;
   ingest: IngestRunner;
+  packs: PackTasks;
   events: EventHub;
 }
 
+const toListing = ({ name, dir, kind, version, dim, license, bytes }: PackListing): PackListing => ({
+  name,
+  dir,
+  kind,
+  version,
+  dim,
+  license,
+  bytes,
+});
+
 /** The one implementation of every method, behind both IPC and HTTP. Inputs arrive validated. */
-export function createHandlers({ engine, host, ingest, events }: ApiContext): ApiHandlers {
+export function createHandlers({ engine, host, ingest, packs, events }: ApiContext): ApiHandlers {
   const changed = (reason: string): void => events.emit({ type: 'library-changed', reason });
   const libraryFile = async (p: string): Promise<string> => resolveLibraryFile(p, await engine.listFolders());
   return {
@@ -63,16 +75,24 @@ export function createHandlers({ engine, host, ingest, events }: ApiContext): Ap
       changed('settings');
       return settings;
     },
-    listPacks: async () =>
-      (await listInstalledPacks(defaultModelsDir())).map(({ name, dir, kind, version, dim, license, bytes }) => ({
-        name,
-        dir,
-        kind,
-        version,
-        dim,
-        license,
-        bytes,
-      })),
+    listPacks: async () => (await listInstalledPacks(defaultModelsDir())).map(toListing),
+    modelCatalogue: async () =>
+      catalogueListing(await listInstalledPacks(defaultModelsDir())).map(
+        ({ id, title, license, languages, dim, recommendation, downloadBytes, installed }) => ({
+          id,
+          title,
+          license,
+          languages,
+          dim,
+          recommendation,
+          downloadBytes,
+          installed,
+        }),
+      ),
+    downloadPack: async ({ id, precision }) => packs.download(id, precision),
+    cancelPackDownload: async () => packs.cancel(),
+    packDownloadState: async () => packs.state(),
+    importPack: async ({ folder, name }) => toListing(await packs.import(folder, name)),
     openFile: async ({ path }) => {
       await host.openPath(await libraryFile(path));
       return null;

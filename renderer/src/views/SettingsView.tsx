@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { PackListing } from '../../../main/api/contract.js';
 import type { LibrarySettings, ProviderName } from '../../../main/engine/library/types.js';
 import { api } from '../api/client.js';
@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/index.js';
 import { formatBytes } from '../format.js';
 import { useAppState } from '../state/AppState.js';
 import { useNotify } from '../components/Toaster.js';
+import { ModelsCard } from './ModelsCard.js';
 
 const PROVIDERS: ProviderName[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
 
@@ -14,6 +15,8 @@ export function SettingsView() {
   const { info, status, settings, updateSettings, reportError } = useAppState();
   const notify = useNotify();
   const [error, setError] = useState<string | null>(null);
+  const [packsVersion, setPacksVersion] = useState(0);
+  const packsChanged = useCallback(() => setPacksVersion((v) => v + 1), []);
 
   const save = async (patch: Partial<LibrarySettings>): Promise<void> => {
     setError(null);
@@ -43,7 +46,7 @@ export function SettingsView() {
 
       <section className="card" aria-labelledby="pack-title">
         <h2 id="pack-title">{t('settings.pack')}</h2>
-        <PackChooser packDir={settings.packDir} onSave={(packDir) => void save({ packDir })} />
+        <PackChooser packDir={settings.packDir} version={packsVersion} onSave={(packDir) => void save({ packDir })} />
         {pack ? (
           <dl className="facts" data-testid="pack-info">
             <Fact label={t('settings.packName')}>
@@ -69,6 +72,8 @@ export function SettingsView() {
         ) : null}
         {status?.needsReembed ? <p className="notice">{t('settings.reembed')}</p> : null}
       </section>
+
+      <ModelsCard onInstalled={packsChanged} />
 
       <section className="card" aria-labelledby="provider-title">
         <h2 id="provider-title">{t('settings.provider')}</h2>
@@ -186,7 +191,7 @@ function Metrics({ metrics, empty }: { metrics: Record<string, unknown>; empty: 
 }
 
 /** Built-in pack, one installed in the models folder, or any pack folder by path. */
-function PackChooser({ packDir, onSave }: { packDir: string | null; onSave(dir: string | null): void }) {
+function PackChooser({ packDir, version, onSave }: { packDir: string | null; version: number; onSave(dir: string | null): void }) {
   const { t } = useI18n();
   const { reportError } = useAppState();
   const [packs, setPacks] = useState<PackListing[]>([]);
@@ -194,7 +199,7 @@ function PackChooser({ packDir, onSave }: { packDir: string | null; onSave(dir: 
   const [dir, setDir] = useState(packDir ?? '');
   useEffect(() => {
     api.call('listPacks').then(setPacks, (e: unknown) => reportError(e));
-  }, [reportError]);
+  }, [reportError, version]);
   const installed = packs.some((p) => p.dir === packDir);
   const showPath = custom || (packDir !== null && !installed);
   useEffect(() => setDir(packDir ?? ''), [packDir]);

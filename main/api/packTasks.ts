@@ -1,0 +1,81 @@
+import { describeError } from '../engine/errors.js';
+import type { DownloadProgress } from '../engine/models/index.js';
+import { spawnWorker } from '../engine/workers/spawnWorker.js';
+import type { ApiEvent, PackDownloadState, PackListing } from './contract.js';
+import { deserializeError, type SerializedError } from './engineProtocol.js';
+
+export type PackTask =
+  | { kind: 'download'; id: string; precision?: 'fp32' | 'fp16' | 'int8' }
+  | { kind: 'import'; folder: string; name?: string };
+
+export type PackTaskMessage =
+  | { kind: 'progress'; progress: DownloadProgress }
+  | { kind: 'done'; pack: PackListing }
+  | { kind: 'error'; error: SerializedError };
+
+/** Runs one pack task in its own worker thread; resolves with the installed pack. */
+function runPackTask(task: PackTask, onProgress?: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<PackListing> {
+  const worker = spawnWorker(import.meta.url, 'packTasks', { workerData: task });
+  const onAbort = (): void => worker.postMessage({ kind: 'abort' });
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return new Promise<PackListing>((resolve, reject) => {
+    worker.on('message', (m: PackTaskMessage) => {
+      if (m.kind === 'progress') onProgress?.(m.progress);
+      else if (m.kind === 'done') resolve(m.pack);
+      else reject(deserializeError(m.error));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the model task stopped (exit code ${code})`)));
+  }).finally(() => {
+    signal?.removeEventListener('abort', onAbort);
+    void worker.terminate();
+  });
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+
+/** Model packs for Settings: one background download at a time (with progress events), imports on request. */
+export class PackTasks {
+  #state: PackDownloadState = { running: false, id: null, progress: null, lastError: null, lastInstalled: null };
+  #controller: AbortController | null = null;
+
+  constructor(private readonly emit: (event: ApiEvent) => void) {}
+
+  state(): PackDownloadState {
+    return this.#state;
+  }
+
+  download(id: string, precision?: 'fp32' | 'fp16' | 'int8'): PackDownloadState {
+    if (this.#state.running) return this.#state;
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.#set({ running: true, id, progress: null, lastError: null, lastInstalled: null });
+    let last = 0;
+    const onProgress = (p: DownloadProgress): void => {
+      const now = Date.now();
+      if (now - last < PROGRESS_INTERVAL_MS && p.bytesDone < p.bytesTotal) return;
+      last = now;
+      const { file, bytesDone, bytesTotal, bytesPerSecond, etaSeconds } = p;
+      this.#set({ ...this.#state, progress: { file, bytesDone, bytesTotal, bytesPerSecond, etaSeconds } });
+    };
+    runPackTask({ kind: 'download', id, ...(precision ? { precision } : {}) }, onProgress, controller.signal).then(
+      (pack) => this.#set({ ...this.#state, running: false, lastInstalled: pack }),
+      (e: unknown) => this.#set({ ...this.#state, running: false, lastError: describeError(e) }),
+    );
+    return this.#state;
+  }
+
+  cancel(): PackDownloadState {
+    this.#controller?.abort();
+    return this.#state;
+  }
+
+  import(folder: string, name?: string): Promise<PackListing> {
+    return runPackTask({ kind: 'import', folder, ...(name ? { name } : {}) });
+  }
+
+  #set(state: PackDownloadState): void {
+    this.#state = state;
+    this.emit({ type: 'pack-download', state });
+  }
+}
