@@ -8,6 +8,7 @@ import { Icon } from '../components/Icon.js';
 import { PreviewPane } from '../components/PreviewPane.js';
 import { SourceCard, type SourceActions } from '../components/SourceCard.js';
 import { useNotify } from '../components/Toaster.js';
+import { ErrorText } from '../components/ErrorText.js';
 import { useFileActions } from '../components/fileActions.js';
 
 const FIRST_SOURCES = 5;
@@ -158,11 +159,7 @@ export function ChatView(props: {
         </div>
         <div className="composer">
           {ingest?.running ? <p className="notice">{t('chat.indexingNotice')}</p> : null}
-          {error ? (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorText message={error} />
           <form
             className="composer-form"
             onSubmit={(e) => {

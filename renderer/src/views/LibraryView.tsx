@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Icon } from '../components/Icon.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useNotify } from '../components/Toaster.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 export const FOLDER_PATH_ID = 'folder-path';
 
@@ -111,11 +112,7 @@ export function LibraryView() {
           </button>
         </form>
         {info && !info.canPickFolder ? <p className="muted small">{t('library.webPathHint')}</p> : null}
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorText message={error} />
       </section>
 
       {running || ingest?.lastSummary || ingest?.lastError ? (

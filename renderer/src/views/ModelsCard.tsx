@@ -6,6 +6,7 @@ import { formatBytes, formatDuration } from '../format.js';
 import { useAppState } from '../state/AppState.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useNotify } from '../components/Toaster.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 /** Recommended pretrained packs to download (with progress and cancel), and import from a local folder. */
 export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
@@ -126,11 +127,7 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
           {importing ? t('settings.importing') : t('settings.import')}
         </button>
       </form>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/index.js';
 import { formatBytes } from '../format.js';
 import { useAppState } from '../state/AppState.js';
 import { useNotify } from '../components/Toaster.js';
+import { ErrorText } from '../components/ErrorText.js';
 import { ModelsCard } from './ModelsCard.js';
 
 const PROVIDERS: ProviderName[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
@@ -38,11 +39,7 @@ export function SettingsView() {
       <header className="page-head">
         <h1>{t('settings.title')}</h1>
       </header>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
 
       <section className="card" aria-labelledby="pack-title">
         <h2 id="pack-title">{t('settings.pack')}</h2>
