@@ -11,6 +11,8 @@ export interface AdamOptions {
    */
   decay?: number;
   anchor?: Float32Array | null;
+  /** Clamp updated values at ≥ 0 (term weights: a term never counts against a match). */
+  nonNegative?: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export class Adam {
       const vk = (v[p] = beta2 * v[p]! + (1 - beta2) * gk * gk);
       let x = param[p]! - (stepSize * mk) / (Math.sqrt(vk) + eps);
       if (decay !== 0) x -= decay * (x - (anchor ? anchor[p]! : 0));
-      param[p] = x;
+      param[p] = this.options.nonNegative && x < 0 ? 0 : x;
     }
   }
 }

@@ -209,7 +209,7 @@ function makeOptimizers(model: HashedModel, config: TrainConfig): Optimizers {
     const options = { lr: config.lr, decay: config.decayToInit, anchor: config.decayToInit > 0 ? Float32Array.from(table) : null };
     return config.tableOptimizer === 'adagrad' ? new RowAdagrad(table, model.dim, options) : new Adam(table, options);
   };
-  const terms = (t: TowerParams): Adam | null => (t.termWeights && config.termLr > 0 ? new Adam(t.termWeights, { lr: config.termLr }) : null);
+  const terms = (t: TowerParams): Adam | null => (t.termWeights && config.termLr > 0 ? new Adam(t.termWeights, { lr: config.termLr, nonNegative: true }) : null);
   const proj = (t: TowerParams): Optimizers['questionProjection'] =>
     t.projection
       ? { weight: new Adam(t.projection.weight, { lr: config.projectionLr }), bias: new Adam(t.projection.bias, { lr: config.projectionLr }) }

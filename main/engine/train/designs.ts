@@ -1,0 +1,86 @@
+import type { FeaturizerSpec } from '../towers/featurizerSpec.js';
+import { DEFAULT_FEATURIZER_SPEC } from '../towers/featurizerSpec.js';
+import type { TableDtype } from './exportPack.js';
+import type { TrainConfig } from './trainer.js';
+
+/**
+ * A named architecture + training recipe. `docqa train --design NAME` picks
+ * one; single flags (--dim, --epochs, …) override its fields. The built-in
+ * pack's README compares these on the same held-out split.
+ */
+export interface Design {
+  name: string;
+  summary: string;
+  featurizer: FeaturizerSpec;
+  dim: number;
+  /** One embedding table for both towers. */
+  tied: boolean;
+  /** Per-bucket term weights initialised from IDF over the training passages. */
+  idfTermWeights: boolean;
+  projection: 'none' | 'question' | 'both';
+  hardNegatives: boolean;
+  /** Mix in inverse-cloze pairs mined from the training passages themselves. */
+  selfSupervised: boolean;
+  table: TableDtype;
+  train: TrainConfig;
+}
+
+const WORDS_ONLY = { cjkUnigram: 1, cjkBigram: 1, word: 1, wordBigram: 0, charTrigram: 0 };
+
+const baseTrain: TrainConfig = {
+  epochs: 3,
+  batch: 128,
+  lr: 0.05,
+  tableOptimizer: 'adagrad',
+  termLr: 0.01,
+  projectionLr: 1e-3,
+  scale: 20,
+  decayToInit: 0,
+  featureDropout: 0,
+  patience: 1,
+  seed: 1,
+};
+
+function spec(families: FeaturizerSpec['families'], log2Buckets = 18): FeaturizerSpec {
+  return { ...DEFAULT_FEATURIZER_SPEC, log2Buckets, families: { ...families } };
+}
+
+const designs: Design[] = [
+  {
+    name: 'separate',
+    summary: 'two separately initialised tables, all n-gram families, no term weights (the DESIGN §5 warning)',
+    featurizer: spec(DEFAULT_FEATURIZER_SPEC.families),
+    dim: 256,
+    tied: false,
+    idfTermWeights: false,
+    projection: 'none',
+    hardNegatives: false,
+    selfSupervised: false,
+    table: 'int8',
+    train: baseTrain,
+  },
+  {
+    name: 'tied-idf',
+    summary: 'one tied table (a random projection of TF-IDF at start), learned IDF-initialised term weights, words + CJK uni/bigrams',
+    featurizer: spec(WORDS_ONLY),
+    dim: 256,
+    tied: true,
+    idfTermWeights: true,
+    projection: 'none',
+    hardNegatives: false,
+    selfSupervised: false,
+    table: 'int8',
+    train: baseTrain,
+  },
+];
+
+export const DEFAULT_DESIGN = 'tied-idf';
+
+export function designNames(): string[] {
+  return designs.map((d) => d.name);
+}
+
+export function findDesign(name: string): Design | undefined {
+  const d = designs.find((x) => x.name === name);
+  return d ? structuredClone(d) : undefined;
+}

@@ -1,0 +1,220 @@
+import { featurize } from '../towers/featurize.js';
+import type { FeaturizerSpec } from '../towers/featurizerSpec.js';
+import type { PackIdentity } from '../towers/packWriter.js';
+import { UserError } from '../errors.js';
+import type { Design } from './designs.js';
+import { exportPack } from './exportPack.js';
+import { fusedScorer, recallMetrics, dotScorer, type RecallMetrics } from './metrics.js';
+import { minePairs } from './mine.js';
+import { embedRows, initModel, type HashedModel } from './model.js';
+import type { Pair } from './pairs.js';
+import { bm25Scorer, bucketIdf, mineHardNegatives, prepareHeldout, prepareTrainData, type Featurizers } from './prepare.js';
+import { Rng } from './rng.js';
+import { splitByPassage, type RetrievalSet } from './split.js';
+import { train, type EpochRecord, type TrainProgress } from './trainer.js';
+
+export interface TrainJob {
+  pairs: Pair[];
+  out: string;
+  design: Design;
+  /** Start from this model instead of a fresh initialisation (its featurizer is kept). */
+  init?: { model: HashedModel; featurizer: FeaturizerSpec; from: string } | null;
+  heldoutFrac: number;
+  maxHeldoutPassages?: number;
+  /** Pack identity and provenance for the manifest. */
+  name: string;
+  version: string;
+  license: string;
+  attribution: string[];
+  trainingData: string[];
+  onProgress?: (p: TrainProgress) => void;
+  onEpoch?: (r: EpochRecord) => void;
+  log?: (line: string) => void;
+}
+
+export interface HeldoutReport {
+  questions: number;
+  passages: number;
+  model: RecallMetrics;
+  bm25: RecallMetrics;
+  /** BM25 / top BM25 + weight × cosine (DESIGN §5's score fusion) on the same split. */
+  hybrid: RecallMetrics & { weight: number };
+  untrained: RecallMetrics | null;
+}
+
+export interface TrainSummary {
+  pack: PackIdentity;
+  design: string;
+  trainPairs: number;
+  selfSupervisedPairs: number;
+  heldout: HeldoutReport | null;
+  epochs: EpochRecord[];
+  bestEpoch: number;
+  pairsPerSec: number;
+  seconds: number;
+}
+
+/** The fusion weight reported next to BM25 (DESIGN §5 found 0.4–1.0 useful). */
+export const REPORT_FUSION_WEIGHT = 1;
+
+export function featurizersFor(spec: FeaturizerSpec): Featurizers {
+  return {
+    question: (t) => featurize(t, spec, { role: 'question' }),
+    passage: (t) => featurize(t, spec, { role: 'passage' }),
+  };
+}
+
+/** Inverse-cloze pairs from the training passages themselves (never from held-out ones). */
+export function selfSupervisedPairs(pairs: Pair[], seed: number): Pair[] {
+  const rng = new Rng(seed ^ 0x1c7);
+  const seen = new Set<string>();
+  const out: Pair[] = [];
+  for (const p of pairs) {
+    if (seen.has(p.passage)) continue;
+    seen.add(p.passage);
+    const chunk = { start: 0, end: p.passage.length, text: p.passage, headingPath: [] };
+    out.push(...minePairs({ title: '', text: p.passage, chunks: [chunk] }, `${p.source} (inverse cloze)`, rng));
+  }
+  return out;
+}
+
+/** Split, featurize, train, measure against BM25 on the same held-out split, write the pack. */
+export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
+  const log = job.log ?? (() => {});
+  const { design } = job;
+  const seed = design.train.seed;
+  const featurizer = job.init?.featurizer ?? design.featurizer;
+  const fz = featurizersFor(featurizer);
+  const buckets = 2 ** featurizer.log2Buckets;
+
+  const split = splitByPassage(job.pairs, job.heldoutFrac, seed, job.maxHeldoutPassages);
+  if (split.train.length === 0) throw new UserError('no training pairs left after the held-out split', '--heldout-frac');
+  const extra = design.selfSupervised ? selfSupervisedPairs(split.train, seed) : [];
+  const trainPairs = [...split.train, ...extra];
+  log(
+    `pairs: ${trainPairs.length} for training (${extra.length} self-supervised), held out ${split.heldout.questions.length} questions over ${split.heldout.passages.length} unseen passages`,
+  );
+  const data = prepareTrainData(trainPairs, fz);
+  if (design.hardNegatives) {
+    data.hardNegative = mineHardNegatives(
+      trainPairs.map((p) => p.question),
+      data.passageTexts,
+      data.passageOf,
+      seed,
+    );
+  }
+  const heldout = split.heldout.questions.length > 0 ? prepareHeldout(split.heldout, fz) : null;
+
+  const model =
+    job.init?.model ??
+    initModel({
+      buckets,
+      dim: design.dim,
+      tied: design.tied,
+      termWeights: design.idfTermWeights ? bucketIdf(data.passages, buckets) : null,
+      projection: design.projection,
+      seed,
+    });
+  if (model.buckets !== buckets) throw new UserError(`--init-from pack has ${model.buckets} buckets, the featurizer ${buckets}`, '--init-from');
+
+  const result = train(model, data, heldout, design.train, job.onProgress, job.onEpoch);
+  const report = heldout ? heldoutReport(result.model, split.heldout, heldout, result.initial) : null;
+  if (report) {
+    log(
+      `held-out recall@1/@10: model ${fmt(report.model)} · BM25 ${fmt(report.bm25)} · BM25+${REPORT_FUSION_WEIGHT}×cos ${fmt(report.hybrid)}`,
+    );
+  }
+  const training = {
+    design: design.name,
+    summary: design.summary,
+    initFrom: job.init?.from ?? null,
+    seed,
+    config: design.train,
+    dim: model.dim,
+    tied: design.tied,
+    projection: design.projection,
+    hardNegatives: design.hardNegatives,
+    selfSupervised: design.selfSupervised,
+    table: design.table,
+    trainPairs: trainPairs.length,
+    selfSupervisedPairs: extra.length,
+    bestEpoch: result.bestEpoch,
+    epochs: result.history.map((e) => ({ epoch: e.epoch, loss: round(e.loss), heldout: e.heldout ? roundMetrics(e.heldout) : null })),
+    pairsPerSec: Math.round(result.pairsPerSec),
+    seconds: Math.round(result.seconds),
+  };
+  const { identity } = await exportPack(job.out, result.model, design.table, {
+    name: job.name,
+    version: job.version,
+    license: job.license,
+    attribution: job.attribution,
+    trainingData: job.trainingData,
+    featurizer,
+    metrics: {
+      heldout: report
+        ? {
+            questions: report.questions,
+            passages: report.passages,
+            model: roundMetrics(report.model),
+            bm25: roundMetrics(report.bm25),
+            hybrid: { ...roundMetrics(report.hybrid), weight: report.hybrid.weight },
+          }
+        : null,
+      training,
+    },
+  });
+  return {
+    pack: identity,
+    design: design.name,
+    trainPairs: trainPairs.length,
+    selfSupervisedPairs: extra.length,
+    heldout: report,
+    epochs: result.history,
+    bestEpoch: result.bestEpoch,
+    pairsPerSec: result.pairsPerSec,
+    seconds: result.seconds,
+  };
+}
+
+export function heldoutReport(
+  model: HashedModel,
+  set: RetrievalSet,
+  rows: ReturnType<typeof prepareHeldout>,
+  untrained: RecallMetrics | null,
+): HeldoutReport {
+  const nq = set.questions.length;
+  const np = set.passages.length;
+  const q = embedRows(model.question, model.dim, rows.questions);
+  const p = embedRows(model.answer, model.dim, rows.passages);
+  const dense = dotScorer(q, p, model.dim);
+  const bm25 = bm25Scorer(set);
+  const bmMetrics = recallMetrics(nq, np, set.gold, bm25);
+  const hybrid = recallMetrics(nq, np, set.gold, fusedScorer(bm25, dense, REPORT_FUSION_WEIGHT, np));
+  return {
+    questions: nq,
+    passages: np,
+    model: recallMetrics(nq, np, set.gold, dense),
+    bm25: bmMetrics,
+    hybrid: { ...hybrid, weight: REPORT_FUSION_WEIGHT },
+    untrained,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+function roundMetrics(m: RecallMetrics): RecallMetrics {
+  return {
+    questions: m.questions,
+    passages: m.passages,
+    'recall@1': round(m['recall@1']),
+    'recall@5': round(m['recall@5']),
+    'recall@10': round(m['recall@10']),
+    'mrr@10': round(m['mrr@10']),
+  };
+}
+
+export function fmt(m: RecallMetrics): string {
+  return `${m['recall@1'].toFixed(3)}/${m['recall@10'].toFixed(3)}`;
+}
