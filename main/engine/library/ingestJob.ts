@@ -1,0 +1,315 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describeError, UserError } from '../errors.js';
+import { chunkDocument, extractFile, hashFile, scanFolder, documentTypeOf, type ScannedFile } from '../ingest/index.js';
+import { indexColumns } from '../search/analyzer.js';
+import { passageText } from '../search/passageText.js';
+import { openDatabase, type Db } from '../store/database.js';
+import { DocumentStore, VectorSetChangedError, type ChunkRow, type DocumentFile, type IndexedDocument, type StoredDocument } from '../store/documentStore.js';
+import { listFolders, setFolderState, type FolderState } from '../store/folders.js';
+import { listVectorSets } from '../store/vectorSets.js';
+import { openPack } from '../towers/openPack.js';
+import type { TowerPack } from '../towers/types.js';
+import { PackSet } from './packSet.js';
+import { ProgressTracker } from './progress.js';
+import type { IngestSummary, ProviderName } from './types.js';
+
+/** What one indexing run does; plain data, so it crosses into the ingest worker. */
+export interface IngestJobParams {
+  dbPath: string;
+  packDir: string;
+  provider: ProviderName;
+  /** Answer-tower worker threads (0 = the pack's default). */
+  towerWorkers: number;
+  /** Only these folders (null = all). */
+  folderIds: number[] | null;
+  /** Re-read every file. */
+  force: boolean;
+  /** Re-read files that failed before even when unchanged. */
+  retryFailed: boolean;
+  /** Only these paths (from the watcher): files are (re)indexed or removed, folders removed with everything below. */
+  paths: { folderId: number; relPaths: string[] }[] | null;
+  chunk: { targetChars: number; overlapChars: number };
+}
+
+/** Files are embedded and written in batches of about this many chunks (one transaction per batch, whole files only). */
+const BATCH_CHUNKS = 256;
+const BATCH_FILES = 64;
+
+interface Prepared {
+  file: DocumentFile & { absPath: string };
+  existed: boolean;
+  doc?: Omit<IndexedDocument, 'vectors'> & { passages: string[] };
+  error?: string;
+}
+
+type Work = { kind: 'index'; file: ScannedFile; folderId: number; existed: boolean } | { kind: 'remove'; doc: StoredDocument };
+
+/**
+ * One indexing run over the library's folders: scan, skip unchanged files (size
+ * and mtime, then content hash), notice renames (same content under a new
+ * path keeps its vectors), remove what is gone, then extract → chunk → embed →
+ * write. Each file's document, chunks, FTS rows and vectors are written in one
+ * transaction (several small files may share one), so a run that is killed
+ * leaves only whole files behind and the next run carries on where it stopped.
+ */
+export async function runIngestJob(
+  params: IngestJobParams,
+  onProgress: (p: ReturnType<ProgressTracker['snapshot']>) => void,
+  signal: AbortSignal,
+): Promise<IngestSummary> {
+  const db = openDatabase(params.dbPath);
+  const store = new DocumentStore(db);
+  const progress = new ProgressTracker(onProgress);
+  let pack: TowerPack | null = null;
+  let packs: PackSet | null = null;
+  const folders = listFolders(db).filter((f) => params.folderIds === null || params.folderIds.includes(f.id));
+  const previousState = new Map<number, FolderState>(folders.map((f) => [f.id, f.state]));
+  try {
+    for (const f of folders) setFolderState(db, f.id, 'indexing');
+    progress.phase('scanning');
+    const work: Work[] = [];
+    const scannedFolders = new Set<number>();
+    for (const folder of folders) {
+      const targeted = params.paths?.find((p) => p.folderId === folder.id);
+      if (params.paths && !targeted) continue;
+      const items = targeted
+        ? await targetedWork(store, folder.id, folder.path, targeted.relPaths)
+        : await scanWork(db, store, folder.id, folder.path, params, progress, signal);
+      if (items === null) {
+        setFolderState(db, folder.id, 'missing');
+        previousState.delete(folder.id);
+        continue;
+      }
+      scannedFolders.add(folder.id);
+      work.push(...items);
+    }
+
+    progress.phase('removing');
+    db.transaction(() => {
+      for (const w of work) if (w.kind === 'remove') store.remove(w.doc.id);
+    })();
+    progress.removed(work.filter((w) => w.kind === 'remove').length);
+
+    const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
+    progress.phase('indexing');
+    progress.plan(toIndex.length, toIndex.reduce((s, w) => s + w.file.size, 0));
+    if (toIndex.length) {
+      pack = await openPack(params.packDir, { provider: params.provider, workers: params.towerWorkers || undefined });
+      packs = new PackSet(pack, { provider: params.provider, workers: params.towerWorkers || undefined });
+      packs.ensureActiveSet(db);
+      await indexFiles(db, store, packs, toIndex, params, progress, signal);
+    }
+    const done = new Date().toISOString();
+    for (const id of scannedFolders) {
+      setFolderState(db, id, signal.aborted ? (previousState.get(id) === 'ok' ? 'ok' : 'new') : 'ok', signal.aborted ? undefined : done);
+      previousState.delete(id);
+    }
+    return progress.summary(signal.aborted ? 'cancelled' : 'done');
+  } finally {
+    for (const [id, state] of previousState) setFolderState(db, id, state === 'indexing' ? 'new' : state);
+    await packs?.close();
+    await pack?.close();
+    db.close();
+  }
+}
+
+/** A full scan of one folder: what to index and what to remove. Null when the folder is gone. */
+async function scanWork(
+  db: Db,
+  store: DocumentStore,
+  folderId: number,
+  root: string,
+  params: IngestJobParams,
+  progress: ProgressTracker,
+  signal: AbortSignal,
+): Promise<Work[] | null> {
+  const stored = store.documentsOf(folderId);
+  const seen = new Set<string>();
+  const warnings: { relPath: string; message: string }[] = [];
+  const changed: ScannedFile[] = [];
+  try {
+    for await (const file of scanFolder(root, { signal, onWarning: (w) => warnings.push(w) })) {
+      seen.add(file.relPath);
+      progress.scanned();
+      const old = stored.get(file.relPath);
+      const retry = params.retryFailed && old?.status === 'failed';
+      if (old && !params.force && !retry && old.size === file.size && old.mtimeMs === file.mtimeMs) {
+        progress.skipped();
+        continue;
+      }
+      changed.push(file);
+    }
+  } catch (e) {
+    if (signal.aborted) throw e;
+    const missing = await fs.stat(root).then(
+      (s) => !s.isDirectory(),
+      () => true,
+    );
+    if (missing) return null;
+    throw e;
+  }
+  const gone = [...stored.values()].filter((d) => !seen.has(d.relPath));
+  const work: Work[] = [];
+  for (const file of changed) {
+    const old = stored.get(file.relPath);
+    const sameSize = (d: StoredDocument) => d.status === 'ok' && d.hash !== null && d.size === file.size;
+    const renameFrom = old ? [] : gone.filter(sameSize);
+    if (!params.force && ((old && sameSize(old)) || renameFrom.length)) {
+      // Only the modification time moved, or a file we know turned up under a new name.
+      const hash = await hashFile(file.absPath, { signal }).catch(() => null);
+      if (old && hash === old.hash) {
+        store.touch(old.id, file.size, file.mtimeMs);
+        progress.skipped();
+        continue;
+      }
+      const from = renameFrom.find((d) => d.hash === hash);
+      if (from) {
+        store.rename(from.id, { folderId, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs });
+        gone.splice(gone.indexOf(from), 1);
+        progress.renamed();
+        continue;
+      }
+    }
+    work.push({ kind: 'index', file, folderId, existed: old !== undefined });
+  }
+  // Folders and links the scan could not enter are shown with the failed files (nothing is skipped silently).
+  db.transaction(() => {
+    for (const w of warnings) {
+      const relPath = w.relPath || '.';
+      const i = gone.findIndex((d) => d.relPath === relPath);
+      if (i >= 0) gone.splice(i, 1);
+      store.writeFailure({ folderId, relPath, size: 0, mtimeMs: 0 }, w.message);
+    }
+  })();
+  for (const doc of gone) work.push({ kind: 'remove', doc });
+  return work;
+}
+
+/** Watcher-reported paths: each is a file to (re)index, or a gone file/folder to remove. */
+async function targetedWork(store: DocumentStore, folderId: number, root: string, relPaths: string[]): Promise<Work[] | null> {
+  if (!(await fs.stat(root).then((s) => s.isDirectory(), () => false))) return null;
+  const stored = store.documentsOf(folderId);
+  const work: Work[] = [];
+  for (const relPath of new Set(relPaths)) {
+    const absPath = path.join(root, ...relPath.split('/'));
+    const st = await fs.stat(absPath).catch(() => null);
+    const type = documentTypeOf(absPath);
+    if (st?.isFile() && type) {
+      const old = stored.get(relPath);
+      if (old && old.size === st.size && old.mtimeMs === st.mtimeMs) continue;
+      work.push({ kind: 'index', folderId, existed: old !== undefined, file: { absPath, relPath, size: st.size, mtimeMs: st.mtimeMs, ext: path.extname(absPath).toLowerCase(), type } });
+    } else if (!st) {
+      const prefix = relPath === '' ? '' : `${relPath}/`;
+      for (const doc of stored.values()) {
+        if (doc.relPath === relPath || doc.relPath.startsWith(prefix)) work.push({ kind: 'remove', doc });
+      }
+    }
+  }
+  return work;
+}
+
+async function indexFiles(
+  db: Db,
+  store: DocumentStore,
+  packs: PackSet,
+  work: Extract<Work, { kind: 'index' }>[],
+  params: IngestJobParams,
+  progress: ProgressTracker,
+  signal: AbortSignal,
+): Promise<void> {
+  let writing: Promise<void> = Promise.resolve();
+  let batch: Prepared[] = [];
+  let batchChunks = 0;
+  const flush = async (): Promise<void> => {
+    const ready = batch;
+    batch = [];
+    batchChunks = 0;
+    await writing;
+    // Embedding runs in the pack's workers while this thread extracts the next files.
+    writing = embedAndWrite(db, store, packs, ready, progress);
+  };
+  try {
+    for (const { file, folderId, existed } of work) {
+      if (signal.aborted) break;
+      progress.current(file.relPath);
+      const prepared = await prepare(file, folderId, existed, params, signal);
+      if (signal.aborted) break;
+      batch.push(prepared);
+      batchChunks += prepared.doc?.chunks.length ?? 0;
+      if (batchChunks >= BATCH_CHUNKS || batch.length >= BATCH_FILES) await flush();
+    }
+    if (batch.length && !signal.aborted) await flush();
+  } finally {
+    await writing;
+  }
+}
+
+async function prepare(
+  file: ScannedFile,
+  folderId: number,
+  existed: boolean,
+  params: IngestJobParams,
+  signal: AbortSignal,
+): Promise<Prepared> {
+  const base = { folderId, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, absPath: file.absPath };
+  try {
+    const doc = await extractFile(file.absPath, { signal });
+    const chunks = chunkDocument(doc, { targetChars: params.chunk.targetChars, overlapChars: params.chunk.overlapChars });
+    if (!chunks.length) return { file: base, existed, error: 'no text to index' };
+    const passages: string[] = [];
+    const rows: ChunkRow[] = chunks.map((c) => {
+      const passage = passageText(doc.title, c.headingPath, c.text);
+      passages.push(passage);
+      return { ord: c.ord, start: c.start, end: c.end, headingPath: c.headingPath, page: c.page, line: c.line, text: c.text, fts: indexColumns(passage) };
+    });
+    return {
+      file: { ...base, size: doc.bytes },
+      existed,
+      doc: { ...base, size: doc.bytes, hash: doc.contentHash, type: doc.type, title: doc.title, encoding: doc.encoding, chunks: rows, passages },
+    };
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return { file: base, existed, error: describeError(e) };
+  }
+}
+
+async function embedAndWrite(db: Db, store: DocumentStore, packs: PackSet, batch: Prepared[], progress: ProgressTracker): Promise<void> {
+  const docs = batch.filter((p) => p.doc).map((p) => p.doc!);
+  const texts = docs.flatMap((d) => d.passages);
+  for (let attempt = 0; ; attempt++) {
+    const embedders = await packs.embeddersFor(listVectorSets(db));
+    const vectors = new Map<number, Float32Array>();
+    for (const [setId, pack] of embedders) vectors.set(setId, texts.length ? await pack.embedAnswers(texts) : new Float32Array(0));
+    try {
+      db.transaction(() => {
+        let row = 0;
+        for (const p of batch) {
+          if (!p.doc) {
+            store.writeFailure(p.file, p.error ?? 'unknown error');
+            continue;
+          }
+          const n = p.doc.chunks.length;
+          const own = new Map<number, Float32Array>();
+          for (const [setId, all] of vectors) {
+            const dim = all.length / texts.length;
+            own.set(setId, all.subarray(row * dim, (row + n) * dim));
+          }
+          store.write({ ...p.doc, vectors: own });
+          row += n;
+        }
+      })();
+      break;
+    } catch (e) {
+      if (!(e instanceof VectorSetChangedError) || attempt >= 2) throw e;
+    }
+  }
+  for (const p of batch) {
+    if (p.doc) progress.indexed(p.file.size, p.doc.chunks.length, p.existed);
+    else progress.failed(p.file.size);
+  }
+}
+
+export function assertFolderIds(ids: number[] | undefined, known: Set<number>): void {
+  for (const id of ids ?? []) if (!known.has(id)) throw new UserError(`no folder with id ${id} in this library`, String(id));
+}

@@ -1,0 +1,511 @@
+import { promises as fs, statSync } from 'node:fs';
+import path from 'node:path';
+import { describeError, UserError } from '../errors.js';
+import { watchFolders } from '../ingest/index.js';
+import { DenseChannel } from '../search/dense.js';
+import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
+import { Searcher, type DenseRecall } from '../search/searcher.js';
+import { openDatabase, type Db } from '../store/database.js';
+import * as conversations from '../store/conversations.js';
+import { DocumentStore } from '../store/documentStore.js';
+import { failedFiles, findFolderByPath, getFolder, insertFolder, listFolders } from '../store/folders.js';
+import { readSettings, writeSettings } from '../store/settings.js';
+import { activeVectorSet, listVectorSets, updateQuestionTower, type VectorSet } from '../store/vectorSets.js';
+import { builtinPackDir } from '../towers/builtinPack.js';
+import { openPack } from '../towers/openPack.js';
+import { availableProviders } from '../towers/sessions.js';
+import type { TowerPack } from '../towers/types.js';
+import type { IngestJobParams } from './ingestJob.js';
+import { runJobInWorker } from './jobRunner.js';
+import { packIdentity } from './packSet.js';
+import { passagePreview } from './preview.js';
+import type { ReembedProgress } from './reembedJob.js';
+import { parseSettingsPatch, resolveSettings } from './settings.js';
+import type {
+  AskResult,
+  ConversationSummary,
+  ConversationTurn,
+  FailedFile,
+  FolderInfo,
+  IngestOptions,
+  IngestSummary,
+  LibraryEngine,
+  LibraryOpenOptions,
+  LibrarySettings,
+  LibraryStatus,
+  PackInfo,
+  PassagePreview,
+  SearchMode,
+  TextRange,
+  WatchEvent,
+} from './types.js';
+
+/** Fusion weight of the dense channel (BM25/top BM25 + w·cosine), chosen on the dev sets: docs/engine.md. */
+export const DENSE_WEIGHT = 0.5;
+export const DEFAULT_K = 10;
+const MAX_K = 100;
+const MAX_QUESTION_CHARS = 10_000;
+const WATCH_DEBOUNCE_MS = 400;
+const RECENT_HIGHLIGHTS = 200;
+
+export interface ReembedOptions {
+  /** The pack to embed with; default the library's configured pack. */
+  packDir?: string | null;
+  signal?: AbortSignal;
+  onProgress?: (p: ReembedProgress) => void;
+}
+
+function checkQuestionOptions(options: { k?: number; mode?: SearchMode }): { k: number; mode: SearchMode } {
+  const k = options.k ?? DEFAULT_K;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new UserError(`k must be a whole number from 1 to ${MAX_K}`, 'k');
+  const mode = options.mode ?? 'hybrid';
+  if (!['hybrid', 'dense', 'bm25'].includes(mode)) throw new UserError(`mode must be hybrid, dense or bm25 (got "${mode}")`, 'mode');
+  return { k, mode };
+}
+
+/**
+ * The engine façade (LibraryEngine): one library file, its folders, indexing in
+ * worker threads, search, conversations and settings. All heavy work happens
+ * off the calling thread: indexing and re-embedding in job workers, the towers
+ * in the pack's own workers; this thread only runs short SQLite reads.
+ */
+export class Library implements LibraryEngine {
+  private readonly searcher: Searcher;
+  private pack: Promise<TowerPack> | null = null;
+  /** The question tower for the active vectors when they came from another pack's answer tower. */
+  private oldPack: { dir: string; pack: Promise<TowerPack> } | null = null;
+  private dense: DenseChannel | null = null;
+  private jobs: Promise<unknown> = Promise.resolve();
+  private reembedding: { promise: Promise<ReembedProgress>; listeners: Set<(p: ReembedProgress) => void>; abort: AbortController } | null = null;
+  private readonly runningJobs = new Set<AbortController>();
+  private readonly recentHighlights = new Map<number, TextRange[]>();
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    readonly dbPath: string,
+    private readonly options: LibraryOpenOptions,
+    ranker: Ranker,
+  ) {
+    this.searcher = new Searcher(db, ranker);
+  }
+
+  static async open(options: LibraryOpenOptions): Promise<Library> {
+    if (!options?.dbPath) throw new UserError('no library file given', 'dbPath');
+    const dbPath = path.resolve(options.dbPath);
+    const db = openDatabase(dbPath);
+    return new Library(db, dbPath, { ...options, packDir: options.packDir ? path.resolve(options.packDir) : undefined }, new ScoreFusionRanker(DENSE_WEIGHT));
+  }
+
+  // ---- settings and packs
+
+  async getSettings(): Promise<LibrarySettings> {
+    return resolveSettings(readSettings(this.db));
+  }
+
+  async updateSettings(patch: Partial<LibrarySettings>): Promise<LibrarySettings> {
+    const value = parseSettingsPatch(patch);
+    const before = await this.getSettings();
+    if (value.packDir) await this.checkPackDir(value.packDir);
+    writeSettings(this.db, value as Record<string, unknown>);
+    const after = await this.getSettings();
+    if (before.packDir !== after.packDir || before.provider !== after.provider) {
+      await this.resetPacks();
+      if (!this.options.packDir && activeVectorSet(this.db)) {
+        // Search keeps the old vectors (and their question tower) until the new set is complete.
+        void this.reembed().catch(() => undefined);
+      }
+    }
+    return after;
+  }
+
+  private async checkPackDir(dir: string): Promise<void> {
+    const st = await fs.stat(dir).catch(() => null);
+    if (!st?.isDirectory()) throw new UserError(`tower pack folder not found: ${dir}`, dir);
+  }
+
+  private async packDir(): Promise<string> {
+    return this.options.packDir ?? (await this.getSettings()).packDir ?? builtinPackDir();
+  }
+
+  private async provider(): Promise<LibrarySettings['provider']> {
+    return this.options.provider ?? (await this.getSettings()).provider;
+  }
+
+  private async towerWorkers(): Promise<number> {
+    return (await this.getSettings()).threads;
+  }
+
+  /** The configured pack, opened once. */
+  currentPack(): Promise<TowerPack> {
+    if (!this.pack) {
+      const opening = (async () => openPack(await this.packDir(), { provider: await this.provider(), workers: (await this.towerWorkers()) || undefined }))();
+      this.pack = opening;
+      opening.catch(() => {
+        if (this.pack === opening) this.pack = null;
+      });
+    }
+    return this.pack;
+  }
+
+  private async resetPacks(): Promise<void> {
+    const closing = [this.pack, this.oldPack?.pack];
+    this.pack = null;
+    this.oldPack = null;
+    for (const p of closing) await p?.then((x) => x.close()).catch(() => undefined);
+  }
+
+  /**
+   * The dense side of search: the active vector set and the question tower that
+   * belongs to it (the current pack's when its answer tower made the vectors;
+   * otherwise the pack recorded with them, until re-embedding completes). Null
+   * when there are no vectors or their pack is gone (search is then BM25 only).
+   */
+  private async denseRecall(): Promise<DenseRecall | null> {
+    const set = activeVectorSet(this.db);
+    if (!set) return null;
+    if (this.dense?.set.id !== set.id) this.dense = new DenseChannel(this.db, set);
+    const channel = this.dense;
+    let pack: TowerPack;
+    try {
+      pack = await this.currentPack();
+    } catch {
+      return null;
+    }
+    if (pack.answerTower.hash !== set.answerHash) {
+      const old = await this.packForSet(set);
+      if (!old) return null;
+      pack = old;
+    }
+    return {
+      channel,
+      embedQuestion: async (q) => (await pack.embedQuestions([q])).subarray(0, pack.dim),
+    };
+  }
+
+  private async packForSet(set: VectorSet): Promise<TowerPack | null> {
+    if (this.oldPack?.dir !== set.packDir) {
+      const previous = this.oldPack;
+      this.oldPack = { dir: set.packDir, pack: openPack(set.packDir, { provider: await this.provider() }) };
+      void previous?.pack.then((p) => p.close()).catch(() => undefined);
+    }
+    try {
+      const pack = await this.oldPack.pack;
+      return pack.answerTower.hash === set.answerHash ? pack : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private packInfo(pack: TowerPack): PackInfo {
+    const m = pack.manifest as { license?: string; attribution?: string[]; metrics?: Record<string, unknown> };
+    return {
+      dir: pack.dir,
+      name: pack.name,
+      version: pack.version,
+      kind: pack.kind,
+      dim: pack.dim,
+      builtin: path.resolve(pack.dir) === path.resolve(builtinPackDir()),
+      license: m.license ?? '',
+      attribution: m.attribution ?? [],
+      metrics: m.metrics ?? {},
+    };
+  }
+
+  // ---- folders and indexing
+
+  async status(): Promise<LibraryStatus> {
+    const pack = await this.currentPack();
+    const folders = listFolders(this.db);
+    const active = activeVectorSet(this.db);
+    const count = (sql: string): number => this.db.prepare(sql).pluck().get() as number;
+    let dbBytes = 0;
+    for (const suffix of ['', '-wal']) dbBytes += statSync(this.dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0;
+    return {
+      dbPath: this.dbPath,
+      folders,
+      documents: count(`SELECT COUNT(*) FROM documents WHERE status = 'ok'`),
+      chunks: count('SELECT COUNT(*) FROM chunks'),
+      failed: count(`SELECT COUNT(*) FROM documents WHERE status <> 'ok'`),
+      pack: this.packInfo(pack),
+      provider: { ...pack.provider, available: availableProviders() },
+      needsReembed: active !== null && active.answerHash !== pack.answerTower.hash,
+      dbBytes,
+    };
+  }
+
+  async listFolders(): Promise<FolderInfo[]> {
+    return listFolders(this.db);
+  }
+
+  async addFolder(folder: string): Promise<FolderInfo> {
+    if (typeof folder !== 'string' || !folder.trim()) throw new UserError('no folder given', 'path');
+    const abs = path.resolve(folder);
+    const st = await fs.stat(abs).catch(() => null);
+    if (!st) throw new UserError(`folder not found: ${folder}`, folder);
+    if (!st.isDirectory()) throw new UserError(`not a folder: ${folder}`, folder);
+    const existing = findFolderByPath(this.db, abs);
+    if (existing) return existing;
+    for (const f of listFolders(this.db)) {
+      if (abs.startsWith(f.path + path.sep)) throw new UserError(`${folder} is already inside the library folder ${f.path}`, folder);
+      if (f.path.startsWith(abs + path.sep)) throw new UserError(`${folder} contains the library folder ${f.path}; remove that one first`, folder);
+    }
+    return getFolder(this.db, insertFolder(this.db, abs))!;
+  }
+
+  async removeFolder(folderId: number): Promise<void> {
+    const folder = this.folder(folderId);
+    await this.serialized(async () => {
+      const store = new DocumentStore(this.db);
+      const ids = this.db.prepare('SELECT id FROM documents WHERE folder_id = ?').pluck().all(folder.id) as number[];
+      this.db.transaction(() => {
+        for (const id of ids) store.remove(id);
+        this.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
+      })();
+    });
+  }
+
+  private folder(folderId: number): FolderInfo {
+    const f = Number.isInteger(folderId) ? getFolder(this.db, folderId) : null;
+    if (!f) throw new UserError(`no folder with id ${String(folderId)} in this library`, String(folderId));
+    return f;
+  }
+
+  async ingest(options: IngestOptions = {}): Promise<IngestSummary> {
+    for (const id of options.folderIds ?? []) this.folder(id);
+    return this.runIngest({ folderIds: options.folderIds ?? null, force: options.force ?? false, retryFailed: false, paths: null }, options);
+  }
+
+  async retryFailed(options: Omit<IngestOptions, 'force'> = {}): Promise<IngestSummary> {
+    for (const id of options.folderIds ?? []) this.folder(id);
+    return this.runIngest({ folderIds: options.folderIds ?? null, force: false, retryFailed: true, paths: null }, options);
+  }
+
+  async failedFiles(): Promise<FailedFile[]> {
+    return failedFiles(this.db);
+  }
+
+  private async runIngest(
+    what: Pick<IngestJobParams, 'folderIds' | 'force' | 'retryFailed' | 'paths'>,
+    options: Pick<IngestOptions, 'signal' | 'onProgress'>,
+  ): Promise<IngestSummary> {
+    return this.serialized(async () => {
+      const settings = await this.getSettings();
+      const params: IngestJobParams = {
+        dbPath: this.dbPath,
+        packDir: await this.packDir(),
+        provider: await this.provider(),
+        towerWorkers: settings.threads,
+        ...what,
+        chunk: { targetChars: settings.chunkTargetChars, overlapChars: settings.chunkOverlapChars },
+      };
+      const summary = await this.tracked(options.signal, (signal) => runJobInWorker('ingest', params, { signal, onProgress: options.onProgress }));
+      // A library that had no vectors (first ingest) now has them with the current pack.
+      this.dense = null;
+      return summary;
+    });
+  }
+
+  /** Jobs that write (indexing, folder removal) run one after another. */
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new UserError('the library is closed'));
+    const run = this.jobs.then(fn, fn);
+    this.jobs = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs a job that `close()` can cancel, linked to the caller's signal. */
+  private async tracked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    const onAbort = (): void => abort.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) abort.abort();
+    this.runningJobs.add(abort);
+    try {
+      return await fn(abort.signal);
+    } finally {
+      this.runningJobs.delete(abort);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Gives the library vectors from the configured (or given) pack's answer
+   * tower, in the background as far as search is concerned: search keeps the
+   * old vectors until the new set is complete. A question-only change returns
+   * at once. Joins a re-embedding that is already running.
+   */
+  async reembed(options: ReembedOptions = {}): Promise<ReembedProgress> {
+    if (options.packDir !== undefined) {
+      await this.updateSettingsWithoutReembed({ packDir: options.packDir });
+    }
+    if (!this.reembedding) {
+      const abort = new AbortController();
+      const listeners = new Set<(p: ReembedProgress) => void>();
+      const params = { dbPath: this.dbPath, packDir: await this.packDir(), provider: await this.provider(), towerWorkers: await this.towerWorkers() };
+      const promise = this.tracked(abort.signal, (signal) =>
+        runJobInWorker('reembed', params, { signal, onProgress: (p) => listeners.forEach((l) => l(p)) }),
+      ).finally(() => {
+        this.reembedding = null;
+        this.dense = null;
+      });
+      this.reembedding = { promise, listeners, abort };
+    }
+    const job = this.reembedding;
+    const listener = options.onProgress;
+    if (listener) job.listeners.add(listener);
+    const onAbort = (): void => job.abort.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await job.promise;
+    } finally {
+      if (listener) job.listeners.delete(listener);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async updateSettingsWithoutReembed(patch: Partial<LibrarySettings>): Promise<void> {
+    const value = parseSettingsPatch(patch);
+    if (value.packDir) await this.checkPackDir(value.packDir);
+    writeSettings(this.db, value as Record<string, unknown>);
+    await this.resetPacks();
+  }
+
+  /** Records that the current pack's question tower now serves the active vectors (same answer tower). */
+  async adoptQuestionTower(): Promise<void> {
+    const pack = await this.currentPack();
+    const set = activeVectorSet(this.db);
+    if (set && set.answerHash === pack.answerTower.hash) updateQuestionTower(this.db, set.id, packIdentity(pack));
+  }
+
+  // ---- search
+
+  async ask(question: string, options: { k?: number; mode?: SearchMode } = {}): Promise<AskResult> {
+    if (typeof question !== 'string') throw new UserError('the question must be text', 'question');
+    const { k, mode } = checkQuestionOptions(options);
+    const started = performance.now();
+    const q = question.length > MAX_QUESTION_CHARS ? question.slice(0, MAX_QUESTION_CHARS) : question;
+    const dense = mode === 'bm25' ? null : await this.denseRecall();
+    const outcome = await this.searcher.search(q, k, mode, dense);
+    for (const r of outcome.results) this.rememberHighlights(r.chunkId, r.highlights);
+    return { question, notFound: outcome.notFound, results: outcome.results, mode, tookMs: performance.now() - started };
+  }
+
+  private rememberHighlights(chunkId: number, highlights: TextRange[]): void {
+    this.recentHighlights.delete(chunkId);
+    this.recentHighlights.set(chunkId, highlights);
+    if (this.recentHighlights.size > RECENT_HIGHLIGHTS) this.recentHighlights.delete(this.recentHighlights.keys().next().value!);
+  }
+
+  async preview(chunkId: number, contextChars = 600): Promise<PassagePreview> {
+    if (!Number.isInteger(chunkId)) throw new UserError('chunkId must be a whole number', 'chunkId');
+    if (!Number.isInteger(contextChars) || contextChars < 0 || contextChars > 20_000) {
+      throw new UserError('contextChars must be a whole number from 0 to 20000', 'contextChars');
+    }
+    return passagePreview(this.db, chunkId, contextChars, this.recentHighlights.get(chunkId) ?? []);
+  }
+
+  async documentPath(documentId: number): Promise<string> {
+    const row = Number.isInteger(documentId)
+      ? (this.db
+          .prepare('SELECT d.rel_path, f.path AS folder FROM documents d JOIN folders f ON f.id = d.folder_id WHERE d.id = ?')
+          .get(documentId) as { rel_path: string; folder: string } | undefined)
+      : undefined;
+    if (!row) throw new UserError(`no document with id ${String(documentId)} in this library`, String(documentId));
+    const abs = path.resolve(row.folder, ...row.rel_path.split('/'));
+    if (!abs.startsWith(row.folder + path.sep)) throw new UserError(`document ${documentId} is not inside its library folder`, String(documentId));
+    return abs;
+  }
+
+  // ---- conversations
+
+  async listConversations(): Promise<ConversationSummary[]> {
+    return conversations.listConversations(this.db);
+  }
+
+  async conversation(conversationId: number): Promise<ConversationTurn[]> {
+    this.checkConversation(conversationId);
+    return conversations.conversationTurns(this.db, conversationId);
+  }
+
+  async askInConversation(
+    conversationId: number | null,
+    question: string,
+    options: { k?: number; mode?: SearchMode } = {},
+  ): Promise<ConversationTurn> {
+    if (conversationId !== null) this.checkConversation(conversationId);
+    const answer = await this.ask(question, options);
+    return conversations.addTurn(this.db, conversationId, answer);
+  }
+
+  async deleteConversation(conversationId: number): Promise<void> {
+    this.checkConversation(conversationId);
+    conversations.deleteConversation(this.db, conversationId);
+  }
+
+  private checkConversation(id: number): void {
+    if (!Number.isInteger(id) || !conversations.conversationExists(this.db, id)) {
+      throw new UserError(`no conversation with id ${String(id)}`, String(id));
+    }
+  }
+
+  // ---- watching
+
+  async watch(onEvent: (e: WatchEvent) => void): Promise<() => Promise<void>> {
+    const folders = listFolders(this.db);
+    const byPath = new Map(folders.map((f) => [f.path, f.id]));
+    const pending = new Map<number, Set<string>>();
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const flush = (): void => {
+      timer = null;
+      if (stopped || !pending.size) return;
+      const paths = [...pending].map(([folderId, rel]) => ({ folderId, relPaths: [...rel] }));
+      pending.clear();
+      this.runIngest({ folderIds: paths.map((p) => p.folderId), force: false, retryFailed: false, paths }, {}).then(
+        (summary) => onEvent({ type: 'indexed', summary }),
+        (e: unknown) => onEvent({ type: 'error', message: describeError(e) }),
+      );
+    };
+    const watcher = watchFolders(
+      folders.map((f) => f.path),
+      {
+        debounceMs: WATCH_DEBOUNCE_MS,
+        onEvent: (e) => {
+          const folderId = byPath.get(e.root);
+          if (folderId === undefined) return;
+          onEvent(e.type === 'add' || e.type === 'change' ? { type: 'changed', folderId, path: e.relPath } : { type: 'removed', folderId, path: e.relPath });
+          let set = pending.get(folderId);
+          if (!set) pending.set(folderId, (set = new Set()));
+          set.add(e.relPath);
+          if (timer) clearTimeout(timer);
+          timer = setTimeout(flush, WATCH_DEBOUNCE_MS);
+        },
+        onError: (e) => onEvent({ type: 'error', message: describeError(e) }),
+      },
+    );
+    await watcher.ready;
+    return async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await watcher.close();
+      await this.jobs;
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of this.runningJobs) job.abort();
+    await this.jobs;
+    await this.reembedding?.promise.catch(() => undefined);
+    await this.resetPacks();
+    this.db.close();
+  }
+
+  /** Vector sets, for diagnostics and tests. */
+  vectorSets(): VectorSet[] {
+    return listVectorSets(this.db);
+  }
+}
+

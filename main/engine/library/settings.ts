@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import type { LibrarySettings } from './types.js';
+
+/**
+ * Chunk size: paragraph-sized passages read well in an answer card and were
+ * the best compromise on the dev sets (docs/engine.md has the measurement).
+ */
+export const DEFAULT_SETTINGS: LibrarySettings = {
+  packDir: null,
+  provider: 'auto',
+  chunkTargetChars: 800,
+  chunkOverlapChars: 0,
+  threads: 0,
+  theme: 'system',
+  language: 'system',
+};
+
+const settingsSchema = z
+  .object({
+    packDir: z
+      .string()
+      .min(1)
+      .transform((p) => path.resolve(p))
+      .nullable(),
+    provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']),
+    chunkTargetChars: z.number().int().min(100).max(20_000),
+    chunkOverlapChars: z.number().int().min(0).max(5_000),
+    threads: z.number().int().min(0).max(64),
+    theme: z.enum(['system', 'light', 'dark']),
+    language: z.enum(['system', 'zh', 'en']),
+  })
+  .strict();
+
+/** A validated partial update; unknown keys or bad values are a UserError naming the setting. */
+export function parseSettingsPatch(patch: unknown): Partial<LibrarySettings> {
+  const result = settingsSchema.partial().safeParse(patch);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'settings');
+    throw new UserError(`invalid setting ${key}: ${issue?.message ?? 'invalid value'}`, key);
+  }
+  const value = result.data as Partial<LibrarySettings>;
+  const target = value.chunkTargetChars;
+  if (target !== undefined && value.chunkOverlapChars !== undefined && value.chunkOverlapChars >= target) {
+    throw new UserError('invalid setting chunkOverlapChars: must be smaller than chunkTargetChars', 'chunkOverlapChars');
+  }
+  return value;
+}
+
+/** Stored values over the defaults; anything stored that no longer validates falls back to its default. */
+export function resolveSettings(stored: Record<string, unknown>): LibrarySettings {
+  const out: LibrarySettings = { ...DEFAULT_SETTINGS };
+  for (const [key, value] of Object.entries(stored)) {
+    if (!(key in DEFAULT_SETTINGS)) continue;
+    const one = settingsSchema.partial().safeParse({ [key]: value });
+    if (one.success) Object.assign(out, one.data);
+  }
+  return out;
+}

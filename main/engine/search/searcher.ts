@@ -1,0 +1,129 @@
+import path from 'node:path';
+import type { Database, Statement } from 'better-sqlite3';
+import type { SearchMode, SearchResult } from '../library/types.js';
+import { analyze } from './analyzer.js';
+import { Bm25Channel } from './bm25.js';
+import type { DenseChannel } from './dense.js';
+import { queryTerms } from './ftsQuery.js';
+import { highlightSentences } from './highlight.js';
+import { NotFoundRule } from './notFound.js';
+import { passageText } from './passageText.js';
+import type { Candidate, Ranker } from './ranker.js';
+import { coverage } from './termWeights.js';
+
+/** Candidates each channel recalls before ranking (issue 3: k ≈ 100). */
+export const RECALL_K = 100;
+
+/** The dense side of a search: a vector set and the question tower that matches it. */
+export interface DenseRecall {
+  channel: DenseChannel;
+  embedQuestion(question: string): Promise<Float32Array>;
+}
+
+export interface SearchOutcome {
+  results: SearchResult[];
+  notFound: boolean;
+}
+
+interface ChunkInfo {
+  id: number;
+  document_id: number;
+  start: number;
+  end: number;
+  heading_path: string;
+  page: number | null;
+  line: number;
+  text: string;
+  rel_path: string;
+  title: string | null;
+  folder_id: number;
+  folder_path: string;
+}
+
+/**
+ * Two-stage search: recall (BM25 top-k ∪ dense top-k), then a Ranker over the
+ * union with both channels' scores filled in for every candidate, then the
+ * answer: passages with highlighted sentences, positions, and a calibrated
+ * "not found in your documents".
+ */
+export class Searcher {
+  private readonly bm25: Bm25Channel;
+  private readonly chunkInfo: Statement;
+
+  constructor(
+    db: Database,
+    private readonly ranker: Ranker,
+    private readonly notFoundRule: NotFoundRule = new NotFoundRule(),
+  ) {
+    this.bm25 = new Bm25Channel(db);
+    this.chunkInfo = db.prepare(
+      `SELECT c.id, c.document_id, c.start, c.end, c.heading_path, c.page, c.line, c.text,
+              d.rel_path, d.title, d.folder_id, f.path AS folder_path
+       FROM chunks c JOIN documents d ON d.id = c.document_id JOIN folders f ON f.id = d.folder_id
+       WHERE c.id IN (SELECT value FROM json_each(?))`,
+    );
+  }
+
+  async search(question: string, k: number, mode: SearchMode, dense: DenseRecall | null): Promise<SearchOutcome> {
+    const terms = queryTerms(question);
+    if (!terms.length) return { results: [], notFound: true };
+    const stats = this.bm25.termStats(terms);
+    const useful = Bm25Channel.usefulTerms(terms, stats);
+    const byId = new Map<number, Candidate>();
+    const candidate = (id: number): Candidate => {
+      let c = byId.get(id);
+      if (!c) byId.set(id, (c = { chunkId: id }));
+      return c;
+    };
+    if (mode !== 'dense') for (const [id, s] of this.bm25.top(useful, RECALL_K)) candidate(id).bm25 = s;
+    const denseOn = mode !== 'bm25' && dense !== null;
+    if (denseOn) {
+      const q = await dense.embedQuestion(question);
+      for (const [id, s] of dense.channel.top(q, RECALL_K)) candidate(id).dense = s;
+      if (mode === 'hybrid') {
+        // Fill in each channel's score for the other channel's candidates.
+        const noDense = [...byId.values()].filter((c) => c.dense === undefined).map((c) => c.chunkId);
+        for (const [id, s] of dense.channel.similarities(q, noDense)) candidate(id).dense = s;
+        const noBm25 = [...byId.values()].filter((c) => c.bm25 === undefined).map((c) => c.chunkId);
+        for (const [id, s] of this.bm25.scoresOf(useful, noBm25)) candidate(id).bm25 = s;
+      }
+    }
+    const ranked = (await this.ranker.rank({ question, mode, candidates: [...byId.values()] })).slice(0, k);
+    const info = new Map(
+      (this.chunkInfo.all(JSON.stringify(ranked.map((r) => r.chunkId))) as ChunkInfo[]).map((r) => [r.id, r]),
+    );
+    const results: SearchResult[] = [];
+    for (const r of ranked) {
+      const c = info.get(r.chunkId);
+      if (!c) continue; // deleted between recall and now
+      const headingPath = JSON.parse(c.heading_path) as string[];
+      results.push({
+        path: c.rel_path,
+        absPath: path.join(c.folder_path, ...c.rel_path.split('/')),
+        folderId: c.folder_id,
+        documentId: c.document_id,
+        chunkId: c.id,
+        start: c.start,
+        end: c.end,
+        score: r.score,
+        text: c.text,
+        title: c.title ?? '',
+        headingPath,
+        line: c.line,
+        page: c.page,
+        highlights: highlightSentences(c.text, terms, stats),
+        channels: { bm25: r.bm25, dense: r.dense },
+      });
+    }
+    let notFound = results.length === 0;
+    if (!notFound) {
+      const top = results[0];
+      const topTerms = new Set(analyze(passageText(top.title, top.headingPath, top.text)));
+      notFound = this.notFoundRule.isNotFound({
+        coverage: coverage(terms, topTerms, stats),
+        cosine: denseOn ? (top.channels.dense ?? null) : null,
+      });
+    }
+    return { results, notFound };
+  }
+}

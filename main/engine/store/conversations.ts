@@ -1,0 +1,56 @@
+import type { Database } from 'better-sqlite3';
+import type { AskResult, ConversationSummary, ConversationTurn } from '../library/types.js';
+
+const TITLE_CHARS = 80;
+
+export function listConversations(db: Database): ConversationSummary[] {
+  return (
+    db
+      .prepare(
+        `SELECT c.id, c.title, c.created_at, COUNT(t.id) AS turns
+         FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id
+         GROUP BY c.id ORDER BY c.id DESC`,
+      )
+      .all() as { id: number; title: string; created_at: string; turns: number }[]
+  ).map((r) => ({ id: r.id, title: r.title, createdAt: r.created_at, turns: r.turns }));
+}
+
+export function conversationExists(db: Database, id: number): boolean {
+  return db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(id) !== undefined;
+}
+
+export function conversationTurns(db: Database, conversationId: number): ConversationTurn[] {
+  return (
+    db
+      .prepare('SELECT id, conversation_id, question, answer, asked_at FROM turns WHERE conversation_id = ? ORDER BY id')
+      .all(conversationId) as { id: number; conversation_id: number; question: string; answer: string; asked_at: string }[]
+  ).map((r) => ({
+    id: r.id,
+    conversationId: r.conversation_id,
+    question: r.question,
+    answer: JSON.parse(r.answer) as AskResult,
+    askedAt: r.asked_at,
+  }));
+}
+
+/** Appends a turn; a null conversation starts a new one titled by its first question. */
+export function addTurn(db: Database, conversationId: number | null, answer: AskResult): ConversationTurn {
+  return db.transaction(() => {
+    const now = new Date().toISOString();
+    let id = conversationId;
+    if (id === null) {
+      const title = answer.question.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS);
+      id = Number(db.prepare('INSERT INTO conversations(title, created_at) VALUES (?, ?)').run(title, now).lastInsertRowid);
+    }
+    const turnId = Number(
+      db
+        .prepare('INSERT INTO turns(conversation_id, question, answer, asked_at) VALUES (?, ?, ?, ?)')
+        .run(id, answer.question, JSON.stringify(answer), now).lastInsertRowid,
+    );
+    return { id: turnId, conversationId: id, question: answer.question, answer, askedAt: now };
+  })();
+}
+
+export function deleteConversation(db: Database, id: number): void {
+  db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
+}

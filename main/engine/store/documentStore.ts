@@ -1,0 +1,170 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { listVectorSets, VectorTables, type VectorSet } from './vectorSets.js';
+
+export interface ChunkRow {
+  ord: number;
+  start: number;
+  end: number;
+  headingPath: string[];
+  page: number | null;
+  line: number;
+  text: string;
+  /** FTS5 columns from the analyzer (see search/analyzer.ts). */
+  fts: { body: string; chars: string };
+}
+
+export interface DocumentFile {
+  folderId: number;
+  relPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface IndexedDocument extends DocumentFile {
+  hash: string;
+  type: string;
+  title: string;
+  encoding: string | null;
+  chunks: ChunkRow[];
+  /** Row-major vectors per vector-set id, one row per chunk. */
+  vectors: Map<number, Float32Array>;
+}
+
+export interface StoredDocument {
+  id: number;
+  relPath: string;
+  size: number;
+  mtimeMs: number;
+  hash: string | null;
+  status: 'ok' | 'failed';
+}
+
+/** The active vector set changed while a file was being embedded: embed again with the new tower. */
+export class VectorSetChangedError extends Error {
+  constructor() {
+    super('the active vector set changed during indexing');
+  }
+}
+
+/**
+ * Writes documents with their chunks, FTS rows and vectors. Every method is one
+ * transaction (nested inside the caller's when there is one), so a file is
+ * either fully indexed, fully replaced or untouched.
+ */
+export class DocumentStore {
+  private readonly vectorTables: VectorTables;
+  private readonly st: Record<string, Statement>;
+
+  constructor(private readonly db: Database) {
+    this.vectorTables = new VectorTables(db);
+    this.st = {
+      byPath: db.prepare('SELECT id FROM documents WHERE folder_id = ? AND rel_path = ?'),
+      list: db.prepare('SELECT id, rel_path, size, mtime_ms, hash, status FROM documents WHERE folder_id = ?'),
+      chunkIds: db.prepare('SELECT id FROM chunks WHERE document_id = ?').pluck(),
+      deleteChunks: db.prepare('DELETE FROM chunks WHERE document_id = ?'),
+      deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
+      insertDoc: db.prepare(
+        `INSERT INTO documents(folder_id, rel_path, size, mtime_ms, hash, type, title, encoding, status, error, chunks, indexed_at)
+         VALUES (@folderId, @relPath, @size, @mtimeMs, @hash, @type, @title, @encoding, @status, @error, @chunks, @indexedAt)`,
+      ),
+      updateDoc: db.prepare(
+        `UPDATE documents SET size = @size, mtime_ms = @mtimeMs, hash = @hash, type = @type, title = @title,
+           encoding = @encoding, status = @status, error = @error, chunks = @chunks, indexed_at = @indexedAt
+         WHERE id = @id`,
+      ),
+      insertChunk: db.prepare(
+        `INSERT INTO chunks(document_id, ord, start, end, heading_path, page, line, text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertFts: db.prepare('INSERT INTO chunks_fts(rowid, body, chars) VALUES (?, ?, ?)'),
+      deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
+      touch: db.prepare('UPDATE documents SET size = ?, mtime_ms = ? WHERE id = ?'),
+      rename: db.prepare('UPDATE documents SET rel_path = ?, size = ?, mtime_ms = ?, indexed_at = ? WHERE id = ?'),
+    };
+  }
+
+  /** Everything indexed (or failed) under a folder, keyed by relative path. */
+  documentsOf(folderId: number): Map<string, StoredDocument> {
+    const out = new Map<string, StoredDocument>();
+    for (const r of this.st.list.iterate(folderId) as Iterable<{
+      id: number;
+      rel_path: string;
+      size: number;
+      mtime_ms: number;
+      hash: string | null;
+      status: 'ok' | 'failed';
+    }>) {
+      out.set(r.rel_path, { id: r.id, relPath: r.rel_path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, status: r.status });
+    }
+    return out;
+  }
+
+  /** Inserts or replaces one document and everything derived from it. */
+  write(doc: IndexedDocument): number {
+    return this.db.transaction(() => {
+      const sets = listVectorSets(this.db);
+      for (const set of sets) {
+        if (set.state === 'active' && !doc.vectors.has(set.id)) throw new VectorSetChangedError();
+      }
+      const docId = this.upsert(doc, { hash: doc.hash, type: doc.type, title: doc.title, encoding: doc.encoding, status: 'ok', error: null, chunks: doc.chunks.length });
+      for (let i = 0; i < doc.chunks.length; i++) {
+        const c = doc.chunks[i];
+        const chunkId = Number(
+          this.st.insertChunk.run(docId, c.ord, c.start, c.end, JSON.stringify(c.headingPath), c.page, c.line, c.text).lastInsertRowid,
+        );
+        this.st.insertFts.run(chunkId, c.fts.body, c.fts.chars);
+        for (const set of sets) {
+          const vectors = doc.vectors.get(set.id);
+          if (vectors) this.vectorTables.insert(set, chunkId, vectors, i);
+        }
+      }
+      return docId;
+    })();
+  }
+
+  /** Records a file that could not be indexed (its old chunks, if any, leave the index). */
+  writeFailure(file: DocumentFile, error: string): void {
+    this.db.transaction(() => {
+      this.upsert(file, { hash: null, type: null, title: null, encoding: null, status: 'failed', error, chunks: 0 });
+    })();
+  }
+
+  remove(documentId: number): void {
+    this.db.transaction(() => {
+      this.deleteChunksOf(documentId, listVectorSets(this.db));
+      this.st.deleteDoc.run(documentId);
+    })();
+  }
+
+  /** Same content under a new name: the document keeps its chunks and vectors. */
+  rename(documentId: number, file: DocumentFile): void {
+    this.st.rename.run(file.relPath, file.size, file.mtimeMs, new Date().toISOString(), documentId);
+  }
+
+  /** Content unchanged (same hash) but mtime moved: remember the new size/mtime so the next scan skips it cheaply. */
+  touch(documentId: number, size: number, mtimeMs: number): void {
+    this.st.touch.run(size, mtimeMs, documentId);
+  }
+
+  private upsert(
+    file: DocumentFile,
+    fields: { hash: string | null; type: string | null; title: string | null; encoding: string | null; status: 'ok' | 'failed'; error: string | null; chunks: number },
+  ): number {
+    const existing = this.st.byPath.get(file.folderId, file.relPath) as { id: number } | undefined;
+    const row = { ...fields, size: file.size, mtimeMs: file.mtimeMs, indexedAt: new Date().toISOString() };
+    if (existing) {
+      this.deleteChunksOf(existing.id, listVectorSets(this.db));
+      this.st.updateDoc.run({ ...row, id: existing.id });
+      return existing.id;
+    }
+    return Number(this.st.insertDoc.run({ ...row, folderId: file.folderId, relPath: file.relPath }).lastInsertRowid);
+  }
+
+  private deleteChunksOf(documentId: number, sets: VectorSet[]): void {
+    for (const id of this.st.chunkIds.all(documentId) as number[]) {
+      this.st.deleteFts.run(id);
+      for (const set of sets) this.vectorTables.delete(set, id);
+    }
+    this.st.deleteChunks.run(documentId);
+  }
+}

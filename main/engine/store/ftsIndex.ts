@@ -1,0 +1,40 @@
+import type { Database } from 'better-sqlite3';
+import { indexColumns } from '../search/analyzer.js';
+import { passageText } from '../search/passageText.js';
+
+/**
+ * The FTS5 index over chunks: contentless (the text lives in `chunks`), rowid =
+ * chunk id, two columns holding our analyzer's output (see analyzer.ts): `body`
+ * (words and CJK bigrams) and `chars` (CJK characters). unicode61 only splits
+ * them at our spaces. The
+ * tokenizer and analyzer are versioned together: when either changes, the index
+ * is rebuilt from the stored chunks on open.
+ */
+export const FTS_TOKENIZE = 'unicode61 remove_diacritics 2';
+export const FTS_VERSION = `analyzer-1;${FTS_TOKENIZE}`;
+
+export function ensureFtsTable(db: Database): void {
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'fts_version'`).get() as { value: string } | undefined;
+  if (row?.value === FTS_VERSION) return;
+  db.transaction(() => {
+    db.exec(`DROP TABLE IF EXISTS chunks_fts_vocab; DROP TABLE IF EXISTS chunks_fts;`);
+    db.exec(
+      `CREATE VIRTUAL TABLE chunks_fts USING fts5(body, chars, content='', contentless_delete=1, tokenize='${FTS_TOKENIZE}');
+       CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab(chunks_fts, 'row');`,
+    );
+    rebuildFts(db);
+    db.prepare(`INSERT INTO meta(key, value) VALUES ('fts_version', ?)
+                ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(FTS_VERSION);
+  }).immediate();
+}
+
+function rebuildFts(db: Database): void {
+  const insert = db.prepare('INSERT INTO chunks_fts(rowid, body, chars) VALUES (?, ?, ?)');
+  const rows = db.prepare(
+    `SELECT c.id, c.heading_path, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id`,
+  );
+  for (const r of rows.iterate() as Iterable<{ id: number; heading_path: string; text: string; title: string | null }>) {
+    const { body, chars } = indexColumns(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text));
+    insert.run(r.id, body, chars);
+  }
+}
