@@ -5,6 +5,7 @@ import { makeDocx } from './helpers/docxWriter.js';
 import { makeZip } from './helpers/zipWriter.js';
 import { useTempDir } from './helpers/tempDir.js';
 import { expectFailure } from './helpers/expectFailure.js';
+import { spawnWorker } from '../../main/engine/workers/spawnWorker.js';
 
 const tempDir = useTempDir();
 
@@ -98,5 +99,23 @@ describe('extractFile: DOCX', () => {
     await expectFailure(extractFile(ole), 'encrypted', /^password-protected DOCX/, ole);
     const empty = dir.write('empty.docx', makeDocx([]));
     await expectFailure(extractFile(empty), 'no-text', /^no text/, empty);
+  });
+});
+
+describe('extractFile in a worker thread', () => {
+  it('reads a CJK PDF there too (pdf.js runs on the calling thread, cMaps from disk)', async () => {
+    const dir = tempDir();
+    const file = dir.write('in-worker.pdf', makePdf([{ lines: ['第一页：保修两年。'] }, { lines: ['Page two.'] }], { title: 'Worker test' }));
+    const worker = spawnWorker(import.meta.url, 'extract');
+    try {
+      const reply = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage(file);
+      });
+      expect(reply).toEqual({ title: 'Worker test', chunks: [[1, '第一页：保修两年。'], [2, 'Page two.']] });
+    } finally {
+      await worker.terminate();
+    }
   });
 });
