@@ -47,6 +47,7 @@ describe('scanFolder', () => {
       'src/__pycache__/x.py',
       '$RECYCLE.BIN/deleted.txt',
       'System Volume Information/x.txt',
+      'photos/desktop.ini',
       '~$report.docx',
       'backup.md~',
       'app.min.js',

@@ -19,6 +19,7 @@ export const DEFAULT_IGNORE_PATTERNS: readonly string[] = [
   'RECYCLER/',
   'System Volume Information/',
   'lost+found/',
+  'desktop.ini',
   // Office lock files, editor backups, generated artefacts.
   '~$*',
   '*~',
