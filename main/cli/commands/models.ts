@@ -120,6 +120,43 @@ export function registerModelsCommand(program: Command): void {
     });
 
   models
+    .command('use <pack>')
+    .description('switch a library to a pack (name, folder, or "builtin"); re-embeds when the answer tower changes, search keeps the old vectors meanwhile')
+    .option('--db <file>', 'library file (default: $DOCQA_DB or the per-user library)')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, o: { db?: string; json?: boolean }) => {
+      const { resolvePackDir } = await import('../../engine/models/installed.js');
+      const { Library, defaultDbPath } = await import('../../engine/library/index.js');
+      const packDir = ref === 'builtin' ? null : await resolvePackDir(ref, await modelsDir());
+      const lib = await Library.open({ dbPath: o.db ?? defaultDbPath() });
+      const ac = new AbortController();
+      const onSigint = () => ac.abort();
+      process.once('SIGINT', onSigint);
+      const tty = !o.json && process.stderr.isTTY;
+      try {
+        const result = await lib.reembed({
+          packDir,
+          signal: ac.signal,
+          onProgress: (p) => {
+            if (!tty || p.phase !== 'embedding') return;
+            const eta = p.etaSeconds === null ? '--:--' : `${Math.floor(p.etaSeconds / 60)}:${String(p.etaSeconds % 60).padStart(2, '0')}`;
+            process.stderr.write(`\r\x1b[Kre-embedding ${p.chunksDone}/${p.chunksTotal} chunks  ${p.rate.toFixed(1)} chunks/s  ETA ${eta}`);
+          },
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        const status = await lib.status();
+        if (result.phase === 'cancelled') {
+          throw new UserError(`re-embedding paused at ${result.chunksDone}/${result.chunksTotal} chunks; search keeps the previous vectors; run the same command again to continue`);
+        }
+        const what = result.chunksTotal === 0 ? 'no re-embedding needed' : `re-embedded ${result.chunksDone} chunks in ${(result.elapsedMs / 1000).toFixed(1)} s`;
+        report(o.json, { packDir, pack: status.pack, result, needsReembed: status.needsReembed }, `${status.dbPath} now uses ${status.pack.name} ${status.pack.version} (${what})`);
+      } finally {
+        process.off('SIGINT', onSigint);
+        await lib.close();
+      }
+    });
+
+  models
     .command('providers')
     .description("execution providers this machine's onnxruntime-node offers")
     .option('--json', 'machine-readable output')

@@ -1,5 +1,5 @@
-import os from 'node:os';
 import path from 'node:path';
+import { userDataDir } from '../library/defaultDbPath.js';
 
 /**
  * Where installed packs live: `DOCQA_MODELS_DIR`, else the per-user data
@@ -7,14 +7,7 @@ import path from 'node:path';
  */
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DOCQA_MODELS_DIR) return path.resolve(env.DOCQA_MODELS_DIR);
-  const home = os.homedir();
-  const base =
-    process.platform === 'win32'
-      ? (env.APPDATA ?? path.join(home, 'AppData', 'Roaming'))
-      : process.platform === 'darwin'
-        ? path.join(home, 'Library', 'Application Support')
-        : (env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'));
-  return path.join(base, 'DocQA', 'models');
+  return path.join(userDataDir(env), 'DocQA', 'models');
 }
 
 /** A pack folder name made from a user-supplied name: letters, digits, `.`, `_`, `-`. */
