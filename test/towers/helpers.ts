@@ -1,12 +1,9 @@
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so test weights are the same every run. */
+import { Rng } from '../../main/engine/train/rng.js';
+
+/** Deterministic pseudo-random numbers in [0, 1), so test weights are the same every run. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /** A rows × dim float32 table of small random values. */

@@ -27,6 +27,7 @@ import {
 import { listExternalData } from '../../main/engine/towers/onnx/modelInfo.js';
 import { openPack } from '../../main/engine/towers/openPack.js';
 import { writeHashedPack, type HashedPackSpec } from '../../main/engine/towers/packWriter.js';
+import { readHashedPack } from '../../main/engine/towers/readHashedPack.js';
 import type { TowerPack } from '../../main/engine/towers/types.js';
 import { randomTable, seededRandom } from './helpers.js';
 
@@ -300,5 +301,57 @@ describe('built-in pack location', () => {
     } finally {
       setResourcesDirectory(null);
     }
+  });
+});
+
+describe('reading a pack back', () => {
+  it('returns the parameters it was written from, a tied table as one array', async () => {
+    const dir = path.join(tmp, 'read-back');
+    const tied = { ...questionParams(3), normalizePooled: true, int8Compute: 'integer' as const };
+    tied.projection = { ...tied.projection!, bias: Float32Array.from({ length: DIM }, (_, i) => i / 100) };
+    const first = await writeHashedPack(dir, {
+      ...base,
+      question: tied,
+      training: { design: 'tied', seed: 3 },
+    });
+    const back = await readHashedPack(dir);
+    expect(back.featurizer).toEqual(featurizer);
+    expect(back.manifest.training).toEqual({ design: 'tied', seed: 3 });
+    expect(back.question).toEqual(tied);
+    expect(back.answer).toEqual(answerParams);
+    expect(back.question.table.data).toBe(back.answer.table.data);
+    expect(back.question.termWeights).toBe(back.answer.termWeights);
+    // Written again from what was read: the same towers.
+    const again = await writeHashedPack(path.join(tmp, 'read-back-2'), {
+      ...base,
+      question: back.question,
+      answer: back.answer,
+    });
+    expect(again.questionTower.hash).toBe(first.questionTower.hash);
+    expect(again.answerTower.hash).toBe(first.answerTower.hash);
+  });
+
+  it('float32 and float16 tables, embedded (not external) tensors, shared-weights packs', async () => {
+    for (const dtype of ['float32', 'float16'] as const) {
+      const params: HashedTowerParams = {
+        rows: ROWS,
+        dimIn: DIM,
+        table: quantizeTable(randomTable(ROWS, DIM, random), DIM, dtype),
+        pooling: 'mean',
+      };
+      const dir = path.join(tmp, `read-${dtype}`);
+      await writeHashedPack(dir, { ...base, question: params, answer: 'shared', externalThreshold: 1 << 30 });
+      expect(existsSync(path.join(dir, 'tower.bin'))).toBe(false);
+      const back = await readHashedPack(dir);
+      expect(back.question).toEqual(params);
+      expect(back.answer).toBe(back.question);
+    }
+  });
+
+  it('refuses a pack whose files do not match the manifest', async () => {
+    const dir = path.join(tmp, 'read-broken');
+    await writeHashedPack(dir, base);
+    truncateSync(path.join(dir, 'shared.bin'), 10);
+    await expectUserError(readHashedPack(dir), /shared\.bin does not match its manifest entry/);
   });
 });

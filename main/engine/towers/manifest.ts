@@ -41,18 +41,35 @@ export const commonManifestSchema = z.object({
   /** Every file of the pack (path relative to the pack folder) with its sha256 and size. */
   files: z.record(relPath, fileRecordSchema),
   created: z.string().optional(),
+  /** How the weights were trained (design, seed, epochs, config…), free-form. */
+  training: z.record(z.string(), z.unknown()).optional(),
 });
 export type CommonManifest = z.infer<typeof commonManifestSchema>;
 
+/**
+ * One tower: its ONNX file and the options it was built with (see
+ * onnx/hashedTower.ts), enough to read the weights back into the same
+ * parameters (readHashedPack).
+ */
 export const hashedTowerFilesSchema = z.object({
   /** ONNX file of this tower; both towers naming one file is a shared-weights pack. */
   model: relPath,
-  /** Informational: how the graph was built. */
   pooling: z.enum(['sum', 'mean', 'sqrtn']),
+  normalizePooled: z.boolean().default(false),
   table: z.enum(['float32', 'float16', 'int8']),
   int8Compute: z.enum(['dequantize', 'integer']).optional(),
-  projection: z.boolean(),
+  termWeights: z.boolean().default(false),
+  projection: z
+    .object({
+      dim: z.number().int().positive(),
+      activation: z.enum(['none', 'tanh', 'relu']),
+      residual: z.boolean(),
+      bias: z.boolean(),
+    })
+    .nullable()
+    .default(null),
 });
+export type HashedTowerFiles = z.infer<typeof hashedTowerFilesSchema>;
 
 export const hashedManifestSchema = commonManifestSchema.extend({
   kind: z.literal('hashed-ngram'),

@@ -1,16 +1,9 @@
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
-import type { FeatureRole } from './featurizerSpec.js';
-import {
-  parseCommonManifest,
-  parseHashedManifest,
-  type FileRecord,
-  type HashedManifest,
-} from './manifest.js';
-import { readModelInfo } from './onnx/modelInfo.js';
-import { sha256Hex, towerHash } from './towerIdentity.js';
+import { parseCommonManifest, parseHashedManifest, type HashedManifest } from './manifest.js';
+import { checkTower, readPackManifest, verifiedHash, type CheckedTower } from './packFiles.js';
+import { towerHash } from './towerIdentity.js';
 import { TowerPool } from './towerPool.js';
 import { openTransformerPack } from './transformer/index.js';
 import type { ActiveProvider, OpenPackOptions, TowerId, TowerPack } from './types.js';
@@ -23,109 +16,12 @@ export function defaultTowerWorkers(): number {
 /** Padded feature slots per ONNX run in a worker (keeps the gathered rows tensor in cache). */
 const BATCH_FEATURES = 4 * 1024;
 
-async function readOrFail(file: string, what: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${what} is missing: ${file}`, file);
-    throw new UserError(`cannot read ${what} ${file}: ${describeError(e)}`, file, { cause: e });
-  }
-}
-
 /** Read the manifest, dispatch on kind. */
 export async function openPack(dir: string, options: OpenPackOptions = {}): Promise<TowerPack> {
-  const root = path.resolve(dir);
-  const stat = await fs.stat(root).catch(() => null);
-  if (!stat?.isDirectory()) throw new UserError(`tower pack folder not found: ${root}`, root);
-  const manifestFile = path.join(root, 'manifest.json');
-  const text = await readOrFail(manifestFile, 'pack manifest');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.toString('utf8'));
-  } catch (e) {
-    throw new UserError(`corrupt pack manifest ${manifestFile}: ${describeError(e)}`, manifestFile, {
-      cause: e,
-    });
-  }
-  const common = parseCommonManifest(raw, manifestFile);
-  if (common.kind === 'transformer')
-    return openTransformerPack(root, raw as Record<string, unknown>, options);
-  return HashedTowerPack.open(
-    root,
-    parseHashedManifest(raw, manifestFile),
-    raw as Record<string, unknown>,
-    options,
-  );
-}
-
-function recordOf(root: string, manifest: HashedManifest, name: string): FileRecord {
-  const record = manifest.files[name];
-  if (!record)
-    throw new UserError(
-      `pack manifest ${path.join(root, 'manifest.json')} does not list ${name} under "files"`,
-      path.join(root, name),
-    );
-  return record;
-}
-
-function mismatch(file: string): UserError {
-  return new UserError(
-    `pack file ${file} does not match its manifest entry (truncated, corrupt or modified)`,
-    file,
-  );
-}
-
-/** A file's bytes checked against the manifest's sha256. */
-async function verifiedHash(root: string, manifest: HashedManifest, name: string): Promise<string> {
-  const file = path.join(root, name);
-  const record = recordOf(root, manifest, name);
-  const data = await readOrFail(file, 'pack file');
-  if (data.byteLength !== record.bytes || sha256Hex(data) !== record.sha256) throw mismatch(file);
-  return record.sha256;
-}
-
-interface CheckedTower {
-  role: FeatureRole;
-  model: string;
-  bytes: Uint8Array;
-  externalFiles: string[];
-}
-
-/**
- * The cheap checks, before any worker starts: the tower's ONNX against the
- * manifest (hash, size), its output width against `dim`, and the external
- * files it names (listed, present, long enough).
- */
-async function checkTower(root: string, m: HashedManifest, role: FeatureRole): Promise<CheckedTower> {
-  const name = m.hashedNgram[role === 'question' ? 'question' : 'answer'].model;
-  const model = path.join(root, name);
-  const record = recordOf(root, m, name);
-  const bytes = await readOrFail(model, 'tower model');
-  if (bytes.byteLength !== record.bytes || sha256Hex(bytes) !== record.sha256) throw mismatch(model);
-  let info;
-  try {
-    info = readModelInfo(bytes);
-  } catch (e) {
-    throw new UserError(`corrupt tower model ${model}: ${describeError(e)}`, model, { cause: e });
-  }
-  const width = info.outputs[0]?.shape[1];
-  if (width !== m.dim)
-    throw new UserError(
-      `pack ${root}: manifest says dim ${m.dim} but ${name} outputs ${String(width)}`,
-      model,
-    );
-  const needed = new Map<string, number>();
-  for (const r of info.external)
-    needed.set(r.location, Math.max(needed.get(r.location) ?? 0, r.offset + r.length));
-  for (const [location, end] of needed) {
-    const file = path.join(root, location);
-    const rec = recordOf(root, m, location);
-    const size = (await fs.stat(file).catch(() => null))?.size;
-    if (size === undefined) throw new UserError(`pack file is missing: ${file}`, file);
-    if (size !== rec.bytes || size < end) throw mismatch(file);
-  }
-  return { role, model, bytes, externalFiles: [...needed.keys()] };
+  const { root, raw, file } = await readPackManifest(dir);
+  const common = parseCommonManifest(raw, file);
+  if (common.kind === 'transformer') return openTransformerPack(root, raw, options);
+  return HashedTowerPack.open(root, parseHashedManifest(raw, file), raw, options);
 }
 
 const loggedFallbacks = new Set<string>();

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FeatureRole, FeaturizerSpec } from './featurizerSpec.js';
 import { parseFeaturizerSpec } from './featurizerSpec.js';
-import type { FileRecord, HashedManifest } from './manifest.js';
+import type { FileRecord, HashedManifest, HashedTowerFiles } from './manifest.js';
 import { hashedTowerModelSpec, towerDim, type HashedTowerParams } from './onnx/hashedTower.js';
 import { encodeModel, type ExternalRef, type TensorSpec } from './onnx/onnxModel.js';
 import { sha256Hex, towerHash } from './towerIdentity.js';
@@ -16,6 +16,8 @@ export interface HashedPackSpec {
   attribution?: string[];
   trainingData?: string[];
   metrics?: Record<string, unknown>;
+  /** Free-form training record (design, seed, epochs, config…), kept in the manifest. */
+  training?: Record<string, unknown>;
   /** ISO time; default now. */
   created?: string;
   featurizer: FeaturizerSpec;
@@ -142,12 +144,21 @@ export async function writeHashedPack(dir: string, spec: HashedPackSpec): Promis
     files[f.name] = { sha256: h.digest('hex'), bytes: f.length };
   }
 
-  const describe = (t: HashedTowerParams, model: string): HashedManifest['hashedNgram']['question'] => ({
+  const describe = (t: HashedTowerParams, model: string): HashedTowerFiles => ({
     model,
     pooling: t.pooling,
+    normalizePooled: t.normalizePooled ?? false,
     table: t.table.dtype,
     ...(t.table.dtype === 'int8' ? { int8Compute: t.int8Compute ?? 'dequantize' } : {}),
-    projection: t.projection !== undefined,
+    termWeights: t.termWeights !== undefined,
+    projection: t.projection
+      ? {
+          dim: t.projection.dim,
+          activation: t.projection.activation ?? 'none',
+          residual: t.projection.residual ?? false,
+          bias: t.projection.bias !== undefined,
+        }
+      : null,
   });
   const manifest: HashedManifest = {
     name: spec.name,
@@ -164,6 +175,7 @@ export async function writeHashedPack(dir: string, spec: HashedPackSpec): Promis
     metrics: spec.metrics ?? {},
     files,
     created: spec.created ?? new Date().toISOString(),
+    ...(spec.training ? { training: spec.training } : {}),
     hashedNgram: {
       featurizer,
       question: describe(towers.question, towerFiles.question.model),

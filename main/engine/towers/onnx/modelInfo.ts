@@ -9,11 +9,14 @@ import type { ExternalRef } from './onnxModel.js';
  * GraphProto.output (12) → ValueInfoProto.type → tensor_type.shape.dim.
  */
 class Reader {
-  pos = 0;
+  pos: number;
   constructor(
     readonly buf: Uint8Array,
     readonly end = buf.byteLength,
-  ) {}
+    readonly start = 0,
+  ) {
+    this.pos = start;
+  }
 
   done(): boolean {
     return this.pos >= this.end;
@@ -48,15 +51,17 @@ class Reader {
       const start = this.pos;
       if (start + len > this.end) throw new RangeError('truncated field');
       this.pos += len;
-      const sub = new Reader(this.buf, start + len);
-      sub.pos = start;
-      return { no, value: len, sub };
+      return { no, value: len, sub: new Reader(this.buf, start + len, start) };
     }
     throw new RangeError(`unsupported wire type ${wire}`);
   }
 
   text(): string {
-    return new TextDecoder().decode(this.buf.subarray(this.pos, this.end));
+    return new TextDecoder().decode(this.bytes());
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(this.pos, this.end);
   }
 }
 
@@ -117,21 +122,54 @@ function readOutput(valueInfo: Reader): ModelOutput {
   return { name, shape };
 }
 
+export interface InitializerInfo {
+  name: string;
+  /** TensorProto.DataType code (1 float, 3 int8, 7 int64, 10 float16…). */
+  dataType: number;
+  dims: number[];
+  /** Embedded bytes (a view into the model bytes), or null when external. */
+  raw: Uint8Array | null;
+  external: ExternalRef | null;
+}
+
 export interface ModelInfo {
   /** External data references of all initializers, in file order. */
   external: ExternalRef[];
+  initializers: InitializerInfo[];
   outputs: ModelOutput[];
+}
+
+function readInitializer(tensor: Reader): InitializerInfo {
+  const info: InitializerInfo = {
+    name: '',
+    dataType: 0,
+    dims: [],
+    raw: null,
+    external: readExternal(tensor),
+  };
+  tensor.pos = tensor.start;
+  while (!tensor.done()) {
+    const f = tensor.field();
+    if (f.no === 1 && !f.sub) info.dims.push(f.value);
+    else if (f.no === 1 && f.sub)
+      while (!f.sub.done()) info.dims.push(f.sub.varint()); // packed
+    else if (f.no === 2 && !f.sub) info.dataType = f.value;
+    else if (f.no === 8 && f.sub) info.name = f.sub.text();
+    else if (f.no === 9 && f.sub) info.raw = f.sub.bytes();
+  }
+  return info;
 }
 
 /** Throws RangeError on malformed (e.g. truncated) bytes. */
 export function readModelInfo(model: Uint8Array): ModelInfo {
-  const info: ModelInfo = { external: [], outputs: [] };
+  const info: ModelInfo = { external: [], initializers: [], outputs: [] };
   for (const graph of fields(new Reader(model), 7)) {
     while (!graph.done()) {
       const f = graph.field();
       if (f.no === 5 && f.sub) {
-        const ref = readExternal(f.sub);
-        if (ref) info.external.push(ref);
+        const init = readInitializer(f.sub);
+        info.initializers.push(init);
+        if (init.external) info.external.push(init.external);
       } else if (f.no === 12 && f.sub) {
         info.outputs.push(readOutput(f.sub));
       }
