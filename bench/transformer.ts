@@ -9,10 +9,11 @@
  *   npm run bench -- transformer            # through bench/index.ts
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Library } from '../main/engine/library/index.js';
 import { probe, downloadFile } from '../main/engine/models/download.js';
 import { importFolder } from '../main/engine/models/importFolder.js';
 import { openTransformerPack } from '../main/engine/towers/transformer/index.js';
@@ -117,6 +118,30 @@ async function downloadThroughput(tmp: string, mib: number) {
   }
 }
 
+/** Library.reembed from one tiny-encoder pack to another over an indexed generated corpus. */
+async function reembedThroughput(tmp: string, files: number) {
+  const docs = path.join(tmp, 'reembed-docs');
+  await mkdir(docs, { recursive: true });
+  for (let i = 0; i < files; i++) await writeFile(path.join(docs, `doc-${i}.txt`), `${chunk(i)}\n\n${chunk(i + 1)}\n`);
+  const packs: string[] = [];
+  for (const seed of [1, 2]) {
+    await writeTinyExport(path.join(tmp, `re-${seed}`), { seed, maxPositions: 514 });
+    packs.push((await importFolder(path.join(tmp, `re-${seed}`), { modelsDir: path.join(tmp, 'models'), name: `re-${seed}`, pooling: 'mean', answerPrefix: 'passage: ', maxLength: 512 })).dir);
+  }
+  const lib = await Library.open({ dbPath: path.join(tmp, 'reembed.sqlite') });
+  try {
+    await lib.updateSettings({ packDir: packs[0], provider: 'cpu' });
+    await lib.addFolder(docs);
+    const ingest = await lib.ingest();
+    const t0 = performance.now();
+    const done = await lib.reembed({ packDir: packs[1] });
+    const seconds = (performance.now() - t0) / 1000;
+    return { model: 'tiny test encoder (H=32, 2 layers)', chunks: done.chunksDone, seconds: +seconds.toFixed(2), chunksPerSecond: +(done.chunksDone / seconds).toFixed(1), ingestChunks: ingest.chunks };
+  } finally {
+    await lib.close();
+  }
+}
+
 export async function run(options: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'docqa-bench-transformer-'));
   try {
@@ -133,7 +158,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Record<str
       chunkChars: 1000,
       towers: rows,
       download: await downloadThroughput(tmp, options.quick ? 64 : 256),
-      reembed: 'through Library.reembed once the engine seam lands; see the closing note',
+      reembed: await reembedThroughput(tmp, options.quick ? 50 : 200),
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });
