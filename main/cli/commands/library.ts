@@ -1,4 +1,133 @@
 import type { Command } from 'commander';
+import type { ProviderName, SearchMode } from '../../engine/library/types.js';
 
-// Placeholder until the owning work lands; replaced, not extended.
-export function registerLibraryCommands(_program: Command): void {}
+// Heavy modules (SQLite, ONNX, pdf.js) are imported inside the actions, so
+// `docqa --help` and each command start fast.
+
+interface LibraryCliOptions {
+  db?: string;
+  model?: string;
+  provider?: ProviderName;
+  json?: boolean;
+}
+
+interface QueryCliOptions extends LibraryCliOptions {
+  k?: string;
+  mode?: string;
+}
+
+const dbOption = ['--db <file>', 'library database (default: your per-user library, or $DOCQA_DB)'] as const;
+const modelOption = ['--model <pack>', 'tower pack folder (default: the library setting, else the built-in pack)'] as const;
+const providerOption = ['--provider <name>', 'execution provider: auto, cpu, cuda, dml, coreml, webgpu'] as const;
+const kOption = ['--k <n>', 'passages to return (1-100)', '10'] as const;
+const modeOption = ['--mode <mode>', 'hybrid, dense or bm25', 'hybrid'] as const;
+
+export function registerLibraryCommands(program: Command): void {
+  program
+    .command('ingest')
+    .description('add folders to the library and index their documents (unchanged files are skipped)')
+    .argument('<folder...>', 'folders to index')
+    .option(...dbOption)
+    .option(...modelOption)
+    .option(...providerOption)
+    .option('--force', 're-read every file, even unchanged ones')
+    .option('--retry-failed', 're-read the files that failed last time')
+    .option('--json', 'print the summary as JSON')
+    .action(async (folders: string[], options: LibraryCliOptions & { force?: boolean; retryFailed?: boolean }) => {
+      const { runIngestCommand } = await import('../libraryCommands.js');
+      await runIngestCommand(folders, options);
+    });
+
+  program
+    .command('ask')
+    .description('ask a question about your documents')
+    .argument('<question>', 'the question, in any language')
+    .option(...dbOption)
+    .option(...modelOption)
+    .option(...providerOption)
+    .option(...kOption)
+    .option(...modeOption)
+    .option('--json', 'print the answer as one JSON object')
+    .action(async (question: string, options: QueryCliOptions) => {
+      const { runAskCommand } = await import('../libraryCommands.js');
+      await runAskCommand(question, options);
+    });
+
+  program
+    .command('search')
+    .description('answer many questions: one JSON line per question, in input order')
+    .requiredOption('--batch <file>', 'JSON Lines file with at least {"id", "question"} per line')
+    .option(...dbOption)
+    .option(...modelOption)
+    .option(...providerOption)
+    .option(...kOption)
+    .option(...modeOption)
+    .option('--json', 'JSON Lines output (the only format)')
+    .action(async (options: QueryCliOptions & { batch: string }) => {
+      const { runSearchBatchCommand } = await import('../libraryCommands.js');
+      await runSearchBatchCommand(options);
+    });
+
+  program
+    .command('eval')
+    .description('index evaluation sets and score retrieval (hit@1/5/10, MRR@10)')
+    .argument('<set-dir...>', 'evaluation sets: folders with docs/ and questions.jsonl')
+    .option('--pool', 'one library for all sets')
+    .option('--mode <modes>', 'hybrid, dense, bm25 or a comma-separated list', 'hybrid')
+    .option('--model <pack>', 'tower pack folder (default: the built-in pack)')
+    .option('--k <n>', 'passages retrieved per question', '10')
+    .option('--db <file>', 'keep the index in this file and reuse it next time (default: a temporary file)')
+    .option('--json', 'one JSON object per set and mode')
+    .action(async (sets: string[], options: QueryCliOptions & { pool?: boolean }) => {
+      const { runEvalCommand } = await import('../libraryCommands.js');
+      await runEvalCommand(sets, options);
+    });
+
+  program
+    .command('status')
+    .description('folders, counts, failed files with their reasons, tower pack and provider')
+    .option(...dbOption)
+    .option(...modelOption)
+    .option(...providerOption)
+    .option('--json', 'print the status as JSON')
+    .action(async (options: LibraryCliOptions) => {
+      const { runStatusCommand } = await import('../libraryCommands.js');
+      await runStatusCommand(options);
+    });
+
+  program
+    .command('watch')
+    .description('index the library folders, then keep re-indexing files as they change (Ctrl+C stops)')
+    .option(...dbOption)
+    .option(...modelOption)
+    .option(...providerOption)
+    .option('--json', 'one JSON line per event')
+    .action(async (options: LibraryCliOptions) => {
+      const { runWatchCommand } = await import('../libraryCommands.js');
+      await runWatchCommand(options);
+    });
+
+  program
+    .command('remove')
+    .description('remove a folder from the library (its files on disk are not touched)')
+    .argument('<folder>', 'the folder as it was added')
+    .option(...dbOption)
+    .action(async (folder: string, options: LibraryCliOptions) => {
+      const { runRemoveCommand } = await import('../libraryCommands.js');
+      await runRemoveCommand(folder, options);
+    });
+
+  program
+    .command('demo')
+    .description('index the built-in sample documents and answer a few questions about them')
+    .option('--db <file>', 'where to keep the demo library (default: DocQA/demo.sqlite in your data folder)')
+    .option(...modelOption)
+    .option(...providerOption)
+    .option('--json', 'print the answers as JSON')
+    .action(async (options: LibraryCliOptions) => {
+      const { runDemoCommand } = await import('../libraryCommands.js');
+      await runDemoCommand(options);
+    });
+}
+
+export type { LibraryCliOptions, QueryCliOptions, SearchMode };

@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
-import { chunkDocument, extractFile, hashFile, scanFolder, documentTypeOf, type ScannedFile } from '../ingest/index.js';
+import { chunkDocument, createIgnoreMatcher, documentTypeOf, extractFile, hashFile, scanFolder, type ScannedFile } from '../ingest/index.js';
 import { indexColumns } from '../search/analyzer.js';
 import { passageText } from '../search/passageText.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { DocumentStore, VectorSetChangedError, type ChunkRow, type DocumentFile, type IndexedDocument, type StoredDocument } from '../store/documentStore.js';
-import { listFolders, setFolderState, type FolderState } from '../store/folders.js';
+import { folderIgnore, listFolders, setFolderState, type FolderState } from '../store/folders.js';
 import { listVectorSets } from '../store/vectorSets.js';
 import { openPack } from '../towers/openPack.js';
 import type { TowerPack } from '../towers/types.js';
@@ -74,7 +74,7 @@ export async function runIngestJob(
       const targeted = params.paths?.find((p) => p.folderId === folder.id);
       if (params.paths && !targeted) continue;
       const items = targeted
-        ? await targetedWork(store, folder.id, folder.path, targeted.relPaths)
+        ? await targetedWork(store, folder.id, folder.path, targeted.relPaths, folderIgnore(db, folder.id))
         : await scanWork(db, store, folder.id, folder.path, params, progress, signal);
       if (items === null) {
         setFolderState(db, folder.id, 'missing');
@@ -129,7 +129,8 @@ async function scanWork(
   const warnings: { relPath: string; message: string }[] = [];
   const changed: ScannedFile[] = [];
   try {
-    for await (const file of scanFolder(root, { signal, onWarning: (w) => warnings.push(w) })) {
+    const ignore = folderIgnore(db, folderId);
+    for await (const file of scanFolder(root, { ignore, signal, onWarning: (w) => warnings.push(w) })) {
       seen.add(file.relPath);
       progress.scanned();
       const old = stored.get(file.relPath);
@@ -187,15 +188,22 @@ async function scanWork(
 }
 
 /** Watcher-reported paths: each is a file to (re)index, or a gone file/folder to remove. */
-async function targetedWork(store: DocumentStore, folderId: number, root: string, relPaths: string[]): Promise<Work[] | null> {
+async function targetedWork(
+  store: DocumentStore,
+  folderId: number,
+  root: string,
+  relPaths: string[],
+  ignore: string[],
+): Promise<Work[] | null> {
   if (!(await fs.stat(root).then((s) => s.isDirectory(), () => false))) return null;
   const stored = store.documentsOf(folderId);
+  const matcher = createIgnoreMatcher(ignore);
   const work: Work[] = [];
   for (const relPath of new Set(relPaths)) {
     const absPath = path.join(root, ...relPath.split('/'));
     const st = await fs.stat(absPath).catch(() => null);
     const type = documentTypeOf(absPath);
-    if (st?.isFile() && type) {
+    if (st?.isFile() && type && !matcher.ignores(relPath, false)) {
       const old = stored.get(relPath);
       if (old && old.size === st.size && old.mtimeMs === st.mtimeMs) continue;
       work.push({ kind: 'index', folderId, existed: old !== undefined, file: { absPath, relPath, size: st.size, mtimeMs: st.mtimeMs, ext: path.extname(absPath).toLowerCase(), type } });

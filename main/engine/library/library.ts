@@ -1,7 +1,6 @@
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
-import { watchFolders } from '../ingest/index.js';
 import { DenseChannel } from '../search/dense.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
 import { Searcher, type DenseRecall } from '../search/searcher.js';
@@ -238,7 +237,8 @@ export class Library implements LibraryEngine {
     return listFolders(this.db);
   }
 
-  async addFolder(folder: string): Promise<FolderInfo> {
+  /** `ignore`: gitignore-style patterns for this folder, on top of the defaults (hidden files, node_modules, …). */
+  async addFolder(folder: string, options: { ignore?: string[] } = {}): Promise<FolderInfo> {
     if (typeof folder !== 'string' || !folder.trim()) throw new UserError('no folder given', 'path');
     const abs = path.resolve(folder);
     const st = await fs.stat(abs).catch(() => null);
@@ -250,7 +250,9 @@ export class Library implements LibraryEngine {
       if (abs.startsWith(f.path + path.sep)) throw new UserError(`${folder} is already inside the library folder ${f.path}`, folder);
       if (f.path.startsWith(abs + path.sep)) throw new UserError(`${folder} contains the library folder ${f.path}; remove that one first`, folder);
     }
-    return getFolder(this.db, insertFolder(this.db, abs))!;
+    const ignore = options.ignore ?? [];
+    if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string')) throw new UserError('ignore must be a list of patterns', 'ignore');
+    return getFolder(this.db, insertFolder(this.db, abs, ignore))!;
   }
 
   async removeFolder(folderId: number): Promise<void> {
@@ -467,6 +469,8 @@ export class Library implements LibraryEngine {
         (e: unknown) => onEvent({ type: 'error', message: describeError(e) }),
       );
     };
+    // Lazy: chokidar is only needed by long-running front ends.
+    const { watchFolders } = await import('../ingest/watchFolders.js');
     const watcher = watchFolders(
       folders.map((f) => f.path),
       {

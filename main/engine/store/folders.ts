@@ -48,11 +48,18 @@ export function findFolderByPath(db: Database, absPath: string): FolderInfo | nu
   return row ? getFolder(db, row.id) : null;
 }
 
-export function insertFolder(db: Database, absPath: string): number {
+export function insertFolder(db: Database, absPath: string, ignore: readonly string[] = []): number {
   return Number(
-    db.prepare(`INSERT INTO folders(path, added_at, state) VALUES (?, ?, 'new')`).run(absPath, new Date().toISOString())
-      .lastInsertRowid,
+    db
+      .prepare(`INSERT INTO folders(path, added_at, state, ignore) VALUES (?, ?, 'new', ?)`)
+      .run(absPath, new Date().toISOString(), JSON.stringify(ignore)).lastInsertRowid,
   );
+}
+
+/** The folder's own ignore patterns (gitignore-style). */
+export function folderIgnore(db: Database, id: number): string[] {
+  const raw = db.prepare('SELECT ignore FROM folders WHERE id = ?').pluck().get(id) as string | undefined;
+  return raw ? (JSON.parse(raw) as string[]) : [];
 }
 
 export function setFolderState(db: Database, id: number, state: FolderState, indexedAt?: string): void {

@@ -94,6 +94,10 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX turns_conversation ON turns(conversation_id, id);
   `,
+  // 2: per-folder ignore patterns (gitignore-style, on top of the scanner's defaults)
+  `
+  ALTER TABLE folders ADD COLUMN ignore TEXT NOT NULL DEFAULT '[]';   -- JSON array
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

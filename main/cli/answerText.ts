@@ -1,0 +1,42 @@
+import type { AskResult, SearchResult } from '../engine/library/types.js';
+
+function position(r: SearchResult): string {
+  const parts = [r.page !== null ? `page ${r.page}` : `line ${r.line}`];
+  if (r.headingPath.length) parts.push(r.headingPath.join(' › '));
+  return parts.join(' · ');
+}
+
+/** The passage with its best sentences marked: bold on a terminal, »…« otherwise. */
+export function markHighlights(r: SearchResult, tty: boolean): string {
+  const [open, close] = tty ? ['\x1b[1m', '\x1b[22m'] : ['»', '«'];
+  let out = '';
+  let at = 0;
+  for (const h of r.highlights) {
+    out += r.text.slice(at, h.start) + open + r.text.slice(h.start, h.end) + close;
+    at = h.end;
+  }
+  return out + r.text.slice(at);
+}
+
+function indent(text: string, maxChars: number): string {
+  const t = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+  return t
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => `   ${l}`)
+    .join('\n');
+}
+
+/** A human-readable answer: not-found note, then numbered sources with passages. */
+export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChars?: number }): string {
+  const lines: string[] = [];
+  if (answer.notFound) {
+    lines.push('Not found in your documents.');
+    if (answer.results.length) lines.push('Closest passages:');
+  }
+  answer.results.forEach((r, i) => {
+    lines.push(`${i + 1}. ${r.path}  (${position(r)})  score ${r.score.toFixed(3)}`);
+    lines.push(indent(markHighlights(r, options.tty), options.maxChars ?? 600));
+  });
+  return lines.join('\n');
+}

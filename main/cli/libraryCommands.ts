@@ -1,0 +1,320 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { createReadStream } from 'node:fs';
+import { UserError } from '../engine/errors.js';
+import { defaultDbPath, userDataDir } from '../engine/library/defaultDbPath.js';
+import { Library } from '../engine/library/library.js';
+import type { AskResult, IngestSummary, SearchMode } from '../engine/library/types.js';
+import { resourcesDirectory } from '../engine/towers/builtinPack.js';
+import { formatAnswer } from './answerText.js';
+import type { LibraryCliOptions, QueryCliOptions } from './commands/library.js';
+import { describeProgress, formatBytes, formatDuration, ProgressLine } from './progressBar.js';
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function parseK(value: string | undefined): number {
+  const k = Number(value ?? '10');
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new UserError(`--k must be a whole number from 1 to 100 (got "${value}")`, '--k');
+  return k;
+}
+
+function parseModes(value: string | undefined): SearchMode[] {
+  const modes = (value ?? 'hybrid').split(',').map((m) => m.trim());
+  for (const m of modes) {
+    if (!['hybrid', 'dense', 'bm25'].includes(m)) throw new UserError(`--mode must be hybrid, dense or bm25 (got "${m}")`, '--mode');
+  }
+  return modes as SearchMode[];
+}
+
+function parseMode(value: string | undefined): SearchMode {
+  const modes = parseModes(value);
+  if (modes.length !== 1) throw new UserError('--mode takes one mode here', '--mode');
+  return modes[0];
+}
+
+/** Opens the library; commands that only read refuse a library that does not exist yet. */
+async function openLibrary(options: LibraryCliOptions, mustExist: boolean, fallbackDb = defaultDbPath()): Promise<Library> {
+  const dbPath = path.resolve(options.db ?? fallbackDb);
+  if (mustExist && !existsSync(dbPath)) {
+    throw new UserError(`no library at ${dbPath}: index a folder first with "docqa ingest <folder>"`, dbPath);
+  }
+  return Library.open({ dbPath, packDir: options.model, provider: options.provider });
+}
+
+/** Ctrl+C: the first one cancels the job cleanly (whole files stay indexed), a second one exits at once. */
+function cancelOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after the files in progress (Ctrl+C again to quit now)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: abort.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+async function ingestWithProgress(lib: Library, folderIds: number[] | undefined, options: { json?: boolean; force?: boolean; retryFailed?: boolean }): Promise<IngestSummary> {
+  const line = new ProgressLine();
+  const interrupt = cancelOnInterrupt();
+  try {
+    const run = options.retryFailed ? lib.retryFailed.bind(lib) : lib.ingest.bind(lib);
+    return await run({
+      folderIds,
+      force: options.force,
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        if (!options.json) line.update(describeProgress(p, 200));
+      },
+    });
+  } finally {
+    line.done();
+    interrupt.dispose();
+  }
+}
+
+function summaryText(s: IngestSummary): string {
+  const rate = s.elapsedMs > 0 ? s.chunks / (s.elapsedMs / 1000) : 0;
+  const parts = [
+    `${s.phase === 'cancelled' ? 'Cancelled' : 'Indexed'} in ${formatDuration(s.elapsedMs / 1000)}:`,
+    `${s.filesAdded} added, ${s.filesUpdated} updated, ${s.filesRemoved} removed, ${s.filesSkipped} unchanged, ${s.filesFailed} failed;`,
+    `${s.chunks} chunks (${rate.toFixed(0)}/s, ${formatBytes(s.bytesDone)})`,
+  ];
+  return parts.join(' ');
+}
+
+export async function runIngestCommand(
+  folders: string[],
+  options: LibraryCliOptions & { force?: boolean; retryFailed?: boolean },
+): Promise<void> {
+  const lib = await openLibrary(options, false);
+  try {
+    const ids: number[] = [];
+    for (const f of folders) ids.push((await lib.addFolder(f)).id);
+    const summary = await ingestWithProgress(lib, ids, options);
+    const failed = (await lib.failedFiles()).filter((f) => ids.includes(f.folderId));
+    if (options.json) {
+      out(JSON.stringify({ ...summary, dbPath: lib.dbPath, failed }));
+      return;
+    }
+    out(summaryText(summary));
+    if (failed.length) {
+      out(`${failed.length} file(s) could not be indexed:`);
+      for (const f of failed.slice(0, 20)) out(`  ${f.path}: ${f.error}`);
+      if (failed.length > 20) out(`  … and ${failed.length - 20} more (docqa status)`);
+    }
+    out(`Library: ${lib.dbPath}`);
+  } finally {
+    await lib.close();
+  }
+}
+
+/** The JSON shape of an answer (DESIGN §4): question, notFound, results with path/start/end/score/text and positions. */
+function answerJson(a: AskResult): Record<string, unknown> {
+  return {
+    question: a.question,
+    notFound: a.notFound,
+    mode: a.mode,
+    tookMs: Math.round(a.tookMs * 100) / 100,
+    results: a.results.map((r) => ({
+      path: r.path,
+      start: r.start,
+      end: r.end,
+      score: r.score,
+      text: r.text,
+      absPath: r.absPath,
+      title: r.title,
+      headingPath: r.headingPath,
+      line: r.line,
+      page: r.page,
+      highlights: r.highlights,
+      channels: r.channels,
+    })),
+  };
+}
+
+export async function runAskCommand(question: string, options: QueryCliOptions): Promise<void> {
+  const k = parseK(options.k);
+  const mode = parseMode(options.mode);
+  const lib = await openLibrary(options, true);
+  try {
+    const answer = await lib.ask(question, { k, mode });
+    out(options.json ? JSON.stringify(answerJson(answer)) : formatAnswer(answer, { tty: Boolean(process.stdout.isTTY) }));
+  } finally {
+    await lib.close();
+  }
+}
+
+export async function runSearchBatchCommand(options: QueryCliOptions & { batch: string }): Promise<void> {
+  const k = parseK(options.k);
+  const mode = parseMode(options.mode);
+  const file = path.resolve(options.batch);
+  if (!existsSync(file)) throw new UserError(`questions file not found: ${options.batch}`, options.batch);
+  const lib = await openLibrary(options, true);
+  try {
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    let n = 0;
+    for await (const raw of lines) {
+      n++;
+      if (!raw.trim()) continue;
+      let item: { id?: unknown; question?: unknown };
+      try {
+        item = JSON.parse(raw) as typeof item;
+      } catch {
+        throw new UserError(`${options.batch}:${n}: not valid JSON`, options.batch);
+      }
+      if (item === null || typeof item !== 'object' || item.id === undefined || typeof item.question !== 'string') {
+        throw new UserError(`${options.batch}:${n}: each line needs "id" and "question" (text)`, options.batch);
+      }
+      const answer = await lib.ask(item.question, { k, mode });
+      out(
+        JSON.stringify({
+          id: item.id,
+          notFound: answer.notFound,
+          results: answer.results.map((r) => ({ path: r.path, start: r.start, end: r.end, score: r.score, text: r.text })),
+        }),
+      );
+    }
+  } finally {
+    await lib.close();
+  }
+}
+
+export async function runEvalCommand(sets: string[], options: QueryCliOptions & { pool?: boolean }): Promise<void> {
+  const modes = parseModes(options.mode);
+  const k = parseK(options.k);
+  const { runEval } = await import('../engine/eval/runEval.js');
+  const line = new ProgressLine();
+  const results = await runEval({
+    setDirs: sets,
+    pool: Boolean(options.pool),
+    modes,
+    k,
+    packDir: options.model,
+    dbPath: options.db,
+    onIngestProgress: (label, p) => line.update(`indexing ${label}: ${describeProgress(p, 160)}`),
+    onQuestion: (set, mode, done, total) => {
+      if (done % 50 === 0 || done === total) line.update(`${set} (${mode}): ${done}/${total} questions`);
+    },
+  }).finally(() => line.done());
+  if (options.json) {
+    for (const r of results) out(JSON.stringify(r));
+    return;
+  }
+  out('set                      mode    questions  hit@1   hit@5   hit@10  mrr@10  ms/query');
+  for (const r of results) {
+    out(
+      `${r.set.padEnd(24)} ${r.mode.padEnd(7)} ${String(r.questions).padStart(9)}  ${[r['hit@1'], r['hit@5'], r['hit@10'], r['mrr@10']]
+        .map((x) => x.toFixed(3))
+        .join('   ')}  ${r.ms_per_query.toFixed(2).padStart(8)}`,
+    );
+  }
+}
+
+export async function runStatusCommand(options: LibraryCliOptions): Promise<void> {
+  const lib = await openLibrary(options, true);
+  try {
+    const status = await lib.status();
+    const failed = await lib.failedFiles();
+    if (options.json) {
+      out(JSON.stringify({ ...status, failedFiles: failed }));
+      return;
+    }
+    out(`Library   ${status.dbPath} (${formatBytes(status.dbBytes)})`);
+    out(`Content   ${status.documents} documents, ${status.chunks} chunks, ${status.failed} failed`);
+    out(`Pack      ${status.pack.name} ${status.pack.version} (${status.pack.kind}, dim ${status.pack.dim}${status.pack.builtin ? ', built-in' : ''}) ${status.pack.dir}`);
+    const p = status.provider;
+    out(`Provider  ${p.active} (requested ${p.requested}; available: ${p.available.join(', ')})${p.fallbackReason ? `: ${p.fallbackReason}` : ''}`);
+    if (status.needsReembed) out('Vectors   made by another answer tower: search uses them until re-embedding completes ("docqa models use" re-embeds)');
+    out('Folders');
+    if (!status.folders.length) out('  (none: add one with "docqa ingest <folder>")');
+    for (const f of status.folders) {
+      out(`  [${f.id}] ${f.path}  ${f.state}  ${f.documents} documents, ${f.chunks} chunks, ${f.failed} failed${f.lastIndexedAt ? `, indexed ${f.lastIndexedAt}` : ''}`);
+    }
+    if (failed.length) {
+      out('Failed files');
+      const folderPath = new Map(status.folders.map((f) => [f.id, f.path]));
+      for (const f of failed) out(`  ${path.join(folderPath.get(f.folderId) ?? '', f.path)}: ${f.error}`);
+    }
+  } finally {
+    await lib.close();
+  }
+}
+
+export async function runWatchCommand(options: LibraryCliOptions): Promise<void> {
+  const lib = await openLibrary(options, true);
+  try {
+    if (!(await lib.listFolders()).length) throw new UserError('the library has no folders: add one with "docqa ingest <folder>"', lib.dbPath);
+    const first = await ingestWithProgress(lib, undefined, options);
+    if (first.phase === 'cancelled') return;
+    const log = (event: Record<string, unknown>, text: string): void => out(options.json ? JSON.stringify(event) : text);
+    log({ type: 'indexed', summary: first }, summaryText(first));
+    const stop = await lib.watch((e) => {
+      if (e.type === 'indexed') log(e, summaryText(e.summary));
+      else if (e.type === 'error') log(e, `error: ${e.message}`);
+      else log(e, `${e.type}: ${e.path}`);
+    });
+    if (!options.json) out('Watching for changes (Ctrl+C stops)');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await stop();
+  } finally {
+    await lib.close();
+  }
+}
+
+export async function runRemoveCommand(folder: string, options: LibraryCliOptions): Promise<void> {
+  const lib = await openLibrary(options, true);
+  try {
+    const abs = path.resolve(folder);
+    const f = (await lib.listFolders()).find((x) => x.path === abs);
+    if (!f) throw new UserError(`not a library folder: ${folder}`, folder);
+    await lib.removeFolder(f.id);
+    out(`Removed ${abs} from the library (${f.documents} documents); files on disk are untouched.`);
+  } finally {
+    await lib.close();
+  }
+}
+
+/** The sample questions: the first column of the table in resources/sample-docs/QUESTIONS.md. */
+export function sampleQuestions(markdown: string): { question: string; expected: string }[] {
+  const rows: { question: string; expected: string }[] = [];
+  for (const line of markdown.split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    if (cells.length < 4 || !cells[1] || cells[1] === 'Question' || /^-+$/.test(cells[1])) continue;
+    rows.push({ question: cells[1], expected: cells[2] });
+  }
+  return rows;
+}
+
+export async function runDemoCommand(options: LibraryCliOptions): Promise<void> {
+  const samples = path.join(resourcesDirectory(), 'sample-docs');
+  const questionsFile = path.join(samples, 'QUESTIONS.md');
+  if (!existsSync(questionsFile)) throw new UserError(`the built-in sample documents are missing: ${samples}`, samples);
+  const questions = sampleQuestions(readFileSync(questionsFile, 'utf8'));
+  const lib = await openLibrary(options, false, path.join(userDataDir(), 'DocQA', 'demo.sqlite'));
+  try {
+    const known = (await lib.listFolders()).find((f) => f.path === samples);
+    const folder = known ?? (await lib.addFolder(samples, { ignore: ['QUESTIONS.md'] }));
+    const summary = await ingestWithProgress(lib, [folder.id], options);
+    const answers: (AskResult & { expected: string })[] = [];
+    for (const q of questions) answers.push({ ...(await lib.ask(q.question, { k: 3 })), expected: q.expected });
+    if (options.json) {
+      out(JSON.stringify({ dbPath: lib.dbPath, indexed: summary, answers: answers.map((a) => ({ ...answerJson(a), expected: a.expected })) }));
+      return;
+    }
+    out(`Indexed the sample documents in ${samples} (${summary.chunks || 'no new'} chunks) into ${lib.dbPath}\n`);
+    for (const a of answers) {
+      out(`Q: ${a.question}`);
+      out(formatAnswer({ ...a, results: a.results.slice(0, 1) }, { tty: Boolean(process.stdout.isTTY), maxChars: 400 }));
+      out('');
+    }
+    out('Ask your own: docqa ingest <folder>, then docqa ask "<question>"');
+  } finally {
+    await lib.close();
+  }
+}
