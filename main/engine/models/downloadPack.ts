@@ -5,7 +5,7 @@ import type { FileRecord, Precision } from '../towers/transformer/manifest.js';
 import { CATALOGUE, findCatalogueEntry, type CatalogueFile } from './catalogue.js';
 import { checkPins, downloadFile, isTransient, probe, type RemoteFile } from './download.js';
 import { importFolder, type ImportedPack } from './importFolder.js';
-import { packFolderName } from './paths.js';
+import { packFolderName, pathExists as exists } from './paths.js';
 import { etaSeconds, RateMeter, type DownloadProgress } from './progress.js';
 
 export interface DownloadPackOptions {
@@ -144,11 +144,4 @@ async function diskBytes(file: string): Promise<number> {
     if (s) return s.size;
   }
   return 0;
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -9,7 +7,8 @@ import type { Pooling } from '../towers/transformer/pooling.js';
 import { createSession } from '../towers/sessions.js';
 import { TextTokenizer } from '../towers/transformer/tokenizer.js';
 import { findCatalogueEntry, type CatalogueEntry } from './catalogue.js';
-import { packFolderName } from './paths.js';
+import { hashFile } from '../ingest/hashFile.js';
+import { packFolderName, pathExists as exists } from './paths.js';
 
 /**
  * Turns a model folder exported from the Hugging Face hub (config.json,
@@ -249,20 +248,10 @@ async function externalDataFiles(folder: ExportFolder): Promise<{ rel: string; a
 }
 
 async function placeFile(from: string, to: string, move: boolean, known?: FileRecord): Promise<FileRecord> {
-  const record = known ?? (await hashFile(from));
+  const record = known ?? { sha256: await hashFile(from), bytes: (await stat(from)).size };
   if (move) await rename(from, to).catch(() => copyFile(from, to));
   else await link(from, to).catch(() => copyFile(from, to));
   return record;
-}
-
-export async function hashFile(file: string): Promise<FileRecord> {
-  const h = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(file)) {
-    h.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: h.digest('hex'), bytes };
 }
 
 async function licenseFromReadme(dir: string): Promise<string | null> {
@@ -274,13 +263,6 @@ async function licenseFromReadme(dir: string): Promise<string | null> {
 function shortRevision(rev: string | null | undefined): string | null {
   if (!rev) return null;
   return /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 12) : rev;
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function readJsonObject(file: string): Promise<Record<string, unknown>> {

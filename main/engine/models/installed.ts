@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
+import { pathExists } from './paths.js';
 
 /** A pack folder found in the models dir (any kind), as `models list` and Settings show it. */
 export interface InstalledPack {
@@ -90,7 +91,7 @@ function downloadBytes(e: CatalogueEntry): number | null {
  */
 export async function resolvePackDir(ref: string, modelsDir: string): Promise<string> {
   for (const dir of [path.join(modelsDir, ref), path.resolve(ref)]) {
-    if (await stat(path.join(dir, 'manifest.json')).then(() => true, () => false)) return dir;
+    if (await pathExists(path.join(dir, 'manifest.json'))) return dir;
   }
   const names = (await listInstalledPacks(modelsDir)).map((p) => p.name);
   throw new UserError(`no pack "${ref}" in ${modelsDir} and no pack folder at that path${names.length ? ` (installed: ${names.join(', ')})` : ''}`, ref);

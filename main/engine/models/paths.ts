@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { userDataDir } from '../library/defaultDbPath.js';
 
@@ -17,4 +18,11 @@ export function packFolderName(name: string): string {
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[.-]+|-+$/g, '');
   return cleaned || 'pack';
+}
+
+export async function pathExists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
