@@ -112,7 +112,7 @@ describe('other pack shapes', () => {
     const { dir, manifest } = await importFolder(src, { modelsDir, maxLength: MAX_LEN });
     expect(manifest.pooling).toBe('cls');
     expect(manifest.transformer.precision).toBe('fp16');
-    const p = await openTransformerPack(dir, await readManifest(dir), { provider: 'cuda', threads: 1, workers: 2 });
+    const p = await openTransformerPack(dir, await readManifest(dir), { provider: 'cuda', questionProvider: 'cpu', threads: 1, workers: 2 });
     try {
       expect(p.provider.requested).toBe('cuda');
       expect(p.provider.active).toBe('cpu');
@@ -120,6 +120,8 @@ describe('other pack shapes', () => {
       const texts = ['hello world', 'the cat sat on the mat', '文档'];
       // fp16 output: compare at fp16 precision.
       expectRowsClose(await p.embedAnswers(texts), texts.map((t) => referenceClsPool(e16.referenceStates(tinyIds(t, MAX_LEN)))), 2e-3);
+      // The question tower runs on its own (CPU) session: same weights, same vectors (no prefixes here).
+      expectRowsClose(await p.embedQuestions(texts), texts.map((t) => referenceClsPool(e16.referenceStates(tinyIds(t, MAX_LEN)))), 2e-3);
     } finally {
       await p.close();
     }

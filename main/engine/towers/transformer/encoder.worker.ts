@@ -14,7 +14,7 @@ import { TextTokenizer } from './tokenizer.js';
  * holds one session for both towers.
  */
 export type WorkerRequest =
-  | { type: 'init'; dir: string; manifest: TransformerManifest; provider: ProviderName; threads: number }
+  | { type: 'init'; dir: string; manifest: TransformerManifest; providers: Record<TowerSide, ProviderName>; threads: number }
   | { type: 'embed'; id: number; side: TowerSide; texts: string[] };
 
 export type WorkerReply =
@@ -36,16 +36,19 @@ function encoderFor(side: TowerSide): Promise<TowerEncoder> {
 }
 
 async function openEncoder(side: TowerSide): Promise<TowerEncoder> {
-  const { dir, manifest, provider, threads } = config!;
+  const { dir, manifest, providers, threads } = config!;
   const files = manifest.transformer[side];
   const modelPath = path.join(dir, files.model);
-  let session = sessions.get(modelPath);
+  const provider = providers[side];
+  // One session per model file and provider: a shared encoder with one provider serves both towers.
+  const key = `${provider}:${modelPath}`;
+  let session = sessions.get(key);
   if (!session) {
     // The fallback reason travels back in the ready message and is shown by status; no log line here.
     session = createSession(modelPath, { provider, threads, onFallback: () => {} }).catch((e: unknown) => {
       throw new UserError(`cannot load ${modelPath}: ${describeError(e)}`, modelPath, { cause: e });
     });
-    sessions.set(modelPath, session);
+    sessions.set(key, session);
   }
   const tokenizer = await TextTokenizer.load(path.join(dir, files.tokenizer), files.tokenizerConfig ? path.join(dir, files.tokenizerConfig) : null);
   const spec = { prefix: manifest.prefixes[side], maxLength: manifest.maxLength, pooling: manifest.pooling, output: files.output };
@@ -58,7 +61,7 @@ port.on('message', async (m: WorkerRequest) => {
     config = m;
     try {
       await encoderFor('answer');
-      const s = await sessions.get(path.join(m.dir, m.manifest.transformer.answer.model))!;
+      const s = await sessions.get(`${m.providers.answer}:${path.join(m.dir, m.manifest.transformer.answer.model)}`)!;
       port.postMessage({ type: 'ready', active: s.active, fallbackReason: s.fallbackReason } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ type: 'error', id: null, message: describeError(e), user: isUserError(e) } satisfies WorkerReply);

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
+import type { ProviderName } from '../../library/types.js';
 import type { OpenPackOptions, TowerId, TowerPack } from '../types.js';
 import { parseTransformerManifest, type TowerSide, type TransformerManifest } from './manifest.js';
 import { EncoderPool } from './pool.js';
@@ -12,16 +13,26 @@ import { EncoderPool } from './pool.js';
 const ANSWER_TASK_TEXTS = 64;
 
 /**
+ * Per-tower provider choice: `provider` runs the answer tower (bulk
+ * embedding, where a GPU pays off) and, unless `questionProvider` says
+ * otherwise, the question tower too. (`questionProvider` is requested for
+ * OpenPackOptions; until then callers pass it through this wider type.)
+ */
+export type TransformerOpenOptions = OpenPackOptions & { questionProvider?: ProviderName };
+
+/**
  * Opens a `kind: "transformer"` pack: ONNX encoder(s) + tokenizer, run in
  * worker threads. Dispatched to by the towers runtime's openPack().
+ * `provider` reports the answer tower's execution provider.
  */
-export async function openTransformerPack(dir: string, rawManifest: Record<string, unknown>, options: OpenPackOptions = {}): Promise<TowerPack> {
+export async function openTransformerPack(dir: string, rawManifest: Record<string, unknown>, options: TransformerOpenOptions = {}): Promise<TowerPack> {
   const manifest = parseTransformerManifest(rawManifest, dir);
   await checkFiles(dir, manifest);
   const workers = Math.max(1, options.workers ?? 1);
   const threads = options.threads ?? Math.max(1, Math.floor(os.availableParallelism() / workers));
   const requested = options.provider ?? 'auto';
-  const { pool, active, fallbackReason } = await EncoderPool.start(workers, { dir, manifest, provider: requested, threads });
+  const providers = { answer: requested, question: options.questionProvider ?? requested };
+  const { pool, active, fallbackReason } = await EncoderPool.start(workers, { dir, manifest, providers, threads });
 
   const embedAnswers = async (texts: string[]): Promise<Float32Array> => {
     const parts: Promise<Float32Array>[] = [];
