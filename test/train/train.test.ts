@@ -84,7 +84,8 @@ describe('training on synthetic zh/en pairs', () => {
     expect(manifest.attribution).toEqual(['synthetic']);
     expect(manifest.metrics.heldout.model['recall@1']).toBeCloseTo(first.heldout!.model['recall@1'], 3);
     expect(manifest.metrics.heldout.bm25['recall@10']).toBeCloseTo(first.heldout!.bm25['recall@10'], 3);
-    expect(manifest.metrics.training.design).toBe('tied-idf');
+    expect(manifest.training.design).toBe('tied-idf');
+    expect(manifest.training.bestEpoch).toBe(first.bestEpoch);
   });
 });
 

@@ -91,8 +91,9 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   if (split.train.length === 0) throw new UserError('no training pairs left after the held-out split', '--heldout-frac');
   const extra = design.selfSupervised ? selfSupervisedPairs(split.train, seed) : [];
   const trainPairs = [...split.train, ...extra];
+  const mixed = extra.length > 0 ? ` (${extra.length} of them inverse-cloze pairs from the training passages)` : '';
   log(
-    `pairs: ${trainPairs.length} for training (${extra.length} self-supervised), held out ${split.heldout.questions.length} questions over ${split.heldout.passages.length} unseen passages`,
+    `pairs: ${trainPairs.length} for training${mixed}, held out ${split.heldout.questions.length} questions over ${split.heldout.passages.length} unseen passages`,
   );
   const data = prepareTrainData(trainPairs, fz);
   if (design.hardNegatives) {
@@ -160,8 +161,8 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
             hybrid: { ...roundMetrics(report.hybrid), weight: report.hybrid.weight },
           }
         : null,
-      training,
     },
+    training,
   });
   return {
     pack: identity,

@@ -87,6 +87,12 @@ export interface TrainResult {
   seconds: number;
 }
 
+/**
+ * Below this many held-out questions, recall is too noisy to pick an epoch by:
+ * training runs all its epochs and keeps the last one.
+ */
+export const MIN_HELDOUT_FOR_SELECTION = 30;
+
 /** What early stopping maximises: the mean of recall@1 and recall@10. */
 export function heldoutScore(m: RecallMetrics): number {
   return (m['recall@1'] + m['recall@10']) / 2;
@@ -118,7 +124,8 @@ export function train(
   const grads = makeGrads(model, tied);
 
   const initial = heldout ? evaluateModel(model, heldout) : null;
-  let best = { score: initial ? heldoutScore(initial) : -Infinity, epoch: 0, model: cloneModel(model) };
+  const select = heldout !== null && rowCount(heldout.questions) >= MIN_HELDOUT_FOR_SELECTION;
+  let best = { score: select ? heldoutScore(initial!) : -Infinity, epoch: 0, model: select ? cloneModel(model) : model };
   const history: EpochRecord[] = [];
   const pairCount = data.passageOf.length;
   const stepsPerEpoch = Math.ceil(pairCount / config.batch);
@@ -146,9 +153,9 @@ export function train(
     const record: EpochRecord = { epoch, loss: lossSum / Math.max(1, batches.length), heldout: metrics, seconds: (performance.now() - epochStart) / 1000 };
     history.push(record);
     onEpoch?.(record);
-    const score = metrics ? heldoutScore(metrics) : epoch;
+    const score = select ? heldoutScore(metrics!) : epoch;
     if (score > best.score) {
-      best = { score, epoch, model: cloneModel(model) };
+      best = { score, epoch, model: select ? cloneModel(model) : model };
       sinceBest = 0;
     } else if (config.patience > 0 && ++sinceBest >= config.patience) {
       break;
