@@ -17,7 +17,9 @@ import { callApi, startServe } from '../test/e2e/serveProcess.js';
 
 const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10 : Number.NaN;
+  return s.length
+    ? Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10
+    : Number.NaN;
 };
 
 /** Raw and gzip bytes of the JS and CSS the renderer loads. */
@@ -73,10 +75,17 @@ export async function run(options: { docs?: number } = {}): Promise<Record<strin
     // 2. A fresh `docqa serve` on the indexed library: start → first answer.
     const started = performance.now();
     const second = await startServe(['--db', db, '--no-watch']);
-    const answer = await callApi<AskResult>(second, 'ask', { question: 'Where does photosynthesis take place in plant cells?' });
+    const answer = await callApi<AskResult>(second, 'ask', {
+      question: 'Where does photosynthesis take place in plant cells?',
+    });
     const firstAnswerMs = performance.now() - started;
     const warm: number[] = [];
-    for (const q of ['明长城西边的终点是哪里？', 'Tokyo rail network', '饺子的馅', 'quarterly budget report supplier']) {
+    for (const q of [
+      '明长城西边的终点是哪里？',
+      'Tokyo rail network',
+      '饺子的馅',
+      'quarterly budget report supplier',
+    ]) {
       const t = performance.now();
       await callApi<AskResult>(second, 'ask', { question: q });
       warm.push(performance.now() - t);
@@ -85,9 +94,19 @@ export async function run(options: { docs?: number } = {}): Promise<Record<strin
 
     return {
       rendererBundle: bundle,
-      library: { documents: docs, corpusBytes, filesFailed: state.lastSummary?.filesFailed ?? null, chunks: state.lastSummary?.chunks ?? null },
+      library: {
+        documents: docs,
+        corpusBytes,
+        filesFailed: state.lastSummary?.filesFailed ?? null,
+        chunks: state.lastSummary?.chunks ?? null,
+      },
       indexThroughServeMs: Math.round(indexMs),
-      apiWhileIndexingMs: { samples: during.length, p50: percentile(during, 50), p95: percentile(during, 95), max: percentile(during, 100) },
+      apiWhileIndexingMs: {
+        samples: during.length,
+        p50: percentile(during, 50),
+        p95: percentile(during, 95),
+        max: percentile(during, 100),
+      },
       apiIdleMs: { p50: percentile(idle, 50), p95: percentile(idle, 95) },
       serveStartToAddressMs: Math.round(second.startupMs),
       serveStartToFirstAnswerMs: Math.round(firstAnswerMs),
@@ -109,4 +128,3 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     },
   );
 }
-

@@ -9,6 +9,7 @@ import { describeError } from './engine/errors.js';
 import type { LibraryEngine } from './engine/library/types.js';
 import { createApi, type Api } from './api/dispatcher.js';
 import { WorkerEngine } from './api/engineWorker.js';
+import { FolderWatch } from './api/folderWatch.js';
 import { createDesktopHost } from './app/desktopHost.js';
 import { registerIpc } from './app/ipc.js';
 import { MENU_LABELS, menuTemplate } from './app/menu.js';
@@ -48,14 +49,16 @@ async function start(): Promise<void> {
   } catch (e) {
     return fail(e);
   }
-  const api = createApi(engine, createDesktopHost(app.getVersion(), () => window), {
-    onInternalError: (method, e) => console.error(`docqa: ${method}:`, e),
-  });
+  const api = createApi(
+    engine,
+    createDesktopHost(app.getVersion(), () => window),
+    {
+      onInternalError: (method, e) => console.error(`docqa: ${method}:`, e),
+    },
+  );
   registerIpc(api, () => window, appUrl);
-  const stopWatching = await engine.watch((event) => {
-    api.events.emit({ type: 'watch', event });
-    if (event.type === 'indexed') api.events.emit({ type: 'library-changed', reason: 'watch' });
-  });
+  const watch = new FolderWatch(engine, api.events);
+  void watch.restart();
   await setMenu(engine, api);
   api.events.subscribe((e) => {
     if (e.type === 'library-changed' && e.reason === 'settings') void setMenu(engine, api);
@@ -77,7 +80,7 @@ async function start(): Promise<void> {
     api.ingest.cancel();
     void api.ingest
       .whenIdle()
-      .then(() => stopWatching())
+      .then(() => watch.close())
       .then(() => engine.close())
       .finally(() => app.quit());
   });
@@ -91,13 +94,19 @@ function createWindow(): BrowserWindow {
     screen.getAllDisplays().map((d) => d.workArea),
   );
   const win = new BrowserWindow(
-    createWindowOptions({ preload: PRELOAD_FILE, bounds, dark: nativeTheme.shouldUseDarkColors, devTools: !app.isPackaged }),
+    createWindowOptions({
+      preload: PRELOAD_FILE,
+      bounds,
+      dark: nativeTheme.shouldUseDarkColors,
+      devTools: !app.isPackaged,
+    }),
   );
   if (saved?.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
   let timer: NodeJS.Timeout | undefined;
   const save = (): void => {
-    if (!win.isDestroyed()) saveWindowState(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+    if (!win.isDestroyed())
+      saveWindowState(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
   };
   const saveSoon = (): void => {
     clearTimeout(timer);
@@ -118,7 +127,8 @@ function createWindow(): BrowserWindow {
 
 async function setMenu(engine: LibraryEngine, api: Api): Promise<void> {
   const { language } = await engine.getSettings();
-  const lang = language === 'system' ? (app.getLocale().toLowerCase().startsWith('zh') ? 'zh' : 'en') : language;
+  const lang =
+    language === 'system' ? (app.getLocale().toLowerCase().startsWith('zh') ? 'zh' : 'en') : language;
   const template = menuTemplate({
     isMac: process.platform === 'darwin',
     dev: !app.isPackaged,

@@ -11,7 +11,10 @@ const bridge: DocqaBridge = {
   call: (method, input) =>
     isApiMethod(method)
       ? ipcRenderer.invoke(IPC_CALL, method, input)
-      : Promise.resolve({ ok: false, error: { kind: 'user', message: `unknown API method: ${String(method)}` } }),
+      : Promise.resolve({
+          ok: false,
+          error: { kind: 'user', message: `unknown API method: ${String(method)}` },
+        }),
   onEvent(listener) {
     const handler = (_event: IpcRendererEvent, payload: ApiEvent): void => listener(payload);
     ipcRenderer.on(IPC_EVENT, handler);

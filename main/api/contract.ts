@@ -180,7 +180,8 @@ export type ApiEvent =
   /** From the desktop app's menu: the renderer performs it. */
   | { type: 'command'; command: AppCommand };
 
-export type AppCommand = 'add-folder' | 'focus-question' | 'new-conversation' | 'show-chat' | 'show-library' | 'show-settings';
+export type AppCommand =
+  'add-folder' | 'focus-question' | 'new-conversation' | 'show-chat' | 'show-library' | 'show-settings';
 
 /** How a failed call comes back over IPC and HTTP. */
 export interface ApiErrorBody {

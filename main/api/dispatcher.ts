@@ -43,7 +43,8 @@ export function createApi(engine: LibraryEngine, host: ApiHost, options: ApiOpti
 }
 
 async function invoke(handlers: ApiHandlers, method: string, input: unknown): Promise<unknown> {
-  if (!isApiMethod(method)) throw new UserError(`unknown API method: ${String(method).slice(0, 100)}`, 'method');
+  if (!isApiMethod(method))
+    throw new UserError(`unknown API method: ${String(method).slice(0, 100)}`, 'method');
   const parsed = apiInputs[method].safeParse(input ?? {});
   if (!parsed.success) throw new UserError(`${method}: ${describeIssues(parsed.error)}`, method);
   const handler = handlers[method] as (input: unknown) => Promise<unknown>;
@@ -64,4 +65,3 @@ function toErrorBody(e: unknown): ApiErrorBody {
   }
   return { kind: 'internal', message: describeError(e) };
 }
-

@@ -1,5 +1,10 @@
 import { UserError } from '../engine/errors.js';
-import type { IngestProgress, LibraryEngine, LibraryOpenOptions, WatchEvent } from '../engine/library/types.js';
+import type {
+  IngestProgress,
+  LibraryEngine,
+  LibraryOpenOptions,
+  WatchEvent,
+} from '../engine/library/types.js';
 
 /** Engine methods that are plain request/response over the worker boundary. */
 export type PlainEngineMethod = Exclude<keyof LibraryEngine, 'watch' | 'close' | 'ingest' | 'retryFailed'>;

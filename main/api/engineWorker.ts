@@ -61,7 +61,8 @@ export class WorkerEngine implements LibraryEngine {
         worker.off('message', onMessage);
         worker.off('exit', onExit);
       };
-      const onExit = (code: number): void => reject(new Error(`the library engine exited during start (code ${code})`));
+      const onExit = (code: number): void =>
+        reject(new Error(`the library engine exited during start (code ${code})`));
       worker.on('message', onMessage);
       worker.once('exit', onExit);
     }).catch(async (e: unknown) => {
@@ -115,8 +116,8 @@ export class WorkerEngine implements LibraryEngine {
     const id = this.#nextId++;
     const onAbort = (): void => this.#worker.postMessage({ kind: 'abort', id } satisfies ToWorker);
     signal?.addEventListener('abort', onAbort, { once: true });
-    return this.#send<IngestSummary>({ kind: 'ingest', id, method, args: [plain] }, { onProgress }).finally(() =>
-      signal?.removeEventListener('abort', onAbort),
+    return this.#send<IngestSummary>({ kind: 'ingest', id, method, args: [plain] }, { onProgress }).finally(
+      () => signal?.removeEventListener('abort', onAbort),
     );
   }
 
@@ -132,10 +133,15 @@ export class WorkerEngine implements LibraryEngine {
   preview = (chunkId: number, contextChars?: number) =>
     this.#call<Awaited<ReturnType<LibraryEngine['preview']>>>('preview', chunkId, contextChars);
   documentPath = (documentId: number) => this.#call<string>('documentPath', documentId);
-  listConversations = () => this.#call<Awaited<ReturnType<LibraryEngine['listConversations']>>>('listConversations');
+  listConversations = () =>
+    this.#call<Awaited<ReturnType<LibraryEngine['listConversations']>>>('listConversations');
   conversation = (conversationId: number) =>
     this.#call<Awaited<ReturnType<LibraryEngine['conversation']>>>('conversation', conversationId);
-  askInConversation = (conversationId: number | null, question: string, options?: { k?: number; mode?: SearchMode }) =>
+  askInConversation = (
+    conversationId: number | null,
+    question: string,
+    options?: { k?: number; mode?: SearchMode },
+  ) =>
     this.#call<Awaited<ReturnType<LibraryEngine['askInConversation']>>>(
       'askInConversation',
       conversationId,

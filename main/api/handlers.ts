@@ -102,7 +102,8 @@ export function createHandlers({ engine, host, ingest, packs, events }: ApiConte
       return null;
     },
     pickFolder: async () => {
-      if (!host.canPickFolder) throw new UserError('there is no folder dialog in web mode: type the folder path');
+      if (!host.canPickFolder)
+        throw new UserError('there is no folder dialog in web mode: type the folder path');
       return host.pickFolder();
     },
   };

@@ -14,7 +14,11 @@ export type PackTaskMessage =
   | { kind: 'error'; error: SerializedError };
 
 /** Runs one pack task in its own worker thread; resolves with the installed pack. */
-function runPackTask(task: PackTask, onProgress?: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<PackListing> {
+function runPackTask(
+  task: PackTask,
+  onProgress?: (p: DownloadProgress) => void,
+  signal?: AbortSignal,
+): Promise<PackListing> {
   const worker = spawnWorker(import.meta.url, 'packTasks', { workerData: task });
   const onAbort = (): void => worker.postMessage({ kind: 'abort' });
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -36,7 +40,13 @@ const PROGRESS_INTERVAL_MS = 250;
 
 /** Model packs for Settings: one background download at a time (with progress events), imports on request. */
 export class PackTasks {
-  #state: PackDownloadState = { running: false, id: null, progress: null, lastError: null, lastInstalled: null };
+  #state: PackDownloadState = {
+    running: false,
+    id: null,
+    progress: null,
+    lastError: null,
+    lastInstalled: null,
+  };
   #controller: AbortController | null = null;
 
   constructor(private readonly emit: (event: ApiEvent) => void) {}
@@ -58,7 +68,11 @@ export class PackTasks {
       const { file, bytesDone, bytesTotal, bytesPerSecond, etaSeconds } = p;
       this.#set({ ...this.#state, progress: { file, bytesDone, bytesTotal, bytesPerSecond, etaSeconds } });
     };
-    runPackTask({ kind: 'download', id, ...(precision ? { precision } : {}) }, onProgress, controller.signal).then(
+    runPackTask(
+      { kind: 'download', id, ...(precision ? { precision } : {}) },
+      onProgress,
+      controller.signal,
+    ).then(
       (pack) => this.#set({ ...this.#state, running: false, lastInstalled: pack }),
       (e: unknown) => this.#set({ ...this.#state, running: false, lastError: describeError(e) }),
     );

@@ -30,7 +30,10 @@ function electronVersion(): string | null {
 /** Electron's NODE_MODULE_VERSION, shipped in the electron package. */
 function electronAbi(): string | null {
   try {
-    return readFileSync(path.join(path.dirname(require.resolve('electron/package.json')), 'abi_version'), 'utf8').trim();
+    return readFileSync(
+      path.join(path.dirname(require.resolve('electron/package.json')), 'abi_version'),
+      'utf8',
+    ).trim();
   } catch {
     return null;
   }
@@ -64,13 +67,22 @@ function main(): void {
   const pkg = path.join(work, 'better-sqlite3');
   try {
     cpSync(source, pkg, { recursive: true, filter: (p) => !p.includes(`${path.sep}build${path.sep}`) });
-    const flags = [`--runtime=electron`, `--target=${version}`, `--arch=${process.arch}`, `--platform=${process.platform}`];
+    const flags = [
+      `--runtime=electron`,
+      `--target=${version}`,
+      `--arch=${process.arch}`,
+      `--platform=${process.platform}`,
+    ];
     const prebuilt = run(process.execPath, [require.resolve('prebuild-install/bin.js'), ...flags], pkg);
     const gyp = process.env.npm_config_node_gyp;
     const built =
       prebuilt ||
       (gyp !== undefined &&
-        run(process.execPath, [gyp, 'rebuild', '--release', '--dist-url=https://electronjs.org/headers', ...flags], pkg));
+        run(
+          process.execPath,
+          [gyp, 'rebuild', '--release', '--dist-url=https://electronjs.org/headers', ...flags],
+          pkg,
+        ));
     const binary = path.join(pkg, 'build', 'Release', 'better_sqlite3.node');
     const abi = electronAbi();
     if (!built || !existsSync(binary) || (abi !== null && !builtForAbi(binary, abi))) {

@@ -99,7 +99,9 @@ export function menuTemplate(options: {
         item(labels.ask, 'Alt+1', 'show-chat'),
         item(labels.library, 'Alt+2', 'show-library'),
         { type: 'separator' },
-        ...(dev ? [{ role: 'reload' } as const, { role: 'toggleDevTools' } as const, { type: 'separator' } as const] : []),
+        ...(dev
+          ? [{ role: 'reload' } as const, { role: 'toggleDevTools' } as const, { type: 'separator' } as const]
+          : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

@@ -18,6 +18,12 @@ const DEV_ROOT = path.resolve(MAIN_OUT_DIR, '..', '..');
  * for Electron.
  */
 export function devSqliteBinding(electronVersion: string): string | null {
-  const file = path.join(DEV_ROOT, 'native', 'electron', `${electronVersion}-${process.platform}-${process.arch}`, 'better_sqlite3.node');
+  const file = path.join(
+    DEV_ROOT,
+    'native',
+    'electron',
+    `${electronVersion}-${process.platform}-${process.arch}`,
+    'better_sqlite3.node',
+  );
   return existsSync(file) ? file : null;
 }

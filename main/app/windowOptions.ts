@@ -28,7 +28,12 @@ export interface WindowOptionsInput {
   devTools: boolean;
 }
 
-export function createWindowOptions({ preload, bounds, dark, devTools }: WindowOptionsInput): BrowserWindowConstructorOptions {
+export function createWindowOptions({
+  preload,
+  bounds,
+  dark,
+  devTools,
+}: WindowOptionsInput): BrowserWindowConstructorOptions {
   return {
     ...DEFAULT_SIZE,
     ...bounds,

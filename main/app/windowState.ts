@@ -45,7 +45,11 @@ export function saveWindowState(file: string, state: WindowState): void {
 export function restoreBounds(saved: WindowState | null, workAreas: Rect[]): Partial<Rect> {
   if (!saved) return { ...DEFAULT_SIZE };
   const area = workAreas.find((a) => overlap(a, saved) >= 100 * 50);
-  if (!area) return { width: Math.min(saved.width, DEFAULT_SIZE.width), height: Math.min(saved.height, DEFAULT_SIZE.height) };
+  if (!area)
+    return {
+      width: Math.min(saved.width, DEFAULT_SIZE.width),
+      height: Math.min(saved.height, DEFAULT_SIZE.height),
+    };
   const width = Math.max(MIN_SIZE.width, Math.min(saved.width, area.width));
   const height = Math.max(MIN_SIZE.height, Math.min(saved.height, area.height));
   const x = Math.min(Math.max(saved.x, area.x), area.x + area.width - width);

@@ -28,7 +28,10 @@ export function rendererOutDir(root = packageRoot()): string {
  * The built renderer, building it first when it is missing or older than its
  * sources (a source checkout; an install from `npm ci` has it built by `prepare`).
  */
-export async function ensureRendererBuilt(log: (line: string) => void, root = packageRoot()): Promise<string> {
+export async function ensureRendererBuilt(
+  log: (line: string) => void,
+  root = packageRoot(),
+): Promise<string> {
   const out = rendererOutDir(root);
   const index = path.join(out, 'index.html');
   const sources = [path.join(root, 'renderer'), path.join(root, 'main', 'api')].filter((d) => existsSync(d));
@@ -41,9 +44,13 @@ export async function ensureRendererBuilt(log: (line: string) => void, root = pa
   try {
     vite = await import('vite');
   } catch {
-    throw new UserError('the web interface is not built: run `npm run build:web` (needs the dev dependencies)');
+    throw new UserError(
+      'the web interface is not built: run `npm run build:web` (needs the dev dependencies)',
+    );
   }
-  log(built < 0 ? 'Building the web interface (first run)…' : 'Rebuilding the web interface (sources changed)…');
+  log(
+    built < 0 ? 'Building the web interface (first run)…' : 'Rebuilding the web interface (sources changed)…',
+  );
   await vite.build({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
   return out;
 }

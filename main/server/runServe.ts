@@ -2,7 +2,9 @@ import { UserError } from '../engine/errors.js';
 import type { ProviderName } from '../engine/library/types.js';
 import { createApi } from '../api/dispatcher.js';
 import { WorkerEngine } from '../api/engineWorker.js';
+import { FolderWatch } from '../api/folderWatch.js';
 import { ensureRendererBuilt, packageVersion } from './rendererAssets.js';
+import { LOOPBACK_HOSTS } from './security.js';
 import { startWebServer } from './server.js';
 import { createWebHost, openCommand } from './webHost.js';
 import { spawn } from 'node:child_process';
@@ -18,6 +20,8 @@ export interface ServeOptions {
   json?: boolean;
 }
 
+const PROVIDERS: ProviderName[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+
 /** Preferred port; taken → any free one (an explicit --port is never changed). */
 export const DEFAULT_PORT = 7840;
 
@@ -25,6 +29,15 @@ export const DEFAULT_PORT = 7840;
 export async function runServe(options: ServeOptions): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const port = parsePort(options.port);
+  if (options.host && !LOOPBACK_HOSTS.has(options.host)) {
+    throw new UserError(`docqa serve only listens on 127.0.0.1 (refusing --host ${options.host})`, '--host');
+  }
+  if (options.provider && !PROVIDERS.includes(options.provider)) {
+    throw new UserError(
+      `--provider must be one of ${PROVIDERS.join(', ')} (got ${options.provider})`,
+      '--provider',
+    );
+  }
   const rendererDir = await ensureRendererBuilt(log);
   const engine = await WorkerEngine.start({
     dbPath: options.dbPath,
@@ -32,28 +45,29 @@ export async function runServe(options: ServeOptions): Promise<void> {
     ...(options.provider ? { provider: options.provider } : {}),
   });
   const api = createApi(engine, createWebHost(packageVersion()), {
-    onInternalError: (method, e) => log(`docqa serve: ${method}: ${e instanceof Error ? (e.stack ?? e.message) : e}`),
+    onInternalError: (method, e) =>
+      log(`docqa serve: ${method}: ${e instanceof Error ? (e.stack ?? e.message) : e}`),
   });
   const serverOptions = { api, rendererDir, host: options.host, log };
-  const server = await startWebServer({ ...serverOptions, port: port ?? DEFAULT_PORT }).catch((e: unknown) => {
-    if (port === undefined && e instanceof UserError) return startWebServer({ ...serverOptions, port: 0 });
-    throw e;
-  }).catch(async (e: unknown) => {
-    await engine.close();
-    throw e;
-  });
-  const stopWatching =
-    options.watch === false
-      ? null
-      : await engine.watch((event) => {
-          api.events.emit({ type: 'watch', event });
-          if (event.type === 'indexed') api.events.emit({ type: 'library-changed', reason: 'watch' });
-        });
+  const server = await startWebServer({ ...serverOptions, port: port ?? DEFAULT_PORT })
+    .catch((e: unknown) => {
+      if (port === undefined && e instanceof UserError && e.subject === '--port')
+        return startWebServer({ ...serverOptions, port: 0 });
+      throw e;
+    })
+    .catch(async (e: unknown) => {
+      await engine.close();
+      throw e;
+    });
+  const watch = options.watch === false ? null : new FolderWatch(engine, api.events);
+  await watch?.restart();
 
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, db: options.dbPath })}\n`);
   } else {
-    process.stdout.write(`DocQA web mode: ${server.url}\nLibrary: ${options.dbPath}\nPress Ctrl+C to stop.\n`);
+    process.stdout.write(
+      `DocQA web mode: ${server.url}\nLibrary: ${options.dbPath}\nPress Ctrl+C to stop.\n`,
+    );
   }
   if (options.open) {
     const [program, ...args] = openCommand(server.url);
@@ -69,7 +83,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   await server.close();
   api.ingest.cancel();
   await api.ingest.whenIdle();
-  await stopWatching?.();
+  await watch?.close();
   await engine.close();
 }
 

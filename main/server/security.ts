@@ -44,7 +44,11 @@ export function hostAllowed(req: IncomingMessage, port: number): boolean {
 /** Cross-origin browser requests are refused; requests without Origin (curl, scripts) rely on the token. */
 export function originAllowed(req: IncomingMessage, port: number): boolean {
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+  if (
+    origin !== undefined &&
+    origin !== `http://127.0.0.1:${port}` &&
+    origin !== `http://localhost:${port}`
+  ) {
     return false;
   }
   const site = req.headers['sec-fetch-site'];

@@ -74,7 +74,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return openEventStream(req, res);
     }
     const method = pathname.slice('/api/'.length);
-    if (!isApiMethod(method)) return sendReply(res, 404, userError(`unknown API method: ${method.slice(0, 100)}`));
+    if (!isApiMethod(method))
+      return sendReply(res, 404, userError(`unknown API method: ${method.slice(0, 100)}`));
     if (req.method !== 'POST') return sendReply(res, 405, userError(`use POST for /api/${method}`));
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return sendReply(res, 415, userError('send the input as application/json'));
@@ -141,10 +142,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const work = url.pathname.startsWith('/api/') ? handleApi(req, res, url.pathname) : handlePage(req, res, url);
+    const work = url.pathname.startsWith('/api/')
+      ? handleApi(req, res, url.pathname)
+      : handlePage(req, res, url);
     work.catch((e: unknown) => {
       log(`docqa serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      if (!res.headersSent) sendReply(res, 500, { ok: false, error: { kind: 'internal', message: 'internal error' } });
+      if (!res.headersSent)
+        sendReply(res, 500, { ok: false, error: { kind: 'internal', message: 'internal error' } });
       else res.destroy();
     });
   });
@@ -183,7 +187,10 @@ function userError(message: string): ApiReply<never> {
 
 function sendReply(res: ServerResponse, status: number, reply: ApiReply<unknown>): void {
   const body = JSON.stringify(reply);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 

@@ -41,7 +41,10 @@ export function sendFile(res: ServerResponse, file: string, method: string): voi
   res.statusCode = 200;
   res.setHeader('Content-Type', type);
   // Hashed asset names never change content; index.html must always be fresh.
-  res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'private, max-age=31536000, immutable' : 'no-store');
+  res.setHeader(
+    'Cache-Control',
+    file.includes(`${path.sep}assets${path.sep}`) ? 'private, max-age=31536000, immutable' : 'no-store',
+  );
   if (method === 'HEAD') {
     res.end();
     return;

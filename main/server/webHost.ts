@@ -39,7 +39,9 @@ function launch([program, ...args]: Command): Promise<void> {
     child.once('error', (e: NodeJS.ErrnoException) =>
       reject(
         new UserError(
-          e.code === 'ENOENT' ? `cannot open files here: ${program} is not installed` : `cannot open: ${e.message}`,
+          e.code === 'ENOENT'
+            ? `cannot open files here: ${program} is not installed`
+            : `cannot open: ${e.message}`,
         ),
       ),
     );

@@ -11,13 +11,17 @@ function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOption
 describe('application menu', () => {
   const sent: AppCommand[] = [];
   const build = (isMac: boolean, dev = false) =>
-    flatten(menuTemplate({ isMac, dev, labels: MENU_LABELS.en, send: (c) => sent.push(c), about: () => undefined }));
+    flatten(
+      menuTemplate({ isMac, dev, labels: MENU_LABELS.en, send: (c) => sent.push(c), about: () => undefined }),
+    );
 
   it('has the standard roles and DocQA shortcuts', () => {
     const items = build(false);
     const roles = items.map((i) => i.role).filter(Boolean);
     expect(roles).toEqual(expect.arrayContaining(['editMenu', 'windowMenu', 'quit', 'togglefullscreen']));
-    const accelerators = Object.fromEntries(items.filter((i) => i.accelerator).map((i) => [i.accelerator, i.label]));
+    const accelerators = Object.fromEntries(
+      items.filter((i) => i.accelerator).map((i) => [i.accelerator, i.label]),
+    );
     expect(accelerators).toMatchObject({
       'CmdOrCtrl+N': 'New Conversation',
       'CmdOrCtrl+O': 'Add Folder…',

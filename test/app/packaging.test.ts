@@ -23,11 +23,15 @@ interface BuilderConfig {
   mac: { target: Target[]; icon: string };
   linux: { target: Target[]; icon: string };
 }
-const config = yaml.load(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as unknown as BuilderConfig;
+const config = yaml.load(
+  readFileSync(path.join(root, 'electron-builder.yml'), 'utf8'),
+) as unknown as BuilderConfig;
 
 describe('electron-builder configuration', () => {
   it('passes electron-builder’s schema', async () => {
-    await expect(validateConfiguration(structuredClone(config), new DebugLogger(false))).resolves.toBeUndefined();
+    await expect(
+      validateConfiguration(structuredClone(config), new DebugLogger(false)),
+    ).resolves.toBeUndefined();
   });
 
   it('would be rejected if it were malformed (the check is real)', async () => {
@@ -43,8 +47,12 @@ describe('electron-builder configuration', () => {
   });
 
   it('unpacks native code from asar and ships model packs as extra resources', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', '**/node_modules/sqlite-vec-*/**']));
-    expect(config.extraResources).toEqual([expect.objectContaining({ from: 'resources/models', to: 'models' })]);
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['**/*.node', '**/node_modules/sqlite-vec-*/**']),
+    );
+    expect(config.extraResources).toEqual([
+      expect.objectContaining({ from: 'resources/models', to: 'models' }),
+    ]);
   });
 
   it('points at icons that exist', () => {
@@ -58,6 +66,8 @@ describe('electron-builder configuration', () => {
   it('packs the electron-vite output the app starts from', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.main).toBe('./out/main/index.js');
-    expect(config.files).toEqual(expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**']));
+    expect(config.files).toEqual(
+      expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**']),
+    );
   });
 });

@@ -70,7 +70,7 @@ describe('Content-Security-Policy', () => {
 
   it('is the same policy in the renderer page that the window and web mode send as a header', () => {
     const html = read('renderer/index.html');
-    const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/);
+    const meta = html.match(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/);
     expect(meta?.[1]).toBe(META_CONTENT_SECURITY_POLICY);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
   });

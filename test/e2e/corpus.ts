@@ -39,13 +39,19 @@ The light reactions run in the thylakoid membranes; the Calvin cycle runs in the
 export const UNRELATED_QUESTION = 'penguin migration across antarctic ice shelves';
 
 const OTHER_DOCS: Record<string, string> = {
-  '烹饪/饺子.txt': '饺子是中国北方的传统食品。包饺子需要面粉、清水和馅料，常见的馅有猪肉白菜和韭菜鸡蛋。春节的时候，很多家庭一起包饺子。\n',
-  'travel/tokyo.txt': 'Tokyo is the capital of Japan. Its rail network, including the Yamanote Line loop, carries millions of commuters every day.\n',
-  'notes/meeting.md': '# Weekly meeting\n\nAgreed: ship the quarterly budget report on Friday; Lina owns supplier contract renewals.\n',
+  '烹饪/饺子.txt':
+    '饺子是中国北方的传统食品。包饺子需要面粉、清水和馅料，常见的馅有猪肉白菜和韭菜鸡蛋。春节的时候，很多家庭一起包饺子。\n',
+  'travel/tokyo.txt':
+    'Tokyo is the capital of Japan. Its rail network, including the Yamanote Line loop, carries millions of commuters every day.\n',
+  'notes/meeting.md':
+    '# Weekly meeting\n\nAgreed: ship the quarterly budget report on Friday; Lina owns supplier contract renewals.\n',
 };
 
 // Filler vocabularies: office-document words, none of them in the questions above.
-const ZH_WORDS = '预算 报告 季度 会议 供应商 合同 发票 培训 计划 项目 团队 审核 客户 交付 办公室 政策 文件 进度 采购 财务 部门 经理 安排 讨论 确认 更新'.split(' ');
+const ZH_WORDS =
+  '预算 报告 季度 会议 供应商 合同 发票 培训 计划 项目 团队 审核 客户 交付 办公室 政策 文件 进度 采购 财务 部门 经理 安排 讨论 确认 更新'.split(
+    ' ',
+  );
 const EN_WORDS =
   'budget report quarterly meeting supplier contract invoice training schedule project team review customer delivery office policy document progress purchase finance department manager agenda discussion confirmed updated'.split(
     ' ',
@@ -74,9 +80,14 @@ export function writeCorpus(dir: string, fillers: number): void {
     const words = zh ? ZH_WORDS : EN_WORDS;
     const paragraphs: string[] = [];
     for (let p = 0; p < 6; p++) {
-      const sentence = Array.from({ length: zh ? 40 : 30 }, () => words[next(words.length)]).join(zh ? '' : ' ');
+      const sentence = Array.from({ length: zh ? 40 : 30 }, () => words[next(words.length)]).join(
+        zh ? '' : ' ',
+      );
       paragraphs.push(`${sentence}${zh ? '。' : '.'}`);
     }
-    write(`archive/${String(Math.floor(i / 100)).padStart(2, '0')}/${zh ? '记录' : 'record'}-${i}.${zh ? 'txt' : 'md'}`, `${paragraphs.join('\n\n')}\n`);
+    write(
+      `archive/${String(Math.floor(i / 100)).padStart(2, '0')}/${zh ? '记录' : 'record'}-${i}.${zh ? 'txt' : 'md'}`,
+      `${paragraphs.join('\n\n')}\n`,
+    );
   }
 }

@@ -29,7 +29,10 @@ export async function startServe(args: string[], timeoutMs = 120_000): Promise<S
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`docqa serve printed no address in ${timeoutMs} ms:\n${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`docqa serve printed no address in ${timeoutMs} ms:\n${err}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       const nl = out.indexOf('\n');
@@ -62,7 +65,11 @@ export async function startServe(args: string[], timeoutMs = 120_000): Promise<S
 }
 
 /** One API call with the bearer token, as a script would make it. */
-export async function callApi<T>(serve: Pick<ServeProcess, 'port' | 'token'>, method: string, input: unknown = {}): Promise<T> {
+export async function callApi<T>(
+  serve: Pick<ServeProcess, 'port' | 'token'>,
+  method: string,
+  input: unknown = {},
+): Promise<T> {
   const res = await fetch(`http://127.0.0.1:${serve.port}/api/${method}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },

@@ -61,7 +61,11 @@ describe('model packs from Settings', () => {
     expect(tasks.download(ID).running).toBe(true); // a second request joins the running one
     const state = await settled(events);
     expect(state.lastError).toBeNull();
-    expect(state.lastInstalled).toMatchObject({ name: ID, kind: 'transformer', dir: path.join(tmp, 'models', ID) });
+    expect(state.lastInstalled).toMatchObject({
+      name: ID,
+      kind: 'transformer',
+      dir: path.join(tmp, 'models', ID),
+    });
     const withProgress = events.filter((e) => e.type === 'pack-download' && e.state.progress);
     expect(withProgress.length).toBeGreaterThan(0);
     expect(events.every((e) => e.type === 'pack-download')).toBe(true);
@@ -88,7 +92,11 @@ describe('model packs from Settings', () => {
     const src = path.join(tmp, 'export-2');
     await writeTinyExport(src, { seed: 5 });
     const pack = await tasks.import(src, 'tiny-import');
-    expect(pack).toMatchObject({ name: 'tiny-import', kind: 'transformer', dir: path.join(tmp, 'models', 'tiny-import') });
+    expect(pack).toMatchObject({
+      name: 'tiny-import',
+      kind: 'transformer',
+      dir: path.join(tmp, 'models', 'tiny-import'),
+    });
     expect(pack.bytes).toBeGreaterThan(0);
     await expect(tasks.import(path.join(tmp, 'nothing-here'))).rejects.toThrow(/nothing-here/);
   });

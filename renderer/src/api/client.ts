@@ -1,4 +1,10 @@
-import type { ApiErrorBody, ApiEvent, ApiInput, ApiOutputs, DocqaBridge } from '../../../main/api/contract.js';
+import type {
+  ApiErrorBody,
+  ApiEvent,
+  ApiInput,
+  ApiOutputs,
+  DocqaBridge,
+} from '../../../main/api/contract.js';
 import type { ApiMethod } from '../../../main/api/methods.js';
 import { createHttpBridge } from './httpBridge.js';
 
@@ -25,7 +31,10 @@ export class ApiCallError extends Error {
 export class ApiClient {
   constructor(private readonly bridge: DocqaBridge) {}
 
-  async call<M extends ApiMethod>(method: M, ...[input]: OptionalWhenEmpty<ApiInput<M>>): Promise<ApiOutputs[M]> {
+  async call<M extends ApiMethod>(
+    method: M,
+    ...[input]: OptionalWhenEmpty<ApiInput<M>>
+  ): Promise<ApiOutputs[M]> {
     const reply = await this.bridge.call(method, (input ?? {}) as ApiInput<M>);
     if (!reply.ok) throw new ApiCallError(reply.error);
     return reply.result;

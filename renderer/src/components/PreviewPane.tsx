@@ -9,7 +9,15 @@ import { Icon } from './Icon.js';
 import { SourceActionButtons, usePosition, type SourceActions } from './SourceCard.js';
 
 /** The passage inside its surrounding text, best sentences marked, scrolled into view. */
-export function PreviewPane({ result, actions, onClose }: { result: SearchResult; actions: SourceActions; onClose(): void }) {
+export function PreviewPane({
+  result,
+  actions,
+  onClose,
+}: {
+  result: SearchResult;
+  actions: SourceActions;
+  onClose(): void;
+}) {
   const { t } = useI18n();
   const { reportError } = useAppState();
   const [preview, setPreview] = useState<PassagePreview | null>(null);
@@ -61,7 +69,11 @@ export function PreviewPane({ result, actions, onClose }: { result: SearchResult
           <p className="preview-text">
             <span className="preview-context">{context.slice(0, passage.start)}</span>
             <span className="preview-passage" ref={passageRef} data-testid="preview-passage">
-              <HighlightedText text={context.slice(passage.start, passage.end)} highlights={preview.highlights} offset={passage.start} />
+              <HighlightedText
+                text={context.slice(passage.start, passage.end)}
+                highlights={preview.highlights}
+                offset={passage.start}
+              />
             </span>
             <span className="preview-context">{context.slice(passage.end)}</span>
           </p>

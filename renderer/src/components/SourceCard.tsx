@@ -13,10 +13,20 @@ export interface SourceActions {
 }
 
 /** Preview / open file / show in folder / copy passage, for a card or the preview pane. */
-export function SourceActionButtons({ result, actions, withPreview }: { result: SearchResult; actions: SourceActions; withPreview?: boolean }) {
+export function SourceActionButtons({
+  result,
+  actions,
+  withPreview,
+}: {
+  result: SearchResult;
+  actions: SourceActions;
+  withPreview?: boolean;
+}) {
   const { t } = useI18n();
   const buttons: [IconName, string, (r: SearchResult) => void][] = [
-    ...(withPreview ? [['eye', t('source.preview'), actions.preview] as [IconName, string, (r: SearchResult) => void]] : []),
+    ...(withPreview
+      ? [['eye', t('source.preview'), actions.preview] as [IconName, string, (r: SearchResult) => void]]
+      : []),
     ['open', t('source.open'), actions.open],
     ['folder', t('source.reveal'), actions.reveal],
     ['copy', t('source.copy'), actions.copy],
@@ -36,7 +46,10 @@ export function SourceActionButtons({ result, actions, withPreview }: { result: 
 /** Where a passage sits: page (PDF) or line, plus its heading path. */
 export function usePosition(result: Pick<SearchResult, 'page' | 'line' | 'headingPath'>): string {
   const { t } = useI18n();
-  const where = result.page != null ? t('source.position.page', { page: result.page }) : t('source.position.line', { line: result.line });
+  const where =
+    result.page != null
+      ? t('source.position.page', { page: result.page })
+      : t('source.position.line', { line: result.line });
   return result.headingPath.length ? `${where} · ${result.headingPath.join(' › ')}` : where;
 }
 
@@ -47,7 +60,13 @@ export function usePosition(result: Pick<SearchResult, 'page' | 'line' | 'headin
  */
 export const SourceCard = forwardRef<
   HTMLElement,
-  { result: SearchResult; rank: number; selected: boolean; actions: SourceActions; onKeyDown(e: KeyboardEvent<HTMLElement>): void }
+  {
+    result: SearchResult;
+    rank: number;
+    selected: boolean;
+    actions: SourceActions;
+    onKeyDown(e: KeyboardEvent<HTMLElement>): void;
+  }
 >(function SourceCard({ result, rank, selected, actions, onKeyDown }, ref) {
   const { t } = useI18n();
   const position = usePosition(result);

@@ -15,7 +15,8 @@ export function useFileActions(
     }
   };
   return {
-    open: (absPath: string, name: string) => run(() => api.call('openFile', { path: absPath }), t('source.opened', { file: name })),
+    open: (absPath: string, name: string) =>
+      run(() => api.call('openFile', { path: absPath }), t('source.opened', { file: name })),
     reveal: (absPath: string) => run(() => api.call('showInFolder', { path: absPath })),
     copy: (text: string) => run(() => navigator.clipboard.writeText(text), t('source.copied')),
   };

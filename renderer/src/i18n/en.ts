@@ -20,13 +20,16 @@ export const en = {
   'chat.asking': 'Searching your documents…',
   'chat.shortcut': '{key} to focus the question box · ↑ ↓ move through sources · Enter opens the preview',
   'chat.welcomeTitle': 'Ask a question about your documents',
-  'chat.welcomeBody': 'DocQA finds the passages that answer it, with the file and position of each source. Chinese and English both work.',
+  'chat.welcomeBody':
+    'DocQA finds the passages that answer it, with the file and position of each source. Chinese and English both work.',
   'chat.firstRunTitle': 'Start by adding a folder',
-  'chat.firstRunBody': 'Choose a folder with your documents (txt, Markdown, HTML, PDF, Word). DocQA indexes it on this computer; nothing leaves it.',
+  'chat.firstRunBody':
+    'Choose a folder with your documents (txt, Markdown, HTML, PDF, Word). DocQA indexes it on this computer; nothing leaves it.',
   'chat.firstRunAction': 'Add a folder',
   'chat.indexingNotice': 'Indexing is still running; answers may miss files that are not indexed yet.',
   'chat.notFoundTitle': 'Not found in your documents',
-  'chat.notFoundBody': 'Nothing in your library answers this well enough. Try other words, or add the folder that holds the answer.',
+  'chat.notFoundBody':
+    'Nothing in your library answers this well enough. Try other words, or add the folder that holds the answer.',
   'chat.sources': '{count} sources',
   'chat.answerReady': 'Answer ready: {count} sources',
   'chat.answerNotFound': 'Not found in your documents',
@@ -70,7 +73,8 @@ export const en = {
   'library.reindexAll': 'Re-index all',
   'library.remove': 'Remove',
   'library.removeTitle': 'Remove this folder from the library?',
-  'library.removeBody': '{path} and its {documents} documents leave the index. The files on disk are not touched.',
+  'library.removeBody':
+    '{path} and its {documents} documents leave the index. The files on disk are not touched.',
   'library.removeConfirm': 'Remove folder',
   'library.cancel': 'Cancel',
   'library.progressLabel': 'Indexing progress',
@@ -84,7 +88,8 @@ export const en = {
   'library.progressEta': 'about {eta} left',
   'library.progressCurrent': 'Now: {file}',
   'library.stop': 'Stop',
-  'library.doneSummary': 'Indexed in {time}: {added} added, {updated} updated, {removed} removed, {skipped} unchanged, {failed} failed.',
+  'library.doneSummary':
+    'Indexed in {time}: {added} added, {updated} updated, {removed} removed, {skipped} unchanged, {failed} failed.',
   'library.lastError': 'Indexing stopped: {message}',
   'library.failedTitle': 'Files that could not be read',
   'library.failedNone': 'Every file was read.',
@@ -107,9 +112,11 @@ export const en = {
   'settings.packAttribution': 'Attribution',
   'settings.packMetrics': 'Released metrics',
   'settings.packNoMetrics': 'No metrics recorded.',
-  'settings.reembed': 'The stored vectors come from another model: re-index the library to use this one fully.',
+  'settings.reembed':
+    'The stored vectors come from another model: re-index the library to use this one fully.',
   'settings.models': 'More models',
-  'settings.modelsHelp': 'Pretrained multilingual encoders give stronger semantic search. Downloading needs the internet; everything else stays offline.',
+  'settings.modelsHelp':
+    'Pretrained multilingual encoders give stronger semantic search. Downloading needs the internet; everything else stays offline.',
   'settings.modelDownload': 'Download',
   'settings.modelInstalled': 'Installed',
   'settings.modelSize': '{size} download',
@@ -118,7 +125,8 @@ export const en = {
   'settings.modelDownloaded': 'Installed {name}: choose it above to use it',
   'settings.modelFailed': 'Download stopped: {message}',
   'settings.importTitle': 'Import a model folder',
-  'settings.importHelp': 'A folder exported from the Hugging Face hub (config.json, tokenizer.json, onnx/model*.onnx).',
+  'settings.importHelp':
+    'A folder exported from the Hugging Face hub (config.json, tokenizer.json, onnx/model*.onnx).',
   'settings.importPath': 'Model folder',
   'settings.importName': 'Name (optional)',
   'settings.import': 'Import',

@@ -17,11 +17,16 @@ export function translator(language: Language): Translate {
   const catalog = catalogs[language];
   return (key, params) => {
     const text = catalog[key] ?? en[key] ?? key;
-    return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+    return params
+      ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
+      : text;
   };
 }
 
-const I18nContext = createContext<{ language: Language; t: Translate }>({ language: 'en', t: translator('en') });
+const I18nContext = createContext<{ language: Language; t: Translate }>({
+  language: 'en',
+  t: translator('en'),
+});
 
 export function I18nProvider({ language, children }: { language: Language; children: ReactNode }) {
   const value = useMemo(() => ({ language, t: translator(language) }), [language]);

@@ -24,7 +24,8 @@ export const zh: Record<MessageKey, string> = {
   'chat.welcomeTitle': '向你的文档提问',
   'chat.welcomeBody': 'DocQA 会找出回答问题的段落，并给出每个来源的文件和位置。中文和英文都可以。',
   'chat.firstRunTitle': '先添加一个文件夹',
-  'chat.firstRunBody': '选择存放文档的文件夹（txt、Markdown、HTML、PDF、Word）。DocQA 在本机建立索引，任何内容都不会离开这台电脑。',
+  'chat.firstRunBody':
+    '选择存放文档的文件夹（txt、Markdown、HTML、PDF、Word）。DocQA 在本机建立索引，任何内容都不会离开这台电脑。',
   'chat.firstRunAction': '添加文件夹',
   'chat.indexingNotice': '索引仍在进行，尚未索引的文件不会出现在答案中。',
   'chat.notFoundTitle': '在你的文档中没有找到',
@@ -86,7 +87,8 @@ export const zh: Record<MessageKey, string> = {
   'library.progressEta': '约剩 {eta}',
   'library.progressCurrent': '当前：{file}',
   'library.stop': '停止',
-  'library.doneSummary': '用时 {time}：新增 {added}，更新 {updated}，移除 {removed}，未变 {skipped}，失败 {failed}。',
+  'library.doneSummary':
+    '用时 {time}：新增 {added}，更新 {updated}，移除 {removed}，未变 {skipped}，失败 {failed}。',
   'library.lastError': '索引已停止：{message}',
   'library.failedTitle': '无法读取的文件',
   'library.failedNone': '所有文件都已成功读取。',
@@ -120,7 +122,8 @@ export const zh: Record<MessageKey, string> = {
   'settings.modelDownloaded': '已安装 {name}：在上方选择即可使用',
   'settings.modelFailed': '下载已停止：{message}',
   'settings.importTitle': '导入模型文件夹',
-  'settings.importHelp': '从 Hugging Face hub 导出的文件夹（config.json、tokenizer.json、onnx/model*.onnx）。',
+  'settings.importHelp':
+    '从 Hugging Face hub 导出的文件夹（config.json、tokenizer.json、onnx/model*.onnx）。',
   'settings.importPath': '模型文件夹',
   'settings.importName': '名称（可选）',
   'settings.import': '导入',

@@ -1,4 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { AppInfo, IngestState } from '../../../main/api/contract.js';
 import type { LibrarySettings, LibraryStatus } from '../../../main/engine/library/types.js';
 import { api, ApiCallError } from '../api/client.js';

@@ -62,7 +62,9 @@ export function ChatView(props: {
       setTurns((list) => [...list, turn]);
       setQuestion('');
       setAnnouncement(
-        turn.answer.notFound ? t('chat.answerNotFound') : t('chat.answerReady', { count: turn.answer.results.length }),
+        turn.answer.notFound
+          ? t('chat.answerNotFound')
+          : t('chat.answerReady', { count: turn.answer.results.length }),
       );
       if (turn.conversationId !== props.conversationId) props.onConversation(turn.conversationId);
       props.onConversationsChanged();
@@ -77,7 +79,9 @@ export function ChatView(props: {
     }
   }, [question, asking, props, t, reportError]);
 
-  const cards = (): HTMLElement[] => [...(threadRef.current?.querySelectorAll<HTMLElement>('[data-testid="source-card"]') ?? [])];
+  const cards = (): HTMLElement[] => [
+    ...(threadRef.current?.querySelectorAll<HTMLElement>('[data-testid="source-card"]') ?? []),
+  ];
 
   const moveFocus = (from: HTMLElement, delta: number): void => {
     const list = cards();
@@ -111,7 +115,11 @@ export function ChatView(props: {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void ask();
-    } else if (e.key === 'ArrowUp' && e.currentTarget.selectionStart === 0 && e.currentTarget.selectionEnd === 0) {
+    } else if (
+      e.key === 'ArrowUp' &&
+      e.currentTarget.selectionStart === 0 &&
+      e.currentTarget.selectionEnd === 0
+    ) {
       // From the start of the box, ↑ steps into the latest answer's sources.
       const lastTurn = threadRef.current?.querySelector('.turn:last-of-type');
       const first = lastTurn?.querySelector<HTMLElement>('[data-testid="source-card"]');
@@ -231,7 +239,8 @@ function Turn({
       ) : (
         <>
           <p className="turn-meta muted">
-            {t('chat.sources', { count: answer.results.length })} · {t('chat.took', { ms: Math.round(answer.tookMs) })}
+            {t('chat.sources', { count: answer.results.length })} ·{' '}
+            {t('chat.took', { ms: Math.round(answer.tookMs) })}
           </p>
           <div className="sources" role="list" aria-label={t('source.list', { question: turn.question })}>
             {shown.map((r, i) => (

@@ -83,7 +83,12 @@ export function LibraryView() {
       <section className="card" aria-labelledby="add-title">
         <h2 id="add-title">{t('library.addTitle')}</h2>
         {info?.canPickFolder ? (
-          <button type="button" className="button button-primary" disabled={busy} onClick={() => void choose()}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={busy}
+            onClick={() => void choose()}
+          >
             <Icon name="folder" />
             {t('library.choose')}
           </button>
@@ -119,7 +124,11 @@ export function LibraryView() {
         <section className="card" aria-labelledby="progress-title" data-testid="ingest-panel">
           <h2 id="progress-title">{t('library.progressLabel')}</h2>
           {running && ingest?.progress ? (
-            <Progress progress={ingest.progress} t={t} onStop={() => void act(() => api.call('cancelIngest'))} />
+            <Progress
+              progress={ingest.progress}
+              t={t}
+              onStop={() => void act(() => api.call('cancelIngest'))}
+            />
           ) : running ? (
             <ProgressBar label={t('library.progressLabel')} value={0} max={0} />
           ) : ingest?.lastError ? (
@@ -169,7 +178,9 @@ export function LibraryView() {
                     chunks: formatNumber(folder.chunks, language),
                   })}
                   {folder.failed > 0 ? ` · ${t('library.folderFailed', { count: folder.failed })}` : ''}
-                  {folder.lastIndexedAt ? ` · ${t('library.lastIndexed', { when: formatWhen(folder.lastIndexedAt, language) })}` : ''}
+                  {folder.lastIndexedAt
+                    ? ` · ${t('library.lastIndexed', { when: formatWhen(folder.lastIndexedAt, language) })}`
+                    : ''}
                 </span>
               </div>
               <span className={`badge badge-${folder.state}`} data-testid="folder-state">
@@ -181,7 +192,9 @@ export function LibraryView() {
                   className="button button-small"
                   disabled={busy}
                   aria-label={`${t('library.reindex')}: ${folder.path}`}
-                  onClick={() => void act(() => api.call('startIngest', { folderIds: [folder.id], force: true }))}
+                  onClick={() =>
+                    void act(() => api.call('startIngest', { folderIds: [folder.id], force: true }))
+                  }
                 >
                   <Icon name="refresh" />
                   {t('library.reindex')}
@@ -278,7 +291,9 @@ function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Transl
         max={counting ? 0 : progress.bytesTotal > 0 ? progress.bytesTotal : progress.filesTotal}
       />
       <p className="muted small">{parts.join(' · ')}</p>
-      {progress.currentFile ? <p className="muted small ellipsis">{t('library.progressCurrent', { file: progress.currentFile })}</p> : null}
+      {progress.currentFile ? (
+        <p className="muted small ellipsis">{t('library.progressCurrent', { file: progress.currentFile })}</p>
+      ) : null}
     </div>
   );
 }

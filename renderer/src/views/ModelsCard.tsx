@@ -46,7 +46,10 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
     setImporting(true);
     setError(null);
     try {
-      const pack = await api.call('importPack', { folder: folder.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
+      const pack = await api.call('importPack', {
+        folder: folder.trim(),
+        ...(name.trim() ? { name: name.trim() } : {}),
+      });
       notify(t('settings.modelDownloaded', { name: pack.name }));
       setFolder('');
       setName('');
@@ -70,14 +73,21 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
               <strong>{m.title}</strong>
               <p className="muted small">
                 {m.languages.join(', ')} · {m.dim}d · {m.license}
-                {m.downloadBytes ? ` · ${t('settings.modelSize', { size: formatBytes(m.downloadBytes, language) })}` : ''}
+                {m.downloadBytes
+                  ? ` · ${t('settings.modelSize', { size: formatBytes(m.downloadBytes, language) })}`
+                  : ''}
               </p>
               <p className="small">{m.recommendation}</p>
             </div>
             {m.installed ? (
               <span className="badge badge-ok">{t('settings.modelInstalled')}</span>
             ) : (
-              <button type="button" className="button button-small" disabled={download?.running} onClick={() => start(m.id)}>
+              <button
+                type="button"
+                className="button button-small"
+                disabled={download?.running}
+                onClick={() => start(m.id)}
+              >
                 {t('settings.modelDownload')}
               </button>
             )}
@@ -95,9 +105,15 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
                 total: formatBytes(p?.bytesTotal ?? 0, language),
                 rate: formatBytes(p?.bytesPerSecond ?? 0, language),
               })}
-              {p?.etaSeconds != null ? ` · ${t('library.progressEta', { eta: formatDuration(p.etaSeconds, t) })}` : ''}
+              {p?.etaSeconds != null
+                ? ` · ${t('library.progressEta', { eta: formatDuration(p.etaSeconds, t) })}`
+                : ''}
             </span>
-            <button type="button" className="button button-small" onClick={() => void api.call('cancelPackDownload')}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => void api.call('cancelPackDownload')}
+            >
               {t('settings.modelCancel')}
             </button>
           </div>
@@ -118,11 +134,25 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
         <label htmlFor="import-folder" className="visually-hidden">
           {t('settings.importPath')}
         </label>
-        <input id="import-folder" className="input" placeholder={t('settings.importPath')} value={folder} onChange={(e) => setFolder(e.target.value)} spellCheck={false} />
+        <input
+          id="import-folder"
+          className="input"
+          placeholder={t('settings.importPath')}
+          value={folder}
+          onChange={(e) => setFolder(e.target.value)}
+          spellCheck={false}
+        />
         <label htmlFor="import-name" className="visually-hidden">
           {t('settings.importName')}
         </label>
-        <input id="import-name" className="input input-short" placeholder={t('settings.importName')} value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />
+        <input
+          id="import-name"
+          className="input input-short"
+          placeholder={t('settings.importName')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          spellCheck={false}
+        />
         <button type="submit" className="button" disabled={importing || !folder.trim()}>
           {importing ? t('settings.importing') : t('settings.import')}
         </button>

@@ -43,7 +43,11 @@ export function SettingsView() {
 
       <section className="card" aria-labelledby="pack-title">
         <h2 id="pack-title">{t('settings.pack')}</h2>
-        <PackChooser packDir={settings.packDir} version={packsVersion} onSave={(packDir) => void save({ packDir })} />
+        <PackChooser
+          packDir={settings.packDir}
+          version={packsVersion}
+          onSave={(packDir) => void save({ packDir })}
+        />
         {pack ? (
           <dl className="facts" data-testid="pack-info">
             <Fact label={t('settings.packName')}>
@@ -84,7 +88,9 @@ export function SettingsView() {
           >
             {PROVIDERS.map((p) => (
               <option key={p} value={p}>
-                {p === 'auto' ? 'auto' : `${p} — ${available.has(p) ? t('settings.providerAvailable') : t('settings.providerUnavailable')}`}
+                {p === 'auto'
+                  ? 'auto'
+                  : `${p} — ${available.has(p) ? t('settings.providerAvailable') : t('settings.providerUnavailable')}`}
               </option>
             ))}
           </select>
@@ -92,7 +98,12 @@ export function SettingsView() {
         {provider ? (
           <p data-testid="provider-active">
             {t('settings.providerInUse', { active: provider.active })}
-            {provider.fallbackReason ? <span className="muted"> · {t('settings.providerFallback', { reason: provider.fallbackReason })}</span> : null}
+            {provider.fallbackReason ? (
+              <span className="muted">
+                {' '}
+                · {t('settings.providerFallback', { reason: provider.fallbackReason })}
+              </span>
+            ) : null}
           </p>
         ) : null}
       </section>
@@ -100,9 +111,27 @@ export function SettingsView() {
       <section className="card" aria-labelledby="chunk-title">
         <h2 id="chunk-title">{t('settings.chunking')}</h2>
         <div className="field-row">
-          <NumberField label={t('settings.chunkTarget')} value={settings.chunkTargetChars} min={100} max={20000} onSave={(v) => void save({ chunkTargetChars: v })} />
-          <NumberField label={t('settings.chunkOverlap')} value={settings.chunkOverlapChars} min={0} max={10000} onSave={(v) => void save({ chunkOverlapChars: v })} />
-          <NumberField label={t('settings.threads')} value={settings.threads} min={0} max={256} onSave={(v) => void save({ threads: v })} />
+          <NumberField
+            label={t('settings.chunkTarget')}
+            value={settings.chunkTargetChars}
+            min={100}
+            max={20000}
+            onSave={(v) => void save({ chunkTargetChars: v })}
+          />
+          <NumberField
+            label={t('settings.chunkOverlap')}
+            value={settings.chunkOverlapChars}
+            min={0}
+            max={10000}
+            onSave={(v) => void save({ chunkOverlapChars: v })}
+          />
+          <NumberField
+            label={t('settings.threads')}
+            value={settings.threads}
+            min={0}
+            max={256}
+            onSave={(v) => void save({ threads: v })}
+          />
         </div>
         <p className="muted small">
           {t('settings.chunkHelp')} {t('settings.threadsHelp')}
@@ -179,7 +208,15 @@ function Metrics({ metrics, empty }: { metrics: Record<string, unknown>; empty: 
         {rows.map(([k, v]) => (
           <tr key={k}>
             <th scope="row">{k}</th>
-            <td>{typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(3)) : typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>
+            <td>
+              {typeof v === 'number'
+                ? Number.isInteger(v)
+                  ? v
+                  : v.toFixed(3)
+                : typeof v === 'object'
+                  ? JSON.stringify(v)
+                  : String(v)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -188,7 +225,15 @@ function Metrics({ metrics, empty }: { metrics: Record<string, unknown>; empty: 
 }
 
 /** Built-in pack, one installed in the models folder, or any pack folder by path. */
-function PackChooser({ packDir, version, onSave }: { packDir: string | null; version: number; onSave(dir: string | null): void }) {
+function PackChooser({
+  packDir,
+  version,
+  onSave,
+}: {
+  packDir: string | null;
+  version: number;
+  onSave(dir: string | null): void;
+}) {
   const { t } = useI18n();
   const { reportError } = useAppState();
   const [packs, setPacks] = useState<PackListing[]>([]);
@@ -235,7 +280,13 @@ function PackChooser({ packDir, version, onSave }: { packDir: string | null; ver
           <label htmlFor="pack-dir" className="visually-hidden">
             {t('settings.packPathLabel')}
           </label>
-          <input id="pack-dir" className="input" value={dir} onChange={(e) => setDir(e.target.value)} spellCheck={false} />
+          <input
+            id="pack-dir"
+            className="input"
+            value={dir}
+            onChange={(e) => setDir(e.target.value)}
+            spellCheck={false}
+          />
           <button type="submit" className="button" disabled={!dir.trim() || dir.trim() === packDir}>
             {t('settings.packApply')}
           </button>
@@ -248,7 +299,13 @@ function PackChooser({ packDir, version, onSave }: { packDir: string | null; ver
 const BUILTIN = '@builtin';
 const CUSTOM = '@folder';
 
-function NumberField(props: { label: string; value: number; min: number; max: number; onSave(v: number): void }) {
+function NumberField(props: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  onSave(v: number): void;
+}) {
   const [text, setText] = useState(String(props.value));
   useEffect(() => setText(String(props.value)), [props.value]);
   const commit = (): void => {
