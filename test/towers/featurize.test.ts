@@ -8,7 +8,8 @@ import {
 } from '../../main/engine/towers/featurize.js';
 import { hashFeatureString } from '../../main/engine/towers/featureHash.js';
 import { radixSortKeys } from '../../main/engine/towers/radixSort.js';
-import { canonicalJson, parseFeaturizerSpec } from '../../main/engine/towers/featurizerSpec.js';
+import { canonicalJson } from '../../main/engine/towers/featurizerSpec.js';
+import { parseFeaturizerSpec } from '../../main/engine/towers/featurizerSpecSchema.js';
 
 const S = DEFAULT_FEATURIZER_SPEC;
 

@@ -28,6 +28,9 @@ import { listExternalData } from '../../main/engine/towers/onnx/modelInfo.js';
 import { openPack } from '../../main/engine/towers/openPack.js';
 import { writeHashedPack, type HashedPackSpec } from '../../main/engine/towers/packWriter.js';
 import { readHashedPack } from '../../main/engine/towers/readHashedPack.js';
+import { verifyPack } from '../../main/engine/towers/packFiles.js';
+import { encodeModel } from '../../main/engine/towers/onnx/onnxModel.js';
+import { sha256Hex } from '../../main/engine/towers/towerIdentity.js';
 import type { TowerPack } from '../../main/engine/towers/types.js';
 import { randomTable, seededRandom } from './helpers.js';
 
@@ -267,14 +270,44 @@ describe('hashed packs: errors', () => {
     );
     const noTable = await broken('no-bin', (d) => rmSync(path.join(d, 'shared.bin')));
     await expectUserError(openPack(noTable, { workers: 1 }), /pack file is missing: .*shared\.bin/);
-    // Same size, different bytes: found by the hash while the workers start.
+    // Same size, different bytes: openPack checks weight files by size only (speed); verifyPack hashes them.
     const altered = await broken('altered-bin', (d) => {
       const file = path.join(d, 'shared.bin');
       const bytes = readFileSync(file);
       bytes[bytes.length - 1] ^= 0xff;
       writeFileSync(file, bytes);
     });
-    await expectUserError(openPack(altered, { workers: 1 }), /shared\.bin does not match its manifest entry/);
+    await expectUserError(verifyPack(altered), /shared\.bin does not match its manifest entry/);
+    await expect(verifyPack(path.join(tmp, 'pack'))).resolves.toBeUndefined();
+  });
+
+  it('an answer tower ORT cannot load fails embedAnswers, not the questions', async () => {
+    const dir = await broken('bad-op', (d) => {
+      // Consistent with its manifest entry and the right output width, but an operator ORT does not know.
+      const model = encodeModel({
+        graphName: 'bad',
+        opset: 17,
+        inputs: [
+          { name: 'ids', dataType: 'int32', shape: ['N', 'L'] },
+          { name: 'weights', dataType: 'float32', shape: ['N', 'L'] },
+        ],
+        outputs: [{ name: 'embedding', dataType: 'float32', shape: ['N', DIM] }],
+        nodes: [{ op: 'NoSuchOperator', inputs: ['weights'], outputs: ['embedding'] }],
+        initializers: [],
+      });
+      writeFileSync(path.join(d, 'answer.onnx'), model);
+      const file = path.join(d, 'manifest.json');
+      const m = JSON.parse(readFileSync(file, 'utf8'));
+      m.files['answer.onnx'] = { sha256: sha256Hex(model), bytes: model.byteLength };
+      writeFileSync(file, JSON.stringify(m));
+    });
+    const pack = await openPack(dir, { provider: 'cpu', workers: 1 });
+    try {
+      expect((await pack.embedQuestions(['still works'])).length).toBe(DIM);
+      await expectUserError(pack.embedAnswers(['x']), /cannot load tower model .*answer\.onnx/);
+    } finally {
+      await pack.close();
+    }
   });
 
   it('a transformer manifest goes to the transformer pack loader', async () => {

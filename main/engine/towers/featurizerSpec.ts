@@ -1,9 +1,10 @@
-import { z } from 'zod';
-
 /**
  * The featurizer's settings, stored verbatim in a hashed-ngram pack's
  * manifest.json. Training and inference read the same object, so a pack's
  * vectors can always be reproduced from its manifest plus featurize.ts.
+ *
+ * (No zod here: tower workers import this, and zod costs ~70 ms of their
+ * start-up; the schema is featurizerSpecSchema.ts.)
  *
  * Definition (version 1), precise enough to reimplement elsewhere:
  *
@@ -35,37 +36,20 @@ import { z } from 'zod';
  * 7. Cap: with more than maxFeatures[role] buckets, the heaviest are kept
  *    (ties: smaller id first). Output is sorted by bucket id, ascending.
  */
-export const featureFamilySchema = z.strictObject({
-  cjkUnigram: z.number().min(0),
-  cjkBigram: z.number().min(0),
-  word: z.number().min(0),
-  wordBigram: z.number().min(0),
-  charTrigram: z.number().min(0),
-});
-
-export const featurizerSpecSchema = z.strictObject({
-  version: z.literal(1),
-  hash: z.literal('fnv1a16-fmix32'),
-  seed: z.number().int().min(0).max(0xffffffff),
-  log2Buckets: z.number().int().min(8).max(24),
-  chineseFold: z.enum(['opencc-t2s-char', 'none']),
-  maxChars: z
-    .number()
-    .int()
-    .min(1)
-    .max(1 << 24),
-  maxWordChars: z.number().int().min(1).max(1024),
-  tf: z.enum(['log', 'raw', 'binary']),
+export interface FeaturizerSpec {
+  version: 1;
+  hash: 'fnv1a16-fmix32';
+  seed: number;
+  log2Buckets: number;
+  chineseFold: 'opencc-t2s-char' | 'none';
+  maxChars: number;
+  maxWordChars: number;
+  tf: 'log' | 'raw' | 'binary';
   /** Per-family weights; 0 switches a family off. */
-  families: featureFamilySchema,
+  families: { cjkUnigram: number; cjkBigram: number; word: number; wordBigram: number; charTrigram: number };
   /** Cap on distinct buckets per text, by role. */
-  maxFeatures: z.strictObject({
-    question: z.number().int().min(1),
-    passage: z.number().int().min(1),
-  }),
-});
-
-export type FeaturizerSpec = z.infer<typeof featurizerSpecSchema>;
+  maxFeatures: { question: number; passage: number };
+}
 export type FeatureFamily = keyof FeaturizerSpec['families'];
 export type FeatureRole = keyof FeaturizerSpec['maxFeatures'];
 
@@ -82,11 +66,6 @@ export const DEFAULT_FEATURIZER_SPEC: FeaturizerSpec = Object.freeze({
   families: Object.freeze({ cjkUnigram: 1, cjkBigram: 1, word: 1, wordBigram: 0.5, charTrigram: 0.25 }),
   maxFeatures: Object.freeze({ question: 256, passage: 2048 }),
 }) as FeaturizerSpec;
-
-/** Parse and check a spec (e.g. from a manifest); throws zod's error on mismatch. */
-export function parseFeaturizerSpec(value: unknown): FeaturizerSpec {
-  return featurizerSpecSchema.parse(value);
-}
 
 /** Key-sorted JSON, so equal specs hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {

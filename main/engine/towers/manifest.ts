@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { featurizerSpecSchema } from './featurizerSpec.js';
+import { featurizerSpecSchema } from './featurizerSpecSchema.js';
 
 /**
  * manifest.json of a tower pack (DESIGN.md §3). The common part is what every

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
 import { parseCommonManifest, parseHashedManifest, type HashedManifest } from './manifest.js';
-import { checkTower, readPackManifest, verifiedHash, type CheckedTower } from './packFiles.js';
+import { checkTower, readPackManifest, type CheckedTower } from './packFiles.js';
 import { towerHash } from './towerIdentity.js';
 import { TowerPool } from './towerPool.js';
 import { openTransformerPack } from './transformer/index.js';
@@ -37,7 +37,8 @@ class HashedTowerPack implements TowerPack {
     readonly answerTower: TowerId,
     readonly provider: ActiveProvider,
     private readonly questions: TowerPool,
-    private readonly answers: TowerPool,
+    private readonly answers: Promise<TowerPool>,
+    private readonly abort: AbortController,
   ) {}
 
   get name(): string {
@@ -60,6 +61,12 @@ class HashedTowerPack implements TowerPack {
     const featurizer = m.hashedNgram.featurizer;
     const towers = [await checkTower(root, m, 'question'), await checkTower(root, m, 'passage')] as const;
 
+    // Identity from the ONNX bytes and the manifest's record of each external file (its size checked above).
+    const towerId = (t: CheckedTower): TowerId => {
+      const external = new Map(t.externalFiles.map((name) => [name, m.files[name]!.sha256]));
+      return { pack: m.name, version: m.version, hash: towerHash(t.bytes, external, featurizer, t.role) };
+    };
+
     const abort = new AbortController();
     const start = (tower: CheckedTower, count: number): Promise<TowerPool> =>
       TowerPool.start(
@@ -73,54 +80,34 @@ class HashedTowerPack implements TowerPack {
           batchFeatures: BATCH_FEATURES,
         },
         abort.signal,
-      ).catch((e: unknown) => {
-        throw new UserError(`cannot load tower model ${tower.model}: ${describeError(e)}`, tower.model, {
-          cause: e,
-        });
-      });
-    // Workers boot while this thread hashes the external weight files.
-    const pools = Promise.allSettled([
-      start(towers[0], 1),
-      start(towers[1], options.workers ?? defaultTowerWorkers()),
-    ]);
-    const closeAll = async (): Promise<void> => {
-      for (const p of await pools) if (p.status === 'fulfilled') await p.value.close();
-    };
-    const fileHashes = new Map<string, Promise<string>>();
-    const towerId = async (t: CheckedTower): Promise<TowerId> => {
-      const external = new Map<string, string>();
-      for (const name of t.externalFiles) {
-        if (!fileHashes.has(name)) fileHashes.set(name, verifiedHash(root, m, name));
-        external.set(name, await fileHashes.get(name)!);
-      }
-      return { pack: m.name, version: m.version, hash: towerHash(t.bytes, external, featurizer, t.role) };
-    };
-    let ids: TowerId[];
+      ).then(
+        (pool) => {
+          if (pool.dim === m.dim) return pool;
+          void pool.close();
+          throw new UserError(
+            `pack ${root}: manifest says dim ${m.dim} but ${path.basename(tower.model)} outputs ${pool.dim}`,
+            tower.model,
+          );
+        },
+        (e: unknown) => {
+          throw new UserError(`cannot load tower model ${tower.model}: ${describeError(e)}`, tower.model, {
+            cause: e,
+          });
+        },
+      );
+    // The pack is ready when the question worker is; the answer workers start
+    // after it (not beside it: on two cores they would slow the question
+    // worker's start) and embedAnswers waits for them, reporting their failure.
+    let questions: TowerPool;
     try {
-      ids = [await towerId(towers[0]), await towerId(towers[1])];
+      questions = await start(towers[0], 1);
     } catch (e) {
       abort.abort();
-      await closeAll();
       throw e;
     }
-    const [questions, answers] = await pools;
-    if (questions.status === 'rejected' || answers.status === 'rejected') {
-      await closeAll();
-      throw questions.status === 'rejected' ? questions.reason : (answers as PromiseRejectedResult).reason;
-    }
-    for (const [tower, pool] of [
-      [towers[0], questions.value],
-      [towers[1], answers.value],
-    ] as const) {
-      if (pool.dim !== m.dim) {
-        await closeAll();
-        throw new UserError(
-          `pack ${root}: manifest says dim ${m.dim} but ${path.basename(tower.model)} outputs ${pool.dim}`,
-          tower.model,
-        );
-      }
-    }
-    const ready = questions.value.ready;
+    const answers = start(towers[1], options.workers ?? defaultTowerWorkers());
+    answers.catch(() => {});
+    const ready = questions.ready;
     if (ready.fallbackReason) {
       const line = `[docqa] ${m.name}: execution provider ${requested} unavailable, using ${ready.active}: ${ready.fallbackReason}`;
       if (!loggedFallbacks.has(line)) {
@@ -133,18 +120,29 @@ class HashedTowerPack implements TowerPack {
       active: ready.active,
       fallbackReason: ready.fallbackReason,
     };
-    return new HashedTowerPack(root, raw, m, ids[0]!, ids[1]!, provider, questions.value, answers.value);
+    return new HashedTowerPack(
+      root,
+      raw,
+      m,
+      towerId(towers[0]),
+      towerId(towers[1]),
+      provider,
+      questions,
+      answers,
+      abort,
+    );
   }
 
   embedQuestions(texts: string[]): Promise<Float32Array> {
     return this.questions.embed(texts);
   }
 
-  embedAnswers(texts: string[]): Promise<Float32Array> {
-    return this.answers.embed(texts);
+  async embedAnswers(texts: string[]): Promise<Float32Array> {
+    return (await this.answers).embed(texts);
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.questions.close(), this.answers.close()]);
+    this.abort.abort();
+    await Promise.all([this.questions.close(), this.answers.then((p) => p.close()).catch(() => {})]);
   }
 }

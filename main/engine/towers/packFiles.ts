@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
 import type { FeatureRole } from './featurizerSpec.js';
-import type { FileRecord, HashedManifest } from './manifest.js';
+import { parseCommonManifest, type FileRecord, type HashedManifest } from './manifest.js';
 import { readModelInfo, type ModelInfo } from './onnx/modelInfo.js';
 import { sha256Hex } from './towerIdentity.js';
 
@@ -33,7 +33,7 @@ export async function readPackManifest(
   }
 }
 
-function recordOf(root: string, manifest: HashedManifest, name: string): FileRecord {
+function recordOf(root: string, manifest: { files: Record<string, FileRecord> }, name: string): FileRecord {
   const record = manifest.files[name];
   if (!record)
     throw new UserError(
@@ -50,13 +50,28 @@ function mismatch(file: string): UserError {
   );
 }
 
-/** A file's bytes checked against the manifest's sha256. */
-export async function verifiedHash(root: string, manifest: HashedManifest, name: string): Promise<string> {
+/** A file's bytes checked against the manifest's sha256 and size; returns the file. */
+export async function verifiedFile(
+  root: string,
+  manifest: { files: Record<string, FileRecord> },
+  name: string,
+): Promise<Buffer> {
   const file = path.join(root, name);
   const record = recordOf(root, manifest, name);
   const data = await readOrFail(file, 'pack file');
   if (data.byteLength !== record.bytes || sha256Hex(data) !== record.sha256) throw mismatch(file);
-  return record.sha256;
+  return data;
+}
+
+/**
+ * Every file the manifest lists, hashed and compared (openPack checks the
+ * ONNX files this way but only the sizes of external weight files, which
+ * can be hundreds of MB: hashing them would cost most of the load time).
+ */
+export async function verifyPack(dir: string): Promise<void> {
+  const { root, raw, file } = await readPackManifest(dir);
+  const manifest = parseCommonManifest(raw, file);
+  for (const name of Object.keys(manifest.files)) await verifiedFile(root, manifest, name);
 }
 
 export interface CheckedTower {

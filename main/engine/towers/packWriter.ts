@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FeatureRole, FeaturizerSpec } from './featurizerSpec.js';
-import { parseFeaturizerSpec } from './featurizerSpec.js';
+import { parseFeaturizerSpec } from './featurizerSpecSchema.js';
 import type { FileRecord, HashedManifest, HashedTowerFiles } from './manifest.js';
 import { hashedTowerModelSpec, towerDim, type HashedTowerParams } from './onnx/hashedTower.js';
 import { encodeModel, type ExternalRef, type TensorSpec } from './onnx/onnxModel.js';

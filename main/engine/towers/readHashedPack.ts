@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { FeatureRole, FeaturizerSpec } from './featurizerSpec.js';
 import { parseHashedManifest, type HashedManifest, type HashedTowerFiles } from './manifest.js';
 import type { HashedTowerParams, TableStorage } from './onnx/hashedTower.js';
 import type { InitializerInfo } from './onnx/modelInfo.js';
-import { checkTower, readOrFail, readPackManifest, verifiedHash, type CheckedTower } from './packFiles.js';
+import { checkTower, readPackManifest, verifiedFile, type CheckedTower } from './packFiles.js';
 
 export interface HashedPackContents {
   manifest: HashedManifest;
@@ -33,10 +32,7 @@ export async function readHashedPack(dir: string): Promise<HashedPackContents> {
 
   const bin = (name: string): Promise<Buffer> => {
     if (!binFiles.has(name)) {
-      binFiles.set(
-        name,
-        verifiedHash(root, manifest, name).then(() => readOrFail(path.join(root, name), 'pack file')),
-      );
+      binFiles.set(name, verifiedFile(root, manifest, name));
     }
     return binFiles.get(name)!;
   };

@@ -73,10 +73,29 @@ function classifySlow(cp: number): number {
 
 let bmpClass: Uint8Array | null = null;
 
+/**
+ * Classes of all BMP code points. Built with a few regex scans over one string
+ * of every BMP character rather than 65,536 single tests (45 ms → a few ms of
+ * every worker's start-up).
+ */
 function classTable(): Uint8Array {
   if (bmpClass === null) {
-    bmpClass = new Uint8Array(0x10000);
-    for (let cp = 0; cp < 0x10000; cp++) bmpClass[cp] = classifySlow(cp);
+    const table = new Uint8Array(0x10000);
+    const codes = new Uint16Array(0x10000 - 0x800);
+    let n = 0;
+    for (let cp = 0; cp < 0x10000; cp++) if (cp < 0xd800 || cp > 0xdfff) codes[n++] = cp;
+    const all = new TextDecoder('utf-16le').decode(codes);
+    const mark = (re: RegExp, cls: number): void => {
+      for (const m of all.matchAll(re))
+        for (let i = m.index, e = i + m[0].length; i < e; i++) table[codes[i]!] = cls;
+    };
+    mark(/[\p{L}\p{N}]+/gu, WORD);
+    mark(/[\p{Mn}\p{Mc}]+/gu, MARK);
+    for (let cp = 0; cp < 0x10000; cp++) {
+      if (isIgnorable(cp)) table[cp] = IGNORE;
+      else if (isCjkCodePoint(cp)) table[cp] = CJK;
+    }
+    bmpClass = table;
   }
   return bmpClass;
 }
