@@ -6,35 +6,8 @@
  * (No zod here: tower workers import this, and zod costs ~70 ms of their
  * start-up; the schema is featurizerSpecSchema.ts.)
  *
- * Definition (version 1), precise enough to reimplement elsewhere:
- *
- * 1. Text: the first `maxChars` UTF-16 code units (a trailing lone high
- *    surrogate dropped), then Unicode NFKC, then `String.prototype.toLowerCase`
- *    (full, locale-independent lower-casing; Python: `str.lower()`).
- * 2. Chinese fold (`chineseFold: 'opencc-t2s-char'`): each Han character is
- *    mapped through a character table built from opencc-js's dictionaries
- *    (see chineseFold.ts), so Traditional and Simplified spellings coincide.
- * 3. Segmentation into runs: CJK runs (Han ideographs incl. extensions and
- *    compatibility blocks, 〇, kana) and word runs (letters, digits, plus
- *    combining marks Mn/Mc inside a word). Default-ignorable characters (soft
- *    hyphen, ZWJ/ZWNJ, variation selectors, BOM…) are skipped without breaking
- *    a run; everything else (spaces, punctuation, symbols, emoji, controls,
- *    lone surrogates) ends the current run. A word keeps at most
- *    `maxWordChars` code points (the rest of it is dropped).
- * 4. Features, each a string TAG + token, TAG one ASCII letter:
- *    `u` CJK character; `b` two adjacent characters of a CJK run;
- *    `w` word; `p` two consecutive words (w1 + ' ' + w2; a CJK run between
- *    them breaks the pair); `t` character trigrams of '#' + word + '#'
- *    (a word of k code points gives k trigrams).
- * 5. Hash (`hash: 'fnv1a16-fmix32'`): h = 0x811C9DC5 XOR seed; for each UTF-16
- *    code unit c of the feature string: h = ((h XOR c) × 0x01000193) mod 2^32;
- *    then the murmur3 finalizer fmix32(h). Bucket = 1 + (h mod (2^log2Buckets − 1)),
- *    so bucket 0 is never emitted (it is the padding id).
- * 6. Weights: n = occurrences of one family's features in one bucket;
- *    tf 'log' → 1 + ln n, 'raw' → n, 'binary' → 1; times the family weight
- *    (0 turns a family off); summed over families sharing a bucket.
- * 7. Cap: with more than maxFeatures[role] buckets, the heaviest are kept
- *    (ties: smaller id first). Output is sorted by bucket id, ascending.
+ * The definition, precise enough to reimplement elsewhere, is
+ * FEATURIZER_DEFINITION below; packWriter copies it into every manifest.
  */
 export interface FeaturizerSpec {
   version: 1;
@@ -78,3 +51,28 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** Version 1 of the featurizer, step by step (featurize.ts implements exactly this). */
+export const FEATURIZER_DEFINITION: readonly string[] = Object.freeze([
+  '1. Text: the first maxChars UTF-16 code units (a trailing lone high surrogate dropped), then Unicode NFKC, ' +
+    'then full locale-independent lower-casing (JavaScript toLowerCase, Python str.lower).',
+  "2. Chinese fold (chineseFold 'opencc-t2s-char'): each Han character maps through one table built from " +
+    'opencc-js 1.4.2 dictionaries: TWVariantsRev, else HKVariantsRev (regional -> OpenCC standard form), then ' +
+    'TSCharacters (Traditional -> Simplified), applied until nothing changes (at most 8 steps); ' +
+    'single characters only, phrase dictionaries unused.',
+  '3. Runs: CJK runs (U+4E00-9FFF, 3400-4DBF, F900-FAFF, 3040-30FF, 31F0-31FF, 3007, 20000-323AF) and word ' +
+    'runs (Unicode L or N, plus Mn/Mc marks after a word character). Skipped without breaking a run: U+00AD, ' +
+    '034F, 200C, 200D, 2060-2064, FE00-FE0F, FEFF, E0100-E01EF. Anything else ends the run. A word keeps its ' +
+    'first maxWordChars code points.',
+  "4. Features are strings TAG + token: 'u' + CJK character; 'b' + two adjacent characters of one CJK run; " +
+    "'w' + word; 'p' + word1 + ' ' + word2 for consecutive words with no CJK run between; 't' + each 3-code-point " +
+    "window of '#' + word + '#'.",
+  "5. Hash 'fnv1a16-fmix32': h = 0x811C9DC5 XOR seed; for each UTF-16 code unit c of the feature string, " +
+    'h = ((h XOR c) * 0x01000193) mod 2^32; then fmix32: h ^= h >>> 16; h *= 0x85EBCA6B; h ^= h >>> 13; ' +
+    'h *= 0xC2B2AE35; h ^= h >>> 16 (32-bit). Bucket = 1 + (h mod (2^log2Buckets - 1)); bucket 0 is padding.',
+  "6. Weights: n = occurrences of one family's features in one bucket; tf 'log': 1 + ln n, 'raw': n, " +
+    "'binary': 1; times the family's weight (0 = family off); summed over the families sharing a bucket " +
+    '(float64, stored as float32).',
+  '7. Cap: with more than maxFeatures[role] buckets (role question or passage) keep the heaviest (float64 ' +
+    'weights; ties: smaller bucket). Output sorted by bucket, ascending.',
+]);

@@ -75,6 +75,8 @@ export const hashedManifestSchema = commonManifestSchema.extend({
   kind: z.literal('hashed-ngram'),
   hashedNgram: z.object({
     featurizer: featurizerSpecSchema,
+    /** The featurizer's definition in words (FEATURIZER_DEFINITION), for reimplementations. */
+    featurizerDefinition: z.array(z.string()).optional(),
     question: hashedTowerFilesSchema,
     answer: hashedTowerFilesSchema,
   }),

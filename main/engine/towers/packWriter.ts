@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { FeatureRole, FeaturizerSpec } from './featurizerSpec.js';
+import { FEATURIZER_DEFINITION, type FeatureRole, type FeaturizerSpec } from './featurizerSpec.js';
 import { parseFeaturizerSpec } from './featurizerSpecSchema.js';
 import type { FileRecord, HashedManifest, HashedTowerFiles } from './manifest.js';
 import { hashedTowerModelSpec, towerDim, type HashedTowerParams } from './onnx/hashedTower.js';
@@ -178,6 +178,7 @@ export async function writeHashedPack(dir: string, spec: HashedPackSpec): Promis
     ...(spec.training ? { training: spec.training } : {}),
     hashedNgram: {
       featurizer,
+      featurizerDefinition: [...FEATURIZER_DEFINITION],
       question: describe(towers.question, towerFiles.question.model),
       answer: describe(towers.passage, towerFiles.passage.model),
     },
