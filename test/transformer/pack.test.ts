@@ -85,6 +85,19 @@ describe('transformer pack, end to end (import → open → embed in a worker)',
     expectRowsClose(got, want);
   });
 
+  it('a question asked during a big passage call is answered before the call finishes', async () => {
+    let answersDone = false;
+    const texts = Array.from({ length: 4000 }, (_, i) => `the cat sat on the mat ${i % 10}`);
+    const t0 = performance.now();
+    const answers = pack.embedAnswers(texts).then(() => (answersDone = true));
+    await new Promise((r) => setTimeout(r, 20));
+    await pack.embedQuestions(['what did the cat sat on?']);
+    const questionMs = performance.now() - t0;
+    expect(answersDone).toBe(false);
+    await answers;
+    expect(performance.now() - t0).toBeGreaterThan(questionMs);
+  });
+
   it('answer hash ignores the question side; question hash follows its prefix', async () => {
     const { dir } = await importFolder(path.join(tmp, 'tiny-e5'), { modelsDir, name: 'other-question-prefix', pooling: 'mean', questionPrefix: 'ask: ', answerPrefix: 'passage: ', maxLength: MAX_LEN });
     const m = await readManifest(dir);

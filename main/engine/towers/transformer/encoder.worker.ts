@@ -8,13 +8,11 @@ import { createSession } from '../sessions.js';
 import { TextTokenizer } from './tokenizer.js';
 
 /**
- * Runs a transformer pack's encoders off the caller's thread (ORT's run()
+ * Runs one tower of a transformer pack off the caller's thread (ORT's run()
  * blocks). Texts in, L2-normalised rows out; tokenisation happens here too.
- * Sessions are opened per model file on first use, so a shared-encoder pack
- * holds one session for both towers.
  */
 export type WorkerRequest =
-  | { type: 'init'; dir: string; manifest: TransformerManifest; providers: Record<TowerSide, ProviderName>; threads: number }
+  | { type: 'init'; side: TowerSide; dir: string; manifest: TransformerManifest; provider: ProviderName; threads: number }
   | { type: 'embed'; id: number; side: TowerSide; texts: string[] };
 
 export type WorkerReply =
@@ -23,36 +21,22 @@ export type WorkerReply =
   | { type: 'error'; id: number | null; message: string; user: boolean };
 
 let config: Extract<WorkerRequest, { type: 'init' }> | null = null;
-const sessions = new Map<string, ReturnType<typeof createSession>>();
-const encoders = new Map<TowerSide, Promise<TowerEncoder>>();
+let encoder: TowerEncoder | null = null;
 
-function encoderFor(side: TowerSide): Promise<TowerEncoder> {
-  let enc = encoders.get(side);
-  if (!enc) {
-    enc = openEncoder(side);
-    encoders.set(side, enc);
-  }
-  return enc;
-}
-
-async function openEncoder(side: TowerSide): Promise<TowerEncoder> {
-  const { dir, manifest, providers, threads } = config!;
+async function openEncoder(init: Extract<WorkerRequest, { type: 'init' }>): Promise<{ encoder: TowerEncoder; active: string; fallbackReason: string | null }> {
+  const { side, dir, manifest, provider, threads } = init;
   const files = manifest.transformer[side];
   const modelPath = path.join(dir, files.model);
-  const provider = providers[side];
-  // One session per model file and provider: a shared encoder with one provider serves both towers.
-  const key = `${provider}:${modelPath}`;
-  let session = sessions.get(key);
-  if (!session) {
+  let opened;
+  try {
     // The fallback reason travels back in the ready message and is shown by status; no log line here.
-    session = createSession(modelPath, { provider, threads, onFallback: () => {} }).catch((e: unknown) => {
-      throw new UserError(`cannot load ${modelPath}: ${describeError(e)}`, modelPath, { cause: e });
-    });
-    sessions.set(key, session);
+    opened = await createSession(modelPath, { provider, threads, onFallback: () => {} });
+  } catch (e) {
+    throw new UserError(`cannot load ${modelPath}: ${describeError(e)}`, modelPath, { cause: e });
   }
   const tokenizer = await TextTokenizer.load(path.join(dir, files.tokenizer), files.tokenizerConfig ? path.join(dir, files.tokenizerConfig) : null);
   const spec = { prefix: manifest.prefixes[side], maxLength: manifest.maxLength, pooling: manifest.pooling, output: files.output };
-  return new TowerEncoder((await session).session, tokenizer, spec, `${manifest.name} ${side} tower (${files.model})`);
+  return { encoder: new TowerEncoder(opened.session, tokenizer, spec, `${manifest.name} ${side} tower (${files.model})`), active: opened.active, fallbackReason: opened.fallbackReason };
 }
 
 const port = parentPort!;
@@ -60,16 +44,16 @@ port.on('message', async (m: WorkerRequest) => {
   if (m.type === 'init') {
     config = m;
     try {
-      await encoderFor('answer');
-      const s = await sessions.get(`${m.providers.answer}:${path.join(m.dir, m.manifest.transformer.answer.model)}`)!;
-      port.postMessage({ type: 'ready', active: s.active, fallbackReason: s.fallbackReason } satisfies WorkerReply);
+      const opened = await openEncoder(m);
+      encoder = opened.encoder;
+      port.postMessage({ type: 'ready', active: opened.active, fallbackReason: opened.fallbackReason } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ type: 'error', id: null, message: describeError(e), user: isUserError(e) } satisfies WorkerReply);
     }
     return;
   }
   try {
-    const { data, dim } = await (await encoderFor(m.side)).embed(m.texts);
+    const { data, dim } = await encoder!.embed(m.texts);
     if (m.texts.length && dim !== config!.manifest.dim) {
       throw new UserError(`${config!.manifest.name}: the ${m.side} encoder makes ${dim}-d vectors, the manifest says ${config!.manifest.dim}`);
     }

@@ -8,9 +8,12 @@ import type { OpenPackOptions, TowerId, TowerPack } from '../types.js';
 import { parseTransformerManifest, type TowerSide, type TransformerManifest } from './manifest.js';
 import { EncoderPool } from './pool.js';
 
-// Answer batches are cut into tasks this size so a question can slip in
-// between them and several workers can share one big call.
+// Answer batches are cut into tasks this size so several workers can share one big call.
 const ANSWER_TASK_TEXTS = 64;
+// Every answer worker holds its own copy of the model (up to ~1 GB for
+// e5-base fp32) and ORT's intra-op threads already use the cores, so more
+// than two buys little and costs memory.
+const MAX_ANSWER_WORKERS = 2;
 
 /**
  * Per-tower provider choice: `provider` runs the answer tower (bulk
@@ -22,21 +25,33 @@ export type TransformerOpenOptions = OpenPackOptions & { questionProvider?: Prov
 
 /**
  * Opens a `kind: "transformer"` pack: ONNX encoder(s) + tokenizer, run in
- * worker threads. Dispatched to by the towers runtime's openPack().
- * `provider` reports the answer tower's execution provider.
+ * worker threads — `workers` for passages and one of its own for questions
+ * (for a shared encoder that is one more copy of the model, the price of
+ * questions that never wait behind indexing). Dispatched to by the towers
+ * runtime's openPack(). `provider` reports the answer tower's execution provider.
  */
 export async function openTransformerPack(dir: string, rawManifest: Record<string, unknown>, options: TransformerOpenOptions = {}): Promise<TowerPack> {
   const manifest = parseTransformerManifest(rawManifest, dir);
   await checkFiles(dir, manifest);
-  const workers = Math.max(1, options.workers ?? 1);
+  const workers = Math.min(MAX_ANSWER_WORKERS, Math.max(1, options.workers ?? 1));
   const threads = options.threads ?? Math.max(1, Math.floor(os.availableParallelism() / workers));
   const requested = options.provider ?? 'auto';
-  const providers = { answer: requested, question: options.questionProvider ?? requested };
-  const { pool, active, fallbackReason } = await EncoderPool.start(workers, { dir, manifest, providers, threads });
+  const started = await Promise.allSettled([
+    EncoderPool.start(workers, { side: 'answer', dir, manifest, provider: requested, threads }),
+    // One thread: a question is short, and the passage workers keep the cores busy while indexing.
+    EncoderPool.start(1, { side: 'question', dir, manifest, provider: options.questionProvider ?? requested, threads: 1 }),
+  ]);
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.pool.close() : undefined)));
+    throw failed.reason;
+  }
+  const [answers, questions] = started.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof EncoderPool.start>>>).value);
+  const { active, fallbackReason } = answers;
 
   const embedAnswers = async (texts: string[]): Promise<Float32Array> => {
     const parts: Promise<Float32Array>[] = [];
-    for (let i = 0; i < texts.length; i += ANSWER_TASK_TEXTS) parts.push(pool.run('answer', texts.slice(i, i + ANSWER_TASK_TEXTS)));
+    for (let i = 0; i < texts.length; i += ANSWER_TASK_TEXTS) parts.push(answers.pool.run(texts.slice(i, i + ANSWER_TASK_TEXTS)));
     const rows = await Promise.all(parts);
     const out = new Float32Array(texts.length * manifest.dim);
     let at = 0;
@@ -57,9 +72,11 @@ export async function openTransformerPack(dir: string, rawManifest: Record<strin
     answerTower: towerId(manifest, 'answer'),
     provider: { requested, active, fallbackReason },
     manifest: rawManifest,
-    embedQuestions: (texts) => pool.run('question', texts, true),
+    embedQuestions: (texts) => questions.pool.run(texts),
     embedAnswers,
-    close: () => pool.close(),
+    close: async () => {
+      await Promise.all([answers.pool.close(), questions.pool.close()]);
+    },
   };
 }
 

@@ -6,7 +6,6 @@ import type { WorkerReply, WorkerRequest } from './encoder.worker.js';
 
 interface Task {
   id: number;
-  side: TowerSide;
   texts: string[];
   resolve: (rows: Float32Array) => void;
   reject: (e: Error) => void;
@@ -19,9 +18,10 @@ function toError(r: { message: string; user: boolean }): Error {
 }
 
 /**
- * Encoder workers, one task each at a time. Question tasks jump the queue,
- * so a question asked while the library is being (re-)embedded waits for at
- * most one answer batch, not for the whole backlog.
+ * Workers running one tower's encoder, one task each at a time, tasks in
+ * arrival order. A pack keeps a separate one-worker pool for questions, so a
+ * question never waits behind passage batches (an e5-sized batch of 64
+ * passages takes tens of seconds on two CPU cores).
  */
 export class EncoderPool {
   private readonly queue: Task[] = [];
@@ -30,7 +30,10 @@ export class EncoderPool {
   private nextId = 1;
   private closed = false;
 
-  private constructor(private readonly workers: Worker[]) {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly side: TowerSide,
+  ) {
     for (const w of workers) {
       w.on('message', (m: WorkerReply) => this.onReply(w, m));
       w.on('error', (e) => this.onCrash(w, e));
@@ -42,19 +45,17 @@ export class EncoderPool {
     const workers = Array.from({ length: count }, () => spawnWorker(import.meta.url, 'encoder'));
     try {
       const ready = await Promise.all(workers.map((w) => awaitReady(w, init)));
-      return { pool: new EncoderPool(workers), active: ready[0].active, fallbackReason: ready[0].fallbackReason };
+      return { pool: new EncoderPool(workers, init.side), active: ready[0].active, fallbackReason: ready[0].fallbackReason };
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
     }
   }
 
-  run(side: TowerSide, texts: string[], urgent = false): Promise<Float32Array> {
+  run(texts: string[]): Promise<Float32Array> {
     if (this.closed) return Promise.reject(new Error('tower pack is closed'));
     return new Promise((resolve, reject) => {
-      const task = { id: this.nextId++, side, texts, resolve, reject };
-      if (urgent) this.queue.unshift(task);
-      else this.queue.push(task);
+      this.queue.push({ id: this.nextId++, texts, resolve, reject });
       this.dispatch();
     });
   }
@@ -71,7 +72,7 @@ export class EncoderPool {
       const w = this.idle.pop()!;
       const task = this.queue.shift()!;
       this.busy.set(w, task);
-      w.postMessage({ type: 'embed', id: task.id, side: task.side, texts: task.texts } satisfies WorkerRequest);
+      w.postMessage({ type: 'embed', id: task.id, side: this.side, texts: task.texts } satisfies WorkerRequest);
     }
   }
 
