@@ -59,7 +59,6 @@ async function main(): Promise<void> {
   const shape =
     session.outputMetadata[0] && 'shape' in session.outputMetadata[0] ? session.outputMetadata[0].shape : [];
   const dim = typeof shape[1] === 'number' ? shape[1] : -1;
-  send({ type: 'ready', active: opened.active, fallbackReason: opened.fallbackReason, dim });
 
   const embed = async (texts: string[]): Promise<Float32Array> => {
     const features = texts.map((t) => featurize(t, init.featurizer, { role: init.role }));
@@ -75,6 +74,17 @@ async function main(): Promise<void> {
     }
     return out;
   };
+
+  // One warm-up text before reporting ready: builds the featurizer's tables and
+  // runs the graph once, so the first real request is as fast as the rest and a
+  // model that loads but cannot run fails here, at open.
+  try {
+    await embed(['warm-up 预热']);
+  } catch (e) {
+    send({ type: 'init-error', message: message(e) });
+    return;
+  }
+  send({ type: 'ready', active: opened.active, fallbackReason: opened.fallbackReason, dim });
 
   port.on('message', (req: TowerWorkerRequest) => {
     if (req.type === 'close') {
