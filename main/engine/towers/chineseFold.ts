@@ -88,10 +88,3 @@ export function foldChinese(cp: number): number {
   if (cp < 0x10000) return bmp[cp] || cp;
   return astral.get(cp) ?? cp;
 }
-
-/** Fold every character of a string (for display/tests; featurize folds inline). */
-export function foldChineseText(text: string): string {
-  let out = '';
-  for (const ch of text) out += String.fromCodePoint(foldChinese(ch.codePointAt(0)!));
-  return out;
-}
