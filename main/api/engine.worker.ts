@@ -3,12 +3,14 @@
  * server keep their own thread for the UI and HTTP; every engine call (SQLite,
  * ingest orchestration, search) runs here. Messages: engineProtocol.ts.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setWorkerDirectory } from '../engine/workers/spawnWorker.js';
 import type { IngestProgress, LibraryEngine } from '../engine/library/types.js';
 import { serializeError, type EngineWorkerData, type FromWorker, type ToWorker } from './engineProtocol.js';
 import { openEngine } from './openEngine.js';
 
+const ENGINE_NICE = 10;
 const port = parentPort!;
 const data = workerData as EngineWorkerData;
 const post = (m: FromWorker): void => port.postMessage(m);
@@ -64,6 +66,18 @@ async function handle(engine: LibraryEngine, m: ToWorker): Promise<void> {
       post({ kind: 'result', id: m.id, value: null });
       return;
     }
+  }
+}
+
+// Indexing must not starve the thread that serves the UI and HTTP. On Linux a
+// thread's nice value is its own and threads it starts inherit it, so this
+// lowers the engine and every worker it spawns, and nothing else. (Elsewhere
+// the call would reprioritise the whole process, so it is skipped.)
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(ENGINE_NICE);
+  } catch {
+    // Not permitted in some sandboxes: run at normal priority.
   }
 }
 

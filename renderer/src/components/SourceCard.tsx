@@ -94,11 +94,13 @@ export const SourceCard = forwardRef<
         </span>
         <div className="source-file">
           <span className="source-title">{name}</span>
-          <span className="source-path" title={result.absPath}>
-            {result.path}
+          <span className="source-meta">
+            <span className="source-path" title={result.absPath}>
+              {result.path}
+            </span>
+            <span className="source-position">{position}</span>
           </span>
         </div>
-        <span className="source-position">{position}</span>
         <span className="source-score" data-testid="source-score" title={channels}>
           {t('source.score', { score: formatScore(result.score) })}
         </span>

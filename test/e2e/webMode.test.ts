@@ -1,0 +1,252 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The whole product in a real browser: `docqa serve` on a library this test
+ * generates, driven in Debian's Chromium by playwright-core. Screenshots and
+ * figures go to artifacts/e2e/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinPackDir } from '../../main/engine/towers/builtinPack.js';
+import { TARGETS, UNRELATED_QUESTION, writeCorpus } from './corpus.js';
+import { callApi, startServe, type ServeProcess } from './serveProcess.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const artifacts = fileURLToPath(new URL('../../artifacts/e2e/', import.meta.url));
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)`);
+if (!haveChromium)
+  console.warn(`skipping the web-mode e2e test: ${CHROMIUM} is not installed (apt-get install chromium)`);
+// DOCQA_E2E_PACK runs the same scenario with another pack folder (e.g. an imported one).
+const packOverride = process.env.DOCQA_E2E_PACK;
+const haveBuiltinPack =
+  packOverride !== undefined || existsSync(path.join(builtinPackDir(), 'manifest.json'));
+if (!haveBuiltinPack && process.env.CI) throw new Error(`the built-in pack is missing: ${builtinPackDir()}`);
+if (haveChromium && !haveBuiltinPack)
+  console.warn(`skipping the web-mode e2e test: the built-in pack is not built yet (${builtinPackDir()})`);
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-e2e-'));
+const docs = path.join(tmp, 'docs');
+const figures: Record<string, unknown> = {};
+let serve: ServeProcess;
+let context: BrowserContext;
+let page: Page;
+
+const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
+};
+const round = (x: number): number => Math.round(x * 10) / 10;
+/** Playwright-style waiting for a condition in the page (expect.poll's default of 1 s is too short here). */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 100 });
+
+describe.skipIf(!haveChromium || !haveBuiltinPack)('web mode in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    writeCorpus(docs, 1500);
+    serve = await startServe([
+      '--db',
+      path.join(tmp, 'library.sqlite'),
+      '--no-watch',
+      ...(packOverride ? ['--model', packOverride] : []),
+    ]);
+    figures.serveStartupMs = Math.round(serve.startupMs);
+    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      locale: 'en-US',
+      colorScheme: 'light',
+      viewport: { width: 1280, height: 860 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    const code = await serve?.stop();
+    if (code !== 0 && code !== null) console.error(serve.stderr());
+    writeFileSync(path.join(artifacts, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    console.log('web-mode e2e figures:', JSON.stringify(figures));
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('shows the first-run state, then indexes an added folder with a live progress bar', async () => {
+    const opened = performance.now();
+    await page.goto(serve.url);
+    expect(new URL(page.url()).search).toBe(''); // the token left the address bar
+    await poll(() => page.getByRole('heading', { name: 'Start by adding a folder' }).isVisible()).toBe(true);
+    figures.pageReadyMs = Math.round(performance.now() - opened);
+    await shot('01-first-run');
+
+    // Record every value the progress bar shows, from the first to the last.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        for (const bar of document.querySelectorAll('[role="progressbar"]'))
+          seen.push(bar.getAttribute('aria-valuenow') ?? 'indeterminate');
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['aria-valuenow'],
+      });
+    });
+
+    await page.getByRole('button', { name: 'Add a folder' }).click();
+    const pathField = page.getByLabel('Folder path');
+    await poll(() => pathField.evaluate((el) => el === document.activeElement)).toBe(true);
+    await pathField.fill(docs);
+    await pathField.press('Enter');
+    await page.getByTestId('ingest-progress').waitFor({ state: 'visible', timeout: 30_000 });
+    await shot('02-indexing');
+
+    // Responsiveness while indexing: keystroke → next frame in the page, and API round trips.
+    const during = await page.evaluate(async () => {
+      const input = document.getElementById('folder-path') as HTMLInputElement;
+      input.focus();
+      const keyLatency: number[] = [];
+      const onKey = (e: KeyboardEvent): void => {
+        const t0 = e.timeStamp;
+        requestAnimationFrame(() => setTimeout(() => keyLatency.push(performance.now() - t0)));
+      };
+      input.addEventListener('keydown', onKey);
+      const api: number[] = [];
+      let running = true;
+      const deadline = performance.now() + 4000;
+      while (performance.now() < deadline && running) {
+        const t0 = performance.now();
+        const res = await fetch('/api/ingestState', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{}',
+        });
+        running = ((await res.json()) as { result: { running: boolean } }).result.running;
+        api.push(performance.now() - t0);
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', bubbles: true }));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      input.removeEventListener('keydown', onKey);
+      await new Promise((r) => setTimeout(r, 100));
+      return { keyLatency, api, stillRunning: running };
+    });
+    figures.whileIndexing = {
+      samples: during.api.length,
+      indexingStillRunningAtEnd: during.stillRunning,
+      inputToNextFrameMs: {
+        p50: round(percentile(during.keyLatency, 50)),
+        p95: round(percentile(during.keyLatency, 95)),
+        max: round(Math.max(...during.keyLatency)),
+      },
+      apiRoundTripMs: {
+        p50: round(percentile(during.api, 50)),
+        p95: round(percentile(during.api, 95)),
+        max: round(Math.max(...during.api)),
+      },
+    };
+    expect(during.api.length).toBeGreaterThan(3);
+
+    await page.getByTestId('ingest-done').waitFor({ state: 'visible', timeout: 120_000 });
+    await page.locator('#folder-path').fill('');
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    const numbers = seen.filter((v) => v !== 'indeterminate').map(Number);
+    expect(numbers.some((v) => v < 100)).toBe(true);
+    expect(await page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    await poll(() => page.getByTestId('folder-state').first().textContent()).toBe('Up to date');
+    const status = await callApi<{ documents: number; chunks: number }>(serve, 'status');
+    expect(status.documents).toBe(1505);
+    figures.library = { documents: status.documents, chunks: status.chunks };
+    await shot('03-indexed');
+  }, 180_000);
+
+  const ask = async (question: string) => {
+    await page.keyboard.press('Control+k');
+    const box = page.getByLabel('Question');
+    await poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+    const turns = await page.locator('.turn').count();
+    const t0 = performance.now();
+    await box.fill(question);
+    await box.press('Enter');
+    const turn = page.locator('.turn').nth(turns);
+    await turn
+      .locator('[data-testid="source-card"], [data-testid="not-found"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    return { turn, ms: Math.round(performance.now() - t0) };
+  };
+
+  it('answers a Chinese and an English question with the right source first', async () => {
+    const zh = await ask(TARGETS.zh.question);
+    figures.firstAnswerMs = zh.ms;
+    await poll(() => zh.turn.locator('.source-path').first().textContent()).toBe(TARGETS.zh.path);
+    await shot('04-answer-zh');
+
+    const en = await ask(TARGETS.en.question);
+    figures.englishAnswerMs = en.ms;
+    await poll(() => en.turn.locator('.source-path').first().textContent()).toBe(TARGETS.en.path);
+    const first = en.turn.getByTestId('source-card').first();
+    expect(await first.locator('mark').count()).toBeGreaterThan(0);
+    await first.hover();
+    await poll(() => first.getByTestId('source-score').evaluate((el) => getComputedStyle(el).opacity)).toBe(
+      '1',
+    );
+    await shot('05-answer-en');
+  }, 60_000);
+
+  it('moves through sources with the keyboard and opens the preview with highlights', async () => {
+    await page.keyboard.press('Control+k');
+    await page.keyboard.press('ArrowUp');
+    const cards = page.locator('.turn').last().getByTestId('source-card');
+    await poll(() => cards.first().evaluate((el) => el === document.activeElement)).toBe(true);
+    if ((await cards.count()) > 1) {
+      await page.keyboard.press('ArrowDown');
+      await poll(() => cards.nth(1).evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.keyboard.press('ArrowUp');
+    }
+    await page.keyboard.press('Enter');
+    const preview = page.getByTestId('preview');
+    await preview.waitFor({ state: 'visible' });
+    await poll(() => preview.getByTestId('preview-passage').textContent()).toContain('chloroplasts');
+    expect(await preview.locator('mark').count()).toBeGreaterThan(0);
+    await shot('06-preview');
+    await page.getByRole('button', { name: 'Close preview' }).click();
+    await preview.waitFor({ state: 'detached' });
+  }, 60_000);
+
+  it('says so plainly when the documents do not answer', async () => {
+    const { turn } = await ask(UNRELATED_QUESTION);
+    await turn.getByTestId('not-found').waitFor();
+    expect(await turn.getByTestId('not-found').textContent()).toContain('Not found in your documents');
+    await shot('07-not-found');
+  }, 60_000);
+
+  it('switches the interface language and theme', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByTestId('choice-language').getByText('中文').click();
+    await poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await page.getByRole('button', { name: '提问' }).waitFor();
+    await page.getByTestId('choice-theme').getByText('深色').click();
+    await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await shot('08-settings-zh-dark');
+    await page.getByRole('button', { name: '提问' }).click();
+    await shot('09-chat-zh-dark');
+    const settings = await callApi<{ language: string; theme: string }>(serve, 'getSettings');
+    expect(settings).toMatchObject({ language: 'zh', theme: 'dark' });
+  }, 60_000);
+});
