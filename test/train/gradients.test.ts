@@ -26,10 +26,10 @@ function randomRows(rng: Rng, n: number): FeatureRows {
   return { offsets: Int32Array.from(offsets), ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
 }
 
-function lossOf(model: HashedModel, q: FeatureRows, p: FeatureRows, batch: number): number {
+function lossOf(model: HashedModel, q: FeatureRows, p: FeatureRows, batch: number, prior: Float64Array | null): number {
   const qo = forwardTower(model.question, dim, q).out;
   const po = forwardTower(model.answer, dim, p).out;
-  return inBatchSoftmax(qo, po, batch, dim, 5).loss;
+  return inBatchSoftmax(qo, po, batch, dim, 5, prior).loss;
 }
 
 function grads(model: HashedModel, tied: boolean): { q: TowerGrads; a: TowerGrads } {
@@ -52,9 +52,10 @@ function sparseValue(g: SparseRowGrad, row: number, k: number): number {
 }
 
 describe.each([
-  { tied: true, projection: 'question' as const },
-  { tied: false, projection: 'both' as const },
-])('backward (tied=$tied, projection=$projection)', ({ tied, projection }) => {
+  { tied: true, projection: 'question' as const, withPrior: false },
+  { tied: false, projection: 'both' as const, withPrior: false },
+  { tied: true, projection: 'question' as const, withPrior: true },
+])('backward (tied=$tied, projection=$projection, BM25 prior=$withPrior)', ({ tied, projection, withPrior }) => {
   it('matches finite differences of the in-batch loss', () => {
     const rng = new Rng(7);
     const idf = Float32Array.from({ length: buckets }, () => 0.5 + rng.next());
@@ -67,9 +68,10 @@ describe.each([
     const batch = 4;
     const q = randomRows(rng, batch);
     const p = randomRows(rng, batch + 2);
+    const prior = withPrior ? Float64Array.from({ length: batch * (batch + 2) }, () => rng.next()) : null;
     const qc = forwardTower(model.question, dim, q);
     const pc = forwardTower(model.answer, dim, p);
-    const { dQ, dP } = inBatchSoftmax(qc.out, pc.out, batch, dim, 5);
+    const { dQ, dP } = inBatchSoftmax(qc.out, pc.out, batch, dim, 5, prior);
     const g = grads(model, tied);
     backwardTower(model.question, dim, qc, dQ, g.q);
     backwardTower(model.answer, dim, pc, dP, g.a);
@@ -78,9 +80,9 @@ describe.each([
     const numeric = (arr: Float32Array, idx: number): number => {
       const keep = arr[idx]!;
       arr[idx] = keep + h;
-      const up = lossOf(model, q, p, batch);
+      const up = lossOf(model, q, p, batch, prior);
       arr[idx] = keep - h;
-      const down = lossOf(model, q, p, batch);
+      const down = lossOf(model, q, p, batch, prior);
       arr[idx] = keep;
       return (up - down) / (2 * h);
     };

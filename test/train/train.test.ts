@@ -89,6 +89,23 @@ describe('training on synthetic zh/en pairs', () => {
   });
 });
 
+describe('training for score fusion', () => {
+  it('uses BM25 hard negatives and the BM25 prior, and reports fusion at the trained weight', async () => {
+    const design = smallDesign({ epochs: 2 });
+    design.fusionWeight = 0.5;
+    design.hardNegatives = 2;
+    const s = await runTrainJob(job(path.join(dir, 'fused'), design));
+    const h = s.heldout!;
+    expect(h.hybrid.weight).toBe(0.5);
+    // Synthetic questions barely share words with their passages: the towers must carry the fused ranking.
+    expect(h.hybrid['recall@1']).toBeGreaterThan(h.bm25['recall@1'] + 0.1);
+    expect(s.epochs.every((e) => e.fused !== null)).toBe(true);
+    const manifest = JSON.parse(readFileSync(path.join(s.pack.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.training.fusionWeight).toBe(0.5);
+    expect(manifest.training.hardNegatives).toBe(2);
+  });
+});
+
 describe('the trainer', () => {
   it('lowers the in-batch loss epoch after epoch', () => {
     const design = smallDesign({ epochs: 3 });

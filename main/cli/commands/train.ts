@@ -67,7 +67,7 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
   design.dim = numberOption(options.dim, '--dim', (n) => int(n) && n >= 2 && n <= 4096, 'an integer from 2 to 4096') ?? design.dim;
   const log2 = numberOption(options.bucketsLog2, '--buckets-log2', (n) => int(n) && n >= 8 && n <= 22, 'an integer from 8 to 22');
   if (log2 !== undefined) design.featurizer = { ...design.featurizer, log2Buckets: log2 };
-  if (options.hardNegatives) design.hardNegatives = true;
+  if (options.hardNegatives) design.hardNegatives = Math.max(1, design.hardNegatives);
   if (options.table !== undefined) {
     if (options.table !== 'int8' && options.table !== 'float16' && options.table !== 'float32') {
       throw new UserError(`--table must be int8, float16 or float32 (got "${options.table}")`, '--table');

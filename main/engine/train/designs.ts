@@ -18,7 +18,14 @@ export interface Design {
   /** Per-bucket term weights initialised from IDF over the training passages. */
   idfTermWeights: boolean;
   projection: 'none' | 'question' | 'both';
-  hardNegatives: boolean;
+  /** BM25-mined hard negatives per pair (0: none). */
+  hardNegatives: number;
+  /**
+   * Train for score fusion: the loss ranks by cos + BM25/top/weight (what
+   * search computes as BM25/top + weight·cos), so the towers learn to fix
+   * BM25's mistakes instead of copying it. null: plain in-batch softmax.
+   */
+  fusionWeight: number | null;
   /** Mix in inverse-cloze pairs mined from the training passages themselves. */
   selfSupervised: boolean;
   table: TableDtype;
@@ -49,12 +56,13 @@ const designs: Design[] = [
   {
     name: 'separate',
     summary: 'two separately initialised tables, all n-gram families, no term weights (the DESIGN §5 warning)',
-    featurizer: spec(DEFAULT_FEATURIZER_SPEC.families),
+    featurizer: spec(DEFAULT_FEATURIZER_SPEC.families, 16),
     dim: 256,
     tied: false,
     idfTermWeights: false,
     projection: 'none',
-    hardNegatives: false,
+    hardNegatives: 0,
+    fusionWeight: null,
     selfSupervised: false,
     table: 'int8',
     train: baseTrain,
@@ -62,12 +70,13 @@ const designs: Design[] = [
   {
     name: 'tied-idf',
     summary: 'one tied table (a random projection of TF-IDF at start), learned IDF-initialised term weights, words + CJK uni/bigrams',
-    featurizer: spec(WORDS_ONLY),
+    featurizer: spec(WORDS_ONLY, 17),
     dim: 256,
     tied: true,
     idfTermWeights: true,
     projection: 'none',
-    hardNegatives: false,
+    hardNegatives: 0,
+    fusionWeight: null,
     selfSupervised: false,
     table: 'int8',
     train: baseTrain,

@@ -8,7 +8,7 @@ import { fusedScorer, recallMetrics, dotScorer, type RecallMetrics } from './met
 import { minePairs } from './mine.js';
 import { embedRows, initModel, type HashedModel } from './model.js';
 import type { Pair } from './pairs.js';
-import { bm25Scorer, bucketIdf, mineHardNegatives, prepareHeldout, prepareTrainData, type Featurizers } from './prepare.js';
+import { bm25Corpus, bm25Prior, bm25Scorer, bucketIdf, mineHardNegatives, prepareHeldout, prepareTrainData, type Featurizers } from './prepare.js';
 import { Rng } from './rng.js';
 import { splitByPassage, type RetrievalSet } from './split.js';
 import { train, type EpochRecord, type TrainProgress } from './trainer.js';
@@ -54,7 +54,7 @@ export interface TrainSummary {
   seconds: number;
 }
 
-/** The fusion weight reported next to BM25 (DESIGN §5 found 0.4–1.0 useful). */
+/** The fusion weight reported next to BM25 unless the design trains for one (DESIGN §5 found 0.4–1.0 useful). */
 export const REPORT_FUSION_WEIGHT = 1;
 
 export function featurizersFor(spec: FeaturizerSpec): Featurizers {
@@ -96,15 +96,18 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     `pairs: ${trainPairs.length} for training${mixed}, held out ${split.heldout.questions.length} questions over ${split.heldout.passages.length} unseen passages`,
   );
   const data = prepareTrainData(trainPairs, fz);
-  if (design.hardNegatives) {
-    data.hardNegative = mineHardNegatives(
-      trainPairs.map((p) => p.question),
-      data.passageTexts,
-      data.passageOf,
-      seed,
-    );
-  }
+  const corpus =
+    design.hardNegatives > 0 || design.fusionWeight !== null
+      ? bm25Corpus(
+          trainPairs.map((p) => p.question),
+          data.passageTexts,
+        )
+      : null;
+  if (design.hardNegatives > 0) data.hardNegatives = mineHardNegatives(corpus!, data.passageOf, seed, design.hardNegatives);
+  const fusionWeight = design.fusionWeight ?? REPORT_FUSION_WEIGHT;
+  if (design.fusionWeight !== null) data.prior = bm25Prior(corpus!, design.fusionWeight);
   const heldout = split.heldout.questions.length > 0 ? prepareHeldout(split.heldout, fz) : null;
+  if (heldout && design.fusionWeight !== null) heldout.fusion = { bm25: bm25Scorer(split.heldout), weight: design.fusionWeight };
 
   const model =
     job.init?.model ??
@@ -119,10 +122,10 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   if (model.buckets !== buckets) throw new UserError(`--init-from pack has ${model.buckets} buckets, the featurizer ${buckets}`, '--init-from');
 
   const result = train(model, data, heldout, design.train, job.onProgress, job.onEpoch);
-  const report = heldout ? heldoutReport(result.model, split.heldout, heldout, result.initial) : null;
+  const report = heldout ? heldoutReport(result.model, split.heldout, heldout, result.initial?.dense ?? null, fusionWeight) : null;
   if (report) {
     log(
-      `held-out recall@1/@10: model ${fmt(report.model)} · BM25 ${fmt(report.bm25)} · BM25+${REPORT_FUSION_WEIGHT}×cos ${fmt(report.hybrid)}`,
+      `held-out recall@1/@10: model ${fmt(report.model)} · BM25 ${fmt(report.bm25)} · BM25+${fusionWeight}×cos ${fmt(report.hybrid)}`,
     );
   }
   const training = {
@@ -135,12 +138,18 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     tied: design.tied,
     projection: design.projection,
     hardNegatives: design.hardNegatives,
+    fusionWeight: design.fusionWeight,
     selfSupervised: design.selfSupervised,
     table: design.table,
     trainPairs: trainPairs.length,
     selfSupervisedPairs: extra.length,
     bestEpoch: result.bestEpoch,
-    epochs: result.history.map((e) => ({ epoch: e.epoch, loss: round(e.loss), heldout: e.heldout ? roundMetrics(e.heldout) : null })),
+    epochs: result.history.map((e) => ({
+      epoch: e.epoch,
+      loss: round(e.loss),
+      heldout: e.heldout ? roundMetrics(e.heldout) : null,
+      fused: e.fused ? roundMetrics(e.fused) : null,
+    })),
     pairsPerSec: Math.round(result.pairsPerSec),
     seconds: Math.round(result.seconds),
   };
@@ -182,6 +191,7 @@ export function heldoutReport(
   set: RetrievalSet,
   rows: ReturnType<typeof prepareHeldout>,
   untrained: RecallMetrics | null,
+  weight: number,
 ): HeldoutReport {
   const nq = set.questions.length;
   const np = set.passages.length;
@@ -190,13 +200,13 @@ export function heldoutReport(
   const dense = dotScorer(q, p, model.dim);
   const bm25 = bm25Scorer(set);
   const bmMetrics = recallMetrics(nq, np, set.gold, bm25);
-  const hybrid = recallMetrics(nq, np, set.gold, fusedScorer(bm25, dense, REPORT_FUSION_WEIGHT, np));
+  const hybrid = recallMetrics(nq, np, set.gold, fusedScorer(bm25, dense, weight, np));
   return {
     questions: nq,
     passages: np,
     model: recallMetrics(nq, np, set.gold, dense),
     bm25: bmMetrics,
-    hybrid: { ...hybrid, weight: REPORT_FUSION_WEIGHT },
+    hybrid: { ...hybrid, weight },
     untrained,
   };
 }

@@ -1,5 +1,8 @@
 /**
- * Symmetric in-batch softmax (InfoNCE) over scaled cosine scores.
+ * Symmetric in-batch softmax (InfoNCE) over scaled cosine scores, optionally
+ * plus a fixed prior score per (question, passage) — e.g. the normalised BM25
+ * score, which makes the towers learn what BM25 misses rather than what it
+ * already ranks right (the score fusion used at search time).
  *
  * Question i's positive is passage i (i < B); passages B..M−1 are extra
  * negatives (mined hard negatives) that only enter the question→passage
@@ -12,7 +15,14 @@ export interface InBatchLoss {
   dP: Float32Array;
 }
 
-export function inBatchSoftmax(q: Float32Array, p: Float32Array, batch: number, dim: number, scale: number): InBatchLoss {
+export function inBatchSoftmax(
+  q: Float32Array,
+  p: Float32Array,
+  batch: number,
+  dim: number,
+  scale: number,
+  prior: Float64Array | null = null,
+): InBatchLoss {
   const m = p.length / dim;
   const logits = new Float64Array(batch * m);
   for (let i = 0; i < batch; i++) {
@@ -21,7 +31,7 @@ export function inBatchSoftmax(q: Float32Array, p: Float32Array, batch: number, 
       const po = j * dim;
       let s = 0;
       for (let k = 0; k < dim; k++) s += q[qo + k]! * p[po + k]!;
-      logits[i * m + j] = s * scale;
+      logits[i * m + j] = (s + (prior ? prior[i * m + j]! : 0)) * scale;
     }
   }
   // dLogits accumulates both directions' (softmax − onehot) / B, halved.

@@ -58,33 +58,68 @@ export function bucketIdf(passages: FeatureRows, buckets: number): Float32Array 
   return Float32Array.from(df, (d) => Math.log((n + 1) / (d + 0.5)));
 }
 
+/** The training questions' BM25 tokens and an index over the training passages. */
+export interface Bm25Corpus {
+  index: Bm25Index;
+  questions: string[][];
+}
+
+export function bm25Corpus(questions: string[], passageTexts: string[]): Bm25Corpus {
+  return { index: new Bm25Index(passageTexts.map(bm25Tokens)), questions: questions.map(bm25Tokens) };
+}
+
 /**
- * One BM25-mined hard negative per pair: a passage BM25 ranks highly for the
- * question that is not its gold passage. Drawn from ranks 2..`depth` rather than
- * always the top one, which is more often an unlabelled true answer.
+ * BM25-mined hard negatives: `perPair` passages BM25 ranks highly for each
+ * question that are not its gold passage, drawn from the top `depth` without
+ * the single best non-gold hit half of the time (it is the likeliest
+ * unlabelled true answer). Pair i's negatives sit at i·perPair…; −1 pads.
  */
 export function mineHardNegatives(
-  questions: string[],
-  passageTexts: string[],
+  corpus: Bm25Corpus,
   passageOf: Int32Array,
   seed: number,
+  perPair = 1,
   depth = 10,
-): Int32Array {
-  const index = new Bm25Index(passageTexts.map(bm25Tokens));
+): { passages: Int32Array; perPair: number } {
   const rng = new Rng(seed ^ 0x4a2d);
-  const out = new Int32Array(questions.length).fill(-1);
-  questions.forEach((q, i) => {
+  const out = new Int32Array(corpus.questions.length * perPair).fill(-1);
+  corpus.questions.forEach((q, i) => {
     const gold = passageOf[i]!;
-    const candidates = index
-      .search(bm25Tokens(q), depth)
+    const candidates = corpus.index
+      .search(q, depth)
       .map((h) => h.doc)
       .filter((d) => d !== gold);
-    if (candidates.length === 0) return;
-    // Skip the single best non-gold hit half of the time: it is the likeliest false negative.
-    const from = candidates.length > 1 && rng.next() < 0.5 ? 1 : 0;
-    out[i] = candidates[from + rng.int(Math.min(3, candidates.length - from))]!;
+    const from = candidates.length > perPair && rng.next() < 0.5 ? 1 : 0;
+    const chosen = rng.shuffle(candidates.slice(from, from + Math.max(3, 2 * perPair))).slice(0, perPair);
+    chosen.forEach((d, k) => (out[i * perPair + k] = d));
   });
-  return out;
+  return { passages: out, perPair };
+}
+
+/**
+ * The fixed prior of the fused objective: for the questions of `pairs` and the
+ * passages `passages` of a batch, BM25(q, p) / (top BM25 of q over all
+ * training passages) / `weight` — so cos + prior ranks like the search-time
+ * fusion BM25/top + weight·cos.
+ */
+export type BatchPrior = (pairs: Int32Array, passages: readonly number[]) => Float64Array;
+
+export function bm25Prior(corpus: Bm25Corpus, weight: number): BatchPrior {
+  const { index, questions: tokens } = corpus;
+  const scores = new Float64Array(index.docCount);
+  return (pairs, passages) => {
+    const m = passages.length;
+    const out = new Float64Array(pairs.length * m);
+    pairs.forEach((pair, i) => {
+      index.scoreAll(tokens[pair]!, scores);
+      let top = 0;
+      for (let d = 0; d < scores.length; d++) if (scores[d]! > top) top = scores[d]!;
+      if (top === 0) return;
+      const k = 1 / (top * weight);
+      for (let j = 0; j < m; j++) out[i * m + j] = scores[passages[j]!]! * k;
+    });
+    return out;
+  };
 }
 
 /** BM25 held-out recall over exactly the same split the model is measured on. */

@@ -2,7 +2,8 @@ import { Adam, RowAdagrad } from './adam.js';
 import { backwardTower, type TowerGrads } from './backward.js';
 import { rowCount, selectRows, type FeatureRows } from './features.js';
 import { inBatchSoftmax } from './loss.js';
-import { dotScorer, recallMetrics, type RecallMetrics } from './metrics.js';
+import { dotScorer, fusedScorer, recallMetrics, type RecallMetrics } from './metrics.js';
+import type { BatchPrior } from './prepare.js';
 import { embedRows, forwardTower, isTied, type HashedModel, type TowerParams } from './model.js';
 import { Rng } from './rng.js';
 import { SparseRowGrad } from './sparseGrad.js';
@@ -12,14 +13,22 @@ export interface TrainData {
   questions: FeatureRows;
   passages: FeatureRows;
   passageOf: Int32Array;
-  /** Mined hard-negative passage per pair (−1: none). */
-  hardNegative?: Int32Array | null;
+  /** Mined hard-negative passages, `perPair` per pair (pair i's at i·perPair…; −1: none). */
+  hardNegatives?: { passages: Int32Array; perPair: number } | null;
+  /** A fixed per-(question, passage) score added to the cosine in the loss (the fused objective). */
+  prior?: BatchPrior | null;
 }
 
 export interface HeldoutData {
   questions: FeatureRows;
   passages: FeatureRows;
   gold: Int32Array;
+  /**
+   * With the fused objective: BM25 scores of a held-out question over the
+   * held-out passages, and the fusion weight; epochs are then chosen by the
+   * recall of BM25/top + weight·cos, the score the towers were trained for.
+   */
+  fusion?: { bm25: (question: number) => ArrayLike<number>; weight: number } | null;
 }
 
 export interface TrainConfig {
@@ -73,6 +82,8 @@ export interface EpochRecord {
   epoch: number;
   loss: number;
   heldout: RecallMetrics | null;
+  /** Held-out recall of the fused score, when the held-out data has `fusion`. */
+  fused: RecallMetrics | null;
   seconds: number;
 }
 
@@ -82,7 +93,7 @@ export interface TrainResult {
   bestEpoch: number;
   history: EpochRecord[];
   /** Held-out metrics of the untrained model, for reference. */
-  initial: RecallMetrics | null;
+  initial: HeldoutMetrics | null;
   pairsPerSec: number;
   seconds: number;
 }
@@ -98,10 +109,27 @@ export function heldoutScore(m: RecallMetrics): number {
   return (m['recall@1'] + m['recall@10']) / 2;
 }
 
-export function evaluateModel(model: HashedModel, heldout: HeldoutData): RecallMetrics {
+export interface HeldoutMetrics {
+  dense: RecallMetrics;
+  fused: RecallMetrics | null;
+}
+
+export function evaluateModel(model: HashedModel, heldout: HeldoutData): HeldoutMetrics {
   const q = embedRows(model.question, model.dim, heldout.questions);
   const p = embedRows(model.answer, model.dim, heldout.passages);
-  return recallMetrics(rowCount(heldout.questions), rowCount(heldout.passages), heldout.gold, dotScorer(q, p, model.dim));
+  const nq = rowCount(heldout.questions);
+  const np = rowCount(heldout.passages);
+  const dense = dotScorer(q, p, model.dim);
+  const f = heldout.fusion;
+  return {
+    dense: recallMetrics(nq, np, heldout.gold, dense),
+    fused: f ? recallMetrics(nq, np, heldout.gold, fusedScorer(f.bm25, dense, f.weight, np)) : null,
+  };
+}
+
+/** The score epochs are selected by: fused recall when measured, else the towers' own. */
+function selectionScore(m: HeldoutMetrics): number {
+  return heldoutScore(m.fused ?? m.dense);
 }
 
 /**
@@ -125,7 +153,7 @@ export function train(
 
   const initial = heldout ? evaluateModel(model, heldout) : null;
   const select = heldout !== null && rowCount(heldout.questions) >= MIN_HELDOUT_FOR_SELECTION;
-  let best = { score: select ? heldoutScore(initial!) : -Infinity, epoch: 0, model: select ? cloneModel(model) : model };
+  let best = { score: select ? selectionScore(initial!) : -Infinity, epoch: 0, model: select ? cloneModel(model) : model };
   const history: EpochRecord[] = [];
   const pairCount = data.passageOf.length;
   const stepsPerEpoch = Math.ceil(pairCount / config.batch);
@@ -150,10 +178,16 @@ export function train(
       }
     });
     const metrics = heldout ? evaluateModel(model, heldout) : null;
-    const record: EpochRecord = { epoch, loss: lossSum / Math.max(1, batches.length), heldout: metrics, seconds: (performance.now() - epochStart) / 1000 };
+    const record: EpochRecord = {
+      epoch,
+      loss: lossSum / Math.max(1, batches.length),
+      heldout: metrics?.dense ?? null,
+      fused: metrics?.fused ?? null,
+      seconds: (performance.now() - epochStart) / 1000,
+    };
     history.push(record);
     onEpoch?.(record);
-    const score = select ? heldoutScore(metrics!) : epoch;
+    const score = select ? selectionScore(metrics!) : epoch;
     if (score > best.score) {
       best = { score, epoch, model: select ? cloneModel(model) : model };
       sinceBest = 0;
@@ -264,13 +298,16 @@ function trainStep(
 ): number {
   const dim = model.dim;
   const passageIds = Array.from(pairs, (p) => data.passageOf[p]!);
-  if (data.hardNegative) {
+  const hard = data.hardNegatives;
+  if (hard) {
     const present = new Set(passageIds);
     for (const p of pairs) {
-      const neg = data.hardNegative[p]!;
-      if (neg >= 0 && !present.has(neg)) {
-        present.add(neg);
-        passageIds.push(neg);
+      for (let k = 0; k < hard.perPair; k++) {
+        const neg = hard.passages[p * hard.perPair + k]!;
+        if (neg >= 0 && !present.has(neg)) {
+          present.add(neg);
+          passageIds.push(neg);
+        }
       }
     }
   }
@@ -278,7 +315,8 @@ function trainStep(
   const pRows = selectRows(data.passages, passageIds);
   const qCache = forwardTower(model.question, dim, qRows, dropoutMask(qRows.ids.length, config.featureDropout, rng));
   const pCache = forwardTower(model.answer, dim, pRows, dropoutMask(pRows.ids.length, config.featureDropout, rng));
-  const { loss, dQ, dP } = inBatchSoftmax(qCache.out, pCache.out, pairs.length, dim, config.scale);
+  const prior = data.prior ? data.prior(pairs, passageIds) : null;
+  const { loss, dQ, dP } = inBatchSoftmax(qCache.out, pCache.out, pairs.length, dim, config.scale, prior);
 
   clearGrads(grads.question);
   clearGrads(grads.answer);

@@ -1,0 +1,217 @@
+/**
+ * `npm run train:builtin`: trains the built-in pack resources/models/docqa-zh-en-hashed/
+ * from ../shared/train, reproducibly (fixed design and seed).
+ *
+ *   tsx scripts/train-builtin.ts [--train-dir DIR] [--out DIR] [--design NAME]
+ *                                [--compare NAME,NAME…] [--eval-dir DIR]
+ *
+ * --compare trains the listed designs on the same held-out split first and records
+ * their recall in designs.json (the README's design table); without it the table
+ * is kept from the previous designs.json. --eval-dir scores the pack on the dev
+ * sets (pooled, bm25/dense/hybrid) with the engine's `docqa eval` code and puts
+ * the result in the README too.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BUILTIN_PACK_NAME } from '../main/engine/towers/builtinPack.js';
+import { findDesign, type Design } from '../main/engine/train/designs.js';
+import { fmt, runTrainJob, type TrainSummary } from '../main/engine/train/job.js';
+import { loadPairs } from '../main/engine/train/pairs.js';
+import { formatProgress } from '../main/engine/train/progress.js';
+
+/** The shipped design; see the pack README for why. */
+const SHIPPED_DESIGN = 'tied-idf';
+const SEED = 1;
+const HELDOUT_FRAC = 0.05;
+const MAX_PACK_BYTES = 40 * 1024 * 1024;
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    'train-dir': { type: 'string', default: process.env.DOCQA_TRAIN_DIR ?? path.resolve(repo, '../shared/train') },
+    out: { type: 'string', default: path.join(repo, 'resources/models', BUILTIN_PACK_NAME) },
+    design: { type: 'string', default: SHIPPED_DESIGN },
+    compare: { type: 'string' },
+    'eval-dir': { type: 'string' },
+  },
+});
+const trainDir = path.resolve(values['train-dir']!);
+const out = path.resolve(values.out!);
+
+function designOrDie(name: string): Design {
+  const d = findDesign(name);
+  if (!d) throw new Error(`unknown design ${name}`);
+  d.train.seed = SEED;
+  return d;
+}
+
+const sources = readTrainingSources(trainDir);
+for (const s of sources.filter((x) => !x.shippable)) console.log(`left out ${s.file}: ${s.license} does not allow shipping a model trained on it`);
+const shipped = sources.filter((s) => s.shippable);
+const pairs = loadPairs(shipped.map((s) => path.join(trainDir, s.file)));
+console.log(`${pairs.length} pairs from ${shipped.map((s) => s.file).join(', ')}`);
+
+async function trainDesign(design: Design, dir: string): Promise<TrainSummary> {
+  let last = 0;
+  return runTrainJob({
+    pairs,
+    out: dir,
+    design,
+    heldoutFrac: HELDOUT_FRAC,
+    name: BUILTIN_PACK_NAME,
+    version: `1.0.0-${design.name}`,
+    license: 'CC BY-SA 4.0 (the weights are derived from CC BY-SA training data; see attribution)',
+    attribution: shipped.map(attributionLine),
+    trainingData: shipped.map((s) => `${s.file}: ${s.pairs} pairs (${s.lang}), ${s.license}`),
+    log: (line) => console.log(`[${design.name}] ${line}`),
+    onProgress: (p) => {
+      if (Date.now() - last < 15_000 && p.step !== p.stepsPerEpoch) return;
+      last = Date.now();
+      console.log(`[${design.name}] ${formatProgress(p)}`);
+    },
+    onEpoch: (e) => console.log(`[${design.name}] epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.heldout ? ` held-out ${fmt(e.heldout)}` : ''} (${e.seconds.toFixed(0)}s)`),
+  });
+}
+
+function attributionLine(s: TrainingSource): string {
+  return `${s.file}: ${s.title} — ${s.source}; licence ${s.license}`;
+}
+
+interface DesignRow {
+  design: string;
+  summary: string;
+  model: TrainSummary['heldout'];
+  bestEpoch: number;
+  pairsPerSec: number;
+  seconds: number;
+  packBytes: number;
+}
+
+function rowOf(design: Design, s: TrainSummary): DesignRow {
+  const bytes = Object.values(s.pack.files).reduce((n, f) => n + f.bytes, 0);
+  return { design: design.name, summary: design.summary, model: s.heldout, bestEpoch: s.bestEpoch, pairsPerSec: Math.round(s.pairsPerSec), seconds: Math.round(s.seconds), packBytes: bytes };
+}
+
+const designsFile = path.join(out, 'designs.json');
+let rows: DesignRow[] = existsSync(designsFile) ? (JSON.parse(readFileSync(designsFile, 'utf8')) as DesignRow[]) : [];
+if (values.compare) {
+  rows = [];
+  for (const name of values.compare.split(',')) {
+    const design = designOrDie(name.trim());
+    const tmp = `${out}.compare-${design.name}`;
+    rows.push(rowOf(design, await trainDesign(design, tmp)));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const design = designOrDie(values.design!);
+const summary = await trainDesign(design, out);
+const row = rowOf(design, summary);
+rows = [...rows.filter((r) => r.design !== design.name), row];
+if (row.packBytes > MAX_PACK_BYTES) throw new Error(`pack is ${row.packBytes} bytes, over the 40 MB budget`);
+
+let devEval: unknown[] | null = null;
+if (values['eval-dir']) {
+  const { runEval } = await import('../main/engine/eval/runEval.js');
+  const evalDir = path.resolve(values['eval-dir']);
+  const { readdirSync } = await import('node:fs');
+  const setDirs = readdirSync(evalDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(evalDir, d.name)).sort();
+  devEval = await runEval({ setDirs, pool: true, modes: ['bm25', 'dense', 'hybrid'], k: 10, packDir: out });
+}
+
+writeFileSync(designsFile, `${JSON.stringify(rows, null, 2)}\n`);
+writeFileSync(path.join(out, 'README.md'), renderPackReadme({ summary, design, rows, sources, devEval, seed: SEED, heldoutFrac: HELDOUT_FRAC }));
+console.log(`pack ${out}: ${(row.packBytes / 1024 / 1024).toFixed(1)} MiB, held-out ${summary.heldout ? `model ${fmt(summary.heldout.model)} vs BM25 ${fmt(summary.heldout.bm25)}` : ''}`);
+
+interface TrainingSource {
+  file: string;
+  lang: string;
+  pairs: number;
+  license: string;
+  title: string;
+  source: string;
+  shippable: boolean;
+}
+
+/**
+ * The licence table and per-file source notes of ../shared/train/README.md.
+ * Licences that forbid redistribution or commercial use of derived models
+ * (NC, ND, unknown) leave their file out.
+ */
+function readTrainingSources(dir: string): TrainingSource[] {
+  const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+  const out: TrainingSource[] = [];
+  for (const line of readme.split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    if (cells.length < 8 || !cells[1]!.endsWith('.jsonl')) continue;
+    const [, file, lang, pairs, , , license] = cells as [string, string, string, string, string, string, string];
+    const section = readme.split(`### ${file}`)[1]?.split('\n### ')[0] ?? '';
+    const title = section.trim().split('\n')[0]?.trim() ?? file;
+    const source = /- source: (.+)/.exec(section)?.[1]?.trim() ?? 'unknown source';
+    const shippable = /^(CC BY-SA|CC BY |CC BY$|Apache-2\.0|MIT)/.test(license) && !/\b(NC|ND)\b/.test(license);
+    out.push({ file, lang, pairs: Number(pairs), license, title, source, shippable });
+  }
+  if (out.length === 0) throw new Error(`no training files listed in ${path.join(dir, 'README.md')}`);
+  return out;
+}
+
+interface ReadmeInput {
+  summary: TrainSummary;
+  design: Design;
+  rows: DesignRow[];
+  sources: TrainingSource[];
+  devEval: unknown[] | null;
+  seed: number;
+  heldoutFrac: number;
+}
+
+function f3(x: number | undefined): string {
+  return x === undefined ? '–' : x.toFixed(3);
+}
+
+function renderPackReadme(r: ReadmeInput): string {
+  const h = r.summary.heldout;
+  const lines: string[] = [];
+  lines.push(`# ${BUILTIN_PACK_NAME}`, '');
+  lines.push(
+    `The built-in question/answer towers of DocQA: hashed n-gram features → one embedding table shared by both towers (design \`${r.design.name}\`: ${r.design.summary}), ${r.summary.pack.dim} dimensions, L2-normalised. Made by \`npm run train:builtin\` (scripts/train-builtin.ts) from \`../shared/train\` with seed ${r.seed}; ${r.summary.trainPairs} training pairs, ${r.heldoutFrac * 100}% of the passages held out.`,
+    '',
+  );
+  lines.push('## Where it stands', '');
+  if (h) {
+    lines.push(
+      `On the held-out split (${h.questions} questions over ${h.passages} passages never seen in training) the towers alone reach recall@1 ${f3(h.model['recall@1'])} / recall@10 ${f3(h.model['recall@10'])}; BM25 on the same split reaches ${f3(h.bm25['recall@1'])} / ${f3(h.bm25['recall@10'])}. Fused with BM25 by score (BM25 / top BM25 + ${h.hybrid.weight} × cosine) they reach ${f3(h.hybrid['recall@1'])} / ${f3(h.hybrid['recall@10'])}. **The dense towers alone are well below BM25**; their value is as a second channel beside it.`,
+      '',
+    );
+  }
+  lines.push('## Designs compared (same held-out split, same seed)', '');
+  lines.push('| design | what | recall@1 | recall@10 | BM25 recall@1 | BM25 recall@10 | fused recall@1 | fused recall@10 | best epoch | pairs/s | pack MiB |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of r.rows) {
+    const m = row.model;
+    lines.push(
+      `| ${row.design}${row.design === r.design.name ? ' (shipped)' : ''} | ${row.summary} | ${f3(m?.model['recall@1'])} | ${f3(m?.model['recall@10'])} | ${f3(m?.bm25['recall@1'])} | ${f3(m?.bm25['recall@10'])} | ${f3(m?.hybrid['recall@1'])} | ${f3(m?.hybrid['recall@10'])} | ${row.bestEpoch} | ${row.pairsPerSec} | ${(row.packBytes / 1024 / 1024).toFixed(1)} |`,
+    );
+  }
+  lines.push('', 'pairs/s: training speed on the shared 2-core build machine (other jobs running beside it).', '');
+  if (r.devEval) {
+    lines.push('## Dev sets (pooled library, `docqa eval ../shared/eval/* --pool`)', '');
+    lines.push('| set | mode | hit@1 | hit@5 | hit@10 | MRR@10 |', '| --- | --- | --- | --- | --- | --- |');
+    for (const e of r.devEval as Record<string, number | string>[]) {
+      lines.push(`| ${e.set} | ${e.mode} | ${f3(e['hit@1'] as number)} | ${f3(e['hit@5'] as number)} | ${f3(e['hit@10'] as number)} | ${f3(e['mrr@10'] as number)} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## Training data and licences', '');
+  for (const s of r.sources) {
+    lines.push(`- \`${s.file}\` (${s.lang}, ${s.pairs} pairs): ${s.title} Source: ${s.source}. Licence: ${s.license}.${s.shippable ? '' : ' **Left out**: its licence does not allow shipping a derived model.'}`);
+  }
+  lines.push(
+    '',
+    'The weights are a derivative of CC BY-SA material (SQuAD v1.1: CC BY-SA 4.0; DRCD: CC BY-SA 3.0; Wikipedia passages of TyDi QA: CC BY-SA) and are therefore shared under CC BY-SA 4.0, with the attribution above. TyDi QA annotations are Apache-2.0; PubMedQA is MIT.',
+    '',
+  );
+  return `${lines.join('\n')}\n`;
+}
