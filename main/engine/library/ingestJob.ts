@@ -1,15 +1,23 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
-import { chunkDocument, createIgnoreMatcher, documentTypeOf, extractFile, hashFile, scanFolder, type ScannedFile } from '../ingest/index.js';
+import {
+  chunkDocument,
+  createIgnoreMatcher,
+  documentTypeOf,
+  extractFile,
+  hashFile,
+  isExtractError,
+  scanFolder,
+  type ScannedFile,
+} from '../ingest/index.js';
 import { indexColumns } from '../search/analyzer.js';
 import { passageText } from '../search/passageText.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { DocumentStore, VectorSetChangedError, type ChunkRow, type DocumentFile, type IndexedDocument, type StoredDocument } from '../store/documentStore.js';
 import { folderIgnore, listFolders, setFolderState, type FolderState } from '../store/folders.js';
 import { listVectorSets } from '../store/vectorSets.js';
-import { openPack } from '../towers/openPack.js';
-import type { TowerPack } from '../towers/types.js';
+import type { PackCache } from './packCache.js';
 import { PackSet } from './packSet.js';
 import { ProgressTracker } from './progress.js';
 import type { IngestSummary, ProviderName } from './types.js';
@@ -57,12 +65,11 @@ export async function runIngestJob(
   params: IngestJobParams,
   onProgress: (p: ReturnType<ProgressTracker['snapshot']>) => void,
   signal: AbortSignal,
+  cache: PackCache,
 ): Promise<IngestSummary> {
   const db = openDatabase(params.dbPath);
   const store = new DocumentStore(db);
   const progress = new ProgressTracker(onProgress);
-  let pack: TowerPack | null = null;
-  let packs: PackSet | null = null;
   const folders = listFolders(db).filter((f) => params.folderIds === null || params.folderIds.includes(f.id));
   const previousState = new Map<number, FolderState>(folders.map((f) => [f.id, f.state]));
   try {
@@ -95,8 +102,8 @@ export async function runIngestJob(
     progress.phase('indexing');
     progress.plan(toIndex.length, toIndex.reduce((s, w) => s + w.file.size, 0));
     if (toIndex.length) {
-      pack = await openPack(params.packDir, { provider: params.provider, workers: params.towerWorkers || undefined });
-      packs = new PackSet(pack, { provider: params.provider, workers: params.towerWorkers || undefined });
+      const options = { provider: params.provider, workers: params.towerWorkers || undefined };
+      const packs = new PackSet(await cache.open(params.packDir, options), cache, options);
       packs.ensureActiveSet(db);
       await indexFiles(db, store, packs, toIndex, params, progress, signal);
     }
@@ -108,8 +115,6 @@ export async function runIngestJob(
     return progress.summary(signal.aborted ? 'cancelled' : 'done');
   } finally {
     for (const [id, state] of previousState) setFolderState(db, id, state === 'indexing' ? 'new' : state);
-    await packs?.close();
-    await pack?.close();
     db.close();
   }
 }
@@ -278,7 +283,8 @@ async function prepare(
     };
   } catch (e) {
     if (signal.aborted) throw e;
-    return { file: base, existed, error: describeError(e) };
+    // The reason alone ("binary file", "not a valid PDF"): the failed-file list shows the path beside it.
+    return { file: base, existed, error: isExtractError(e) ? e.reason : describeError(e) };
   }
 }
 

@@ -1,25 +1,37 @@
 import { parentPort } from 'node:worker_threads';
 import { describeError, isUserError } from '../errors.js';
 import { runIngestJob } from './ingestJob.js';
-import { runReembedJob } from './reembedJob.js';
 import type { JobMessage, JobRequest } from './jobRunner.js';
+import { PackCache } from './packCache.js';
+import { runReembedJob } from './reembedJob.js';
 
-// One job per worker: the calling thread (UI, HTTP server) only receives progress.
+// Indexing and re-embedding jobs, one at a time, off the calling thread (the UI
+// or HTTP server only receives progress). The worker lives across jobs so that
+// its tower packs and extractors stay loaded.
 const port = parentPort!;
-const abort = new AbortController();
+const packs = new PackCache();
+const running = new Map<number, AbortController>();
 const send = (m: JobMessage): void => port.postMessage(m);
-const onProgress = (progress: unknown): void => send({ type: 'progress', progress });
 
-port.on('message', (m: JobRequest | { type: 'cancel' }) => {
+port.on('message', (m: JobRequest | { type: 'cancel'; id: number } | { type: 'shutdown' }) => {
   if (m.type === 'cancel') {
-    abort.abort();
+    running.get(m.id)?.abort();
     return;
   }
+  if (m.type === 'shutdown') {
+    void packs.closeAll().then(() => port.close());
+    return;
+  }
+  const abort = new AbortController();
+  running.set(m.id, abort);
+  const onProgress = (progress: unknown): void => send({ type: 'progress', id: m.id, progress });
   const run =
-    m.job === 'ingest' ? runIngestJob(m.params, onProgress, abort.signal) : runReembedJob(m.params, onProgress, abort.signal);
+    m.job === 'ingest'
+      ? runIngestJob(m.params, onProgress, abort.signal, packs)
+      : runReembedJob(m.params, onProgress, abort.signal, packs);
   run.then(
-    (result) => send({ type: 'done', result }),
+    (result) => send({ type: 'done', id: m.id, result }),
     (e: unknown) =>
-      send({ type: 'error', message: describeError(e), user: isUserError(e), subject: (e as { subject?: string }).subject }),
-  );
+      send({ type: 'error', id: m.id, message: describeError(e), user: isUserError(e), subject: (e as { subject?: string }).subject }),
+  ).finally(() => running.delete(m.id));
 });

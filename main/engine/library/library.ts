@@ -15,7 +15,7 @@ import { openPack } from '../towers/openPack.js';
 import { availableProviders } from '../towers/sessions.js';
 import type { TowerPack } from '../towers/types.js';
 import type { IngestJobParams } from './ingestJob.js';
-import { runJobInWorker } from './jobRunner.js';
+import { JobWorker } from './jobRunner.js';
 import { packIdentity } from './packSet.js';
 import { passagePreview } from './preview.js';
 import type { ReembedProgress } from './reembedJob.js';
@@ -77,6 +77,9 @@ export class Library implements LibraryEngine {
   private jobs: Promise<unknown> = Promise.resolve();
   private reembedding: { promise: Promise<ReembedProgress>; listeners: Set<(p: ReembedProgress) => void>; abort: AbortController } | null = null;
   private readonly runningJobs = new Set<AbortController>();
+  /** Indexing runs here, one job at a time; re-embedding has its own worker so both can proceed. */
+  private readonly ingestWorker = new JobWorker();
+  private readonly reembedWorker = new JobWorker();
   private readonly recentHighlights = new Map<number, TextRange[]>();
   private closed = false;
 
@@ -301,7 +304,9 @@ export class Library implements LibraryEngine {
         ...what,
         chunk: { targetChars: settings.chunkTargetChars, overlapChars: settings.chunkOverlapChars },
       };
-      const summary = await this.tracked(options.signal, (signal) => runJobInWorker('ingest', params, { signal, onProgress: options.onProgress }));
+      const summary = await this.tracked(options.signal, (signal) =>
+        this.ingestWorker.run('ingest', params, { signal, onProgress: options.onProgress }),
+      );
       // A library that had no vectors (first ingest) now has them with the current pack.
       this.dense = null;
       return summary;
@@ -346,7 +351,7 @@ export class Library implements LibraryEngine {
       const listeners = new Set<(p: ReembedProgress) => void>();
       const params = { dbPath: this.dbPath, packDir: await this.packDir(), provider: await this.provider(), towerWorkers: await this.towerWorkers() };
       const promise = this.tracked(abort.signal, (signal) =>
-        runJobInWorker('reembed', params, { signal, onProgress: (p) => listeners.forEach((l) => l(p)) }),
+        this.reembedWorker.run('reembed', params, { signal, onProgress: (p) => listeners.forEach((l) => l(p)) }),
       ).finally(() => {
         this.reembedding = null;
         this.dense = null;
@@ -503,6 +508,7 @@ export class Library implements LibraryEngine {
     for (const job of this.runningJobs) job.abort();
     await this.jobs;
     await this.reembedding?.promise.catch(() => undefined);
+    await Promise.all([this.ingestWorker.close(), this.reembedWorker.close()]);
     await this.resetPacks();
     this.db.close();
   }

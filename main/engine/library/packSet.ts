@@ -1,8 +1,8 @@
 import { describeError, UserError } from '../errors.js';
 import type { ProviderName } from './types.js';
-import { openPack } from '../towers/openPack.js';
 import type { TowerPack } from '../towers/types.js';
 import type { Db } from '../store/database.js';
+import type { PackCache } from './packCache.js';
 import { activeVectorSet, createVectorSet, type PackIdentity, type VectorSet } from '../store/vectorSets.js';
 
 export function packIdentity(pack: TowerPack): PackIdentity {
@@ -25,13 +25,12 @@ export interface PackOpenOptions {
  * The tower packs an indexing run embeds with: the library's current pack, plus
  * the pack recorded for any vector set with a different answer tower (the old
  * set keeps serving search until a re-embedding replaces it, so new files need
- * vectors from its tower too). Packs are opened once and closed together.
+ * vectors from its tower too).
  */
 export class PackSet {
-  private readonly byDir = new Map<string, Promise<TowerPack>>();
-
   constructor(
     private readonly current: TowerPack,
+    private readonly cache: PackCache,
     private readonly options: PackOpenOptions,
   ) {}
 
@@ -55,14 +54,9 @@ export class PackSet {
 
   async packFor(set: VectorSet): Promise<TowerPack> {
     if (set.answerHash === this.current.answerTower.hash) return this.current;
-    let pending = this.byDir.get(set.packDir);
-    if (!pending) {
-      pending = openPack(set.packDir, { provider: this.options.provider, workers: this.options.workers });
-      this.byDir.set(set.packDir, pending);
-    }
     let pack: TowerPack;
     try {
-      pack = await pending;
+      pack = await this.cache.open(set.packDir, { provider: this.options.provider, workers: this.options.workers });
     } catch (e) {
       throw new UserError(
         `the library's vectors were made by pack "${set.packName}" (${set.packDir}), which cannot be opened: ${describeError(e)}; re-embed the library with the current pack`,
@@ -76,10 +70,5 @@ export class PackSet {
       );
     }
     return pack;
-  }
-
-  async close(): Promise<void> {
-    for (const p of this.byDir.values()) await p.then((pack) => pack.close()).catch(() => undefined);
-    this.byDir.clear();
   }
 }

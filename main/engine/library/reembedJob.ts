@@ -10,7 +10,7 @@ import {
   updateQuestionTower,
   VectorTables,
 } from '../store/vectorSets.js';
-import { openPack } from '../towers/openPack.js';
+import type { PackCache } from './packCache.js';
 import { packIdentity } from './packSet.js';
 import type { ProviderName } from './types.js';
 
@@ -55,9 +55,10 @@ export async function runReembedJob(
   params: ReembedJobParams,
   onProgress: (p: ReembedProgress) => void,
   signal: AbortSignal,
+  cache: PackCache,
 ): Promise<ReembedProgress> {
+  const pack = await cache.open(params.packDir, { provider: params.provider, workers: params.towerWorkers || undefined });
   const db = openDatabase(params.dbPath);
-  const pack = await openPack(params.packDir, { provider: params.provider, workers: params.towerWorkers || undefined });
   const started = Date.now();
   let done = 0;
   let total = 0;
@@ -133,7 +134,6 @@ export async function runReembedJob(
     onProgress(end);
     return end;
   } finally {
-    await pack.close();
     db.close();
   }
 }

@@ -1,7 +1,7 @@
 import type { TextRange } from '../library/types.js';
 import { analyze } from './analyzer.js';
 import type { TermStats } from './bm25.js';
-import { idf } from './termWeights.js';
+import { idf } from './idf.js';
 import { splitSentences } from '../ingest/sentences.js';
 
 const MAX_HIGHLIGHTS = 2;

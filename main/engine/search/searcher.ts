@@ -1,15 +1,14 @@
 import path from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import type { SearchMode, SearchResult } from '../library/types.js';
-import { analyze } from './analyzer.js';
 import { Bm25Channel } from './bm25.js';
 import type { DenseChannel } from './dense.js';
 import { queryTerms } from './ftsQuery.js';
 import { highlightSentences } from './highlight.js';
-import { NotFoundRule } from './notFound.js';
+import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from './passageText.js';
 import type { Candidate, Ranker } from './ranker.js';
-import { coverage } from './termWeights.js';
+import { contentUnits, coverage } from './coverage.js';
 
 /** Candidates each channel recalls before ranking (issue 3: k ≈ 100). */
 export const RECALL_K = 100;
@@ -115,15 +114,16 @@ export class Searcher {
         channels: { bm25: r.bm25, dense: r.dense },
       });
     }
-    let notFound = results.length === 0;
-    if (!notFound) {
-      const top = results[0];
-      const topTerms = new Set(analyze(passageText(top.title, top.headingPath, top.text)));
-      notFound = this.notFoundRule.isNotFound({
-        coverage: coverage(terms, topTerms, stats),
-        cosine: denseOn ? (top.channels.dense ?? null) : null,
-      });
-    }
-    return { results, notFound };
+    return { results, notFound: results.length === 0 || this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)) };
+  }
+
+  /** What the not-found rule weighs: the best passage's coverage of the question, and its cosine. */
+  evidence(question: string, top: SearchResult, denseOn: boolean): TopEvidence {
+    const units = contentUnits(question);
+    const stats = this.bm25.termStats([...units]);
+    return {
+      coverage: coverage(units, contentUnits(passageText(top.title, top.headingPath, top.text)), stats),
+      cosine: denseOn ? (top.channels.dense ?? null) : null,
+    };
   }
 }

@@ -30,11 +30,18 @@ export function ensureFtsTable(db: Database): void {
 
 function rebuildFts(db: Database): void {
   const insert = db.prepare('INSERT INTO chunks_fts(rowid, body, chars) VALUES (?, ?, ?)');
-  const rows = db.prepare(
-    `SELECT c.id, c.heading_path, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id`,
+  // Pages by id: a statement being iterated would keep the connection busy for the inserts.
+  const page = db.prepare(
+    `SELECT c.id, c.heading_path, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
+     WHERE c.id > ? ORDER BY c.id LIMIT 1000`,
   );
-  for (const r of rows.iterate() as Iterable<{ id: number; heading_path: string; text: string; title: string | null }>) {
-    const { body, chars } = indexColumns(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text));
-    insert.run(r.id, body, chars);
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as { id: number; heading_path: string; text: string; title: string | null }[];
+    if (!rows.length) break;
+    for (const r of rows) {
+      const { body, chars } = indexColumns(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text));
+      insert.run(r.id, body, chars);
+    }
+    after = rows[rows.length - 1].id;
   }
 }

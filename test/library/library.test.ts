@@ -1,0 +1,243 @@
+import { renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Library } from '../../main/engine/library/index.js';
+import { openDatabase } from '../../main/engine/store/database.js';
+import { checkConsistency } from './consistency.js';
+import { decodedText, ENCODED, FAILING, writeMixedCorpus } from './corpus.js';
+import { expectUserError, tempDir, writeTestPack } from './helpers.js';
+
+const tmp = tempDir('docqa-library-');
+let packDir: string;
+let lib: Library;
+let docs: string;
+let dbPath: string;
+
+function consistency(): string[] {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return checkConsistency(db);
+  } finally {
+    db.close();
+  }
+}
+
+function chunkIdsOf(relPath: string): number[] {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return db
+      .prepare('SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.rel_path = ? ORDER BY c.id')
+      .pluck()
+      .all(relPath) as number[];
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(async () => {
+  packDir = await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 32 });
+  docs = writeMixedCorpus(tmp);
+  symlinkSync(docs, path.join(docs, 'loop'), 'dir'); // a link back to the root: must not loop
+  dbPath = path.join(tmp.dir, 'lib', 'library.sqlite');
+  lib = await Library.open({ dbPath, packDir, provider: 'cpu' });
+});
+
+afterAll(async () => {
+  await lib?.close();
+  tmp.cleanup();
+});
+
+describe('indexing a mixed folder', () => {
+  it('indexes every supported type and records each failure with its reason', async () => {
+    const folder = await lib.addFolder(docs);
+    const phases = new Set<string>();
+    let ticks = 0;
+    let maxGap = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+      ticks++;
+    }, 5);
+    const summary = await lib.ingest({ onProgress: (p) => phases.add(p.phase) });
+    clearInterval(timer);
+    // The calling thread kept running timers while the worker indexed.
+    expect(ticks).toBeGreaterThan(5);
+    expect(maxGap).toBeLessThan(1000);
+
+    const okFiles = Object.keys(ENCODED).length + 3; // + html, pdf, docx
+    expect(summary).toMatchObject({ phase: 'done', filesAdded: okFiles, filesFailed: Object.keys(FAILING).length, filesRemoved: 0 });
+    expect(summary.chunks).toBeGreaterThanOrEqual(okFiles);
+    expect([...phases]).toEqual(expect.arrayContaining(['scanning', 'indexing', 'done']));
+
+    const failed = await lib.failedFiles();
+    for (const [rel, reason] of Object.entries(FAILING)) {
+      const f = failed.find((x) => x.path === rel);
+      expect(f, rel).toBeDefined();
+      expect(f!.error, rel).toMatch(reason);
+      expect(f!.folderId).toBe(folder.id);
+    }
+    const status = await lib.status();
+    expect(status.documents).toBe(okFiles);
+    expect(status.failed).toBe(failed.length);
+    expect(status.folders[0]).toMatchObject({ state: 'ok', documents: okFiles });
+    expect(status.pack).toMatchObject({ name: 'test-pack', dim: 32, builtin: false });
+    expect(status.needsReembed).toBe(false);
+    expect(consistency()).toEqual([]);
+  });
+
+  it('keeps exact UTF-16 offsets into the decoded text (BOM, CRLF, GBK, UTF-16, astral characters)', () => {
+    const db = openDatabase(dbPath, { readonly: true });
+    try {
+      for (const rel of Object.keys(ENCODED)) {
+        const text = decodedText(rel);
+        const rows = db
+          .prepare('SELECT c.start, c.end, c.text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.rel_path = ?')
+          .all(rel) as { start: number; end: number; text: string }[];
+        expect(rows.length, rel).toBeGreaterThan(0);
+        for (const r of rows) expect(text.slice(r.start, r.end), rel).toBe(r.text);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('answers Chinese and English questions from every kind of file', async () => {
+    const cases: [string, string][] = [
+      ['绿茶用多少度的水？', 'notes/茶叶.md'],
+      ['年假有几天？', 'legacy/gbk.txt'],
+      ['how long is the grinder motor warranty', 'legacy/utf16.txt'],
+      ['zebra crossing photographers', 'legacy/bom-astral.txt'],
+      ['how often to descale the machine', 'web/page.html'],
+      ['Eyjafjallajökull eruption', 'data/config.json'],
+      ['aardvark keeper', 'code/greet.py'],
+      ['mongoose fast mode', 'docs/guide.rst'],
+      ['quarterly budget review Monday', 'legacy/crlf.txt'],
+    ];
+    for (const [question, expected] of cases) {
+      const answer = await lib.ask(question, { mode: 'bm25' });
+      expect(answer.results[0]?.path, question).toBe(expected);
+      expect(answer.notFound, question).toBe(false);
+    }
+    const hybrid = await lib.ask('umbrella rain Lisbon', { k: 3 });
+    expect(hybrid.mode).toBe('hybrid');
+    const top = hybrid.results[0];
+    expect(top).toMatchObject({ path: 'notes/travel.txt', absPath: path.join(docs, 'notes', 'travel.txt'), title: 'Travel checklist' });
+    expect(top.text.slice(top.highlights[0].start, top.highlights[0].end)).toMatch(/umbrella/);
+    expect(top.line).toBe(decodedText('notes/travel.txt').slice(0, top.start).split('\n').length);
+    const pdf = (await lib.ask('warranty card', { k: 10, mode: 'bm25' })).results.find((r) => r.path === 'office/warranty.pdf');
+    expect(pdf?.page).toBe(1);
+  });
+
+  it('rejects bad arguments with one clear line', async () => {
+    await expectUserError(lib.ask('tea', { k: 0 }), /k must be/);
+    await expectUserError(lib.ask('tea', { mode: 'fuzzy' as never }), /mode must be/);
+    await expectUserError(lib.addFolder(path.join(tmp.dir, 'nope')), /folder not found/);
+    await expectUserError(lib.addFolder(path.join(docs, 'notes', 'travel.txt')), /not a folder/);
+    await expectUserError(lib.addFolder(path.join(docs, 'notes')), /already inside/);
+    await expectUserError(lib.preview(999_999), /no passage/);
+    await expectUserError(lib.documentPath(999_999), /no document/);
+    await expectUserError(lib.ingest({ folderIds: [42] }), /no folder with id 42/);
+    await expectUserError(lib.updateSettings({ chunkTargetChars: 5 }), /chunkTargetChars/);
+    await expectUserError(lib.updateSettings({ bogus: 1 } as never), /bogus/);
+    await expectUserError(lib.conversation(12345), /no conversation/);
+  });
+
+  it('previews a passage inside its context and only ever opens files inside the library', async () => {
+    const answer = await lib.ask('红茶用几度的水？', { mode: 'bm25' });
+    const top = answer.results[0];
+    const preview = await lib.preview(top.chunkId);
+    expect(preview.context.slice(preview.passage.start, preview.passage.end)).toBe(top.text);
+    expect(preview.context).toContain('绿茶'); // the neighbouring chunk
+    expect(preview.headingPath).toEqual(['茶叶冲泡指南', '红茶']);
+    for (const h of preview.highlights) expect(h.start).toBeGreaterThanOrEqual(preview.passage.start);
+    const abs = await lib.documentPath(top.documentId);
+    expect(abs).toBe(path.join(docs, 'notes', '茶叶.md'));
+    expect(abs.startsWith(docs + path.sep)).toBe(true);
+  });
+
+  it('keeps conversations with their answers', async () => {
+    const first = await lib.askInConversation(null, 'Where does it rain in November?');
+    const second = await lib.askInConversation(first.conversationId, '绿茶的水温？', { k: 2 });
+    expect(second.conversationId).toBe(first.conversationId);
+    const turns = await lib.conversation(first.conversationId);
+    expect(turns.map((t) => t.question)).toEqual(['Where does it rain in November?', '绿茶的水温？']);
+    expect(turns[1].answer.results.length).toBeLessThanOrEqual(2);
+    expect((await lib.listConversations())[0]).toMatchObject({ id: first.conversationId, turns: 2, title: 'Where does it rain in November?' });
+    await lib.deleteConversation(first.conversationId);
+    expect(await lib.listConversations()).toEqual([]);
+  });
+});
+
+describe('incremental indexing', () => {
+  it('skips unchanged files, re-reads changed ones and keeps renamed ones without re-embedding', async () => {
+    const again = await lib.ingest();
+    expect(again).toMatchObject({ filesAdded: 0, filesUpdated: 0, filesRemoved: 0, chunks: 0 });
+    // Failed files that did not change are not re-read either (their failure stays recorded).
+    expect(again.filesSkipped).toBe(again.filesTotal);
+    expect(again.filesFailed).toBe(0);
+
+    const travel = path.join(docs, 'notes', 'travel.txt');
+    const travelIds = chunkIdsOf('notes/travel.txt');
+    // Touched but unchanged: the hash says so, nothing is re-embedded.
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(travel, later, later);
+    // Changed: replaced in one transaction.
+    writeFileSync(path.join(docs, 'notes', '茶叶.md'), '# 茶叶冲泡指南\n\n## 白茶\n\n白茶用九十度的水，闷泡五分钟。\n');
+    // Renamed: same content under another name keeps its chunks.
+    const gbkIds = chunkIdsOf('legacy/gbk.txt');
+    renameSync(path.join(docs, 'legacy', 'gbk.txt'), path.join(docs, 'legacy', 'annual-leave.txt'));
+    // Deleted.
+    rmSync(path.join(docs, 'code', 'greet.py'));
+
+    const s = await lib.ingest();
+    expect(s).toMatchObject({ filesAdded: 0, filesUpdated: 2, filesRemoved: 1 });
+    expect(chunkIdsOf('notes/travel.txt')).toEqual(travelIds);
+    expect(chunkIdsOf('legacy/annual-leave.txt')).toEqual(gbkIds);
+    expect(chunkIdsOf('legacy/gbk.txt')).toEqual([]);
+    expect((await lib.ask('aardvark keeper', { mode: 'bm25' })).results.map((r) => r.path)).not.toContain('code/greet.py');
+    expect((await lib.ask('白茶闷泡几分钟？', { mode: 'bm25' })).results[0].path).toBe('notes/茶叶.md');
+    expect((await lib.ask('绿茶的水温', { mode: 'bm25' })).results.map((r) => r.text).join()).not.toContain('八十度');
+    expect((await lib.ask('年假有几天？', { mode: 'bm25' })).results[0].path).toBe('legacy/annual-leave.txt');
+    expect(consistency()).toEqual([]);
+  });
+
+  it('retries failed files on request and re-reads everything with force', async () => {
+    writeFileSync(path.join(docs, 'broken', 'empty.txt'), 'Now the file has words about a narwhal.');
+    const retried = await lib.retryFailed();
+    expect(retried.filesUpdated).toBe(1);
+    expect((await lib.failedFiles()).map((f) => f.path)).not.toContain('broken/empty.txt');
+    const forced = await lib.ingest({ force: true });
+    expect(forced.filesSkipped).toBe(0);
+    expect(forced.filesUpdated).toBeGreaterThan(5);
+    expect(consistency()).toEqual([]);
+  });
+
+  it('cancels cleanly and finishes on the next run', async () => {
+    const controller = new AbortController();
+    const run = lib.ingest({
+      force: true,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'indexing' && p.filesDone >= 1) controller.abort();
+      },
+    });
+    const cancelled = await run;
+    expect(['cancelled', 'done']).toContain(cancelled.phase);
+    expect(consistency()).toEqual([]);
+    const next = await lib.ingest();
+    expect(next.phase).toBe('done');
+    expect(consistency()).toEqual([]);
+  });
+
+  it('removes a folder and everything indexed from it, leaving the files alone', async () => {
+    const [folder] = await lib.listFolders();
+    await lib.removeFolder(folder.id);
+    const status = await lib.status();
+    expect(status).toMatchObject({ documents: 0, chunks: 0, failed: 0, folders: [] });
+    expect(consistency()).toEqual([]);
+    expect(decodedText('notes/travel.txt')).toContain('umbrella');
+    writeFileSync(path.join(tmp.dir, 'still-here'), '');
+  });
+});

@@ -1,0 +1,184 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexColumns } from '../../main/engine/search/analyzer.js';
+import { BinaryIndex } from '../../main/engine/search/binaryIndex.js';
+import { DenseChannel } from '../../main/engine/search/dense.js';
+import { highlightSentences } from '../../main/engine/search/highlight.js';
+import { NotFoundRule } from '../../main/engine/search/notFound.js';
+import { passageText } from '../../main/engine/search/passageText.js';
+import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
+import { Searcher, type DenseRecall } from '../../main/engine/search/searcher.js';
+import { openDatabase, type Db } from '../../main/engine/store/database.js';
+import { DocumentStore } from '../../main/engine/store/documentStore.js';
+import { insertFolder } from '../../main/engine/store/folders.js';
+import { createVectorSet, VectorTables, type VectorSet } from '../../main/engine/store/vectorSets.js';
+import { openPack } from '../../main/engine/towers/openPack.js';
+import type { TowerPack } from '../../main/engine/towers/types.js';
+import { seededRandom, tempDir, writeTestPack } from '../library/helpers.js';
+
+const tmp = tempDir('docqa-search-');
+let db: Db;
+let pack: TowerPack;
+let set: VectorSet;
+
+const DOCS: Record<string, string[]> = {
+  'tea.md': ['绿茶用八十度左右的水冲泡，不要用沸水。', '红茶用九十五度的水，每泡三分钟。'],
+  'travel.txt': ['Pack your passport, tickets and a phone charger.', 'Bring an umbrella: it rains often in autumn.'],
+  'espresso.html': ['Descale the espresso machine every two months if your water is hard.', 'The grinder has twelve settings.'],
+  'sql.txt': ['Robert"); DROP TABLE chunks;-- is a famous name in a comic about SQL injection.'],
+};
+
+beforeAll(async () => {
+  pack = await openPack(await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 64 }), { provider: 'cpu', workers: 1 });
+  db = openDatabase(path.join(tmp.dir, 'lib.sqlite'));
+  const folderId = insertFolder(db, path.join(tmp.dir, 'docs'));
+  set = createVectorSet(
+    db,
+    { answerHash: pack.answerTower.hash, questionHash: pack.questionTower.hash, packName: pack.name, packVersion: pack.version, packDir: pack.dir, dim: pack.dim },
+    'active',
+  );
+  const store = new DocumentStore(db);
+  for (const [relPath, paragraphs] of Object.entries(DOCS)) {
+    let at = 0;
+    const chunks = paragraphs.map((text, ord) => {
+      const start = at;
+      at += text.length + 2;
+      return { ord, start, end: start + text.length, headingPath: [], page: null, line: 2 * ord + 1, text, fts: indexColumns(passageText(relPath, [], text)) };
+    });
+    const vectors = await pack.embedAnswers(chunks.map((c) => passageText(relPath, [], c.text)));
+    store.write({ folderId, relPath, size: 1, mtimeMs: 1, hash: relPath, type: 'text', title: relPath, encoding: 'utf-8', chunks, vectors: new Map([[set.id, vectors]]) });
+  }
+});
+
+afterAll(async () => {
+  db?.close();
+  await pack?.close();
+  tmp.cleanup();
+});
+
+function dense(): DenseRecall {
+  return { channel: new DenseChannel(db, set), embedQuestion: async (q) => pack.embedQuestions([q]) };
+}
+
+describe('two-stage search', () => {
+  const searcher = () => new Searcher(db, new ScoreFusionRanker(0.5));
+
+  it('finds the right passage in every mode, with channel scores filled in for hybrid candidates', async () => {
+    for (const mode of ['bm25', 'hybrid', 'dense'] as const) {
+      const { results } = await searcher().search('绿茶用多少度的水冲泡？', 3, mode, mode === 'bm25' ? null : dense());
+      expect(results[0].path, mode).toBe('tea.md');
+      expect(results[0].text, mode).toContain('绿茶');
+    }
+    const { results } = await searcher().search('how often should I descale the espresso machine', 5, 'hybrid', dense());
+    expect(results[0].path).toBe('espresso.html');
+    for (const r of results) expect(r.channels.dense).toBeTypeOf('number');
+    expect(results[0].channels.bm25).toBeGreaterThan(0);
+  });
+
+  it('answers hostile questions without an FTS syntax error', async () => {
+    const hostile = [
+      '"unbalanced quote',
+      'tea" OR 1=1; DROP TABLE chunks; --',
+      'NEAR(tea water, 2)',
+      'tea AND NOT coffee OR -milk',
+      'umbrella*',
+      'col:umbrella ^passport',
+      '((((passport',
+      ')))',
+      "Robert'); DROP TABLE chunks;--",
+      '',
+      '？！。…',
+      'x'.repeat(10_000),
+      '茶'.repeat(10_000),
+    ];
+    for (const q of hostile) {
+      for (const mode of ['bm25', 'hybrid'] as const) {
+        const out = await searcher().search(q, 5, mode, mode === 'bm25' ? null : dense());
+        expect(Array.isArray(out.results)).toBe(true);
+      }
+    }
+    expect(db.prepare('SELECT COUNT(*) FROM chunks').pluck().get()).toBe(7);
+    expect((await searcher().search('umbrella*', 1, 'bm25', null)).results[0].path).toBe('travel.txt');
+    const empty = await searcher().search('？！。…', 5, 'hybrid', dense());
+    expect(empty).toEqual({ results: [], notFound: true });
+  });
+
+  it('says not found for a question about something absent, and found for one that is there', async () => {
+    expect((await searcher().search('quantum chromodynamics lattice gauge', 3, 'bm25', null)).notFound).toBe(true);
+    expect((await searcher().search('umbrella rains autumn', 3, 'bm25', null)).notFound).toBe(false);
+  });
+});
+
+describe('score fusion ranker', () => {
+  it('normalises BM25 by the best score and adds the weighted cosine', () => {
+    const ranked = new ScoreFusionRanker(0.5).rank({
+      question: 'q',
+      mode: 'hybrid',
+      candidates: [
+        { chunkId: 1, bm25: 10, dense: 0.1 },
+        { chunkId: 2, bm25: 8, dense: 0.9 },
+        { chunkId: 3, dense: 0.95 },
+      ],
+    });
+    expect(ranked.map((r) => r.chunkId)).toEqual([2, 1, 3]);
+    expect(ranked[0].score).toBeCloseTo(0.8 + 0.45);
+    expect(new ScoreFusionRanker(0.5).rank({ question: 'q', mode: 'bm25', candidates: [{ chunkId: 1, bm25: 1 }, { chunkId: 2, bm25: 3 }] })[0].chunkId).toBe(2);
+  });
+});
+
+describe('highlights and not-found rule', () => {
+  it('highlights the sentence holding the rare question terms', () => {
+    const text = 'The grinder has twelve settings. Descale every two months. Clean the tray weekly.';
+    const stats = { chunks: 100, df: new Map([['descal', 2], ['month', 10], ['the', 90]]) };
+    const [h] = highlightSentences(text, ['descal', 'month', 'the'], stats);
+    expect(text.slice(h.start, h.end)).toBe('Descale every two months.');
+  });
+
+  it('needs either term coverage or dense similarity', () => {
+    const rule = new NotFoundRule({ minCoverage: 0.5, minCosine: 0.6 });
+    expect(rule.isNotFound({ coverage: 0.7, cosine: null })).toBe(false);
+    expect(rule.isNotFound({ coverage: 0.2, cosine: 0.9 })).toBe(false);
+    expect(rule.isNotFound({ coverage: 0.2, cosine: 0.3 })).toBe(true);
+    expect(rule.isNotFound({ coverage: 0.2, cosine: null })).toBe(true);
+  });
+});
+
+describe('binary-quantised coarse search', () => {
+  it('finds most of the exact top 10 after rescoring, and new vectors appear without a reload', () => {
+    const file = path.join(tmp.dir, 'bq.sqlite');
+    const bq = openDatabase(file);
+    const DIM = 64;
+    const N = 12_000;
+    const r = seededRandom(5);
+    const s = createVectorSet(bq, { answerHash: 'x', questionHash: 'y', packName: 'p', packVersion: '1', packDir: '/p', dim: DIM }, 'active');
+    const docId = Number(bq.prepare(`INSERT INTO documents(folder_id, rel_path, size, mtime_ms, status, indexed_at) VALUES (?, 'a', 0, 0, 'ok', '')`).run(insertFolder(bq, '/f')).lastInsertRowid);
+    const insChunk = bq.prepare(`INSERT INTO chunks(document_id, ord, start, end, heading_path, line, text) VALUES (?, ?, 0, 1, '[]', 1, 'x')`);
+    const vectors = new Float32Array(N * DIM);
+    const tables = new VectorTables(bq);
+    bq.transaction(() => {
+      for (let i = 0; i < N; i++) {
+        let norm = 0;
+        for (let j = 0; j < DIM; j++) norm += (vectors[i * DIM + j] = r() - 0.5) ** 2;
+        for (let j = 0; j < DIM; j++) vectors[i * DIM + j] /= Math.sqrt(norm);
+        tables.insert(s, Number(insChunk.run(docId, i).lastInsertRowid), vectors, i);
+      }
+    })();
+    const channel = new DenseChannel(bq, s);
+    let overlap = 0;
+    for (let t = 0; t < 20; t++) {
+      const q = vectors.slice(t * 7 * DIM, (t * 7 + 1) * DIM).map((x) => x + (r() - 0.5) * 0.05);
+      const exact = [...channel.exact(q, 10).keys()];
+      const coarse = new Set(channel.coarseThenRescore(q, 10).keys());
+      overlap += exact.filter((id) => coarse.has(id)).length;
+    }
+    expect(overlap / 200).toBeGreaterThan(0.85);
+
+    const index = new BinaryIndex(bq, s);
+    index.refresh(N);
+    expect(index.length).toBe(N);
+    bq.transaction(() => tables.insert(s, Number(insChunk.run(docId, N).lastInsertRowid), vectors, 0))();
+    index.refresh(N + 1);
+    expect(index.length).toBe(N + 1);
+    bq.close();
+  });
+});
