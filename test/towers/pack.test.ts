@@ -211,6 +211,11 @@ describe('hashed packs: identity', () => {
       expect(pack.answerTower).toEqual(id.answerTower);
       expectClose(await pack.embedQuestions(texts), reference(answerParams, texts, 'question'));
       expectClose(await pack.embedAnswers(texts), reference(answerParams, texts, 'passage'));
+      // Closing with work in flight rejects it (no hang), and later calls too.
+      const inFlight = pack.embedAnswers(Array.from({ length: 2000 }, (_, i) => `${texts[i % 5]} ${i}`));
+      await pack.close();
+      await expect(inFlight).rejects.toThrow();
+      await expect(pack.embedQuestions(['after close'])).rejects.toThrow(/closed/);
     } finally {
       await pack.close();
     }
