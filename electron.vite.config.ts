@@ -5,6 +5,8 @@ import { defineConfig } from 'electron-vite';
 import renderer from './renderer/vite.config.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+/** Where the three bundles go: out/ (what package.json "main" and electron-builder expect); tests build elsewhere. */
+const out = path.resolve(root, process.env.DOCQA_OUT_DIR ?? 'out');
 
 /**
  * Every `*.worker.ts` under main/: each becomes `out/main/<name>.worker.js`,
@@ -30,16 +32,18 @@ function workerEntries(): Record<string, string> {
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
+      outDir: path.join(out, 'main'),
       rolldownOptions: {
         input: { index: path.join(root, 'main/index.ts'), ...workerEntries() },
-        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+        // Chunks sit beside the entries too: a worker started from code in any chunk (in any thread,
+        // where setWorkerDirectory may not have run) finds `./<name>.worker.js` next to itself.
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },
   preload: {
     build: {
-      outDir: 'out/preload',
+      outDir: path.join(out, 'preload'),
       rolldownOptions: {
         input: { index: path.join(root, 'preload/index.ts') },
         // A sandboxed preload must be CommonJS.
@@ -47,5 +51,5 @@ export default defineConfig({
       },
     },
   },
-  renderer,
+  renderer: { ...renderer, build: { ...renderer.build, outDir: path.join(out, 'renderer') } },
 });

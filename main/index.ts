@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, Menu, nativeTheme, screen } from 'electron'
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeError } from './engine/errors.js';
+import { setWorkerDirectory } from './engine/workers/spawnWorker.js';
 import type { LibraryEngine } from './engine/library/types.js';
 import { createApi, type Api } from './api/dispatcher.js';
 import { WorkerEngine } from './api/engineWorker.js';
@@ -35,6 +36,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  // The bundle is flat: every worker entry sits in out/main as <name>.worker.js.
+  setWorkerDirectory(MAIN_OUT_DIR);
   hardenSession();
   let engine: WorkerEngine;
   try {

@@ -18,6 +18,9 @@ export default defineConfig({
     target: 'chrome120',
     // The polyfill would be an inline-looking script; Chromium/Electron have native modulepreload.
     modulePreload: { polyfill: false },
+    // electron-vite leaves minification off unless asked; the desktop app gets the same bundle as web mode.
+    minify: true,
+    cssMinify: true,
     reportCompressedSize: false,
     rolldownOptions: { input: fileURLToPath(new URL('./index.html', import.meta.url)) },
   },
