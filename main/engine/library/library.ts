@@ -347,12 +347,15 @@ export class Library implements LibraryEngine {
       await this.updateSettingsWithoutReembed({ packDir: options.packDir });
     }
     if (!this.reembedding) {
+      // Registered before any await, so a second caller joins this job.
       const abort = new AbortController();
       const listeners = new Set<(p: ReembedProgress) => void>();
-      const params = { dbPath: this.dbPath, packDir: await this.packDir(), provider: await this.provider(), towerWorkers: await this.towerWorkers() };
-      const promise = this.tracked(abort.signal, (signal) =>
-        this.reembedWorker.run('reembed', params, { signal, onProgress: (p) => listeners.forEach((l) => l(p)) }),
-      ).finally(() => {
+      const promise = (async () => {
+        const params = { dbPath: this.dbPath, packDir: await this.packDir(), provider: await this.provider(), towerWorkers: await this.towerWorkers() };
+        return this.tracked(abort.signal, (signal) =>
+          this.reembedWorker.run('reembed', params, { signal, onProgress: (p) => listeners.forEach((l) => l(p)) }),
+        );
+      })().finally(() => {
         this.reembedding = null;
         this.dense = null;
       });
@@ -392,8 +395,19 @@ export class Library implements LibraryEngine {
     const { k, mode } = checkQuestionOptions(options);
     const started = performance.now();
     const q = question.length > MAX_QUESTION_CHARS ? question.slice(0, MAX_QUESTION_CHARS) : question;
-    const dense = mode === 'bm25' ? null : await this.denseRecall();
-    const outcome = await this.searcher.search(q, k, mode, dense);
+    let outcome;
+    for (let attempt = 0; ; attempt++) {
+      const dense = mode === 'bm25' ? null : await this.denseRecall();
+      try {
+        outcome = await this.searcher.search(q, k, mode, dense);
+        break;
+      } catch (e) {
+        // A re-embedding switched the active vector set (and dropped the old table) while this
+        // question was being embedded: ask again with the new set and its question tower.
+        if (attempt >= 2 || !/no such table: vectors_/.test(String((e as Error).message))) throw e;
+        this.dense = null;
+      }
+    }
     for (const r of outcome.results) this.rememberHighlights(r.chunkId, r.highlights);
     return { question, notFound: outcome.notFound, results: outcome.results, mode, tookMs: performance.now() - started };
   }
@@ -458,21 +472,37 @@ export class Library implements LibraryEngine {
 
   // ---- watching
 
+  /**
+   * Watches the folders the library has now (call again after adding one) and
+   * re-indexes what changes, debounced: changed files are re-read, removed
+   * files and folders leave the index, a folder that comes back is rescanned.
+   */
   async watch(onEvent: (e: WatchEvent) => void): Promise<() => Promise<void>> {
     const folders = listFolders(this.db);
+    if (!folders.length) return async () => undefined;
     const byPath = new Map(folders.map((f) => [f.path, f.id]));
     const pending = new Map<number, Set<string>>();
+    const rescan = new Set<number>();
     let timer: NodeJS.Timeout | null = null;
     let stopped = false;
-    const flush = (): void => {
-      timer = null;
-      if (stopped || !pending.size) return;
-      const paths = [...pending].map(([folderId, rel]) => ({ folderId, relPaths: [...rel] }));
-      pending.clear();
-      this.runIngest({ folderIds: paths.map((p) => p.folderId), force: false, retryFailed: false, paths }, {}).then(
+    const report = (run: Promise<IngestSummary>): void => {
+      run.then(
         (summary) => onEvent({ type: 'indexed', summary }),
         (e: unknown) => onEvent({ type: 'error', message: describeError(e) }),
       );
+    };
+    const flush = (): void => {
+      timer = null;
+      if (stopped) return;
+      if (rescan.size) {
+        report(this.runIngest({ folderIds: [...rescan], force: false, retryFailed: false, paths: null }, {}));
+        for (const id of rescan) pending.delete(id);
+        rescan.clear();
+      }
+      if (!pending.size) return;
+      const paths = [...pending].map(([folderId, rel]) => ({ folderId, relPaths: [...rel] }));
+      pending.clear();
+      report(this.runIngest({ folderIds: paths.map((p) => p.folderId), force: false, retryFailed: false, paths }, {}));
     };
     // Lazy: chokidar is only needed by long-running front ends.
     const { watchFolders } = await import('../ingest/watchFolders.js');
@@ -483,10 +513,14 @@ export class Library implements LibraryEngine {
         onEvent: (e) => {
           const folderId = byPath.get(e.root);
           if (folderId === undefined) return;
-          onEvent(e.type === 'add' || e.type === 'change' ? { type: 'changed', folderId, path: e.relPath } : { type: 'removed', folderId, path: e.relPath });
-          let set = pending.get(folderId);
-          if (!set) pending.set(folderId, (set = new Set()));
-          set.add(e.relPath);
+          if (e.type === 'addDir') {
+            rescan.add(folderId); // the folder itself came back
+          } else {
+            onEvent(e.type === 'add' || e.type === 'change' ? { type: 'changed', folderId, path: e.relPath } : { type: 'removed', folderId, path: e.relPath });
+            let set = pending.get(folderId);
+            if (!set) pending.set(folderId, (set = new Set()));
+            set.add(e.relPath);
+          }
           if (timer) clearTimeout(timer);
           timer = setTimeout(flush, WATCH_DEBOUNCE_MS);
         },

@@ -46,7 +46,8 @@ export function openDatabase(dbPath: string, options: OpenDatabaseOptions = {}):
     throw new UserError(`cannot open library ${file}: ${(e as Error).message}`, file);
   }
   try {
-    sqliteVec.load(db);
+    // In a packaged app the extension is unpacked beside app.asar (dlopen cannot read inside it).
+    db.loadExtension(sqliteVec.getLoadablePath().replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'));
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
