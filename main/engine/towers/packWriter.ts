@@ -24,7 +24,7 @@ export interface HashedPackSpec {
   question: HashedTowerParams;
   /** The answer tower, or 'shared': one ONNX file serves both towers. */
   answer: HashedTowerParams | 'shared';
-  /** Initializers of at least this many bytes go to .bin files beside the ONNX (default 1 MiB). */
+  /** Initializers of at least this many bytes go to .bin files beside the ONNX (default 64 KiB). */
   externalThreshold?: number;
 }
 
@@ -87,7 +87,7 @@ export async function writeHashedPack(dir: string, spec: HashedPackSpec): Promis
       );
     }
   }
-  const threshold = spec.externalThreshold ?? 1024 * 1024;
+  const threshold = spec.externalThreshold ?? 64 * 1024;
 
   const models = {
     question: hashedTowerModelSpec(towers.question, 'question_tower'),
