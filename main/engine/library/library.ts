@@ -95,6 +95,9 @@ export class Library implements LibraryEngine {
   static async open(options: LibraryOpenOptions): Promise<Library> {
     if (!options?.dbPath) throw new UserError('no library file given', 'dbPath');
     const dbPath = path.resolve(options.dbPath);
+    if (options.packDir && !statSync(options.packDir, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UserError(`tower pack folder not found: ${path.resolve(options.packDir)}`, options.packDir);
+    }
     const db = openDatabase(dbPath);
     return new Library(db, dbPath, { ...options, packDir: options.packDir ? path.resolve(options.packDir) : undefined }, new ScoreFusionRanker(DENSE_WEIGHT));
   }
