@@ -82,16 +82,29 @@ function generatedChunks(count: number, size: number): string[] {
   return chunks;
 }
 
+/**
+ * ~`size`-character chunks of the .txt/.md files under `dir`: each top-level
+ * subfolder's files are joined and cut, and the subfolders taken in turn, so
+ * a folder of Chinese and English sets gives a mixed stream.
+ */
 function chunksFromDocs(dir: string, count: number, size: number): string[] {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.(txt|md)$/i.test(f))
     .sort();
-  const chunks: string[] = [];
+  const groups = new Map<string, string[]>();
   for (const f of files) {
-    const text = readFileSync(path.join(dir, f), 'utf8');
-    for (let i = 0; i + size <= text.length && chunks.length < count; i += size)
-      chunks.push(text.slice(i, i + size));
-    if (chunks.length >= count) break;
+    const top = f.split(/[\\/]/)[0]!;
+    groups.set(top, [...(groups.get(top) ?? []), f]);
+  }
+  const streams = [...groups.values()].map((names) => {
+    const text = names.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    return Array.from({ length: Math.floor(text.length / size) }, (_, i) =>
+      text.slice(i * size, (i + 1) * size),
+    );
+  });
+  const chunks: string[] = [];
+  for (let i = 0; chunks.length < count && streams.some((s) => i < s.length); i++) {
+    for (const s of streams) if (i < s.length && chunks.length < count) chunks.push(s[i]!);
   }
   if (chunks.length === 0) throw new Error(`no .txt/.md text of ${size}+ characters under ${dir}`);
   return chunks;
