@@ -13,7 +13,7 @@ import { TextTokenizer } from './tokenizer.js';
  */
 export type WorkerRequest =
   | { type: 'init'; side: TowerSide; dir: string; manifest: TransformerManifest; provider: ProviderName; threads: number }
-  | { type: 'embed'; id: number; side: TowerSide; texts: string[] };
+  | { type: 'embed'; id: number; texts: string[] };
 
 export type WorkerReply =
   | { type: 'ready'; active: string; fallbackReason: string | null }
@@ -55,7 +55,7 @@ port.on('message', async (m: WorkerRequest) => {
   try {
     const { data, dim } = await encoder!.embed(m.texts);
     if (m.texts.length && dim !== config!.manifest.dim) {
-      throw new UserError(`${config!.manifest.name}: the ${m.side} encoder makes ${dim}-d vectors, the manifest says ${config!.manifest.dim}`);
+      throw new UserError(`${config!.manifest.name}: the ${config!.side} encoder makes ${dim}-d vectors, the manifest says ${config!.manifest.dim}`);
     }
     port.postMessage({ type: 'result', id: m.id, data } satisfies WorkerReply, [data.buffer as ArrayBuffer]);
   } catch (e) {

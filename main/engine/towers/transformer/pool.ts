@@ -1,7 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { UserError } from '../../errors.js';
 import { spawnWorker } from '../../workers/spawnWorker.js';
-import type { TowerSide } from './manifest.js';
 import type { WorkerReply, WorkerRequest } from './encoder.worker.js';
 
 interface Task {
@@ -30,10 +29,7 @@ export class EncoderPool {
   private nextId = 1;
   private closed = false;
 
-  private constructor(
-    private readonly workers: Worker[],
-    private readonly side: TowerSide,
-  ) {
+  private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
       w.on('message', (m: WorkerReply) => this.onReply(w, m));
       w.on('error', (e) => this.onCrash(w, e));
@@ -45,7 +41,7 @@ export class EncoderPool {
     const workers = Array.from({ length: count }, () => spawnWorker(import.meta.url, 'encoder'));
     try {
       const ready = await Promise.all(workers.map((w) => awaitReady(w, init)));
-      return { pool: new EncoderPool(workers, init.side), active: ready[0].active, fallbackReason: ready[0].fallbackReason };
+      return { pool: new EncoderPool(workers), active: ready[0].active, fallbackReason: ready[0].fallbackReason };
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
@@ -72,7 +68,7 @@ export class EncoderPool {
       const w = this.idle.pop()!;
       const task = this.queue.shift()!;
       this.busy.set(w, task);
-      w.postMessage({ type: 'embed', id: task.id, side: this.side, texts: task.texts } satisfies WorkerRequest);
+      w.postMessage({ type: 'embed', id: task.id, texts: task.texts } satisfies WorkerRequest);
     }
   }
 
