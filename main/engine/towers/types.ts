@@ -39,6 +39,8 @@ export interface TowerPack {
 
 export interface OpenPackOptions {
   provider?: ProviderName;
+  /** The question tower's provider when it should differ from `provider` (per-tower choice). */
+  questionProvider?: ProviderName;
   /** ORT intra-op threads per session. */
   threads?: number;
   /** Worker threads running the answer tower (batches are spread over them). */
