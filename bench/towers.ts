@@ -85,7 +85,7 @@ function generatedChunks(count: number, size: number): string[] {
 /**
  * ~`size`-character chunks of the .txt/.md files under `dir`: each top-level
  * subfolder's files are joined and cut, and the subfolders taken in turn, so
- * a folder of Chinese and English sets gives a mixed stream.
+ * a folder holding one Chinese and one English set gives a half-and-half mix.
  */
 function chunksFromDocs(dir: string, count: number, size: number): string[] {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -94,7 +94,8 @@ function chunksFromDocs(dir: string, count: number, size: number): string[] {
   const groups = new Map<string, string[]>();
   for (const f of files) {
     const top = f.split(/[\\/]/)[0]!;
-    groups.set(top, [...(groups.get(top) ?? []), f]);
+    if (!groups.has(top)) groups.set(top, []);
+    groups.get(top)!.push(f);
   }
   const streams = [...groups.values()].map((names) => {
     const text = names.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
@@ -102,9 +103,11 @@ function chunksFromDocs(dir: string, count: number, size: number): string[] {
       text.slice(i * size, (i + 1) * size),
     );
   });
+  // In turn, a shorter stream starting over, so every subfolder weighs the same.
+  const nonEmpty = streams.filter((s) => s.length > 0);
   const chunks: string[] = [];
-  for (let i = 0; chunks.length < count && streams.some((s) => i < s.length); i++) {
-    for (const s of streams) if (i < s.length && chunks.length < count) chunks.push(s[i]!);
+  for (let i = 0; nonEmpty.length > 0 && chunks.length < count; i++) {
+    for (const s of nonEmpty) if (chunks.length < count) chunks.push(s[i % s.length]!);
   }
   if (chunks.length === 0) throw new Error(`no .txt/.md text of ${size}+ characters under ${dir}`);
   return chunks;
