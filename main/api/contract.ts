@@ -20,6 +20,7 @@ import type {
   PassagePreview,
   WatchEvent,
 } from '../engine/library/types.js';
+import type { ReembedProgress } from './appEngine.js';
 
 const none = z.object({}).strict();
 const id = z.number().int().positive();
@@ -63,6 +64,7 @@ export const apiInputs = {
   deleteConversation: z.object({ conversationId: id }).strict(),
   getSettings: none,
   updateSettings: settingsPatchSchema,
+  reembedState: none,
   listPacks: none,
   modelCatalogue: none,
   downloadPack: z
@@ -86,6 +88,13 @@ export interface AppInfo {
   arch: string;
   /** Only the desktop app has a native folder dialog; web mode types a path. */
   canPickFolder: boolean;
+}
+
+/** Re-embedding the library with a new answer tower (search keeps the old vectors until it is done). */
+export interface ReembedState {
+  running: boolean;
+  progress: ReembedProgress | null;
+  lastError: string | null;
 }
 
 /** A pack in the per-user models folder, as Settings lists it. */
@@ -157,6 +166,7 @@ export interface ApiOutputs {
   getSettings: LibrarySettings;
   updateSettings: LibrarySettings;
   /** Packs installed in the per-user models folder (imported or downloaded); the built-in pack is not listed. */
+  reembedState: ReembedState;
   listPacks: PackListing[];
   modelCatalogue: CatalogueItem[];
   downloadPack: PackDownloadState;
@@ -177,6 +187,7 @@ export type ApiEvent =
   | { type: 'library-changed'; reason: string }
   | { type: 'watch'; event: WatchEvent }
   | { type: 'pack-download'; state: PackDownloadState }
+  | { type: 'reembed'; state: ReembedState }
   /** From the desktop app's menu: the renderer performs it. */
   | { type: 'command'; command: AppCommand };
 

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { describeError, isUserError, UserError } from '../engine/errors.js';
-import type { LibraryEngine } from '../engine/library/types.js';
+import type { AppEngine } from './appEngine.js';
 import { apiInputs, type ApiErrorBody, type ApiReply } from './contract.js';
 import { EventHub } from './eventHub.js';
 import { createHandlers, type ApiHandlers } from './handlers.js';
 import type { ApiHost } from './host.js';
 import { IngestRunner } from './ingestRunner.js';
 import { PackTasks } from './packTasks.js';
+import { ReembedRunner } from './reembedRunner.js';
 import { isApiMethod } from './methods.js';
 
 export interface Api {
@@ -22,11 +23,12 @@ export interface ApiOptions {
 }
 
 /** Builds the API over one engine; the desktop IPC bridge and the HTTP server both call `call`. */
-export function createApi(engine: LibraryEngine, host: ApiHost, options: ApiOptions = {}): Api {
+export function createApi(engine: AppEngine, host: ApiHost, options: ApiOptions = {}): Api {
   const events = new EventHub();
   const ingest = new IngestRunner(engine, (e) => events.emit(e));
   const packs = new PackTasks((e) => events.emit(e));
-  const handlers = createHandlers({ engine, host, ingest, packs, events });
+  const reembed = new ReembedRunner(engine, (e) => events.emit(e));
+  const handlers = createHandlers({ engine, host, ingest, reembed, packs, events });
   return {
     events,
     ingest,

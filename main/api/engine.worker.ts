@@ -6,7 +6,8 @@
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setWorkerDirectory } from '../engine/workers/spawnWorker.js';
-import type { IngestProgress, LibraryEngine } from '../engine/library/types.js';
+import type { IngestProgress } from '../engine/library/types.js';
+import type { AppEngine, ReembedProgress } from './appEngine.js';
 import { serializeError, type EngineWorkerData, type FromWorker, type ToWorker } from './engineProtocol.js';
 import { openEngine } from './openEngine.js';
 
@@ -18,7 +19,7 @@ const post = (m: FromWorker): void => port.postMessage(m);
 const aborts = new Map<number, AbortController>();
 const watchers = new Map<number, Promise<() => Promise<void>>>();
 
-async function handle(engine: LibraryEngine, m: ToWorker): Promise<void> {
+async function handle(engine: AppEngine, m: ToWorker): Promise<void> {
   switch (m.kind) {
     case 'call': {
       const fn = engine[m.method] as (...args: unknown[]) => Promise<unknown>;
@@ -32,9 +33,14 @@ async function handle(engine: LibraryEngine, m: ToWorker): Promise<void> {
         const options = {
           ...((m.args[0] as object | undefined) ?? {}),
           signal: controller.signal,
-          onProgress: (progress: IngestProgress) => post({ kind: 'progress', id: m.id, progress }),
+          onProgress: (progress: IngestProgress | ReembedProgress) =>
+            post({ kind: 'progress', id: m.id, progress }),
         };
-        const value = await (m.method === 'ingest' ? engine.ingest(options) : engine.retryFailed(options));
+        const value = await (m.method === 'ingest'
+          ? engine.ingest(options)
+          : m.method === 'retryFailed'
+            ? engine.retryFailed(options)
+            : engine.reembed(options));
         post({ kind: 'result', id: m.id, value });
       } finally {
         aborts.delete(m.id);

@@ -5,10 +5,12 @@ import type {
   LibraryOpenOptions,
   WatchEvent,
 } from '../engine/library/types.js';
+import type { ReembedProgress } from './appEngine.js';
 
 /** Engine methods that are plain request/response over the worker boundary. */
 export type PlainEngineMethod = Exclude<keyof LibraryEngine, 'watch' | 'close' | 'ingest' | 'retryFailed'>;
-export type ProgressEngineMethod = 'ingest' | 'retryFailed';
+/** Long jobs that report progress; `reembed` is the Library's, beyond LibraryEngine (see appEngine.ts). */
+export type ProgressEngineMethod = 'ingest' | 'retryFailed' | 'reembed';
 
 export interface EngineWorkerData {
   open: LibraryOpenOptions;
@@ -40,7 +42,7 @@ export type FromWorker =
   | { kind: 'fatal'; error: SerializedError }
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'error'; id: number; error: SerializedError }
-  | { kind: 'progress'; id: number; progress: IngestProgress }
+  | { kind: 'progress'; id: number; progress: IngestProgress | ReembedProgress }
   | { kind: 'watch-event'; id: number; event: WatchEvent };
 
 export function serializeError(e: unknown): SerializedError {

@@ -3,24 +3,27 @@ import { spawnWorker } from '../engine/workers/spawnWorker.js';
 import type {
   FolderInfo,
   IngestOptions,
+  IngestProgress,
   IngestSummary,
   LibraryEngine,
   LibraryOpenOptions,
   SearchMode,
   WatchEvent,
 } from '../engine/library/types.js';
+import type { AppEngine, ReembedProgress } from './appEngine.js';
 import {
   deserializeError,
   type EngineWorkerData,
   type FromWorker,
   type PlainEngineMethod,
+  type ProgressEngineMethod,
   type ToWorker,
 } from './engineProtocol.js';
 
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  onProgress?: IngestOptions['onProgress'];
+  onProgress?: (p: IngestProgress | ReembedProgress) => void;
   onWatch?: (e: WatchEvent) => void;
 }
 
@@ -30,7 +33,7 @@ interface Pending {
  * never blocks on SQLite or indexing. Callbacks (progress, watch events) and
  * AbortSignals are relayed as messages.
  */
-export class WorkerEngine implements LibraryEngine {
+export class WorkerEngine implements AppEngine {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   readonly #watchers = new Map<number, (e: WatchEvent) => void>();
@@ -110,23 +113,30 @@ export class WorkerEngine implements LibraryEngine {
     return this.#send<T>({ kind: 'call', id: this.#nextId++, method, args });
   }
 
-  #ingest(method: 'ingest' | 'retryFailed', options: IngestOptions = {}): Promise<IngestSummary> {
+  #progressCall<T, P>(
+    method: ProgressEngineMethod,
+    options: { signal?: AbortSignal; onProgress?: (p: P) => void } & object = {},
+  ): Promise<T> {
     const { signal, onProgress, ...plain } = options;
     signal?.throwIfAborted();
     const id = this.#nextId++;
     const onAbort = (): void => this.#worker.postMessage({ kind: 'abort', id } satisfies ToWorker);
     signal?.addEventListener('abort', onAbort, { once: true });
-    return this.#send<IngestSummary>({ kind: 'ingest', id, method, args: [plain] }, { onProgress }).finally(
-      () => signal?.removeEventListener('abort', onAbort),
-    );
+    return this.#send<T>(
+      { kind: 'ingest', id, method, args: [plain] },
+      { onProgress: onProgress as Pending['onProgress'] },
+    ).finally(() => signal?.removeEventListener('abort', onAbort));
   }
 
   status = () => this.#call<Awaited<ReturnType<LibraryEngine['status']>>>('status');
   listFolders = () => this.#call<FolderInfo[]>('listFolders');
   addFolder = (path: string) => this.#call<FolderInfo>('addFolder', path);
   removeFolder = (folderId: number) => this.#call<void>('removeFolder', folderId);
-  ingest = (options?: IngestOptions) => this.#ingest('ingest', options);
-  retryFailed = (options?: Omit<IngestOptions, 'force'>) => this.#ingest('retryFailed', options);
+  ingest = (options?: IngestOptions) => this.#progressCall<IngestSummary, IngestProgress>('ingest', options);
+  retryFailed = (options?: Omit<IngestOptions, 'force'>) =>
+    this.#progressCall<IngestSummary, IngestProgress>('retryFailed', options);
+  reembed = (options?: Parameters<AppEngine['reembed']>[0]) =>
+    this.#progressCall<ReembedProgress, ReembedProgress>('reembed', options);
   failedFiles = () => this.#call<Awaited<ReturnType<LibraryEngine['failedFiles']>>>('failedFiles');
   ask = (question: string, options?: { k?: number; mode?: SearchMode }) =>
     this.#call<Awaited<ReturnType<LibraryEngine['ask']>>>('ask', question, options);

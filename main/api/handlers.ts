@@ -1,5 +1,5 @@
 import { UserError } from '../engine/errors.js';
-import type { LibraryEngine } from '../engine/library/types.js';
+import type { AppEngine } from './appEngine.js';
 import type { ApiOutputs, ApiParsedInput, PackListing } from './contract.js';
 import type { EventHub } from './eventHub.js';
 import type { ApiHost } from './host.js';
@@ -7,12 +7,14 @@ import type { IngestRunner } from './ingestRunner.js';
 import { resolveLibraryFile } from './libraryFiles.js';
 import { catalogueListing, defaultModelsDir, listInstalledPacks } from '../engine/models/index.js';
 import type { PackTasks } from './packTasks.js';
+import type { ReembedRunner } from './reembedRunner.js';
 import type { ApiMethod } from './methods.js';
 
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
 
 export interface ApiContext {
-  engine: LibraryEngine;
+  engine: AppEngine;
+  reembed: ReembedRunner;
   host: ApiHost;
   ingest: IngestRunner;
   packs: PackTasks;
@@ -30,7 +32,7 @@ const toListing = ({ name, dir, kind, version, dim, license, bytes }: PackListin
 });
 
 /** The one implementation of every method, behind both IPC and HTTP. Inputs arrive validated. */
-export function createHandlers({ engine, host, ingest, packs, events }: ApiContext): ApiHandlers {
+export function createHandlers({ engine, host, ingest, reembed, packs, events }: ApiContext): ApiHandlers {
   const changed = (reason: string): void => events.emit({ type: 'library-changed', reason });
   const libraryFile = async (p: string): Promise<string> => resolveLibraryFile(p, await engine.listFolders());
   return {
@@ -41,7 +43,12 @@ export function createHandlers({ engine, host, ingest, packs, events }: ApiConte
       arch: process.arch,
       canPickFolder: host.canPickFolder,
     }),
-    status: () => engine.status(),
+    status: async () => {
+      const status = await engine.status();
+      // A pack change (here, from the CLI, or before a restart) left vectors to redo: follow or resume it.
+      if (status.needsReembed && !reembed.state().running) reembed.start();
+      return status;
+    },
     listFolders: () => engine.listFolders(),
     addFolder: async ({ path }) => {
       const folder = await engine.addFolder(path);
@@ -73,8 +80,12 @@ export function createHandlers({ engine, host, ingest, packs, events }: ApiConte
     updateSettings: async (patch) => {
       const settings = await engine.updateSettings(patch);
       changed('settings');
+      // A new answer tower re-embeds in the background (the engine starts it; this follows it and
+      // reports progress); for a question-only change the engine's reembed returns at once.
+      if (patch.packDir !== undefined || patch.provider !== undefined) reembed.start();
       return settings;
     },
+    reembedState: async () => reembed.state(),
     listPacks: async () => (await listInstalledPacks(defaultModelsDir())).map(toListing),
     modelCatalogue: async () =>
       catalogueListing(await listInstalledPacks(defaultModelsDir())).map(

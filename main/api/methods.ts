@@ -22,6 +22,7 @@ export const API_METHODS = [
   'deleteConversation',
   'getSettings',
   'updateSettings',
+  'reembedState',
   'listPacks',
   'modelCatalogue',
   'downloadPack',

@@ -1,9 +1,9 @@
-import type { LibraryEngine } from '../engine/library/types.js';
 import { setResourcesDirectory } from '../engine/towers/builtinPack.js';
+import type { AppEngine } from './appEngine.js';
 import type { EngineWorkerData } from './engineProtocol.js';
 
 /** Opens the real engine with the process-wide settings the desktop app needs applied first. */
-export async function openEngine(data: EngineWorkerData): Promise<LibraryEngine> {
+export async function openEngine(data: EngineWorkerData): Promise<AppEngine> {
   if (data.resourcesDir) setResourcesDirectory(data.resourcesDir);
   const { Library, setSqliteNativeBinding } = await import('../engine/library/index.js');
   if (data.sqliteBinding) setSqliteNativeBinding(data.sqliteBinding);

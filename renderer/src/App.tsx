@@ -35,7 +35,7 @@ function focusSoon(id: string): void {
 
 function Shell() {
   const { t } = useI18n();
-  const { info, ingest, connectionLost, refresh, reportError } = useAppState();
+  const { info, ingest, reembed, connectionLost, refresh, reportError } = useAppState();
   const [view, setView] = useState<View>('chat');
   const [conversationId, setConversationId] = useState<number | null>(null);
   const [conversations, setConversations] = useState<ConversationSummary[]>([]);
@@ -180,6 +180,14 @@ function Shell() {
         {progress ? (
           <button type="button" className="sidebar-progress" onClick={() => setView('library')}>
             {t('nav.indexing', { percent })}
+          </button>
+        ) : reembed?.running ? (
+          <button type="button" className="sidebar-progress" onClick={() => setView('settings')}>
+            {t('nav.reembedding', {
+              percent: reembed.progress?.chunksTotal
+                ? Math.floor((reembed.progress.chunksDone / reembed.progress.chunksTotal) * 100)
+                : 0,
+            })}
           </button>
         ) : null}
       </nav>

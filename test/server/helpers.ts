@@ -6,8 +6,7 @@ import type { HashedTowerParams } from '../../main/engine/towers/onnx/hashedTowe
 import { writeHashedPack } from '../../main/engine/towers/packWriter.js';
 
 /** A small real tower pack (random weights, 2^10 buckets): the engine runs it like any pack. */
-export async function writeSmallPack(dir: string): Promise<string> {
-  let seed = 7;
+export async function writeSmallPack(dir: string, seed = 7, name = 'app-test-pack'): Promise<string> {
   const random = (): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed / 0x7fffffff;
@@ -21,7 +20,7 @@ export async function writeSmallPack(dir: string): Promise<string> {
     pooling: 'sqrtn',
   };
   await writeHashedPack(dir, {
-    name: 'app-test-pack',
+    name,
     version: '1.0.0',
     license: 'MIT',
     featurizer: { ...DEFAULT_FEATURIZER_SPEC, log2Buckets: 10 },

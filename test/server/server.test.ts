@@ -37,10 +37,9 @@ beforeAll(async () => {
     '<!doctype html><title>DocQA</title><script type="module" src="./assets/app.js"></script>',
   );
   writeFileSync(path.join(renderer, 'assets', 'app.js'), 'console.log(1);');
-  engine = await WorkerEngine.start({
-    dbPath: path.join(tmp, 'library.sqlite'),
-    packDir: await writeSmallPack(path.join(tmp, 'pack')),
-  });
+  // The pack is a library setting (as Settings sets it), not a session override, so it can be switched later.
+  engine = await WorkerEngine.start({ dbPath: path.join(tmp, 'library.sqlite') });
+  await engine.updateSettings({ packDir: await writeSmallPack(path.join(tmp, 'pack')) });
   api = createApi(engine, createWebHost('test'));
   watch = new FolderWatch(engine, api.events);
   await watch.restart(); // no folders yet: nothing to watch, and it must not hang
@@ -240,10 +239,38 @@ describe('library over HTTP', () => {
       });
     });
     await watch.restart(); // what a 'folder-added' event does; awaited here so the watcher is ready
-    writeFileSync(path.join(docs, 'notes', 'tides.md'), '# Tides\n\nTides are caused by the gravity of the moon and the sun.\n');
+    writeFileSync(
+      path.join(docs, 'notes', 'tides.md'),
+      '# Tides\n\nTides are caused by the gravity of the moon and the sun.\n',
+    );
     await indexed;
-    const answer = JSON.parse((await post('ask', { question: 'What causes tides?', mode: 'bm25' })).body).result;
+    const answer = JSON.parse(
+      (await post('ask', { question: 'What causes tides?', mode: 'bm25' })).body,
+    ).result;
     expect(answer.results[0].path).toBe('notes/tides.md');
+  });
+
+  it('re-embeds in the background with progress after the pack changes, and keeps answering', async () => {
+    const other = await writeSmallPack(path.join(tmp, 'pack-2'), 99, 'app-test-pack-2');
+    const seen: ApiEvent[] = [];
+    const done = new Promise<void>((resolve) => {
+      api.events.subscribe((e) => {
+        seen.push(e);
+        if (e.type === 'reembed' && !e.state.running) resolve();
+      });
+    });
+    const updated = await post('updateSettings', { packDir: other });
+    expect(JSON.parse(updated.body).result.packDir).toBe(other);
+    const during = JSON.parse(
+      (await post('ask', { question: 'Photosynthesis chloroplasts', mode: 'bm25' })).body,
+    ).result;
+    expect(during.results[0].path).toBe('notes/photosynthesis.txt');
+    await done;
+    const states = seen.flatMap((e) => (e.type === 'reembed' ? [e.state] : []));
+    expect(states[0]?.running).toBe(true);
+    expect(states.at(-1)).toMatchObject({ running: false, lastError: null, progress: { phase: 'done' } });
+    const status = JSON.parse((await post('status', {})).body).result;
+    expect(status).toMatchObject({ needsReembed: false, pack: { name: 'app-test-pack-2' } });
   });
 
   it('opens files only inside the library folders', async () => {

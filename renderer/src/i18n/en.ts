@@ -11,6 +11,7 @@ export const en = {
   'nav.deleteConversation': 'Delete conversation “{title}”',
   'nav.noConversations': 'Your questions will be kept here.',
   'nav.indexing': 'Indexing… {percent}%',
+  'nav.reembedding': 'Updating vectors… {percent}%',
   'connection.lost': 'Lost the connection to DocQA. Is `docqa serve` still running?',
   'connection.retry': 'Retry',
 
@@ -131,6 +132,10 @@ export const en = {
   'settings.importName': 'Name (optional)',
   'settings.import': 'Import',
   'settings.importing': 'Checking and importing…',
+  'settings.reembedding':
+    'Re-embedding your library for this model; search uses the previous one until it is done.',
+  'settings.reembedCount': '{done} / {total} passages',
+  'settings.reembedFailed': 'Re-embedding stopped: {message}',
   'settings.provider': 'Execution provider',
   'settings.providerHelp': 'Where the model runs. Auto picks a GPU when this machine offers one.',
   'settings.providerAvailable': 'available',

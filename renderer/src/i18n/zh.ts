@@ -13,6 +13,7 @@ export const zh: Record<MessageKey, string> = {
   'nav.deleteConversation': '删除对话“{title}”',
   'nav.noConversations': '你的提问会保存在这里。',
   'nav.indexing': '正在索引… {percent}%',
+  'nav.reembedding': '正在更新向量… {percent}%',
   'connection.lost': '与 DocQA 的连接已断开。`docqa serve` 还在运行吗？',
   'connection.retry': '重试',
 
@@ -128,6 +129,9 @@ export const zh: Record<MessageKey, string> = {
   'settings.importName': '名称（可选）',
   'settings.import': '导入',
   'settings.importing': '正在检查并导入…',
+  'settings.reembedding': '正在用新模型重新计算文档库的向量；完成前搜索继续使用之前的模型。',
+  'settings.reembedCount': '{done} / {total} 个段落',
+  'settings.reembedFailed': '重新计算已停止：{message}',
   'settings.provider': '执行设备',
   'settings.providerHelp': '模型在哪里运行。“自动”会在本机有 GPU 时使用 GPU。',
   'settings.providerAvailable': '可用',

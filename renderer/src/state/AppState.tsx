@@ -8,7 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import type { AppInfo, IngestState } from '../../../main/api/contract.js';
+import type { AppInfo, IngestState, ReembedState } from '../../../main/api/contract.js';
 import type { LibrarySettings, LibraryStatus } from '../../../main/engine/library/types.js';
 import { api, ApiCallError } from '../api/client.js';
 
@@ -17,6 +17,7 @@ export interface AppState {
   status: LibraryStatus | null;
   settings: LibrarySettings | null;
   ingest: IngestState | null;
+  reembed: ReembedState | null;
   connectionLost: boolean;
   /** Re-reads status (folders, counts, pack) and the ingest state. */
   refresh(): Promise<void>;
@@ -38,6 +39,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<LibraryStatus | null>(null);
   const [settings, setSettings] = useState<LibrarySettings | null>(null);
   const [ingest, setIngest] = useState<IngestState | null>(null);
+  const [reembed, setReembed] = useState<ReembedState | null>(null);
   const [connectionLost, setConnectionLost] = useState(false);
   const refreshing = useRef<Promise<void> | null>(null);
 
@@ -50,9 +52,14 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
     // Many events can arrive together; one refresh at a time is enough.
     refreshing.current ??= (async () => {
       try {
-        const [s, i] = await Promise.all([api.call('status'), api.call('ingestState')]);
+        const [s, i, r] = await Promise.all([
+          api.call('status'),
+          api.call('ingestState'),
+          api.call('reembedState'),
+        ]);
         setStatus(s);
         setIngest(i);
+        setReembed(r);
         setConnectionLost(false);
       } catch (e) {
         reportError(e);
@@ -98,6 +105,9 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
         case 'library-changed':
           void refresh();
           break;
+        case 'reembed':
+          setReembed(event.state);
+          break;
         case 'watch':
           if (event.event.type === 'indexed') void refresh();
           break;
@@ -106,8 +116,8 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   }, [refresh, reportError]);
 
   const value = useMemo(
-    () => ({ info, status, settings, ingest, connectionLost, refresh, updateSettings, reportError }),
-    [info, status, settings, ingest, connectionLost, refresh, updateSettings, reportError],
+    () => ({ info, status, settings, ingest, reembed, connectionLost, refresh, updateSettings, reportError }),
+    [info, status, settings, ingest, reembed, connectionLost, refresh, updateSettings, reportError],
   );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }

@@ -3,7 +3,8 @@ import type { PackListing } from '../../../main/api/contract.js';
 import type { LibrarySettings, ProviderName } from '../../../main/engine/library/types.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatDuration, formatNumber } from '../format.js';
+import { ProgressBar } from '../components/ProgressBar.js';
 import { useAppState } from '../state/AppState.js';
 import { useNotify } from '../components/Toaster.js';
 import { ErrorText } from '../components/ErrorText.js';
@@ -13,7 +14,7 @@ const PROVIDERS: ProviderName[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
 
 export function SettingsView() {
   const { t, language } = useI18n();
-  const { info, status, settings, updateSettings, reportError } = useAppState();
+  const { info, status, settings, reembed, updateSettings, reportError } = useAppState();
   const notify = useNotify();
   const [error, setError] = useState<string | null>(null);
   const [packsVersion, setPacksVersion] = useState(0);
@@ -71,7 +72,31 @@ export function SettingsView() {
             </Fact>
           </dl>
         ) : null}
-        {status?.needsReembed ? <p className="notice">{t('settings.reembed')}</p> : null}
+        {reembed?.running ? (
+          <div className="progress-block" data-testid="reembed-progress">
+            <ProgressBar
+              label={t('settings.reembedding')}
+              value={reembed.progress?.chunksDone ?? 0}
+              max={reembed.progress?.chunksTotal ?? 0}
+            />
+            <p className="muted small">
+              {t('settings.reembedding')}
+              {reembed.progress
+                ? ` ${t('settings.reembedCount', {
+                    done: formatNumber(reembed.progress.chunksDone, language),
+                    total: formatNumber(reembed.progress.chunksTotal, language),
+                  })}`
+                : ''}
+              {reembed.progress?.etaSeconds != null
+                ? ` · ${t('library.progressEta', { eta: formatDuration(reembed.progress.etaSeconds, t) })}`
+                : ''}
+            </p>
+          </div>
+        ) : reembed?.lastError ? (
+          <p className="error-text">{t('settings.reembedFailed', { message: reembed.lastError })}</p>
+        ) : status?.needsReembed ? (
+          <p className="notice">{t('settings.reembed')}</p>
+        ) : null}
       </section>
 
       <ModelsCard onInstalled={packsChanged} />
