@@ -51,7 +51,19 @@ export async function ensureRendererBuilt(
   log(
     built < 0 ? 'Building the web interface (first run)…' : 'Rebuilding the web interface (sources changed)…',
   );
-  await vite.build({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  // Vite follows an inherited NODE_ENV (e.g. `test` under vitest), which would select React's development build.
+  const inherited = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({
+      configFile: path.join(root, 'renderer', 'vite.config.ts'),
+      logLevel: 'warn',
+      mode: 'production',
+    });
+  } finally {
+    if (inherited === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = inherited;
+  }
   return out;
 }
 

@@ -92,6 +92,12 @@ describe.skipIf(!haveChromium || !haveBuiltinPack)('web mode in Chromium', () =>
     expect(new URL(page.url()).search).toBe(''); // the token left the address bar
     await poll(() => page.getByRole('heading', { name: 'Start by adding a folder' }).isVisible()).toBe(true);
     figures.pageReadyMs = Math.round(performance.now() - opened);
+    // The page runs React's production build (an inherited NODE_ENV=test must not leak into the bundle).
+    const bundle = await page.evaluate(async () => {
+      const src = document.querySelector<HTMLScriptElement>('script[type="module"]')!.src;
+      return (await fetch(src)).text();
+    });
+    expect(bundle).not.toContain('is deprecated in plain JavaScript React classes');
     await shot('01-first-run');
 
     // Record every value the progress bar shows, from the first to the last.
