@@ -4,10 +4,12 @@
  * answers API calls while it indexes. `npm run bench -- app`, or alone:
  * `npx tsx bench/app.ts [--docs N]`.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { IngestState } from '../main/api/contract.js';
 import type { AskResult } from '../main/engine/library/types.js';
@@ -39,8 +41,18 @@ async function bundleSize(): Promise<Record<string, number>> {
   return sizes;
 }
 
+/** The out/node build users run after `npm ci`; null when it does not compile (then the sources run through tsx). */
+function buildNode(): string | null {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.node.json'], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 ? null : (`${r.stdout}${r.stderr}`.split('\n')[0] ?? 'tsc failed');
+}
+
 export async function run(options: { docs?: number } = {}): Promise<Record<string, unknown>> {
   const docs = options.docs ?? 1000;
+  const buildError = buildNode();
+  const serveFrom = { fromSource: buildError !== null };
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-bench-app-'));
   const folder = path.join(tmp, 'docs');
   const db = path.join(tmp, 'library.sqlite');
@@ -52,7 +64,7 @@ export async function run(options: { docs?: number } = {}): Promise<Record<strin
       .reduce((n, e) => n + statSync(path.join(e.parentPath, e.name)).size, 0);
 
     // 1. Index through web mode, timing API calls while the server indexes.
-    const first = await startServe(['--db', db, '--no-watch']);
+    const first = await startServe(['--db', db, '--no-watch'], serveFrom);
     const during: number[] = [];
     let state: IngestState;
     const t0 = performance.now();
@@ -74,7 +86,7 @@ export async function run(options: { docs?: number } = {}): Promise<Record<strin
 
     // 2. A fresh `docqa serve` on the indexed library: start → first answer.
     const started = performance.now();
-    const second = await startServe(['--db', db, '--no-watch']);
+    const second = await startServe(['--db', db, '--no-watch'], serveFrom);
     const answer = await callApi<AskResult>(second, 'ask', {
       question: 'Where does photosynthesis take place in plant cells?',
     });
@@ -93,6 +105,10 @@ export async function run(options: { docs?: number } = {}): Promise<Record<strin
     await second.stop();
 
     return {
+      serveRanFrom:
+        buildError === null
+          ? 'out/node (tsc build, as after npm ci)'
+          : `TypeScript sources via tsx (${buildError})`,
       rendererBundle: bundle,
       library: {
         documents: docs,

@@ -15,13 +15,20 @@ export interface ServeProcess {
 }
 
 /**
- * Runs the real `docqa serve` command (from the TypeScript sources, as a
- * developer runs it) and waits for the address it prints.
+ * Runs the real `docqa serve` command and waits for the address it prints:
+ * from the TypeScript sources (as a developer runs it; the default, so tests
+ * see the current code) or from the out/node build `npm ci` makes.
  */
-export async function startServe(args: string[], timeoutMs = 120_000): Promise<ServeProcess> {
+export async function startServe(
+  args: string[],
+  { timeoutMs = 120_000, fromSource = true }: { timeoutMs?: number; fromSource?: boolean } = {},
+): Promise<ServeProcess> {
   const started = performance.now();
+  const env = { ...process.env };
+  if (fromSource) env.DOCQA_FROM_SOURCE = '1';
+  else delete env.DOCQA_FROM_SOURCE;
   const child = spawn(process.execPath, [bin, 'serve', '--json', '--port', '0', ...args], {
-    env: { ...process.env, DOCQA_FROM_SOURCE: '1' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
