@@ -49,8 +49,8 @@ function buildNode(): string | null {
   return r.status === 0 ? null : (`${r.stdout}${r.stderr}`.split('\n')[0] ?? 'tsc failed');
 }
 
-export async function run(options: { docs?: number } = {}): Promise<Record<string, unknown>> {
-  const docs = options.docs ?? 1000;
+export async function run(options: { docs?: number; quick?: boolean } = {}): Promise<Record<string, unknown>> {
+  const docs = options.docs ?? (options.quick ? 200 : 1000);
   const buildError = buildNode();
   const serveFrom = { fromSource: buildError !== null };
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-bench-app-'));
