@@ -29,8 +29,11 @@ export function App() {
   );
 }
 
+/** Focuses now when the element is on screen, else after the view switch has rendered it. */
 function focusSoon(id: string): void {
-  requestAnimationFrame(() => document.getElementById(id)?.focus());
+  const element = document.getElementById(id);
+  if (element) element.focus();
+  else requestAnimationFrame(() => document.getElementById(id)?.focus());
 }
 
 function Shell() {

@@ -35,6 +35,9 @@ The light reactions run in the thylakoid membranes; the Calvin cycle runs in the
   },
 } as const;
 
+/** A PDF that cannot be read: the library lists it with its reason. */
+export const BROKEN_FILE = 'scans/broken.pdf';
+
 /** Nothing in the library is about this. */
 export const UNRELATED_QUESTION = 'penguin migration across antarctic ice shelves';
 
@@ -70,6 +73,7 @@ export function writeCorpus(dir: string, fillers: number): void {
   write(TARGETS.zh.path, TARGETS.zh.text);
   write(TARGETS.en.path, TARGETS.en.text);
   for (const [rel, text] of Object.entries(OTHER_DOCS)) write(rel, text);
+  write(BROKEN_FILE, '%PDF-1.7\n1 0 obj << /Type /Catalog >> broken beyond repair');
   let seed = 12345;
   const next = (n: number): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
