@@ -20,6 +20,7 @@ import type {
   PassagePreview,
   WatchEvent,
 } from '../engine/library/types.js';
+import type { InstalledPack } from '../engine/models/index.js';
 import type { ReembedProgress } from './appEngine.js';
 
 const none = z.object({}).strict();
@@ -98,15 +99,7 @@ export interface ReembedState {
 }
 
 /** A pack in the per-user models folder, as Settings lists it. */
-export interface PackListing {
-  name: string;
-  dir: string;
-  kind: string;
-  version: string;
-  dim: number;
-  license: string;
-  bytes: number;
-}
+export type PackListing = Pick<InstalledPack, 'name' | 'dir' | 'kind' | 'version' | 'dim' | 'license' | 'bytes'>;
 
 /** A recommended pretrained pack (models catalogue), for Settings. */
 export interface CatalogueItem {
