@@ -9,11 +9,17 @@ export function createHttpBridge(): DocqaBridge {
   const listeners = new Set<(event: ApiEvent) => void>();
   let source: EventSource | null = null;
 
+  const dispatch = (event: ApiEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
   const connect = (): void => {
+    let opened = false;
     source = new EventSource('/api/events');
-    source.onmessage = (message) => {
-      const event = JSON.parse(message.data as string) as ApiEvent;
-      for (const listener of listeners) listener(event);
+    source.onmessage = (message) => dispatch(JSON.parse(message.data as string) as ApiEvent);
+    // EventSource reconnects by itself; events sent while it was away are lost, so re-read the state.
+    source.onopen = () => {
+      if (opened) dispatch({ type: 'library-changed', reason: 'reconnected' });
+      opened = true;
     };
   };
 
