@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeModel } from '../../main/engine/towers/onnx/onnxModel.js';
 import { autoProviders, availableProviders, createSession } from '../../main/engine/towers/sessions.js';
 
@@ -84,6 +84,23 @@ describe('sessions', () => {
     expect(autoProviders('linux', 'arm64')).toEqual([]);
     expect(autoProviders('win32', 'x64')).toEqual(['dml', 'webgpu']);
     expect(autoProviders('darwin', 'arm64')).toEqual(['coreml', 'webgpu']);
+  });
+
+  it('logs a fallback from a named provider once, and none from auto', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const auto = await createSession(model, { provider: 'auto' });
+      await auto.session.release();
+      expect(warn).not.toHaveBeenCalled();
+      const foreign = process.platform === 'win32' ? 'coreml' : 'dml';
+      for (let i = 0; i < 2; i++) await (await createSession(model, { provider: foreign })).session.release();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain(
+        `execution provider ${foreign} unavailable, using cpu`,
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('rejects a file that is not a model', async () => {

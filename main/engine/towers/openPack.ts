@@ -108,7 +108,8 @@ class HashedTowerPack implements TowerPack {
     const answers = start(towers[1], options.workers ?? defaultTowerWorkers());
     answers.catch(() => {});
     const ready = questions.ready;
-    if (ready.fallbackReason) {
+    // 'auto' landing on the CPU is the normal case without a GPU: reported in `provider`, not logged.
+    if (ready.fallbackReason && requested !== 'auto') {
       const line = `[docqa] ${m.name}: execution provider ${requested} unavailable, using ${ready.active}: ${ready.fallbackReason}`;
       if (!loggedFallbacks.has(line)) {
         loggedFallbacks.add(line);

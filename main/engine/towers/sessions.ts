@@ -15,7 +15,12 @@ export interface SessionOptions {
   provider?: ProviderName;
   /** ORT intra-op threads; 0 or absent lets ORT choose (all cores). */
   threads?: number;
-  /** Told why the requested provider was not used; default: one console.warn per reason and thread. */
+  /**
+   * Told why the requested provider was not used. Default: one console.warn per
+   * reason and thread when a provider was asked for by name; silence for
+   * 'auto', whose CPU fallback on a machine without a GPU is the normal case
+   * (the reason is still returned).
+   */
   onFallback?: (message: string) => void;
 }
 
@@ -138,9 +143,8 @@ export async function createSession(
     reasons.push(reason);
   }
   const fallbackReason = reasons.length > 0 ? reasons.join('; ') : null;
-  if (fallbackReason)
-    (options.onFallback ?? logOnce)(
-      `execution provider ${requested} unavailable, using cpu: ${fallbackReason}`,
-    );
+  const tell = options.onFallback ?? (requested === 'auto' ? null : logOnce);
+  if (fallbackReason && tell)
+    tell(`execution provider ${requested} unavailable, using cpu: ${fallbackReason}`);
   return { session: await open(model, 'cpu', options.threads), active: 'cpu', fallbackReason };
 }
