@@ -49,7 +49,9 @@ function buildNode(): string | null {
   return r.status === 0 ? null : (`${r.stdout}${r.stderr}`.split('\n')[0] ?? 'tsc failed');
 }
 
-export async function run(options: { docs?: number; quick?: boolean } = {}): Promise<Record<string, unknown>> {
+export async function run(
+  options: { docs?: number; quick?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const docs = options.docs ?? (options.quick ? 200 : 1000);
   const buildError = buildNode();
   const serveFrom = { fromSource: buildError !== null };

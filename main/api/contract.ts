@@ -99,7 +99,10 @@ export interface ReembedState {
 }
 
 /** A pack in the per-user models folder, as Settings lists it. */
-export type PackListing = Pick<InstalledPack, 'name' | 'dir' | 'kind' | 'version' | 'dim' | 'license' | 'bytes'>;
+export type PackListing = Pick<
+  InstalledPack,
+  'name' | 'dir' | 'kind' | 'version' | 'dim' | 'license' | 'bytes'
+>;
 
 /** A recommended pretrained pack (models catalogue), for Settings. */
 export interface CatalogueItem {
