@@ -3,11 +3,12 @@
  * from ../shared/train, reproducibly (fixed design and seed).
  *
  *   tsx scripts/train-builtin.ts [--train-dir DIR] [--out DIR] [--design NAME]
- *                                [--compare NAME,NAME…] [--eval-dir DIR]
+ *                                [--compare NAME,NAME…] [--keep-dir DIR] [--eval-dir DIR]
  *
- * --compare trains the listed designs on the same held-out split first and records
+ * --compare trains the listed designs on the same held-out split and records
  * their recall in designs.json (the README's design table); without it the table
- * is kept from the previous designs.json. --eval-dir scores the pack on the dev
+ * is kept from the previous designs.json (the shipped design's row is renewed).
+ * --keep-dir keeps each compared design's pack there (for dev-set evaluation). --eval-dir scores the pack on the dev
  * sets (pooled, bm25/dense/hybrid) with the engine's `docqa eval` code and puts
  * the result in the README too.
  */
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(repo, 'resources/models', BUILTIN_PACK_NAME) },
     design: { type: 'string', default: SHIPPED_DESIGN },
     compare: { type: 'string' },
+    'keep-dir': { type: 'string' },
     'eval-dir': { type: 'string' },
   },
 });
@@ -96,20 +98,23 @@ function rowOf(design: Design, s: TrainSummary): DesignRow {
 
 const designsFile = path.join(out, 'designs.json');
 let rows: DesignRow[] = existsSync(designsFile) ? (JSON.parse(readFileSync(designsFile, 'utf8')) as DesignRow[]) : [];
+const design = designOrDie(values.design!);
+let summary: TrainSummary | null = null;
 if (values.compare) {
   rows = [];
   for (const name of values.compare.split(',')) {
-    const design = designOrDie(name.trim());
-    const tmp = `${out}.compare-${design.name}`;
-    rows.push(rowOf(design, await trainDesign(design, tmp)));
-    rmSync(tmp, { recursive: true, force: true });
+    const d = designOrDie(name.trim());
+    const keep = values['keep-dir'] ? path.join(path.resolve(values['keep-dir']), d.name) : null;
+    const dir = d.name === design.name ? out : (keep ?? `${out}.compare-${d.name}`);
+    const s = await trainDesign(d, dir);
+    rows.push(rowOf(d, s));
+    if (d.name === design.name) summary = s;
+    else if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const design = designOrDie(values.design!);
-const summary = await trainDesign(design, out);
+summary ??= await trainDesign(design, out);
 const row = rowOf(design, summary);
-rows = [...rows.filter((r) => r.design !== design.name), row];
+rows = rows.some((r) => r.design === design.name) ? rows.map((r) => (r.design === design.name ? row : r)) : [...rows, row];
 if (row.packBytes > MAX_PACK_BYTES) throw new Error(`pack is ${row.packBytes} bytes, over the 40 MB budget`);
 
 let devEval: unknown[] | null = null;

@@ -8,7 +8,7 @@ import type { TrainSummary } from '../../engine/train/job.js';
 interface TrainCliOptions {
   pairs?: string[];
   fromDocs?: string[];
-  out: string;
+  out?: string;
   design?: string;
   epochs?: string;
   dim?: string;
@@ -30,7 +30,7 @@ export function registerTrainCommand(program: Command): void {
     .description('Train a hashed two-tower pack from question/passage pairs, or adapt one to your own documents')
     .option('--pairs <files...>', 'JSON Lines files of {"question", "passage"} pairs')
     .option('--from-docs <dirs...>', 'mine self-supervised pairs from the documents in these folders')
-    .requiredOption('--out <dir>', 'pack folder to write')
+    .option('--out <dir>', 'pack folder to write')
     .option('--design <name>', 'architecture and recipe (`--design list` shows them)')
     .option('--epochs <n>', 'maximum epochs (early stopping on held-out recall may stop sooner)')
     .option('--dim <n>', 'embedding dimension')
@@ -51,9 +51,11 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
   // Heavy modules load only when training runs, so `docqa ask` starts fast.
   const { designNames, findDesign, DEFAULT_DESIGN } = await import('../../engine/train/designs.js');
   if (options.design === 'list') {
-    process.stdout.write(`${designNames().join('\n')}\n`);
+    process.stdout.write(designNames().map((n) => `${n.padEnd(20)} ${findDesign(n)!.summary}\n`).join(''));
     return;
   }
+  if (!options.out) throw new UserError('--out PACK_DIR is required', '--out');
+  const out = options.out;
   if (!options.pairs === !options.fromDocs) throw new UserError('give either --pairs FILE… or --from-docs DIR…', '--pairs');
   const design = findDesign(options.design ?? DEFAULT_DESIGN);
   if (!design) throw new UserError(`unknown --design "${options.design}" (one of: ${designNames().join(', ')})`, '--design');
@@ -94,11 +96,11 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
   const { runTrainJob } = await import('../../engine/train/job.js');
   const summary = await runTrainJob({
     pairs,
-    out: options.out,
+    out,
     design,
     init,
     heldoutFrac,
-    name: options.name ?? path.basename(path.resolve(options.out)),
+    name: options.name ?? path.basename(path.resolve(out)),
     version: new Date().toISOString().slice(0, 10),
     license: 'weights: MIT (trained with docqa train); training data under its own licences, listed in trainingData',
     attribution: [],
