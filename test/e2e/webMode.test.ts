@@ -285,4 +285,10 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     expect((await callApi<{ documents: number }>(serve, 'status')).documents).toBe(0);
     expect(existsSync(path.join(docs, TARGETS.zh.path))).toBe(true);
   }, 60_000);
+
+  it('stops cleanly on SIGTERM', async () => {
+    await context.close();
+    expect(await serve.stop()).toBe(0);
+    expect(serve.stderr()).not.toMatch(/Error|at .*\.ts:\d+/);
+  }, 30_000);
 });
