@@ -113,7 +113,7 @@ export async function run(
           : `TypeScript sources via tsx (${buildError})`,
       rendererBundle: bundle,
       library: {
-        documents: docs,
+        files: docs,
         corpusBytes,
         filesFailed: state.lastSummary?.filesFailed ?? null,
         chunks: state.lastSummary?.chunks ?? null,
