@@ -8,11 +8,15 @@
  * --compare trains the listed designs on the same held-out split and records
  * their recall in designs.json (the README's design table); without it the table
  * is kept from the previous designs.json (the shipped design's row is renewed).
- * --keep-dir keeps each compared design's pack there (for dev-set evaluation). --eval-dir scores the pack on the dev
- * sets (pooled, bm25/dense/hybrid) with the engine's `docqa eval` code and puts
- * the result in the README too.
+ * --keep-dir keeps each compared design's pack there (for dev-set evaluation).
+ * --eval-dir scores the pack on the dev sets (pooled, bm25/dense/hybrid) with
+ * the engine's `docqa eval` code; with --adapt it also adapts the pack to the
+ * dev documents the way `docqa train --from-docs` does for a user (documents
+ * only, no questions) and scores that too. Results go to dev-eval.json and the
+ * README, and are kept while the pack's answer tower stays the same.
+ * --skip-training re-measures / re-renders the pack already in --out.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,6 +41,8 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     'keep-dir': { type: 'string' },
     'eval-dir': { type: 'string' },
+    adapt: { type: 'boolean', default: false },
+    'skip-training': { type: 'boolean', default: false },
   },
 });
 const trainDir = path.resolve(values['train-dir']!);
@@ -112,18 +118,62 @@ if (values.compare) {
     else if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
-summary ??= await trainDesign(design, out);
+summary ??= values['skip-training'] ? await summaryOfExistingPack(out) : await trainDesign(design, out);
 const row = rowOf(design, summary);
 rows = rows.some((r) => r.design === design.name) ? rows.map((r) => (r.design === design.name ? row : r)) : [...rows, row];
 if (row.packBytes > MAX_PACK_BYTES) throw new Error(`pack is ${row.packBytes} bytes, over the 40 MB budget`);
 
-let devEval: unknown[] | null = null;
+interface DevEval {
+  /** The answer tower the results belong to: stale results are not shown for a new pack. */
+  answerTower: string;
+  builtin: EvalRow[];
+  adapted: { pairs: number; seconds: number; results: EvalRow[] } | null;
+}
+type EvalRow = { set: string; mode: string } & Record<string, number | string>;
+
+const devEvalFile = path.join(out, 'dev-eval.json');
+let devEval: DevEval | null = existsSync(devEvalFile) ? (JSON.parse(readFileSync(devEvalFile, 'utf8')) as DevEval) : null;
 if (values['eval-dir']) {
   const { runEval } = await import('../main/engine/eval/runEval.js');
   const evalDir = path.resolve(values['eval-dir']);
-  const { readdirSync } = await import('node:fs');
-  const setDirs = readdirSync(evalDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(evalDir, d.name)).sort();
-  devEval = await runEval({ setDirs, pool: true, modes: ['bm25', 'dense', 'hybrid'], k: 10, packDir: out });
+  const setDirs = readdirSync(evalDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(evalDir, d.name))
+    .sort();
+  const score = async (packDir: string): Promise<EvalRow[]> =>
+    (await runEval({ setDirs, pool: true, modes: ['bm25', 'dense', 'hybrid'], k: 10, packDir })) as unknown as EvalRow[];
+  devEval = { answerTower: summary.pack.answerTower.hash, builtin: await score(out), adapted: null };
+  console.log(JSON.stringify(devEval.builtin));
+  if (values.adapt) {
+    const { mineFolders } = await import('../main/engine/train/mine.js');
+    const { readPackModel } = await import('../main/engine/train/initFrom.js');
+    const mined = await mineFolders(setDirs.map((d) => path.join(d, 'docs')), SEED);
+    const adaptedDir = `${out}.adapted`;
+    const init = await readPackModel(out);
+    const adapt = designOrDie(design.name);
+    adapt.table = init.table;
+    const s = await runTrainJob({
+      pairs: mined.pairs,
+      out: adaptedDir,
+      design: adapt,
+      init: { ...init, from: out },
+      heldoutFrac: HELDOUT_FRAC,
+      name: `${BUILTIN_PACK_NAME}-adapted`,
+      version: 'dev',
+      license: 'as the built-in pack',
+      attribution: [],
+      trainingData: [`self-supervised pairs from the dev documents: ${mined.pairs.length}`],
+      log: (line) => console.log(`[adapt] ${line}`),
+    });
+    devEval.adapted = { pairs: mined.pairs.length, seconds: Math.round(s.seconds), results: await score(adaptedDir) };
+    rmSync(adaptedDir, { recursive: true, force: true });
+    console.log(JSON.stringify(devEval.adapted));
+  }
+  writeFileSync(devEvalFile, `${JSON.stringify(devEval, null, 2)}\n`);
+}
+if (devEval && devEval.answerTower !== summary.pack.answerTower.hash) {
+  rmSync(devEvalFile, { force: true });
+  devEval = null;
 }
 
 writeFileSync(designsFile, `${JSON.stringify(rows, null, 2)}\n`);
@@ -167,7 +217,7 @@ interface ReadmeInput {
   design: Design;
   rows: DesignRow[];
   sources: TrainingSource[];
-  devEval: unknown[] | null;
+  devEval: DevEval | null;
   seed: number;
   heldoutFrac: number;
 }
@@ -202,10 +252,25 @@ function renderPackReadme(r: ReadmeInput): string {
   }
   lines.push('', 'pairs/s: training speed on the shared 2-core build machine (other jobs running beside it).', '');
   if (r.devEval) {
-    lines.push('## Dev sets (pooled library, `docqa eval ../shared/eval/* --pool`)', '');
-    lines.push('| set | mode | hit@1 | hit@5 | hit@10 | MRR@10 |', '| --- | --- | --- | --- | --- | --- |');
-    for (const e of r.devEval as Record<string, number | string>[]) {
-      lines.push(`| ${e.set} | ${e.mode} | ${f3(e['hit@1'] as number)} | ${f3(e['hit@5'] as number)} | ${f3(e['hit@10'] as number)} | ${f3(e['mrr@10'] as number)} |`);
+    const { builtin, adapted } = r.devEval;
+    lines.push('## Dev sets (`docqa eval ../shared/eval/*/ --pool`: one library of all four sets)', '');
+    lines.push(
+      'hit@1 / hit@5 of the engine\'s three modes with this pack' +
+        (adapted
+          ? `, and after adapting the pack to the library with \`docqa train --from-docs\` (self-supervised pairs mined from the dev *documents* only, no questions: ${adapted.pairs} pairs, ${adapted.seconds}s of training).`
+          : '.'),
+      '',
+    );
+    const cell = (rows: EvalRow[], set: string, mode: string): string => {
+      const e = rows.find((x) => x.set === set && x.mode === mode);
+      return e ? `${f3(e['hit@1'] as number)} / ${f3(e['hit@5'] as number)}` : '–';
+    };
+    const header = ['set', 'BM25', 'dense', 'hybrid', ...(adapted ? ['adapted dense', 'adapted hybrid'] : [])];
+    lines.push(`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`);
+    for (const set of [...new Set(builtin.map((e) => e.set))]) {
+      const cells = [set, cell(builtin, set, 'bm25'), cell(builtin, set, 'dense'), cell(builtin, set, 'hybrid')];
+      if (adapted) cells.push(cell(adapted.results, set, 'dense'), cell(adapted.results, set, 'hybrid'));
+      lines.push(`| ${cells.join(' | ')} |`);
     }
     lines.push('');
   }
@@ -219,4 +284,27 @@ function renderPackReadme(r: ReadmeInput): string {
     '',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** What the README needs from a training run, read back from a pack's manifest (--skip-training). */
+async function summaryOfExistingPack(dir: string): Promise<TrainSummary> {
+  const { openPack } = await import('../main/engine/towers/openPack.js');
+  const pack = await openPack(dir, { workers: 1 });
+  await pack.close();
+  const m = pack.manifest as {
+    files: TrainSummary['pack']['files'];
+    metrics: { heldout: TrainSummary['heldout'] };
+    training: { trainPairs: number; selfSupervisedPairs: number; bestEpoch: number; pairsPerSec: number; seconds: number; design: string };
+  };
+  return {
+    pack: { dir, name: pack.name, version: pack.version, dim: pack.dim, questionTower: pack.questionTower, answerTower: pack.answerTower, files: m.files },
+    design: m.training.design,
+    trainPairs: m.training.trainPairs,
+    selfSupervisedPairs: m.training.selfSupervisedPairs,
+    heldout: m.metrics.heldout ? { ...m.metrics.heldout, untrained: null } : null,
+    epochs: [],
+    bestEpoch: m.training.bestEpoch,
+    pairsPerSec: m.training.pairsPerSec,
+    seconds: m.training.seconds,
+  };
 }

@@ -6,7 +6,7 @@ import type { Design } from './designs.js';
 import { exportPack } from './exportPack.js';
 import { fusedScorer, recallMetrics, dotScorer, type RecallMetrics } from './metrics.js';
 import { minePairs } from './mine.js';
-import { embedRows, initModel, type HashedModel } from './model.js';
+import { embedRows, initModel, isTied, type HashedModel } from './model.js';
 import type { Pair } from './pairs.js';
 import { bm25Corpus, bm25Prior, bm25Scorer, bucketIdf, mineHardNegatives, prepareHeldout, prepareTrainData, type Featurizers } from './prepare.js';
 import { Rng } from './rng.js';
@@ -107,7 +107,8 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   const fusionWeight = design.fusionWeight ?? REPORT_FUSION_WEIGHT;
   if (design.fusionWeight !== null) data.prior = bm25Prior(corpus!, design.fusionWeight);
   const heldout = split.heldout.questions.length > 0 ? prepareHeldout(split.heldout, fz) : null;
-  if (heldout && design.fusionWeight !== null) heldout.fusion = { bm25: bm25Scorer(split.heldout), weight: design.fusionWeight };
+  const heldoutBm25 = heldout ? bm25Scorer(split.heldout) : null;
+  if (heldout && design.fusionWeight !== null) heldout.fusion = { bm25: heldoutBm25!, weight: design.fusionWeight };
 
   const model =
     job.init?.model ??
@@ -122,7 +123,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   if (model.buckets !== buckets) throw new UserError(`--init-from pack has ${model.buckets} buckets, the featurizer ${buckets}`, '--init-from');
 
   const result = train(model, data, heldout, design.train, job.onProgress, job.onEpoch);
-  const report = heldout ? heldoutReport(result.model, split.heldout, heldout, result.initial?.dense ?? null, fusionWeight) : null;
+  const report = heldout ? heldoutReport(result.model, split.heldout, heldout, heldoutBm25!, result.initial?.dense ?? null, fusionWeight) : null;
   if (report) {
     log(
       `held-out recall@1/@10: model ${fmt(report.model)} · BM25 ${fmt(report.bm25)} · BM25+${fusionWeight}×cos ${fmt(report.hybrid)}`,
@@ -135,8 +136,8 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     seed,
     config: design.train,
     dim: model.dim,
-    tied: design.tied,
-    projection: design.projection,
+    tied: isTied(model),
+    projection: { question: model.question.projection !== null, answer: model.answer.projection !== null },
     hardNegatives: design.hardNegatives,
     fusionWeight: design.fusionWeight,
     selfSupervised: design.selfSupervised,
@@ -190,6 +191,7 @@ export function heldoutReport(
   model: HashedModel,
   set: RetrievalSet,
   rows: ReturnType<typeof prepareHeldout>,
+  bm25: (question: number) => ArrayLike<number>,
   untrained: RecallMetrics | null,
   weight: number,
 ): HeldoutReport {
@@ -198,7 +200,6 @@ export function heldoutReport(
   const q = embedRows(model.question, model.dim, rows.questions);
   const p = embedRows(model.answer, model.dim, rows.passages);
   const dense = dotScorer(q, p, model.dim);
-  const bm25 = bm25Scorer(set);
   const bmMetrics = recallMetrics(nq, np, set.gold, bm25);
   const hybrid = recallMetrics(nq, np, set.gold, fusedScorer(bm25, dense, weight, np));
   return {
