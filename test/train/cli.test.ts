@@ -51,7 +51,8 @@ beforeAll(writeLibrary);
 
 describe('mining pairs from documents', () => {
   it('makes heading → section and sentence → rest-of-chunk pairs, the sentence removed from its passage', async () => {
-    const { pairs, files, skipped } = await mineFolders([docs], 1);
+    const { pairs, files, skipped, found } = await mineFolders([docs], 1);
+    expect(found).toBe(pairs.length);
     expect(files).toBe(12);
     expect(skipped).toEqual([]);
     const headings = pairs.filter((p) => /^The \w+ section$/.test(p.question));
@@ -62,7 +63,13 @@ describe('mining pairs from documents', () => {
     expect(cloze.length).toBeGreaterThanOrEqual(20);
     expect(cloze.some((p) => /[\u4e00-\u9fff]/.test(p.question))).toBe(true);
     for (const p of cloze) expect(p.passage).not.toContain(p.question);
-    expect(await mineFolders([docs], 1)).toEqual({ pairs, files, skipped });
+    expect(await mineFolders([docs], 1)).toEqual({ pairs, found, files, skipped });
+    // A large library is sampled down, keeping the pairs' order.
+    const sample = await mineFolders([docs], 1, { maxPairs: 10 });
+    expect(sample.found).toBe(pairs.length);
+    expect(sample.pairs).toHaveLength(10);
+    const order = sample.pairs.map((p) => pairs.findIndex((q) => q.question === p.question && q.passage === p.passage));
+    expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
   });
 });
 

@@ -133,7 +133,8 @@ async function loadTrainingPairs(
   const { mineFolders } = await import('../../engine/train/mine.js');
   const mined = await mineFolders(options.fromDocs!, seed);
   for (const s of mined.skipped) log(`skipped ${s.file}: ${s.reason}`);
-  log(`mined ${mined.pairs.length} self-supervised pairs from ${mined.files} documents`);
+  const sampled = mined.found > mined.pairs.length ? ` (a sample of the ${mined.found} found)` : '';
+  log(`mined ${mined.pairs.length} self-supervised pairs from ${mined.files} documents${sampled}`);
   if (mined.pairs.length < 20) {
     throw new UserError(`only ${mined.pairs.length} pairs could be mined from ${options.fromDocs!.join(', ')}: add more documents`, '--from-docs');
   }

@@ -24,7 +24,15 @@ export interface MineOptions {
   maxSentenceChars?: number;
   /** The rest of a chunk must keep at least this many characters. */
   minRestChars?: number;
+  /** mineFolders keeps a seeded sample of at most this many pairs (default MAX_MINED_PAIRS). */
+  maxPairs?: number;
 }
+
+/**
+ * mineFolders keeps at most this many pairs (a seeded sample): about ten
+ * minutes of training on two cores, however large the library.
+ */
+export const MAX_MINED_PAIRS = 60_000;
 
 export interface MinableDocument {
   title: string;
@@ -68,6 +76,8 @@ function isUsefulHeading(heading: string, chunkText: string): boolean {
 
 export interface MineFolderResult {
   pairs: Pair[];
+  /** Pairs found before sampling down to MAX_MINED_PAIRS. */
+  found: number;
   files: number;
   /** Files that could not be read, with the reason. */
   skipped: { file: string; reason: string }[];
@@ -76,7 +86,7 @@ export interface MineFolderResult {
 /** Mine every supported document under the given folders (the ingest scanner's rules apply). */
 export async function mineFolders(dirs: string[], seed: number, options: MineOptions = {}): Promise<MineFolderResult> {
   const rng = new Rng(seed ^ 0x6d696e65);
-  const result: MineFolderResult = { pairs: [], files: 0, skipped: [] };
+  const result: MineFolderResult = { pairs: [], found: 0, files: 0, skipped: [] };
   for (const dir of dirs) {
     const source = `docs:${path.basename(path.resolve(dir))}`;
     try {
@@ -96,6 +106,12 @@ export async function mineFolders(dirs: string[], seed: number, options: MineOpt
       if (code) throw new UserError(`${dir}: cannot read folder (${code})`, dir, { cause: e });
       throw e;
     }
+  }
+  result.found = result.pairs.length;
+  const max = options.maxPairs ?? MAX_MINED_PAIRS;
+  if (result.pairs.length > max) {
+    const keep = rng.shuffle(result.pairs.map((_, i) => i)).slice(0, max).sort((a, b) => a - b);
+    result.pairs = keep.map((i) => result.pairs[i]!);
   }
   return result;
 }
