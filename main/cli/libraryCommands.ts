@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';
@@ -182,18 +182,29 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
   }
 }
 
-export async function runEvalCommand(sets: string[], options: QueryCliOptions & { pool?: boolean }): Promise<void> {
+export async function runEvalCommand(sets: string[], options: QueryCliOptions & { pool?: boolean; chunkChars?: string }): Promise<void> {
   const modes = parseModes(options.mode);
   const k = parseK(options.k);
+  const chunkTargetChars = options.chunkChars === undefined ? undefined : Number(options.chunkChars);
+  if (chunkTargetChars !== undefined && (!Number.isInteger(chunkTargetChars) || chunkTargetChars < 100 || chunkTargetChars > 20_000)) {
+    throw new UserError(`--chunk-chars must be a whole number from 100 to 20000 (got "${options.chunkChars}")`, '--chunk-chars');
+  }
   const { runEval } = await import('../engine/eval/runEval.js');
+  // `docqa eval ../shared/eval/*` also matches the folder's README: plain files are passed over, with a note.
+  const setDirs = sets.filter((s) => {
+    const file = statSync(s, { throwIfNoEntry: false })?.isFile();
+    if (file) process.stderr.write(`docqa: skipping ${s} (a file, not an evaluation set folder)\n`);
+    return !file;
+  });
   const line = new ProgressLine();
   const results = await runEval({
-    setDirs: sets,
+    setDirs,
     pool: Boolean(options.pool),
     modes,
     k,
     packDir: options.model,
     dbPath: options.db,
+    chunkTargetChars,
     onIngestProgress: (label, p) => line.update(`indexing ${label}: ${describeProgress(p, 160)}`),
     onQuestion: (set, mode, done, total) => {
       if (done % 50 === 0 || done === total) line.update(`${set} (${mode}): ${done}/${total} questions`);

@@ -6,17 +6,9 @@ import { isUserError } from '../../main/engine/errors.js';
 import { DEFAULT_FEATURIZER_SPEC, type FeaturizerSpec } from '../../main/engine/towers/featurize.js';
 import type { HashedTowerParams } from '../../main/engine/towers/onnx/hashedTower.js';
 import { writeHashedPack } from '../../main/engine/towers/packWriter.js';
+import { seededRandom } from './random.js';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 const LOG2 = 12;
 const ROWS = 1 << LOG2;

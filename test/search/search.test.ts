@@ -121,7 +121,9 @@ describe('score fusion ranker', () => {
       ],
     });
     expect(ranked.map((r) => r.chunkId)).toEqual([2, 1, 3]);
-    expect(ranked[0].score).toBeCloseTo(0.8 + 0.45);
+    // 8/10 + 0.5 × 0.9/0.95
+    expect(ranked[0].score).toBeCloseTo(0.8 + (0.5 * 0.9) / 0.95);
+    expect(ranked[2].score).toBeCloseTo(0.5);
     expect(new ScoreFusionRanker(0.5).rank({ question: 'q', mode: 'bm25', candidates: [{ chunkId: 1, bm25: 1 }, { chunkId: 2, bm25: 3 }] })[0].chunkId).toBe(2);
   });
 });

@@ -77,8 +77,9 @@ export function registerLibraryCommands(program: Command): void {
     .option('--model <pack>', 'tower pack folder (default: the built-in pack)')
     .option('--k <n>', 'passages retrieved per question', '10')
     .option('--db <file>', 'keep the index in this file and reuse it next time (default: a temporary file)')
+    .option('--chunk-chars <n>', 'target chunk size for the index (default: the library default, 800)')
     .option('--json', 'one JSON object per set and mode')
-    .action(async (sets: string[], options: QueryCliOptions & { pool?: boolean }) => {
+    .action(async (sets: string[], options: QueryCliOptions & { pool?: boolean; chunkChars?: string }) => {
       const { runEvalCommand } = await import('../libraryCommands.js');
       await runEvalCommand(sets, options);
     });

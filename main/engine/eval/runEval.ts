@@ -20,6 +20,8 @@ export interface EvalOptions {
    * named after it) so a later run skips the ingest; default a temporary file.
    */
   dbPath?: string;
+  /** Chunk size for the index (default: the library default). A reused --db keeps the chunks it has. */
+  chunkTargetChars?: number;
   onIngestProgress?: (set: string, p: IngestProgress) => void;
   onQuestion?: (set: string, mode: SearchMode, done: number, total: number) => void;
 }
@@ -60,6 +62,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult[]> {
     for (const group of groups) {
       const lib = await Library.open({ dbPath: dbFileFor(options, tmp, group.label), packDir: options.packDir });
       try {
+        if (options.chunkTargetChars) await lib.updateSettings({ chunkTargetChars: options.chunkTargetChars });
         const folderIds: number[] = [];
         for (const s of group.sets) folderIds.push((await lib.addFolder(s.docsDir)).id);
         await lib.ingest({ folderIds, onProgress: (p) => options.onIngestProgress?.(group.label, p) });

@@ -39,8 +39,8 @@ import type {
   WatchEvent,
 } from './types.js';
 
-/** Fusion weight of the dense channel (BM25/top BM25 + w·cosine), chosen on the dev sets: docs/engine.md. */
-export const DENSE_WEIGHT = 0.5;
+/** Fusion weight of the dense channel (BM25/top BM25 + w·cosine/top cosine), chosen on the dev sets: main/engine/eval/README.md. */
+export const DENSE_WEIGHT = 0.15;
 export const DEFAULT_K = 10;
 const MAX_K = 100;
 const MAX_QUESTION_CHARS = 10_000;

@@ -5,7 +5,7 @@ import type { LibrarySettings } from './types.js';
 
 /**
  * Chunk size: paragraph-sized passages read well in an answer card and were
- * the best compromise on the dev sets (docs/engine.md has the measurement).
+ * the best compromise on the dev sets (main/engine/eval/README.md has the measurement).
  */
 export const DEFAULT_SETTINGS: LibrarySettings = {
   packDir: null,

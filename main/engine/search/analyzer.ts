@@ -13,7 +13,7 @@ import { stemmer } from 'stemmer';
  *   matching and costs ~10× more).
  * - Han and kana runs → character bigrams (a run of one character stays a
  *   unigram). Measured on cmrc2018-dev against unigrams+bigrams and jieba words
- *   (see docs/engine.md): bigrams are as good as jieba and need no native module.
+ *   (see main/engine/eval/README.md): bigrams are as good as jieba and need no native module.
  *   Unigrams go to a separate list (the FTS `chars` column) so that a one-character
  *   question still finds its character inside longer words without diluting
  *   the bigram statistics.

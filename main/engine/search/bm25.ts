@@ -49,19 +49,4 @@ export class Bm25Channel {
     for (const r of rows) out.set(r.id, r.score);
     return out;
   }
-
-  /** BM25 of specific chunks (dense-only candidates of a hybrid search); chunks that match no term are absent. */
-  scoresOf(terms: readonly string[], chunkIds: readonly number[]): Map<number, number> {
-    const expr = matchExpression(terms);
-    const out = new Map<number, number>();
-    if (!expr || !chunkIds.length) return out;
-    const rows = this.db
-      .prepare(
-        `SELECT rowid AS id, -bm25(chunks_fts) AS score FROM chunks_fts
-         WHERE chunks_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-      )
-      .all(expr, JSON.stringify(chunkIds)) as { id: number; score: number }[];
-    for (const r of rows) out.set(r.id, r.score);
-    return out;
-  }
 }

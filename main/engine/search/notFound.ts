@@ -14,10 +14,10 @@ export interface NotFoundThresholds {
 /**
  * "Not found in your documents": the best passage neither covers enough of the
  * question's (IDF-weighted) terms nor is close enough to it in the dense space.
- * Thresholds calibrated on the dev sets (docs/engine.md): questions whose
+ * Thresholds calibrated on the dev sets (main/engine/eval/README.md): questions whose
  * documents are in the library vs questions whose documents are not.
  */
-export const DEFAULT_NOT_FOUND: NotFoundThresholds = { minCoverage: 0.35, minCosine: 0.6 };
+export const DEFAULT_NOT_FOUND: NotFoundThresholds = { minCoverage: 0.4, minCosine: 0.8 };
 
 export class NotFoundRule {
   constructor(readonly thresholds: NotFoundThresholds = DEFAULT_NOT_FOUND) {}

@@ -30,10 +30,12 @@ export interface Ranker {
 }
 
 /**
- * Score fusion (DESIGN §5): BM25 divided by the query's best BM25 score, plus
- * `denseWeight` × cosine, over the union of both channels' candidates. Plain RRF
- * was measured to lower BM25's hit@1 when the dense channel is weak; this does
- * not (weights chosen on the dev sets, see docs/engine.md).
+ * Score fusion over the union of both channels' candidates: BM25 divided by the
+ * question's best BM25 score, plus `denseWeight` × cosine divided by the best
+ * cosine, so both channels sit on the same 0..1 scale whatever the question's
+ * length or the tower's cosine range. Plain RRF was measured to lower BM25's
+ * hit@1 by 5-22 points with a weak dense channel; this does not (the weight is
+ * chosen on the dev sets, see main/engine/eval/README.md).
  */
 export class ScoreFusionRanker implements Ranker {
   readonly name = 'score-fusion';
@@ -42,12 +44,20 @@ export class ScoreFusionRanker implements Ranker {
 
   rank({ mode, candidates }: RankInput): RankedCandidate[] {
     let topBm25 = 0;
-    for (const c of candidates) if ((c.bm25 ?? 0) > topBm25) topBm25 = c.bm25!;
+    let topDense = 0;
+    for (const c of candidates) {
+      if ((c.bm25 ?? 0) > topBm25) topBm25 = c.bm25!;
+      if ((c.dense ?? 0) > topDense) topDense = c.dense!;
+    }
     const scored = candidates.map((c) => {
       let score: number;
       if (mode === 'bm25') score = c.bm25 ?? 0;
       else if (mode === 'dense') score = c.dense ?? -1;
-      else score = (topBm25 > 0 ? (c.bm25 ?? 0) / topBm25 : 0) + this.denseWeight * (c.dense ?? 0);
+      else {
+        const lexical = topBm25 > 0 ? (c.bm25 ?? 0) / topBm25 : 0;
+        const semantic = topDense > 0 ? Math.max(0, c.dense ?? 0) / topDense : 0;
+        score = lexical + this.denseWeight * semantic;
+      }
       return { ...c, score };
     });
     // Ties (e.g. equal BM25) keep a stable, deterministic order by chunk id.

@@ -1,0 +1,370 @@
+/**
+ * Engine benchmarks (issue 3 §6), each figure beside a baseline measured in the
+ * same process:
+ * - ingest: chunks/s and MB/s end to end (scan → extract → chunk → answer tower
+ *   → SQLite) on a generated mixed zh/en text corpus, beside extract+chunk+analyze
+ *   alone; PDF pages/s.
+ * - query latency p50/p95 at 10k / 100k / 1M chunks for bm25, dense and hybrid:
+ *   libraries built synthetically (generated text, clustered unit vectors) through
+ *   the store's own write path; dense both exact (vec0) and binary-quantised
+ *   (sign bits + float rescoring), with the binary path's recall@10 against exact.
+ * - peak RSS while the real pipeline ingests 1M chunks, and database bytes per chunk.
+ *
+ * Run: `npm run bench -- engine [--sizes 10k,100k,1m] [--quick]`, or `npx tsx bench/engine.ts`.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chunkDocument, extractFile, scanFolder } from '../main/engine/ingest/index.js';
+import { Library } from '../main/engine/library/index.js';
+import { DENSE_WEIGHT } from '../main/engine/library/library.js';
+import { indexColumns } from '../main/engine/search/analyzer.js';
+import { DenseChannel, EXACT_KNN_MAX_VECTORS } from '../main/engine/search/dense.js';
+import { passageText } from '../main/engine/search/passageText.js';
+import { ScoreFusionRanker } from '../main/engine/search/ranker.js';
+import { Searcher } from '../main/engine/search/searcher.js';
+import { openDatabase } from '../main/engine/store/database.js';
+import { DocumentStore, type ChunkRow } from '../main/engine/store/documentStore.js';
+import { insertFolder } from '../main/engine/store/folders.js';
+import { activeVectorSet, createVectorSet } from '../main/engine/store/vectorSets.js';
+import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
+import { openPack } from '../main/engine/towers/openPack.js';
+import type { TowerPack } from '../main/engine/towers/types.js';
+import { makePdf } from '../test/ingest/helpers/pdfWriter.js';
+import { seededRandom } from '../test/library/random.js';
+
+export interface EngineBenchOptions {
+  sizes?: string[];
+  quick?: boolean;
+}
+
+const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
+
+const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'shi', 'po', 'an', 'el', 'or', 'um', 'ix', 'zu', 've', 'qua', 'bri', 'tor', 'len', 'das'];
+const HANZI = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理';
+
+/** Generated text: Zipf-distributed pseudo-words, some paragraphs in Chinese. */
+class TextGen {
+  private readonly words: string[] = [];
+  private readonly cdf: number[] = [];
+  constructor(private readonly random: () => number) {
+    let total = 0;
+    for (let i = 0; i < 30_000; i++) {
+      let w = '';
+      for (let s = 0, n = 2 + (i % 3); s < n; s++) w += SYLLABLES[Math.floor(random() * SYLLABLES.length)];
+      this.words.push(w);
+      total += 1 / (i + 1);
+      this.cdf.push(total);
+    }
+    for (let i = 0; i < this.cdf.length; i++) this.cdf[i] /= total;
+  }
+
+  word(): string {
+    const x = this.random();
+    let lo = 0;
+    let hi = this.cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cdf[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.words[lo];
+  }
+
+  paragraph(chars: number): string {
+    if (this.random() < 0.3) {
+      let s = '';
+      while (s.length < chars / 2) {
+        s += HANZI[Math.floor(this.random() * HANZI.length)];
+        if (this.random() < 0.06) s += '。';
+      }
+      return `${s}。`;
+    }
+    const out: string[] = [];
+    let n = 0;
+    while (n < chars) {
+      const w = this.word();
+      out.push(w);
+      n += w.length + 1;
+    }
+    return `${out.join(' ')}.`;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function latency(samples: number[]): { p50_ms: number; p95_ms: number; mean_ms: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { p50_ms: r(percentile(s, 50)), p95_ms: r(percentile(s, 95)), mean_ms: r(s.reduce((a, b) => a + b, 0) / s.length) };
+}
+
+function dirBytes(file: string): number {
+  let n = 0;
+  for (const suffix of ['', '-wal', '-shm']) n += statSync(file + suffix, { throwIfNoEntry: false })?.size ?? 0;
+  return n;
+}
+
+/** Peak resident set size of this process (all threads) while `fn` runs, sampled every 100 ms. */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakRssMB: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, peakRssMB: Math.round(peak / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function writeTextCorpus(dir: string, files: number, paragraphsPerFile: number, seed: number): number {
+  const gen = new TextGen(seededRandom(seed));
+  const random = seededRandom(seed + 1);
+  let bytes = 0;
+  for (let f = 0; f < files; f++) {
+    const sub = path.join(dir, `d${f % 50}`);
+    mkdirSync(sub, { recursive: true });
+    const paras = [`Document ${f}`];
+    for (let p = 0; p < paragraphsPerFile; p++) paras.push(gen.paragraph(150 + Math.floor(random() * 450)));
+    const text = `${paras.join('\n\n')}\n`;
+    writeFileSync(path.join(sub, `${f}.${f % 3 === 0 ? 'md' : 'txt'}`), text);
+    bytes += Buffer.byteLength(text);
+  }
+  return bytes;
+}
+
+/** Extract + chunk + analyze alone, in this thread: what the pipeline costs without towers and SQLite. */
+async function baselineExtractChunk(dir: string): Promise<{ chunks: number; seconds: number }> {
+  const started = performance.now();
+  let chunks = 0;
+  for await (const file of scanFolder(dir)) {
+    const doc = await extractFile(file.absPath);
+    for (const c of chunkDocument(doc)) {
+      indexColumns(passageText(doc.title, c.headingPath, c.text));
+      chunks++;
+    }
+  }
+  return { chunks, seconds: (performance.now() - started) / 1000 };
+}
+
+async function ingestRun(docs: string, dbPath: string, settings: { chunkTargetChars?: number } = {}) {
+  const lib = await Library.open({ dbPath, provider: 'cpu' });
+  try {
+    if (settings.chunkTargetChars) await lib.updateSettings({ chunkTargetChars: settings.chunkTargetChars });
+    await lib.addFolder(docs);
+    const started = performance.now();
+    // Steady state: from the first written chunk on (worker start and pack loading excluded).
+    let first: { at: number; chunks: number; bytes: number } | null = null;
+    const { result: summary, peakRssMB } = await withPeakRss(() =>
+      lib.ingest({
+        onProgress: (p) => {
+          if (!first && p.chunks > 0) first = { at: performance.now(), chunks: p.chunks, bytes: p.bytesDone };
+        },
+      }),
+    );
+    const ended = performance.now();
+    const f = first as { at: number; chunks: number; bytes: number } | null;
+    const steadySeconds = f ? (ended - f.at) / 1000 : 0;
+    return {
+      summary,
+      seconds: (ended - started) / 1000,
+      steady: f && steadySeconds > 0 ? { chunksPerS: Math.round((summary.chunks - f.chunks) / steadySeconds), MBPerS: +((summary.bytesDone - f.bytes) / 2 ** 20 / steadySeconds).toFixed(2) } : null,
+      peakRssMB,
+      dbBytes: dirBytes(dbPath),
+    };
+  } finally {
+    await lib.close();
+  }
+}
+
+async function benchIngest(tmp: string, quick: boolean): Promise<Record<string, unknown>> {
+  const docs = path.join(tmp, 'ingest-docs');
+  const files = quick ? 300 : 2000;
+  const bytes = writeTextCorpus(docs, files, 6, 7);
+  const base = await baselineExtractChunk(docs);
+  const run = await ingestRun(docs, path.join(tmp, 'ingest.sqlite'));
+  const s = run.summary;
+  return {
+    corpus: { files, MB: +(bytes / 2 ** 20).toFixed(2), chunks: s.chunks },
+    end_to_end: {
+      chunks_per_s: Math.round(s.chunks / run.seconds),
+      MB_per_s: +(bytes / 2 ** 20 / run.seconds).toFixed(2),
+      seconds: +run.seconds.toFixed(2),
+      peak_rss_MB: run.peakRssMB,
+      db_bytes_per_chunk: Math.round(run.dbBytes / s.chunks),
+    },
+    steady_state_after_first_chunk: run.steady,
+    baseline_extract_chunk_analyze_only: { chunks_per_s: Math.round(base.chunks / base.seconds), seconds: +base.seconds.toFixed(2) },
+    target_chunks_per_s: 2000,
+  };
+}
+
+async function benchPdf(tmp: string, quick: boolean): Promise<Record<string, unknown>> {
+  const docs = path.join(tmp, 'pdf-docs');
+  mkdirSync(docs, { recursive: true });
+  const gen = new TextGen(seededRandom(11));
+  const files = quick ? 5 : 20;
+  const pagesPer = 10;
+  for (let f = 0; f < files; f++) {
+    const pages = Array.from({ length: pagesPer }, () => ({
+      lines: Array.from({ length: 30 }, (_, i) => (i % 6 === 5 ? '' : gen.paragraph(70).slice(0, 90).replace(/[^\x20-\x7e]/g, 'x'))),
+    }));
+    writeFileSync(path.join(docs, `report-${f}.pdf`), makePdf(pages, { title: `Report ${f}` }));
+  }
+  const run = await ingestRun(docs, path.join(tmp, 'pdf.sqlite'));
+  return { files, pages: files * pagesPer, pages_per_s: +((files * pagesPer) / run.seconds).toFixed(1), chunks: run.summary.chunks, seconds: +run.seconds.toFixed(2) };
+}
+
+/** A library of `n` generated chunks with clustered unit vectors, written through DocumentStore. */
+function buildSyntheticLibrary(dbPath: string, n: number, dim: number, pack: TowerPack): { queries: { text: string; vector: Float32Array }[] } {
+  const db = openDatabase(dbPath);
+  const random = seededRandom(n);
+  const gen = new TextGen(seededRandom(n + 1));
+  const folderId = insertFolder(db, '/bench');
+  const set = createVectorSet(
+    db,
+    { answerHash: pack.answerTower.hash, questionHash: pack.questionTower.hash, packName: pack.name, packVersion: pack.version, packDir: pack.dir, dim },
+    'active',
+  );
+  const store = new DocumentStore(db);
+  const clusters = 2000;
+  const centroids = Float32Array.from({ length: clusters * dim }, () => random() - 0.5);
+  const unit = (v: Float32Array, o: number) => {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += v[o + j] ** 2;
+    const k = 1 / Math.sqrt(s);
+    for (let j = 0; j < dim; j++) v[o + j] *= k;
+  };
+  const vectorNear = (out: Float32Array, o: number, c: number, noise: number) => {
+    for (let j = 0; j < dim; j++) out[o + j] = centroids[c * dim + j] + (random() - 0.5) * noise;
+    unit(out, o);
+  };
+  const perDoc = 100;
+  const queries: { text: string; vector: Float32Array }[] = [];
+  for (let d = 0; d * perDoc < n; d++) {
+    const count = Math.min(perDoc, n - d * perDoc);
+    const chunks: ChunkRow[] = [];
+    const vectors = new Float32Array(count * dim);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const text = gen.paragraph(300);
+      chunks.push({ ord: i, start: at, end: at + text.length, headingPath: [], page: null, line: i + 1, text, fts: indexColumns(text) });
+      at += text.length + 2;
+      vectorNear(vectors, i * dim, Math.floor(random() * clusters), 1.2);
+      if (queries.length < 400 && random() < 400 / n + 0.001) {
+        const words = text.split(/\s+/);
+        const q = new Float32Array(dim);
+        for (let j = 0; j < dim; j++) q[j] = vectors[i * dim + j] + (random() - 0.5) * 0.08;
+        unit(q, 0);
+        queries.push({ text: words.slice(0, 8).join(' '), vector: q });
+      }
+    }
+    db.transaction(() =>
+      store.write({ folderId, relPath: `doc-${d}.txt`, size: at, mtimeMs: 0, hash: String(d), type: 'text', title: `Doc ${d}`, encoding: 'utf-8', chunks, vectors: new Map([[set.id, vectors]]) }),
+    )();
+  }
+  db.close();
+  return { queries };
+}
+
+async function benchLatency(tmp: string, label: string, n: number, pack: TowerPack, quick: boolean): Promise<Record<string, unknown>> {
+  const dbPath = path.join(tmp, `latency-${label}.sqlite`);
+  const built = performance.now();
+  const { queries } = buildSyntheticLibrary(dbPath, n, pack.dim, pack);
+  const buildSeconds = (performance.now() - built) / 1000;
+  const db = openDatabase(dbPath);
+  try {
+    const channel = new DenseChannel(db, activeVectorSet(db)!);
+    const searcher = new Searcher(db, new ScoreFusionRanker(DENSE_WEIGHT));
+    const qs = queries.slice(0, quick ? 50 : 200);
+    // The question tower runs for real (its latency is part of every dense/hybrid figure);
+    // recall is measured with the synthetic query vectors that match the synthetic library.
+    const embed = async (q: string) => (await pack.embedQuestions([q])).subarray(0, pack.dim);
+    const time = async (fn: (q: (typeof qs)[number]) => Promise<unknown>) => {
+      await fn(qs[0]); // warm
+      const samples: number[] = [];
+      for (const q of qs) {
+        const t = performance.now();
+        await fn(q);
+        samples.push(performance.now() - t);
+      }
+      return latency(samples);
+    };
+    const result: Record<string, unknown> = { chunks: n, build_seconds: +buildSeconds.toFixed(1), db_bytes_per_chunk: Math.round(dirBytes(dbPath) / n) };
+    result.bm25 = await time((q) => searcher.search(q.text, 10, 'bm25', null));
+    result.dense_exact = await time(async (q) => channel.exact(await embed(q.text), 100));
+    result.dense_binary = await time(async (q) => channel.coarseThenRescore(await embed(q.text), 100));
+    result.hybrid = await time((q) => searcher.search(q.text, 10, 'hybrid', { channel, embedQuestion: embed }));
+    result.hybrid_path = channel.choosePath();
+    let overlap = 0;
+    for (const q of qs) {
+      const exact = [...channel.exact(q.vector, 10).keys()];
+      const coarse = new Set(channel.coarseThenRescore(q.vector, 10).keys());
+      overlap += exact.filter((id) => coarse.has(id)).length;
+    }
+    result.binary_recall_at_10_vs_exact = +(overlap / (qs.length * 10)).toFixed(4);
+    return result;
+  } finally {
+    db.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  }
+}
+
+async function benchMillionIngest(tmp: string): Promise<Record<string, unknown>> {
+  // 1M chunks through the real pipeline; short paragraphs and a 200-character
+  // chunk target keep the generated corpus near 250 MB on disk.
+  const docs = path.join(tmp, 'million');
+  const files = 20_000;
+  const bytes = writeTextCorpus(docs, files, 50, 13);
+  const run = await ingestRun(docs, path.join(tmp, 'million.sqlite'), { chunkTargetChars: 200 });
+  const s = run.summary;
+  rmSync(docs, { recursive: true, force: true });
+  return {
+    chunks: s.chunks,
+    corpus_MB: +(bytes / 2 ** 20).toFixed(1),
+    chunk_target_chars: 200,
+    seconds: +run.seconds.toFixed(1),
+    chunks_per_s: Math.round(s.chunks / run.seconds),
+    steady_state_after_first_chunk: run.steady,
+    peak_rss_MB: run.peakRssMB,
+    db_bytes_per_chunk: Math.round(run.dbBytes / Math.max(s.chunks, 1)),
+    target_peak_rss_MB: 1024,
+  };
+}
+
+export async function run(options: EngineBenchOptions = {}): Promise<Record<string, unknown>> {
+  const quick = options.quick ?? false;
+  const sizes = options.sizes ?? (quick ? ['10k'] : ['10k', '100k', '1m']);
+  for (const s of sizes) if (!SIZES[s]) throw new Error(`unknown size ${s} (use ${Object.keys(SIZES).join(', ')})`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-bench-engine-'));
+  const pack = await openPack(builtinPackDir(), { provider: 'cpu' });
+  try {
+    const out: Record<string, unknown> = {
+      pack: `${pack.name} ${pack.version} (dim ${pack.dim})`,
+      exact_knn_max_vectors: EXACT_KNN_MAX_VECTORS,
+    };
+    out.ingest_text = await benchIngest(tmp, quick);
+    out.ingest_pdf = await benchPdf(tmp, quick);
+    const lat: Record<string, unknown> = {};
+    for (const s of sizes) lat[s] = await benchLatency(tmp, s, SIZES[s], pack, quick);
+    out.query_latency = lat;
+    out.query_latency_targets = { hybrid_p95_ms_at_100k: 50, hybrid_p95_ms_at_1m: 150 };
+    if (sizes.includes('1m') && !quick) out.ingest_1m = await benchMillionIngest(tmp);
+    return out;
+  } finally {
+    await pack.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const quick = process.argv.includes('--quick');
+  const i = process.argv.indexOf('--sizes');
+  console.log(JSON.stringify(await run({ quick, sizes: i > 0 ? process.argv[i + 1].split(',') : undefined }), null, 2));
+}

@@ -1,0 +1,54 @@
+import { openSync, writeSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Library } from '../../main/engine/library/index.js';
+import { openDatabase } from '../../main/engine/store/database.js';
+import { checkConsistency } from './consistency.js';
+import { tempDir, writeTestPack } from './helpers.js';
+
+const tmp = tempDir('docqa-big-');
+let lib: Library;
+let dbPath: string;
+
+beforeAll(async () => {
+  const pack = await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 16 });
+  // 10 MB on one line: no newline, no sentence end, one marker word in the middle.
+  const file = path.join(tmp.dir, 'docs', 'one-line.txt');
+  tmp.file('docs/small.txt', 'A small note about kittens.\n');
+  const fd = openSync(file, 'w');
+  const block = 'lorem ipsum dolor sit amet consectetur adipiscing elit '.repeat(1000);
+  let written = 0;
+  while (written < 10 * 1024 * 1024) {
+    writeSync(fd, written === 5 * block.length * 18 ? `${block} xylophone ` : block);
+    written += block.length;
+  }
+  closeSync(fd);
+  dbPath = path.join(tmp.dir, 'lib.sqlite');
+  lib = await Library.open({ dbPath, packDir: pack, provider: 'cpu' });
+  await lib.addFolder(path.join(tmp.dir, 'docs'));
+});
+
+afterAll(async () => {
+  await lib?.close();
+  tmp.cleanup();
+});
+
+describe('a 10 MB single-line file', () => {
+  it('is indexed in bounded-size chunks and stays searchable', async () => {
+    const summary = await lib.ingest();
+    expect(summary).toMatchObject({ phase: 'done', filesAdded: 2, filesFailed: 0 });
+    const db = openDatabase(dbPath, { readonly: true });
+    try {
+      const { n, longest } = db.prepare('SELECT COUNT(*) AS n, MAX(LENGTH(text)) AS longest FROM chunks').get() as { n: number; longest: number };
+      expect(n).toBeGreaterThan(5000);
+      expect(longest).toBeLessThanOrEqual(2000);
+      expect(checkConsistency(db)).toEqual([]);
+    } finally {
+      db.close();
+    }
+    const hit = await lib.ask('xylophone', { mode: 'bm25' });
+    expect(hit.results[0]).toMatchObject({ path: 'one-line.txt', line: 1 });
+    expect(hit.results[0].text).toContain('xylophone');
+    expect((await lib.ask('kittens', { mode: 'hybrid' })).results[0].path).toBe('small.txt');
+  });
+});
