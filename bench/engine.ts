@@ -222,7 +222,7 @@ async function benchPdf(tmp: string, quick: boolean): Promise<Record<string, unk
 }
 
 /** A library of `n` generated chunks with clustered unit vectors, written through DocumentStore. */
-function buildSyntheticLibrary(dbPath: string, n: number, dim: number, pack: TowerPack): { queries: { text: string; vector: Float32Array }[] } {
+export function buildSyntheticLibrary(dbPath: string, n: number, dim: number, pack: TowerPack): { queries: { text: string; vector: Float32Array }[] } {
   const db = openDatabase(dbPath);
   const random = seededRandom(n);
   const gen = new TextGen(seededRandom(n + 1));

@@ -13,7 +13,7 @@ import { activeVectorSet, listVectorSets, updateQuestionTower, type VectorSet } 
 import { builtinPackDir } from '../towers/builtinPack.js';
 import { openPack } from '../towers/openPack.js';
 import { availableProviders } from '../towers/sessions.js';
-import type { TowerPack } from '../towers/types.js';
+import type { OpenPackOptions, TowerPack } from '../towers/types.js';
 import type { IngestJobParams } from './ingestJob.js';
 import { JobWorker } from './jobRunner.js';
 import { packIdentity } from './packSet.js';
@@ -114,9 +114,9 @@ export class Library implements LibraryEngine {
     if (value.packDir) await this.checkPackDir(value.packDir);
     writeSettings(this.db, value as Record<string, unknown>);
     const after = await this.getSettings();
-    if (before.packDir !== after.packDir || before.provider !== after.provider) {
+    if (before.packDir !== after.packDir || before.provider !== after.provider || before.questionProvider !== after.questionProvider) {
       await this.resetPacks();
-      if (!this.options.packDir && activeVectorSet(this.db)) {
+      if (before.packDir !== after.packDir && !this.options.packDir && activeVectorSet(this.db)) {
         // Search keeps the old vectors (and their question tower) until the new set is complete.
         void this.reembed().catch(() => undefined);
       }
@@ -141,10 +141,20 @@ export class Library implements LibraryEngine {
     return (await this.getSettings()).threads;
   }
 
+  /** How packs are opened in this session: providers (per tower) and answer-tower workers. */
+  private async packOptions(): Promise<OpenPackOptions> {
+    const s = await this.getSettings();
+    return {
+      provider: this.options.provider ?? s.provider,
+      questionProvider: s.questionProvider ?? undefined,
+      workers: s.threads || undefined,
+    };
+  }
+
   /** The configured pack, opened once. */
   currentPack(): Promise<TowerPack> {
     if (!this.pack) {
-      const opening = (async () => openPack(await this.packDir(), { provider: await this.provider(), workers: (await this.towerWorkers()) || undefined }))();
+      const opening = (async () => openPack(await this.packDir(), await this.packOptions()))();
       this.pack = opening;
       opening.catch(() => {
         if (this.pack === opening) this.pack = null;
@@ -191,7 +201,7 @@ export class Library implements LibraryEngine {
   private async packForSet(set: VectorSet): Promise<TowerPack | null> {
     if (this.oldPack?.dir !== set.packDir) {
       const previous = this.oldPack;
-      this.oldPack = { dir: set.packDir, pack: openPack(set.packDir, { provider: await this.provider() }) };
+      this.oldPack = { dir: set.packDir, pack: openPack(set.packDir, await this.packOptions()) };
       void previous?.pack.then((p) => p.close()).catch(() => undefined);
     }
     try {

@@ -10,12 +10,15 @@ import type { LibrarySettings } from './types.js';
 export const DEFAULT_SETTINGS: LibrarySettings = {
   packDir: null,
   provider: 'auto',
+  questionProvider: null,
   chunkTargetChars: 800,
   chunkOverlapChars: 0,
   threads: 0,
   theme: 'system',
   language: 'system',
 };
+
+const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
 const settingsSchema = z
   .object({
@@ -24,7 +27,8 @@ const settingsSchema = z
       .min(1)
       .transform((p) => path.resolve(p))
       .nullable(),
-    provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']),
+    provider: z.enum(PROVIDERS),
+    questionProvider: z.enum(PROVIDERS).nullable(),
     chunkTargetChars: z.number().int().min(100).max(20_000),
     chunkOverlapChars: z.number().int().min(0).max(5_000),
     threads: z.number().int().min(0).max(64),

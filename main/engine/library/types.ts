@@ -150,6 +150,8 @@ export interface LibrarySettings {
   /** Tower pack folder; null = the built-in pack. */
   packDir: string | null;
   provider: ProviderName;
+  /** The question tower's execution provider; null = the same as `provider`. */
+  questionProvider: ProviderName | null;
   chunkTargetChars: number;
   chunkOverlapChars: number;
   /** Worker threads for ingest/embedding; 0 = choose from the CPU count. */

@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { analyze } from './analyzer.js';
 import { matchExpression } from './ftsQuery.js';
+import { passageText } from './passageText.js';
 
 export interface TermStats {
   /** Chunks in the index. */
@@ -8,23 +10,65 @@ export interface TermStats {
   df: Map<string, number>;
 }
 
+/** FTS5's bm25() constants. */
+const K1 = 1.2;
+const B = 0.75;
+
+/** From this many chunks on, questions with common terms take the two-phase path (see `top`). */
+export const TWO_PHASE_MIN_CHUNKS = 50_000;
+/** Terms in more than this share of the chunks are "common". */
+const COMMON_SHARE = 0.05;
+/** Candidates the selective terms recall, per result wanted. */
+const PHASE1_FACTOR = 2;
+const DF_CACHE_MS = 5 * 60_000;
+const DF_CACHE_TERMS = 100_000;
+
 /**
- * BM25 over the FTS5 index (FTS5's bm25(): k1 = 1.2, b = 0.75). Scores are
- * returned positive, larger = better.
+ * BM25 over the FTS5 index, as FTS5's bm25() computes it (k1 = 1.2, b = 0.75,
+ * one weight for both columns). Scores are returned positive, larger = better.
  */
 export class Bm25Channel {
   private readonly dfStatement: Statement;
   private readonly countStatement: Statement;
+  private readonly passages: Statement;
+  private lengthStats: { rows: number; avgdl: number } | null = null;
+  private readonly dfCache = new Map<string, number>();
+  private dfCacheChunks = -1;
+  private dfCacheAt = 0;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly twoPhaseMinChunks = TWO_PHASE_MIN_CHUNKS,
+  ) {
     this.dfStatement = db.prepare('SELECT doc FROM chunks_fts_vocab WHERE term = ?').pluck();
     this.countStatement = db.prepare('SELECT COUNT(*) FROM chunks').pluck();
+    this.passages = db.prepare(
+      `SELECT c.id, c.heading_path, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
+       WHERE c.id IN (SELECT value FROM json_each(?))`,
+    );
   }
 
   termStats(terms: readonly string[]): TermStats {
+    const chunks = this.countStatement.get() as number;
+    // fts5vocab counts a term's chunks by walking its posting list (milliseconds for
+    // common terms, which are the ones every question repeats): remember them until
+    // the library changes size by more than 0.5% or a few minutes have passed.
+    const now = Date.now();
+    if (Math.abs(chunks - this.dfCacheChunks) > this.dfCacheChunks * 0.005 || now - this.dfCacheAt > DF_CACHE_MS || this.dfCache.size > DF_CACHE_TERMS) {
+      this.dfCache.clear();
+      this.dfCacheChunks = chunks;
+      this.dfCacheAt = now;
+    }
     const df = new Map<string, number>();
-    for (const t of terms) df.set(t, (this.dfStatement.get(t) as number | undefined) ?? 0);
-    return { chunks: this.countStatement.get() as number, df };
+    for (const t of terms) {
+      let n = this.dfCache.get(t);
+      if (n === undefined) {
+        n = (this.dfStatement.get(t) as number | undefined) ?? 0;
+        this.dfCache.set(t, n);
+      }
+      df.set(t, n);
+    }
+    return { chunks, df };
   }
 
   /**
@@ -39,7 +83,26 @@ export class Bm25Channel {
     });
   }
 
-  top(terms: readonly string[], k: number): Map<number, number> {
+  /**
+   * The top `k` chunks for `terms`. On a large library a question with common
+   * terms makes FTS5 score every chunk that holds any of them (hundreds of ms
+   * at 100k chunks); there the selective terms recall candidates first and
+   * every candidate is then scored with all terms, exactly as FTS5 would.
+   */
+  top(terms: readonly string[], k: number, stats?: TermStats): Map<number, number> {
+    if (stats && stats.chunks >= this.twoPhaseMinChunks) {
+      const byRarity = [...terms].sort((a, b) => (stats.df.get(a) ?? 0) - (stats.df.get(b) ?? 0));
+      let selective = byRarity.filter((t) => (stats.df.get(t) ?? 0) <= stats.chunks * COMMON_SHARE);
+      if (selective.length < 2) selective = byRarity.slice(0, 2);
+      if (selective.length < terms.length) {
+        const candidates = [...this.fts(selective, k * PHASE1_FACTOR).keys()];
+        return this.rescore(terms, candidates, stats, k);
+      }
+    }
+    return this.fts(terms, k);
+  }
+
+  private fts(terms: readonly string[], k: number): Map<number, number> {
     const expr = matchExpression(terms);
     const out = new Map<number, number>();
     if (!expr) return out;
@@ -48,5 +111,40 @@ export class Bm25Channel {
       .all(expr, k) as { id: number; score: number }[];
     for (const r of rows) out.set(r.id, r.score);
     return out;
+  }
+
+  /** FTS5's BM25 of specific chunks, computed from their re-analysed text. */
+  rescore(terms: readonly string[], chunkIds: readonly number[], stats: TermStats, k: number): Map<number, number> {
+    const { rows, avgdl } = this.lengths();
+    const idf = new Map(
+      terms.map((t) => {
+        const n = stats.df.get(t) ?? 0;
+        return [t, Math.max(Math.log((rows - n + 0.5) / (n + 0.5)), 1e-6)];
+      }),
+    );
+    const scored: [number, number][] = [];
+    for (const r of this.passages.all(JSON.stringify(chunkIds)) as { id: number; heading_path: string; text: string; title: string | null }[]) {
+      const chars: string[] = [];
+      const tokens = analyze(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text), { chars });
+      const tf = new Map<string, number>();
+      for (const list of [tokens, chars]) for (const t of list) if (idf.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+      const norm = K1 * (1 - B + (B * (tokens.length + chars.length)) / avgdl);
+      let score = 0;
+      for (const [t, f] of tf) score += (idf.get(t)! * f * (K1 + 1)) / (f + norm);
+      if (score > 0) scored.push([r.id, score]);
+    }
+    scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return new Map(scored.slice(0, k));
+  }
+
+  /** Row count and average row length (tokens in both columns), re-read when the library has grown or shrunk by 1%. */
+  private lengths(): { rows: number; avgdl: number } {
+    const rows = this.countStatement.get() as number;
+    const cached = this.lengthStats;
+    if (!cached || Math.abs(cached.rows - rows) > cached.rows * 0.01) {
+      const total = (this.db.prepare('SELECT SUM(cnt) FROM chunks_fts_vocab').pluck().get() as number | null) ?? 0;
+      this.lengthStats = { rows, avgdl: rows ? total / rows : 1 };
+    }
+    return { rows, avgdl: Math.max(this.lengthStats!.avgdl, 1e-9) };
   }
 }

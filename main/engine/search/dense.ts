@@ -5,8 +5,8 @@ import { BinaryIndex } from './binaryIndex.js';
 /** Below this many vectors, exact float KNN in vec0 is fast enough; above, binary coarse search + float rescoring. */
 export const EXACT_KNN_MAX_VECTORS = 20_000;
 /** Coarse candidates rescored with float vectors per wanted result (at least `MIN_RESCORE`). */
-const RESCORE_FACTOR = 10;
-const MIN_RESCORE = 1000;
+const RESCORE_FACTOR = 6;
+const MIN_RESCORE = 600;
 
 export type KnnPath = 'exact' | 'binary';
 

@@ -53,8 +53,9 @@ export class Searcher {
     db: Database,
     private readonly ranker: Ranker,
     private readonly notFoundRule: NotFoundRule = new NotFoundRule(),
+    bm25: Bm25Channel = new Bm25Channel(db),
   ) {
-    this.bm25 = new Bm25Channel(db);
+    this.bm25 = bm25;
     this.chunkInfo = db.prepare(
       `SELECT c.id, c.document_id, c.start, c.end, c.heading_path, c.page, c.line, c.text,
               d.rel_path, d.title, d.folder_id, f.path AS folder_path
@@ -74,7 +75,7 @@ export class Searcher {
       if (!c) byId.set(id, (c = { chunkId: id }));
       return c;
     };
-    if (mode !== 'dense') for (const [id, s] of this.bm25.top(useful, RECALL_K)) candidate(id).bm25 = s;
+    if (mode !== 'dense') for (const [id, s] of this.bm25.top(useful, RECALL_K, stats)) candidate(id).bm25 = s;
     const denseOn = mode !== 'bm25' && dense !== null;
     if (denseOn) {
       const q = await dense.embedQuestion(question);
@@ -120,7 +121,7 @@ export class Searcher {
   /** What the not-found rule weighs: the best passage's coverage of the question, and its cosine. */
   evidence(question: string, top: SearchResult, denseOn: boolean): TopEvidence {
     const units = contentUnits(question);
-    const stats = this.bm25.termStats([...units]);
+    const stats = this.bm25.termStats([...units]); // mostly cached: the search just looked these up
     return {
       coverage: coverage(units, contentUnits(passageText(top.title, top.headingPath, top.text)), stats),
       cosine: denseOn ? (top.channels.dense ?? null) : null,

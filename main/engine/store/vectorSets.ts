@@ -63,6 +63,14 @@ export function activeVectorSet(db: Database): VectorSet | null {
   return row ? fromRow(row) : null;
 }
 
+/**
+ * Vectors per vec0 storage chunk (sqlite-vec's default is 1024). Reading one
+ * vector by id walks its chunk's blob: measured 235 µs per lookup at 1024 and
+ * 18 µs at 32 on 100k × 256 floats, with the same KNN scan time. Rescoring
+ * binary-search candidates reads a thousand vectors per question.
+ */
+const VEC0_CHUNK_SIZE = 32;
+
 /** A new, empty set. `active` only when the library has no active set yet (first ingest). */
 export function createVectorSet(db: Database, pack: PackIdentity, state: 'building' | 'active'): VectorSet {
   if (!Number.isInteger(pack.dim) || pack.dim <= 0) throw new Error(`invalid vector dimension ${pack.dim}`);
@@ -79,7 +87,8 @@ export function createVectorSet(db: Database, pack: PackIdentity, state: 'buildi
       `CREATE VIRTUAL TABLE ${tableName} USING vec0(
          chunk_id INTEGER PRIMARY KEY,
          embedding float[${pack.dim}] distance_metric=cosine,
-         coarse bit[${coarseBits(pack.dim)}]
+         coarse bit[${coarseBits(pack.dim)}],
+         chunk_size=${VEC0_CHUNK_SIZE}
        )`,
     );
     db.prepare('UPDATE vector_sets SET table_name = ? WHERE id = ?').run(tableName, id);

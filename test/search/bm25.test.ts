@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexColumns } from '../../main/engine/search/analyzer.js';
+import { Bm25Channel } from '../../main/engine/search/bm25.js';
+import { queryTerms } from '../../main/engine/search/ftsQuery.js';
+import { passageText } from '../../main/engine/search/passageText.js';
+import { openDatabase, type Db } from '../../main/engine/store/database.js';
+import { DocumentStore } from '../../main/engine/store/documentStore.js';
+import { insertFolder } from '../../main/engine/store/folders.js';
+import { tempDir } from '../library/helpers.js';
+import { seededRandom } from '../library/random.js';
+
+const tmp = tempDir('docqa-bm25-');
+let db: Db;
+
+const COMMON = ['the', 'river', 'city', 'water', 'north'];
+const RARE = Array.from({ length: 300 }, (_, i) => `term${i.toString(36)}x`);
+
+beforeAll(() => {
+  db = openDatabase(path.join(tmp.dir, 'lib.sqlite'));
+  const folderId = insertFolder(db, '/docs');
+  const store = new DocumentStore(db);
+  const r = seededRandom(3);
+  for (let d = 0; d < 40; d++) {
+    const chunks = Array.from({ length: 10 }, (_, ord) => {
+      const words: string[] = [];
+      for (let i = 0; i < 40; i++) words.push(r() < 0.6 ? COMMON[Math.floor(r() * COMMON.length)] : RARE[Math.floor(r() * r() * RARE.length)]);
+      if (r() < 0.3) words.push('茶叶', '绿茶');
+      const text = words.join(' ');
+      return { ord, start: 0, end: text.length, headingPath: ['Section'], page: null, line: 1, text, fts: indexColumns(passageText(`Doc ${d}`, ['Section'], text)) };
+    });
+    store.write({ folderId, relPath: `d${d}.txt`, size: 1, mtimeMs: 1, hash: `h${d}`, type: 'text', title: `Doc ${d}`, encoding: 'utf-8', chunks, vectors: new Map() });
+  }
+});
+
+afterAll(() => {
+  db.close();
+  tmp.cleanup();
+});
+
+describe('BM25', () => {
+  it('scores chunks in JavaScript exactly as FTS5 bm25() does', () => {
+    const bm25 = new Bm25Channel(db);
+    for (const q of ['river term1x term2x water', 'the north city term5x', '绿茶 茶叶 term3x']) {
+      const terms = Bm25Channel.usefulTerms(queryTerms(q), bm25.termStats(queryTerms(q)));
+      const stats = bm25.termStats(terms);
+      const fts = bm25.top(terms, 50);
+      expect(fts.size).toBeGreaterThan(5);
+      const js = bm25.rescore(terms, [...fts.keys()], stats, 50);
+      for (const [id, s] of fts) expect(js.get(id)!, `${q} #${id}`).toBeCloseTo(s, 6);
+    }
+  });
+
+  it('takes the two-phase path on large libraries and keeps the same top results', () => {
+    const direct = new Bm25Channel(db);
+    const twoPhase = new Bm25Channel(db, 0); // every library counts as large
+    const terms = queryTerms('river city term7x term9x water');
+    const stats = direct.termStats(terms);
+    const a = [...direct.top(terms, 10, stats)];
+    const b = [...twoPhase.top(terms, 10, stats)];
+    expect(b.map(([id]) => id)).toEqual(a.map(([id]) => id));
+    for (let i = 0; i < a.length; i++) expect(b[i][1]).toBeCloseTo(a[i][1], 6);
+  });
+});
