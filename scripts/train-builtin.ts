@@ -241,6 +241,22 @@ function renderPackReadme(r: ReadmeInput): string {
       '',
     );
   }
+  if (r.devEval) {
+    const { builtin, adapted } = r.devEval;
+    const delta = (rows: EvalRow[], set: string): string => {
+      const at = (mode: string) => rows.find((x) => x.set === set && x.mode === mode)?.['hit@1'] as number | undefined;
+      const [h, b] = [at('hybrid'), at('bm25')];
+      return h === undefined || b === undefined ? '?' : `${h >= b ? '+' : '−'}${(Math.abs(h - b) * 100).toFixed(1)}`;
+    };
+    const sets = [...new Set(builtin.map((e) => e.set))];
+    lines.push(
+      `On the pooled dev sets (table below) the engine's hybrid mode with this pack changes BM25's hit@1 by ${sets.map((set) => `${delta(builtin, set)} (${set})`).join(', ')} points` +
+        (adapted
+          ? `; after adapting the pack to the library with \`docqa train --from-docs\` (documents only), by ${sets.map((set) => `${delta(adapted.results, set)} (${set})`).join(', ')}. Adapting lifts the towers' own hit@1 far more than the fused score; the engine's fusion weight was chosen on these sets with the unadapted pack, and an adapted pack may deserve a larger one.`
+          : '.'),
+      '',
+    );
+  }
   lines.push('## Designs compared (same held-out split, same seed)', '');
   lines.push('| design | what | recall@1 | recall@10 | BM25 recall@1 | BM25 recall@10 | fused recall@1 | fused recall@10 | best epoch | pairs/s | pack MiB |');
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
