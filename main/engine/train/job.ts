@@ -4,14 +4,14 @@ import type { PackIdentity } from '../towers/packWriter.js';
 import { UserError } from '../errors.js';
 import type { Design } from './designs.js';
 import { exportPack } from './exportPack.js';
-import { fusedScorer, recallMetrics, dotScorer, type RecallMetrics } from './metrics.js';
+import { recallMetrics, type RecallMetrics } from './metrics.js';
 import { minePairs } from './mine.js';
-import { embedRows, initModel, isTied, type HashedModel } from './model.js';
+import { initModel, isTied, type HashedModel } from './model.js';
 import type { Pair } from './pairs.js';
 import { bm25Corpus, bm25Prior, bm25Scorer, bucketIdf, mineHardNegatives, prepareHeldout, prepareTrainData, type Featurizers } from './prepare.js';
 import { Rng } from './rng.js';
 import { splitByPassage, type RetrievalSet } from './split.js';
-import { train, type EpochRecord, type TrainProgress } from './trainer.js';
+import { evaluateModel, train, type EpochRecord, type HeldoutData, type TrainProgress } from './trainer.js';
 
 export interface TrainJob {
   pairs: Pair[];
@@ -190,24 +190,18 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
 export function heldoutReport(
   model: HashedModel,
   set: RetrievalSet,
-  rows: ReturnType<typeof prepareHeldout>,
+  rows: HeldoutData,
   bm25: (question: number) => ArrayLike<number>,
   untrained: RecallMetrics | null,
   weight: number,
 ): HeldoutReport {
-  const nq = set.questions.length;
-  const np = set.passages.length;
-  const q = embedRows(model.question, model.dim, rows.questions);
-  const p = embedRows(model.answer, model.dim, rows.passages);
-  const dense = dotScorer(q, p, model.dim);
-  const bmMetrics = recallMetrics(nq, np, set.gold, bm25);
-  const hybrid = recallMetrics(nq, np, set.gold, fusedScorer(bm25, dense, weight, np));
+  const { dense, fused } = evaluateModel(model, { ...rows, fusion: { bm25, weight } });
   return {
-    questions: nq,
-    passages: np,
-    model: recallMetrics(nq, np, set.gold, dense),
-    bm25: bmMetrics,
-    hybrid: { ...hybrid, weight },
+    questions: set.questions.length,
+    passages: set.passages.length,
+    model: dense,
+    bm25: recallMetrics(set.questions.length, set.passages.length, set.gold, bm25),
+    hybrid: { ...fused!, weight },
     untrained,
   };
 }

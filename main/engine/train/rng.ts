@@ -48,14 +48,6 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
-  /** Standard normal (Box–Muller). */
-  normal(): number {
-    let u = this.next();
-    while (u === 0) u = this.next();
-    const v = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-
   /** Fisher–Yates shuffle in place. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
@@ -65,11 +57,6 @@ export class Rng {
       items[j] = tmp;
     }
     return items;
-  }
-
-  /** A new generator whose stream depends only on this seed and `salt`. */
-  fork(salt: number): Rng {
-    return new Rng((this.nextU32() ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0);
   }
 }
 

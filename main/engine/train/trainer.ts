@@ -53,20 +53,6 @@ export interface TrainConfig {
   seed: number;
 }
 
-export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  epochs: 5,
-  batch: 128,
-  lr: 1e-3,
-  tableOptimizer: 'adam',
-  termLr: 1e-2,
-  projectionLr: 1e-3,
-  scale: 20,
-  decayToInit: 0,
-  featureDropout: 0,
-  patience: 2,
-  seed: 1,
-};
-
 export interface TrainProgress {
   epoch: number;
   epochs: number;
