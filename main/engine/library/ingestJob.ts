@@ -43,6 +43,7 @@ export interface IngestJobParams {
 /** Files are embedded and written in batches of about this many chunks (one transaction per batch, whole files only). */
 const BATCH_CHUNKS = 256;
 const BATCH_FILES = 64;
+const IN_FLIGHT = 3;
 
 interface Prepared {
   file: DocumentFile & { absPath: string };
@@ -231,20 +232,27 @@ async function indexFiles(
   progress: ProgressTracker,
   signal: AbortSignal,
 ): Promise<void> {
-  let writing: Promise<void> = Promise.resolve();
+  // Batches being embedded (in the pack's workers) and then written; this thread
+  // meanwhile extracts the next files. Two in flight keep both sides busy.
+  const inflight: Promise<void>[] = [];
+  let failure: unknown = null;
   let batch: Prepared[] = [];
   let batchChunks = 0;
   const flush = async (): Promise<void> => {
     const ready = batch;
     batch = [];
     batchChunks = 0;
-    await writing;
-    // Embedding runs in the pack's workers while this thread extracts the next files.
-    writing = embedAndWrite(db, store, packs, ready, progress);
+    while (inflight.length >= IN_FLIGHT) await inflight.shift();
+    if (failure) throw failure;
+    inflight.push(
+      embedAndWrite(db, store, packs, ready, progress).catch((e: unknown) => {
+        failure ??= e;
+      }),
+    );
   };
   try {
     for (const { file, folderId, existed } of work) {
-      if (signal.aborted) break;
+      if (signal.aborted || failure) break;
       progress.current(file.relPath);
       const prepared = await prepare(file, folderId, existed, params, signal);
       if (signal.aborted) break;
@@ -252,10 +260,11 @@ async function indexFiles(
       batchChunks += prepared.doc?.chunks.length ?? 0;
       if (batchChunks >= BATCH_CHUNKS || batch.length >= BATCH_FILES) await flush();
     }
-    if (batch.length && !signal.aborted) await flush();
+    if (batch.length && !signal.aborted && !failure) await flush();
   } finally {
-    await writing;
+    await Promise.all(inflight);
   }
+  if (failure) throw failure;
 }
 
 async function prepare(
@@ -297,10 +306,11 @@ async function embedAndWrite(db: Db, store: DocumentStore, packs: PackSet, batch
     for (const [setId, pack] of embedders) vectors.set(setId, texts.length ? await pack.embedAnswers(texts) : new Float32Array(0));
     try {
       db.transaction(() => {
+        const sets = listVectorSets(db);
         let row = 0;
         for (const p of batch) {
           if (!p.doc) {
-            store.writeFailure(p.file, p.error ?? 'unknown error');
+            store.writeFailure(p.file, p.error ?? 'unknown error', sets);
             continue;
           }
           const n = p.doc.chunks.length;
@@ -309,7 +319,7 @@ async function embedAndWrite(db: Db, store: DocumentStore, packs: PackSet, batch
             const dim = all.length / texts.length;
             own.set(setId, all.subarray(row * dim, (row + n) * dim));
           }
-          store.write({ ...p.doc, vectors: own });
+          store.write({ ...p.doc, vectors: own }, sets);
           row += n;
         }
       })();
