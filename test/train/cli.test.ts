@@ -99,6 +99,10 @@ describe('docqa train', () => {
     const tunedManifest = JSON.parse(readFileSync(path.join(tuned, 'manifest.json'), 'utf8'));
     expect(tunedManifest.hashedNgram.featurizer.log2Buckets).toBe(12);
     expect(tunedManifest.training.initFrom).toBe(out);
+    // The starting pack's licence and training data carry over to the fine-tuned one.
+    expect(tunedManifest.license).toContain(`fine-tuned from pack-docs`);
+    expect(tunedManifest.trainingData[0]).toBe(`pack-docs: ${manifest.trainingData[0]}`);
+    expect(tunedManifest.trainingData).toHaveLength(2);
   });
 
   it('refuses to change the shape of a pack it starts from', async () => {

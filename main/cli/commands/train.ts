@@ -102,9 +102,12 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
     heldoutFrac,
     name: options.name ?? path.basename(path.resolve(out)),
     version: new Date().toISOString().slice(0, 10),
-    license: 'weights: MIT (trained with docqa train); training data under its own licences, listed in trainingData',
-    attribution: [],
-    trainingData,
+    // A fine-tuned pack's weights derive from the pack it started from: its licence and credits carry over.
+    license: init
+      ? `${init.provenance.license}; fine-tuned from ${init.provenance.name} ${init.provenance.version}`
+      : 'set by whoever trained it: the training data\'s own terms apply (see trainingData)',
+    attribution: init?.provenance.attribution ?? [],
+    trainingData: [...(init?.provenance.trainingData.map((d) => `${init.provenance.name}: ${d}`) ?? []), ...trainingData],
     onProgress: progress.update,
     onEpoch: (e) => {
       progress.clear();

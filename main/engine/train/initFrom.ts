@@ -10,6 +10,8 @@ export interface PackModel {
   featurizer: FeaturizerSpec;
   /** How the pack stores its table (a fine-tuned pack keeps it by default). */
   table: TableDtype;
+  /** What a model fine-tuned from this pack inherits: its weights derive from this pack's. */
+  provenance: { name: string; version: string; license: string; attribution: string[]; trainingData: string[] };
 }
 
 /**
@@ -26,9 +28,11 @@ export async function readPackModel(dir: string): Promise<PackModel> {
   const tied = q.table.data === a.table.data;
   const qTable = dequantize(q.table);
   const aTable = tied ? qTable : dequantize(a.table);
+  const m = pack.manifest;
   return {
     featurizer: pack.featurizer,
     table: q.table.dtype,
+    provenance: { name: m.name, version: m.version, license: m.license, attribution: m.attribution, trainingData: m.trainingData },
     model: { buckets: q.rows, dim: q.dimIn, question: tower(q, qTable), answer: tower(a, aTable) },
   };
 }
