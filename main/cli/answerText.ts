@@ -7,7 +7,7 @@ function position(r: SearchResult): string {
 }
 
 /** The passage with its best sentences marked: bold on a terminal, »…« otherwise. */
-export function markHighlights(r: SearchResult, tty: boolean): string {
+function markHighlights(r: SearchResult, tty: boolean): string {
   const [open, close] = tty ? ['\x1b[1m', '\x1b[22m'] : ['»', '«'];
   let out = '';
   let at = 0;

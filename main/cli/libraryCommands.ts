@@ -292,7 +292,7 @@ export async function runRemoveCommand(folder: string, options: LibraryCliOption
 }
 
 /** The sample questions: the first column of the table in resources/sample-docs/QUESTIONS.md. */
-export function sampleQuestions(markdown: string): { question: string; expected: string }[] {
+function sampleQuestions(markdown: string): { question: string; expected: string }[] {
   const rows: { question: string; expected: string }[] = [];
   for (const line of markdown.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());

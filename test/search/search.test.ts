@@ -136,6 +136,13 @@ describe('highlights and not-found rule', () => {
     expect(text.slice(h.start, h.end)).toBe('Descale every two months.');
   });
 
+  it('does not highlight a heading line that only repeats the question', () => {
+    const text = '## 提前退租\n\n提前退租须提前三十天书面通知对方。';
+    const stats = { chunks: 10, df: new Map([['提前', 2], ['退租', 1]]) };
+    const ranges = highlightSentences(text, ['提前', '退租'], stats, ['租房合同要点', '提前退租']);
+    expect(ranges.map((r) => text.slice(r.start, r.end))).toEqual(['提前退租须提前三十天书面通知对方。']);
+  });
+
   it('needs either term coverage or dense similarity', () => {
     const rule = new NotFoundRule({ minCoverage: 0.5, minCosine: 0.6 });
     expect(rule.isNotFound({ coverage: 0.7, cosine: null })).toBe(false);

@@ -15,7 +15,7 @@ export interface ScoredPassage {
  * the gold document and overlaps the gold span; a passage from the gold document
  * that contains a gold answer string also counts.
  */
-export function isHit(q: EvalQuestion, docsDir: string, p: ScoredPassage): boolean {
+function isHit(q: EvalQuestion, docsDir: string, p: ScoredPassage): boolean {
   if (p.folder !== docsDir || p.path !== q.doc) return false;
   if (p.start < q.end && q.start < p.end) return true;
   return q.answers.some((a) => a.length > 0 && p.text.includes(a));

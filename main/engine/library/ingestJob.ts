@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { describeError, UserError } from '../errors.js';
+import { describeError } from '../errors.js';
 import {
   chunkDocument,
   createIgnoreMatcher,
@@ -332,8 +332,4 @@ async function embedAndWrite(db: Db, store: DocumentStore, packs: PackSet, batch
     if (p.doc) progress.indexed(p.file.size, p.doc.chunks.length, p.existed);
     else progress.failed(p.file.size);
   }
-}
-
-export function assertFolderIds(ids: number[] | undefined, known: Set<number>): void {
-  for (const id of ids ?? []) if (!known.has(id)) throw new UserError(`no folder with id ${id} in this library`, String(id));
 }

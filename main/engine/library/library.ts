@@ -9,14 +9,13 @@ import * as conversations from '../store/conversations.js';
 import { DocumentStore } from '../store/documentStore.js';
 import { failedFiles, findFolderByPath, getFolder, insertFolder, listFolders } from '../store/folders.js';
 import { readSettings, writeSettings } from '../store/settings.js';
-import { activeVectorSet, listVectorSets, updateQuestionTower, type VectorSet } from '../store/vectorSets.js';
+import { activeVectorSet, listVectorSets, type VectorSet } from '../store/vectorSets.js';
 import { builtinPackDir } from '../towers/builtinPack.js';
 import { openPack } from '../towers/openPack.js';
 import { availableProviders } from '../towers/sessions.js';
 import type { OpenPackOptions, TowerPack } from '../towers/types.js';
 import type { IngestJobParams } from './ingestJob.js';
 import { JobWorker } from './jobRunner.js';
-import { packIdentity } from './packSet.js';
 import { passagePreview } from './preview.js';
 import type { ReembedProgress } from './reembedJob.js';
 import { parseSettingsPatch, resolveSettings } from './settings.js';
@@ -52,6 +51,10 @@ export interface ReembedOptions {
   packDir?: string | null;
   signal?: AbortSignal;
   onProgress?: (p: ReembedProgress) => void;
+}
+
+function checkPackDir(dir: string): void {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`tower pack folder not found: ${path.resolve(dir)}`, dir);
 }
 
 function checkQuestionOptions(options: { k?: number; mode?: SearchMode }): { k: number; mode: SearchMode } {
@@ -95,9 +98,7 @@ export class Library implements LibraryEngine {
   static async open(options: LibraryOpenOptions): Promise<Library> {
     if (!options?.dbPath) throw new UserError('no library file given', 'dbPath');
     const dbPath = path.resolve(options.dbPath);
-    if (options.packDir && !statSync(options.packDir, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new UserError(`tower pack folder not found: ${path.resolve(options.packDir)}`, options.packDir);
-    }
+    if (options.packDir) checkPackDir(options.packDir);
     const db = openDatabase(dbPath);
     return new Library(db, dbPath, { ...options, packDir: options.packDir ? path.resolve(options.packDir) : undefined }, new ScoreFusionRanker(DENSE_WEIGHT));
   }
@@ -108,37 +109,32 @@ export class Library implements LibraryEngine {
     return resolveSettings(readSettings(this.db));
   }
 
+  /**
+   * A new pack (answer tower) starts re-embedding in the background; search
+   * keeps the old vectors and their question tower until the new set is complete.
+   */
   async updateSettings(patch: Partial<LibrarySettings>): Promise<LibrarySettings> {
-    const value = parseSettingsPatch(patch);
-    const before = await this.getSettings();
-    if (value.packDir) await this.checkPackDir(value.packDir);
-    writeSettings(this.db, value as Record<string, unknown>);
-    const after = await this.getSettings();
-    if (before.packDir !== after.packDir || before.provider !== after.provider || before.questionProvider !== after.questionProvider) {
-      await this.resetPacks();
-      if (before.packDir !== after.packDir && !this.options.packDir && activeVectorSet(this.db)) {
-        // Search keeps the old vectors (and their question tower) until the new set is complete.
-        void this.reembed().catch(() => undefined);
-      }
+    const { before, after } = await this.saveSettings(patch);
+    if (before.packDir !== after.packDir && !this.options.packDir && activeVectorSet(this.db)) {
+      void this.reembed().catch(() => undefined);
     }
     return after;
   }
 
-  private async checkPackDir(dir: string): Promise<void> {
-    const st = await fs.stat(dir).catch(() => null);
-    if (!st?.isDirectory()) throw new UserError(`tower pack folder not found: ${dir}`, dir);
+  private async saveSettings(patch: Partial<LibrarySettings>): Promise<{ before: LibrarySettings; after: LibrarySettings }> {
+    const value = parseSettingsPatch(patch);
+    if (value.packDir) checkPackDir(value.packDir);
+    const before = await this.getSettings();
+    writeSettings(this.db, value as Record<string, unknown>);
+    const after = await this.getSettings();
+    if (before.packDir !== after.packDir || before.provider !== after.provider || before.questionProvider !== after.questionProvider) {
+      await this.resetPacks();
+    }
+    return { before, after };
   }
 
   private async packDir(): Promise<string> {
     return this.options.packDir ?? (await this.getSettings()).packDir ?? builtinPackDir();
-  }
-
-  private async provider(): Promise<LibrarySettings['provider']> {
-    return this.options.provider ?? (await this.getSettings()).provider;
-  }
-
-  private async towerWorkers(): Promise<number> {
-    return (await this.getSettings()).threads;
   }
 
   /** How packs are opened in this session: providers (per tower) and answer-tower workers. */
@@ -312,7 +308,7 @@ export class Library implements LibraryEngine {
       const params: IngestJobParams = {
         dbPath: this.dbPath,
         packDir: await this.packDir(),
-        provider: await this.provider(),
+        provider: this.options.provider ?? settings.provider,
         towerWorkers: settings.threads,
         ...what,
         chunk: { targetChars: settings.chunkTargetChars, overlapChars: settings.chunkOverlapChars },
@@ -356,15 +352,14 @@ export class Library implements LibraryEngine {
    * at once. Joins a re-embedding that is already running.
    */
   async reembed(options: ReembedOptions = {}): Promise<ReembedProgress> {
-    if (options.packDir !== undefined) {
-      await this.updateSettingsWithoutReembed({ packDir: options.packDir });
-    }
+    if (options.packDir !== undefined) await this.saveSettings({ packDir: options.packDir });
     if (!this.reembedding) {
       // Registered before any await, so a second caller joins this job.
       const abort = new AbortController();
       const listeners = new Set<(p: ReembedProgress) => void>();
       const promise = (async () => {
-        const params = { dbPath: this.dbPath, packDir: await this.packDir(), provider: await this.provider(), towerWorkers: await this.towerWorkers() };
+        const { provider, workers } = await this.packOptions();
+        const params = { dbPath: this.dbPath, packDir: await this.packDir(), provider: provider ?? 'auto', towerWorkers: workers ?? 0 };
         return this.tracked(abort.signal, (signal) =>
           this.reembedWorker.run('reembed', params, { signal, onProgress: (p) => listeners.forEach((l) => l(p)) }),
         );
@@ -385,20 +380,6 @@ export class Library implements LibraryEngine {
       if (listener) job.listeners.delete(listener);
       options.signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  private async updateSettingsWithoutReembed(patch: Partial<LibrarySettings>): Promise<void> {
-    const value = parseSettingsPatch(patch);
-    if (value.packDir) await this.checkPackDir(value.packDir);
-    writeSettings(this.db, value as Record<string, unknown>);
-    await this.resetPacks();
-  }
-
-  /** Records that the current pack's question tower now serves the active vectors (same answer tower). */
-  async adoptQuestionTower(): Promise<void> {
-    const pack = await this.currentPack();
-    const set = activeVectorSet(this.db);
-    if (set && set.answerHash === pack.answerTower.hash) updateQuestionTower(this.db, set.id, packIdentity(pack));
   }
 
   // ---- search

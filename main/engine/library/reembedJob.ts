@@ -5,6 +5,7 @@ import {
   activateVectorSet,
   activeVectorSet,
   createVectorSet,
+  dropVectorSet,
   listVectorSets,
   setCursor,
   updateQuestionTower,
@@ -73,10 +74,7 @@ export async function runReembedJob(
     const active = activeVectorSet(db);
     for (const s of listVectorSets(db)) {
       // A half-built set for some other pack is abandoned.
-      if (s.state === 'building' && s.answerHash !== identity.answerHash) db.transaction(() => {
-        db.exec(`DROP TABLE IF EXISTS ${s.tableName}`);
-        db.prepare('DELETE FROM vector_sets WHERE id = ?').run(s.id);
-      })();
+      if (s.state === 'building' && s.answerHash !== identity.answerHash) dropVectorSet(db, s);
     }
     if (active?.answerHash === identity.answerHash) {
       updateQuestionTower(db, active.id, identity);

@@ -11,11 +11,20 @@ const MAX_HIGHLIGHTS = 2;
  * IDF of the distinct question terms they contain; the best one, plus the
  * runner-up when it is nearly as good. Offsets are relative to `text`, in text order.
  */
-export function highlightSentences(text: string, questionTerms: readonly string[], stats: TermStats): TextRange[] {
+export function highlightSentences(
+  text: string,
+  questionTerms: readonly string[],
+  stats: TermStats,
+  headingPath: readonly string[] = [],
+): TextRange[] {
   const wanted = new Set(questionTerms);
   if (!wanted.size) return [];
+  const headings = new Set(headingPath.map((h) => h.trim()));
   const scored: { range: TextRange; score: number }[] = [];
   for (const range of splitSentences(text)) {
+    // A heading repeats words of the question without answering it.
+    const sentence = text.slice(range.start, range.end).replace(/^#+\s*/, '').trim();
+    if (headings.has(sentence)) continue;
     const seen = new Set<string>();
     let score = 0;
     for (const t of analyze(text.slice(range.start, range.end))) {

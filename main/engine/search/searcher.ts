@@ -111,7 +111,7 @@ export class Searcher {
         headingPath,
         line: c.line,
         page: c.page,
-        highlights: highlightSentences(c.text, terms, stats),
+        highlights: highlightSentences(c.text, terms, stats, headingPath),
         channels: { bm25: r.bm25, dense: r.dense },
       });
     }

@@ -96,14 +96,18 @@ export function createVectorSet(db: Database, pack: PackIdentity, state: 'buildi
   })();
 }
 
+/** Removes a set and its vec0 table. */
+export function dropVectorSet(db: Database, set: VectorSet): void {
+  db.transaction(() => {
+    db.exec(`DROP TABLE IF EXISTS ${set.tableName}`);
+    db.prepare('DELETE FROM vector_sets WHERE id = ?').run(set.id);
+  })();
+}
+
 /** Makes `id` the active set and drops every other set (their vec0 tables too). */
 export function activateVectorSet(db: Database, id: number): void {
   db.transaction(() => {
-    for (const set of listVectorSets(db)) {
-      if (set.id === id) continue;
-      db.exec(`DROP TABLE IF EXISTS ${set.tableName}`);
-      db.prepare('DELETE FROM vector_sets WHERE id = ?').run(set.id);
-    }
+    for (const set of listVectorSets(db)) if (set.id !== id) dropVectorSet(db, set);
     db.prepare(`UPDATE vector_sets SET state = 'active' WHERE id = ?`).run(id);
   })();
 }
