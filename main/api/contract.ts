@@ -36,6 +36,8 @@ export const settingsPatchSchema = z
   .object({
     packDir: z.string().min(1).max(4096).nullable().optional(),
     provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
+    // null: the question tower runs where the answer tower does.
+    questionProvider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).nullable().optional(),
     chunkTargetChars: z.number().int().min(100).max(20_000).optional(),
     chunkOverlapChars: z.number().int().min(0).max(10_000).optional(),
     threads: z.number().int().min(0).max(256).optional(),

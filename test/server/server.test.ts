@@ -273,6 +273,17 @@ describe('library over HTTP', () => {
     expect(status).toMatchObject({ needsReembed: false, pack: { name: 'app-test-pack-2' } });
   });
 
+  it('sets the question tower provider separately, and refuses an unknown one', async () => {
+    const set = await post('updateSettings', { questionProvider: 'cpu' });
+    expect(JSON.parse(set.body).result.questionProvider).toBe('cpu');
+    const bad = await post('updateSettings', { questionProvider: 'tpu' });
+    expect(bad.status).toBe(400);
+    const cleared = await post('updateSettings', { questionProvider: null });
+    expect(JSON.parse(cleared.body).result.questionProvider).toBeNull();
+    const answer = JSON.parse((await post('ask', { question: 'Photosynthesis chloroplasts' })).body).result;
+    expect(answer.results[0].path).toBe('notes/photosynthesis.txt');
+  });
+
   it('opens files only inside the library folders', async () => {
     const refused = [
       outside,

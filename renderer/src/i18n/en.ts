@@ -138,6 +138,8 @@ export const en = {
   'settings.reembedFailed': 'Re-embedding stopped: {message}',
   'settings.provider': 'Execution provider',
   'settings.providerHelp': 'Where the model runs. Auto picks a GPU when this machine offers one.',
+  'settings.questionProvider': 'Question tower runs on',
+  'settings.questionProviderSame': 'same as above',
   'settings.providerAvailable': 'available',
   'settings.providerUnavailable': 'not on this machine',
   'settings.providerInUse': 'In use: {active}',

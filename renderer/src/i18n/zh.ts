@@ -134,6 +134,8 @@ export const zh: Record<MessageKey, string> = {
   'settings.reembedFailed': '重新计算已停止：{message}',
   'settings.provider': '执行设备',
   'settings.providerHelp': '模型在哪里运行。“自动”会在本机有 GPU 时使用 GPU。',
+  'settings.questionProvider': '问题模型的执行设备',
+  'settings.questionProviderSame': '与上面相同',
   'settings.providerAvailable': '可用',
   'settings.providerUnavailable': '本机不可用',
   'settings.providerInUse': '正在使用：{active}',

@@ -120,6 +120,26 @@ export function SettingsView() {
             ))}
           </select>
         </label>
+        <label className="field">
+          <span>{t('settings.questionProvider')}</span>
+          <select
+            className="input"
+            data-testid="question-provider"
+            value={settings.questionProvider ?? ''}
+            onChange={(e) =>
+              void save({ questionProvider: e.target.value === '' ? null : (e.target.value as ProviderName) })
+            }
+          >
+            <option value="">{t('settings.questionProviderSame')}</option>
+            {PROVIDERS.map((p) => (
+              <option key={p} value={p}>
+                {p === 'auto'
+                  ? 'auto'
+                  : `${p} — ${available.has(p) ? t('settings.providerAvailable') : t('settings.providerUnavailable')}`}
+              </option>
+            ))}
+          </select>
+        </label>
         {provider ? (
           <p data-testid="provider-active">
             {t('settings.providerInUse', { active: provider.active })}
