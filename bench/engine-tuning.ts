@@ -19,7 +19,13 @@ import { loadEvalSet, type EvalSet } from '../main/engine/eval/evalSet.js';
 import { firstHitRank, MetricsAccumulator } from '../main/engine/eval/scoring.js';
 import { DenseChannel } from '../main/engine/search/dense.js';
 import type { TopEvidence } from '../main/engine/search/notFound.js';
-import { ScoreFusionRanker, type Candidate, type RankedCandidate, type Ranker, type RankInput } from '../main/engine/search/ranker.js';
+import {
+  ScoreFusionRanker,
+  type Candidate,
+  type RankedCandidate,
+  type Ranker,
+  type RankInput,
+} from '../main/engine/search/ranker.js';
 import { Searcher } from '../main/engine/search/searcher.js';
 import { DENSE_WEIGHT } from '../main/engine/library/library.js';
 import { openDatabase, type Db } from '../main/engine/store/database.js';
@@ -64,7 +70,14 @@ function hitIds(db: Db, set: EvalSet, q: EvalSet['questions'][number], ids: numb
        JOIN documents d ON d.id = c.document_id JOIN folders f ON f.id = d.folder_id
        WHERE c.id IN (SELECT value FROM json_each(?))`,
     )
-    .all(JSON.stringify(ids)) as { id: number; start: number; end: number; text: string; path: string; folder: string }[];
+    .all(JSON.stringify(ids)) as {
+    id: number;
+    start: number;
+    end: number;
+    text: string;
+    path: string;
+    folder: string;
+  }[];
   return new Set(rows.filter((r) => firstHitRank(q, set.docsDir, [r]) === 1).map((r) => r.id));
 }
 
@@ -72,7 +85,12 @@ async function record(dbPath: string, sets: EvalSet[], pack: TowerPack): Promise
   // Recording takes minutes; the candidates are kept beside the index for further sweeps.
   const cache = `${dbPath}.candidates.json`;
   if (existsSync(cache)) {
-    return (JSON.parse(readFileSync(cache, 'utf8')) as (Omit<Recorded, 'inBm25Top' | 'hits'> & { inBm25Top: number[]; hits: number[] })[]).map((r) => ({
+    return (
+      JSON.parse(readFileSync(cache, 'utf8')) as (Omit<Recorded, 'inBm25Top' | 'hits'> & {
+        inBm25Top: number[];
+        hits: number[];
+      })[]
+    ).map((r) => ({
       ...r,
       inBm25Top: new Set(r.inBm25Top),
       hits: new Set(r.hits),
@@ -86,13 +104,29 @@ async function record(dbPath: string, sets: EvalSet[], pack: TowerPack): Promise
     for (const q of set.questions) {
       await searcher.search(q.question, 10, 'bm25', null);
       const inBm25Top = new Set(ranker.last.map((c) => c.chunkId));
-      await searcher.search(q.question, 10, 'hybrid', { channel: dense, embedQuestion: async (t) => pack.embedQuestions([t]) });
-      out.push({ set: set.name, candidates: ranker.last, inBm25Top, hits: hitIds(db, set, q, ranker.last.map((c) => c.chunkId)) });
+      await searcher.search(q.question, 10, 'hybrid', {
+        channel: dense,
+        embedQuestion: async (t) => pack.embedQuestions([t]),
+      });
+      out.push({
+        set: set.name,
+        candidates: ranker.last,
+        inBm25Top,
+        hits: hitIds(
+          db,
+          set,
+          q,
+          ranker.last.map((c) => c.chunkId),
+        ),
+      });
     }
     process.stderr.write(`recorded ${set.name}\n`);
   }
   db.close();
-  writeFileSync(cache, JSON.stringify(out.map((r) => ({ ...r, inBm25Top: [...r.inBm25Top], hits: [...r.hits] }))));
+  writeFileSync(
+    cache,
+    JSON.stringify(out.map((r) => ({ ...r, inBm25Top: [...r.inBm25Top], hits: [...r.hits] }))),
+  );
   return out;
 }
 
@@ -103,7 +137,9 @@ function score(
 ): Map<string, ReturnType<MetricsAccumulator['result']>> {
   const acc = new Map<string, MetricsAccumulator>();
   for (const r of recorded) {
-    const candidates = zeroFill ? r.candidates.map((c) => (r.inBm25Top.has(c.chunkId) ? c : { ...c, bm25: undefined })) : r.candidates;
+    const candidates = zeroFill
+      ? r.candidates.map((c) => (r.inBm25Top.has(c.chunkId) ? c : { ...c, bm25: undefined }))
+      : r.candidates;
     const ranked = order(candidates).slice(0, 10);
     const i = ranked.findIndex((c) => r.hits.has(c.chunkId));
     if (!acc.has(r.set)) acc.set(r.set, new MetricsAccumulator());
@@ -126,14 +162,22 @@ function fusion(recorded: Recorded[]): void {
   const weights = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0];
   for (const w of weights) {
     // The engine's ranker; dense-only candidates count BM25 0 (as in the engine: no second FTS query).
-    add(`fusion w=${w}`, (cs) => new ScoreFusionRanker(w).rank({ question: '', mode: 'hybrid', candidates: cs }), true);
+    add(
+      `fusion w=${w}`,
+      (cs) => new ScoreFusionRanker(w).rank({ question: '', mode: 'hybrid', candidates: cs }),
+      true,
+    );
   }
   // DESIGN §5's fusion: BM25/top BM25 + w × raw cosine (the engine normalises the cosine by its top too).
   for (const w of weights) {
-    add(`raw-cosine w=${w}`, (cs) => {
-      const topB = Math.max(0, ...cs.map((c) => c.bm25 ?? 0));
-      return byScore((c) => (topB > 0 ? (c.bm25 ?? 0) / topB : 0) + w * (c.dense ?? 0))(cs);
-    }, true);
+    add(
+      `raw-cosine w=${w}`,
+      (cs) => {
+        const topB = Math.max(0, ...cs.map((c) => c.bm25 ?? 0));
+        return byScore((c) => (topB > 0 ? (c.bm25 ?? 0) / topB : 0) + w * (c.dense ?? 0))(cs);
+      },
+      true,
+    );
   }
   add('rrf k=60', (cs) => {
     const rank = (f: (c: Candidate) => number | undefined) => {
@@ -142,13 +186,21 @@ function fusion(recorded: Recorded[]): void {
     };
     const rb = rank((c) => c.bm25);
     const rd = rank((c) => c.dense);
-    return byScore((c) => (rb.has(c.chunkId) ? 1 / (60 + rb.get(c.chunkId)!) : 0) + (rd.has(c.chunkId) ? 1 / (60 + rd.get(c.chunkId)!) : 0))(cs);
+    return byScore(
+      (c) =>
+        (rb.has(c.chunkId) ? 1 / (60 + rb.get(c.chunkId)!) : 0) +
+        (rd.has(c.chunkId) ? 1 / (60 + rd.get(c.chunkId)!) : 0),
+    )(cs);
   });
   for (const r of rows) console.log(JSON.stringify(r));
 }
 
 /** With DOCQA_NOTFOUND_MODE=bm25 the evidence has no cosine (coverage alone; any pack). */
-async function evidence(dbPath: string, sets: EvalSet[], pack: TowerPack): Promise<{ set: string; e: TopEvidence; hit: boolean }[]> {
+async function evidence(
+  dbPath: string,
+  sets: EvalSet[],
+  pack: TowerPack,
+): Promise<{ set: string; e: TopEvidence; hit: boolean }[]> {
   const lexical = process.env.DOCQA_NOTFOUND_MODE === 'bm25';
   const db = lexical ? openDatabase(dbPath) : null;
   const opened = db ? { db, dense: null } : await open(dbPath, pack);
@@ -156,13 +208,19 @@ async function evidence(dbPath: string, sets: EvalSet[], pack: TowerPack): Promi
   const out: { set: string; e: TopEvidence; hit: boolean }[] = [];
   for (const set of sets) {
     for (const q of set.questions) {
-      const dense = opened.dense ? { channel: opened.dense, embedQuestion: async (t: string) => pack.embedQuestions([t]) } : null;
+      const dense = opened.dense
+        ? { channel: opened.dense, embedQuestion: async (t: string) => pack.embedQuestions([t]) }
+        : null;
       const { results } = await searcher.search(q.question, 1, dense ? 'hybrid' : 'bm25', dense);
       if (!results.length) {
         out.push({ set: set.name, e: { coverage: 0, cosine: null }, hit: false });
         continue;
       }
-      const folder = (opened.db.prepare('SELECT path FROM folders WHERE id = ?').pluck().get(results[0].folderId) as string) ?? '';
+      const folder =
+        (opened.db
+          .prepare('SELECT path FROM folders WHERE id = ?')
+          .pluck()
+          .get(results[0].folderId) as string) ?? '';
       const hit = firstHitRank(q, set.docsDir, [{ ...results[0], folder }]) === 1;
       out.push({ set: set.name, e: searcher.evidence(q.question, results[0], dense !== null), hit });
     }
@@ -177,13 +235,20 @@ async function notFound(pooled: string, sets: EvalSet[], outside: string[], pack
   for (const spec of outside) {
     const [db, names] = spec.split(':');
     const asked = sets.filter((s) => names.split(',').includes(s.name));
-    away.push(...(await evidence(db, asked, pack)).map((x) => ({ ...x, set: `${x.set}@${path.basename(db)}` })));
+    away.push(
+      ...(await evidence(db, asked, pack)).map((x) => ({ ...x, set: `${x.set}@${path.basename(db)}` })),
+    );
   }
   for (const minCoverage of [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
-    for (const minCosine of process.env.DOCQA_NOTFOUND_MODE === 'bm25' ? [1.1] : [0.3, 0.4, 0.5, 0.6, 0.7, 1.1]) {
+    for (const minCosine of process.env.DOCQA_NOTFOUND_MODE === 'bm25'
+      ? [1.1]
+      : [0.3, 0.4, 0.5, 0.6, 0.7, 1.1]) {
       const nf = (e: TopEvidence) => e.coverage < minCoverage && (e.cosine === null || e.cosine < minCosine);
       const perSet = new Map<string, { n: number; nf: number }>();
-      for (const x of [...inside.map((i) => ({ ...i, set: `in:${i.set}` })), ...away.map((a) => ({ ...a, set: `out:${a.set}` }))]) {
+      for (const x of [
+        ...inside.map((i) => ({ ...i, set: `in:${i.set}` })),
+        ...away.map((a) => ({ ...a, set: `out:${a.set}` })),
+      ]) {
         const s = perSet.get(x.set) ?? { n: 0, nf: 0 };
         s.n++;
         if (nf(x.e)) s.nf++;

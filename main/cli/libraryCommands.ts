@@ -17,14 +17,16 @@ const out = (line: string): void => {
 
 function parseK(value: string | undefined): number {
   const k = Number(value ?? '10');
-  if (!Number.isInteger(k) || k < 1 || k > 100) throw new UserError(`--k must be a whole number from 1 to 100 (got "${value}")`, '--k');
+  if (!Number.isInteger(k) || k < 1 || k > 100)
+    throw new UserError(`--k must be a whole number from 1 to 100 (got "${value}")`, '--k');
   return k;
 }
 
 function parseModes(value: string | undefined): SearchMode[] {
   const modes = (value ?? 'hybrid').split(',').map((m) => m.trim());
   for (const m of modes) {
-    if (!['hybrid', 'dense', 'bm25'].includes(m)) throw new UserError(`--mode must be hybrid, dense or bm25 (got "${m}")`, '--mode');
+    if (!['hybrid', 'dense', 'bm25'].includes(m))
+      throw new UserError(`--mode must be hybrid, dense or bm25 (got "${m}")`, '--mode');
   }
   return modes as SearchMode[];
 }
@@ -36,7 +38,11 @@ function parseMode(value: string | undefined): SearchMode {
 }
 
 /** Opens the library; commands that only read refuse a library that does not exist yet. */
-async function openLibrary(options: LibraryCliOptions, mustExist: boolean, fallbackDb = defaultDbPath()): Promise<Library> {
+async function openLibrary(
+  options: LibraryCliOptions,
+  mustExist: boolean,
+  fallbackDb = defaultDbPath(),
+): Promise<Library> {
   const dbPath = path.resolve(options.db ?? fallbackDb);
   if (mustExist && !existsSync(dbPath)) {
     throw new UserError(`no library at ${dbPath}: index a folder first with "docqa ingest <folder>"`, dbPath);
@@ -56,7 +62,11 @@ function cancelOnInterrupt(): { signal: AbortSignal; dispose(): void } {
   return { signal: abort.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
-async function ingestWithProgress(lib: Library, folderIds: number[] | undefined, options: { json?: boolean; force?: boolean; retryFailed?: boolean }): Promise<IngestSummary> {
+async function ingestWithProgress(
+  lib: Library,
+  folderIds: number[] | undefined,
+  options: { json?: boolean; force?: boolean; retryFailed?: boolean },
+): Promise<IngestSummary> {
   const line = new ProgressLine();
   const interrupt = cancelOnInterrupt();
   try {
@@ -141,7 +151,11 @@ export async function runAskCommand(question: string, options: QueryCliOptions):
   const lib = await openLibrary(options, true);
   try {
     const answer = await lib.ask(question, { k, mode });
-    out(options.json ? JSON.stringify(answerJson(answer)) : formatAnswer(answer, { tty: Boolean(process.stdout.isTTY) }));
+    out(
+      options.json
+        ? JSON.stringify(answerJson(answer))
+        : formatAnswer(answer, { tty: Boolean(process.stdout.isTTY) }),
+    );
   } finally {
     await lib.close();
   }
@@ -165,15 +179,29 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
       } catch {
         throw new UserError(`${options.batch}:${n}: not valid JSON`, options.batch);
       }
-      if (item === null || typeof item !== 'object' || item.id === undefined || typeof item.question !== 'string') {
-        throw new UserError(`${options.batch}:${n}: each line needs "id" and "question" (text)`, options.batch);
+      if (
+        item === null ||
+        typeof item !== 'object' ||
+        item.id === undefined ||
+        typeof item.question !== 'string'
+      ) {
+        throw new UserError(
+          `${options.batch}:${n}: each line needs "id" and "question" (text)`,
+          options.batch,
+        );
       }
       const answer = await lib.ask(item.question, { k, mode });
       out(
         JSON.stringify({
           id: item.id,
           notFound: answer.notFound,
-          results: answer.results.map((r) => ({ path: r.path, start: r.start, end: r.end, score: r.score, text: r.text })),
+          results: answer.results.map((r) => ({
+            path: r.path,
+            start: r.start,
+            end: r.end,
+            score: r.score,
+            text: r.text,
+          })),
         }),
       );
     }
@@ -182,12 +210,21 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
   }
 }
 
-export async function runEvalCommand(sets: string[], options: QueryCliOptions & { pool?: boolean; chunkChars?: string }): Promise<void> {
+export async function runEvalCommand(
+  sets: string[],
+  options: QueryCliOptions & { pool?: boolean; chunkChars?: string },
+): Promise<void> {
   const modes = parseModes(options.mode);
   const k = parseK(options.k);
   const chunkTargetChars = options.chunkChars === undefined ? undefined : Number(options.chunkChars);
-  if (chunkTargetChars !== undefined && (!Number.isInteger(chunkTargetChars) || chunkTargetChars < 100 || chunkTargetChars > 20_000)) {
-    throw new UserError(`--chunk-chars must be a whole number from 100 to 20000 (got "${options.chunkChars}")`, '--chunk-chars');
+  if (
+    chunkTargetChars !== undefined &&
+    (!Number.isInteger(chunkTargetChars) || chunkTargetChars < 100 || chunkTargetChars > 20_000)
+  ) {
+    throw new UserError(
+      `--chunk-chars must be a whole number from 100 to 20000 (got "${options.chunkChars}")`,
+      '--chunk-chars',
+    );
   }
   const { runEval } = await import('../engine/eval/runEval.js');
   // `docqa eval ../shared/eval/*` also matches the folder's README: plain files are passed over, with a note.
@@ -217,7 +254,12 @@ export async function runEvalCommand(sets: string[], options: QueryCliOptions & 
   out('set                      mode    questions  hit@1   hit@5   hit@10  mrr@10  ms/query');
   for (const r of results) {
     out(
-      `${r.set.padEnd(24)} ${r.mode.padEnd(7)} ${String(r.questions).padStart(9)}  ${[r['hit@1'], r['hit@5'], r['hit@10'], r['mrr@10']]
+      `${r.set.padEnd(24)} ${r.mode.padEnd(7)} ${String(r.questions).padStart(9)}  ${[
+        r['hit@1'],
+        r['hit@5'],
+        r['hit@10'],
+        r['mrr@10'],
+      ]
         .map((x) => x.toFixed(3))
         .join('   ')}  ${r.ms_per_query.toFixed(2).padStart(8)}`,
     );
@@ -235,14 +277,23 @@ export async function runStatusCommand(options: LibraryCliOptions): Promise<void
     }
     out(`Library   ${status.dbPath} (${formatBytes(status.dbBytes)})`);
     out(`Content   ${status.documents} documents, ${status.chunks} chunks, ${status.failed} failed`);
-    out(`Pack      ${status.pack.name} ${status.pack.version} (${status.pack.kind}, dim ${status.pack.dim}${status.pack.builtin ? ', built-in' : ''}) ${status.pack.dir}`);
+    out(
+      `Pack      ${status.pack.name} ${status.pack.version} (${status.pack.kind}, dim ${status.pack.dim}${status.pack.builtin ? ', built-in' : ''}) ${status.pack.dir}`,
+    );
     const p = status.provider;
-    out(`Provider  ${p.active} (requested ${p.requested}; available: ${p.available.join(', ')})${p.fallbackReason ? `: ${p.fallbackReason}` : ''}`);
-    if (status.needsReembed) out('Vectors   made by another answer tower: search uses them until re-embedding completes ("docqa models use" re-embeds)');
+    out(
+      `Provider  ${p.active} (requested ${p.requested}; available: ${p.available.join(', ')})${p.fallbackReason ? `: ${p.fallbackReason}` : ''}`,
+    );
+    if (status.needsReembed)
+      out(
+        'Vectors   made by another answer tower: search uses them until re-embedding completes ("docqa models use" re-embeds)',
+      );
     out('Folders');
     if (!status.folders.length) out('  (none: add one with "docqa ingest <folder>")');
     for (const f of status.folders) {
-      out(`  [${f.id}] ${f.path}  ${f.state}  ${f.documents} documents, ${f.chunks} chunks, ${f.failed} failed${f.lastIndexedAt ? `, indexed ${f.lastIndexedAt}` : ''}`);
+      out(
+        `  [${f.id}] ${f.path}  ${f.state}  ${f.documents} documents, ${f.chunks} chunks, ${f.failed} failed${f.lastIndexedAt ? `, indexed ${f.lastIndexedAt}` : ''}`,
+      );
     }
     if (failed.length) {
       out('Failed files');
@@ -257,10 +308,12 @@ export async function runStatusCommand(options: LibraryCliOptions): Promise<void
 export async function runWatchCommand(options: LibraryCliOptions): Promise<void> {
   const lib = await openLibrary(options, true);
   try {
-    if (!(await lib.listFolders()).length) throw new UserError('the library has no folders: add one with "docqa ingest <folder>"', lib.dbPath);
+    if (!(await lib.listFolders()).length)
+      throw new UserError('the library has no folders: add one with "docqa ingest <folder>"', lib.dbPath);
     const first = await ingestWithProgress(lib, undefined, options);
     if (first.phase === 'cancelled') return;
-    const log = (event: Record<string, unknown>, text: string): void => out(options.json ? JSON.stringify(event) : text);
+    const log = (event: Record<string, unknown>, text: string): void =>
+      out(options.json ? JSON.stringify(event) : text);
     log({ type: 'indexed', summary: first }, summaryText(first));
     const stop = await lib.watch((e) => {
       if (e.type === 'indexed') log(e, summaryText(e.summary));
@@ -305,7 +358,8 @@ function sampleQuestions(markdown: string): { question: string; expected: string
 export async function runDemoCommand(options: LibraryCliOptions): Promise<void> {
   const samples = path.join(resourcesDirectory(), 'sample-docs');
   const questionsFile = path.join(samples, 'QUESTIONS.md');
-  if (!existsSync(questionsFile)) throw new UserError(`the built-in sample documents are missing: ${samples}`, samples);
+  if (!existsSync(questionsFile))
+    throw new UserError(`the built-in sample documents are missing: ${samples}`, samples);
   const questions = sampleQuestions(readFileSync(questionsFile, 'utf8'));
   const lib = await openLibrary(options, false, path.join(userDataDir(), 'DocQA', 'demo.sqlite'));
   try {
@@ -313,15 +367,29 @@ export async function runDemoCommand(options: LibraryCliOptions): Promise<void> 
     const folder = known ?? (await lib.addFolder(samples, { ignore: ['QUESTIONS.md'] }));
     const summary = await ingestWithProgress(lib, [folder.id], options);
     const answers: (AskResult & { expected: string })[] = [];
-    for (const q of questions) answers.push({ ...(await lib.ask(q.question, { k: 3 })), expected: q.expected });
+    for (const q of questions)
+      answers.push({ ...(await lib.ask(q.question, { k: 3 })), expected: q.expected });
     if (options.json) {
-      out(JSON.stringify({ dbPath: lib.dbPath, indexed: summary, answers: answers.map((a) => ({ ...answerJson(a), expected: a.expected })) }));
+      out(
+        JSON.stringify({
+          dbPath: lib.dbPath,
+          indexed: summary,
+          answers: answers.map((a) => ({ ...answerJson(a), expected: a.expected })),
+        }),
+      );
       return;
     }
-    out(`Indexed the sample documents in ${samples} (${summary.chunks || 'no new'} chunks) into ${lib.dbPath}\n`);
+    out(
+      `Indexed the sample documents in ${samples} (${summary.chunks || 'no new'} chunks) into ${lib.dbPath}\n`,
+    );
     for (const a of answers) {
       out(`Q: ${a.question}`);
-      out(formatAnswer({ ...a, results: a.results.slice(0, 1) }, { tty: Boolean(process.stdout.isTTY), maxChars: 400 }));
+      out(
+        formatAnswer(
+          { ...a, results: a.results.slice(0, 1) },
+          { tty: Boolean(process.stdout.isTTY), maxChars: 400 },
+        ),
+      );
       out('');
     }
     out('Ask your own: docqa ingest <folder>, then docqa ask "<question>"');

@@ -10,7 +10,13 @@ const BIN = fileURLToPath(new URL('../../bin/docqa.js', import.meta.url));
 const tmp = tempDir('docqa-cli-');
 let pack: string;
 let db: string;
-const env = { ...process.env, DOCQA_FROM_SOURCE: '1', HOME: tmp.dir, XDG_DATA_HOME: path.join(tmp.dir, 'data'), DOCQA_DB: '' };
+const env = {
+  ...process.env,
+  DOCQA_FROM_SOURCE: '1',
+  HOME: tmp.dir,
+  XDG_DATA_HOME: path.join(tmp.dir, 'data'),
+  DOCQA_DB: '',
+};
 
 function docqa(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
@@ -24,7 +30,10 @@ function errorLines(stderr: string): string[] {
 
 beforeAll(async () => {
   pack = await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 32 });
-  tmp.file('docs/travel/checklist.md', '# Travel checklist\n\nPassport, tickets and a phone charger. Remember the umbrella.\n');
+  tmp.file(
+    'docs/travel/checklist.md',
+    '# Travel checklist\n\nPassport, tickets and a phone charger. Remember the umbrella.\n',
+  );
   tmp.file('docs/茶/绿茶.txt', '绿茶\n\n绿茶水温在八十度左右最合适，不要用沸水。\n');
   tmp.file('docs/broken.pdf', 'not a pdf');
   db = path.join(tmp.dir, 'lib.sqlite');
@@ -38,13 +47,20 @@ describe('docqa CLI', () => {
     expect(ingest.code, ingest.stderr).toBe(0);
     const summary = JSON.parse(ingest.stdout);
     expect(summary).toMatchObject({ phase: 'done', filesAdded: 2, filesFailed: 1 });
-    expect(summary.failed).toEqual([expect.objectContaining({ path: 'broken.pdf', error: expect.stringMatching(/PDF/) })]);
+    expect(summary.failed).toEqual([
+      expect.objectContaining({ path: 'broken.pdf', error: expect.stringMatching(/PDF/) }),
+    ]);
 
     const ask = docqa(['ask', '绿茶用多少度的水？', '--db', db, '--model', pack, '--json', '--k', '2']);
     expect(ask.code, ask.stderr).toBe(0);
     const answer = JSON.parse(ask.stdout);
     expect(answer).toMatchObject({ question: '绿茶用多少度的水？', notFound: expect.any(Boolean) });
-    expect(answer.results[0]).toMatchObject({ path: '茶/绿茶.txt', start: expect.any(Number), end: expect.any(Number), score: expect.any(Number) });
+    expect(answer.results[0]).toMatchObject({
+      path: '茶/绿茶.txt',
+      start: expect.any(Number),
+      end: expect.any(Number),
+      score: expect.any(Number),
+    });
     expect(answer.results[0].text).toContain('八十度');
     expect(answer.results.length).toBeLessThanOrEqual(2);
 
@@ -58,9 +74,23 @@ describe('docqa CLI', () => {
         .map((q) => JSON.stringify(q))
         .join('\n') + '\n',
     );
-    const search = docqa(['search', '--batch', batch, '--db', db, '--model', pack, '--mode', 'bm25', '--json']);
+    const search = docqa([
+      'search',
+      '--batch',
+      batch,
+      '--db',
+      db,
+      '--model',
+      pack,
+      '--mode',
+      'bm25',
+      '--json',
+    ]);
     expect(search.code, search.stderr).toBe(0);
-    const lines = search.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = search.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['q1', 7, 'q3']);
     expect(lines[0].results[0]).toMatchObject({ path: 'travel/checklist.md' });
     const text = '# Travel checklist\n\nPassport, tickets and a phone charger. Remember the umbrella.\n';
@@ -69,7 +99,11 @@ describe('docqa CLI', () => {
 
     const status = docqa(['status', '--db', db, '--model', pack, '--json']);
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ documents: 2, failed: 1, failedFiles: [expect.objectContaining({ path: 'broken.pdf' })] });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      documents: 2,
+      failed: 1,
+      failedFiles: [expect.objectContaining({ path: 'broken.pdf' })],
+    });
     const human = docqa(['status', '--db', db, '--model', pack]);
     expect(human.stdout).toMatch(/broken\.pdf: .*PDF/);
   });
@@ -99,11 +133,13 @@ describe('docqa CLI', () => {
   });
 
   it('evaluates a generated set by the scoring rule (code-point offsets, astral characters)', () => {
-    const doc = 'Emoji 😀 title\n\nThe first paragraph talks about kiwi birds.\n\nThe second paragraph 𠀀 is about the moon landing in 1969.\n';
+    const doc =
+      'Emoji 😀 title\n\nThe first paragraph talks about kiwi birds.\n\nThe second paragraph 𠀀 is about the moon landing in 1969.\n';
     tmp.file('set/docs/a.txt', doc);
     tmp.file('set/docs/b.txt', 'Other\n\nA text about volcanoes and lava.\n');
     const cp = [...doc];
-    const start = cp.join('').indexOf('The second') >= 0 ? [...doc.slice(0, doc.indexOf('The second'))].length : -1;
+    const start =
+      cp.join('').indexOf('The second') >= 0 ? [...doc.slice(0, doc.indexOf('The second'))].length : -1;
     const end = start + [...'The second paragraph 𠀀 is about the moon landing in 1969.'].length;
     tmp.file(
       'set/questions.jsonl',
@@ -114,9 +150,21 @@ describe('docqa CLI', () => {
         .map((q) => JSON.stringify(q))
         .join('\n'),
     );
-    const r = docqa(['eval', path.join(tmp.dir, 'set'), '--pool', '--mode', 'bm25,hybrid', '--model', pack, '--json']);
+    const r = docqa([
+      'eval',
+      path.join(tmp.dir, 'set'),
+      '--pool',
+      '--mode',
+      'bm25,hybrid',
+      '--model',
+      pack,
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.map((x) => x.mode)).toEqual(['bm25', 'hybrid']);
     expect(rows[0]).toMatchObject({ set: 'set', questions: 2, 'hit@1': 1, 'hit@10': 1, 'mrr@10': 1 });
     expect(rows[0].ms_per_query).toBeGreaterThan(0);
@@ -125,10 +173,17 @@ describe('docqa CLI', () => {
   it('leaves a consistent library when killed mid-ingest, and the next run finishes', async () => {
     const N = 1500;
     for (let i = 0; i < N; i++) {
-      tmp.file(`big/${String(i).padStart(4, '0')}.txt`, `Note ${i}\n\nThe parcel ${i} was shipped to warehouse ${i % 17} on day ${i % 31}. 第${i}号包裹已发往${i % 17}号仓库。\n`);
+      tmp.file(
+        `big/${String(i).padStart(4, '0')}.txt`,
+        `Note ${i}\n\nThe parcel ${i} was shipped to warehouse ${i % 17} on day ${i % 31}. 第${i}号包裹已发往${i % 17}号仓库。\n`,
+      );
     }
     const killDb = path.join(tmp.dir, 'kill.sqlite');
-    const child = spawn(process.execPath, [BIN, 'ingest', path.join(tmp.dir, 'big'), '--db', killDb, '--model', pack], { env, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'ingest', path.join(tmp.dir, 'big'), '--db', killDb, '--model', pack],
+      { env, stdio: 'ignore' },
+    );
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     let seen = 0;
     for (let waited = 0; waited < 90_000 && seen === 0; waited += 25) {
@@ -146,7 +201,10 @@ describe('docqa CLI', () => {
     expect(seen).toBeGreaterThan(0);
 
     const after = openDatabase(killDb);
-    const partial = after.prepare(`SELECT COUNT(*) FROM documents WHERE status = 'ok'`).pluck().get() as number;
+    const partial = after
+      .prepare(`SELECT COUNT(*) FROM documents WHERE status = 'ok'`)
+      .pluck()
+      .get() as number;
     expect(partial).toBeLessThan(N); // really stopped mid-way
     expect(checkConsistency(after)).toEqual([]);
     after.close();

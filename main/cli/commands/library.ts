@@ -17,8 +17,14 @@ interface QueryCliOptions extends LibraryCliOptions {
 }
 
 const dbOption = ['--db <file>', 'library database (default: your per-user library, or $DOCQA_DB)'] as const;
-const modelOption = ['--model <pack>', 'tower pack folder (default: the library setting, else the built-in pack)'] as const;
-const providerOption = ['--provider <name>', 'execution provider: auto, cpu, cuda, dml, coreml, webgpu'] as const;
+const modelOption = [
+  '--model <pack>',
+  'tower pack folder (default: the library setting, else the built-in pack)',
+] as const;
+const providerOption = [
+  '--provider <name>',
+  'execution provider: auto, cpu, cuda, dml, coreml, webgpu',
+] as const;
 const kOption = ['--k <n>', 'passages to return (1-100)', '10'] as const;
 const modeOption = ['--mode <mode>', 'hybrid, dense or bm25', 'hybrid'] as const;
 
@@ -33,10 +39,12 @@ export function registerLibraryCommands(program: Command): void {
     .option('--force', 're-read every file, even unchanged ones')
     .option('--retry-failed', 're-read the files that failed last time')
     .option('--json', 'print the summary as JSON')
-    .action(async (folders: string[], options: LibraryCliOptions & { force?: boolean; retryFailed?: boolean }) => {
-      const { runIngestCommand } = await import('../libraryCommands.js');
-      await runIngestCommand(folders, options);
-    });
+    .action(
+      async (folders: string[], options: LibraryCliOptions & { force?: boolean; retryFailed?: boolean }) => {
+        const { runIngestCommand } = await import('../libraryCommands.js');
+        await runIngestCommand(folders, options);
+      },
+    );
 
   program
     .command('ask')

@@ -54,14 +54,17 @@ export interface ReembedOptions {
 }
 
 function checkPackDir(dir: string): void {
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`tower pack folder not found: ${path.resolve(dir)}`, dir);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UserError(`tower pack folder not found: ${path.resolve(dir)}`, dir);
 }
 
 function checkQuestionOptions(options: { k?: number; mode?: SearchMode }): { k: number; mode: SearchMode } {
   const k = options.k ?? DEFAULT_K;
-  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new UserError(`k must be a whole number from 1 to ${MAX_K}`, 'k');
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K)
+    throw new UserError(`k must be a whole number from 1 to ${MAX_K}`, 'k');
   const mode = options.mode ?? 'hybrid';
-  if (!['hybrid', 'dense', 'bm25'].includes(mode)) throw new UserError(`mode must be hybrid, dense or bm25 (got "${mode}")`, 'mode');
+  if (!['hybrid', 'dense', 'bm25'].includes(mode))
+    throw new UserError(`mode must be hybrid, dense or bm25 (got "${mode}")`, 'mode');
   return { k, mode };
 }
 
@@ -78,7 +81,11 @@ export class Library implements LibraryEngine {
   private oldPack: { dir: string; pack: Promise<TowerPack> } | null = null;
   private dense: DenseChannel | null = null;
   private jobs: Promise<unknown> = Promise.resolve();
-  private reembedding: { promise: Promise<ReembedProgress>; listeners: Set<(p: ReembedProgress) => void>; abort: AbortController } | null = null;
+  private reembedding: {
+    promise: Promise<ReembedProgress>;
+    listeners: Set<(p: ReembedProgress) => void>;
+    abort: AbortController;
+  } | null = null;
   private readonly runningJobs = new Set<AbortController>();
   /** Indexing runs here, one job at a time; re-embedding has its own worker so both can proceed. */
   private readonly ingestWorker = new JobWorker();
@@ -100,7 +107,12 @@ export class Library implements LibraryEngine {
     const dbPath = path.resolve(options.dbPath);
     if (options.packDir) checkPackDir(options.packDir);
     const db = openDatabase(dbPath);
-    return new Library(db, dbPath, { ...options, packDir: options.packDir ? path.resolve(options.packDir) : undefined }, new ScoreFusionRanker(DENSE_WEIGHT));
+    return new Library(
+      db,
+      dbPath,
+      { ...options, packDir: options.packDir ? path.resolve(options.packDir) : undefined },
+      new ScoreFusionRanker(DENSE_WEIGHT),
+    );
   }
 
   // ---- settings and packs
@@ -121,13 +133,19 @@ export class Library implements LibraryEngine {
     return after;
   }
 
-  private async saveSettings(patch: Partial<LibrarySettings>): Promise<{ before: LibrarySettings; after: LibrarySettings }> {
+  private async saveSettings(
+    patch: Partial<LibrarySettings>,
+  ): Promise<{ before: LibrarySettings; after: LibrarySettings }> {
     const value = parseSettingsPatch(patch);
     if (value.packDir) checkPackDir(value.packDir);
     const before = await this.getSettings();
     writeSettings(this.db, value as Record<string, unknown>);
     const after = await this.getSettings();
-    if (before.packDir !== after.packDir || before.provider !== after.provider || before.questionProvider !== after.questionProvider) {
+    if (
+      before.packDir !== after.packDir ||
+      before.provider !== after.provider ||
+      before.questionProvider !== after.questionProvider
+    ) {
       await this.resetPacks();
     }
     return { before, after };
@@ -209,7 +227,11 @@ export class Library implements LibraryEngine {
   }
 
   private packInfo(pack: TowerPack): PackInfo {
-    const m = pack.manifest as { license?: string; attribution?: string[]; metrics?: Record<string, unknown> };
+    const m = pack.manifest as {
+      license?: string;
+      attribution?: string[];
+      metrics?: Record<string, unknown>;
+    };
     return {
       dir: pack.dir,
       name: pack.name,
@@ -231,7 +253,8 @@ export class Library implements LibraryEngine {
     const active = activeVectorSet(this.db);
     const count = (sql: string): number => this.db.prepare(sql).pluck().get() as number;
     let dbBytes = 0;
-    for (const suffix of ['', '-wal']) dbBytes += statSync(this.dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0;
+    for (const suffix of ['', '-wal'])
+      dbBytes += statSync(this.dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0;
     return {
       dbPath: this.dbPath,
       folders,
@@ -259,11 +282,14 @@ export class Library implements LibraryEngine {
     const existing = findFolderByPath(this.db, abs);
     if (existing) return existing;
     for (const f of listFolders(this.db)) {
-      if (abs.startsWith(f.path + path.sep)) throw new UserError(`${folder} is already inside the library folder ${f.path}`, folder);
-      if (f.path.startsWith(abs + path.sep)) throw new UserError(`${folder} contains the library folder ${f.path}; remove that one first`, folder);
+      if (abs.startsWith(f.path + path.sep))
+        throw new UserError(`${folder} is already inside the library folder ${f.path}`, folder);
+      if (f.path.startsWith(abs + path.sep))
+        throw new UserError(`${folder} contains the library folder ${f.path}; remove that one first`, folder);
     }
     const ignore = options.ignore ?? [];
-    if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string')) throw new UserError('ignore must be a list of patterns', 'ignore');
+    if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string'))
+      throw new UserError('ignore must be a list of patterns', 'ignore');
     return getFolder(this.db, insertFolder(this.db, abs, ignore))!;
   }
 
@@ -271,7 +297,10 @@ export class Library implements LibraryEngine {
     const folder = this.folder(folderId);
     await this.serialized(async () => {
       const store = new DocumentStore(this.db);
-      const ids = this.db.prepare('SELECT id FROM documents WHERE folder_id = ?').pluck().all(folder.id) as number[];
+      const ids = this.db
+        .prepare('SELECT id FROM documents WHERE folder_id = ?')
+        .pluck()
+        .all(folder.id) as number[];
       this.db.transaction(() => {
         for (const id of ids) store.remove(id);
         this.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
@@ -287,12 +316,23 @@ export class Library implements LibraryEngine {
 
   async ingest(options: IngestOptions = {}): Promise<IngestSummary> {
     for (const id of options.folderIds ?? []) this.folder(id);
-    return this.runIngest({ folderIds: options.folderIds ?? null, force: options.force ?? false, retryFailed: false, paths: null }, options);
+    return this.runIngest(
+      {
+        folderIds: options.folderIds ?? null,
+        force: options.force ?? false,
+        retryFailed: false,
+        paths: null,
+      },
+      options,
+    );
   }
 
   async retryFailed(options: Omit<IngestOptions, 'force'> = {}): Promise<IngestSummary> {
     for (const id of options.folderIds ?? []) this.folder(id);
-    return this.runIngest({ folderIds: options.folderIds ?? null, force: false, retryFailed: true, paths: null }, options);
+    return this.runIngest(
+      { folderIds: options.folderIds ?? null, force: false, retryFailed: true, paths: null },
+      options,
+    );
   }
 
   async failedFiles(): Promise<FailedFile[]> {
@@ -331,7 +371,10 @@ export class Library implements LibraryEngine {
   }
 
   /** Runs a job that `close()` can cancel, linked to the caller's signal. */
-  private async tracked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async tracked<T>(
+    signal: AbortSignal | undefined,
+    fn: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const abort = new AbortController();
     const onAbort = (): void => abort.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -359,9 +402,17 @@ export class Library implements LibraryEngine {
       const listeners = new Set<(p: ReembedProgress) => void>();
       const promise = (async () => {
         const { provider, workers } = await this.packOptions();
-        const params = { dbPath: this.dbPath, packDir: await this.packDir(), provider: provider ?? 'auto', towerWorkers: workers ?? 0 };
+        const params = {
+          dbPath: this.dbPath,
+          packDir: await this.packDir(),
+          provider: provider ?? 'auto',
+          towerWorkers: workers ?? 0,
+        };
         return this.tracked(abort.signal, (signal) =>
-          this.reembedWorker.run('reembed', params, { signal, onProgress: (p) => listeners.forEach((l) => l(p)) }),
+          this.reembedWorker.run('reembed', params, {
+            signal,
+            onProgress: (p) => listeners.forEach((l) => l(p)),
+          }),
         );
       })().finally(() => {
         this.reembedding = null;
@@ -403,13 +454,20 @@ export class Library implements LibraryEngine {
       }
     }
     for (const r of outcome.results) this.rememberHighlights(r.chunkId, r.highlights);
-    return { question, notFound: outcome.notFound, results: outcome.results, mode, tookMs: performance.now() - started };
+    return {
+      question,
+      notFound: outcome.notFound,
+      results: outcome.results,
+      mode,
+      tookMs: performance.now() - started,
+    };
   }
 
   private rememberHighlights(chunkId: number, highlights: TextRange[]): void {
     this.recentHighlights.delete(chunkId);
     this.recentHighlights.set(chunkId, highlights);
-    if (this.recentHighlights.size > RECENT_HIGHLIGHTS) this.recentHighlights.delete(this.recentHighlights.keys().next().value!);
+    if (this.recentHighlights.size > RECENT_HIGHLIGHTS)
+      this.recentHighlights.delete(this.recentHighlights.keys().next().value!);
   }
 
   async preview(chunkId: number, contextChars = 600): Promise<PassagePreview> {
@@ -423,12 +481,16 @@ export class Library implements LibraryEngine {
   async documentPath(documentId: number): Promise<string> {
     const row = Number.isInteger(documentId)
       ? (this.db
-          .prepare('SELECT d.rel_path, f.path AS folder FROM documents d JOIN folders f ON f.id = d.folder_id WHERE d.id = ?')
+          .prepare(
+            'SELECT d.rel_path, f.path AS folder FROM documents d JOIN folders f ON f.id = d.folder_id WHERE d.id = ?',
+          )
           .get(documentId) as { rel_path: string; folder: string } | undefined)
       : undefined;
-    if (!row) throw new UserError(`no document with id ${String(documentId)} in this library`, String(documentId));
+    if (!row)
+      throw new UserError(`no document with id ${String(documentId)} in this library`, String(documentId));
     const abs = path.resolve(row.folder, ...row.rel_path.split('/'));
-    if (!abs.startsWith(row.folder + path.sep)) throw new UserError(`document ${documentId} is not inside its library folder`, String(documentId));
+    if (!abs.startsWith(row.folder + path.sep))
+      throw new UserError(`document ${documentId} is not inside its library folder`, String(documentId));
     return abs;
   }
 
@@ -496,7 +558,12 @@ export class Library implements LibraryEngine {
       if (!pending.size) return;
       const paths = [...pending].map(([folderId, rel]) => ({ folderId, relPaths: [...rel] }));
       pending.clear();
-      report(this.runIngest({ folderIds: paths.map((p) => p.folderId), force: false, retryFailed: false, paths }, {}));
+      report(
+        this.runIngest(
+          { folderIds: paths.map((p) => p.folderId), force: false, retryFailed: false, paths },
+          {},
+        ),
+      );
     };
     // Lazy: chokidar is only needed by long-running front ends.
     const { watchFolders } = await import('../ingest/watchFolders.js');
@@ -510,7 +577,11 @@ export class Library implements LibraryEngine {
           if (e.type === 'addDir') {
             rescan.add(folderId); // the folder itself came back
           } else {
-            onEvent(e.type === 'add' || e.type === 'change' ? { type: 'changed', folderId, path: e.relPath } : { type: 'removed', folderId, path: e.relPath });
+            onEvent(
+              e.type === 'add' || e.type === 'change'
+                ? { type: 'changed', folderId, path: e.relPath }
+                : { type: 'removed', folderId, path: e.relPath },
+            );
             let set = pending.get(folderId);
             if (!set) pending.set(folderId, (set = new Set()));
             set.add(e.relPath);
@@ -546,4 +617,3 @@ export class Library implements LibraryEngine {
     return listVectorSets(this.db);
   }
 }
-

@@ -63,7 +63,8 @@ export function folderIgnore(db: Database, id: number): string[] {
 }
 
 export function setFolderState(db: Database, id: number, state: FolderState, indexedAt?: string): void {
-  if (indexedAt) db.prepare('UPDATE folders SET state = ?, last_indexed_at = ? WHERE id = ?').run(state, indexedAt, id);
+  if (indexedAt)
+    db.prepare('UPDATE folders SET state = ?, last_indexed_at = ? WHERE id = ?').run(state, indexedAt, id);
   else db.prepare('UPDATE folders SET state = ? WHERE id = ?').run(state, id);
 }
 
@@ -74,5 +75,10 @@ export function failedFiles(db: Database): FailedFile[] {
         `SELECT folder_id, rel_path, error, indexed_at FROM documents WHERE status <> 'ok' ORDER BY folder_id, rel_path`,
       )
       .all() as { folder_id: number; rel_path: string; error: string | null; indexed_at: string }[]
-  ).map((r) => ({ folderId: r.folder_id, path: r.rel_path, error: r.error ?? 'unknown error', failedAt: r.indexed_at }));
+  ).map((r) => ({
+    folderId: r.folder_id,
+    path: r.rel_path,
+    error: r.error ?? 'unknown error',
+    failedAt: r.indexed_at,
+  }));
 }
