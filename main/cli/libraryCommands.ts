@@ -95,14 +95,17 @@ function summaryText(s: IngestSummary): string {
   return parts.join(' ');
 }
 
-export async function runIngestCommand(
-  folders: string[],
-  options: LibraryCliOptions & { force?: boolean; retryFailed?: boolean },
-): Promise<void> {
+export type IngestCliOptions = LibraryCliOptions & {
+  force?: boolean;
+  retryFailed?: boolean;
+  ignore?: string[];
+};
+
+export async function runIngestCommand(folders: string[], options: IngestCliOptions): Promise<void> {
   const lib = await openLibrary(options, false);
   try {
     const ids: number[] = [];
-    for (const f of folders) ids.push((await lib.addFolder(f)).id);
+    for (const f of folders) ids.push((await lib.addFolder(f, { ignore: options.ignore })).id);
     const summary = await ingestWithProgress(lib, ids, options);
     const failed = (await lib.failedFiles()).filter((f) => ids.includes(f.folderId));
     if (options.json) {

@@ -11,6 +11,12 @@ interface LibraryCliOptions {
   json?: boolean;
 }
 
+interface IngestCliOptions extends LibraryCliOptions {
+  force?: boolean;
+  retryFailed?: boolean;
+  ignore?: string[];
+}
+
 interface QueryCliOptions extends LibraryCliOptions {
   k?: string;
   mode?: string;
@@ -38,13 +44,16 @@ export function registerLibraryCommands(program: Command): void {
     .option(...providerOption)
     .option('--force', 're-read every file, even unchanged ones')
     .option('--retry-failed', 're-read the files that failed last time')
+    .option(
+      '--ignore <pattern>',
+      "gitignore-style pattern of files to leave out of these folders (repeatable; replaces the folders' earlier list)",
+      (pattern: string, list: string[] = []) => [...list, pattern],
+    )
     .option('--json', 'print the summary as JSON')
-    .action(
-      async (folders: string[], options: LibraryCliOptions & { force?: boolean; retryFailed?: boolean }) => {
-        const { runIngestCommand } = await import('../libraryCommands.js');
-        await runIngestCommand(folders, options);
-      },
-    );
+    .action(async (folders: string[], options: IngestCliOptions) => {
+      const { runIngestCommand } = await import('../libraryCommands.js');
+      await runIngestCommand(folders, options);
+    });
 
   program
     .command('ask')

@@ -7,7 +7,14 @@ import { Searcher, type DenseRecall } from '../search/searcher.js';
 import { openDatabase, type Db } from '../store/database.js';
 import * as conversations from '../store/conversations.js';
 import { DocumentStore } from '../store/documentStore.js';
-import { failedFiles, findFolderByPath, getFolder, insertFolder, listFolders } from '../store/folders.js';
+import {
+  failedFiles,
+  findFolderByPath,
+  getFolder,
+  insertFolder,
+  listFolders,
+  setFolderIgnore,
+} from '../store/folders.js';
 import { readSettings, writeSettings } from '../store/settings.js';
 import { activeVectorSet, listVectorSets, type VectorSet } from '../store/vectorSets.js';
 import { builtinPackDir } from '../towers/builtinPack.js';
@@ -272,25 +279,36 @@ export class Library implements LibraryEngine {
     return listFolders(this.db);
   }
 
-  /** `ignore`: gitignore-style patterns for this folder, on top of the defaults (hidden files, node_modules, …). */
+  /**
+   * `ignore`: gitignore-style patterns for this folder, on top of the defaults (hidden files, node_modules, …).
+   * Given for a folder already in the library, they replace its patterns; the next ingest drops what they now exclude.
+   */
   async addFolder(folder: string, options: { ignore?: string[] } = {}): Promise<FolderInfo> {
     if (typeof folder !== 'string' || !folder.trim()) throw new UserError('no folder given', 'path');
+    const ignore = options.ignore;
+    if (
+      ignore !== undefined &&
+      (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string' || p.length > 1000))
+    ) {
+      throw new UserError('ignore must be a list of patterns', 'ignore');
+    }
     const abs = path.resolve(folder);
     const st = await fs.stat(abs).catch(() => null);
     if (!st) throw new UserError(`folder not found: ${folder}`, folder);
     if (!st.isDirectory()) throw new UserError(`not a folder: ${folder}`, folder);
     const existing = findFolderByPath(this.db, abs);
-    if (existing) return existing;
+    if (existing) {
+      if (ignore === undefined) return existing;
+      setFolderIgnore(this.db, existing.id, ignore);
+      return getFolder(this.db, existing.id)!;
+    }
     for (const f of listFolders(this.db)) {
       if (abs.startsWith(f.path + path.sep))
         throw new UserError(`${folder} is already inside the library folder ${f.path}`, folder);
       if (f.path.startsWith(abs + path.sep))
         throw new UserError(`${folder} contains the library folder ${f.path}; remove that one first`, folder);
     }
-    const ignore = options.ignore ?? [];
-    if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string'))
-      throw new UserError('ignore must be a list of patterns', 'ignore');
-    return getFolder(this.db, insertFolder(this.db, abs, ignore))!;
+    return getFolder(this.db, insertFolder(this.db, abs, ignore ?? []))!;
   }
 
   async removeFolder(folderId: number): Promise<void> {

@@ -56,6 +56,10 @@ export function insertFolder(db: Database, absPath: string, ignore: readonly str
   );
 }
 
+export function setFolderIgnore(db: Database, id: number, ignore: readonly string[]): void {
+  db.prepare('UPDATE folders SET ignore = ? WHERE id = ?').run(JSON.stringify(ignore), id);
+}
+
 /** The folder's own ignore patterns (gitignore-style). */
 export function folderIgnore(db: Database, id: number): string[] {
   const raw = db.prepare('SELECT ignore FROM folders WHERE id = ?').pluck().get(id) as string | undefined;
