@@ -108,6 +108,52 @@ describe('docqa CLI', () => {
     expect(human.stdout).toMatch(/broken\.pdf: .*PDF/);
   });
 
+  it('leaves out files matching --ignore, and a new list re-admits them', () => {
+    tmp.file('ign/notes/keep.md', '# Keep\n\nThe lighthouse keeper logs the weather at dawn.\n');
+    tmp.file('ign/drafts/draft.md', '# Draft\n\nThe lighthouse keeper draft about storms.\n');
+    const ignDb = path.join(tmp.dir, 'ignore.sqlite');
+    const folder = path.join(tmp.dir, 'ign');
+    const first = docqa([
+      'ingest',
+      folder,
+      '--db',
+      ignDb,
+      '--model',
+      pack,
+      '--ignore',
+      'drafts/',
+      '--ignore',
+      '*.tmp',
+      '--json',
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ filesAdded: 1 });
+    const paths = (): string[] => {
+      const r = docqa([
+        'search',
+        '--batch',
+        tmp.file('ign-q.jsonl', '{"id":1,"question":"lighthouse keeper"}\n'),
+        '--db',
+        ignDb,
+        '--model',
+        pack,
+        '--mode',
+        'bm25',
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout).results as { path: string }[]).map((x) => x.path).sort();
+    };
+    expect(paths()).toEqual(['notes/keep.md']);
+    // Without --ignore the folder keeps its list; with a new one, what it no longer excludes is indexed.
+    expect(
+      JSON.parse(docqa(['ingest', folder, '--db', ignDb, '--model', pack, '--json']).stdout),
+    ).toMatchObject({ filesAdded: 0 });
+    const second = docqa(['ingest', folder, '--db', ignDb, '--model', pack, '--ignore', 'notes/', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(paths()).toEqual(['drafts/draft.md']);
+  });
+
   it('fails with one clear line and a non-zero exit for user mistakes', () => {
     const cases: [string[], RegExp][] = [
       [['ask', 'tea', '--db', path.join(tmp.dir, 'nope.sqlite')], /no library at .*nope\.sqlite/],

@@ -24,12 +24,35 @@ beforeAll(() => {
   for (let d = 0; d < 40; d++) {
     const chunks = Array.from({ length: 10 }, (_, ord) => {
       const words: string[] = [];
-      for (let i = 0; i < 40; i++) words.push(r() < 0.6 ? COMMON[Math.floor(r() * COMMON.length)] : RARE[Math.floor(r() * r() * RARE.length)]);
+      for (let i = 0; i < 40; i++)
+        words.push(
+          r() < 0.6 ? COMMON[Math.floor(r() * COMMON.length)] : RARE[Math.floor(r() * r() * RARE.length)],
+        );
       if (r() < 0.3) words.push('茶叶', '绿茶');
       const text = words.join(' ');
-      return { ord, start: 0, end: text.length, headingPath: ['Section'], page: null, line: 1, text, fts: indexColumns(passageText(`Doc ${d}`, ['Section'], text)) };
+      return {
+        ord,
+        start: 0,
+        end: text.length,
+        headingPath: ['Section'],
+        page: null,
+        line: 1,
+        text,
+        fts: indexColumns(passageText(`Doc ${d}`, ['Section'], text)),
+      };
     });
-    store.write({ folderId, relPath: `d${d}.txt`, size: 1, mtimeMs: 1, hash: `h${d}`, type: 'text', title: `Doc ${d}`, encoding: 'utf-8', chunks, vectors: new Map() });
+    store.write({
+      folderId,
+      relPath: `d${d}.txt`,
+      size: 1,
+      mtimeMs: 1,
+      hash: `h${d}`,
+      type: 'text',
+      title: `Doc ${d}`,
+      encoding: 'utf-8',
+      chunks,
+      vectors: new Map(),
+    });
   }
 });
 
@@ -60,5 +83,31 @@ describe('BM25', () => {
     const b = [...twoPhase.top(terms, 10, stats)];
     expect(b.map(([id]) => id)).toEqual(a.map(([id]) => id));
     for (let i = 0; i < a.length; i++) expect(b[i][1]).toBeCloseTo(a[i][1], 6);
+  });
+});
+
+describe('BM25 terms to search', () => {
+  const stats = (chunks: number, df: Record<string, number>) => ({ chunks, df: new Map(Object.entries(df)) });
+
+  it('drops terms in more than half the chunks of a large library, unless nothing else is left', () => {
+    expect(
+      Bm25Channel.usefulTerms(['the', 'tide', 'gone'], stats(10_000, { the: 9_000, tide: 12, gone: 0 })),
+    ).toEqual(['tide']);
+    expect(Bm25Channel.usefulTerms(['the', 'river'], stats(10_000, { the: 9_000, river: 6_000 }))).toEqual([
+      'the',
+      'river',
+    ]);
+  });
+
+  it('keeps every present term in a small library, where one note may hold every word', () => {
+    expect(
+      Bm25Channel.usefulTerms(['lighthous', 'keeper', 'zz'], stats(1, { lighthous: 1, keeper: 1, zz: 0 })),
+    ).toEqual(['lighthous', 'keeper']);
+    const bm25 = new Bm25Channel(db);
+    const terms = queryTerms('the river');
+    const s = bm25.termStats(terms);
+    // 400 chunks, 'the' and 'river' in most of them: still searched, and found.
+    expect(Math.max(...terms.map((t) => s.df.get(t)!))).toBeGreaterThan(s.chunks / 2);
+    expect(bm25.top(Bm25Channel.usefulTerms(terms, s), 10, s).size).toBe(10);
   });
 });

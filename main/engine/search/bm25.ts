@@ -16,6 +16,8 @@ const B = 0.75;
 
 /** From this many chunks on, questions with common terms take the two-phase path (see `top`). */
 export const TWO_PHASE_MIN_CHUNKS = 50_000;
+/** Below this many chunks every present term is searched: posting lists are short. */
+const SMALL_LIBRARY_CHUNKS = 1000;
 /** Terms in more than this share of the chunks are "common". */
 const COMMON_SHARE = 0.05;
 /** Candidates the selective terms recall, per result wanted. */
@@ -54,7 +56,11 @@ export class Bm25Channel {
     // common terms, which are the ones every question repeats): remember them until
     // the library changes size by more than 0.5% or a few minutes have passed.
     const now = Date.now();
-    if (Math.abs(chunks - this.dfCacheChunks) > this.dfCacheChunks * 0.005 || now - this.dfCacheAt > DF_CACHE_MS || this.dfCache.size > DF_CACHE_TERMS) {
+    if (
+      Math.abs(chunks - this.dfCacheChunks) > this.dfCacheChunks * 0.005 ||
+      now - this.dfCacheAt > DF_CACHE_MS ||
+      this.dfCache.size > DF_CACHE_TERMS
+    ) {
       this.dfCache.clear();
       this.dfCacheChunks = chunks;
       this.dfCacheAt = now;
@@ -72,15 +78,18 @@ export class Bm25Channel {
   }
 
   /**
-   * Terms worth sending to FTS5: present in the index and in at most half of the
-   * chunks. FTS5 clamps the IDF of a term in more than half of the rows to ~0,
-   * so dropping those changes no score; it only skips their long posting lists.
+   * Terms worth sending to FTS5: present in the index and, on a large library,
+   * in at most half of the chunks. FTS5 clamps the IDF of a term in more than
+   * half of the rows to ~0, so dropping those changes no score; it only skips
+   * their long posting lists. A small library keeps them (a folder of two notes
+   * that both mention "lighthouse" must still find them), and so does a
+   * question made only of such terms.
    */
   static usefulTerms(terms: readonly string[], stats: TermStats): string[] {
-    return terms.filter((t) => {
-      const df = stats.df.get(t) ?? 0;
-      return df > 0 && df <= stats.chunks / 2;
-    });
+    const present = terms.filter((t) => (stats.df.get(t) ?? 0) > 0);
+    if (stats.chunks < SMALL_LIBRARY_CHUNKS) return present;
+    const selective = present.filter((t) => stats.df.get(t)! <= stats.chunks / 2);
+    return selective.length ? selective : present;
   }
 
   /**
@@ -107,14 +116,21 @@ export class Bm25Channel {
     const out = new Map<number, number>();
     if (!expr) return out;
     const rows = this.db
-      .prepare('SELECT rowid AS id, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?')
+      .prepare(
+        'SELECT rowid AS id, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?',
+      )
       .all(expr, k) as { id: number; score: number }[];
     for (const r of rows) out.set(r.id, r.score);
     return out;
   }
 
   /** FTS5's BM25 of specific chunks, computed from their re-analysed text. */
-  rescore(terms: readonly string[], chunkIds: readonly number[], stats: TermStats, k: number): Map<number, number> {
+  rescore(
+    terms: readonly string[],
+    chunkIds: readonly number[],
+    stats: TermStats,
+    k: number,
+  ): Map<number, number> {
     const { rows, avgdl } = this.lengths();
     const idf = new Map(
       terms.map((t) => {
@@ -123,11 +139,19 @@ export class Bm25Channel {
       }),
     );
     const scored: [number, number][] = [];
-    for (const r of this.passages.all(JSON.stringify(chunkIds)) as { id: number; heading_path: string; text: string; title: string | null }[]) {
+    for (const r of this.passages.all(JSON.stringify(chunkIds)) as {
+      id: number;
+      heading_path: string;
+      text: string;
+      title: string | null;
+    }[]) {
       const chars: string[] = [];
-      const tokens = analyze(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text), { chars });
+      const tokens = analyze(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text), {
+        chars,
+      });
       const tf = new Map<string, number>();
-      for (const list of [tokens, chars]) for (const t of list) if (idf.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+      for (const list of [tokens, chars])
+        for (const t of list) if (idf.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
       const norm = K1 * (1 - B + (B * (tokens.length + chars.length)) / avgdl);
       let score = 0;
       for (const [t, f] of tf) score += (idf.get(t)! * f * (K1 + 1)) / (f + norm);
@@ -142,7 +166,8 @@ export class Bm25Channel {
     const rows = this.countStatement.get() as number;
     const cached = this.lengthStats;
     if (!cached || Math.abs(cached.rows - rows) > cached.rows * 0.01) {
-      const total = (this.db.prepare('SELECT SUM(cnt) FROM chunks_fts_vocab').pluck().get() as number | null) ?? 0;
+      const total =
+        (this.db.prepare('SELECT SUM(cnt) FROM chunks_fts_vocab').pluck().get() as number | null) ?? 0;
       this.lengthStats = { rows, avgdl: rows ? total / rows : 1 };
     }
     return { rows, avgdl: Math.max(this.lengthStats!.avgdl, 1e-9) };

@@ -64,7 +64,12 @@ export class Searcher {
     );
   }
 
-  async search(question: string, k: number, mode: SearchMode, dense: DenseRecall | null): Promise<SearchOutcome> {
+  async search(
+    question: string,
+    k: number,
+    mode: SearchMode,
+    dense: DenseRecall | null,
+  ): Promise<SearchOutcome> {
     const terms = queryTerms(question);
     if (!terms.length) return { results: [], notFound: true };
     const stats = this.bm25.termStats(terms);
@@ -75,10 +80,14 @@ export class Searcher {
       if (!c) byId.set(id, (c = { chunkId: id }));
       return c;
     };
-    if (mode !== 'dense') for (const [id, s] of this.bm25.top(useful, RECALL_K, stats)) candidate(id).bm25 = s;
     const denseOn = mode !== 'bm25' && dense !== null;
+    // The question tower runs in a worker: start it before BM25 occupies this thread.
+    const questionVector = denseOn ? dense.embedQuestion(question) : null;
+    questionVector?.catch(() => {}); // awaited below; a BM25 failure must not leave it unhandled
+    if (mode !== 'dense')
+      for (const [id, s] of this.bm25.top(useful, RECALL_K, stats)) candidate(id).bm25 = s;
     if (denseOn) {
-      const q = await dense.embedQuestion(question);
+      const q = await questionVector!;
       for (const [id, s] of dense.channel.top(q, RECALL_K)) candidate(id).dense = s;
       if (mode === 'hybrid') {
         // BM25's candidates get their cosine (a vector lookup each). Dense-only candidates
@@ -115,7 +124,11 @@ export class Searcher {
         channels: { bm25: r.bm25, dense: r.dense },
       });
     }
-    return { results, notFound: results.length === 0 || this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)) };
+    return {
+      results,
+      notFound:
+        results.length === 0 || this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)),
+    };
   }
 
   /** What the not-found rule weighs: the best passage's coverage of the question, and its cosine. */
