@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadEvalSet, type EvalSet } from '../main/engine/eval/evalSet.js';
 import { firstHitRank, MetricsAccumulator } from '../main/engine/eval/scoring.js';
 import { DenseChannel } from '../main/engine/search/dense.js';
@@ -268,15 +269,20 @@ async function notFound(pooled: string, sets: EvalSet[], outside: string[], pack
   }
 }
 
-const [what, dbPath, ...rest] = process.argv.slice(2);
-const sep = rest.indexOf('--');
-const setDirs = (sep >= 0 ? rest.slice(0, sep) : rest).filter((d) => statSync(d).isDirectory());
-const sets = setDirs.map(loadEvalSet);
-const pack = await openPack(process.env.DOCQA_PACK ?? builtinPackDir(), { provider: 'cpu' });
-try {
-  if (what === 'fusion') fusion(await record(dbPath, sets, pack));
-  else if (what === 'notfound') await notFound(dbPath, sets, sep >= 0 ? rest.slice(sep + 1) : [], pack);
-  else throw new Error('usage: engine-tuning.ts fusion|notfound DB SET… [-- DB:set,set …]');
-} finally {
-  await pack.close();
+async function main(): Promise<void> {
+  const [what, dbPath, ...rest] = process.argv.slice(2);
+  const sep = rest.indexOf('--');
+  const setDirs = (sep >= 0 ? rest.slice(0, sep) : rest).filter((d) => statSync(d).isDirectory());
+  const sets = setDirs.map(loadEvalSet);
+  const pack = await openPack(process.env.DOCQA_PACK ?? builtinPackDir(), { provider: 'cpu' });
+  try {
+    if (what === 'fusion') fusion(await record(dbPath, sets, pack));
+    else if (what === 'notfound') await notFound(dbPath, sets, sep >= 0 ? rest.slice(sep + 1) : [], pack);
+    else throw new Error('usage: engine-tuning.ts fusion|notfound DB SET… [-- DB:set,set …]');
+  } finally {
+    await pack.close();
+  }
 }
+
+// A measurement script, not a suite: `npm run bench` imports every bench/*.ts, so run only when started directly.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();
