@@ -250,6 +250,11 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await page.getByRole('button', { name: '提问' }).waitFor();
     await page.getByTestId('choice-theme').getByText('深色').click();
     await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    // The question tower may run on another provider than the answer tower.
+    await page.getByTestId('question-provider').selectOption('cpu');
+    await poll(
+      async () => (await callApi<{ questionProvider: string | null }>(serve, 'getSettings')).questionProvider,
+    ).toBe('cpu');
     await shot('08-settings-zh-dark');
     await page.getByRole('button', { name: '提问' }).click();
     await shot('09-chat-zh-dark');

@@ -1,8 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
-import { isUserError } from '../../main/engine/errors.js';
 import { DEFAULT_FEATURIZER_SPEC, type FeaturizerSpec } from '../../main/engine/towers/featurize.js';
 import type { HashedTowerParams } from '../../main/engine/towers/onnx/hashedTower.js';
 import { writeHashedPack } from '../../main/engine/towers/packWriter.js';
@@ -67,13 +65,4 @@ export function tempDir(prefix = 'docqa-lib-'): TempDir {
   };
 }
 
-/** The promise rejects with a UserError whose one-line message matches. */
-export async function expectUserError(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(isUserError(e), `expected a UserError, got ${String(e)}`).toBe(true);
-  expect((e as Error).message).toMatch(pattern);
-  expect((e as Error).message).not.toContain('\n');
-}
+export { expectUserError } from '../helpers/expectUserError.js';

@@ -11,7 +11,6 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUserError } from '../../main/engine/errors.js';
 import {
   BUILTIN_PACK_NAME,
   builtinPackDir,
@@ -32,6 +31,7 @@ import { verifyPack } from '../../main/engine/towers/packFiles.js';
 import { encodeModel } from '../../main/engine/towers/onnx/onnxModel.js';
 import { sha256Hex } from '../../main/engine/towers/towerIdentity.js';
 import type { TowerPack } from '../../main/engine/towers/types.js';
+import { expectUserError } from '../helpers/expectUserError.js';
 import { randomTable, seededRandom } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-pack-'));
@@ -91,16 +91,6 @@ function expectClose(got: Float32Array, want: Float32Array, tol = 1e-5): void {
   let worst = 0;
   for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
   expect(worst).toBeLessThan(tol);
-}
-
-async function expectUserError(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(isUserError(e), `expected a UserError, got ${String(e)}`).toBe(true);
-  expect((e as Error).message).toMatch(pattern);
-  expect((e as Error).message).not.toContain('\n');
 }
 
 describe('hashed packs: write, open, embed', () => {

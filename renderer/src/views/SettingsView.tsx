@@ -111,13 +111,7 @@ export function SettingsView() {
             value={settings.provider}
             onChange={(e) => void save({ provider: e.target.value as ProviderName })}
           >
-            {PROVIDERS.map((p) => (
-              <option key={p} value={p}>
-                {p === 'auto'
-                  ? 'auto'
-                  : `${p} — ${available.has(p) ? t('settings.providerAvailable') : t('settings.providerUnavailable')}`}
-              </option>
-            ))}
+            <ProviderOptions available={available} />
           </select>
         </label>
         <label className="field">
@@ -131,13 +125,7 @@ export function SettingsView() {
             }
           >
             <option value="">{t('settings.questionProviderSame')}</option>
-            {PROVIDERS.map((p) => (
-              <option key={p} value={p}>
-                {p === 'auto'
-                  ? 'auto'
-                  : `${p} — ${available.has(p) ? t('settings.providerAvailable') : t('settings.providerUnavailable')}`}
-              </option>
-            ))}
+            <ProviderOptions available={available} />
           </select>
         </label>
         {provider ? (
@@ -401,5 +389,21 @@ function Choice<V extends string>(props: {
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/** The execution providers, each marked with whether this machine offers it. */
+function ProviderOptions({ available }: { available: ReadonlySet<string> }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {PROVIDERS.map((p) => (
+        <option key={p} value={p}>
+          {p === 'auto'
+            ? 'auto'
+            : `${p} — ${available.has(p) ? t('settings.providerAvailable') : t('settings.providerUnavailable')}`}
+        </option>
+      ))}
+    </>
   );
 }
