@@ -41,8 +41,30 @@ export interface EngineBenchOptions {
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'shi', 'po', 'an', 'el', 'or', 'um', 'ix', 'zu', 've', 'qua', 'bri', 'tor', 'len', 'das'];
-const HANZI = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理';
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'ta',
+  'shi',
+  'po',
+  'an',
+  'el',
+  'or',
+  'um',
+  'ix',
+  'zu',
+  've',
+  'qua',
+  'bri',
+  'tor',
+  'len',
+  'das',
+];
+const HANZI =
+  '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理';
 
 /** Generated text: Zipf-distributed pseudo-words, some paragraphs in Chinese. */
 class TextGen {
@@ -99,12 +121,17 @@ function percentile(sorted: number[], p: number): number {
 function latency(samples: number[]): { p50_ms: number; p95_ms: number; mean_ms: number } {
   const s = [...samples].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { p50_ms: r(percentile(s, 50)), p95_ms: r(percentile(s, 95)), mean_ms: r(s.reduce((a, b) => a + b, 0) / s.length) };
+  return {
+    p50_ms: r(percentile(s, 50)),
+    p95_ms: r(percentile(s, 95)),
+    mean_ms: r(s.reduce((a, b) => a + b, 0) / s.length),
+  };
 }
 
 function dirBytes(file: string): number {
   let n = 0;
-  for (const suffix of ['', '-wal', '-shm']) n += statSync(file + suffix, { throwIfNoEntry: false })?.size ?? 0;
+  for (const suffix of ['', '-wal', '-shm'])
+    n += statSync(file + suffix, { throwIfNoEntry: false })?.size ?? 0;
   return n;
 }
 
@@ -174,7 +201,13 @@ async function ingestRun(docs: string, dbPath: string, settings: { chunkTargetCh
     return {
       summary,
       seconds: (ended - started) / 1000,
-      steady: f && steadySeconds > 0 ? { chunksPerS: Math.round((summary.chunks - f.chunks) / steadySeconds), MBPerS: +((summary.bytesDone - f.bytes) / 2 ** 20 / steadySeconds).toFixed(2) } : null,
+      steady:
+        f && steadySeconds > 0
+          ? {
+              chunksPerS: Math.round((summary.chunks - f.chunks) / steadySeconds),
+              MBPerS: +((summary.bytesDone - f.bytes) / 2 ** 20 / steadySeconds).toFixed(2),
+            }
+          : null,
       peakRssMB,
       dbBytes: dirBytes(dbPath),
     };
@@ -200,7 +233,10 @@ async function benchIngest(tmp: string, quick: boolean): Promise<Record<string, 
       db_bytes_per_chunk: Math.round(run.dbBytes / s.chunks),
     },
     steady_state_after_first_chunk: run.steady,
-    baseline_extract_chunk_analyze_only: { chunks_per_s: Math.round(base.chunks / base.seconds), seconds: +base.seconds.toFixed(2) },
+    baseline_extract_chunk_analyze_only: {
+      chunks_per_s: Math.round(base.chunks / base.seconds),
+      seconds: +base.seconds.toFixed(2),
+    },
     target_chunks_per_s: 2000,
   };
 }
@@ -213,23 +249,48 @@ async function benchPdf(tmp: string, quick: boolean): Promise<Record<string, unk
   const pagesPer = 10;
   for (let f = 0; f < files; f++) {
     const pages = Array.from({ length: pagesPer }, () => ({
-      lines: Array.from({ length: 30 }, (_, i) => (i % 6 === 5 ? '' : gen.paragraph(70).slice(0, 90).replace(/[^\x20-\x7e]/g, 'x'))),
+      lines: Array.from({ length: 30 }, (_, i) =>
+        i % 6 === 5
+          ? ''
+          : gen
+              .paragraph(70)
+              .slice(0, 90)
+              .replace(/[^\x20-\x7e]/g, 'x'),
+      ),
     }));
     writeFileSync(path.join(docs, `report-${f}.pdf`), makePdf(pages, { title: `Report ${f}` }));
   }
   const run = await ingestRun(docs, path.join(tmp, 'pdf.sqlite'));
-  return { files, pages: files * pagesPer, pages_per_s: +((files * pagesPer) / run.seconds).toFixed(1), chunks: run.summary.chunks, seconds: +run.seconds.toFixed(2) };
+  return {
+    files,
+    pages: files * pagesPer,
+    pages_per_s: +((files * pagesPer) / run.seconds).toFixed(1),
+    chunks: run.summary.chunks,
+    seconds: +run.seconds.toFixed(2),
+  };
 }
 
 /** A library of `n` generated chunks with clustered unit vectors, written through DocumentStore. */
-export function buildSyntheticLibrary(dbPath: string, n: number, dim: number, pack: TowerPack): { queries: { text: string; vector: Float32Array }[] } {
+export function buildSyntheticLibrary(
+  dbPath: string,
+  n: number,
+  dim: number,
+  pack: TowerPack,
+): { queries: { text: string; vector: Float32Array }[] } {
   const db = openDatabase(dbPath);
   const random = seededRandom(n);
   const gen = new TextGen(seededRandom(n + 1));
   const folderId = insertFolder(db, '/bench');
   const set = createVectorSet(
     db,
-    { answerHash: pack.answerTower.hash, questionHash: pack.questionTower.hash, packName: pack.name, packVersion: pack.version, packDir: pack.dir, dim },
+    {
+      answerHash: pack.answerTower.hash,
+      questionHash: pack.questionTower.hash,
+      packName: pack.name,
+      packVersion: pack.version,
+      packDir: pack.dir,
+      dim,
+    },
     'active',
   );
   const store = new DocumentStore(db);
@@ -254,7 +315,16 @@ export function buildSyntheticLibrary(dbPath: string, n: number, dim: number, pa
     let at = 0;
     for (let i = 0; i < count; i++) {
       const text = gen.paragraph(300);
-      chunks.push({ ord: i, start: at, end: at + text.length, headingPath: [], page: null, line: i + 1, text, fts: indexColumns(text) });
+      chunks.push({
+        ord: i,
+        start: at,
+        end: at + text.length,
+        headingPath: [],
+        page: null,
+        line: i + 1,
+        text,
+        fts: indexColumns(text),
+      });
       at += text.length + 2;
       vectorNear(vectors, i * dim, Math.floor(random() * clusters), 1.2);
       if (queries.length < 400 && random() < 400 / n + 0.001) {
@@ -266,14 +336,31 @@ export function buildSyntheticLibrary(dbPath: string, n: number, dim: number, pa
       }
     }
     db.transaction(() =>
-      store.write({ folderId, relPath: `doc-${d}.txt`, size: at, mtimeMs: 0, hash: String(d), type: 'text', title: `Doc ${d}`, encoding: 'utf-8', chunks, vectors: new Map([[set.id, vectors]]) }),
+      store.write({
+        folderId,
+        relPath: `doc-${d}.txt`,
+        size: at,
+        mtimeMs: 0,
+        hash: String(d),
+        type: 'text',
+        title: `Doc ${d}`,
+        encoding: 'utf-8',
+        chunks,
+        vectors: new Map([[set.id, vectors]]),
+      }),
     )();
   }
   db.close();
   return { queries };
 }
 
-async function benchLatency(tmp: string, label: string, n: number, pack: TowerPack, quick: boolean): Promise<Record<string, unknown>> {
+async function benchLatency(
+  tmp: string,
+  label: string,
+  n: number,
+  pack: TowerPack,
+  quick: boolean,
+): Promise<Record<string, unknown>> {
   const dbPath = path.join(tmp, `latency-${label}.sqlite`);
   const built = performance.now();
   const { queries } = buildSyntheticLibrary(dbPath, n, pack.dim, pack);
@@ -296,11 +383,17 @@ async function benchLatency(tmp: string, label: string, n: number, pack: TowerPa
       }
       return latency(samples);
     };
-    const result: Record<string, unknown> = { chunks: n, build_seconds: +buildSeconds.toFixed(1), db_bytes_per_chunk: Math.round(dirBytes(dbPath) / n) };
+    const result: Record<string, unknown> = {
+      chunks: n,
+      build_seconds: +buildSeconds.toFixed(1),
+      db_bytes_per_chunk: Math.round(dirBytes(dbPath) / n),
+    };
     result.bm25 = await time((q) => searcher.search(q.text, 10, 'bm25', null));
     result.dense_exact = await time(async (q) => channel.exact(await embed(q.text), 100));
     result.dense_binary = await time(async (q) => channel.coarseThenRescore(await embed(q.text), 100));
-    result.hybrid = await time((q) => searcher.search(q.text, 10, 'hybrid', { channel, embedQuestion: embed }));
+    result.hybrid = await time((q) =>
+      searcher.search(q.text, 10, 'hybrid', { channel, embedQuestion: embed }),
+    );
     result.hybrid_path = channel.choosePath();
     let overlap = 0;
     for (const q of qs) {
@@ -341,7 +434,8 @@ async function benchMillionIngest(tmp: string): Promise<Record<string, unknown>>
 export async function run(options: EngineBenchOptions = {}): Promise<Record<string, unknown>> {
   const quick = options.quick ?? false;
   const sizes = options.sizes ?? (quick ? ['10k'] : ['10k', '100k', '1m']);
-  for (const s of sizes) if (!SIZES[s]) throw new Error(`unknown size ${s} (use ${Object.keys(SIZES).join(', ')})`);
+  for (const s of sizes)
+    if (!SIZES[s]) throw new Error(`unknown size ${s} (use ${Object.keys(SIZES).join(', ')})`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-bench-engine-'));
   const pack = await openPack(builtinPackDir(), { provider: 'cpu' });
   try {
@@ -366,5 +460,7 @@ export async function run(options: EngineBenchOptions = {}): Promise<Record<stri
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
   const i = process.argv.indexOf('--sizes');
-  console.log(JSON.stringify(await run({ quick, sizes: i > 0 ? process.argv[i + 1].split(',') : undefined }), null, 2));
+  console.log(
+    JSON.stringify(await run({ quick, sizes: i > 0 ? process.argv[i + 1].split(',') : undefined }), null, 2),
+  );
 }

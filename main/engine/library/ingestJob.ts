@@ -14,7 +14,14 @@ import {
 import { indexColumns } from '../search/analyzer.js';
 import { passageText } from '../search/passageText.js';
 import { openDatabase, type Db } from '../store/database.js';
-import { DocumentStore, VectorSetChangedError, type ChunkRow, type DocumentFile, type IndexedDocument, type StoredDocument } from '../store/documentStore.js';
+import {
+  DocumentStore,
+  VectorSetChangedError,
+  type ChunkRow,
+  type DocumentFile,
+  type IndexedDocument,
+  type StoredDocument,
+} from '../store/documentStore.js';
 import { folderIgnore, listFolders, setFolderState, type FolderState } from '../store/folders.js';
 import { listVectorSets } from '../store/vectorSets.js';
 import type { PackCache } from './packCache.js';
@@ -52,7 +59,9 @@ interface Prepared {
   error?: string;
 }
 
-type Work = { kind: 'index'; file: ScannedFile; folderId: number; existed: boolean } | { kind: 'remove'; doc: StoredDocument };
+type Work =
+  | { kind: 'index'; file: ScannedFile; folderId: number; existed: boolean }
+  | { kind: 'remove'; doc: StoredDocument };
 
 /**
  * One indexing run over the library's folders: scan, skip unchanged files (size
@@ -101,7 +110,10 @@ export async function runIngestJob(
 
     const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
     progress.phase('indexing');
-    progress.plan(toIndex.length, toIndex.reduce((s, w) => s + w.file.size, 0));
+    progress.plan(
+      toIndex.length,
+      toIndex.reduce((s, w) => s + w.file.size, 0),
+    );
     if (toIndex.length) {
       const options = { provider: params.provider, workers: params.towerWorkers || undefined };
       const packs = new PackSet(await cache.open(params.packDir, options), cache, options);
@@ -110,7 +122,12 @@ export async function runIngestJob(
     }
     const done = new Date().toISOString();
     for (const id of scannedFolders) {
-      setFolderState(db, id, signal.aborted ? (previousState.get(id) === 'ok' ? 'ok' : 'new') : 'ok', signal.aborted ? undefined : done);
+      setFolderState(
+        db,
+        id,
+        signal.aborted ? (previousState.get(id) === 'ok' ? 'ok' : 'new') : 'ok',
+        signal.aborted ? undefined : done,
+      );
       previousState.delete(id);
     }
     return progress.summary(signal.aborted ? 'cancelled' : 'done');
@@ -201,7 +218,13 @@ async function targetedWork(
   relPaths: string[],
   ignore: string[],
 ): Promise<Work[] | null> {
-  if (!(await fs.stat(root).then((s) => s.isDirectory(), () => false))) return null;
+  if (
+    !(await fs.stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return null;
   const stored = store.documentsOf(folderId);
   const matcher = createIgnoreMatcher(ignore);
   const work: Work[] = [];
@@ -212,7 +235,19 @@ async function targetedWork(
     if (st?.isFile() && type && !matcher.ignores(relPath, false)) {
       const old = stored.get(relPath);
       if (old && old.size === st.size && old.mtimeMs === st.mtimeMs) continue;
-      work.push({ kind: 'index', folderId, existed: old !== undefined, file: { absPath, relPath, size: st.size, mtimeMs: st.mtimeMs, ext: path.extname(absPath).toLowerCase(), type } });
+      work.push({
+        kind: 'index',
+        folderId,
+        existed: old !== undefined,
+        file: {
+          absPath,
+          relPath,
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          ext: path.extname(absPath).toLowerCase(),
+          type,
+        },
+      });
     } else if (!st) {
       const prefix = relPath === '' ? '' : `${relPath}/`;
       for (const doc of stored.values()) {
@@ -274,21 +309,48 @@ async function prepare(
   params: IngestJobParams,
   signal: AbortSignal,
 ): Promise<Prepared> {
-  const base = { folderId, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, absPath: file.absPath };
+  const base = {
+    folderId,
+    relPath: file.relPath,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    absPath: file.absPath,
+  };
   try {
     const doc = await extractFile(file.absPath, { signal });
-    const chunks = chunkDocument(doc, { targetChars: params.chunk.targetChars, overlapChars: params.chunk.overlapChars });
+    const chunks = chunkDocument(doc, {
+      targetChars: params.chunk.targetChars,
+      overlapChars: params.chunk.overlapChars,
+    });
     if (!chunks.length) return { file: base, existed, error: 'no text to index' };
     const passages: string[] = [];
     const rows: ChunkRow[] = chunks.map((c) => {
       const passage = passageText(doc.title, c.headingPath, c.text);
       passages.push(passage);
-      return { ord: c.ord, start: c.start, end: c.end, headingPath: c.headingPath, page: c.page, line: c.line, text: c.text, fts: indexColumns(passage) };
+      return {
+        ord: c.ord,
+        start: c.start,
+        end: c.end,
+        headingPath: c.headingPath,
+        page: c.page,
+        line: c.line,
+        text: c.text,
+        fts: indexColumns(passage),
+      };
     });
     return {
       file: { ...base, size: doc.bytes },
       existed,
-      doc: { ...base, size: doc.bytes, hash: doc.contentHash, type: doc.type, title: doc.title, encoding: doc.encoding, chunks: rows, passages },
+      doc: {
+        ...base,
+        size: doc.bytes,
+        hash: doc.contentHash,
+        type: doc.type,
+        title: doc.title,
+        encoding: doc.encoding,
+        chunks: rows,
+        passages,
+      },
     };
   } catch (e) {
     if (signal.aborted) throw e;
@@ -297,13 +359,20 @@ async function prepare(
   }
 }
 
-async function embedAndWrite(db: Db, store: DocumentStore, packs: PackSet, batch: Prepared[], progress: ProgressTracker): Promise<void> {
+async function embedAndWrite(
+  db: Db,
+  store: DocumentStore,
+  packs: PackSet,
+  batch: Prepared[],
+  progress: ProgressTracker,
+): Promise<void> {
   const docs = batch.filter((p) => p.doc).map((p) => p.doc!);
   const texts = docs.flatMap((d) => d.passages);
   for (let attempt = 0; ; attempt++) {
     const embedders = await packs.embeddersFor(listVectorSets(db));
     const vectors = new Map<number, Float32Array>();
-    for (const [setId, pack] of embedders) vectors.set(setId, texts.length ? await pack.embedAnswers(texts) : new Float32Array(0));
+    for (const [setId, pack] of embedders)
+      vectors.set(setId, texts.length ? await pack.embedAnswers(texts) : new Float32Array(0));
     try {
       db.transaction(() => {
         const sets = listVectorSets(db);
