@@ -4,12 +4,11 @@
  * answers API calls while it indexes. `npm run bench -- app`, or alone:
  * `npx tsx bench/app.ts [--docs N]`.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { buildNode } from './nodeBuild.js';
 import { gzipSync } from 'node:zlib';
 import type { IngestState } from '../main/api/contract.js';
 import type { AskResult } from '../main/engine/library/types.js';
@@ -39,14 +38,6 @@ async function bundleSize(): Promise<Record<string, number>> {
     }
   }
   return sizes;
-}
-
-/** The out/node build users run after `npm ci`; null when it does not compile (then the sources run through tsx). */
-function buildNode(): string | null {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.node.json'], { cwd: root, encoding: 'utf8' });
-  return r.status === 0 ? null : (`${r.stdout}${r.stderr}`.split('\n')[0] ?? 'tsc failed');
 }
 
 export async function run(

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chunkDocument, extractFile, scanFolder } from '../main/engine/ingest/index.js';
 import { Library } from '../main/engine/library/index.js';
+import { buildNode } from './nodeBuild.js';
 import { DENSE_WEIGHT } from '../main/engine/library/library.js';
 import { indexColumns } from '../main/engine/search/analyzer.js';
 import { DenseChannel, EXACT_KNN_MAX_VECTORS } from '../main/engine/search/dense.js';
@@ -150,7 +151,7 @@ async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakRs
   }
 }
 
-function writeTextCorpus(dir: string, files: number, paragraphsPerFile: number, seed: number): number {
+export function writeTextCorpus(dir: string, files: number, paragraphsPerFile: number, seed: number): number {
   const gen = new TextGen(seededRandom(seed));
   const random = seededRandom(seed + 1);
   let bytes = 0;
@@ -180,8 +181,24 @@ async function baselineExtractChunk(dir: string): Promise<{ chunks: number; seco
   return { chunks, seconds: (performance.now() - started) / 1000 };
 }
 
-async function ingestRun(docs: string, dbPath: string, settings: { chunkTargetChars?: number } = {}) {
-  const lib = await Library.open({ dbPath, provider: 'cpu' });
+type LibraryClass = typeof Library;
+
+/** The Library users run: the out/node build when it compiles, else the sources (through tsx, workers included). */
+async function libraryUnderTest(): Promise<{ Library: LibraryClass; ranFrom: string }> {
+  const error = buildNode();
+  if (error) return { Library, ranFrom: `TypeScript sources via tsx (${error})` };
+  const compiled = new URL('../out/node/main/engine/library/index.js', import.meta.url);
+  const mod = (await import(compiled.href)) as { Library: LibraryClass };
+  return { Library: mod.Library, ranFrom: 'out/node (tsc build, as after npm ci)' };
+}
+
+async function ingestRun(
+  docs: string,
+  dbPath: string,
+  settings: { chunkTargetChars?: number } = {},
+  LibraryImpl: LibraryClass = Library,
+) {
+  const lib = await LibraryImpl.open({ dbPath, provider: 'cpu' });
   try {
     if (settings.chunkTargetChars) await lib.updateSettings({ chunkTargetChars: settings.chunkTargetChars });
     await lib.addFolder(docs);
@@ -216,14 +233,21 @@ async function ingestRun(docs: string, dbPath: string, settings: { chunkTargetCh
   }
 }
 
-async function benchIngest(tmp: string, quick: boolean): Promise<Record<string, unknown>> {
+async function benchIngest(
+  tmp: string,
+  quick: boolean,
+  lib: { Library: LibraryClass; ranFrom: string },
+): Promise<Record<string, unknown>> {
   const docs = path.join(tmp, 'ingest-docs');
   const files = quick ? 300 : 2000;
   const bytes = writeTextCorpus(docs, files, 6, 7);
   const base = await baselineExtractChunk(docs);
-  const run = await ingestRun(docs, path.join(tmp, 'ingest.sqlite'));
+  const run = await ingestRun(docs, path.join(tmp, 'ingest.sqlite'), {}, lib.Library);
+  // The same run from the TypeScript sources: workers compile as they start (developers' `npm run bench` before a build).
+  const fromSources = await ingestRun(docs, path.join(tmp, 'ingest-sources.sqlite'));
   const s = run.summary;
   return {
+    ran_from: lib.ranFrom,
     corpus: { files, MB: +(bytes / 2 ** 20).toFixed(2), chunks: s.chunks },
     end_to_end: {
       chunks_per_s: Math.round(s.chunks / run.seconds),
@@ -233,6 +257,11 @@ async function benchIngest(tmp: string, quick: boolean): Promise<Record<string, 
       db_bytes_per_chunk: Math.round(run.dbBytes / s.chunks),
     },
     steady_state_after_first_chunk: run.steady,
+    from_sources_via_tsx: {
+      chunks_per_s: Math.round(fromSources.summary.chunks / fromSources.seconds),
+      seconds: +fromSources.seconds.toFixed(2),
+      steady_state_after_first_chunk: fromSources.steady,
+    },
     baseline_extract_chunk_analyze_only: {
       chunks_per_s: Math.round(base.chunks / base.seconds),
       seconds: +base.seconds.toFixed(2),
@@ -241,7 +270,11 @@ async function benchIngest(tmp: string, quick: boolean): Promise<Record<string, 
   };
 }
 
-async function benchPdf(tmp: string, quick: boolean): Promise<Record<string, unknown>> {
+async function benchPdf(
+  tmp: string,
+  quick: boolean,
+  lib: { Library: LibraryClass },
+): Promise<Record<string, unknown>> {
   const docs = path.join(tmp, 'pdf-docs');
   mkdirSync(docs, { recursive: true });
   const gen = new TextGen(seededRandom(11));
@@ -260,7 +293,7 @@ async function benchPdf(tmp: string, quick: boolean): Promise<Record<string, unk
     }));
     writeFileSync(path.join(docs, `report-${f}.pdf`), makePdf(pages, { title: `Report ${f}` }));
   }
-  const run = await ingestRun(docs, path.join(tmp, 'pdf.sqlite'));
+  const run = await ingestRun(docs, path.join(tmp, 'pdf.sqlite'), {}, lib.Library);
   return {
     files,
     pages: files * pagesPer,
@@ -409,16 +442,20 @@ async function benchLatency(
   }
 }
 
-async function benchMillionIngest(tmp: string): Promise<Record<string, unknown>> {
+async function benchMillionIngest(
+  tmp: string,
+  lib: { Library: LibraryClass; ranFrom: string },
+): Promise<Record<string, unknown>> {
   // 1M chunks through the real pipeline; short paragraphs and a 200-character
   // chunk target keep the generated corpus near 250 MB on disk.
   const docs = path.join(tmp, 'million');
   const files = 20_000;
   const bytes = writeTextCorpus(docs, files, 50, 13);
-  const run = await ingestRun(docs, path.join(tmp, 'million.sqlite'), { chunkTargetChars: 200 });
+  const run = await ingestRun(docs, path.join(tmp, 'million.sqlite'), { chunkTargetChars: 200 }, lib.Library);
   const s = run.summary;
   rmSync(docs, { recursive: true, force: true });
   return {
+    ran_from: lib.ranFrom,
     chunks: s.chunks,
     corpus_MB: +(bytes / 2 ** 20).toFixed(1),
     chunk_target_chars: 200,
@@ -443,13 +480,14 @@ export async function run(options: EngineBenchOptions = {}): Promise<Record<stri
       pack: `${pack.name} ${pack.version} (dim ${pack.dim})`,
       exact_knn_max_vectors: EXACT_KNN_MAX_VECTORS,
     };
-    out.ingest_text = await benchIngest(tmp, quick);
-    out.ingest_pdf = await benchPdf(tmp, quick);
+    const lib = await libraryUnderTest();
+    out.ingest_text = await benchIngest(tmp, quick, lib);
+    out.ingest_pdf = await benchPdf(tmp, quick, lib);
     const lat: Record<string, unknown> = {};
     for (const s of sizes) lat[s] = await benchLatency(tmp, s, SIZES[s], pack, quick);
     out.query_latency = lat;
     out.query_latency_targets = { hybrid_p95_ms_at_100k: 50, hybrid_p95_ms_at_1m: 150 };
-    if (sizes.includes('1m') && !quick) out.ingest_1m = await benchMillionIngest(tmp);
+    if (sizes.includes('1m') && !quick) out.ingest_1m = await benchMillionIngest(tmp, lib);
     return out;
   } finally {
     await pack.close();
