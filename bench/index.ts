@@ -37,7 +37,12 @@ function flatten(value: unknown, prefix = '', rows: [string, string][] = []): [s
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, rows);
   } else {
-    const text = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toPrecision(4)) : JSON.stringify(value);
+    const text =
+      typeof value === 'number'
+        ? Number.isInteger(value)
+          ? String(value)
+          : value.toPrecision(4)
+        : JSON.stringify(value);
     rows.push([prefix, text]);
   }
   return rows;
@@ -56,12 +61,15 @@ async function main(): Promise<void> {
     .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
     .sort();
   const known = files.map((f) => f.slice(0, -3));
-  for (const s of suites) if (!known.includes(s)) throw new Error(`no bench suite "${s}" (have: ${known.join(', ')})`);
+  for (const s of suites)
+    if (!known.includes(s)) throw new Error(`no bench suite "${s}" (have: ${known.join(', ')})`);
   const results: Record<string, unknown> = {};
   for (const file of files) {
     const name = file.slice(0, -3);
     if (suites.length && !suites.includes(name)) continue;
-    const mod = (await import(pathToFileURL(path.join(HERE, file)).href)) as { run?: (o: BenchOptions) => Promise<unknown> };
+    const mod = (await import(pathToFileURL(path.join(HERE, file)).href)) as {
+      run?: (o: BenchOptions) => Promise<unknown>;
+    };
     if (typeof mod.run !== 'function') continue; // helpers and measurement scripts
     const started = Date.now();
     try {
@@ -73,7 +81,13 @@ async function main(): Promise<void> {
   }
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memoryGB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
     options,
     results,
   };

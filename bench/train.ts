@@ -18,7 +18,13 @@ import { findDesign, DEFAULT_DESIGN } from '../main/engine/train/designs.js';
 import { featurizersFor } from '../main/engine/train/job.js';
 import { initModel } from '../main/engine/train/model.js';
 import type { Pair } from '../main/engine/train/pairs.js';
-import { bm25Corpus, bm25Prior, bucketIdf, mineHardNegatives, prepareTrainData } from '../main/engine/train/prepare.js';
+import {
+  bm25Corpus,
+  bm25Prior,
+  bucketIdf,
+  mineHardNegatives,
+  prepareTrainData,
+} from '../main/engine/train/prepare.js';
 import { Rng } from '../main/engine/train/rng.js';
 import { train } from '../main/engine/train/trainer.js';
 
@@ -36,9 +42,14 @@ function generatedPairs(count: number): Pair[] {
   const han = Array.from({ length: 3_000 }, (_, i) => String.fromCharCode(0x4e00 + i * 7));
   return Array.from({ length: count }, (_, i) => {
     const zh = i % 4 === 3;
-    const tokens = Array.from({ length: zh ? 300 : 120 }, () => (zh ? han : words)[zipf(zh ? han.length : words.length)]!);
+    const tokens = Array.from(
+      { length: zh ? 300 : 120 },
+      () => (zh ? han : words)[zipf(zh ? han.length : words.length)]!,
+    );
     const passage = zh ? tokens.join('') : tokens.join(' ');
-    const q = Array.from({ length: zh ? 15 : 10 }, () => (rng.next() < 0.5 ? tokens[rng.int(tokens.length)]! : (zh ? han : words)[zipf(50)]!));
+    const q = Array.from({ length: zh ? 15 : 10 }, () =>
+      rng.next() < 0.5 ? tokens[rng.int(tokens.length)]! : (zh ? han : words)[zipf(50)]!,
+    );
     return { question: zh ? q.join('') : q.join(' '), passage, source: 'generated' };
   });
 }
@@ -56,7 +67,15 @@ export async function run(options: TrainBenchOptions = {}): Promise<Record<strin
   results.featurize_pairs_per_s = Math.round(count / ((performance.now() - t) / 1000));
 
   const config = { ...design.train, epochs: 1, patience: 0 };
-  const fresh = () => initModel({ buckets, dim: design.dim, tied: true, termWeights: bucketIdf(data.passages, buckets), projection: 'none', seed: 1 });
+  const fresh = () =>
+    initModel({
+      buckets,
+      dim: design.dim,
+      tied: true,
+      termWeights: bucketIdf(data.passages, buckets),
+      projection: 'none',
+      seed: 1,
+    });
   results.train_pairs_per_s = Math.round(train(fresh(), data, null, config).pairsPerSec);
 
   t = performance.now();
@@ -71,7 +90,15 @@ export async function run(options: TrainBenchOptions = {}): Promise<Record<strin
 
   const designsFile = path.join(builtinPackDir(), 'designs.json');
   if (existsSync(designsFile)) {
-    const rows = JSON.parse(readFileSync(designsFile, 'utf8')) as { design: string; model: { model: Record<string, number>; bm25: Record<string, number>; hybrid: Record<string, number> } | null; pairsPerSec: number }[];
+    const rows = JSON.parse(readFileSync(designsFile, 'utf8')) as {
+      design: string;
+      model: {
+        model: Record<string, number>;
+        bm25: Record<string, number>;
+        hybrid: Record<string, number>;
+      } | null;
+      pairsPerSec: number;
+    }[];
     results.builtin_design_table = rows.map((r) => ({
       design: r.design,
       'recall@1': r.model?.model['recall@1'],
@@ -88,6 +115,9 @@ export async function run(options: TrainBenchOptions = {}): Promise<Record<strin
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--pairs');
-  const results = await run({ pairs: i > 0 ? Number(process.argv[i + 1]) : undefined, quick: process.argv.includes('--quick') });
+  const results = await run({
+    pairs: i > 0 ? Number(process.argv[i + 1]) : undefined,
+    quick: process.argv.includes('--quick'),
+  });
   console.log(JSON.stringify(results, null, 2));
 }

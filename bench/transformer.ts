@@ -22,7 +22,8 @@ import type { TowerPack } from '../main/engine/towers/types.js';
 import { startHub } from '../test/models/hubServer.js';
 import { writeTinyExport } from '../test/transformer/tinyExport.js';
 
-const EN = 'DocQA answers questions about the documents in your own folders, offline, with two-tower retrieval over SQLite. ';
+const EN =
+  'DocQA answers questions about the documents in your own folders, offline, with two-tower retrieval over SQLite. ';
 const ZH = '本地文档问答助手离线运行，用双塔模型检索你自己文件夹里的文档，并给出答案所在的段落。';
 
 function chunk(i: number): string {
@@ -31,7 +32,8 @@ function chunk(i: number): string {
   return s.slice(0, 1000);
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 async function towerFigures(pack: TowerPack, chunks: number, questions: number) {
   const texts = Array.from({ length: chunks }, (_, i) => chunk(i));
@@ -54,14 +56,32 @@ async function towerFigures(pack: TowerPack, chunks: number, questions: number) 
   };
 }
 
-async function transformerCase(tmp: string, label: string, enc: Parameters<typeof writeTinyExport>[1], maxLength: number, chunks: number, workers: number) {
+async function transformerCase(
+  tmp: string,
+  label: string,
+  enc: Parameters<typeof writeTinyExport>[1],
+  maxLength: number,
+  chunks: number,
+  workers: number,
+) {
   const src = path.join(tmp, `${label}-src`);
   await writeTinyExport(src, enc);
   const t0 = performance.now();
-  const { dir, manifest } = await importFolder(src, { modelsDir: path.join(tmp, 'models'), name: `${label}-${workers}w`, pooling: 'mean', questionPrefix: 'query: ', answerPrefix: 'passage: ', maxLength });
+  const { dir, manifest } = await importFolder(src, {
+    modelsDir: path.join(tmp, 'models'),
+    name: `${label}-${workers}w`,
+    pooling: 'mean',
+    questionPrefix: 'query: ',
+    answerPrefix: 'passage: ',
+    maxLength,
+  });
   const importMs = performance.now() - t0;
   const t1 = performance.now();
-  const pack = await openTransformerPack(dir, manifest as unknown as Record<string, unknown>, { provider: 'cpu', workers, threads: Math.max(1, Math.floor(os.availableParallelism() / workers)) });
+  const pack = await openTransformerPack(dir, manifest as unknown as Record<string, unknown>, {
+    provider: 'cpu',
+    workers,
+    threads: Math.max(1, Math.floor(os.availableParallelism() / workers)),
+  });
   const loadMs = performance.now() - t1;
   try {
     const tok = await TextTokenizer.load(path.join(dir, 'tokenizer.json'));
@@ -87,13 +107,21 @@ async function transformerCase(tmp: string, label: string, enc: Parameters<typeo
 async function builtinCase(chunks: number) {
   // The built-in hashed pack, through the towers runtime, when both exist in this checkout.
   try {
-    const towers = (await import('../main/engine/towers/openPack.js' as string)) as { openPack: (dir: string, o: object) => Promise<TowerPack> };
-    const builtin = (await import('../main/engine/towers/builtinPack.js' as string)) as { builtinPackDir: () => string };
+    const towers = (await import('../main/engine/towers/openPack.js' as string)) as {
+      openPack: (dir: string, o: object) => Promise<TowerPack>;
+    };
+    const builtin = (await import('../main/engine/towers/builtinPack.js' as string)) as {
+      builtinPackDir: () => string;
+    };
     const t1 = performance.now();
     const pack = await towers.openPack(builtin.builtinPackDir(), { provider: 'cpu' });
     const loadMs = performance.now() - t1;
     try {
-      return { model: `built-in ${pack.name}`, loadMs: Math.round(loadMs), ...(await towerFigures(pack, chunks, 200)) };
+      return {
+        model: `built-in ${pack.name}`,
+        loadMs: Math.round(loadMs),
+        ...(await towerFigures(pack, chunks, 200)),
+      };
     } finally {
       await pack.close();
     }
@@ -111,8 +139,18 @@ async function downloadThroughput(tmp: string, mib: number) {
     const remote = await probe(`${hub.url}/bench/blob/resolve/main/blob.bin`);
     const got = await downloadFile(remote, path.join(tmp, 'blob.bin'), {});
     const seconds = (performance.now() - t0) / 1000;
-    const ok = got.sha256 === createHash('sha256').update(await readFile(path.join(tmp, 'blob.bin'))).digest('hex');
-    return { mib, seconds: +seconds.toFixed(2), mibPerSecond: +(mib / seconds).toFixed(1), verified: ok, note: 'loopback HTTP, server in the same process, sha256 verified while streaming, written to disk' };
+    const ok =
+      got.sha256 ===
+      createHash('sha256')
+        .update(await readFile(path.join(tmp, 'blob.bin')))
+        .digest('hex');
+    return {
+      mib,
+      seconds: +seconds.toFixed(2),
+      mibPerSecond: +(mib / seconds).toFixed(1),
+      verified: ok,
+      note: 'loopback HTTP, server in the same process, sha256 verified while streaming, written to disk',
+    };
   } finally {
     await hub.close();
   }
@@ -122,11 +160,22 @@ async function downloadThroughput(tmp: string, mib: number) {
 async function reembedThroughput(tmp: string, files: number) {
   const docs = path.join(tmp, 'reembed-docs');
   await mkdir(docs, { recursive: true });
-  for (let i = 0; i < files; i++) await writeFile(path.join(docs, `doc-${i}.txt`), `${chunk(i)}\n\n${chunk(i + 1)}\n`);
+  for (let i = 0; i < files; i++)
+    await writeFile(path.join(docs, `doc-${i}.txt`), `${chunk(i)}\n\n${chunk(i + 1)}\n`);
   const packs: string[] = [];
   for (const seed of [1, 2]) {
     await writeTinyExport(path.join(tmp, `re-${seed}`), { seed, maxPositions: 514 });
-    packs.push((await importFolder(path.join(tmp, `re-${seed}`), { modelsDir: path.join(tmp, 'models'), name: `re-${seed}`, pooling: 'mean', answerPrefix: 'passage: ', maxLength: 512 })).dir);
+    packs.push(
+      (
+        await importFolder(path.join(tmp, `re-${seed}`), {
+          modelsDir: path.join(tmp, 'models'),
+          name: `re-${seed}`,
+          pooling: 'mean',
+          answerPrefix: 'passage: ',
+          maxLength: 512,
+        })
+      ).dir,
+    );
   }
   const lib = await Library.open({ dbPath: path.join(tmp, 'reembed.sqlite') });
   try {
@@ -136,7 +185,13 @@ async function reembedThroughput(tmp: string, files: number) {
     const t0 = performance.now();
     const done = await lib.reembed({ packDir: packs[1] });
     const seconds = (performance.now() - t0) / 1000;
-    return { model: 'tiny test encoder (H=32, 2 layers)', chunks: done.chunksDone, seconds: +seconds.toFixed(2), chunksPerSecond: +(done.chunksDone / seconds).toFixed(1), ingestChunks: ingest.chunks };
+    return {
+      model: 'tiny test encoder (H=32, 2 layers)',
+      chunks: done.chunksDone,
+      seconds: +seconds.toFixed(2),
+      chunksPerSecond: +(done.chunksDone / seconds).toFixed(1),
+      ingestChunks: ingest.chunks,
+    };
   } finally {
     await lib.close();
   }
@@ -148,9 +203,30 @@ export async function run(options: { quick?: boolean } = {}): Promise<Record<str
     const e5Shape = { hidden: 384, heads: 12, layers: 12, ffn: 1536, maxPositions: 514, seed: 1 };
     const tiny = { seed: 1, maxPositions: 514 };
     const rows = [
-      await transformerCase(tmp, 'tiny test encoder (H=32, 2 layers)', tiny, 512, options.quick ? 200 : 1000, 1),
-      await transformerCase(tmp, 'tiny test encoder (H=32, 2 layers)', tiny, 512, options.quick ? 200 : 1000, 2),
-      await transformerCase(tmp, 'e5-small-shaped (H=384, 12 layers, random fp32)', e5Shape, 512, options.quick ? 8 : 32, 1),
+      await transformerCase(
+        tmp,
+        'tiny test encoder (H=32, 2 layers)',
+        tiny,
+        512,
+        options.quick ? 200 : 1000,
+        1,
+      ),
+      await transformerCase(
+        tmp,
+        'tiny test encoder (H=32, 2 layers)',
+        tiny,
+        512,
+        options.quick ? 200 : 1000,
+        2,
+      ),
+      await transformerCase(
+        tmp,
+        'e5-small-shaped (H=384, 12 layers, random fp32)',
+        e5Shape,
+        512,
+        options.quick ? 8 : 32,
+        1,
+      ),
       await builtinCase(options.quick ? 500 : 2000),
     ];
     return {

@@ -14,15 +14,25 @@ const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 're
 
 const policy = makeDocx([
   { text: 'Northwind Remote Work Policy', style: 'Title' },
-  { text: 'This policy explains who may work from home, when, and with what equipment. It applies to all Northwind employees.' },
+  {
+    text: 'This policy explains who may work from home, when, and with what equipment. It applies to all Northwind employees.',
+  },
   { text: 'Eligibility', style: 'Heading1' },
-  { text: 'Employees may work remotely up to three days a week once they have completed their three-month probation period. Team leads agree the remote days with each person at the start of the month.' },
+  {
+    text: 'Employees may work remotely up to three days a week once they have completed their three-month probation period. Team leads agree the remote days with each person at the start of the month.',
+  },
   { text: 'Working hours', style: 'Heading1' },
-  { text: 'Core hours are 10:00 to 15:00 local time. During core hours you must be reachable by chat and phone, and attend scheduled meetings with your camera on.' },
+  {
+    text: 'Core hours are 10:00 to 15:00 local time. During core hours you must be reachable by chat and phone, and attend scheduled meetings with your camera on.',
+  },
   { text: 'Equipment and allowance', style: 'Heading1' },
-  { text: 'Northwind provides a laptop, a headset and a monitor. Each employee may also claim a one-time home office allowance of 300 euros for a desk or chair; submit the receipt in the expense system within 60 days of purchase.' },
+  {
+    text: 'Northwind provides a laptop, a headset and a monitor. Each employee may also claim a one-time home office allowance of 300 euros for a desk or chair; submit the receipt in the expense system within 60 days of purchase.',
+  },
   { text: 'Security', style: 'Heading1' },
-  { text: 'Always connect through the company VPN. Never work on confidential documents over public Wi-Fi without the VPN, and lock your screen whenever you leave the laptop.' },
+  {
+    text: 'Always connect through the company VPN. Never work on confidential documents over public Wi-Fi without the VPN, and lock your screen whenever you leave the laptop.',
+  },
 ]);
 writeFileSync(path.join(outDir, 'remote-work-policy.docx'), policy);
 

@@ -35,7 +35,10 @@ const MAX_PACK_BYTES = 40 * 1024 * 1024;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
-    'train-dir': { type: 'string', default: process.env.DOCQA_TRAIN_DIR ?? path.resolve(repo, '../shared/train') },
+    'train-dir': {
+      type: 'string',
+      default: process.env.DOCQA_TRAIN_DIR ?? path.resolve(repo, '../shared/train'),
+    },
     out: { type: 'string', default: path.join(repo, 'resources/models', BUILTIN_PACK_NAME) },
     design: { type: 'string', default: SHIPPED_DESIGN },
     compare: { type: 'string' },
@@ -56,7 +59,8 @@ function designOrDie(name: string): Design {
 }
 
 const sources = readTrainingSources(trainDir);
-for (const s of sources.filter((x) => !x.shippable)) console.log(`left out ${s.file}: ${s.license} does not allow shipping a model trained on it`);
+for (const s of sources.filter((x) => !x.shippable))
+  console.log(`left out ${s.file}: ${s.license} does not allow shipping a model trained on it`);
 const shipped = sources.filter((s) => s.shippable);
 const pairs = loadPairs(shipped.map((s) => path.join(trainDir, s.file)));
 console.log(`${pairs.length} pairs from ${shipped.map((s) => s.file).join(', ')}`);
@@ -79,7 +83,10 @@ async function trainDesign(design: Design, dir: string): Promise<TrainSummary> {
       last = Date.now();
       console.log(`[${design.name}] ${formatProgress(p)}`);
     },
-    onEpoch: (e) => console.log(`[${design.name}] epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.heldout ? ` held-out ${fmt(e.heldout)}` : ''} (${e.seconds.toFixed(0)}s)`),
+    onEpoch: (e) =>
+      console.log(
+        `[${design.name}] epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.heldout ? ` held-out ${fmt(e.heldout)}` : ''} (${e.seconds.toFixed(0)}s)`,
+      ),
   });
 }
 
@@ -99,11 +106,21 @@ interface DesignRow {
 
 function rowOf(design: Design, s: TrainSummary): DesignRow {
   const bytes = Object.values(s.pack.files).reduce((n, f) => n + f.bytes, 0);
-  return { design: design.name, summary: design.summary, model: s.heldout, bestEpoch: s.bestEpoch, pairsPerSec: Math.round(s.pairsPerSec), seconds: Math.round(s.seconds), packBytes: bytes };
+  return {
+    design: design.name,
+    summary: design.summary,
+    model: s.heldout,
+    bestEpoch: s.bestEpoch,
+    pairsPerSec: Math.round(s.pairsPerSec),
+    seconds: Math.round(s.seconds),
+    packBytes: bytes,
+  };
 }
 
 const designsFile = path.join(out, 'designs.json');
-let rows: DesignRow[] = existsSync(designsFile) ? (JSON.parse(readFileSync(designsFile, 'utf8')) as DesignRow[]) : [];
+let rows: DesignRow[] = existsSync(designsFile)
+  ? (JSON.parse(readFileSync(designsFile, 'utf8')) as DesignRow[])
+  : [];
 const design = designOrDie(values.design!);
 let summary: TrainSummary | null = null;
 if (values.compare) {
@@ -120,7 +137,9 @@ if (values.compare) {
 }
 summary ??= values['skip-training'] ? await summaryOfExistingPack(out) : await trainDesign(design, out);
 const row = rowOf(design, summary);
-rows = rows.some((r) => r.design === design.name) ? rows.map((r) => (r.design === design.name ? row : r)) : [...rows, row];
+rows = rows.some((r) => r.design === design.name)
+  ? rows.map((r) => (r.design === design.name ? row : r))
+  : [...rows, row];
 if (row.packBytes > MAX_PACK_BYTES) throw new Error(`pack is ${row.packBytes} bytes, over the 40 MB budget`);
 
 interface DevEval {
@@ -132,7 +151,9 @@ interface DevEval {
 type EvalRow = { set: string; mode: string } & Record<string, number | string>;
 
 const devEvalFile = path.join(out, 'dev-eval.json');
-let devEval: DevEval | null = existsSync(devEvalFile) ? (JSON.parse(readFileSync(devEvalFile, 'utf8')) as DevEval) : null;
+let devEval: DevEval | null = existsSync(devEvalFile)
+  ? (JSON.parse(readFileSync(devEvalFile, 'utf8')) as DevEval)
+  : null;
 if (values['eval-dir']) {
   const { runEval } = await import('../main/engine/eval/runEval.js');
   const evalDir = path.resolve(values['eval-dir']);
@@ -141,13 +162,22 @@ if (values['eval-dir']) {
     .map((d) => path.join(evalDir, d.name))
     .sort();
   const score = async (packDir: string): Promise<EvalRow[]> =>
-    (await runEval({ setDirs, pool: true, modes: ['bm25', 'dense', 'hybrid'], k: 10, packDir })) as unknown as EvalRow[];
+    (await runEval({
+      setDirs,
+      pool: true,
+      modes: ['bm25', 'dense', 'hybrid'],
+      k: 10,
+      packDir,
+    })) as unknown as EvalRow[];
   devEval = { answerTower: summary.pack.answerTower.hash, builtin: await score(out), adapted: null };
   console.log(JSON.stringify(devEval.builtin));
   if (values.adapt) {
     const { mineFolders } = await import('../main/engine/train/mine.js');
     const { readPackModel } = await import('../main/engine/train/initFrom.js');
-    const mined = await mineFolders(setDirs.map((d) => path.join(d, 'docs')), SEED);
+    const mined = await mineFolders(
+      setDirs.map((d) => path.join(d, 'docs')),
+      SEED,
+    );
     const adaptedDir = `${out}.adapted`;
     const init = await readPackModel(out);
     const adapt = designOrDie(design.name);
@@ -165,7 +195,11 @@ if (values['eval-dir']) {
       trainingData: [`self-supervised pairs from the dev documents: ${mined.pairs.length}`],
       log: (line) => console.log(`[adapt] ${line}`),
     });
-    devEval.adapted = { pairs: mined.pairs.length, seconds: Math.round(s.seconds), results: await score(adaptedDir) };
+    devEval.adapted = {
+      pairs: mined.pairs.length,
+      seconds: Math.round(s.seconds),
+      results: await score(adaptedDir),
+    };
     rmSync(adaptedDir, { recursive: true, force: true });
     console.log(JSON.stringify(devEval.adapted));
   }
@@ -177,8 +211,13 @@ if (devEval && devEval.answerTower !== summary.pack.answerTower.hash) {
 }
 
 writeFileSync(designsFile, `${JSON.stringify(rows, null, 2)}\n`);
-writeFileSync(path.join(out, 'README.md'), renderPackReadme({ summary, design, rows, sources, devEval, seed: SEED, heldoutFrac: HELDOUT_FRAC }));
-console.log(`pack ${out}: ${(row.packBytes / 1024 / 1024).toFixed(1)} MiB, held-out ${summary.heldout ? `model ${fmt(summary.heldout.model)} vs BM25 ${fmt(summary.heldout.bm25)}` : ''}`);
+writeFileSync(
+  path.join(out, 'README.md'),
+  renderPackReadme({ summary, design, rows, sources, devEval, seed: SEED, heldoutFrac: HELDOUT_FRAC }),
+);
+console.log(
+  `pack ${out}: ${(row.packBytes / 1024 / 1024).toFixed(1)} MiB, held-out ${summary.heldout ? `model ${fmt(summary.heldout.model)} vs BM25 ${fmt(summary.heldout.bm25)}` : ''}`,
+);
 
 interface TrainingSource {
   file: string;
@@ -201,11 +240,20 @@ function readTrainingSources(dir: string): TrainingSource[] {
   for (const line of readme.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
     if (cells.length < 8 || !cells[1]!.endsWith('.jsonl')) continue;
-    const [, file, lang, pairs, , , license] = cells as [string, string, string, string, string, string, string];
+    const [, file, lang, pairs, , , license] = cells as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const section = readme.split(`### ${file}`)[1]?.split('\n### ')[0] ?? '';
     const title = section.trim().split('\n')[0]?.trim() ?? file;
     const source = /- source: (.+)/.exec(section)?.[1]?.trim() ?? 'unknown source';
-    const shippable = /^(CC BY-SA|CC BY |CC BY$|Apache-2\.0|MIT)/.test(license) && !/\b(NC|ND)\b/.test(license);
+    const shippable =
+      /^(CC BY-SA|CC BY |CC BY$|Apache-2\.0|MIT)/.test(license) && !/\b(NC|ND)\b/.test(license);
     out.push({ file, lang, pairs: Number(pairs), license, title, source, shippable });
   }
   if (out.length === 0) throw new Error(`no training files listed in ${path.join(dir, 'README.md')}`);
@@ -244,9 +292,12 @@ function renderPackReadme(r: ReadmeInput): string {
   if (r.devEval) {
     const { builtin, adapted } = r.devEval;
     const delta = (rows: EvalRow[], set: string): string => {
-      const at = (mode: string) => rows.find((x) => x.set === set && x.mode === mode)?.['hit@1'] as number | undefined;
+      const at = (mode: string) =>
+        rows.find((x) => x.set === set && x.mode === mode)?.['hit@1'] as number | undefined;
       const [h, b] = [at('hybrid'), at('bm25')];
-      return h === undefined || b === undefined ? '?' : `${h >= b ? '+' : '−'}${(Math.abs(h - b) * 100).toFixed(1)}`;
+      return h === undefined || b === undefined
+        ? '?'
+        : `${h >= b ? '+' : '−'}${(Math.abs(h - b) * 100).toFixed(1)}`;
     };
     const sets = [...new Set(builtin.map((e) => e.set))];
     lines.push(
@@ -258,7 +309,9 @@ function renderPackReadme(r: ReadmeInput): string {
     );
   }
   lines.push('## Designs compared (same held-out split, same seed)', '');
-  lines.push('| design | what | recall@1 | recall@10 | BM25 recall@1 | BM25 recall@10 | fused recall@1 | fused recall@10 | best epoch | pairs/s | pack MiB |');
+  lines.push(
+    '| design | what | recall@1 | recall@10 | BM25 recall@1 | BM25 recall@10 | fused recall@1 | fused recall@10 | best epoch | pairs/s | pack MiB |',
+  );
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of r.rows) {
     const m = row.model;
@@ -266,12 +319,16 @@ function renderPackReadme(r: ReadmeInput): string {
       `| ${row.design}${row.design === r.design.name ? ' (shipped)' : ''} | ${row.summary} | ${f3(m?.model['recall@1'])} | ${f3(m?.model['recall@10'])} | ${f3(m?.bm25['recall@1'])} | ${f3(m?.bm25['recall@10'])} | ${f3(m?.hybrid['recall@1'])} | ${f3(m?.hybrid['recall@10'])} | ${row.bestEpoch} | ${row.pairsPerSec} | ${(row.packBytes / 1024 / 1024).toFixed(1)} |`,
     );
   }
-  lines.push('', 'pairs/s: training speed on the shared 2-core build machine (other jobs running beside it).', '');
+  lines.push(
+    '',
+    'pairs/s: training speed on the shared 2-core build machine (other jobs running beside it).',
+    '',
+  );
   if (r.devEval) {
     const { builtin, adapted } = r.devEval;
     lines.push('## Dev sets (`docqa eval ../shared/eval/*/ --pool`: one library of all four sets)', '');
     lines.push(
-      'hit@1 / hit@5 of the engine\'s three modes with this pack' +
+      "hit@1 / hit@5 of the engine's three modes with this pack" +
         (adapted
           ? `, and after adapting the pack to the library with \`docqa train --from-docs\` (self-supervised pairs mined from the dev *documents* only, no questions: ${adapted.pairs} pairs, ${adapted.seconds}s of training).`
           : '.'),
@@ -281,10 +338,21 @@ function renderPackReadme(r: ReadmeInput): string {
       const e = rows.find((x) => x.set === set && x.mode === mode);
       return e ? `${f3(e['hit@1'] as number)} / ${f3(e['hit@5'] as number)}` : '–';
     };
-    const header = ['set', 'BM25', 'dense', 'hybrid', ...(adapted ? ['adapted dense', 'adapted hybrid'] : [])];
+    const header = [
+      'set',
+      'BM25',
+      'dense',
+      'hybrid',
+      ...(adapted ? ['adapted dense', 'adapted hybrid'] : []),
+    ];
     lines.push(`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`);
     for (const set of [...new Set(builtin.map((e) => e.set))]) {
-      const cells = [set, cell(builtin, set, 'bm25'), cell(builtin, set, 'dense'), cell(builtin, set, 'hybrid')];
+      const cells = [
+        set,
+        cell(builtin, set, 'bm25'),
+        cell(builtin, set, 'dense'),
+        cell(builtin, set, 'hybrid'),
+      ];
       if (adapted) cells.push(cell(adapted.results, set, 'dense'), cell(adapted.results, set, 'hybrid'));
       lines.push(`| ${cells.join(' | ')} |`);
     }
@@ -292,7 +360,9 @@ function renderPackReadme(r: ReadmeInput): string {
   }
   lines.push('## Training data and licences', '');
   for (const s of r.sources) {
-    lines.push(`- \`${s.file}\` (${s.lang}, ${s.pairs} pairs): ${s.title} Source: ${s.source}. Licence: ${s.license}.${s.shippable ? '' : ' **Left out**: its licence does not allow shipping a derived model.'}`);
+    lines.push(
+      `- \`${s.file}\` (${s.lang}, ${s.pairs} pairs): ${s.title} Source: ${s.source}. Licence: ${s.license}.${s.shippable ? '' : ' **Left out**: its licence does not allow shipping a derived model.'}`,
+    );
   }
   lines.push(
     '',
@@ -310,10 +380,25 @@ async function summaryOfExistingPack(dir: string): Promise<TrainSummary> {
   const m = pack.manifest as {
     files: TrainSummary['pack']['files'];
     metrics: { heldout: TrainSummary['heldout'] };
-    training: { trainPairs: number; selfSupervisedPairs: number; bestEpoch: number; pairsPerSec: number; seconds: number; design: string };
+    training: {
+      trainPairs: number;
+      selfSupervisedPairs: number;
+      bestEpoch: number;
+      pairsPerSec: number;
+      seconds: number;
+      design: string;
+    };
   };
   return {
-    pack: { dir, name: pack.name, version: pack.version, dim: pack.dim, questionTower: pack.questionTower, answerTower: pack.answerTower, files: m.files },
+    pack: {
+      dir,
+      name: pack.name,
+      version: pack.version,
+      dim: pack.dim,
+      questionTower: pack.questionTower,
+      answerTower: pack.answerTower,
+      files: m.files,
+    },
     design: m.training.design,
     trainPairs: m.training.trainPairs,
     selfSupervisedPairs: m.training.selfSupervisedPairs,

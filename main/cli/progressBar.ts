@@ -23,7 +23,8 @@ export function formatDuration(seconds: number): string {
 
 /** One status line for an indexing run (files, chunks, rate, ETA, current file). */
 export function describeProgress(p: IngestProgress, width = 100): string {
-  const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
+  const fraction =
+    p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
   const filled = Math.round(Math.min(1, fraction) * BAR_WIDTH);
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
   const rate = p.elapsedMs > 0 ? (p.bytesDone / p.elapsedMs) * 1000 : 0;

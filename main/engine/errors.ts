@@ -15,7 +15,10 @@ export class UserError extends Error {
 }
 
 export function isUserError(e: unknown): e is UserError {
-  return e instanceof UserError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'UserError');
+  return (
+    e instanceof UserError ||
+    (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'UserError')
+  );
 }
 
 /** One line for a person: the message, without stack or internal prefixes. */

@@ -17,7 +17,10 @@ const roundedBox = (x, y, cx, cy, hw, hh, r) => {
 };
 const ring = (x, y, cx, cy, radius, width) => Math.abs(Math.hypot(x - cx, y - cy) - radius) - width / 2;
 const segment = (x, y, ax, ay, bx, by, width) => {
-  const px = x - ax, py = y - ay, dx = bx - ax, dy = by - ay;
+  const px = x - ax,
+    py = y - ay,
+    dx = bx - ax,
+    dy = by - ay;
   const t = Math.max(0, Math.min(1, (px * dx + py * dy) / (dx * dx + dy * dy)));
   return Math.hypot(px - dx * t, py - dy * t) - width / 2;
 };
@@ -122,5 +125,13 @@ const sizes = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
 const images = Object.fromEntries(sizes.map((s) => [s, render(s)]));
 writeFileSync(`${here}/icon.png`, images[1024]);
 writeFileSync(`${here}/icon.ico`, ico([16, 24, 32, 48, 64, 128, 256].map((s) => [s, images[s]])));
-writeFileSync(`${here}/icon.icns`, icns([['ic07', images[128]], ['ic08', images[256]], ['ic09', images[512]], ['ic10', images[1024]]]));
+writeFileSync(
+  `${here}/icon.icns`,
+  icns([
+    ['ic07', images[128]],
+    ['ic08', images[256]],
+    ['ic09', images[512]],
+    ['ic10', images[1024]],
+  ]),
+);
 console.log('wrote icon.png, icon.ico, icon.icns');

@@ -15,7 +15,11 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** Everything chunkDocument promises for every chunk of every document. */
-function expectInvariants(doc: Pick<ExtractedDocument, 'text'>, chunks: Chunk[], options: ChunkOptions = {}): void {
+function expectInvariants(
+  doc: Pick<ExtractedDocument, 'text'>,
+  chunks: Chunk[],
+  options: ChunkOptions = {},
+): void {
   const max = options.maxChars ?? Math.floor((options.targetChars ?? 800) * 1.5);
   chunks.forEach((c, i) => {
     expect(c.ord).toBe(i);
@@ -32,7 +36,10 @@ function expectInvariants(doc: Pick<ExtractedDocument, 'text'>, chunks: Chunk[],
   });
 }
 
-function textDoc(text: string, type: ExtractedDocument['type'] = 'text'): Pick<ExtractedDocument, 'type' | 'text' | 'headings' | 'pages'> {
+function textDoc(
+  text: string,
+  type: ExtractedDocument['type'] = 'text',
+): Pick<ExtractedDocument, 'type' | 'text' | 'headings' | 'pages'> {
   return { type, text, headings: [], pages: [] };
 }
 
@@ -81,7 +88,10 @@ describe('chunkDocument', () => {
   it('merges short paragraphs up to the target and never crosses a heading', () => {
     const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i} is short.`);
     const text = `${paragraphs.slice(0, 6).join('\n\n')}\n\n# Next\n\n${paragraphs.slice(6).join('\n\n')}`;
-    const doc = { ...textDoc(text, 'markdown'), headings: [{ level: 1, text: 'Next', start: text.indexOf('# Next'), end: text.indexOf('# Next') + 6 }] };
+    const doc = {
+      ...textDoc(text, 'markdown'),
+      headings: [{ level: 1, text: 'Next', start: text.indexOf('# Next'), end: text.indexOf('# Next') + 6 }],
+    };
     const chunks = chunkDocument(doc, { targetChars: 100 });
     expectInvariants(doc, chunks, { targetChars: 100 });
     expect(chunks.length).toBeGreaterThan(2);
@@ -105,7 +115,10 @@ describe('chunkDocument', () => {
   });
 
   it('cuts long code and CSV at line ends', () => {
-    const csv = ['id,name,amount', ...Array.from({ length: 200 }, (_, i) => `${i},item ${i}. Note,${i * 3}`)].join('\n');
+    const csv = [
+      'id,name,amount',
+      ...Array.from({ length: 200 }, (_, i) => `${i},item ${i}. Note,${i * 3}`),
+    ].join('\n');
     const doc = textDoc(csv, 'csv');
     const chunks = chunkDocument(doc, { targetChars: 300 });
     expectInvariants(doc, chunks, { targetChars: 300 });
@@ -131,7 +144,8 @@ describe('chunkDocument', () => {
   });
 
   it('numbers lines for \\n, \\r\\n and lone \\r', () => {
-    const text = 'alpha paragraph one\r\n\r\nbeta paragraph two\n\ngamma paragraph three\r\rdelta paragraph 4\r\n';
+    const text =
+      'alpha paragraph one\r\n\r\nbeta paragraph two\n\ngamma paragraph three\r\rdelta paragraph 4\r\n';
     const doc = textDoc(text);
     const chunks = chunkDocument(doc, { targetChars: 20 });
     expectInvariants(doc, chunks, { targetChars: 20 });
@@ -147,7 +161,11 @@ describe('chunkDocument', () => {
     const dir = tempDir();
     const file = dir.write(
       'pages.pdf',
-      makePdf([{ lines: ['First page text.', 'Still first page.'] }, { lines: [] }, { lines: ['Third page: 第三页。'] }]),
+      makePdf([
+        { lines: ['First page text.', 'Still first page.'] },
+        { lines: [] },
+        { lines: ['Third page: 第三页。'] },
+      ]),
     );
     const doc = await extractFile(file);
     const chunks = chunkDocument(doc);
@@ -161,7 +179,15 @@ describe('chunkDocument', () => {
   it('follows DOCX headings', async () => {
     const dir = tempDir();
     const doc = await extractFile(
-      dir.write('h.docx', makeDocx([{ text: 'Leave', style: 'Heading1' }, { text: 'Twenty days.' }, { text: 'Sick leave', style: 'Heading2' }, { text: 'Five days.' }])),
+      dir.write(
+        'h.docx',
+        makeDocx([
+          { text: 'Leave', style: 'Heading1' },
+          { text: 'Twenty days.' },
+          { text: 'Sick leave', style: 'Heading2' },
+          { text: 'Five days.' },
+        ]),
+      ),
     );
     expect(chunkDocument(doc, { targetChars: 30 }).map((c) => [c.headingPath, c.text])).toEqual([
       [['Leave'], 'Leave\n\nTwenty days.'],
@@ -172,7 +198,10 @@ describe('chunkDocument', () => {
   it('has offsets into the file text as read: BOM dropped, CRLF kept, astral characters counted as two units', async () => {
     const dir = tempDir();
     const body = 'Emoji 😀 and 𠀀 first.\r\n\r\nThe gold answer sits here.\r\n\r\n年假五天。\r\n';
-    const file = dir.write('offsets.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body, 'utf8')]));
+    const file = dir.write(
+      'offsets.txt',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body, 'utf8')]),
+    );
     const doc = await extractFile(file);
     const asRead = readFileSync(file, 'utf8').replace(/^\ufeff/, '');
     expect(doc.text).toBe(asRead);
@@ -196,7 +225,8 @@ describe('chunkDocument', () => {
     const problems: string[] = [];
     let covered = 0;
     for (const c of chunks) {
-      const first = c.text.charCodeAt(0), last = c.text.charCodeAt(c.text.length - 1);
+      const first = c.text.charCodeAt(0),
+        last = c.text.charCodeAt(c.text.length - 1);
       if (c.end - c.start > 1200) problems.push(`chunk ${c.ord} too long`);
       if (c.start !== covered) problems.push(`gap before chunk ${c.ord}`);
       if (first >= 0xdc00 && first <= 0xdfff) problems.push(`chunk ${c.ord} starts inside a surrogate pair`);

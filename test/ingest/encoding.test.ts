@@ -20,7 +20,8 @@ const TRADITIONAL =
 
 /** Share of the substrings of `length` characters that decode back exactly after encoding. */
 function accuracy(corpus: string, encoding: string, length: number): number {
-  let total = 0, right = 0;
+  let total = 0,
+    right = 0;
   for (let i = 0; i + length <= corpus.length; i++) {
     const sample = corpus.slice(i, i + length);
     const bytes = iconv.encode(sample, encoding);
@@ -35,7 +36,11 @@ describe('decodeText', () => {
   it('reads UTF-8 with and without a byte-order mark; the mark is not part of the text', () => {
     const text = 'Hello 你好 😀 𠀀\r\nline two';
     expect(decoded(Buffer.from(text, 'utf8'))).toEqual({ text, encoding: 'utf-8', warnings: [] });
-    expect(decoded(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]))).toEqual({ text, encoding: 'utf-8', warnings: [] });
+    expect(decoded(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]))).toEqual({
+      text,
+      encoding: 'utf-8',
+      warnings: [],
+    });
   });
 
   it('keeps a second U+FEFF (a character of the text) after the mark', () => {
@@ -48,7 +53,11 @@ describe('decodeText', () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const be = Buffer.from(le.subarray(2)).swap16();
     expect(decoded(le)).toEqual({ text, encoding: 'utf-16le', warnings: [] });
-    expect(decoded(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toEqual({ text, encoding: 'utf-16be', warnings: [] });
+    expect(decoded(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toEqual({
+      text,
+      encoding: 'utf-16be',
+      warnings: [],
+    });
   });
 
   it('reads mostly-ASCII UTF-16 LE without a mark instead of calling it binary', () => {
@@ -92,11 +101,17 @@ describe('decodeText', () => {
   it('uses a declared charset for bytes that are not UTF-8, and ignores it for UTF-8', () => {
     const gbk = iconv.encode('你好', 'gbk');
     expect(decodeText(gbk, { declared: 'GB2312' })).toMatchObject({ text: '你好', encoding: 'gb18030' });
-    expect(decodeText(Buffer.from('你好', 'utf8'), { declared: 'big5' })).toMatchObject({ text: '你好', encoding: 'utf-8' });
+    expect(decodeText(Buffer.from('你好', 'utf8'), { declared: 'big5' })).toMatchObject({
+      text: '你好',
+      encoding: 'utf-8',
+    });
   });
 
   it('calls NUL bytes and control-character noise binary, naming known formats', () => {
-    expect(decodeText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toEqual({ binary: true, looksLike: 'a PNG image' });
+    expect(decodeText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toEqual({
+      binary: true,
+      looksLike: 'a PNG image',
+    });
     expect(decodeText(Buffer.from('text\0with a NUL'))).toEqual({ binary: true, looksLike: null });
     const noisy = Buffer.from(Array.from({ length: 400 }, (_, i) => (i % 20 === 0 ? 0x01 : 0x61)));
     expect(isBinaryContent(decodeText(noisy))).toBe(true);
@@ -113,7 +128,11 @@ describe('decodeText', () => {
   });
 
   it('keeps UTF-8 with one stray Latin-1 byte as UTF-8 (replacing that byte)', () => {
-    const bytes = Buffer.concat([Buffer.from('中文内容很多很多很多很多，'.repeat(3), 'utf8'), Buffer.from([0xe9]), Buffer.from(' end', 'utf8')]);
+    const bytes = Buffer.concat([
+      Buffer.from('中文内容很多很多很多很多，'.repeat(3), 'utf8'),
+      Buffer.from([0xe9]),
+      Buffer.from(' end', 'utf8'),
+    ]);
     const r = decoded(bytes);
     expect(r.encoding).toBe('utf-8');
     expect(r.text.endsWith('\ufffd end')).toBe(true);
@@ -121,7 +140,11 @@ describe('decodeText', () => {
   });
 
   it('drops the odd last byte of a truncated UTF-16 file with a warning', () => {
-    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('abc', 'utf16le'), Buffer.from([0x61])]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('abc', 'utf16le'),
+      Buffer.from([0x61]),
+    ]);
     const r = decoded(bytes);
     expect(r.text).toBe('abc');
     expect(r.warnings[0]).toMatch(/odd number of bytes/);

@@ -15,7 +15,14 @@ describe('extractFile: plain text types', () => {
     const text = 'Annual Leave Policy\r\n\r\nEmployees get 20 days.\r\nCarry-over is capped at 5 days.\r\n';
     const file = dir.write('policy.txt', text);
     const doc = await extractFile(file);
-    expect(doc).toMatchObject({ type: 'text', text, title: 'Annual Leave Policy', encoding: 'utf-8', pages: [], warnings: [] });
+    expect(doc).toMatchObject({
+      type: 'text',
+      text,
+      title: 'Annual Leave Policy',
+      encoding: 'utf-8',
+      pages: [],
+      warnings: [],
+    });
     expect(doc.headings).toEqual([{ level: 1, text: 'Annual Leave Policy', start: 0, end: 19 }]);
     expect(doc.bytes).toBe(Buffer.byteLength(text));
     expect(doc.contentHash).toBe(await hashFile(file));
@@ -23,7 +30,9 @@ describe('extractFile: plain text types', () => {
 
   it('uses the file name as the title when the first line is not a title', async () => {
     const dir = tempDir();
-    const doc = await extractFile(dir.write('notes-2024.txt', 'This first line ends like a sentence.\nAnd goes on.\n'));
+    const doc = await extractFile(
+      dir.write('notes-2024.txt', 'This first line ends like a sentence.\nAnd goes on.\n'),
+    );
     expect(doc.title).toBe('notes-2024');
     expect(doc.headings).toEqual([]);
   });
@@ -61,18 +70,23 @@ describe('extractFile: plain text types', () => {
       [3, 'Sick leave policy'],
     ]);
     for (const h of doc.headings) expect(text.slice(h.start, h.end)).toContain(h.text.split(' ')[0]);
-    expect(text.slice(doc.headings[1].start, doc.headings[1].end)).toBe('Leave and holidays\n------------------');
+    expect(text.slice(doc.headings[1].start, doc.headings[1].end)).toBe(
+      'Leave and holidays\n------------------',
+    );
   });
 
   it('titles markdown by its first H1 when there is no front matter, else by file name', async () => {
     const dir = tempDir();
-    expect((await extractFile(dir.write('a.md', '## Only a sub-heading\n\ntext\n\n# Main\n'))).title).toBe('Main');
+    expect((await extractFile(dir.write('a.md', '## Only a sub-heading\n\ntext\n\n# Main\n'))).title).toBe(
+      'Main',
+    );
     expect((await extractFile(dir.write('b.markdown', '## Only a sub-heading\n\ntext\n'))).title).toBe('b');
   });
 
   it('finds reStructuredText section titles with levels in order of appearance', async () => {
     const dir = tempDir();
-    const text = '=========\nUser Guide\n=========\n\nIntro.\n\nInstalling\n----------\n\nRun it.\n\nOn Linux\n~~~~~~~~\n\nMore.\n\nUsing\n-----\n';
+    const text =
+      '=========\nUser Guide\n=========\n\nIntro.\n\nInstalling\n----------\n\nRun it.\n\nOn Linux\n~~~~~~~~\n\nMore.\n\nUsing\n-----\n';
     const doc = await extractFile(dir.write('guide.rst', text));
     expect(doc.type).toBe('rst');
     expect(doc.title).toBe('User Guide');
@@ -93,16 +107,32 @@ describe('extractFile: plain text types', () => {
   ])('reads %s as %s text, exactly as in the file', async (name, type, text) => {
     const dir = tempDir();
     const doc = await extractFile(dir.write(name, text));
-    expect(doc).toMatchObject({ type, text, title: name.replace(/\.[^.]+$/, ''), headings: [], encoding: 'utf-8' });
+    expect(doc).toMatchObject({
+      type,
+      text,
+      title: name.replace(/\.[^.]+$/, ''),
+      headings: [],
+      encoding: 'utf-8',
+    });
   });
 
   it('decodes GBK, GB18030, Big5 and UTF-16 files and records the encoding', async () => {
     const dir = tempDir();
     const zh = '年假制度\n\n员工工作满一年可享受带薪年假五天。\n';
     const tw = '租屋合約重點\n\n押金不得超過兩個月租金。\n';
-    expect(await extractFile(dir.write('gbk.txt', iconv.encode(zh, 'gbk')))).toMatchObject({ text: zh, encoding: 'gb18030', title: '年假制度' });
-    expect(await extractFile(dir.write('gb18030.md', iconv.encode('# 标题 𠀀\n\n内容\n', 'gb18030')))).toMatchObject({ text: '# 标题 𠀀\n\n内容\n', title: '标题 𠀀' });
-    expect(await extractFile(dir.write('big5.txt', iconv.encode(tw, 'big5')))).toMatchObject({ text: tw, encoding: 'big5', title: '租屋合約重點' });
+    expect(await extractFile(dir.write('gbk.txt', iconv.encode(zh, 'gbk')))).toMatchObject({
+      text: zh,
+      encoding: 'gb18030',
+      title: '年假制度',
+    });
+    expect(
+      await extractFile(dir.write('gb18030.md', iconv.encode('# 标题 𠀀\n\n内容\n', 'gb18030'))),
+    ).toMatchObject({ text: '# 标题 𠀀\n\n内容\n', title: '标题 𠀀' });
+    expect(await extractFile(dir.write('big5.txt', iconv.encode(tw, 'big5')))).toMatchObject({
+      text: tw,
+      encoding: 'big5',
+      title: '租屋合約重點',
+    });
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(zh, 'utf16le')]);
     expect(await extractFile(dir.write('utf16le.txt', le))).toMatchObject({ text: zh, encoding: 'utf-16le' });
     const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(zh, 'utf16le').swap16()]);
@@ -120,7 +150,9 @@ describe('extractFile: HTML', () => {
       three minutes.</p><h2>绿茶</h2><p>水温八十度&lt;左右&gt;。</p><ul><li>One</li><li>Two</li></ul><noscript>enable JS</noscript></body></html>`;
     const doc = await extractFile(dir.write('guide.html', html));
     expect(doc.title).toBe('Coffee & Tea Guide');
-    expect(doc.text).toBe('Home\n\nBrewing basics\n\nUse water at 90 °C. Wait three minutes.\n\n绿茶\n\n水温八十度<左右>。\n\nOne\nTwo');
+    expect(doc.text).toBe(
+      'Home\n\nBrewing basics\n\nUse water at 90 °C. Wait three minutes.\n\n绿茶\n\n水温八十度<左右>。\n\nOne\nTwo',
+    );
     expect(doc.text).not.toContain('secret');
     expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual([
       [1, 'Brewing basics', 'Brewing basics'],
@@ -130,9 +162,14 @@ describe('extractFile: HTML', () => {
 
   it('titles by the first <h1> without a <title>, and decodes a declared GBK charset', async () => {
     const dir = tempDir();
-    const html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body><h1>茶叶冲泡指南</h1><p>绿茶用八十度的水。</p></body></html>';
+    const html =
+      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body><h1>茶叶冲泡指南</h1><p>绿茶用八十度的水。</p></body></html>';
     const doc = await extractFile(dir.write('tea.htm', iconv.encode(html, 'gbk')));
-    expect(doc).toMatchObject({ title: '茶叶冲泡指南', encoding: 'gb18030', text: '茶叶冲泡指南\n\n绿茶用八十度的水。' });
+    expect(doc).toMatchObject({
+      title: '茶叶冲泡指南',
+      encoding: 'gb18030',
+      text: '茶叶冲泡指南\n\n绿茶用八十度的水。',
+    });
   });
 
   it('fails a page with no visible text', async () => {
@@ -153,16 +190,27 @@ describe('extractFile: failures', () => {
 
   it('binary files with a text extension', async () => {
     const dir = tempDir();
-    const png = dir.write('image.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]));
+    const png = dir.write(
+      'image.txt',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]),
+    );
     await expectFailure(extractFile(png), 'binary', /^binary file \(looks like a PNG image\)$/, png);
-    const noise = dir.write('noise.md', Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
+    const noise = dir.write(
+      'noise.md',
+      Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)),
+    );
     await expectFailure(extractFile(noise), 'binary', /^binary file/, noise);
   });
 
   it('files over the size limit, before reading them', async () => {
     const dir = tempDir();
     const file = dir.write('big.txt', 'x'.repeat(3000));
-    await expectFailure(extractFile(file, { maxBytes: 1024 }), 'too-large', /^file too large \(2\.9 KB > 1\.0 KB\)$/, file);
+    await expectFailure(
+      extractFile(file, { maxBytes: 1024 }),
+      'too-large',
+      /^file too large \(2\.9 KB > 1\.0 KB\)$/,
+      file,
+    );
   });
 
   it('missing files, folders and unsupported types', async () => {
@@ -186,6 +234,8 @@ describe('extractFile: failures', () => {
   it('stops when aborted', async () => {
     const dir = tempDir();
     const file = dir.write('a.txt', 'hello');
-    await expect(extractFile(file, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(extractFile(file, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 });

@@ -10,7 +10,16 @@ import { spawnWorker } from '../../main/engine/workers/spawnWorker.js';
 const tempDir = useTempDir();
 
 const REPORT_PAGES = [
-  { lines: ['Quarterly Report', '', 'Revenue grew by 12 percent.', 'Costs stayed flat.', '', 'Outlook is stable.'] },
+  {
+    lines: [
+      'Quarterly Report',
+      '',
+      'Revenue grew by 12 percent.',
+      'Costs stayed flat.',
+      '',
+      'Outlook is stable.',
+    ],
+  },
   { lines: ['年度总结：本季度收入增长百分之十二。', '成本保持不变。'] },
   { lines: [] },
   { lines: ['Appendix: mixed 中文 and English.'] },
@@ -38,7 +47,9 @@ describe('extractFile: PDF', () => {
 
   it('titles a PDF without metadata by its first line', async () => {
     const dir = tempDir();
-    const doc = await extractFile(dir.write('untitled.pdf', makePdf([{ lines: ['Travel Checklist', '', 'Passport'] }])));
+    const doc = await extractFile(
+      dir.write('untitled.pdf', makePdf([{ lines: ['Travel Checklist', '', 'Passport'] }])),
+    );
     expect(doc.title).toBe('Travel Checklist');
   });
 
@@ -47,7 +58,13 @@ describe('extractFile: PDF', () => {
     const pdf = makePdf(REPORT_PAGES);
     const locked = dir.write('locked.pdf', makePdf(REPORT_PAGES, { encrypted: true }));
     await expectFailure(extractFile(locked), 'encrypted', /^password-protected PDF$/, locked);
-    const corrupt = dir.write('corrupt.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 31) % 256))]));
+    const corrupt = dir.write(
+      'corrupt.pdf',
+      Buffer.concat([
+        Buffer.from('%PDF-1.4\n'),
+        Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 31) % 256)),
+      ]),
+    );
     await expectFailure(extractFile(corrupt), 'invalid-pdf', /^not a valid PDF/, corrupt);
     const truncated = dir.write('truncated.pdf', pdf.subarray(0, Math.floor(pdf.length / 2)));
     await expectFailure(extractFile(truncated), 'invalid-pdf', /^not a valid PDF/, truncated);
@@ -73,7 +90,9 @@ describe('extractFile: DOCX', () => {
     );
     const doc = await extractFile(file);
     expect(doc).toMatchObject({ type: 'docx', title: 'Company Handbook', encoding: null, pages: [] });
-    expect(doc.text).toBe('Company Handbook\n\nAnnual leave\n\nStaff get 20 days of paid leave & 5 sick days.\n\n年假\n\n员工每年享有二十天带薪年假。');
+    expect(doc.text).toBe(
+      'Company Handbook\n\nAnnual leave\n\nStaff get 20 days of paid leave & 5 sick days.\n\n年假\n\n员工每年享有二十天带薪年假。',
+    );
     expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual([
       [1, 'Company Handbook', 'Company Handbook'],
       [1, 'Annual leave', 'Annual leave'],
@@ -83,19 +102,32 @@ describe('extractFile: DOCX', () => {
 
   it('titles a DOCX without headings by its file name', async () => {
     const dir = tempDir();
-    expect((await extractFile(dir.write('memo.docx', makeDocx([{ text: 'Just a paragraph.' }])))).title).toBe('memo');
+    expect((await extractFile(dir.write('memo.docx', makeDocx([{ text: 'Just a paragraph.' }])))).title).toBe(
+      'memo',
+    );
   });
 
   it('fails corrupt, truncated, non-Word, encrypted and empty DOCX files with a reason', async () => {
     const dir = tempDir();
     const docx = makeDocx([{ text: 'Hello', style: 'Heading1' }, { text: 'World' }]);
-    const corrupt = dir.write('corrupt.docx', Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 31) % 256)));
-    await expectFailure(extractFile(corrupt), 'invalid-docx', /^not a valid DOCX \(not a ZIP archive\)$/, corrupt);
+    const corrupt = dir.write(
+      'corrupt.docx',
+      Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 31) % 256)),
+    );
+    await expectFailure(
+      extractFile(corrupt),
+      'invalid-docx',
+      /^not a valid DOCX \(not a ZIP archive\)$/,
+      corrupt,
+    );
     const truncated = dir.write('truncated.docx', docx.subarray(0, Math.floor(docx.length * 0.6)));
     await expectFailure(extractFile(truncated), 'invalid-docx', /^not a valid DOCX/, truncated);
     const otherZip = dir.write('photos.docx', makeZip({ 'a.txt': 'not word' }));
     await expectFailure(extractFile(otherZip), 'invalid-docx', /^not a valid DOCX/, otherZip);
-    const ole = dir.write('locked.docx', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
+    const ole = dir.write(
+      'locked.docx',
+      Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]),
+    );
     await expectFailure(extractFile(ole), 'encrypted', /^password-protected DOCX/, ole);
     const empty = dir.write('empty.docx', makeDocx([]));
     await expectFailure(extractFile(empty), 'no-text', /^no text/, empty);
@@ -105,7 +137,10 @@ describe('extractFile: DOCX', () => {
 describe('extractFile in a worker thread', () => {
   it('reads a CJK PDF there too (pdf.js runs on the calling thread, cMaps from disk)', async () => {
     const dir = tempDir();
-    const file = dir.write('in-worker.pdf', makePdf([{ lines: ['第一页：保修两年。'] }, { lines: ['Page two.'] }], { title: 'Worker test' }));
+    const file = dir.write(
+      'in-worker.pdf',
+      makePdf([{ lines: ['第一页：保修两年。'] }, { lines: ['Page two.'] }], { title: 'Worker test' }),
+    );
     const worker = spawnWorker(import.meta.url, 'extract');
     try {
       const reply = await new Promise((resolve, reject) => {
@@ -113,7 +148,13 @@ describe('extractFile in a worker thread', () => {
         worker.once('error', reject);
         worker.postMessage(file);
       });
-      expect(reply).toEqual({ title: 'Worker test', chunks: [[1, '第一页：保修两年。'], [2, 'Page two.']] });
+      expect(reply).toEqual({
+        title: 'Worker test',
+        chunks: [
+          [1, '第一页：保修两年。'],
+          [2, 'Page two.'],
+        ],
+      });
     } finally {
       await worker.terminate();
     }

@@ -7,21 +7,37 @@ import { extractFile } from '../../main/engine/ingest/extractFile.js';
 import { chunkDocument } from '../../main/engine/ingest/chunk.js';
 import type { ExtractedDocument, IngestWarning, ScannedFile } from '../../main/engine/ingest/types.js';
 
-const SAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'sample-docs');
+const SAMPLES = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'resources',
+  'sample-docs',
+);
 
 /** Rows of the table in QUESTIONS.md: question, expected file, answer text. */
 function questions(): [string, string, string][] {
   return readFileSync(path.join(SAMPLES, 'QUESTIONS.md'), 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| Question') && !line.startsWith('| ---'))
-    .map((line) => line.split('|').slice(1, 4).map((cell) => cell.trim()) as [string, string, string]);
+    .map(
+      (line) =>
+        line
+          .split('|')
+          .slice(1, 4)
+          .map((cell) => cell.trim()) as [string, string, string],
+    );
 }
 
 describe('built-in sample library', () => {
   it('extracts every document cleanly, in several formats and both languages', async () => {
     const files: ScannedFile[] = [];
     const warnings: IngestWarning[] = [];
-    for await (const f of scanFolder(SAMPLES, { ignore: ['QUESTIONS.md'], onWarning: (w) => warnings.push(w) })) files.push(f);
+    for await (const f of scanFolder(SAMPLES, {
+      ignore: ['QUESTIONS.md'],
+      onWarning: (w) => warnings.push(w),
+    }))
+      files.push(f);
     expect(warnings).toEqual([]);
     expect(files.length).toBeGreaterThanOrEqual(6);
     expect(new Set(files.map((f) => f.type))).toEqual(new Set(['markdown', 'text', 'html', 'pdf', 'docx']));

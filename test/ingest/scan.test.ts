@@ -9,7 +9,10 @@ import { useTempDir } from './helpers/tempDir.js';
 const tempDir = useTempDir();
 const isRoot = process.getuid?.() === 0;
 
-async function scan(root: string, options: ScanOptions = {}): Promise<{ files: ScannedFile[]; warnings: IngestWarning[] }> {
+async function scan(
+  root: string,
+  options: ScanOptions = {},
+): Promise<{ files: ScannedFile[]; warnings: IngestWarning[] }> {
   const files: ScannedFile[] = [];
   const warnings: IngestWarning[] = [];
   for await (const f of scanFolder(root, { ...options, onWarning: (w) => warnings.push(w) })) files.push(f);
@@ -31,7 +34,14 @@ describe('scanFolder', () => {
     dir.write('no-extension', 'text');
     const { files, warnings } = await scan(dir.root);
     expect(relPaths(files)).toEqual(['B.TXT', 'a/y/x.docx', 'a/z.pdf', 'a.html', 'b.md']);
-    expect(files[0]).toEqual({ absPath: dir.path('B.TXT'), relPath: 'B.TXT', size: 5, mtimeMs: expect.any(Number), ext: '.txt', type: 'text' });
+    expect(files[0]).toEqual({
+      absPath: dir.path('B.TXT'),
+      relPath: 'B.TXT',
+      size: 5,
+      mtimeMs: expect.any(Number),
+      ext: '.txt',
+      type: 'text',
+    });
     expect(files.map((f) => f.type)).toEqual(['text', 'docx', 'pdf', 'html', 'markdown']);
     expect(warnings).toEqual([]);
   });
@@ -90,7 +100,10 @@ describe('scanFolder', () => {
     symlinkSync(dir.path('self-b.md'), dir.path('self-a.md'));
     const { files, warnings } = await scan(dir.root);
     expect(relPaths(files)).toEqual(['docs/a.md', 'linked/outside.md', 'single.txt']);
-    expect(files.find((f) => f.relPath === 'single.txt')).toMatchObject({ absPath: dir.path('single.txt'), size: 11 });
+    expect(files.find((f) => f.relPath === 'single.txt')).toMatchObject({
+      absPath: dir.path('single.txt'),
+      size: 11,
+    });
     expect(warnings).toEqual([
       { relPath: 'broken.md', message: 'broken symbolic link; skipped' },
       { relPath: 'docs/loop', message: 'symbolic link loop (points to a folder that contains it); skipped' },
@@ -128,7 +141,9 @@ describe('scanFolder', () => {
     dir.write('1/shallow.md', 'x');
     const { files, warnings } = await scan(dir.root, { maxDepth: 2 });
     expect(relPaths(files)).toEqual(['1/shallow.md']);
-    expect(warnings).toEqual([{ relPath: '1/2/3', message: 'folder nested too deep (more than 2 levels); skipped' }]);
+    expect(warnings).toEqual([
+      { relPath: '1/2/3', message: 'folder nested too deep (more than 2 levels); skipped' },
+    ]);
   });
 
   it('fails with a user error for a missing folder or a file, and stops when aborted', async () => {

@@ -31,7 +31,12 @@ function collector() {
 
 const quiet = (ms = DEBOUNCE_MS * 4) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function withWatcher(roots: string[], c: ReturnType<typeof collector>, body: (w: FolderWatcher) => Promise<void>, ignore?: string[]) {
+async function withWatcher(
+  roots: string[],
+  c: ReturnType<typeof collector>,
+  body: (w: FolderWatcher) => Promise<void>,
+  ignore?: string[],
+) {
   const watcher = watchFolders(roots, { onEvent: (e) => c.onEvent(e), debounceMs: DEBOUNCE_MS, ignore });
   try {
     await watcher.ready;
@@ -122,7 +127,11 @@ describe('watchFolders', () => {
     const a = tempDir();
     const b = tempDir();
     const c = collector();
-    const watcher = watchFolders([a.root, b.root], { onEvent: (e) => c.onEvent(e), debounceMs: DEBOUNCE_MS, rootCheckMs: 100 });
+    const watcher = watchFolders([a.root, b.root], {
+      onEvent: (e) => c.onEvent(e),
+      debounceMs: DEBOUNCE_MS,
+      rootCheckMs: 100,
+    });
     try {
       await watcher.ready;
       writeFileSync(b.path('in-b.md'), 'x');

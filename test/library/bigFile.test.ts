@@ -39,7 +39,9 @@ describe('a 10 MB single-line file', () => {
     expect(summary).toMatchObject({ phase: 'done', filesAdded: 2, filesFailed: 0 });
     const db = openDatabase(dbPath, { readonly: true });
     try {
-      const { n, longest } = db.prepare('SELECT COUNT(*) AS n, MAX(LENGTH(text)) AS longest FROM chunks').get() as { n: number; longest: number };
+      const { n, longest } = db
+        .prepare('SELECT COUNT(*) AS n, MAX(LENGTH(text)) AS longest FROM chunks')
+        .get() as { n: number; longest: number };
       expect(n).toBeGreaterThan(5000);
       expect(longest).toBeLessThanOrEqual(2000);
       expect(checkConsistency(db)).toEqual([]);

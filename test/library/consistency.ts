@@ -25,10 +25,13 @@ export function checkConsistency(db: Database): string[] {
   for (const set of listVectorSets(db)) {
     const vecIds = new Set(db.prepare(`SELECT chunk_id FROM ${set.tableName}`).pluck().all() as number[]);
     for (const id of chunkIds) {
-      if (!vecIds.has(id) && (set.state === 'active' || id <= set.cursor)) problems.push(`chunk ${id} has no vector in ${set.tableName}`);
+      if (!vecIds.has(id) && (set.state === 'active' || id <= set.cursor))
+        problems.push(`chunk ${id} has no vector in ${set.tableName}`);
     }
-    for (const id of vecIds) if (!chunkIds.has(id)) problems.push(`vector ${id} in ${set.tableName} has no chunk`);
+    for (const id of vecIds)
+      if (!chunkIds.has(id)) problems.push(`vector ${id} in ${set.tableName} has no chunk`);
   }
-  if (listVectorSets(db).filter((s) => s.state === 'active').length > 1) problems.push('more than one active vector set');
+  if (listVectorSets(db).filter((s) => s.state === 'active').length > 1)
+    problems.push('more than one active vector set');
   return problems;
 }

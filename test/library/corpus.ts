@@ -26,13 +26,18 @@ export const TEXTS: Record<string, string> = {
   'notes/茶叶.md':
     '# 茶叶冲泡指南\n\n## 绿茶\n\n绿茶水温在八十度左右最合适，不要用刚烧开的沸水。\n\n## 红茶\n\n红茶用九十五度的水，每泡三分钟左右。\n',
   'legacy/gbk.txt': '年假制度\n\n员工工作满一年后，每年享有带薪年假五天。年假须提前五个工作日申请。\n',
-  'legacy/utf16.txt': 'Warranty card\r\n\r\nThe grinder motor carries a five-year warranty; other parts two years.\r\n',
-  'legacy/bom-astral.txt': 'Emoji 😀 and 𠀀 rare characters\n\nThe zebra 🦓 crossing at Abbey Road is famous among photographers.\n',
-  'legacy/crlf.txt': 'Windows line endings\r\n\r\nThe quarterly budget review happens on the first Monday of April.\r\n',
+  'legacy/utf16.txt':
+    'Warranty card\r\n\r\nThe grinder motor carries a five-year warranty; other parts two years.\r\n',
+  'legacy/bom-astral.txt':
+    'Emoji 😀 and 𠀀 rare characters\n\nThe zebra 🦓 crossing at Abbey Road is famous among photographers.\n',
+  'legacy/crlf.txt':
+    'Windows line endings\r\n\r\nThe quarterly budget review happens on the first Monday of April.\r\n',
   'data/prices.csv': 'item,price\nespresso,2.50\ncappuccino,3.20\nflat white,3.40\n',
   'data/config.json': '{\n  "theme": "dark",\n  "volcano": "Eyjafjallajökull erupted in 2010"\n}\n',
-  'code/greet.py': 'def greet(name):\n    """Say hello to the aardvark keeper."""\n    return f"hello {name}"\n',
-  'docs/guide.rst': 'Install guide\n=============\n\nRun the installer and accept the licence. The mongoose option enables fast mode.\n',
+  'code/greet.py':
+    'def greet(name):\n    """Say hello to the aardvark keeper."""\n    return f"hello {name}"\n',
+  'docs/guide.rst':
+    'Install guide\n=============\n\nRun the installer and accept the licence. The mongoose option enables fast mode.\n',
 };
 
 function encode(text: string, how: (typeof ENCODED)[string]): Buffer {
@@ -74,7 +79,10 @@ export function writeMixedCorpus(t: TempDir, root = 'docs'): string {
   copyFileSync(path.join(SAMPLE_DOCS, 'remote-work-policy.docx'), path.join(base, 'office/policy.docx'));
   t.file(path.join(root, 'broken/corrupt.pdf'), '%PDF-1.7\nthis is not really a pdf\n%%EOF');
   t.file(path.join(root, 'broken/corrupt.docx'), 'PK\u0003\u0004 not a real zip archive');
-  t.file(path.join(root, 'broken/binary.txt'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37) % 256)));
+  t.file(
+    path.join(root, 'broken/binary.txt'),
+    Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37) % 256)),
+  );
   t.file(path.join(root, 'broken/empty.txt'), '');
   return base;
 }

@@ -17,12 +17,20 @@ const ROWS = 1 << LOG2;
  * `seed` changes the answer tower; `questionSeed` only the question tower's
  * projection (same answer tower hash).
  */
-export async function writeTestPack(dir: string, options: { seed?: number; dim?: number; questionSeed?: number; name?: string } = {}): Promise<string> {
+export async function writeTestPack(
+  dir: string,
+  options: { seed?: number; dim?: number; questionSeed?: number; name?: string } = {},
+): Promise<string> {
   const dim = options.dim ?? 32;
   const random = seededRandom(options.seed ?? 1);
   const table = Float32Array.from({ length: ROWS * dim }, () => random() - 0.5);
   const featurizer: FeaturizerSpec = { ...DEFAULT_FEATURIZER_SPEC, log2Buckets: LOG2 };
-  const answer: HashedTowerParams = { rows: ROWS, dimIn: dim, table: { dtype: 'float32', data: table }, pooling: 'sqrtn' };
+  const answer: HashedTowerParams = {
+    rows: ROWS,
+    dimIn: dim,
+    table: { dtype: 'float32', data: table },
+    pooling: 'sqrtn',
+  };
   let question: HashedTowerParams = answer;
   if (options.questionSeed !== undefined) {
     const r = seededRandom(options.questionSeed);

@@ -26,7 +26,9 @@ function chunkIdsOf(relPath: string): number[] {
   const db = openDatabase(dbPath, { readonly: true });
   try {
     return db
-      .prepare('SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.rel_path = ? ORDER BY c.id')
+      .prepare(
+        'SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.rel_path = ? ORDER BY c.id',
+      )
       .pluck()
       .all(relPath) as number[];
   } finally {
@@ -67,7 +69,12 @@ describe('indexing a mixed folder', () => {
     expect(maxGap).toBeLessThan(1000);
 
     const okFiles = Object.keys(ENCODED).length + 3; // + html, pdf, docx
-    expect(summary).toMatchObject({ phase: 'done', filesAdded: okFiles, filesFailed: Object.keys(FAILING).length, filesRemoved: 0 });
+    expect(summary).toMatchObject({
+      phase: 'done',
+      filesAdded: okFiles,
+      filesFailed: Object.keys(FAILING).length,
+      filesRemoved: 0,
+    });
     expect(summary.chunks).toBeGreaterThanOrEqual(okFiles);
     expect([...phases]).toEqual(expect.arrayContaining(['scanning', 'indexing', 'done']));
 
@@ -93,7 +100,9 @@ describe('indexing a mixed folder', () => {
       for (const rel of Object.keys(ENCODED)) {
         const text = decodedText(rel);
         const rows = db
-          .prepare('SELECT c.start, c.end, c.text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.rel_path = ?')
+          .prepare(
+            'SELECT c.start, c.end, c.text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.rel_path = ?',
+          )
           .all(rel) as { start: number; end: number; text: string }[];
         expect(rows.length, rel).toBeGreaterThan(0);
         for (const r of rows) expect(text.slice(r.start, r.end), rel).toBe(r.text);
@@ -123,10 +132,16 @@ describe('indexing a mixed folder', () => {
     const hybrid = await lib.ask('umbrella rain Lisbon', { k: 3 });
     expect(hybrid.mode).toBe('hybrid');
     const top = hybrid.results[0];
-    expect(top).toMatchObject({ path: 'notes/travel.txt', absPath: path.join(docs, 'notes', 'travel.txt'), title: 'Travel checklist' });
+    expect(top).toMatchObject({
+      path: 'notes/travel.txt',
+      absPath: path.join(docs, 'notes', 'travel.txt'),
+      title: 'Travel checklist',
+    });
     expect(top.text.slice(top.highlights[0].start, top.highlights[0].end)).toMatch(/umbrella/);
     expect(top.line).toBe(decodedText('notes/travel.txt').slice(0, top.start).split('\n').length);
-    const pdf = (await lib.ask('warranty card', { k: 10, mode: 'bm25' })).results.find((r) => r.path === 'office/warranty.pdf');
+    const pdf = (await lib.ask('warranty card', { k: 10, mode: 'bm25' })).results.find(
+      (r) => r.path === 'office/warranty.pdf',
+    );
     expect(pdf?.page).toBe(1);
   });
 
@@ -164,7 +179,11 @@ describe('indexing a mixed folder', () => {
     const turns = await lib.conversation(first.conversationId);
     expect(turns.map((t) => t.question)).toEqual(['Where does it rain in November?', '绿茶的水温？']);
     expect(turns[1].answer.results.length).toBeLessThanOrEqual(2);
-    expect((await lib.listConversations())[0]).toMatchObject({ id: first.conversationId, turns: 2, title: 'Where does it rain in November?' });
+    expect((await lib.listConversations())[0]).toMatchObject({
+      id: first.conversationId,
+      turns: 2,
+      title: 'Where does it rain in November?',
+    });
     await lib.deleteConversation(first.conversationId);
     expect(await lib.listConversations()).toEqual([]);
   });
@@ -184,7 +203,10 @@ describe('incremental indexing', () => {
     const later = new Date(Date.now() + 60_000);
     utimesSync(travel, later, later);
     // Changed: replaced in one transaction.
-    writeFileSync(path.join(docs, 'notes', '茶叶.md'), '# 茶叶冲泡指南\n\n## 白茶\n\n白茶用九十度的水，闷泡五分钟。\n');
+    writeFileSync(
+      path.join(docs, 'notes', '茶叶.md'),
+      '# 茶叶冲泡指南\n\n## 白茶\n\n白茶用九十度的水，闷泡五分钟。\n',
+    );
     // Renamed: same content under another name keeps its chunks.
     const gbkIds = chunkIdsOf('legacy/gbk.txt');
     renameSync(path.join(docs, 'legacy', 'gbk.txt'), path.join(docs, 'legacy', 'annual-leave.txt'));
@@ -196,9 +218,13 @@ describe('incremental indexing', () => {
     expect(chunkIdsOf('notes/travel.txt')).toEqual(travelIds);
     expect(chunkIdsOf('legacy/annual-leave.txt')).toEqual(gbkIds);
     expect(chunkIdsOf('legacy/gbk.txt')).toEqual([]);
-    expect((await lib.ask('aardvark keeper', { mode: 'bm25' })).results.map((r) => r.path)).not.toContain('code/greet.py');
+    expect((await lib.ask('aardvark keeper', { mode: 'bm25' })).results.map((r) => r.path)).not.toContain(
+      'code/greet.py',
+    );
     expect((await lib.ask('白茶闷泡几分钟？', { mode: 'bm25' })).results[0].path).toBe('notes/茶叶.md');
-    expect((await lib.ask('绿茶的水温', { mode: 'bm25' })).results.map((r) => r.text).join()).not.toContain('八十度');
+    expect((await lib.ask('绿茶的水温', { mode: 'bm25' })).results.map((r) => r.text).join()).not.toContain(
+      '八十度',
+    );
     expect((await lib.ask('年假有几天？', { mode: 'bm25' })).results[0].path).toBe('legacy/annual-leave.txt');
     expect(consistency()).toEqual([]);
   });
@@ -237,6 +263,8 @@ describe('incremental indexing', () => {
     const status = await lib.status();
     expect(status).toMatchObject({ documents: 0, chunks: 0, failed: 0, folders: [] });
     expect(consistency()).toEqual([]);
-    expect(readFileSync(path.join(docs, 'notes', 'travel.txt'), 'utf8')).toBe(decodedText('notes/travel.txt'));
+    expect(readFileSync(path.join(docs, 'notes', 'travel.txt'), 'utf8')).toBe(
+      decodedText('notes/travel.txt'),
+    );
   });
 });

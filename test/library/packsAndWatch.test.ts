@@ -25,10 +25,17 @@ function consistency(): string[] {
 beforeAll(async () => {
   packA = await writeTestPack(path.join(tmp.dir, 'pack-a'), { seed: 1, name: 'pack-a' });
   // Same answer tower as A, different question tower.
-  packAQuestion = await writeTestPack(path.join(tmp.dir, 'pack-a-q'), { seed: 1, questionSeed: 9, name: 'pack-a-q' });
+  packAQuestion = await writeTestPack(path.join(tmp.dir, 'pack-a-q'), {
+    seed: 1,
+    questionSeed: 9,
+    name: 'pack-a-q',
+  });
   packB = await writeTestPack(path.join(tmp.dir, 'pack-b'), { seed: 2, dim: 48, name: 'pack-b' });
   for (let i = 0; i < 40; i++) {
-    tmp.file(`docs/note-${i}.md`, `# Note ${i}\n\nThe harbour ferry number ${i} leaves at ${i % 12} o'clock from pier ${i % 5}.\n\n第${i}号渡轮从${i % 5}号码头出发。\n`);
+    tmp.file(
+      `docs/note-${i}.md`,
+      `# Note ${i}\n\nThe harbour ferry number ${i} leaves at ${i % 12} o'clock from pier ${i % 5}.\n\n第${i}号渡轮从${i % 5}号码头出发。\n`,
+    );
   }
   tmp.file('docs/owl.txt', 'The snowy owl hunts lemmings on the tundra at dusk.\n');
   dbPath = path.join(tmp.dir, 'lib.sqlite');
@@ -135,7 +142,11 @@ describe('watching folders', () => {
   });
 
   it('returns at once when the library has no folders', async () => {
-    const empty = await Library.open({ dbPath: path.join(tmp.dir, 'empty.sqlite'), packDir: packA, provider: 'cpu' });
+    const empty = await Library.open({
+      dbPath: path.join(tmp.dir, 'empty.sqlite'),
+      packDir: packA,
+      provider: 'cpu',
+    });
     const stop = await empty.watch(() => undefined);
     await stop();
     await empty.close();

@@ -14,7 +14,9 @@ let hub: HubServer;
 
 async function docqa(args: string[], env: Record<string, string> = {}) {
   try {
-    const r = await run(process.execPath, [bin, ...args], { env: { ...process.env, DOCQA_FROM_SOURCE: '1', DOCQA_MODELS_DIR: path.join(tmp, 'models'), ...env } });
+    const r = await run(process.execPath, [bin, ...args], {
+      env: { ...process.env, DOCQA_FROM_SOURCE: '1', DOCQA_MODELS_DIR: path.join(tmp, 'models'), ...env },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -39,26 +41,54 @@ afterAll(async () => {
 });
 
 it('models import, then list shows it; bad input is one line on stderr with exit code 2', async () => {
-  const imp = await docqa(['models', 'import', path.join(tmp, 'export'), '--name', 'tiny', '--query-prefix', 'query: ', '--json']);
+  const imp = await docqa([
+    'models',
+    'import',
+    path.join(tmp, 'export'),
+    '--name',
+    'tiny',
+    '--query-prefix',
+    'query: ',
+    '--json',
+  ]);
   expect(imp.code).toBe(0);
   const got = JSON.parse(imp.stdout);
-  expect(got.manifest).toMatchObject({ name: 'tiny', kind: 'transformer', dim: 32, prefixes: { question: 'query: ', answer: '' } });
+  expect(got.manifest).toMatchObject({
+    name: 'tiny',
+    kind: 'transformer',
+    dim: 32,
+    prefixes: { question: 'query: ', answer: '' },
+  });
 
   const list = JSON.parse((await docqa(['models', 'list', '--json'])).stdout);
   expect(list.installed.map((p: { name: string }) => p.name)).toEqual(['tiny']);
-  expect(list.catalogue.map((c: { id: string }) => c.id)).toEqual(['multilingual-e5-small', 'bge-small-zh-v1.5', 'bge-small-en-v1.5', 'multilingual-e5-base']);
+  expect(list.catalogue.map((c: { id: string }) => c.id)).toEqual([
+    'multilingual-e5-small',
+    'bge-small-zh-v1.5',
+    'bge-small-en-v1.5',
+    'multilingual-e5-base',
+  ]);
 
   const bad = await docqa(['models', 'import', path.join(tmp, 'missing')]);
   expect(bad.code).toBe(2);
-  expect(bad.stderr.trim().split('\n')).toEqual([`docqa: model folder not found: ${path.join(tmp, 'missing')}`]);
+  expect(bad.stderr.trim().split('\n')).toEqual([
+    `docqa: model folder not found: ${path.join(tmp, 'missing')}`,
+  ]);
 });
 
 it('models download from HF_ENDPOINT at a given revision', async () => {
   // An unpinned revision: sizes and hashes come from the server's headers.
-  const r = await docqa(['models', 'download', 'multilingual-e5-base', '--revision', 'main', '--precision', 'int8', '--json'], { HF_ENDPOINT: hub.url });
+  const r = await docqa(
+    ['models', 'download', 'multilingual-e5-base', '--revision', 'main', '--precision', 'int8', '--json'],
+    { HF_ENDPOINT: hub.url },
+  );
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   const got = JSON.parse(r.stdout);
-  expect(got.manifest).toMatchObject({ name: 'multilingual-e5-base', pooling: 'mean', prefixes: { question: 'query: ', answer: 'passage: ' } });
+  expect(got.manifest).toMatchObject({
+    name: 'multilingual-e5-base',
+    pooling: 'mean',
+    prefixes: { question: 'query: ', answer: 'passage: ' },
+  });
   expect(got.bytesTransferred).toBeGreaterThan(0);
 });

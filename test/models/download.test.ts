@@ -49,22 +49,36 @@ const freshModelsDir = () => (modelsDir = path.join(tmp, `models-${run++}`));
 describe('downloadPack from a hub-like server on 127.0.0.1', () => {
   it('downloads, verifies and installs a pack, with progress up to the total', async () => {
     const events: DownloadProgress[] = [];
-    const got = await downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: hub.url, onProgress: (p) => events.push(p) });
+    const got = await downloadPack(ID, {
+      modelsDir: freshModelsDir(),
+      endpoint: hub.url,
+      onProgress: (p) => events.push(p),
+    });
     expect(got.dir).toBe(path.join(modelsDir, ID));
     expect(got.commit).toBe(COMMIT);
     expect(got.manifest.version).toBe(COMMIT.slice(0, 12));
     expect(got.manifest.transformer.source).toMatchObject({ repo: REPO, revision: COMMIT, catalogueId: ID });
-    expect(got.manifest).toMatchObject({ dim: 32, pooling: 'cls', license: 'MIT', prefixes: { question: 'Represent this sentence for searching relevant passages: ', answer: '' } });
+    expect(got.manifest).toMatchObject({
+      dim: 32,
+      pooling: 'cls',
+      license: 'MIT',
+      prefixes: { question: 'Represent this sentence for searching relevant passages: ', answer: '' },
+    });
     const total = Object.values(files).reduce((a, f) => a + f.data.length, 0);
     expect(got.bytesTransferred).toBe(total);
     const last = events.at(-1)!;
     expect(last.bytesDone).toBe(total);
     expect(last.bytesTotal).toBe(total);
-    for (let i = 1; i < events.length; i++) expect(events[i].bytesDone).toBeGreaterThanOrEqual(events[i - 1].bytesDone);
-    expect((await readFile(path.join(got.dir, 'encoder.onnx'))).equals(Buffer.from(files[MODEL].data))).toBe(true);
+    for (let i = 1; i < events.length; i++)
+      expect(events[i].bytesDone).toBeGreaterThanOrEqual(events[i - 1].bytesDone);
+    expect((await readFile(path.join(got.dir, 'encoder.onnx'))).equals(Buffer.from(files[MODEL].data))).toBe(
+      true,
+    );
     expect(await readdir(path.join(modelsDir, '.downloads'))).toEqual([]);
     // Metadata came from HEAD without following the CDN redirect; the body from the CDN.
-    expect(hub.requests.some((r) => r.method === 'HEAD' && r.path === `/${REPO}/resolve/main/${MODEL}`)).toBe(true);
+    expect(hub.requests.some((r) => r.method === 'HEAD' && r.path === `/${REPO}/resolve/main/${MODEL}`)).toBe(
+      true,
+    );
     expect(hub.requests.some((r) => r.method === 'GET' && r.path.startsWith('/cdn/'))).toBe(true);
   });
 
@@ -99,31 +113,45 @@ describe('downloadPack from a hub-like server on 127.0.0.1', () => {
   it('a corrupted transfer fails the checksum, deletes the part and installs nothing', async () => {
     hub.corrupt.add(MODEL);
     const dir = freshModelsDir();
-    await expect(downloadPack(ID, { modelsDir: dir, endpoint: hub.url })).rejects.toThrow(/quantized\.onnx is corrupt \(checksum mismatch/);
+    await expect(downloadPack(ID, { modelsDir: dir, endpoint: hub.url })).rejects.toThrow(
+      /quantized\.onnx is corrupt \(checksum mismatch/,
+    );
     await expect(stat(path.join(dir, ID))).rejects.toThrow();
     await expect(stat(path.join(dir, '.downloads', `${ID}@main-int8`, `${MODEL}.part`))).rejects.toThrow();
   });
 
   it('a corrupted small (non-LFS) file is caught by its git blob id', async () => {
     hub.corrupt.add('config.json');
-    await expect(downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: hub.url })).rejects.toThrow(/config\.json is corrupt/);
+    await expect(downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: hub.url })).rejects.toThrow(
+      /config\.json is corrupt/,
+    );
   });
 
   it('refuses when the disk cannot hold it, when offline, and for unknown models or files', async () => {
     hub.claimSize.set(MODEL, 1e15);
-    await expect(downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: hub.url })).rejects.toThrow(/not enough free disk space/);
+    await expect(downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: hub.url })).rejects.toThrow(
+      /not enough free disk space/,
+    );
     const closed = await startHub(REPO, {});
     await closed.close();
-    await expect(downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: closed.url })).rejects.toThrow(/cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\): this machine looks offline/);
-    await expect(downloadPack('no-such-model', { modelsDir: freshModelsDir(), endpoint: hub.url })).rejects.toThrow(/unknown model "no-such-model"; known: multilingual-e5-small/);
-    await expect(downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: hub.url, precision: 'fp16' })).rejects.toThrow(/model_fp16\.onnx: not found \(HTTP 404\)/);
+    await expect(downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: closed.url })).rejects.toThrow(
+      /cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\): this machine looks offline/,
+    );
+    await expect(
+      downloadPack('no-such-model', { modelsDir: freshModelsDir(), endpoint: hub.url }),
+    ).rejects.toThrow(/unknown model "no-such-model"; known: multilingual-e5-small/);
+    await expect(
+      downloadPack(ID, { modelsDir: freshModelsDir(), endpoint: hub.url, precision: 'fp16' }),
+    ).rejects.toThrow(/model_fp16\.onnx: not found \(HTTP 404\)/);
   });
 
   it('checks pinned catalogue values: the hub serving different bytes is refused before downloading', async () => {
     const e5 = await startHub('Xenova/multilingual-e5-small', files);
     try {
       // multilingual-e5-small pins its tokenizer.json sha256; this hub serves the tiny one.
-      await expect(downloadPack('multilingual-e5-small', { modelsDir: freshModelsDir(), endpoint: e5.url })).rejects.toThrow(/catalogue pins/);
+      await expect(
+        downloadPack('multilingual-e5-small', { modelsDir: freshModelsDir(), endpoint: e5.url }),
+      ).rejects.toThrow(/catalogue pins/);
       expect(e5.requests.filter((r) => r.method === 'GET')).toHaveLength(0);
     } finally {
       await e5.close();

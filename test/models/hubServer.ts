@@ -37,7 +37,14 @@ const gitBlob = (d: Uint8Array) => createHash('sha1').update(`blob ${d.length}\0
 
 export async function startHub(repo: string, files: Record<string, HubFile>): Promise<HubServer> {
   const byHash = new Map(Object.entries(files).map(([p, f]) => [sha256(f.data), p]));
-  const state: Omit<HubServer, 'url' | 'close'> = { requests: [], interruptOnce: new Map(), corrupt: new Set(), claimSize: new Map(), chunkDelayMs: 0, chunkBytes: 16384 };
+  const state: Omit<HubServer, 'url' | 'close'> = {
+    requests: [],
+    interruptOnce: new Map(),
+    corrupt: new Set(),
+    claimSize: new Map(),
+    chunkDelayMs: 0,
+    chunkBytes: 16384,
+  };
 
   const sendBody = async (res: http.ServerResponse, rel: string, data: Uint8Array, range: string | null) => {
     let body = data;
@@ -53,7 +60,11 @@ export async function startHub(repo: string, files: Record<string, HubFile>): Pr
         res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
         return;
       }
-      res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}`, 'accept-ranges': 'bytes' });
+      res.writeHead(206, {
+        'content-length': body.length - start,
+        'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
+        'accept-ranges': 'bytes',
+      });
     } else {
       res.writeHead(200, { 'content-length': body.length, 'accept-ranges': 'bytes' });
     }
@@ -94,11 +105,22 @@ export async function startHub(repo: string, files: Record<string, HubFile>): Pr
     const size = state.claimSize.get(rel) ?? file.data.length;
     if (file.lfs) {
       const sha = sha256(file.data);
-      res.writeHead(302, { location: `/cdn/${sha}`, 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(size), 'x-repo-commit': COMMIT, etag: `"${sha}"`, 'content-length': 0 });
+      res.writeHead(302, {
+        location: `/cdn/${sha}`,
+        'x-linked-etag': `"${sha}"`,
+        'x-linked-size': String(size),
+        'x-repo-commit': COMMIT,
+        etag: `"${sha}"`,
+        'content-length': 0,
+      });
       return void res.end();
     }
     if (req.method === 'HEAD') {
-      res.writeHead(200, { etag: `"${gitBlob(file.data)}"`, 'content-length': size, 'x-repo-commit': COMMIT });
+      res.writeHead(200, {
+        etag: `"${gitBlob(file.data)}"`,
+        'content-length': size,
+        'x-repo-commit': COMMIT,
+      });
       return void res.end();
     }
     res.setHeader('etag', `"${gitBlob(file.data)}"`);
@@ -109,6 +131,10 @@ export async function startHub(repo: string, files: Record<string, HubFile>): Pr
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   });
 }

@@ -53,7 +53,10 @@ it('downloads through the proxy HTTP_PROXY names', async () => {
     'onnx/model_quantized.onnx': { data: await read('onnx/model_quantized.onnx'), lfs: true },
   });
   try {
-    const got = await downloadPack('bge-small-en-v1.5', { modelsDir: path.join(tmp, 'models'), endpoint: hub.url });
+    const got = await downloadPack('bge-small-en-v1.5', {
+      modelsDir: path.join(tmp, 'models'),
+      endpoint: hub.url,
+    });
     expect(got.manifest.dim).toBe(32);
     const host = new URL(hub.url).host;
     expect(seen.length).toBeGreaterThan(0);

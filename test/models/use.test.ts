@@ -29,14 +29,27 @@ beforeAll(async () => {
   await writeTinyExport(path.join(tmp, 'a'), { seed: 101 });
   await writeTinyExport(path.join(tmp, 'b'), { seed: 202 });
   const imp = async (name: string, src: string, questionPrefix: string) =>
-    (packs[name] = (await importFolder(path.join(tmp, src), { modelsDir, name, pooling: 'mean', questionPrefix, answerPrefix: 'passage: ', maxLength: 32 })).dir);
+    (packs[name] = (
+      await importFolder(path.join(tmp, src), {
+        modelsDir,
+        name,
+        pooling: 'mean',
+        questionPrefix,
+        answerPrefix: 'passage: ',
+        maxLength: 32,
+      })
+    ).dir);
   await imp('pack-a', 'a', 'query: ');
   await imp('pack-b', 'b', 'query: ');
   // Same answer tower as pack-b, another question prefix: a question-only change.
   await imp('pack-b-q', 'b', 'question: ');
   const docs = path.join(tmp, 'docs');
   await mkdir(docs);
-  for (let i = 0; i < 60; i++) await writeFile(path.join(docs, `note-${i}.txt`), `${SENTENCES[i % 5]}\n\n${SENTENCES[(i + 2) % 5]} ${i}\n`);
+  for (let i = 0; i < 60; i++)
+    await writeFile(
+      path.join(docs, `note-${i}.txt`),
+      `${SENTENCES[i % 5]}\n\n${SENTENCES[(i + 2) % 5]} ${i}\n`,
+    );
 });
 
 afterAll(async () => {
@@ -101,9 +114,23 @@ describe('switching a library between transformer packs', () => {
 
   it('docqa models use <name> through the CLI (back to pack-a on the same library)', async () => {
     const dbPath = path.join(tmp, 'lib.sqlite');
-    const { stdout } = await run(process.execPath, [path.resolve('bin/docqa.js'), 'models', '--models-dir', modelsDir, 'use', 'pack-a', '--db', dbPath, '--json'], {
-      env: { ...process.env, DOCQA_FROM_SOURCE: '1' },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        path.resolve('bin/docqa.js'),
+        'models',
+        '--models-dir',
+        modelsDir,
+        'use',
+        'pack-a',
+        '--db',
+        dbPath,
+        '--json',
+      ],
+      {
+        env: { ...process.env, DOCQA_FROM_SOURCE: '1' },
+      },
+    );
     const got = JSON.parse(stdout);
     expect(got.pack.name).toBe('pack-a');
     expect(got.result.phase).toBe('done');

@@ -40,7 +40,21 @@ describe('FTS query building', () => {
     const terms = queryTerms('"tea" NEAR(green, black) AND -coffee OR NOT milk* ^first col:val (unbalanced');
     const expr = matchExpression(terms)!;
     for (const part of expr.split(' OR ')) expect(part).toMatch(/^"[^"]+"$/);
-    expect(terms).toEqual(['tea', 'near', 'green', 'black', 'and', 'coffe', 'or', 'not', 'milk', 'first', 'col', 'val', 'unbalanc']);
+    expect(terms).toEqual([
+      'tea',
+      'near',
+      'green',
+      'black',
+      'and',
+      'coffe',
+      'or',
+      'not',
+      'milk',
+      'first',
+      'col',
+      'val',
+      'unbalanc',
+    ]);
   });
 
   it('has no terms for empty or punctuation-only questions, and caps long ones', () => {

@@ -23,18 +23,34 @@ let set: VectorSet;
 
 const DOCS: Record<string, string[]> = {
   'tea.md': ['绿茶用八十度左右的水冲泡，不要用沸水。', '红茶用九十五度的水，每泡三分钟。'],
-  'travel.txt': ['Pack your passport, tickets and a phone charger.', 'Bring an umbrella: it rains often in autumn.'],
-  'espresso.html': ['Descale the espresso machine every two months if your water is hard.', 'The grinder has twelve settings.'],
+  'travel.txt': [
+    'Pack your passport, tickets and a phone charger.',
+    'Bring an umbrella: it rains often in autumn.',
+  ],
+  'espresso.html': [
+    'Descale the espresso machine every two months if your water is hard.',
+    'The grinder has twelve settings.',
+  ],
   'sql.txt': ['Robert"); DROP TABLE chunks;-- is a famous name in a comic about SQL injection.'],
 };
 
 beforeAll(async () => {
-  pack = await openPack(await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 64 }), { provider: 'cpu', workers: 1 });
+  pack = await openPack(await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 64 }), {
+    provider: 'cpu',
+    workers: 1,
+  });
   db = openDatabase(path.join(tmp.dir, 'lib.sqlite'));
   const folderId = insertFolder(db, path.join(tmp.dir, 'docs'));
   set = createVectorSet(
     db,
-    { answerHash: pack.answerTower.hash, questionHash: pack.questionTower.hash, packName: pack.name, packVersion: pack.version, packDir: pack.dir, dim: pack.dim },
+    {
+      answerHash: pack.answerTower.hash,
+      questionHash: pack.questionTower.hash,
+      packName: pack.name,
+      packVersion: pack.version,
+      packDir: pack.dir,
+      dim: pack.dim,
+    },
     'active',
   );
   const store = new DocumentStore(db);
@@ -43,10 +59,30 @@ beforeAll(async () => {
     const chunks = paragraphs.map((text, ord) => {
       const start = at;
       at += text.length + 2;
-      return { ord, start, end: start + text.length, headingPath: [], page: null, line: 2 * ord + 1, text, fts: indexColumns(passageText(relPath, [], text)) };
+      return {
+        ord,
+        start,
+        end: start + text.length,
+        headingPath: [],
+        page: null,
+        line: 2 * ord + 1,
+        text,
+        fts: indexColumns(passageText(relPath, [], text)),
+      };
     });
     const vectors = await pack.embedAnswers(chunks.map((c) => passageText(relPath, [], c.text)));
-    store.write({ folderId, relPath, size: 1, mtimeMs: 1, hash: relPath, type: 'text', title: relPath, encoding: 'utf-8', chunks, vectors: new Map([[set.id, vectors]]) });
+    store.write({
+      folderId,
+      relPath,
+      size: 1,
+      mtimeMs: 1,
+      hash: relPath,
+      type: 'text',
+      title: relPath,
+      encoding: 'utf-8',
+      chunks,
+      vectors: new Map([[set.id, vectors]]),
+    });
   }
 });
 
@@ -65,11 +101,21 @@ describe('two-stage search', () => {
 
   it('finds the right passage in every mode, with channel scores filled in for hybrid candidates', async () => {
     for (const mode of ['bm25', 'hybrid', 'dense'] as const) {
-      const { results } = await searcher().search('绿茶用多少度的水冲泡？', 3, mode, mode === 'bm25' ? null : dense());
+      const { results } = await searcher().search(
+        '绿茶用多少度的水冲泡？',
+        3,
+        mode,
+        mode === 'bm25' ? null : dense(),
+      );
       expect(results[0].path, mode).toBe('tea.md');
       expect(results[0].text, mode).toContain('绿茶');
     }
-    const { results } = await searcher().search('how often should I descale the espresso machine', 5, 'hybrid', dense());
+    const { results } = await searcher().search(
+      'how often should I descale the espresso machine',
+      5,
+      'hybrid',
+      dense(),
+    );
     expect(results[0].path).toBe('espresso.html');
     for (const r of results) expect(r.channels.dense).toBeTypeOf('number');
     expect(results[0].channels.bm25).toBeGreaterThan(0);
@@ -104,7 +150,9 @@ describe('two-stage search', () => {
   });
 
   it('says not found for a question about something absent, and found for one that is there', async () => {
-    expect((await searcher().search('quantum chromodynamics lattice gauge', 3, 'bm25', null)).notFound).toBe(true);
+    expect((await searcher().search('quantum chromodynamics lattice gauge', 3, 'bm25', null)).notFound).toBe(
+      true,
+    );
     expect((await searcher().search('umbrella rains autumn', 3, 'bm25', null)).notFound).toBe(false);
   });
 });
@@ -124,21 +172,43 @@ describe('score fusion ranker', () => {
     // 8/10 + 0.5 × 0.9/0.95
     expect(ranked[0].score).toBeCloseTo(0.8 + (0.5 * 0.9) / 0.95);
     expect(ranked[2].score).toBeCloseTo(0.5);
-    expect(new ScoreFusionRanker(0.5).rank({ question: 'q', mode: 'bm25', candidates: [{ chunkId: 1, bm25: 1 }, { chunkId: 2, bm25: 3 }] })[0].chunkId).toBe(2);
+    expect(
+      new ScoreFusionRanker(0.5).rank({
+        question: 'q',
+        mode: 'bm25',
+        candidates: [
+          { chunkId: 1, bm25: 1 },
+          { chunkId: 2, bm25: 3 },
+        ],
+      })[0].chunkId,
+    ).toBe(2);
   });
 });
 
 describe('highlights and not-found rule', () => {
   it('highlights the sentence holding the rare question terms', () => {
     const text = 'The grinder has twelve settings. Descale every two months. Clean the tray weekly.';
-    const stats = { chunks: 100, df: new Map([['descal', 2], ['month', 10], ['the', 90]]) };
+    const stats = {
+      chunks: 100,
+      df: new Map([
+        ['descal', 2],
+        ['month', 10],
+        ['the', 90],
+      ]),
+    };
     const [h] = highlightSentences(text, ['descal', 'month', 'the'], stats);
     expect(text.slice(h.start, h.end)).toBe('Descale every two months.');
   });
 
   it('does not highlight a heading line that only repeats the question', () => {
     const text = '## 提前退租\n\n提前退租须提前三十天书面通知对方。';
-    const stats = { chunks: 10, df: new Map([['提前', 2], ['退租', 1]]) };
+    const stats = {
+      chunks: 10,
+      df: new Map([
+        ['提前', 2],
+        ['退租', 1],
+      ]),
+    };
     const ranges = highlightSentences(text, ['提前', '退租'], stats, ['租房合同要点', '提前退租']);
     expect(ranges.map((r) => text.slice(r.start, r.end))).toEqual(['提前退租须提前三十天书面通知对方。']);
   });
@@ -159,9 +229,21 @@ describe('binary-quantised coarse search', () => {
     const DIM = 64;
     const N = 12_000;
     const r = seededRandom(5);
-    const s = createVectorSet(bq, { answerHash: 'x', questionHash: 'y', packName: 'p', packVersion: '1', packDir: '/p', dim: DIM }, 'active');
-    const docId = Number(bq.prepare(`INSERT INTO documents(folder_id, rel_path, size, mtime_ms, status, indexed_at) VALUES (?, 'a', 0, 0, 'ok', '')`).run(insertFolder(bq, '/f')).lastInsertRowid);
-    const insChunk = bq.prepare(`INSERT INTO chunks(document_id, ord, start, end, heading_path, line, text) VALUES (?, ?, 0, 1, '[]', 1, 'x')`);
+    const s = createVectorSet(
+      bq,
+      { answerHash: 'x', questionHash: 'y', packName: 'p', packVersion: '1', packDir: '/p', dim: DIM },
+      'active',
+    );
+    const docId = Number(
+      bq
+        .prepare(
+          `INSERT INTO documents(folder_id, rel_path, size, mtime_ms, status, indexed_at) VALUES (?, 'a', 0, 0, 'ok', '')`,
+        )
+        .run(insertFolder(bq, '/f')).lastInsertRowid,
+    );
+    const insChunk = bq.prepare(
+      `INSERT INTO chunks(document_id, ord, start, end, heading_path, line, text) VALUES (?, ?, 0, 1, '[]', 1, 'x')`,
+    );
     const vectors = new Float32Array(N * DIM);
     const tables = new VectorTables(bq);
     bq.transaction(() => {

@@ -2,11 +2,21 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../main/engine/errors.js';
 import { openDatabase } from '../../main/engine/store/database.js';
-import { DocumentStore, VectorSetChangedError, type IndexedDocument } from '../../main/engine/store/documentStore.js';
+import {
+  DocumentStore,
+  VectorSetChangedError,
+  type IndexedDocument,
+} from '../../main/engine/store/documentStore.js';
 import { FTS_VERSION } from '../../main/engine/store/ftsIndex.js';
 import { insertFolder, listFolders } from '../../main/engine/store/folders.js';
 import { SCHEMA_VERSION } from '../../main/engine/store/migrations.js';
-import { activateVectorSet, activeVectorSet, createVectorSet, listVectorSets, signBits } from '../../main/engine/store/vectorSets.js';
+import {
+  activateVectorSet,
+  activeVectorSet,
+  createVectorSet,
+  listVectorSets,
+  signBits,
+} from '../../main/engine/store/vectorSets.js';
 import { indexColumns } from '../../main/engine/search/analyzer.js';
 import { checkConsistency } from '../library/consistency.js';
 import { seededRandom, tempDir } from '../library/helpers.js';
@@ -15,7 +25,14 @@ const tmp = tempDir('docqa-store-');
 afterAll(() => tmp.cleanup());
 
 const DIM = 16;
-const pack = (hash: string) => ({ answerHash: hash, questionHash: `q-${hash}`, packName: 'p', packVersion: '1', packDir: '/packs/p', dim: DIM });
+const pack = (hash: string) => ({
+  answerHash: hash,
+  questionHash: `q-${hash}`,
+  packName: 'p',
+  packVersion: '1',
+  packDir: '/packs/p',
+  dim: DIM,
+});
 
 function unitVectors(n: number, seed: number): Float32Array {
   const r = seededRandom(seed);
@@ -28,7 +45,12 @@ function unitVectors(n: number, seed: number): Float32Array {
   return v;
 }
 
-function doc(folderId: number, relPath: string, texts: string[], vectors: Map<number, Float32Array>): IndexedDocument {
+function doc(
+  folderId: number,
+  relPath: string,
+  texts: string[],
+  vectors: Map<number, Float32Array>,
+): IndexedDocument {
   let at = 0;
   return {
     folderId,
@@ -42,7 +64,16 @@ function doc(folderId: number, relPath: string, texts: string[], vectors: Map<nu
     chunks: texts.map((text, ord) => {
       const start = at;
       at += text.length + 2;
-      return { ord, start, end: start + text.length, headingPath: [], page: null, line: ord + 1, text, fts: indexColumns(text) };
+      return {
+        ord,
+        start,
+        end: start + text.length,
+        headingPath: [],
+        page: null,
+        line: ord + 1,
+        text,
+        fts: indexColumns(text),
+      };
     }),
     vectors,
   };
@@ -64,7 +95,10 @@ describe('library database', () => {
   });
 
   it('refuses a file that is not a library, and one from a newer DocQA, with one clear line', () => {
-    const junk = tmp.file('junk.sqlite', 'this is not sqlite at all, just some text long enough to be read as a header');
+    const junk = tmp.file(
+      'junk.sqlite',
+      'this is not sqlite at all, just some text long enough to be read as a header',
+    );
     const e1 = (() => {
       try {
         openDatabase(junk);
@@ -84,10 +118,18 @@ describe('library database', () => {
     const folderId = insertFolder(db, '/data/docs');
     const set = createVectorSet(db, pack('A'), 'active');
     const store = new DocumentStore(db);
-    const id = store.write(doc(folderId, 'a.txt', ['绿茶用八十度的水', 'black tea needs boiling water'], new Map([[set.id, unitVectors(2, 1)]])));
+    const id = store.write(
+      doc(
+        folderId,
+        'a.txt',
+        ['绿茶用八十度的水', 'black tea needs boiling water'],
+        new Map([[set.id, unitVectors(2, 1)]]),
+      ),
+    );
     store.write(doc(folderId, 'b.txt', ['umbrella for the rain'], new Map([[set.id, unitVectors(1, 2)]])));
     expect(checkConsistency(db)).toEqual([]);
-    const match = (q: string) => db.prepare('SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?').pluck().all(q);
+    const match = (q: string) =>
+      db.prepare('SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?').pluck().all(q);
     expect(match('"绿茶"')).toHaveLength(1);
     expect(match('"boil"')).toHaveLength(1); // Porter-stemmed "boiling"
 
@@ -101,7 +143,11 @@ describe('library database', () => {
 
     store.writeFailure({ folderId, relPath: 'b.txt', size: 5, mtimeMs: 2 }, 'binary file');
     expect(match('"umbrella"')).toHaveLength(0);
-    expect(db.prepare(`SELECT status, error, chunks FROM documents WHERE rel_path = 'b.txt'`).get()).toEqual({ status: 'failed', error: 'binary file', chunks: 0 });
+    expect(db.prepare(`SELECT status, error, chunks FROM documents WHERE rel_path = 'b.txt'`).get()).toEqual({
+      status: 'failed',
+      error: 'binary file',
+      chunks: 0,
+    });
 
     store.remove(id);
     expect(db.prepare('SELECT COUNT(*) FROM chunks').pluck().get()).toBe(0);
@@ -122,7 +168,9 @@ describe('library database', () => {
     activateVectorSet(db, b.id);
     expect(listVectorSets(db).map((s) => [s.id, s.state])).toEqual([[b.id, 'active']]);
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = ?`).get(a.tableName)).toBeUndefined();
-    expect(() => store.write(doc(folderId, 'c.txt', ['three'], new Map([[a.id, unitVectors(1, 3)]])))).toThrow(VectorSetChangedError);
+    expect(() =>
+      store.write(doc(folderId, 'c.txt', ['three'], new Map([[a.id, unitVectors(1, 3)]]))),
+    ).toThrow(VectorSetChangedError);
     expect(db.prepare(`SELECT COUNT(*) FROM documents WHERE rel_path = 'c.txt'`).pluck().get()).toBe(0);
     expect(activeVectorSet(db)?.id).toBe(b.id);
     db.close();
@@ -135,8 +183,14 @@ describe('library database', () => {
     expect(bits.length).toBe(2); // 12 dimensions padded to 16 bits
     expect([...bits]).toEqual([0b01001001, 0b00000010]);
     // Hamming distance between two bit vectors as sqlite-vec computes it.
-    const other = signBits(Float32Array.from({ length: 12 }, () => 1), 0, 12);
-    expect(db.prepare('SELECT vec_distance_hamming(vec_bit(?), vec_bit(?))').pluck().get(bits, other)).toBe(8);
+    const other = signBits(
+      Float32Array.from({ length: 12 }, () => 1),
+      0,
+      12,
+    );
+    expect(db.prepare('SELECT vec_distance_hamming(vec_bit(?), vec_bit(?))').pluck().get(bits, other)).toBe(
+      8,
+    );
     db.close();
   });
 
@@ -145,13 +199,19 @@ describe('library database', () => {
     const db = openDatabase(file);
     const folderId = insertFolder(db, '/data/docs');
     const set = createVectorSet(db, pack('A'), 'active');
-    new DocumentStore(db).write(doc(folderId, 'a.txt', ['茶叶的保存方法', 'keep tea dry'], new Map([[set.id, unitVectors(2, 1)]])));
+    new DocumentStore(db).write(
+      doc(folderId, 'a.txt', ['茶叶的保存方法', 'keep tea dry'], new Map([[set.id, unitVectors(2, 1)]])),
+    );
     db.prepare(`UPDATE meta SET value = 'analyzer-0' WHERE key = 'fts_version'`).run();
     db.exec('DELETE FROM chunks_fts');
     db.close();
     const reopened = openDatabase(file);
-    expect(reopened.prepare(`SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH '"保存"'`).pluck().all()).toHaveLength(1);
-    expect(reopened.prepare(`SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH '"dry"'`).pluck().all()).toHaveLength(1);
+    expect(
+      reopened.prepare(`SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH '"保存"'`).pluck().all(),
+    ).toHaveLength(1);
+    expect(
+      reopened.prepare(`SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH '"dry"'`).pluck().all(),
+    ).toHaveLength(1);
     expect(checkConsistency(reopened)).toEqual([]);
     reopened.close();
   });

@@ -18,13 +18,40 @@ function docqa(args: string[]): Promise<{ code: number; stdout: string; stderr: 
       process.execPath,
       [path.join(repo, 'bin/docqa.js'), ...args],
       { cwd: dir, env: { ...process.env, DOCQA_FROM_SOURCE: '1' }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }
 
-const EN_WORDS = ['river', 'bridge', 'castle', 'garden', 'engine', 'harbor', 'valley', 'museum', 'forest', 'station', 'library', 'market'];
-const ZH_WORDS = ['长江', '大桥', '城堡', '花园', '引擎', '港口', '山谷', '博物馆', '森林', '车站', '图书馆', '市场'];
+const EN_WORDS = [
+  'river',
+  'bridge',
+  'castle',
+  'garden',
+  'engine',
+  'harbor',
+  'valley',
+  'museum',
+  'forest',
+  'station',
+  'library',
+  'market',
+];
+const ZH_WORDS = [
+  '长江',
+  '大桥',
+  '城堡',
+  '花园',
+  '引擎',
+  '港口',
+  '山谷',
+  '博物馆',
+  '森林',
+  '车站',
+  '图书馆',
+  '市场',
+];
 
 /** A small generated library: markdown with headings and plain text, English and Chinese. */
 function writeLibrary(): void {
@@ -35,13 +62,21 @@ function writeLibrary(): void {
     for (let s = 0; s < 3; s++) {
       const topic = EN_WORDS[(d * 3 + s) % EN_WORDS.length]!;
       sections.push(`## The ${topic} section`);
-      const sentences = Array.from({ length: 4 }, (_, i) => `The ${topic} number ${i} is near the ${EN_WORDS[rng.int(EN_WORDS.length)]} and it opens at ${rng.int(12)} o'clock.`);
+      const sentences = Array.from(
+        { length: 4 },
+        (_, i) =>
+          `The ${topic} number ${i} is near the ${EN_WORDS[rng.int(EN_WORDS.length)]} and it opens at ${rng.int(12)} o'clock.`,
+      );
       sections.push(sentences.join(' '));
     }
     writeFileSync(path.join(docs, `guide-${d}.md`), `${sections.join('\n\n')}\n`);
     const zh = Array.from({ length: 3 }, (_, p) => {
       const topic = ZH_WORDS[(d + p) % ZH_WORDS.length]!;
-      return Array.from({ length: 4 }, (_, i) => `${topic}的第${i}个入口靠近${ZH_WORDS[rng.int(ZH_WORDS.length)]}，每天${rng.int(12)}点开放。`).join('');
+      return Array.from(
+        { length: 4 },
+        (_, i) =>
+          `${topic}的第${i}个入口靠近${ZH_WORDS[rng.int(ZH_WORDS.length)]}，每天${rng.int(12)}点开放。`,
+      ).join('');
     });
     writeFileSync(path.join(docs, `笔记-${d}.txt`), `笔记${d}\n\n${zh.join('\n\n')}\n`);
   }
@@ -68,17 +103,42 @@ describe('mining pairs from documents', () => {
     const sample = await mineFolders([docs], 1, { maxPairs: 10 });
     expect(sample.found).toBe(pairs.length);
     expect(sample.pairs).toHaveLength(10);
-    const order = sample.pairs.map((p) => pairs.findIndex((q) => q.question === p.question && q.passage === p.passage));
+    const order = sample.pairs.map((p) =>
+      pairs.findIndex((q) => q.question === p.question && q.passage === p.passage),
+    );
     expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
   });
 });
 
 describe('docqa train', () => {
-  const small = ['--dim', '16', '--buckets-log2', '12', '--epochs', '2', '--batch', '16', '--heldout-frac', '0.2', '--table', 'float32'];
+  const small = [
+    '--dim',
+    '16',
+    '--buckets-log2',
+    '12',
+    '--epochs',
+    '2',
+    '--batch',
+    '16',
+    '--heldout-frac',
+    '0.2',
+    '--table',
+    'float32',
+  ];
 
   it('trains --from-docs into a pack and reports held-out recall next to BM25 (--json)', async () => {
     const out = path.join(dir, 'pack-docs');
-    const r = await docqa(['train', '--from-docs', docs, '--init-from', 'none', '--out', out, ...small, '--json']);
+    const r = await docqa([
+      'train',
+      '--from-docs',
+      docs,
+      '--init-from',
+      'none',
+      '--out',
+      out,
+      ...small,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
@@ -92,7 +152,19 @@ describe('docqa train', () => {
 
     // Fine-tuning starts from that pack and keeps its featurizer.
     const tuned = path.join(dir, 'pack-tuned');
-    const t = await docqa(['train', '--from-docs', docs, '--out', tuned, '--init-from', out, '--epochs', '1', '--heldout-frac', '0.2']);
+    const t = await docqa([
+      'train',
+      '--from-docs',
+      docs,
+      '--out',
+      tuned,
+      '--init-from',
+      out,
+      '--epochs',
+      '1',
+      '--heldout-frac',
+      '0.2',
+    ]);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/BM25 \(same split\)/);
     expect(t.stdout).toMatch(/recall@1\s+recall@10/);
@@ -106,14 +178,27 @@ describe('docqa train', () => {
   });
 
   it('refuses to change the shape of a pack it starts from', async () => {
-    const r = await docqa(['train', '--from-docs', docs, '--out', path.join(dir, 'never'), '--init-from', path.join(dir, 'pack-docs'), '--dim', '8']);
+    const r = await docqa([
+      'train',
+      '--from-docs',
+      docs,
+      '--out',
+      path.join(dir, 'never'),
+      '--init-from',
+      path.join(dir, 'pack-docs'),
+      '--dim',
+      '8',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--dim cannot change the pack training starts from/);
   });
 
   it('names the file and line of a malformed pair, in one line, with a non-zero exit', async () => {
     const bad = path.join(dir, 'bad.jsonl');
-    writeFileSync(bad, `${JSON.stringify({ question: 'q', passage: 'p' })}\n{"question": "q2", "passage": 3}\n`);
+    writeFileSync(
+      bad,
+      `${JSON.stringify({ question: 'q', passage: 'p' })}\n{"question": "q2", "passage": 3}\n`,
+    );
     const r = await docqa(['train', '--pairs', bad, '--out', path.join(dir, 'never')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`docqa: ${bad}:2: "passage" must be a string`);

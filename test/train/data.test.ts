@@ -64,7 +64,11 @@ describe('loadPairs', () => {
 });
 
 describe('splitByPassage', () => {
-  const pairs = Array.from({ length: 300 }, (_, i) => ({ question: `q${i}`, passage: `passage ${i % 100}`, source: 't' }));
+  const pairs = Array.from({ length: 300 }, (_, i) => ({
+    question: `q${i}`,
+    passage: `passage ${i % 100}`,
+    source: 't',
+  }));
 
   it('holds out whole passages: no held-out passage appears in training', () => {
     const { train, heldout } = splitByPassage(pairs, 0.2, 3);
@@ -81,7 +85,9 @@ describe('splitByPassage', () => {
 
   it('is deterministic for a seed and differs between seeds', () => {
     expect(splitByPassage(pairs, 0.2, 3)).toEqual(splitByPassage(pairs, 0.2, 3));
-    expect(splitByPassage(pairs, 0.2, 4).heldout.passages).not.toEqual(splitByPassage(pairs, 0.2, 3).heldout.passages);
+    expect(splitByPassage(pairs, 0.2, 4).heldout.passages).not.toEqual(
+      splitByPassage(pairs, 0.2, 3).heldout.passages,
+    );
   });
 });
 
@@ -110,7 +116,12 @@ describe('BM25 baseline', () => {
   });
 
   it('ranks the document sharing the rare query term first and ignores unknown terms', () => {
-    const docs = ['the cat sat on the mat', 'the dog chased the cat', 'quantum chromodynamics of the gluon', 'the the the'];
+    const docs = [
+      'the cat sat on the mat',
+      'the dog chased the cat',
+      'quantum chromodynamics of the gluon',
+      'the the the',
+    ];
     const index = new Bm25Index(docs.map(bm25Tokens));
     expect(index.search(bm25Tokens('gluon physics'), 2).map((h) => h.doc)).toEqual([2]);
     const hits = index.search(bm25Tokens('dog cat'), 4);

@@ -9,7 +9,24 @@ import type { Pair } from '../../main/engine/train/pairs.js';
  * of a topic are new sentences over that topic's words, so learned
  * associations carry over to them.
  */
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tu', 'sha', 'vo', 'pel', 'qi', 'dor', 'zan', 'fu', 'bri', 'nox', 'gal', 'wen'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ren',
+  'tu',
+  'sha',
+  'vo',
+  'pel',
+  'qi',
+  'dor',
+  'zan',
+  'fu',
+  'bri',
+  'nox',
+  'gal',
+  'wen',
+];
 const HAN = '山水火木金土日月风云雷电花草鸟鱼龙虎马牛羊狗猫竹松梅兰菊桃李杏江河湖海星辰光影春夏秋冬东南西北';
 const FILLER_EN = ['the', 'of', 'and', 'is', 'in', 'with', 'about', 'for', 'this', 'that'];
 const FILLER_ZH = '的是在了和有这个为';
@@ -57,7 +74,10 @@ function sentence(rng: Rng, t: Topic, words: string[], length: number): string {
   const out: string[] = [];
   for (let i = 0; i < length; i++) {
     if (rng.next() < 0.5) out.push(words[rng.int(words.length)]!);
-    else out.push(t.lang === 'en' ? FILLER_EN[rng.int(FILLER_EN.length)]! : FILLER_ZH[rng.int(FILLER_ZH.length)]!);
+    else
+      out.push(
+        t.lang === 'en' ? FILLER_EN[rng.int(FILLER_EN.length)]! : FILLER_ZH[rng.int(FILLER_ZH.length)]!,
+      );
   }
   return t.lang === 'en' ? `${out.join(' ')}.` : `${out.join('')}。`;
 }
@@ -68,7 +88,9 @@ export function syntheticPairs(seed: number, topics = 24, perTopic = 8, question
   const pairs: Pair[] = [];
   makeTopics(rng, topics).forEach((t, ti) => {
     for (let p = 0; p < perTopic; p++) {
-      const passage = [0, 1, 2].map(() => sentence(rng, t, t.passageWords, 10)).join(t.lang === 'en' ? ' ' : '');
+      const passage = [0, 1, 2]
+        .map(() => sentence(rng, t, t.passageWords, 10))
+        .join(t.lang === 'en' ? ' ' : '');
       for (let q = 0; q < questionsPerPassage; q++) {
         const question = sentence(rng, t, t.questionWords, 5).replace(/[.。]$/, t.lang === 'en' ? '?' : '？');
         pairs.push({ question, passage, lang: t.lang, id: `t${ti}-p${p}-q${q}`, source: 'synthetic' });

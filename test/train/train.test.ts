@@ -44,7 +44,8 @@ function job(out: string, design: Design) {
 
 function packFiles(packDir: string): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
-  for (const f of readdirSync(packDir)) if (f !== 'manifest.json') out[f] = readFileSync(path.join(packDir, f));
+  for (const f of readdirSync(packDir))
+    if (f !== 'manifest.json') out[f] = readFileSync(path.join(packDir, f));
   return out;
 }
 
@@ -113,7 +114,14 @@ describe('the trainer', () => {
     const fz = featurizersFor(design.featurizer);
     const data = prepareTrainData(split.train, fz);
     const buckets = 2 ** design.featurizer.log2Buckets;
-    const model = initModel({ buckets, dim: design.dim, tied: true, termWeights: bucketIdf(data.passages, buckets), projection: 'question', seed: 1 });
+    const model = initModel({
+      buckets,
+      dim: design.dim,
+      tied: true,
+      termWeights: bucketIdf(data.passages, buckets),
+      projection: 'question',
+      seed: 1,
+    });
     const result = train(model, data, prepareHeldout(split.heldout, fz), design.train);
     const losses = result.history.map((e) => e.loss);
     expect(losses).toHaveLength(3);
@@ -123,36 +131,46 @@ describe('the trainer', () => {
 });
 
 describe('pack export', () => {
-  it.each(['float32', 'float16', 'int8'] as const)('ORT through openPack reproduces the trainer forward (%s table, question projection)', async (dtype) => {
-    const design = smallDesign();
-    const fz = featurizersFor(design.featurizer);
-    const buckets = 2 ** design.featurizer.log2Buckets;
-    const model = initModel({ buckets, dim: 32, tied: true, termWeights: new Float32Array(buckets).fill(1.5), projection: 'question', seed: 5 });
-    const proj = model.question.projection!;
-    for (let i = 0; i < proj.weight.length; i++) proj.weight[i] = Math.sin(i) * 0.05;
-    for (let i = 0; i < proj.bias.length; i++) proj.bias[i] = Math.cos(i) * 0.01;
-    const out = path.join(dir, `export-${dtype}`);
-    const { stored } = await exportPack(out, model, dtype, {
-      name: 'export-test',
-      version: '1',
-      license: 'MIT',
-      featurizer: design.featurizer,
-    });
-    const texts = ['What is kalomi about?', '山水的是在了？', 'mixed 中文 and English text, 台灣', ''];
-    const pack = await openPack(out, { workers: 1 });
-    try {
-      const q = await pack.embedQuestions(texts);
-      const a = await pack.embedAnswers(texts);
-      const jq = embedRows(stored.question, 32, toFeatureRows(texts, fz.question));
-      const ja = embedRows(stored.answer, 32, toFeatureRows(texts, fz.passage));
-      for (let i = 0; i < jq.length; i++) {
-        expect(Math.abs(q[i]! - jq[i]!)).toBeLessThan(1e-5);
-        expect(Math.abs(a[i]! - ja[i]!)).toBeLessThan(1e-5);
+  it.each(['float32', 'float16', 'int8'] as const)(
+    'ORT through openPack reproduces the trainer forward (%s table, question projection)',
+    async (dtype) => {
+      const design = smallDesign();
+      const fz = featurizersFor(design.featurizer);
+      const buckets = 2 ** design.featurizer.log2Buckets;
+      const model = initModel({
+        buckets,
+        dim: 32,
+        tied: true,
+        termWeights: new Float32Array(buckets).fill(1.5),
+        projection: 'question',
+        seed: 5,
+      });
+      const proj = model.question.projection!;
+      for (let i = 0; i < proj.weight.length; i++) proj.weight[i] = Math.sin(i) * 0.05;
+      for (let i = 0; i < proj.bias.length; i++) proj.bias[i] = Math.cos(i) * 0.01;
+      const out = path.join(dir, `export-${dtype}`);
+      const { stored } = await exportPack(out, model, dtype, {
+        name: 'export-test',
+        version: '1',
+        license: 'MIT',
+        featurizer: design.featurizer,
+      });
+      const texts = ['What is kalomi about?', '山水的是在了？', 'mixed 中文 and English text, 台灣', ''];
+      const pack = await openPack(out, { workers: 1 });
+      try {
+        const q = await pack.embedQuestions(texts);
+        const a = await pack.embedAnswers(texts);
+        const jq = embedRows(stored.question, 32, toFeatureRows(texts, fz.question));
+        const ja = embedRows(stored.answer, 32, toFeatureRows(texts, fz.passage));
+        for (let i = 0; i < jq.length; i++) {
+          expect(Math.abs(q[i]! - jq[i]!)).toBeLessThan(1e-5);
+          expect(Math.abs(a[i]! - ja[i]!)).toBeLessThan(1e-5);
+        }
+        // The projection makes the towers differ on the same text.
+        expect(Math.abs(q[0]! - a[0]!) + Math.abs(q[1]! - a[1]!)).toBeGreaterThan(1e-4);
+      } finally {
+        await pack.close();
       }
-      // The projection makes the towers differ on the same text.
-      expect(Math.abs(q[0]! - a[0]!) + Math.abs(q[1]! - a[1]!)).toBeGreaterThan(1e-4);
-    } finally {
-      await pack.close();
-    }
-  });
+    },
+  );
 });

@@ -15,12 +15,15 @@ let enc: TinyEncoder;
 let pack: TowerPack;
 const MAX_LEN = 12;
 
-const readManifest = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+const readManifest = async (dir: string) =>
+  JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
 
 function expectRowsClose(actual: Float32Array, expected: Float64Array[], tol = 1e-5) {
   const dim = expected[0].length;
   expect(actual.length).toBe(expected.length * dim);
-  expected.forEach((row, r) => row.forEach((v, j) => expect(Math.abs(actual[r * dim + j] - v)).toBeLessThan(tol)));
+  expected.forEach((row, r) =>
+    row.forEach((v, j) => expect(Math.abs(actual[r * dim + j] - v)).toBeLessThan(tol)),
+  );
 }
 
 beforeAll(async () => {
@@ -46,8 +49,18 @@ afterAll(async () => {
 describe('transformer pack, end to end (import → open → embed in a worker)', () => {
   it('writes a manifest with the settings, files and their hashes', async () => {
     const m = await readManifest(pack.dir);
-    expect(m).toMatchObject({ kind: 'transformer', dim: 32, pooling: 'mean', maxLength: MAX_LEN, prefixes: { question: 'query: ', answer: 'passage: ' } });
-    expect(Object.keys(m.files as object).sort()).toEqual(['encoder.onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    expect(m).toMatchObject({
+      kind: 'transformer',
+      dim: 32,
+      pooling: 'mean',
+      maxLength: MAX_LEN,
+      prefixes: { question: 'query: ', answer: 'passage: ' },
+    });
+    expect(Object.keys(m.files as object).sort()).toEqual([
+      'encoder.onnx',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
     expect((m.transformer as { precision: string }).precision).toBe('fp32');
     expect(pack.provider).toEqual({ requested: 'cpu', active: 'cpu', fallbackReason: null });
     expect(pack.kind).toBe('transformer');
@@ -73,13 +86,18 @@ describe('transformer pack, end to end (import → open → embed in a worker)',
 
   it('applies the question prefix to questions only', async () => {
     const [q] = [await pack.embedQuestions(['what did the cat sat on?'])];
-    expectRowsClose(q, [referenceMeanPool(enc.referenceStates(tinyIds('query: what did the cat sat on?', MAX_LEN)))]);
+    expectRowsClose(q, [
+      referenceMeanPool(enc.referenceStates(tinyIds('query: what did the cat sat on?', MAX_LEN))),
+    ]);
     const asAnswer = await pack.embedAnswers(['what did the cat sat on?']);
     expect(Math.abs(asAnswer[0] - q[0])).toBeGreaterThan(1e-4);
   });
 
   it('keeps order across many batches and tasks', async () => {
-    const texts = Array.from({ length: 150 }, (_, i) => ['hello world', 'the mat', '文档问答', 'cat'][i % 4] + ' the'.repeat(i % 7));
+    const texts = Array.from(
+      { length: 150 },
+      (_, i) => ['hello world', 'the mat', '文档问答', 'cat'][i % 4] + ' the'.repeat(i % 7),
+    );
     const got = await pack.embedAnswers(texts);
     const want = texts.map((t) => referenceMeanPool(enc.referenceStates(tinyIds(`passage: ${t}`, MAX_LEN))));
     expectRowsClose(got, want);
@@ -99,7 +117,14 @@ describe('transformer pack, end to end (import → open → embed in a worker)',
   });
 
   it('answer hash ignores the question side; question hash follows its prefix', async () => {
-    const { dir } = await importFolder(path.join(tmp, 'tiny-e5'), { modelsDir, name: 'other-question-prefix', pooling: 'mean', questionPrefix: 'ask: ', answerPrefix: 'passage: ', maxLength: MAX_LEN });
+    const { dir } = await importFolder(path.join(tmp, 'tiny-e5'), {
+      modelsDir,
+      name: 'other-question-prefix',
+      pooling: 'mean',
+      questionPrefix: 'ask: ',
+      answerPrefix: 'passage: ',
+      maxLength: MAX_LEN,
+    });
     const m = await readManifest(dir);
     const other = await openTransformerPack(dir, m, { provider: 'cpu', threads: 1 });
     try {
@@ -108,7 +133,14 @@ describe('transformer pack, end to end (import → open → embed in a worker)',
     } finally {
       await other.close();
     }
-    const { dir: d2 } = await importFolder(path.join(tmp, 'tiny-e5'), { modelsDir, name: 'other-answer-prefix', pooling: 'mean', questionPrefix: 'query: ', answerPrefix: 'doc: ', maxLength: MAX_LEN });
+    const { dir: d2 } = await importFolder(path.join(tmp, 'tiny-e5'), {
+      modelsDir,
+      name: 'other-answer-prefix',
+      pooling: 'mean',
+      questionPrefix: 'query: ',
+      answerPrefix: 'doc: ',
+      maxLength: MAX_LEN,
+    });
     const p2 = await openTransformerPack(d2, await readManifest(d2), { provider: 'cpu', threads: 1 });
     try {
       expect(p2.answerTower.hash).not.toBe(pack.answerTower.hash);
@@ -121,20 +153,39 @@ describe('transformer pack, end to end (import → open → embed in a worker)',
 describe('other pack shapes', () => {
   it('CLS pooling on an fp16 export, two workers, and a CUDA request that falls back to CPU with a reason', async () => {
     const src = path.join(tmp, 'tiny-bge');
-    const e16 = await writeTinyExport(src, { seed: 5, float16Output: true, tokenTypes: false, onnxFile: 'onnx/model_fp16.onnx', extra: { '1_Pooling/config.json': '{"pooling_mode_cls_token": true}' } });
+    const e16 = await writeTinyExport(src, {
+      seed: 5,
+      float16Output: true,
+      tokenTypes: false,
+      onnxFile: 'onnx/model_fp16.onnx',
+      extra: { '1_Pooling/config.json': '{"pooling_mode_cls_token": true}' },
+    });
     const { dir, manifest } = await importFolder(src, { modelsDir, maxLength: MAX_LEN });
     expect(manifest.pooling).toBe('cls');
     expect(manifest.transformer.precision).toBe('fp16');
-    const p = await openTransformerPack(dir, await readManifest(dir), { provider: 'cuda', questionProvider: 'cpu', threads: 1, workers: 2 });
+    const p = await openTransformerPack(dir, await readManifest(dir), {
+      provider: 'cuda',
+      questionProvider: 'cpu',
+      threads: 1,
+      workers: 2,
+    });
     try {
       expect(p.provider.requested).toBe('cuda');
       expect(p.provider.active).toBe('cpu');
       expect(p.provider.fallbackReason).toMatch(/cuda/i);
       const texts = ['hello world', 'the cat sat on the mat', '文档'];
       // fp16 output: compare at fp16 precision.
-      expectRowsClose(await p.embedAnswers(texts), texts.map((t) => referenceClsPool(e16.referenceStates(tinyIds(t, MAX_LEN)))), 2e-3);
+      expectRowsClose(
+        await p.embedAnswers(texts),
+        texts.map((t) => referenceClsPool(e16.referenceStates(tinyIds(t, MAX_LEN)))),
+        2e-3,
+      );
       // The question tower runs on its own (CPU) session: same weights, same vectors (no prefixes here).
-      expectRowsClose(await p.embedQuestions(texts), texts.map((t) => referenceClsPool(e16.referenceStates(tinyIds(t, MAX_LEN)))), 2e-3);
+      expectRowsClose(
+        await p.embedQuestions(texts),
+        texts.map((t) => referenceClsPool(e16.referenceStates(tinyIds(t, MAX_LEN)))),
+        2e-3,
+      );
     } finally {
       await p.close();
     }
@@ -143,13 +194,23 @@ describe('other pack shapes', () => {
   it('DPR-style pair: separate question and context encoders', async () => {
     const qEnc = await writeTinyExport(path.join(tmp, 'dpr-q'), { seed: 21 });
     const cEnc = await writeTinyExport(path.join(tmp, 'dpr-c'), { seed: 22 });
-    const { dir, manifest } = await importFolder(path.join(tmp, 'dpr-c'), { modelsDir, name: 'tiny-dpr', questionFolder: path.join(tmp, 'dpr-q'), pooling: 'cls', maxLength: MAX_LEN });
+    const { dir, manifest } = await importFolder(path.join(tmp, 'dpr-c'), {
+      modelsDir,
+      name: 'tiny-dpr',
+      questionFolder: path.join(tmp, 'dpr-q'),
+      pooling: 'cls',
+      maxLength: MAX_LEN,
+    });
     expect(manifest.transformer.question.model).toBe('question.onnx');
     expect(manifest.transformer.answer.model).toBe('answer.onnx');
     const p = await openTransformerPack(dir, await readManifest(dir), { provider: 'cpu', threads: 1 });
     try {
-      expectRowsClose(await p.embedQuestions(['what did the cat sat on?']), [referenceClsPool(qEnc.referenceStates(tinyIds('what did the cat sat on?', MAX_LEN)))]);
-      expectRowsClose(await p.embedAnswers(['the cat sat on the mat']), [referenceClsPool(cEnc.referenceStates(tinyIds('the cat sat on the mat', MAX_LEN)))]);
+      expectRowsClose(await p.embedQuestions(['what did the cat sat on?']), [
+        referenceClsPool(qEnc.referenceStates(tinyIds('what did the cat sat on?', MAX_LEN))),
+      ]);
+      expectRowsClose(await p.embedAnswers(['the cat sat on the mat']), [
+        referenceClsPool(cEnc.referenceStates(tinyIds('the cat sat on the mat', MAX_LEN))),
+      ]);
     } finally {
       await p.close();
     }
@@ -163,18 +224,28 @@ describe('clear errors', () => {
     await rm(path.join(src, 'tokenizer.json'));
     await expect(importFolder(src, { modelsDir })).rejects.toThrow(/has no tokenizer\.json/);
     await writeTinyExport(src, { seed: 3 });
-    await expect(importFolder(src, { modelsDir, precision: 'int8' })).rejects.toThrow(/no ONNX encoder for int8/);
+    await expect(importFolder(src, { modelsDir, precision: 'int8' })).rejects.toThrow(
+      /no ONNX encoder for int8/,
+    );
     await truncate(path.join(src, 'onnx/model.onnx'), 500);
     await expect(importFolder(src, { modelsDir })).rejects.toThrow(/not a loadable ONNX model/);
-    await expect(importFolder(path.join(tmp, 'nope'), { modelsDir })).rejects.toThrow(/model folder not found/);
+    await expect(importFolder(path.join(tmp, 'nope'), { modelsDir })).rejects.toThrow(
+      /model folder not found/,
+    );
   });
 
   it('import: refuses to overwrite an installed pack unless forced', async () => {
-    await expect(importFolder(path.join(tmp, 'tiny-e5'), { modelsDir, maxLength: MAX_LEN })).rejects.toThrow(/already installed/);
+    await expect(importFolder(path.join(tmp, 'tiny-e5'), { modelsDir, maxLength: MAX_LEN })).rejects.toThrow(
+      /already installed/,
+    );
   });
 
   it('open: a missing or damaged file, a bad manifest', async () => {
-    const { dir } = await importFolder(path.join(tmp, 'tiny-e5'), { modelsDir, name: 'to-damage', maxLength: MAX_LEN });
+    const { dir } = await importFolder(path.join(tmp, 'tiny-e5'), {
+      modelsDir,
+      name: 'to-damage',
+      maxLength: MAX_LEN,
+    });
     const m = await readManifest(dir);
     await expect(openTransformerPack(dir, { ...m, pooling: 'max' })).rejects.toThrow(/pooling/);
     await writeFile(path.join(dir, 'tokenizer.json'), '{}');

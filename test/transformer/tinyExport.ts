@@ -5,9 +5,40 @@ import { tinyWordPieceJson } from './tokenizerJson.js';
 
 /** Words of the tiny WordPiece vocabulary (ids 5…, after [PAD] [UNK] [CLS] [SEP] [MASK]). */
 export const TINY_WORDS = [
-  'query', 'passage', ':', 'hello', 'world', 'the', 'cat', 'sat', 'on', 'mat', 'what', 'did', '?', '.', ',',
-  'docqa', 'answers', 'questions', 'about', 'your', 'documents', 'offline', 'represent', 'this',
-  '猫', '坐', '在', '垫', '子', '上', '文', '档', '问', '答',
+  'query',
+  'passage',
+  ':',
+  'hello',
+  'world',
+  'the',
+  'cat',
+  'sat',
+  'on',
+  'mat',
+  'what',
+  'did',
+  '?',
+  '.',
+  ',',
+  'docqa',
+  'answers',
+  'questions',
+  'about',
+  'your',
+  'documents',
+  'offline',
+  'represent',
+  'this',
+  '猫',
+  '坐',
+  '在',
+  '垫',
+  '子',
+  '上',
+  '文',
+  '档',
+  '问',
+  '答',
 ];
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...TINY_WORDS];
 
@@ -34,10 +65,18 @@ export async function writeTinyExport(
   await mkdir(path.join(dir, path.dirname(onnxFile)), { recursive: true });
   await writeFile(path.join(dir, onnxFile), enc.onnx);
   await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(tinyWordPieceJson(TINY_WORDS)));
-  await writeFile(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: true, model_max_length: 512 }));
+  await writeFile(
+    path.join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ do_lower_case: true, model_max_length: 512 }),
+  );
   await writeFile(
     path.join(dir, 'config.json'),
-    JSON.stringify({ model_type: 'bert', hidden_size: enc.hidden, max_position_embeddings: options.maxPositions ?? 128, vocab_size: VOCAB.length }),
+    JSON.stringify({
+      model_type: 'bert',
+      hidden_size: enc.hidden,
+      max_position_embeddings: options.maxPositions ?? 128,
+      vocab_size: VOCAB.length,
+    }),
   );
   for (const [rel, text] of Object.entries(options.extra ?? {})) {
     await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });

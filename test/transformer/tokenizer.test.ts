@@ -20,31 +20,96 @@ const BERT_UNCASED: [string, number[]][] = [
   [' \tHäLLo!how  \n Are yoU?  ', [101, 2534, 2080, 999, 2129, 2024, 2017, 1029, 102]],
   [
     'let a = obj.toString();\ntoString();',
-    [101, 2292, 1037, 1027, 27885, 3501, 1012, 2000, 3367, 4892, 1006, 1007, 1025, 2000, 3367, 4892, 1006, 1007, 1025, 102],
+    [
+      101, 2292, 1037, 1027, 27885, 3501, 1012, 2000, 3367, 4892, 1006, 1007, 1025, 2000, 3367, 4892, 1006,
+      1007, 1025, 102,
+    ],
   ],
   ['Hello World', [101, 7592, 2088, 102]],
 ];
 const BERT_TOKENS: Record<number, string> = {
-  2129: 'how', 2024: 'are', 2017: 'you', 2725: 'doing', 1029: '?', 2323: 'should', 1005: "'", 2310: 've',
-  2589: 'done', 2023: 'this', 1996: 'the', 2194: 'company', 2001: 'was', 2631: 'founded', 1999: 'in',
-  2355: '2016', 1012: '.', 18162: 'unwanted', 1010: ',', 2770: 'running', 1910: '生', 1916: '的', 1921: '真',
-  2534: 'hall', 2080: '##o', 999: '!', 2292: 'let', 1037: 'a', 1027: '=', 27885: 'ob', 3501: '##j',
-  2000: 'to', 3367: '##st', 4892: '##ring', 1006: '(', 1007: ')', 1025: ';', 7592: 'hello', 2088: 'world',
+  2129: 'how',
+  2024: 'are',
+  2017: 'you',
+  2725: 'doing',
+  1029: '?',
+  2323: 'should',
+  1005: "'",
+  2310: 've',
+  2589: 'done',
+  2023: 'this',
+  1996: 'the',
+  2194: 'company',
+  2001: 'was',
+  2631: 'founded',
+  1999: 'in',
+  2355: '2016',
+  1012: '.',
+  18162: 'unwanted',
+  1010: ',',
+  2770: 'running',
+  1910: '生',
+  1916: '的',
+  1921: '真',
+  2534: 'hall',
+  2080: '##o',
+  999: '!',
+  2292: 'let',
+  1037: 'a',
+  1027: '=',
+  27885: 'ob',
+  3501: '##j',
+  2000: 'to',
+  3367: '##st',
+  4892: '##ring',
+  1006: '(',
+  1007: ')',
+  1025: ';',
+  7592: 'hello',
+  2088: 'world',
 };
 
-const XLMR_TEXT = 'This is a test 😊\nI was born in 92000, and this is falsé.\n生活的真谛是\nHi  Hello\nHey how are you doing';
+const XLMR_TEXT =
+  'This is a test 😊\nI was born in 92000, and this is falsé.\n生活的真谛是\nHi  Hello\nHey how are you doing';
 const XLMR_IDS = [
-  0, 3293, 83, 10, 3034, 6, 82803, 87, 509, 103122, 23, 483, 13821, 4, 136, 903, 83, 84047, 446, 5, 6, 62668, 5364,
-  245875, 354, 2673, 35378, 28240, 3642, 621, 398, 20594, 2,
+  0, 3293, 83, 10, 3034, 6, 82803, 87, 509, 103122, 23, 483, 13821, 4, 136, 903, 83, 84047, 446, 5, 6, 62668,
+  5364, 245875, 354, 2673, 35378, 28240, 3642, 621, 398, 20594, 2,
 ];
 const XLMR_PIECES: Record<number, string> = {
-  3293: '▁This', 83: '▁is', 10: '▁a', 3034: '▁test', 6: '▁', 82803: '😊', 87: '▁I', 509: '▁was', 103122: '▁born',
-  23: '▁in', 483: '▁9', 13821: '2000', 4: ',', 136: '▁and', 903: '▁this', 84047: '▁fals', 446: 'é', 5: '.',
-  62668: '生活的', 5364: '真', 245875: '谛', 354: '是', 2673: '▁Hi', 35378: '▁Hello', 28240: '▁Hey', 3642: '▁how',
-  621: '▁are', 398: '▁you', 20594: '▁doing',
+  3293: '▁This',
+  83: '▁is',
+  10: '▁a',
+  3034: '▁test',
+  6: '▁',
+  82803: '😊',
+  87: '▁I',
+  509: '▁was',
+  103122: '▁born',
+  23: '▁in',
+  483: '▁9',
+  13821: '2000',
+  4: ',',
+  136: '▁and',
+  903: '▁this',
+  84047: '▁fals',
+  446: 'é',
+  5: '.',
+  62668: '生活的',
+  5364: '真',
+  245875: '谛',
+  354: '是',
+  2673: '▁Hi',
+  35378: '▁Hello',
+  28240: '▁Hey',
+  3642: '▁how',
+  621: '▁are',
+  398: '▁you',
+  20594: '▁doing',
 };
 // Single characters as low-scoring fallbacks, as a real SentencePiece vocabulary has them.
-const SINGLE_CHARS = Object.fromEntries([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'].map((c) => [c, -12]));
+const SINGLE_CHARS = Object.fromEntries(
+  [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'].map((c) => [c, -12]),
+);
 
 describe('TextTokenizer (@huggingface/tokenizers) against published reference encodings', () => {
   const bert = TextTokenizer.fromJson(bertWordPieceJson(BERT_TOKENS, 30522));
@@ -84,7 +149,13 @@ describe('truncation and padding', () => {
   });
 
   it('pads each batch to its own longest row with a 0 attention mask', () => {
-    const b = padBatch([[101, 7592, 102], [101, 102]], 0);
+    const b = padBatch(
+      [
+        [101, 7592, 102],
+        [101, 102],
+      ],
+      0,
+    );
     expect(b.seqLen).toBe(3);
     expect([...b.inputIds]).toEqual([101n, 7592n, 102n, 101n, 102n, 0n]);
     expect([...b.attentionMask]).toEqual([1n, 1n, 1n, 1n, 1n, 0n]);
@@ -93,9 +164,19 @@ describe('truncation and padding', () => {
 
   it('hostile text (controls, lone surrogates, emoji, RTL, 10k of one char) stays within the vocabulary', () => {
     const xlmr = TextTokenizer.fromJson(xlmrUnigramJson(XLMR_PIECES, 250002, SINGLE_CHARS));
-    const vocabSizes = new Map([[bert, 30522], [xlmr, 250002 + Object.keys(SINGLE_CHARS).length]]);
+    const vocabSizes = new Map([
+      [bert, 30522],
+      [xlmr, 250002 + Object.keys(SINGLE_CHARS).length],
+    ]);
     for (const [tok, size] of vocabSizes) {
-      for (const text of ['\u0000\u0007\u001b[31m', '\ud800abc\udfff', '😂👍🏽🧑‍🤝‍🧑', 'שלום مرحبا', 'a'.repeat(10_000), '\uFEFF\u200B']) {
+      for (const text of [
+        '\u0000\u0007\u001b[31m',
+        '\ud800abc\udfff',
+        '😂👍🏽🧑‍🤝‍🧑',
+        'שלום مرحبا',
+        'a'.repeat(10_000),
+        '\uFEFF\u200B',
+      ]) {
         const ids = tok.encode(text, 64);
         expect(ids.length).toBeLessThanOrEqual(64);
         expect(ids.every((id) => Number.isInteger(id) && id >= 0 && id < size)).toBe(true);
@@ -104,6 +185,8 @@ describe('truncation and padding', () => {
   });
 
   it('rejects a tokenizer.json it cannot read with a clear message', () => {
-    expect(() => TextTokenizer.fromJson({ model: { type: 'Nonsense' } }, {}, '/x/tokenizer.json')).toThrow(/tokenizer\.json/);
+    expect(() => TextTokenizer.fromJson({ model: { type: 'Nonsense' } }, {}, '/x/tokenizer.json')).toThrow(
+      /tokenizer\.json/,
+    );
   });
 });

@@ -45,7 +45,13 @@ function wordPieceJson(vocabList: string[], lowercase: boolean): object {
     truncation: null,
     padding: null,
     added_tokens: specialTokens(specials),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
@@ -82,7 +88,11 @@ function wordPieceJson(vocabList: string[], lowercase: boolean): object {
  * Unigram pieces with log-probability scores; `query: `-style prefixes work on it
  * as on the real one. Pinned pieces score `wordScore`, everything else far lower.
  */
-export function xlmrUnigramJson(pinned: IdMap, size: number, extraPieces: Record<string, number> = {}): object {
+export function xlmrUnigramJson(
+  pinned: IdMap,
+  size: number,
+  extraPieces: Record<string, number> = {},
+): object {
   const specials: [number, string][] = [
     [0, '<s>'],
     [1, '<pad>'],
@@ -103,7 +113,10 @@ export function xlmrUnigramJson(pinned: IdMap, size: number, extraPieces: Record
     normalizer: null,
     pre_tokenizer: {
       type: 'Sequence',
-      pretokenizers: [{ type: 'WhitespaceSplit' }, { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true }],
+      pretokenizers: [
+        { type: 'WhitespaceSplit' },
+        { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
+      ],
     },
     post_processor: {
       type: 'TemplateProcessing',

@@ -12,7 +12,10 @@ export function registerModelsCommand(program: Command): void {
   const models = program
     .command('models')
     .description('pretrained tower packs: list, import a folder, download from the catalogue, use one')
-    .option('--models-dir <dir>', 'where packs are installed (default: $DOCQA_MODELS_DIR or the per-user data folder)');
+    .option(
+      '--models-dir <dir>',
+      'where packs are installed (default: $DOCQA_MODELS_DIR or the per-user data folder)',
+    );
 
   const modelsDir = async (): Promise<string> => {
     const { defaultModelsDir } = await import('../../engine/models/paths.js');
@@ -29,14 +32,20 @@ export function registerModelsCommand(program: Command): void {
       const dir = await modelsDir();
       const installed = await listInstalledPacks(dir);
       const catalogue = catalogueListing(installed);
-      if (o.json) return void process.stdout.write(`${JSON.stringify({ modelsDir: dir, installed, catalogue })}\n`);
+      if (o.json)
+        return void process.stdout.write(`${JSON.stringify({ modelsDir: dir, installed, catalogue })}\n`);
       const out: string[] = [`Installed packs (${dir}):`];
       if (!installed.length) out.push('  (none; the built-in pack is always available)');
-      for (const p of installed) out.push(`  ${p.name.padEnd(28)} ${p.kind.padEnd(12)} ${String(p.dim).padStart(4)}-d  ${(p.precision ?? '').padEnd(5)} ${mib(p.bytes)} MiB  ${p.license}`);
+      for (const p of installed)
+        out.push(
+          `  ${p.name.padEnd(28)} ${p.kind.padEnd(12)} ${String(p.dim).padStart(4)}-d  ${(p.precision ?? '').padEnd(5)} ${mib(p.bytes)} MiB  ${p.license}`,
+        );
       out.push('', 'Catalogue (docqa models download <id>):');
       for (const c of catalogue) {
         const size = c.downloadBytes === null ? 'size at download' : `${mib(c.downloadBytes)} MiB`;
-        out.push(`  ${(c.installed ? '* ' : '  ') + c.id.padEnd(24)} ${String(c.dim).padStart(4)}-d ${c.pooling.padEnd(5)} ${c.license.padEnd(4)} ${c.defaultPrecision} ${size}`);
+        out.push(
+          `  ${(c.installed ? '* ' : '  ') + c.id.padEnd(24)} ${String(c.dim).padStart(4)}-d ${c.pooling.padEnd(5)} ${c.license.padEnd(4)} ${c.defaultPrecision} ${size}`,
+        );
         out.push(`      ${c.recommendation}`);
       }
       process.stdout.write(`${out.join('\n')}\n`);
@@ -53,7 +62,10 @@ export function registerModelsCommand(program: Command): void {
     .option('--query-prefix <text>', 'text put before questions (e5: "query: ")')
     .option('--passage-prefix <text>', 'text put before passages (e5: "passage: ")')
     .option('--max-length <n>', 'tokens per text, special tokens included')
-    .option('--question <folder>', 'a separate question encoder export (DPR-style pair; <folder> is then the context encoder)')
+    .option(
+      '--question <folder>',
+      'a separate question encoder export (DPR-style pair; <folder> is then the context encoder)',
+    )
     .option('--license <text>', 'licence of the weights, when the folder does not say')
     .option('--force', 'replace an installed pack of the same name')
     .option('--json', 'machine-readable output')
@@ -63,7 +75,8 @@ export function registerModelsCommand(program: Command): void {
         modelsDir: await modelsDir(),
         name: o.name as string | undefined,
         catalogueId: o.catalogue as string | undefined,
-        precision: oneOf(o.precision, ['fp32', 'fp16', 'int8'] as const, '--precision') as Precision | undefined,
+        precision: oneOf(o.precision, ['fp32', 'fp16', 'int8'] as const, '--precision') as
+          Precision | undefined,
         onnxFile: o.onnx as string | undefined,
         pooling: oneOf(o.pooling, ['mean', 'cls', 'none'] as const, '--pooling') as Pooling | undefined,
         questionPrefix: o.queryPrefix as string | undefined,
@@ -73,7 +86,11 @@ export function registerModelsCommand(program: Command): void {
         license: o.license as string | undefined,
         force: Boolean(o.force),
       });
-      report(o.json, { dir: got.dir, manifest: got.manifest }, `installed ${got.manifest.name} (${got.manifest.dim}-d, ${got.manifest.pooling} pooling, ${got.manifest.transformer.precision}) at ${got.dir}\nuse it with: docqa models use ${got.manifest.name}`);
+      report(
+        o.json,
+        { dir: got.dir, manifest: got.manifest },
+        `installed ${got.manifest.name} (${got.manifest.dim}-d, ${got.manifest.pooling} pooling, ${got.manifest.transformer.precision}) at ${got.dir}\nuse it with: docqa models use ${got.manifest.name}`,
+      );
     });
 
   models
@@ -84,44 +101,58 @@ export function registerModelsCommand(program: Command): void {
     .option('--name <name>', 'install under another name')
     .option('--force', 'replace an installed pack of the same name')
     .option('--json', 'machine-readable output (no progress bar)')
-    .action(async (id: string, o: { revision?: string; precision?: string; name?: string; force?: boolean; json?: boolean }) => {
-      const { downloadPack } = await import('../../engine/models/downloadPack.js');
-      const { formatProgress } = await import('../../engine/models/progress.js');
-      const ac = new AbortController();
-      const onSigint = () => ac.abort();
-      process.once('SIGINT', onSigint);
-      const tty = !o.json && process.stderr.isTTY;
-      let last = 0;
-      try {
-        const got = await downloadPack(id, {
-          modelsDir: await modelsDir(),
-          revision: o.revision,
-          precision: oneOf(o.precision, ['fp32', 'fp16', 'int8'] as const, '--precision') as Precision | undefined,
-          name: o.name,
-          force: o.force,
-          signal: ac.signal,
-          onProgress: (p) => {
-            const now = Date.now();
-            if (o.json || now - last < (tty ? 100 : 5000)) return;
-            last = now;
-            process.stderr.write(tty ? `\r\x1b[K${formatProgress(p)}` : `${formatProgress(p)}\n`);
-          },
-        });
-        if (tty) process.stderr.write('\r\x1b[K');
-        report(
-          o.json,
-          { dir: got.dir, commit: got.commit, bytesTransferred: got.bytesTransferred, seconds: got.seconds, manifest: got.manifest },
-          `installed ${got.manifest.name} @ ${got.commit ?? o.revision ?? 'pinned revision'} (${mib(got.bytesTransferred)} MiB in ${got.seconds.toFixed(1)} s) at ${got.dir}\nuse it with: docqa models use ${got.manifest.name}`,
-        );
-      } finally {
-        if (tty) process.stderr.write('\r\x1b[K');
-        process.off('SIGINT', onSigint);
-      }
-    });
+    .action(
+      async (
+        id: string,
+        o: { revision?: string; precision?: string; name?: string; force?: boolean; json?: boolean },
+      ) => {
+        const { downloadPack } = await import('../../engine/models/downloadPack.js');
+        const { formatProgress } = await import('../../engine/models/progress.js');
+        const ac = new AbortController();
+        const onSigint = () => ac.abort();
+        process.once('SIGINT', onSigint);
+        const tty = !o.json && process.stderr.isTTY;
+        let last = 0;
+        try {
+          const got = await downloadPack(id, {
+            modelsDir: await modelsDir(),
+            revision: o.revision,
+            precision: oneOf(o.precision, ['fp32', 'fp16', 'int8'] as const, '--precision') as
+              Precision | undefined,
+            name: o.name,
+            force: o.force,
+            signal: ac.signal,
+            onProgress: (p) => {
+              const now = Date.now();
+              if (o.json || now - last < (tty ? 100 : 5000)) return;
+              last = now;
+              process.stderr.write(tty ? `\r\x1b[K${formatProgress(p)}` : `${formatProgress(p)}\n`);
+            },
+          });
+          if (tty) process.stderr.write('\r\x1b[K');
+          report(
+            o.json,
+            {
+              dir: got.dir,
+              commit: got.commit,
+              bytesTransferred: got.bytesTransferred,
+              seconds: got.seconds,
+              manifest: got.manifest,
+            },
+            `installed ${got.manifest.name} @ ${got.commit ?? o.revision ?? 'pinned revision'} (${mib(got.bytesTransferred)} MiB in ${got.seconds.toFixed(1)} s) at ${got.dir}\nuse it with: docqa models use ${got.manifest.name}`,
+          );
+        } finally {
+          if (tty) process.stderr.write('\r\x1b[K');
+          process.off('SIGINT', onSigint);
+        }
+      },
+    );
 
   models
     .command('use <pack>')
-    .description('switch a library to a pack (name, folder, or "builtin"); re-embeds when the answer tower changes, search keeps the old vectors meanwhile')
+    .description(
+      'switch a library to a pack (name, folder, or "builtin"); re-embeds when the answer tower changes, search keeps the old vectors meanwhile',
+    )
     .option('--db <file>', 'library file (default: $DOCQA_DB or the per-user library)')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, o: { db?: string; json?: boolean }) => {
@@ -139,17 +170,31 @@ export function registerModelsCommand(program: Command): void {
           signal: ac.signal,
           onProgress: (p) => {
             if (!tty || p.phase !== 'embedding') return;
-            const eta = p.etaSeconds === null ? '--:--' : `${Math.floor(p.etaSeconds / 60)}:${String(p.etaSeconds % 60).padStart(2, '0')}`;
-            process.stderr.write(`\r\x1b[Kre-embedding ${p.chunksDone}/${p.chunksTotal} chunks  ${p.rate.toFixed(1)} chunks/s  ETA ${eta}`);
+            const eta =
+              p.etaSeconds === null
+                ? '--:--'
+                : `${Math.floor(p.etaSeconds / 60)}:${String(p.etaSeconds % 60).padStart(2, '0')}`;
+            process.stderr.write(
+              `\r\x1b[Kre-embedding ${p.chunksDone}/${p.chunksTotal} chunks  ${p.rate.toFixed(1)} chunks/s  ETA ${eta}`,
+            );
           },
         });
         if (tty) process.stderr.write('\r\x1b[K');
         const status = await lib.status();
         if (result.phase === 'cancelled') {
-          throw new UserError(`re-embedding paused at ${result.chunksDone}/${result.chunksTotal} chunks; search keeps the previous vectors; run the same command again to continue`);
+          throw new UserError(
+            `re-embedding paused at ${result.chunksDone}/${result.chunksTotal} chunks; search keeps the previous vectors; run the same command again to continue`,
+          );
         }
-        const what = result.chunksTotal === 0 ? 'no re-embedding needed' : `re-embedded ${result.chunksDone} chunks in ${(result.elapsedMs / 1000).toFixed(1)} s`;
-        report(o.json, { packDir, pack: status.pack, result, needsReembed: status.needsReembed }, `${status.dbPath} now uses ${status.pack.name} ${status.pack.version} (${what})`);
+        const what =
+          result.chunksTotal === 0
+            ? 'no re-embedding needed'
+            : `re-embedded ${result.chunksDone} chunks in ${(result.elapsedMs / 1000).toFixed(1)} s`;
+        report(
+          o.json,
+          { packDir, pack: status.pack, result, needsReembed: status.needsReembed },
+          `${status.dbPath} now uses ${status.pack.name} ${status.pack.version} (${what})`,
+        );
       } finally {
         process.off('SIGINT', onSigint);
         await lib.close();
@@ -185,7 +230,8 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], flag: string
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 4) throw new UserError(`${flag} must be a whole number of at least 4 (got ${v})`, flag);
+  if (!Number.isInteger(n) || n < 4)
+    throw new UserError(`${flag} must be a whole number of at least 4 (got ${v})`, flag);
   return n;
 }
 

@@ -71,7 +71,12 @@ export function loadEvalSet(dir: string): EvalSet {
     } catch {
       throw new UserError(`${qFile}:${i + 1}: not valid JSON`, qFile);
     }
-    if (typeof q.question !== 'string' || typeof q.doc !== 'string' || typeof q.start !== 'number' || typeof q.end !== 'number') {
+    if (
+      typeof q.question !== 'string' ||
+      typeof q.doc !== 'string' ||
+      typeof q.start !== 'number' ||
+      typeof q.end !== 'number'
+    ) {
       throw new UserError(`${qFile}:${i + 1}: needs "question", "doc", "start" and "end"`, qFile);
     }
     const text = astralText(q.doc);

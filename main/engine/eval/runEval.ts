@@ -60,9 +60,13 @@ export async function runEval(options: EvalOptions): Promise<EvalResult[]> {
       ? [{ label: 'pooled', sets }]
       : sets.map((s) => ({ label: s.name, sets: [s] }));
     for (const group of groups) {
-      const lib = await Library.open({ dbPath: dbFileFor(options, tmp, group.label), packDir: options.packDir });
+      const lib = await Library.open({
+        dbPath: dbFileFor(options, tmp, group.label),
+        packDir: options.packDir,
+      });
       try {
-        if (options.chunkTargetChars) await lib.updateSettings({ chunkTargetChars: options.chunkTargetChars });
+        if (options.chunkTargetChars)
+          await lib.updateSettings({ chunkTargetChars: options.chunkTargetChars });
         const folderIds: number[] = [];
         for (const s of group.sets) folderIds.push((await lib.addFolder(s.docsDir)).id);
         await lib.ingest({ folderIds, onProgress: (p) => options.onIngestProgress?.(group.label, p) });
@@ -79,7 +83,12 @@ export async function runEval(options: EvalOptions): Promise<EvalResult[]> {
   return results;
 }
 
-async function scoreSet(lib: Library, set: EvalSet, mode: SearchMode, options: EvalOptions): Promise<EvalResult> {
+async function scoreSet(
+  lib: Library,
+  set: EvalSet,
+  mode: SearchMode,
+  options: EvalOptions,
+): Promise<EvalResult> {
   const folders = new Map((await lib.listFolders()).map((f) => [f.id, f.path]));
   const acc = new MetricsAccumulator();
   let ms = 0;
@@ -88,10 +97,21 @@ async function scoreSet(lib: Library, set: EvalSet, mode: SearchMode, options: E
     const started = performance.now();
     const answer = await lib.ask(q.question, { k: options.k, mode });
     ms += performance.now() - started;
-    const passages = answer.results.map((r) => ({ folder: folders.get(r.folderId) ?? '', path: r.path, start: r.start, end: r.end, text: r.text }));
+    const passages = answer.results.map((r) => ({
+      folder: folders.get(r.folderId) ?? '',
+      path: r.path,
+      start: r.start,
+      end: r.end,
+      text: r.text,
+    }));
     acc.add(firstHitRank(q, set.docsDir, passages));
     options.onQuestion?.(set.name, mode, i + 1, set.questions.length);
   }
   const metrics = acc.result();
-  return { set: set.name, mode, ...metrics, ms_per_query: Math.round((ms / Math.max(metrics.questions, 1)) * 100) / 100 };
+  return {
+    set: set.name,
+    mode,
+    ...metrics,
+    ms_per_query: Math.round((ms / Math.max(metrics.questions, 1)) * 100) / 100,
+  };
 }

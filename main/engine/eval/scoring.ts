@@ -51,7 +51,13 @@ export class MetricsAccumulator {
 
   result(): Metrics {
     const r = (x: number): number => (this.n ? Math.round((x / this.n) * 10000) / 10000 : 0);
-    return { questions: this.n, 'hit@1': r(this.h1), 'hit@5': r(this.h5), 'hit@10': r(this.h10), 'mrr@10': r(this.rr) };
+    return {
+      questions: this.n,
+      'hit@1': r(this.h1),
+      'hit@5': r(this.h5),
+      'hit@10': r(this.h10),
+      'mrr@10': r(this.rr),
+    };
   }
 }
 

@@ -61,9 +61,21 @@ function resolveOptions(options: ChunkOptions): { target: number; overlap: numbe
   const target = options.targetChars ?? DEFAULT_TARGET_CHARS;
   const overlap = options.overlapChars ?? DEFAULT_OVERLAP_CHARS;
   const max = options.maxChars ?? Math.floor(target * 1.5);
-  if (!Number.isInteger(target) || target < 20) throw new UserError(`chunk target size must be an integer of at least 20 characters (got ${target})`, 'targetChars');
-  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= target) throw new UserError(`chunk overlap must be an integer from 0 to below the target size (got ${overlap})`, 'overlapChars');
-  if (!Number.isInteger(max) || max < target) throw new UserError(`chunk maximum size must be an integer not below the target size (got ${max})`, 'maxChars');
+  if (!Number.isInteger(target) || target < 20)
+    throw new UserError(
+      `chunk target size must be an integer of at least 20 characters (got ${target})`,
+      'targetChars',
+    );
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= target)
+    throw new UserError(
+      `chunk overlap must be an integer from 0 to below the target size (got ${overlap})`,
+      'overlapChars',
+    );
+  if (!Number.isInteger(max) || max < target)
+    throw new UserError(
+      `chunk maximum size must be an integer not below the target size (got ${max})`,
+      'maxChars',
+    );
   return { target, overlap, max };
 }
 
@@ -75,7 +87,9 @@ function resolveOptions(options: ChunkOptions): { target: number; overlap: numbe
  */
 function sections(doc: ChunkInput): Section[] {
   const { text } = doc;
-  const headings = doc.headings.filter((h) => h.start >= 0 && h.end <= text.length && h.start < h.end).sort((a, b) => a.start - b.start);
+  const headings = doc.headings
+    .filter((h) => h.start >= 0 && h.end <= text.length && h.start < h.end)
+    .sort((a, b) => a.start - b.start);
   const cuts = new Map<number, Heading | null>([[0, null]]);
   for (const p of doc.pages) if (p.start < text.length) cuts.set(p.start, cuts.get(p.start) ?? null);
   for (const h of headings) cuts.set(h.start, h);
@@ -130,7 +144,13 @@ function isSpaceOnly(text: string, start: number, end: number): boolean {
 }
 
 /** Trimmed spans no longer than `max`: whole paragraphs, or the pieces of one too long to keep. */
-function paragraphUnits(text: string, section: Section, max: number, target: number, lineUnits: boolean): TextSpan[] {
+function paragraphUnits(
+  text: string,
+  section: Section,
+  max: number,
+  target: number,
+  lineUnits: boolean,
+): TextSpan[] {
   const units: TextSpan[] = [];
   const blankLine = /(?:\r\n|\n|\r)[^\S\r\n]*(?:\r\n|\n|\r)/g;
   blankLine.lastIndex = section.start;
@@ -151,7 +171,14 @@ function paragraphUnits(text: string, section: Section, max: number, target: num
 }
 
 /** Cuts an over-long paragraph into units of at most `max`: sentences (or lines), then words, then anywhere. */
-function splitLong(text: string, span: TextSpan, max: number, target: number, lineUnits: boolean, out: TextSpan[]): void {
+function splitLong(
+  text: string,
+  span: TextSpan,
+  max: number,
+  target: number,
+  lineUnits: boolean,
+  out: TextSpan[],
+): void {
   const pieces = lineUnits ? lineSpansIn(text, span) : splitSentences(text, span.start, span.end);
   for (const piece of pieces) {
     if (piece.end - piece.start <= max) out.push(piece);
@@ -211,7 +238,8 @@ function wrap(text: string, span: TextSpan, max: number, target: number, out: Te
 }
 
 function trimSpan(text: string, start: number, end: number): TextSpan | null {
-  let s = start, e = end;
+  let s = start,
+    e = end;
   while (s < e && isSpaceCode(text.charCodeAt(s))) s++;
   while (e > s && isSpaceCode(text.charCodeAt(e - 1))) e--;
   return e > s ? { start: s, end: e } : null;
@@ -244,7 +272,13 @@ function* pack(units: TextSpan[], target: number, max: number, bodyStart: number
  * Where a chunk starts once it repeats the previous chunk's last whole sentences:
  * as many as fit in `overlap` characters without the chunk exceeding `max`.
  */
-function overlapStart(text: string, previous: TextSpan, span: TextSpan, overlap: number, max: number): number {
+function overlapStart(
+  text: string,
+  previous: TextSpan,
+  span: TextSpan,
+  overlap: number,
+  max: number,
+): number {
   let start = span.start;
   const sentences = splitSentences(text, previous.start, previous.end);
   for (let i = sentences.length - 1; i >= 0; i--) {

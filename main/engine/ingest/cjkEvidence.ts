@@ -65,7 +65,19 @@ export interface CjkEvidence {
 
 export function cjkEvidence(text: string): CjkEvidence {
   const { simplified, traditional } = hanziSets();
-  const e: CjkEvidence = { nonAscii: 0, bad: 0, hanzi: 0, commonSimplified: 0, commonTraditional: 0, kana: 0, halfWidthKana: 0, hangul: 0, commonHangul: 0, cjkPunctuation: 0, other: 0 };
+  const e: CjkEvidence = {
+    nonAscii: 0,
+    bad: 0,
+    hanzi: 0,
+    commonSimplified: 0,
+    commonTraditional: 0,
+    kana: 0,
+    halfWidthKana: 0,
+    hangul: 0,
+    commonHangul: 0,
+    cjkPunctuation: 0,
+    other: 0,
+  };
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
     if (c < 0x80) continue;
@@ -77,7 +89,14 @@ export function cjkEvidence(text: string): CjkEvidence {
       if (traditional.has(ch)) e.commonTraditional++;
     } else if (c >= 0x3040 && c <= 0x30ff) e.kana++;
     else if (c >= 0xff61 && c <= 0xff9f) e.halfWidthKana++;
-    else if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff60) || c === 0x2014 || c === 0x2026 || (c >= 0x2018 && c <= 0x201d)) e.cjkPunctuation++;
+    else if (
+      (c >= 0x3000 && c <= 0x303f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      c === 0x2014 ||
+      c === 0x2026 ||
+      (c >= 0x2018 && c <= 0x201d)
+    )
+      e.cjkPunctuation++;
     else if (c >= 0xac00 && c <= 0xd7af) {
       e.hangul++;
       if (commonHangul.has(ch)) e.commonHangul++;

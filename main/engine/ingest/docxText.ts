@@ -18,7 +18,11 @@ const MAX_WARNINGS = 5;
 export async function docxText(bytes: Uint8Array, file: string): Promise<DocxText> {
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     // An OLE container: Word's encrypted .docx, or an old binary .doc renamed.
-    throw new ExtractError('encrypted', 'password-protected DOCX (or an old .doc file renamed to .docx)', file);
+    throw new ExtractError(
+      'encrypted',
+      'password-protected DOCX (or an old .doc file renamed to .docx)',
+      file,
+    );
   }
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
     throw new ExtractError('invalid-docx', 'not a valid DOCX (not a ZIP archive)', file);

@@ -45,24 +45,43 @@ export function decodeText(bytes: Uint8Array, options: DecodeOptions = {}): Deco
 
   const declared = normaliseCharset(options.declared);
   if (declared && declared !== 'utf-8' && iconv.encodingExists(declared)) {
-    return { text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), declared), encoding: declared, warnings: [] };
+    return {
+      text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), declared),
+      encoding: declared,
+      warnings: [],
+    };
   }
   const encoding = detectLegacyEncoding(bytes);
-  return { text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding), encoding, warnings: [] };
+  return {
+    text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding),
+    encoding,
+    warnings: [],
+  };
 }
 
 function decodeWithBom(bytes: Uint8Array): DecodedText | null {
-  const b0 = bytes[0], b1 = bytes[1], b2 = bytes[2];
+  const b0 = bytes[0],
+    b1 = bytes[1],
+    b2 = bytes[2];
   if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) {
     return decodeUtf8(bytes.subarray(3)) ?? lenientUtf8(bytes.subarray(3), 'utf-8');
   }
-  if (b0 === 0xff && b1 === 0xfe && !(bytes[2] === 0 && bytes[3] === 0)) return decodeUtf16(bytes.subarray(2), 'utf-16le');
+  if (b0 === 0xff && b1 === 0xfe && !(bytes[2] === 0 && bytes[3] === 0))
+    return decodeUtf16(bytes.subarray(2), 'utf-16le');
   if (b0 === 0xfe && b1 === 0xff) return decodeUtf16(bytes.subarray(2), 'utf-16be');
   if (b0 === 0xff && b1 === 0xfe && bytes[2] === 0 && bytes[3] === 0) {
-    return { text: iconv.decode(Buffer.from(bytes.subarray(4)), 'utf-32le'), encoding: 'utf-32le', warnings: [] };
+    return {
+      text: iconv.decode(Buffer.from(bytes.subarray(4)), 'utf-32le'),
+      encoding: 'utf-32le',
+      warnings: [],
+    };
   }
   if (b0 === 0 && b1 === 0 && b2 === 0xfe && bytes[3] === 0xff) {
-    return { text: iconv.decode(Buffer.from(bytes.subarray(4)), 'utf-32be'), encoding: 'utf-32be', warnings: [] };
+    return {
+      text: iconv.decode(Buffer.from(bytes.subarray(4)), 'utf-32be'),
+      encoding: 'utf-32be',
+      warnings: [],
+    };
   }
   return null;
 }
@@ -88,7 +107,8 @@ function decodeUtf16(body: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): Decod
 function sniffUtf16WithoutBom(bytes: Uint8Array): DecodedText | null {
   const n = Math.min(bytes.length, 4096) & ~1;
   if (n < 8) return null;
-  let zeroEven = 0, zeroOdd = 0;
+  let zeroEven = 0,
+    zeroOdd = 0;
   for (let i = 0; i < n; i += 2) {
     if (bytes[i] === 0) zeroEven++;
     if (bytes[i + 1] === 0) zeroOdd++;
@@ -112,7 +132,8 @@ function looksBinary(bytes: Uint8Array): boolean {
   let control = 0;
   for (let i = 0; i < sample.length; i++) {
     const b = sample[i];
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0b && b !== 0x0c && b !== 0x0d && b !== 0x1b) control++;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0b && b !== 0x0c && b !== 0x0d && b !== 0x1b)
+      control++;
   }
   return control > sample.length * 0.01;
 }
@@ -151,7 +172,11 @@ function decodeUtf8(bytes: Uint8Array): DecodedText | null {
   }
   const { valid, invalid, truncatedTail } = utf8Stats(bytes);
   if (invalid === 0 && truncatedTail && valid > 0) {
-    return lenientUtf8(bytes, 'utf-8', 'the last character is incomplete (truncated file?); it was replaced with U+FFFD');
+    return lenientUtf8(
+      bytes,
+      'utf-8',
+      'the last character is incomplete (truncated file?); it was replaced with U+FFFD',
+    );
   }
   if (valid >= 8 && invalid * 20 <= valid) {
     return lenientUtf8(bytes, 'utf-8', `${invalid} invalid UTF-8 byte sequence(s) were replaced with U+FFFD`);
@@ -161,13 +186,19 @@ function decodeUtf8(bytes: Uint8Array): DecodedText | null {
 
 function lenientUtf8(bytes: Uint8Array, encoding: string, warning?: string): DecodedText {
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-  const warnings = warning ? [warning] : text.includes('\ufffd') ? ['invalid UTF-8 bytes were replaced with U+FFFD'] : [];
+  const warnings = warning
+    ? [warning]
+    : text.includes('\ufffd')
+      ? ['invalid UTF-8 bytes were replaced with U+FFFD']
+      : [];
   return { text, encoding, warnings };
 }
 
 /** Counts well-formed multi-byte sequences and invalid ones; `truncatedTail`: the only problem is an unfinished last sequence. */
 function utf8Stats(bytes: Uint8Array): { valid: number; invalid: number; truncatedTail: boolean } {
-  let valid = 0, invalid = 0, truncatedTail = false;
+  let valid = 0,
+    invalid = 0,
+    truncatedTail = false;
   const n = bytes.length;
   let i = 0;
   while (i < n) {
@@ -197,9 +228,11 @@ function normaliseCharset(name: string | null | undefined): string | null {
   const n = name.trim().toLowerCase().replace(/^x-/, '');
   if (n === 'utf8' || n === 'utf-8') return 'utf-8';
   // GB2312/GBK files often contain GBK-only characters; GB18030 is a superset of both.
-  if (n === 'gb2312' || n === 'gbk' || n === 'gb_2312-80' || n === 'cp936' || n === 'euc-cn') return 'gb18030';
+  if (n === 'gb2312' || n === 'gbk' || n === 'gb_2312-80' || n === 'cp936' || n === 'euc-cn')
+    return 'gb18030';
   if (n === 'iso-8859-1' || n === 'latin1' || n === 'us-ascii' || n === 'ascii') return 'windows-1252';
-  if (n === 'sjis' || n === 'shift-jis' || n === 'ms_kanji' || n === 'cp932' || n === 'windows-31j') return 'shift_jis';
+  if (n === 'sjis' || n === 'shift-jis' || n === 'ms_kanji' || n === 'cp932' || n === 'windows-31j')
+    return 'shift_jis';
   if (n === 'big5-hkscs' || n === 'cp950') return 'big5';
   return n;
 }
@@ -222,9 +255,23 @@ function plausibility(encoding: EastAsian, e: CjkEvidence): number {
       return common - 0.3 * (e.hanzi - common) - wrong - e.kana - e.halfWidthKana - e.hangul;
     }
     case 'big5':
-      return e.commonTraditional - 0.3 * (e.hanzi - e.commonTraditional) - wrong - e.kana - e.halfWidthKana - e.hangul;
+      return (
+        e.commonTraditional -
+        0.3 * (e.hanzi - e.commonTraditional) -
+        wrong -
+        e.kana -
+        e.halfWidthKana -
+        e.hangul
+      );
     case 'shift_jis':
-      return e.kana + e.commonTraditional - 0.3 * (e.hanzi - e.commonTraditional) - wrong - e.halfWidthKana - e.hangul;
+      return (
+        e.kana +
+        e.commonTraditional -
+        0.3 * (e.hanzi - e.commonTraditional) -
+        wrong -
+        e.halfWidthKana -
+        e.hangul
+      );
     case 'euc-kr':
       // Few common syllables cover less of Korean than hanzi do of Chinese: uncommon ones cost more,
       // and hanja are rare in modern Korean but what Chinese bytes read as EUC-KR often become.
@@ -261,7 +308,13 @@ export function detectLegacyEncoding(bytes: Uint8Array): string {
   if (reading) return reading;
   const clean = candidates
     // A few uncommon characters may be a real short file; many and no common ones are not Chinese.
-    .filter(({ encoding, evidence: e, score }) => score >= -1 && e.bad === 0 && e.other === 0 && (encoding === 'shift_jis' ? e.kana > 0 : encoding === 'euc-kr' ? e.commonHangul > 0 : e.hanzi > 0))
+    .filter(
+      ({ encoding, evidence: e, score }) =>
+        score >= -1 &&
+        e.bad === 0 &&
+        e.other === 0 &&
+        (encoding === 'shift_jis' ? e.kana > 0 : encoding === 'euc-kr' ? e.commonHangul > 0 : e.hanzi > 0),
+    )
     .reduce<(typeof candidates)[number] | null>((a, b) => (!a || b.score > a.score ? b : a), null);
   if (clean) return clean.encoding;
   return guesses.find(reads) ?? favourite;
@@ -277,7 +330,11 @@ const SINGLE_BYTE = /^(?:windows-125\d|iso-8859-\d+|koi8-[ru])$/;
  * ("Мама", not "ємЙХУгО").
  */
 function readsAsSingleByteText(text: string): boolean {
-  let nonAscii = 0, letters = 0, latin = 0, latinInWords = 0, caseFlips = 0;
+  let nonAscii = 0,
+    letters = 0,
+    latin = 0,
+    latinInWords = 0,
+    caseFlips = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (i > 0 && isLower(text[i - 1]) && isUpper(ch)) caseFlips++;
@@ -294,7 +351,9 @@ function readsAsSingleByteText(text: string): boolean {
     }
   }
   if (nonAscii === 0) return true;
-  return letters >= nonAscii * 0.8 && (latin === 0 || latinInWords >= latin * 0.5) && caseFlips <= letters * 0.1;
+  return (
+    letters >= nonAscii * 0.8 && (latin === 0 || latinInWords >= latin * 0.5) && caseFlips <= letters * 0.1
+  );
 }
 
 function isLower(ch: string): boolean {

@@ -37,9 +37,19 @@ export function isExtractError(e: unknown): e is ExtractError {
 /** The ExtractError for a failed stat/open/read, from its Node error code. */
 export function fileAccessError(e: unknown, file: string): ExtractError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new ExtractError('missing', 'file disappeared', file, { cause: e });
-  if (code === 'EACCES' || code === 'EPERM') return new ExtractError('permission', 'cannot read: permission denied', file, { cause: e });
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new ExtractError('missing', 'file disappeared', file, { cause: e });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new ExtractError('permission', 'cannot read: permission denied', file, { cause: e });
   if (code === 'EISDIR') return new ExtractError('not-a-file', 'not a regular file', file, { cause: e });
-  if (code === 'EBUSY') return new ExtractError('read-error', 'cannot read: the file is locked by another program', file, { cause: e });
-  return new ExtractError('read-error', `cannot read: ${code ?? (e instanceof Error ? e.message : String(e))}`, file, { cause: e });
+  if (code === 'EBUSY')
+    return new ExtractError('read-error', 'cannot read: the file is locked by another program', file, {
+      cause: e,
+    });
+  return new ExtractError(
+    'read-error',
+    `cannot read: ${code ?? (e instanceof Error ? e.message : String(e))}`,
+    file,
+    { cause: e },
+  );
 }

@@ -31,7 +31,12 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export async function extractFile(absPath: string, options: ExtractOptions = {}): Promise<ExtractedDocument> {
   const { maxBytes = DEFAULT_MAX_BYTES, signal } = options;
   const type = options.type ?? documentTypeOf(absPath);
-  if (!type) throw new ExtractError('unsupported', `unsupported file type "${path.extname(absPath) || path.basename(absPath)}"`, absPath);
+  if (!type)
+    throw new ExtractError(
+      'unsupported',
+      `unsupported file type "${path.extname(absPath) || path.basename(absPath)}"`,
+      absPath,
+    );
   const bytes = await readBounded(absPath, maxBytes, signal);
   signal?.throwIfAborted();
   const base = { contentHash: hashBytes(bytes), bytes: bytes.length, warnings: [] as string[] };
@@ -55,20 +60,48 @@ export async function extractFile(absPath: string, options: ExtractOptions = {})
     case 'docx': {
       const docx = await docxText(bytes, absPath);
       requireText(docx.text, absPath);
-      return { ...base, type, text: docx.text, title: docx.headings[0]?.text ?? fallbackTitle, encoding: null, pages: [], headings: docx.headings, warnings: docx.warnings };
+      return {
+        ...base,
+        type,
+        text: docx.text,
+        title: docx.headings[0]?.text ?? fallbackTitle,
+        encoding: null,
+        pages: [],
+        headings: docx.headings,
+        warnings: docx.warnings,
+      };
     }
     case 'html': {
       const decoded = decodeOrFail(bytes, absPath, declaredHtmlCharset(bytes));
       const html = htmlText(decoded.text);
       requireText(html.text, absPath);
       const title = html.title ?? html.headings.find((h) => h.level === 1)?.text ?? fallbackTitle;
-      return { ...base, type, text: html.text, title, encoding: decoded.encoding, pages: [], headings: html.headings, warnings: decoded.warnings };
+      return {
+        ...base,
+        type,
+        text: html.text,
+        title,
+        encoding: decoded.encoding,
+        pages: [],
+        headings: html.headings,
+        warnings: decoded.warnings,
+      };
     }
     default: {
       const decoded = decodeOrFail(bytes, absPath, null);
-      if (isBlank(decoded.text, 0, decoded.text.length)) throw new ExtractError('empty', 'empty file (only whitespace)', absPath);
+      if (isBlank(decoded.text, 0, decoded.text.length))
+        throw new ExtractError('empty', 'empty file (only whitespace)', absPath);
       const { headings, title } = plainStructure(type, decoded.text);
-      return { ...base, type, text: decoded.text, title: title ?? fallbackTitle, encoding: decoded.encoding, pages: [], headings, warnings: decoded.warnings };
+      return {
+        ...base,
+        type,
+        text: decoded.text,
+        title: title ?? fallbackTitle,
+        encoding: decoded.encoding,
+        pages: [],
+        headings,
+        warnings: decoded.warnings,
+      };
     }
   }
 }
@@ -78,7 +111,10 @@ function plainStructure(type: DocumentType, text: string): { headings: Heading[]
   switch (type) {
     case 'markdown': {
       const md = markdownStructure(text);
-      return { headings: md.headings, title: md.frontMatterTitle ?? md.headings.find((h) => h.level === 1)?.text ?? null };
+      return {
+        headings: md.headings,
+        title: md.frontMatterTitle ?? md.headings.find((h) => h.level === 1)?.text ?? null,
+      };
     }
     case 'rst': {
       const headings = rstHeadings(text);
@@ -93,7 +129,11 @@ function plainStructure(type: DocumentType, text: string): { headings: Heading[]
   }
 }
 
-async function readBounded(absPath: string, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
+async function readBounded(
+  absPath: string,
+  maxBytes: number,
+  signal: AbortSignal | undefined,
+): Promise<Buffer> {
   let size: number;
   try {
     const stat = await fs.stat(absPath);
@@ -119,7 +159,11 @@ async function readBounded(absPath: string, maxBytes: number, signal: AbortSigna
 }
 
 function tooLarge(size: number, maxBytes: number, file: string): ExtractError {
-  return new ExtractError('too-large', `file too large (${formatBytes(size)} > ${formatBytes(maxBytes)})`, file);
+  return new ExtractError(
+    'too-large',
+    `file too large (${formatBytes(size)} > ${formatBytes(maxBytes)})`,
+    file,
+  );
 }
 
 export function formatBytes(n: number): string {
@@ -132,7 +176,11 @@ export function formatBytes(n: number): string {
 function decodeOrFail(bytes: Uint8Array, file: string, declared: string | null): DecodedText {
   const decoded = decodeText(bytes, { declared });
   if (isBinaryContent(decoded)) {
-    throw new ExtractError('binary', decoded.looksLike ? `binary file (looks like ${decoded.looksLike})` : 'binary file', file);
+    throw new ExtractError(
+      'binary',
+      decoded.looksLike ? `binary file (looks like ${decoded.looksLike})` : 'binary file',
+      file,
+    );
   }
   return decoded;
 }

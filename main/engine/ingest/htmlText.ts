@@ -10,12 +10,55 @@ export interface HtmlText {
 }
 
 // Elements whose content is never shown as text.
-const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'canvas', 'head', 'select', 'button']);
+const HIDDEN = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'iframe',
+  'object',
+  'canvas',
+  'head',
+  'select',
+  'button',
+]);
 // Elements that end a paragraph (a blank line in the text).
 const BLOCK = new Set([
-  'p', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'ul', 'ol', 'dl', 'section', 'article',
-  'header', 'footer', 'main', 'nav', 'aside', 'figure', 'figcaption', 'address', 'hr', 'form', 'fieldset', 'details',
-  'summary', 'caption', 'body', 'html', 'center',
+  'p',
+  'div',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'table',
+  'ul',
+  'ol',
+  'dl',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'main',
+  'nav',
+  'aside',
+  'figure',
+  'figcaption',
+  'address',
+  'hr',
+  'form',
+  'fieldset',
+  'details',
+  'summary',
+  'caption',
+  'body',
+  'html',
+  'center',
 ]);
 // Elements that end a line.
 const LINE = new Set(['br', 'li', 'tr', 'dt', 'dd', 'option', 'legend']);
@@ -99,7 +142,13 @@ export function htmlText(html: string): HtmlText {
         if (h && openHeading && openHeading.level === Number(h[1])) {
           if (openHeading.start >= 0 && out.length > openHeading.start) {
             const words = out.slice(openHeading.start).replace(/\s+/g, ' ').trim();
-            if (words) headings.push({ level: openHeading.level, text: words, start: openHeading.start, end: out.length });
+            if (words)
+              headings.push({
+                level: openHeading.level,
+                text: words,
+                start: openHeading.start,
+                end: out.length,
+              });
           }
           openHeading = null;
         }
@@ -118,7 +167,9 @@ export function htmlText(html: string): HtmlText {
 
 /** The charset an HTML file declares in its first bytes (`<meta charset>` or http-equiv), if any. */
 export function declaredHtmlCharset(bytes: Uint8Array): string | null {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096)).toString('latin1');
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096)).toString(
+    'latin1',
+  );
   const m = /<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)/i.exec(head);
   return m ? m[1] : null;
 }

@@ -37,7 +37,9 @@ export interface IgnoreMatcher {
 
 /** The default rules plus a library's own gitignore-style patterns (blank lines and `#` comments allowed). */
 export function createIgnoreMatcher(patterns: readonly string[] = []): IgnoreMatcher {
-  const rules = ignore().add([...DEFAULT_IGNORE_PATTERNS]).add(patterns.filter((p) => p.trim() !== ''));
+  const rules = ignore()
+    .add([...DEFAULT_IGNORE_PATTERNS])
+    .add(patterns.filter((p) => p.trim() !== ''));
   return {
     ignores(relPath, isDirectory) {
       if (relPath === '' || relPath === '.') return false;

@@ -39,13 +39,20 @@ export function markdownStructure(text: string): MarkdownStructure {
       if (/^(?:---|\.\.\.)[ \t]*$/.test(line)) inFrontMatter = false;
       else {
         const m = /^title:[ \t]*(.+?)[ \t]*$/.exec(line);
-        if (m && frontMatterTitle === null) frontMatterTitle = m[1].replace(/^(["'])(.*)\1$/, '$2').trim() || null;
+        if (m && frontMatterTitle === null)
+          frontMatterTitle = m[1].replace(/^(["'])(.*)\1$/, '$2').trim() || null;
       }
       continue;
     }
     const fenceMatch = FENCE.exec(line);
     if (fence !== null) {
-      if (fenceMatch && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length && isBlank(line, fenceMatch[0].length, line.length)) fence = null;
+      if (
+        fenceMatch &&
+        fenceMatch[1][0] === fence[0] &&
+        fenceMatch[1].length >= fence.length &&
+        isBlank(line, fenceMatch[0].length, line.length)
+      )
+        fence = null;
       continue;
     }
     if (fenceMatch) {
@@ -66,7 +73,8 @@ export function markdownStructure(text: string): MarkdownStructure {
     const underline = SETEXT_UNDERLINE.exec(line);
     if (underline && paragraph) {
       const words = inlineText(paragraph.lines.join(' '));
-      if (words) headings.push({ level: underline[1][0] === '=' ? 1 : 2, text: words, start: paragraph.start, end });
+      if (words)
+        headings.push({ level: underline[1][0] === '=' ? 1 : 2, text: words, start: paragraph.start, end });
       paragraph = null;
       continue;
     }

@@ -72,7 +72,8 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
     const pages: PageSpan[] = [];
     let text = '';
     const pageCount = Math.min(doc.numPages, maxPages);
-    if (doc.numPages > maxPages) warnings.push(`only the first ${maxPages} of ${doc.numPages} pages were read`);
+    if (doc.numPages > maxPages)
+      warnings.push(`only the first ${maxPages} of ${doc.numPages} pages were read`);
     let emptyPages = 0;
     for (let n = 1; n <= pageCount; n++) {
       signal?.throwIfAborted();
@@ -91,7 +92,12 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
       pages.push({ page: n, start: text.length, end: text.length + pageText.length });
       text += pageText;
     }
-    if (text === '') throw new ExtractError('no-text', 'no text in this PDF (scanned images? text recognition is not supported)', file);
+    if (text === '')
+      throw new ExtractError(
+        'no-text',
+        'no text in this PDF (scanned images? text recognition is not supported)',
+        file,
+      );
     if (emptyPages > 0) warnings.push(`${emptyPages} of ${pageCount} pages have no text (scanned images?)`);
     let metadataTitle: string | null = null;
     try {
@@ -109,7 +115,8 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
 
 function loadError(e: unknown, file: string): ExtractError {
   const name = (e as { name?: string })?.name;
-  if (name === 'PasswordException') return new ExtractError('encrypted', 'password-protected PDF', file, { cause: e });
+  if (name === 'PasswordException')
+    return new ExtractError('encrypted', 'password-protected PDF', file, { cause: e });
   return new ExtractError('invalid-pdf', 'not a valid PDF (damaged or truncated?)', file, { cause: e });
 }
 
@@ -120,7 +127,8 @@ function joinItems(items: TextItem[]): string {
   let prev: { y: number; endX: number; size: number } | null = null;
   let eol = false;
   for (const item of items) {
-    const x = item.transform[4], y = item.transform[5];
+    const x = item.transform[4],
+      y = item.transform[5];
     const size = Math.abs(item.height) || Math.hypot(item.transform[2], item.transform[3]) || 10;
     if (item.str === '') {
       if (item.hasEOL) eol = true;
@@ -131,7 +139,8 @@ function joinItems(items: TextItem[]): string {
       if (eol || Math.abs(y - prev.y) > lineHeight * 0.5) {
         // More than ~1.6 lines down (or a jump up, to a new column): a new paragraph.
         const drop = prev.y - y;
-        if (line.trim() !== '') parts.push(line.trimEnd(), drop > lineHeight * 1.6 || drop < -lineHeight ? '\n\n' : '\n');
+        if (line.trim() !== '')
+          parts.push(line.trimEnd(), drop > lineHeight * 1.6 || drop < -lineHeight ? '\n\n' : '\n');
         line = '';
       } else if (x - prev.endX > size * 0.2 && !/\s$/.test(line) && !/^\s/.test(item.str)) {
         line += ' ';

@@ -31,7 +31,12 @@ export function rstHeadings(text: string): Heading[] {
         const style = (overlined ? 'o' : 'u') + under[1];
         let level = styles.indexOf(style) + 1;
         if (level === 0) level = styles.push(style);
-        headings.push({ level, text: words, start: overlined && before2 ? before2.start : before1.start, end: line.end });
+        headings.push({
+          level,
+          text: words,
+          start: overlined && before2 ? before2.start : before1.start,
+          end: line.end,
+        });
       }
     }
     before2 = before1;

@@ -44,8 +44,10 @@ export async function* scanFolder(root: string, options: ScanOptions = {}): Asyn
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UserError(`folder not found: ${root}`, root, { cause: e });
-    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`cannot read folder (permission denied): ${root}`, root, { cause: e });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new UserError(`folder not found: ${root}`, root, { cause: e });
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new UserError(`cannot read folder (permission denied): ${root}`, root, { cause: e });
     throw new UserError(`cannot read folder ${root}: ${code ?? String(e)}`, root, { cause: e });
   }
   const walk: Walk = {
@@ -58,7 +60,12 @@ export async function* scanFolder(root: string, options: ScanOptions = {}): Asyn
   yield* walkFolder(walk, rootAbs, '', 0);
 }
 
-async function* walkFolder(walk: Walk, dirAbs: string, relDir: string, depth: number): AsyncGenerator<ScannedFile> {
+async function* walkFolder(
+  walk: Walk,
+  dirAbs: string,
+  relDir: string,
+  depth: number,
+): AsyncGenerator<ScannedFile> {
   const { options, matcher } = walk;
   options.signal?.throwIfAborted();
   let entries: Dirent[];
@@ -77,7 +84,8 @@ async function* walkFolder(walk: Walk, dirAbs: string, relDir: string, depth: nu
       yield* followLink(walk, absPath, relPath, depth);
     } else if (entry.isDirectory()) {
       if (matcher.ignores(relPath, true)) continue;
-      if (depth + 1 > walk.maxDepth) warn(walk, relPath, `folder nested too deep (more than ${walk.maxDepth} levels); skipped`);
+      if (depth + 1 > walk.maxDepth)
+        warn(walk, relPath, `folder nested too deep (more than ${walk.maxDepth} levels); skipped`);
       else yield* walkFolder(walk, absPath, relPath, depth + 1);
     } else if (entry.isFile()) {
       if (matcher.ignores(relPath, false)) continue;
@@ -87,7 +95,12 @@ async function* walkFolder(walk: Walk, dirAbs: string, relDir: string, depth: nu
   }
 }
 
-async function* followLink(walk: Walk, absPath: string, relPath: string, depth: number): AsyncGenerator<ScannedFile> {
+async function* followLink(
+  walk: Walk,
+  absPath: string,
+  relPath: string,
+  depth: number,
+): AsyncGenerator<ScannedFile> {
   let st: Stats;
   let real: string;
   try {
@@ -96,7 +109,15 @@ async function* followLink(walk: Walk, absPath: string, relPath: string, depth: 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (walk.matcher.ignores(relPath, false)) return;
-    warn(walk, relPath, code === 'ELOOP' ? 'symbolic link loop; skipped' : code === 'ENOENT' ? 'broken symbolic link; skipped' : `cannot follow symbolic link: ${describeCode(e)}`);
+    warn(
+      walk,
+      relPath,
+      code === 'ELOOP'
+        ? 'symbolic link loop; skipped'
+        : code === 'ENOENT'
+          ? 'broken symbolic link; skipped'
+          : `cannot follow symbolic link: ${describeCode(e)}`,
+    );
     return;
   }
   if (walk.matcher.ignores(relPath, st.isDirectory())) return;

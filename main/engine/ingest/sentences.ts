@@ -9,13 +9,77 @@ const ASCII_TERMINATORS = '!?';
 const CLOSERS = '"\'”’」』）)】》〉］]｣';
 // Words that end with a period without ending the sentence (compared lower-case, inner dots removed).
 const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'eg', 'ie', 'cf', 'viz', 'al', 'inc', 'ltd', 'co', 'corp',
-  'no', 'nos', 'fig', 'figs', 'vol', 'vols', 'pp', 'p', 'ch', 'sec', 'approx', 'dept', 'est', 'gen', 'gov', 'rev',
-  'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'mt', 'ft', 'ca', 'resp', 'op',
-  'ed', 'eds', 'ref', 'refs', 'eq', 'eqs', 'art', 'para', 'capt', 'col', 'lt', 'sgt', 'rep', 'sen', 'messrs', 'u.s',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'sr',
+  'jr',
+  'st',
+  'vs',
+  'eg',
+  'ie',
+  'cf',
+  'viz',
+  'al',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'no',
+  'nos',
+  'fig',
+  'figs',
+  'vol',
+  'vols',
+  'pp',
+  'p',
+  'ch',
+  'sec',
+  'approx',
+  'dept',
+  'est',
+  'gen',
+  'gov',
+  'rev',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'mt',
+  'ft',
+  'ca',
+  'resp',
+  'op',
+  'ed',
+  'eds',
+  'ref',
+  'refs',
+  'eq',
+  'eqs',
+  'art',
+  'para',
+  'capt',
+  'col',
+  'lt',
+  'sgt',
+  'rep',
+  'sen',
+  'messrs',
+  'u.s',
 ]);
 // A line that starts a list item or a heading starts a new sentence even without a terminator before it.
-const BLOCK_START = /^[ \t]*(?:[-*+•·▪◦]\s|#{1,6}\s|\d{1,3}[.)、]\s?|[（(]\d{1,3}[)）]|第[一二三四五六七八九十百\d]+[章节条款部分])/;
+const BLOCK_START =
+  /^[ \t]*(?:[-*+•·▪◦]\s|#{1,6}\s|\d{1,3}[.)、]\s?|[（(]\d{1,3}[)）]|第[一二三四五六七八九十百\d]+[章节条款部分])/;
 
 /**
  * Sentence spans of `text[start, end)` for Chinese, English and mixed text, in
@@ -34,7 +98,10 @@ export function splitSentences(text: string, start = 0, end = text.length): Text
   let i = start;
   while (i < end) {
     const ch = text[i];
-    if (CJK_TERMINATORS.includes(ch) || (ASCII_TERMINATORS.includes(ch) && asciiBreakAfter(text, skipTerminators(text, i, end), end))) {
+    if (
+      CJK_TERMINATORS.includes(ch) ||
+      (ASCII_TERMINATORS.includes(ch) && asciiBreakAfter(text, skipTerminators(text, i, end), end))
+    ) {
       i = skipClosers(text, skipTerminators(text, i, end), end);
       cut(i);
       continue;
@@ -62,7 +129,8 @@ export function splitSentences(text: string, start = 0, end = text.length): Text
 }
 
 function pushTrimmed(text: string, start: number, end: number, out: TextSpan[]): void {
-  let s = start, e = end;
+  let s = start,
+    e = end;
   while (s < e && isSpaceCode(text.charCodeAt(s))) s++;
   while (e > s && isSpaceCode(text.charCodeAt(e - 1))) e--;
   if (e > s) out.push({ start: s, end: e });
@@ -87,7 +155,13 @@ function skipClosers(text: string, i: number, end: number): number {
 }
 
 function isCjk(c: number): boolean {
-  return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef) || (c >= 0xd800 && c <= 0xdbff);
+  return (
+    (c >= 0x2e80 && c <= 0x9fff) ||
+    (c >= 0xac00 && c <= 0xd7af) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xff00 && c <= 0xffef) ||
+    (c >= 0xd800 && c <= 0xdbff)
+  );
 }
 
 /** ASCII ! or ? ends a sentence before whitespace, the end, or CJK text ("Yahoo!Japan" does not break). */
@@ -96,7 +170,13 @@ function asciiBreakAfter(text: string, j: number, end: number): boolean {
   return k >= end || isSpaceCode(text.charCodeAt(k)) || isCjk(text.charCodeAt(k));
 }
 
-function periodEndsSentence(text: string, sentenceStart: number, dot: number, after: number, end: number): boolean {
+function periodEndsSentence(
+  text: string,
+  sentenceStart: number,
+  dot: number,
+  after: number,
+  end: number,
+): boolean {
   if (after >= end) return true;
   const next = text.charCodeAt(after);
   if (isCjk(next)) return after - dot > 1 || !isAsciiWordChar(text.charCodeAt(dot - 1));
@@ -110,7 +190,12 @@ function periodEndsSentence(text: string, sentenceStart: number, dot: number, af
   if (after - dot > 1) return true; // an ellipsis before a capital
   // The word before the period.
   let w = dot;
-  while (w > sentenceStart && w > dot - 12 && (isAsciiWordChar(text.charCodeAt(w - 1)) || text[w - 1] === '.')) w--;
+  while (
+    w > sentenceStart &&
+    w > dot - 12 &&
+    (isAsciiWordChar(text.charCodeAt(w - 1)) || text[w - 1] === '.')
+  )
+    w--;
   const word = text.slice(w, dot);
   if (word === '') return true;
   if (/^[A-Z]$/.test(word)) return false; // an initial: "J. Smith"

@@ -47,13 +47,22 @@ export interface FolderWatcher {
 export function watchFolders(roots: readonly string[], options: WatchOptions): FolderWatcher {
   const debounceMs = options.debounceMs ?? 500;
   const matcher = createIgnoreMatcher(options.ignore);
-  const resolved = roots.map((root) => ({ root, abs: path.resolve(root) })).sort((a, b) => b.abs.length - a.abs.length);
+  const resolved = roots
+    .map((root) => ({ root, abs: path.resolve(root) }))
+    .sort((a, b) => b.abs.length - a.abs.length);
 
   const locate = (p: string): { root: string; relPath: string } | null => {
     const abs = path.resolve(p);
     for (const r of resolved) {
       if (abs === r.abs) return { root: r.root, relPath: '' };
-      if (abs.startsWith(r.abs + path.sep)) return { root: r.root, relPath: abs.slice(r.abs.length + 1).split(path.sep).join('/') };
+      if (abs.startsWith(r.abs + path.sep))
+        return {
+          root: r.root,
+          relPath: abs
+            .slice(r.abs.length + 1)
+            .split(path.sep)
+            .join('/'),
+        };
     }
     return null;
   };
@@ -67,13 +76,16 @@ export function watchFolders(roots: readonly string[], options: WatchOptions): F
     return matcher.ignores(where.relPath, false) && matcher.ignores(where.relPath, true);
   };
 
-  const watcher = watch(resolved.map((r) => r.abs), {
-    ignored,
-    ignoreInitial: true,
-    followSymlinks: false,
-    ignorePermissionErrors: true,
-    persistent: true,
-  });
+  const watcher = watch(
+    resolved.map((r) => r.abs),
+    {
+      ignored,
+      ignoreInitial: true,
+      followSymlinks: false,
+      ignorePermissionErrors: true,
+      persistent: true,
+    },
+  );
 
   const pending = new Map<string, { event: FolderEvent; timer: NodeJS.Timeout }>();
   let closed = false;
@@ -85,7 +97,11 @@ export function watchFolders(roots: readonly string[], options: WatchOptions): F
   const queue = (type: FolderEventType, p: string) => {
     const where = locate(p);
     if (!where) return;
-    if ((type === 'add' || type === 'change' || type === 'unlink') && (!isSupportedFile(where.relPath) || matcher.ignores(where.relPath, false))) return;
+    if (
+      (type === 'add' || type === 'change' || type === 'unlink') &&
+      (!isSupportedFile(where.relPath) || matcher.ignores(where.relPath, false))
+    )
+      return;
     const key = `${where.root}\0${where.relPath}`;
     const previous = pending.get(key);
     if (previous) clearTimeout(previous.timer);

@@ -29,9 +29,17 @@ port.on('message', (m: JobRequest | { type: 'cancel'; id: number } | { type: 'sh
     m.job === 'ingest'
       ? runIngestJob(m.params, onProgress, abort.signal, packs)
       : runReembedJob(m.params, onProgress, abort.signal, packs);
-  run.then(
-    (result) => send({ type: 'done', id: m.id, result }),
-    (e: unknown) =>
-      send({ type: 'error', id: m.id, message: describeError(e), user: isUserError(e), subject: (e as { subject?: string }).subject }),
-  ).finally(() => running.delete(m.id));
+  run
+    .then(
+      (result) => send({ type: 'done', id: m.id, result }),
+      (e: unknown) =>
+        send({
+          type: 'error',
+          id: m.id,
+          message: describeError(e),
+          user: isUserError(e),
+          subject: (e as { subject?: string }).subject,
+        }),
+    )
+    .finally(() => running.delete(m.id));
 });

@@ -13,7 +13,13 @@ export class PackCache {
 
   open(dir: string, options: OpenPackOptions): Promise<TowerPack> {
     const manifest = statSync(path.join(dir, 'manifest.json'), { throwIfNoEntry: false });
-    const key = JSON.stringify([path.resolve(dir), options.provider, options.workers, manifest?.mtimeMs, manifest?.size]);
+    const key = JSON.stringify([
+      path.resolve(dir),
+      options.provider,
+      options.workers,
+      manifest?.mtimeMs,
+      manifest?.size,
+    ]);
     let pack = this.packs.get(key);
     if (!pack) {
       pack = openPack(dir, options);

@@ -56,7 +56,10 @@ export class PackSet {
     if (set.answerHash === this.current.answerTower.hash) return this.current;
     let pack: TowerPack;
     try {
-      pack = await this.cache.open(set.packDir, { provider: this.options.provider, workers: this.options.workers });
+      pack = await this.cache.open(set.packDir, {
+        provider: this.options.provider,
+        workers: this.options.workers,
+      });
     } catch (e) {
       throw new UserError(
         `the library's vectors were made by pack "${set.packName}" (${set.packDir}), which cannot be opened: ${describeError(e)}; re-embed the library with the current pack`,

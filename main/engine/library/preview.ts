@@ -24,17 +24,25 @@ const NEIGHBOURS = 3;
  * question that found the passage, when known) are offsets into `context`,
  * like `passage`.
  */
-export function passagePreview(db: Db, chunkId: number, contextChars: number, highlights: TextRange[]): PassagePreview {
+export function passagePreview(
+  db: Db,
+  chunkId: number,
+  contextChars: number,
+  highlights: TextRange[],
+): PassagePreview {
   const chunk = db
     .prepare(
       `SELECT c.id, c.document_id, c.ord, c.start, c.end, c.text, c.heading_path, c.page, c.line,
               d.rel_path, d.title, f.path AS folder
        FROM chunks c JOIN documents d ON d.id = c.document_id JOIN folders f ON f.id = d.folder_id WHERE c.id = ?`,
     )
-    .get(chunkId) as (Row & { document_id: number; rel_path: string; title: string | null; folder: string }) | undefined;
+    .get(chunkId) as
+    (Row & { document_id: number; rel_path: string; title: string | null; folder: string }) | undefined;
   if (!chunk) throw new UserError(`no passage with id ${chunkId} in this library`, String(chunkId));
   const around = db
-    .prepare('SELECT id, ord, start, end, text FROM chunks WHERE document_id = ? AND ord BETWEEN ? AND ? ORDER BY ord')
+    .prepare(
+      'SELECT id, ord, start, end, text FROM chunks WHERE document_id = ? AND ord BETWEEN ? AND ? ORDER BY ord',
+    )
     .all(chunk.document_id, chunk.ord - NEIGHBOURS, chunk.ord + NEIGHBOURS) as Row[];
   let context = '';
   let prevEnd = -1;

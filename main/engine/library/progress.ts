@@ -30,7 +30,10 @@ export class ProgressTracker {
   snapshot(): IngestProgress {
     const elapsedMs = Date.now() - this.startedAt;
     const rate = this.p.bytesDone / Math.max(elapsedMs, 1);
-    const eta = this.p.phase === 'indexing' && this.p.bytesDone > 0 ? (this.p.bytesTotal - this.p.bytesDone) / rate / 1000 : null;
+    const eta =
+      this.p.phase === 'indexing' && this.p.bytesDone > 0
+        ? (this.p.bytesTotal - this.p.bytesDone) / rate / 1000
+        : null;
     return { ...this.p, elapsedMs, etaSeconds: eta === null ? null : Math.max(0, Math.round(eta)) };
   }
 

@@ -58,7 +58,10 @@ export async function runReembedJob(
   signal: AbortSignal,
   cache: PackCache,
 ): Promise<ReembedProgress> {
-  const pack = await cache.open(params.packDir, { provider: params.provider, workers: params.towerWorkers || undefined });
+  const pack = await cache.open(params.packDir, {
+    provider: params.provider,
+    workers: params.towerWorkers || undefined,
+  });
   const db = openDatabase(params.dbPath);
   const started = Date.now();
   let done = 0;
@@ -67,7 +70,14 @@ export async function runReembedJob(
   const snapshot = (phase: ReembedProgress['phase']): ReembedProgress => {
     const elapsedMs = Date.now() - started;
     const rate = done / Math.max(elapsedMs / 1000, 1e-3);
-    return { phase, chunksDone: done, chunksTotal: total, rate, etaSeconds: rate > 0 ? Math.round((total - done) / rate) : null, elapsedMs };
+    return {
+      phase,
+      chunksDone: done,
+      chunksTotal: total,
+      rate,
+      etaSeconds: rate > 0 ? Math.round((total - done) / rate) : null,
+      elapsedMs,
+    };
   };
   try {
     const identity = packIdentity(pack);
@@ -94,7 +104,7 @@ export async function runReembedJob(
     const hasVector = db.prepare(`SELECT 1 FROM ${target.tableName} WHERE chunk_id = ?`).pluck();
     const remaining = db.prepare('SELECT COUNT(*) FROM chunks WHERE id > ?').pluck();
     let cursor = target.cursor;
-    total = (db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number);
+    total = db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
     done = total - (remaining.get(cursor) as number);
     for (;;) {
       if (signal.aborted) {
@@ -112,7 +122,9 @@ export async function runReembedJob(
         if (switched) break;
         continue;
       }
-      const vectors = await pack.embedAnswers(rows.map((r) => passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text)));
+      const vectors = await pack.embedAnswers(
+        rows.map((r) => passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text)),
+      );
       db.transaction(() => {
         rows.forEach((r, i) => {
           if (exists.get(r.id) && !hasVector.get(BigInt(r.id))) tables.insert(target, r.id, vectors, i);

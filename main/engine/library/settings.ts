@@ -42,13 +42,17 @@ export function parseSettingsPatch(patch: unknown): Partial<LibrarySettings> {
   const result = settingsSchema.partial().safeParse(patch);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const key = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'settings');
+    const key =
+      issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'settings');
     throw new UserError(`invalid setting ${key}: ${issue?.message ?? 'invalid value'}`, key);
   }
   const value = result.data as Partial<LibrarySettings>;
   const target = value.chunkTargetChars;
   if (target !== undefined && value.chunkOverlapChars !== undefined && value.chunkOverlapChars >= target) {
-    throw new UserError('invalid setting chunkOverlapChars: must be smaller than chunkTargetChars', 'chunkOverlapChars');
+    throw new UserError(
+      'invalid setting chunkOverlapChars: must be smaller than chunkTargetChars',
+      'chunkOverlapChars',
+    );
   }
   return value;
 }

@@ -72,18 +72,27 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     attribution: E5_ATTRIBUTION,
     trainingData: E5_TRAINING,
     languages: ['multilingual', 'zh', 'en'],
-    recommendation: 'Recommended for mixed Chinese/English libraries: one model for both languages, small and fast on CPU.',
+    recommendation:
+      'Recommended for mixed Chinese/English libraries: one model for both languages, small and fast on CPU.',
     dim: 384,
     pooling: 'mean',
     prefixes: { question: 'query: ', answer: 'passage: ' },
     maxLength: 512,
     files: [
       { path: 'config.json' },
-      { path: 'tokenizer.json', bytes: 17_082_730, sha256: '0b44a9d7b51c3c62626640cda0e2c2f70fdacdc25bbbd68038369d14ebdf4c39' },
+      {
+        path: 'tokenizer.json',
+        bytes: 17_082_730,
+        sha256: '0b44a9d7b51c3c62626640cda0e2c2f70fdacdc25bbbd68038369d14ebdf4c39',
+      },
       { path: 'tokenizer_config.json' },
     ],
     variants: {
-      int8: { path: 'onnx/model_quantized.onnx', bytes: 118_308_185, sha256: 'f80102d3f2a1229f387d3c81909990d8945513e347b0eab049f7de3c6f98c193' },
+      int8: {
+        path: 'onnx/model_quantized.onnx',
+        bytes: 118_308_185,
+        sha256: 'f80102d3f2a1229f387d3c81909990d8945513e347b0eab049f7de3c6f98c193',
+      },
       fp16: { path: 'onnx/model_fp16.onnx' },
       fp32: { path: 'onnx/model.onnx' },
     },
@@ -100,7 +109,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     revisionPinned: false,
     license: 'MIT',
     attribution: BGE_ATTRIBUTION,
-    trainingData: ['C-MTP (Chinese Massive Text Pairs) and the fine-tuning data described in the C-Pack paper'],
+    trainingData: [
+      'C-MTP (Chinese Massive Text Pairs) and the fine-tuning data described in the C-Pack paper',
+    ],
     languages: ['zh'],
     recommendation: 'For libraries that are almost all Chinese.',
     dim: 512,
@@ -109,12 +120,20 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     maxLength: 512,
     files: [{ path: 'config.json' }, { path: 'tokenizer.json' }, { path: 'tokenizer_config.json' }],
     variants: {
-      int8: { path: 'onnx/model_quantized.onnx', bytes: 24_010_842, sha256: '15b717c382bcb518ba457b93ea6850ede7f4f1cd8937454aa06972366cd19bcc' },
-      fp32: { path: 'onnx/model.onnx', sha256: '69a0b846f4f116b5e6aabf9546ea6754d02264f3211a13a1bd69b31b8040749a' },
+      int8: {
+        path: 'onnx/model_quantized.onnx',
+        bytes: 24_010_842,
+        sha256: '15b717c382bcb518ba457b93ea6850ede7f4f1cd8937454aa06972366cd19bcc',
+      },
+      fp32: {
+        path: 'onnx/model.onnx',
+        sha256: '69a0b846f4f116b5e6aabf9546ea6754d02264f3211a13a1bd69b31b8040749a',
+      },
       fp16: { path: 'onnx/model_fp16.onnx' },
     },
     defaultPrecision: 'int8',
-    provenance: 'int8 and fp32 model hashes as pinned by public projects against main; revision not pinned (resolved at download)',
+    provenance:
+      'int8 and fp32 model hashes as pinned by public projects against main; revision not pinned (resolved at download)',
   },
   {
     id: 'bge-small-en-v1.5',
@@ -152,20 +171,44 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     attribution: E5_ATTRIBUTION,
     trainingData: E5_TRAINING,
     languages: ['multilingual', 'zh', 'en'],
-    recommendation: 'More accurate than e5-small on mixed libraries, about 2.5× slower to index; for machines with a GPU or patience.',
+    recommendation:
+      'More accurate than e5-small on mixed libraries, about 2.5× slower to index; for machines with a GPU or patience.',
     dim: 768,
     pooling: 'mean',
     prefixes: { question: 'query: ', answer: 'passage: ' },
     maxLength: 512,
     files: [
-      { path: 'config.json', bytes: 686, sha256: '4c27930e59106027abab56f7531c1fa6b14bbf31e8229ec36d68affa4e869bcd' },
-      { path: 'tokenizer.json', bytes: 17_082_660, sha256: '62c24cdc13d4c9952d63718d6c9fa4c287974249e16b7ade6d5a85e7bbb75626' },
-      { path: 'tokenizer_config.json', bytes: 418, sha256: 'efb5c0d09722e5fe59a462cd2a9976ee216d55b037597d997cd3fe833216da15' },
+      {
+        path: 'config.json',
+        bytes: 686,
+        sha256: '4c27930e59106027abab56f7531c1fa6b14bbf31e8229ec36d68affa4e869bcd',
+      },
+      {
+        path: 'tokenizer.json',
+        bytes: 17_082_660,
+        sha256: '62c24cdc13d4c9952d63718d6c9fa4c287974249e16b7ade6d5a85e7bbb75626',
+      },
+      {
+        path: 'tokenizer_config.json',
+        bytes: 418,
+        sha256: 'efb5c0d09722e5fe59a462cd2a9976ee216d55b037597d997cd3fe833216da15',
+      },
     ],
     variants: {
-      int8: { path: 'onnx/model_int8.onnx', bytes: 278_184_162, sha256: '9ddfd8b45086dabc59a7e1bb00463225dace8954962418b240840f2153bc87da' },
-      fp16: { path: 'onnx/model_fp16.onnx', sha256: '5d760477f691b665da2b94e1528eb6938b795f76064d9392e6af7118b8a3f54a' },
-      fp32: { path: 'onnx/model.onnx', bytes: 1_110_059_084, sha256: '84a4d426f7e87a6bf5bf195f0bae2c4a7d15f675b23ca96f42fab8326d7a77aa' },
+      int8: {
+        path: 'onnx/model_int8.onnx',
+        bytes: 278_184_162,
+        sha256: '9ddfd8b45086dabc59a7e1bb00463225dace8954962418b240840f2153bc87da',
+      },
+      fp16: {
+        path: 'onnx/model_fp16.onnx',
+        sha256: '5d760477f691b665da2b94e1528eb6938b795f76064d9392e6af7118b8a3f54a',
+      },
+      fp32: {
+        path: 'onnx/model.onnx',
+        bytes: 1_110_059_084,
+        sha256: '84a4d426f7e87a6bf5bf195f0bae2c4a7d15f675b23ca96f42fab8326d7a77aa',
+      },
     },
     defaultPrecision: 'int8',
     provenance:
@@ -175,5 +218,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
 
 export function findCatalogueEntry(id: string): CatalogueEntry | undefined {
   const key = id.toLowerCase();
-  return CATALOGUE.find((e) => e.id === key || e.repo.toLowerCase() === key || e.upstream.toLowerCase() === key);
+  return CATALOGUE.find(
+    (e) => e.id === key || e.repo.toLowerCase() === key || e.upstream.toLowerCase() === key,
+  );
 }

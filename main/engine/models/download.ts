@@ -79,13 +79,21 @@ export interface FileDownloadOptions {
  * verify it before the rename. A mismatch deletes the part (its bytes are
  * wrong, resuming would keep them) and throws.
  */
-export async function downloadFile(remote: RemoteFile, dest: string, expected: Expected, options: FileDownloadOptions = {}): Promise<{ sha256: string; bytes: number }> {
+export async function downloadFile(
+  remote: RemoteFile,
+  dest: string,
+  expected: Expected,
+  options: FileDownloadOptions = {},
+): Promise<{ sha256: string; bytes: number }> {
   const name = path.basename(dest);
   checkPins(name, remote, expected);
   const wantBytes = expected.bytes ?? remote.bytes ?? null;
   const wantSha256 = expected.sha256 ?? remote.sha256;
   if (!wantSha256 && !(remote.gitBlobSha1 && wantBytes !== null)) {
-    throw new UserError(`${name}: the server reports no checksum for it and the catalogue pins none, so it cannot be verified`, name);
+    throw new UserError(
+      `${name}: the server reports no checksum for it and the catalogue pins none, so it cannot be verified`,
+      name,
+    );
   }
 
   await mkdir(path.dirname(dest), { recursive: true });
@@ -101,8 +109,14 @@ export async function downloadFile(remote: RemoteFile, dest: string, expected: E
   const hashes = blob ? [sha256, blob] : [sha256];
 
   if (wantBytes === null || have < wantBytes) {
-    const res = await request(remote.url, { method: 'GET', redirect: 'follow', signal: options.signal, headers: have > 0 ? { range: `bytes=${have}-` } : {} });
-    if (res.status === 200 && have > 0) have = 0; // the server ignored Range: start over
+    const res = await request(remote.url, {
+      method: 'GET',
+      redirect: 'follow',
+      signal: options.signal,
+      headers: have > 0 ? { range: `bytes=${have}-` } : {},
+    });
+    if (res.status === 200 && have > 0)
+      have = 0; // the server ignored Range: start over
     else if (res.status !== 200 && res.status !== 206) throw httpError(res.status, remote.url);
     if (have > 0) await hashFile(part, hashes);
     let transferred = 0;
@@ -116,7 +130,12 @@ export async function downloadFile(remote: RemoteFile, dest: string, expected: E
       }
     };
     try {
-      await pipeline(Readable.fromWeb(res.body as never), counting, createWriteStream(part, { flags: have > 0 ? 'a' : 'w' }), { signal: options.signal });
+      await pipeline(
+        Readable.fromWeb(res.body as never),
+        counting,
+        createWriteStream(part, { flags: have > 0 ? 'a' : 'w' }),
+        { signal: options.signal },
+      );
     } catch (e) {
       throw transferError(e, remote.url, options.signal);
     }
@@ -133,7 +152,10 @@ export async function downloadFile(remote: RemoteFile, dest: string, expected: E
   if (wantSha256 ? digest !== wantSha256 : blob!.digest('hex') !== remote.gitBlobSha1) {
     await rm(part, { force: true });
     const want = wantSha256 ? `sha256 ${wantSha256}` : `git blob ${remote.gitBlobSha1}`;
-    throw new UserError(`${name} is corrupt (checksum mismatch: expected ${want}); the partial file was deleted, run again to download it afresh`, name);
+    throw new UserError(
+      `${name} is corrupt (checksum mismatch: expected ${want}); the partial file was deleted, run again to download it afresh`,
+      name,
+    );
   }
   await rename(part, dest);
   return { sha256: digest, bytes: got };
@@ -142,10 +164,16 @@ export async function downloadFile(remote: RemoteFile, dest: string, expected: E
 /** What the hub says about a file must agree with what the catalogue pins, before a byte is fetched. */
 export function checkPins(name: string, remote: RemoteFile, expected: Expected): void {
   if (expected.sha256 && remote.sha256 && expected.sha256 !== remote.sha256) {
-    throw new UserError(`${name}: the hub reports sha256 ${remote.sha256}, the catalogue pins ${expected.sha256}; refusing to install a different file`, name);
+    throw new UserError(
+      `${name}: the hub reports sha256 ${remote.sha256}, the catalogue pins ${expected.sha256}; refusing to install a different file`,
+      name,
+    );
   }
   if (expected.bytes !== undefined && remote.bytes !== null && expected.bytes !== remote.bytes) {
-    throw new UserError(`${name}: the hub reports ${remote.bytes} bytes, the catalogue pins ${expected.bytes}; refusing to install a different file`, name);
+    throw new UserError(
+      `${name}: the hub reports ${remote.bytes} bytes, the catalogue pins ${expected.bytes}; refusing to install a different file`,
+      name,
+    );
   }
 }
 
@@ -162,15 +190,36 @@ export class DownloadCancelled extends UserError {
   }
 }
 
-async function request(url: string, init: { method: string; redirect: 'manual' | 'follow'; signal?: AbortSignal; headers?: Record<string, string> }) {
+async function request(
+  url: string,
+  init: {
+    method: string;
+    redirect: 'manual' | 'follow';
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+  },
+) {
   try {
-    return await fetch(url, { ...init, dispatcher: proxyDispatcher(), headers: { 'user-agent': 'docqa', ...init.headers } });
+    return await fetch(url, {
+      ...init,
+      dispatcher: proxyDispatcher(),
+      headers: { 'user-agent': 'docqa', ...init.headers },
+    });
   } catch (e) {
     throw connectError(e, url, init.signal);
   }
 }
 
-const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ENETDOWN']);
+const OFFLINE_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETDOWN',
+]);
 
 function errorCode(e: unknown): string | undefined {
   let cur: unknown = e;
@@ -193,19 +242,33 @@ function connectError(e: unknown, url: string, signal?: AbortSignal): Error {
       { cause: e },
     );
   }
-  return new TransferInterrupted(`connection to ${host} failed (${code ?? (e as Error).message}); run again to resume`, host, { cause: e });
+  return new TransferInterrupted(
+    `connection to ${host} failed (${code ?? (e as Error).message}); run again to resume`,
+    host,
+    { cause: e },
+  );
 }
 
 function transferError(e: unknown, url: string, signal?: AbortSignal): Error {
   if (signal?.aborted) return new DownloadCancelled();
   if (e instanceof UserError) return e;
   const code = errorCode(e);
-  if (code && /^E(NOSPC|DQUOT|ACCES|PERM|ROFS)$/.test(code)) return new UserError(`cannot write the download (${code})`, undefined, { cause: e });
-  return new TransferInterrupted(`transfer from ${safeHost(url)} broke off (${code ?? (e as Error).message}); run again to resume`, safeHost(url), { cause: e });
+  if (code && /^E(NOSPC|DQUOT|ACCES|PERM|ROFS)$/.test(code))
+    return new UserError(`cannot write the download (${code})`, undefined, { cause: e });
+  return new TransferInterrupted(
+    `transfer from ${safeHost(url)} broke off (${code ?? (e as Error).message}); run again to resume`,
+    safeHost(url),
+    { cause: e },
+  );
 }
 
 function httpError(status: number, url: string): UserError {
-  const what = status === 404 ? 'not found' : status === 401 || status === 403 ? 'refused (gated or private repository?)' : 'failed';
+  const what =
+    status === 404
+      ? 'not found'
+      : status === 401 || status === 403
+        ? 'refused (gated or private repository?)'
+        : 'failed';
   return new UserError(`${url}: ${what} (HTTP ${status})`, url);
 }
 

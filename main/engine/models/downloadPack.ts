@@ -42,20 +42,39 @@ const FREE_DISK_MARGIN = 64 * 1024 * 1024;
  */
 export async function downloadPack(id: string, options: DownloadPackOptions): Promise<DownloadedPack> {
   const entry = findCatalogueEntry(id);
-  if (!entry) throw new UserError(`unknown model "${id}"; known: ${CATALOGUE.map((e) => e.id).join(', ')}`, id);
+  if (!entry)
+    throw new UserError(`unknown model "${id}"; known: ${CATALOGUE.map((e) => e.id).join(', ')}`, id);
   const precision = options.precision ?? entry.defaultPrecision;
   const variant = entry.variants[precision];
-  if (!variant) throw new UserError(`${entry.id} has no ${precision} variant (has ${Object.keys(entry.variants).join(', ')})`, precision);
+  if (!variant)
+    throw new UserError(
+      `${entry.id} has no ${precision} variant (has ${Object.keys(entry.variants).join(', ')})`,
+      precision,
+    );
   const revision = options.revision ?? entry.revision;
   // Pinned sizes/hashes describe the catalogue's revision only.
   const pinsApply = revision === entry.revision;
-  const endpoint = (options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+  const endpoint = (options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(
+    /\/+$/,
+    '',
+  );
   const name = options.name ?? entry.id;
   const dest = path.join(options.modelsDir, packFolderName(name));
-  if (!options.force && (await exists(dest))) throw new UserError(`a pack named "${packFolderName(name)}" is already installed at ${dest} (use --force to replace it)`, dest);
+  if (!options.force && (await exists(dest)))
+    throw new UserError(
+      `a pack named "${packFolderName(name)}" is already installed at ${dest} (use --force to replace it)`,
+      dest,
+    );
 
-  const wanted: (CatalogueFile & { optional?: boolean })[] = [...entry.files.map((f) => ({ ...f, optional: f.path === 'tokenizer_config.json' })), variant];
-  const staging = path.join(options.modelsDir, '.downloads', `${entry.id}@${packFolderName(revision)}-${precision}`);
+  const wanted: (CatalogueFile & { optional?: boolean })[] = [
+    ...entry.files.map((f) => ({ ...f, optional: f.path === 'tokenizer_config.json' })),
+    variant,
+  ];
+  const staging = path.join(
+    options.modelsDir,
+    '.downloads',
+    `${entry.id}@${packFolderName(revision)}-${precision}`,
+  );
   await mkdir(staging, { recursive: true });
 
   const remotes: { file: CatalogueFile; remote: RemoteFile }[] = [];
@@ -70,9 +89,12 @@ export async function downloadPack(id: string, options: DownloadPackOptions): Pr
   }
   const pinsOf = (f: CatalogueFile) => (pinsApply ? { sha256: f.sha256, bytes: f.bytes } : {});
   for (const r of remotes) checkPins(r.file.path, r.remote, pinsOf(r.file));
-  const commit = remotes.find((r) => r.remote.commit)?.remote.commit ?? (/^[0-9a-f]{40}$/.test(revision) ? revision : null);
+  const commit =
+    remotes.find((r) => r.remote.commit)?.remote.commit ??
+    (/^[0-9a-f]{40}$/.test(revision) ? revision : null);
 
-  const sizeOf = (r: (typeof remotes)[number]) => (pinsApply ? r.file.bytes : undefined) ?? r.remote.bytes ?? 0;
+  const sizeOf = (r: (typeof remotes)[number]) =>
+    (pinsApply ? r.file.bytes : undefined) ?? r.remote.bytes ?? 0;
   const bytesTotal = remotes.reduce((a, r) => a + sizeOf(r), 0);
   const onDisk = await Promise.all(remotes.map((r) => diskBytes(path.join(staging, r.file.path))));
   await checkFreeDisk(options.modelsDir, bytesTotal - onDisk.reduce((a, b) => a + b, 0));
@@ -88,7 +110,15 @@ export async function downloadPack(id: string, options: DownloadPackOptions): Pr
       onDisk[i] = fileOnDisk;
       const done = onDisk.reduce((a, b) => a + b, 0);
       const rate = meter.rate();
-      options.onProgress?.({ file: r.file.path, fileIndex: i, files: remotes.length, bytesDone: done, bytesTotal, bytesPerSecond: rate, etaSeconds: etaSeconds(bytesTotal - done, rate) });
+      options.onProgress?.({
+        file: r.file.path,
+        fileIndex: i,
+        files: remotes.length,
+        bytesDone: done,
+        bytesTotal,
+        bytesPerSecond: rate,
+        etaSeconds: etaSeconds(bytesTotal - done, rate),
+      });
     };
     report(onDisk[i]);
     // A file finished by an earlier run goes back through verification as a complete part.
@@ -124,14 +154,22 @@ export async function downloadPack(id: string, options: DownloadPackOptions): Pr
     source: { repo: entry.repo, revision: commit ?? revision },
   });
   await rm(staging, { recursive: true, force: true });
-  return { ...imported, commit, bytesTransferred: transferred, seconds: (performance.now() - started) / 1000 };
+  return {
+    ...imported,
+    commit,
+    bytesTransferred: transferred,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 async function checkFreeDisk(dir: string, needed: number): Promise<void> {
   const s = await statfs(dir);
   const free = Number(s.bavail) * Number(s.bsize);
   if (needed + FREE_DISK_MARGIN > free) {
-    throw new UserError(`not enough free disk space in ${dir}: the download needs ${mib(needed)} MiB (+${mib(FREE_DISK_MARGIN)} MiB margin), ${mib(free)} MiB free`, dir);
+    throw new UserError(
+      `not enough free disk space in ${dir}: the download needs ${mib(needed)} MiB (+${mib(FREE_DISK_MARGIN)} MiB margin), ${mib(free)} MiB free`,
+      dir,
+    );
   }
 }
 

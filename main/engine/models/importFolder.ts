@@ -2,7 +2,12 @@ import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat, writeFile }
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { TowerEncoder } from '../towers/transformer/encoder.js';
-import { TransformerManifestSchema, type FileRecord, type Precision, type TransformerManifest } from '../towers/transformer/manifest.js';
+import {
+  TransformerManifestSchema,
+  type FileRecord,
+  type Precision,
+  type TransformerManifest,
+} from '../towers/transformer/manifest.js';
 import type { Pooling } from '../towers/transformer/pooling.js';
 import { createSession } from '../towers/sessions.js';
 import { TextTokenizer } from '../towers/transformer/tokenizer.js';
@@ -52,7 +57,13 @@ export interface ImportedPack {
 }
 
 const ONNX_BY_PRECISION: Record<Precision, string[]> = {
-  int8: ['onnx/model_quantized.onnx', 'onnx/model_int8.onnx', 'onnx/model_uint8.onnx', 'model_quantized.onnx', 'model_int8.onnx'],
+  int8: [
+    'onnx/model_quantized.onnx',
+    'onnx/model_int8.onnx',
+    'onnx/model_uint8.onnx',
+    'model_quantized.onnx',
+    'model_int8.onnx',
+  ],
   fp32: ['onnx/model.onnx', 'model.onnx'],
   fp16: ['onnx/model_fp16.onnx', 'model_fp16.onnx'],
 };
@@ -82,13 +93,21 @@ export async function importFolder(src: string, options: ImportOptions): Promise
   const dim = await probeEncoder(answer, { prefix: prefixes.answer, maxLength, pooling, output });
   if (question) {
     const qdim = await probeEncoder(question, { prefix: prefixes.question, maxLength, pooling, output });
-    if (qdim !== dim) throw new UserError(`question encoder makes ${qdim}-d vectors, the context encoder ${dim}-d: they cannot be paired`, options.questionFolder);
+    if (qdim !== dim)
+      throw new UserError(
+        `question encoder makes ${qdim}-d vectors, the context encoder ${dim}-d: they cannot be paired`,
+        options.questionFolder,
+      );
   }
 
   const name = options.name ?? entry?.id ?? path.basename(path.resolve(src));
   const folder = packFolderName(name);
   const dest = path.join(options.modelsDir, folder);
-  if (!options.force && (await exists(dest))) throw new UserError(`a pack named "${folder}" is already installed at ${dest} (use --force to replace it, or --name)`, dest);
+  if (!options.force && (await exists(dest)))
+    throw new UserError(
+      `a pack named "${folder}" is already installed at ${dest} (use --force to replace it, or --name)`,
+      dest,
+    );
 
   await mkdir(options.modelsDir, { recursive: true });
   const tmp = path.join(options.modelsDir, `.import-${folder}-${process.pid}-${Date.now()}`);
@@ -96,7 +115,12 @@ export async function importFolder(src: string, options: ImportOptions): Promise
   try {
     const files: Record<string, FileRecord> = {};
     const put = async (from: ExportFolder, rel: string, as: string) => {
-      files[as] = await placeFile(path.join(from.dir, rel), path.join(tmp, as), options.move ?? false, from === answer ? options.knownFiles?.[rel] : undefined);
+      files[as] = await placeFile(
+        path.join(from.dir, rel),
+        path.join(tmp, as),
+        options.move ?? false,
+        from === answer ? options.knownFiles?.[rel] : undefined,
+      );
     };
     const towers = {} as TransformerManifest['transformer'];
     const placeTower = async (from: ExportFolder, modelAs: string, tokPrefix: string) => {
@@ -104,7 +128,12 @@ export async function importFolder(src: string, options: ImportOptions): Promise
       for (const extra of await externalDataFiles(from)) await put(from, extra.rel, extra.as);
       await put(from, from.tokenizer, `${tokPrefix}tokenizer.json`);
       if (from.tokenizerConfig) await put(from, from.tokenizerConfig, `${tokPrefix}tokenizer_config.json`);
-      return { model: modelAs, tokenizer: `${tokPrefix}tokenizer.json`, tokenizerConfig: from.tokenizerConfig ? `${tokPrefix}tokenizer_config.json` : null, output };
+      return {
+        model: modelAs,
+        tokenizer: `${tokPrefix}tokenizer.json`,
+        tokenizerConfig: from.tokenizerConfig ? `${tokPrefix}tokenizer_config.json` : null,
+        output,
+      };
     };
     if (question) {
       towers.answer = await placeTower(answer, 'answer.onnx', '');
@@ -114,7 +143,11 @@ export async function importFolder(src: string, options: ImportOptions): Promise
       towers.question = towers.answer;
     }
     towers.precision = answer.precision;
-    towers.source = { repo: options.source?.repo ?? entry?.repo ?? null, revision: options.source?.revision ?? null, catalogueId: entry?.id ?? null };
+    towers.source = {
+      repo: options.source?.repo ?? entry?.repo ?? null,
+      revision: options.source?.revision ?? null,
+      catalogueId: entry?.id ?? null,
+    };
 
     const manifest = TransformerManifestSchema.parse({
       name: folder,
@@ -125,8 +158,14 @@ export async function importFolder(src: string, options: ImportOptions): Promise
       prefixes,
       normalization: 'l2',
       maxLength,
-      license: options.license ?? entry?.license ?? (await licenseFromReadme(src)) ?? 'unknown (see the source model card)',
-      attribution: entry?.attribution ?? [`Imported from ${path.resolve(src)}${options.questionFolder ? ` and ${path.resolve(options.questionFolder)}` : ''}`],
+      license:
+        options.license ??
+        entry?.license ??
+        (await licenseFromReadme(src)) ??
+        'unknown (see the source model card)',
+      attribution: entry?.attribution ?? [
+        `Imported from ${path.resolve(src)}${options.questionFolder ? ` and ${path.resolve(options.questionFolder)}` : ''}`,
+      ],
       trainingData: entry?.trainingData ?? [],
       metrics: {},
       files,
@@ -148,16 +187,24 @@ async function readExport(dir: string, options: ImportOptions): Promise<ExportFo
   if (!st?.isDirectory()) throw new UserError(`model folder not found: ${dir}`, dir);
   const tokenizer = 'tokenizer.json';
   if (!(await exists(path.join(dir, tokenizer)))) {
-    throw new UserError(`${dir} has no tokenizer.json (export the model with a fast tokenizer, e.g. from the Hugging Face hub folder)`, dir);
+    throw new UserError(
+      `${dir} has no tokenizer.json (export the model with a fast tokenizer, e.g. from the Hugging Face hub folder)`,
+      dir,
+    );
   }
-  const tokenizerConfig = (await exists(path.join(dir, 'tokenizer_config.json'))) ? 'tokenizer_config.json' : null;
-  const config = (await exists(path.join(dir, 'config.json'))) ? await readJsonObject(path.join(dir, 'config.json')) : null;
+  const tokenizerConfig = (await exists(path.join(dir, 'tokenizer_config.json')))
+    ? 'tokenizer_config.json'
+    : null;
+  const config = (await exists(path.join(dir, 'config.json')))
+    ? await readJsonObject(path.join(dir, 'config.json'))
+    : null;
 
   let onnx: string | undefined;
   let precision: Precision | undefined = options.precision;
   if (options.onnxFile) {
     onnx = options.onnxFile;
-    if (!(await exists(path.join(dir, onnx)))) throw new UserError(`${path.join(dir, onnx)} does not exist`, onnx);
+    if (!(await exists(path.join(dir, onnx))))
+      throw new UserError(`${path.join(dir, onnx)} does not exist`, onnx);
     precision ??= /fp16/.test(onnx) ? 'fp16' : /int8|uint8|quant/.test(onnx) ? 'int8' : 'fp32';
   } else {
     const order: Precision[] = precision ? [precision] : ['int8', 'fp32', 'fp16'];
@@ -173,27 +220,46 @@ async function readExport(dir: string, options: ImportOptions): Promise<ExportFo
     }
     if (!onnx) {
       const looked = order.flatMap((p) => ONNX_BY_PRECISION[p]).join(', ');
-      throw new UserError(`${dir} has no ONNX encoder${options.precision ? ` for ${options.precision}` : ''} (looked for ${looked}; pass --onnx <file> for another name)`, dir);
+      throw new UserError(
+        `${dir} has no ONNX encoder${options.precision ? ` for ${options.precision}` : ''} (looked for ${looked}; pass --onnx <file> for another name)`,
+        dir,
+      );
     }
   }
   return { dir, onnx, precision: precision!, tokenizer, tokenizerConfig, config };
 }
 
-async function probeEncoder(folder: ExportFolder, spec: { prefix: string; maxLength: number; pooling: Pooling; output: string }): Promise<number> {
-  const tokenizer = await TextTokenizer.load(path.join(folder.dir, folder.tokenizer), folder.tokenizerConfig ? path.join(folder.dir, folder.tokenizerConfig) : null);
+async function probeEncoder(
+  folder: ExportFolder,
+  spec: { prefix: string; maxLength: number; pooling: Pooling; output: string },
+): Promise<number> {
+  const tokenizer = await TextTokenizer.load(
+    path.join(folder.dir, folder.tokenizer),
+    folder.tokenizerConfig ? path.join(folder.dir, folder.tokenizerConfig) : null,
+  );
   const modelPath = path.join(folder.dir, folder.onnx);
   let session;
   try {
     ({ session } = await createSession(modelPath, { provider: 'cpu', threads: 1 }));
   } catch (e) {
-    throw new UserError(`${modelPath} is not a loadable ONNX model: ${(e as Error).message.split('\n')[0]}`, modelPath, { cause: e });
+    throw new UserError(
+      `${modelPath} is not a loadable ONNX model: ${(e as Error).message.split('\n')[0]}`,
+      modelPath,
+      { cause: e },
+    );
   }
   try {
-    const { data, dim } = await new TowerEncoder(session, tokenizer, spec, modelPath).embed(['DocQA import check 导入检查']);
-    if (!data.every(Number.isFinite)) throw new UserError(`${modelPath} produced non-finite values on a probe text`, modelPath);
+    const { data, dim } = await new TowerEncoder(session, tokenizer, spec, modelPath).embed([
+      'DocQA import check 导入检查',
+    ]);
+    if (!data.every(Number.isFinite))
+      throw new UserError(`${modelPath} produced non-finite values on a probe text`, modelPath);
     const hidden = folder.config?.hidden_size;
     if (typeof hidden === 'number' && spec.pooling !== 'none' && hidden !== dim) {
-      throw new UserError(`${modelPath} makes ${dim}-d vectors but config.json says hidden_size ${hidden}`, modelPath);
+      throw new UserError(
+        `${modelPath} makes ${dim}-d vectors but config.json says hidden_size ${hidden}`,
+        modelPath,
+      );
     }
     return dim;
   } finally {
@@ -204,15 +270,24 @@ async function probeEncoder(folder: ExportFolder, spec: { prefix: string; maxLen
 function resolveCatalogue(options: ImportOptions, folder: ExportFolder): CatalogueEntry | undefined {
   if (options.catalogueId) {
     const e = findCatalogueEntry(options.catalogueId);
-    if (!e) throw new UserError(`unknown catalogue id "${options.catalogueId}" (see docqa models list)`, options.catalogueId);
+    if (!e)
+      throw new UserError(
+        `unknown catalogue id "${options.catalogueId}" (see docqa models list)`,
+        options.catalogueId,
+      );
     return e;
   }
   const named = folder.config?._name_or_path;
-  return (typeof named === 'string' && findCatalogueEntry(named)) || findCatalogueEntry(path.basename(path.resolve(folder.dir)));
+  return (
+    (typeof named === 'string' && findCatalogueEntry(named)) ||
+    findCatalogueEntry(path.basename(path.resolve(folder.dir)))
+  );
 }
 
 /** sentence-transformers' own record of pooling and query/passage prompts, when the export carries it. */
-async function sentenceTransformersSettings(dir: string): Promise<{ pooling?: Pooling; prefixes?: { question: string; answer: string } }> {
+async function sentenceTransformersSettings(
+  dir: string,
+): Promise<{ pooling?: Pooling; prefixes?: { question: string; answer: string } }> {
   const out: { pooling?: Pooling; prefixes?: { question: string; answer: string } } = {};
   const poolingFile = path.join(dir, '1_Pooling', 'config.json');
   if (await exists(poolingFile)) {
@@ -225,7 +300,8 @@ async function sentenceTransformersSettings(dir: string): Promise<{ pooling?: Po
     const prompts = (await readJsonObject(stFile)).prompts as Record<string, unknown> | undefined;
     const q = prompts?.query;
     const a = prompts?.passage ?? prompts?.document;
-    if (typeof q === 'string' || typeof a === 'string') out.prefixes = { question: typeof q === 'string' ? q : '', answer: typeof a === 'string' ? a : '' };
+    if (typeof q === 'string' || typeof a === 'string')
+      out.prefixes = { question: typeof q === 'string' ? q : '', answer: typeof a === 'string' ? a : '' };
   }
   return out;
 }
@@ -244,7 +320,9 @@ async function externalDataFiles(folder: ExportFolder): Promise<{ rel: string; a
   const dir = path.dirname(path.join(folder.dir, folder.onnx));
   const base = path.basename(folder.onnx);
   const names = await readdir(dir);
-  return names.filter((n) => n === `${base}_data` || n === `${base}.data`).map((n) => ({ rel: path.join(path.dirname(folder.onnx), n), as: n }));
+  return names
+    .filter((n) => n === `${base}_data` || n === `${base}.data`)
+    .map((n) => ({ rel: path.join(path.dirname(folder.onnx), n), as: n }));
 }
 
 async function placeFile(from: string, to: string, move: boolean, known?: FileRecord): Promise<FileRecord> {
@@ -274,4 +352,3 @@ async function readJsonObject(file: string): Promise<Record<string, unknown>> {
   }
   throw new UserError(`${file} is not a JSON object`, file);
 }
-

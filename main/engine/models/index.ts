@@ -5,7 +5,13 @@
  */
 export { CATALOGUE, findCatalogueEntry, type CatalogueEntry } from './catalogue.js';
 export { defaultModelsDir } from './paths.js';
-export { listInstalledPacks, catalogueListing, resolvePackDir, type InstalledPack, type CatalogueListing } from './installed.js';
+export {
+  listInstalledPacks,
+  catalogueListing,
+  resolvePackDir,
+  type InstalledPack,
+  type CatalogueListing,
+} from './installed.js';
 export { importFolder, type ImportOptions, type ImportedPack } from './importFolder.js';
 export { downloadPack, type DownloadPackOptions, type DownloadedPack } from './downloadPack.js';
 export { DownloadCancelled } from './download.js';

@@ -81,7 +81,10 @@ export function catalogueListing(installed: readonly InstalledPack[]): Catalogue
 }
 
 function downloadBytes(e: CatalogueEntry): number | null {
-  const files = [...e.files.filter((f) => f.path !== 'tokenizer_config.json' && f.path !== 'config.json'), e.variants[e.defaultPrecision]!];
+  const files = [
+    ...e.files.filter((f) => f.path !== 'tokenizer_config.json' && f.path !== 'config.json'),
+    e.variants[e.defaultPrecision]!,
+  ];
   return files.every((f) => f.bytes !== undefined) ? files.reduce((a, f) => a + f.bytes!, 0) : null;
 }
 
@@ -94,7 +97,10 @@ export async function resolvePackDir(ref: string, modelsDir: string): Promise<st
     if (await pathExists(path.join(dir, 'manifest.json'))) return dir;
   }
   const names = (await listInstalledPacks(modelsDir)).map((p) => p.name);
-  throw new UserError(`no pack "${ref}" in ${modelsDir} and no pack folder at that path${names.length ? ` (installed: ${names.join(', ')})` : ''}`, ref);
+  throw new UserError(
+    `no pack "${ref}" in ${modelsDir} and no pack folder at that path${names.length ? ` (installed: ${names.join(', ')})` : ''}`,
+    ref,
+  );
 }
 
 async function readManifest(dir: string): Promise<Record<string, unknown>> {

@@ -46,6 +46,9 @@ const MiB = 1048576;
 /** One status line: `45.2%  53.4/118.3 MiB  5.1 MiB/s  ETA 0:13  onnx/model_quantized.onnx`. */
 export function formatProgress(p: DownloadProgress): string {
   const pct = p.bytesTotal > 0 ? ((100 * p.bytesDone) / p.bytesTotal).toFixed(1).padStart(5) : '  ?  ';
-  const eta = p.etaSeconds === null ? '--:--' : `${Math.floor(p.etaSeconds / 60)}:${String(p.etaSeconds % 60).padStart(2, '0')}`;
+  const eta =
+    p.etaSeconds === null
+      ? '--:--'
+      : `${Math.floor(p.etaSeconds / 60)}:${String(p.etaSeconds % 60).padStart(2, '0')}`;
   return `${pct}%  ${(p.bytesDone / MiB).toFixed(1)}/${(p.bytesTotal / MiB).toFixed(1)} MiB  ${(p.bytesPerSecond / MiB).toFixed(1)} MiB/s  ETA ${eta}  ${p.file}`;
 }

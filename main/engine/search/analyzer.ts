@@ -109,7 +109,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   let prevCjk = '';
   let runLength = 0;
   const n = input.length;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let cp = input.charCodeAt(i);
     let width = 1;
     if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
@@ -130,7 +130,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
     }
     if (cjk) {
       const folded = fold.get(cp);
-      const c = folded !== undefined ? String.fromCharCode(folded) : width === 1 ? input[i] : input.slice(i, i + 2);
+      const c =
+        folded !== undefined ? String.fromCharCode(folded) : width === 1 ? input[i] : input.slice(i, i + 2);
       if (chars) chars.push(c);
       if (runLength) tokens.push(prevCjk + c);
       prevCjk = c;
@@ -141,7 +142,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
     }
     i += width;
   }
-  if (wordStart >= 0) tokens.push(normalizeWord(input.slice(wordStart, Math.min(n, wordStart + MAX_TOKEN_CHARS))));
+  if (wordStart >= 0)
+    tokens.push(normalizeWord(input.slice(wordStart, Math.min(n, wordStart + MAX_TOKEN_CHARS))));
   if (runLength === 1) tokens.push(prevCjk);
   return tokens;
 }

@@ -77,7 +77,12 @@ export class BinaryIndex {
     const o = this.size * this.words;
     for (let w = 0; w < this.words; w++) {
       const b = w * 4;
-      this.bits[o + w] = ((blob[b] ?? 0) | ((blob[b + 1] ?? 0) << 8) | ((blob[b + 2] ?? 0) << 16) | ((blob[b + 3] ?? 0) << 24)) >>> 0;
+      this.bits[o + w] =
+        ((blob[b] ?? 0) |
+          ((blob[b + 1] ?? 0) << 8) |
+          ((blob[b + 2] ?? 0) << 16) |
+          ((blob[b + 3] ?? 0) << 24)) >>>
+        0;
     }
     this.size++;
   }
@@ -88,7 +93,12 @@ export class BinaryIndex {
     const q = new Uint32Array(W);
     for (let w = 0; w < W; w++) {
       const b = w * 4;
-      q[w] = ((queryBits[b] ?? 0) | ((queryBits[b + 1] ?? 0) << 8) | ((queryBits[b + 2] ?? 0) << 16) | ((queryBits[b + 3] ?? 0) << 24)) >>> 0;
+      q[w] =
+        ((queryBits[b] ?? 0) |
+          ((queryBits[b + 1] ?? 0) << 8) |
+          ((queryBits[b + 2] ?? 0) << 16) |
+          ((queryBits[b + 3] ?? 0) << 24)) >>>
+        0;
     }
     const size = this.size;
     const bits = this.bits;

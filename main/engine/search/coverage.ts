@@ -11,7 +11,8 @@ const ENGLISH_STOPWORDS = `a about above after again against all am an and any a
   only or other our ours ourselves out over own same she should so some such than that the their theirs them themselves then
   there these they this those through to too under until up very was we were what when where which while who whom why will
   with would you your yours yourself yourselves tell please`;
-const CHINESE_STOP_CHARS = '的了吗呢吧啊么是在有和与及或什怎哪谁几多少如何为个这那要会能可以就都也还被把给让对从到请问';
+const CHINESE_STOP_CHARS =
+  '的了吗呢吧啊么是在有和与及或什怎哪谁几多少如何为个这那要会能可以就都也还被把给让对从到请问';
 
 let stopwords: Set<string> | null = null;
 
@@ -42,7 +43,11 @@ export function contentUnits(text: string): Set<string> {
  * question's content units that occur in it (0..1). Comparable across questions
  * and library sizes, unlike a raw BM25 score.
  */
-export function coverage(questionUnits: ReadonlySet<string>, passageUnits: ReadonlySet<string>, stats: TermStats): number {
+export function coverage(
+  questionUnits: ReadonlySet<string>,
+  passageUnits: ReadonlySet<string>,
+  stats: TermStats,
+): number {
   let total = 0;
   let found = 0;
   for (const u of questionUnits) {

@@ -28,7 +28,9 @@ export class DenseChannel {
     private readonly db: Database,
     readonly set: VectorSet,
   ) {
-    this.knn = db.prepare(`SELECT chunk_id, distance FROM ${set.tableName} WHERE embedding MATCH ? AND k = ?`);
+    this.knn = db.prepare(
+      `SELECT chunk_id, distance FROM ${set.tableName} WHERE embedding MATCH ? AND k = ?`,
+    );
     this.vector = db.prepare(`SELECT embedding FROM ${set.tableName} WHERE chunk_id = ?`).pluck();
     this.count = db.prepare('SELECT COUNT(*) FROM chunks').pluck();
   }
@@ -61,7 +63,10 @@ export class DenseChannel {
 
   coarseThenRescore(question: Float32Array, k: number): Map<number, number> {
     const index = this.binaryIndex();
-    const candidates = index.nearest(signBits(question, 0, this.set.dim), Math.max(MIN_RESCORE, k * RESCORE_FACTOR));
+    const candidates = index.nearest(
+      signBits(question, 0, this.set.dim),
+      Math.max(MIN_RESCORE, k * RESCORE_FACTOR),
+    );
     const scored = this.similarities(question, candidates);
     return new Map([...scored].sort((a, b) => b[1] - a[1]).slice(0, k));
   }

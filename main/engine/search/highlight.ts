@@ -23,7 +23,10 @@ export function highlightSentences(
   const scored: { range: TextRange; score: number }[] = [];
   for (const range of splitSentences(text)) {
     // A heading repeats words of the question without answering it.
-    const sentence = text.slice(range.start, range.end).replace(/^#+\s*/, '').trim();
+    const sentence = text
+      .slice(range.start, range.end)
+      .replace(/^#+\s*/, '')
+      .trim();
     if (headings.has(sentence)) continue;
     const seen = new Set<string>();
     let score = 0;

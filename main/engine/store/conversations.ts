@@ -22,8 +22,16 @@ export function conversationExists(db: Database, id: number): boolean {
 export function conversationTurns(db: Database, conversationId: number): ConversationTurn[] {
   return (
     db
-      .prepare('SELECT id, conversation_id, question, answer, asked_at FROM turns WHERE conversation_id = ? ORDER BY id')
-      .all(conversationId) as { id: number; conversation_id: number; question: string; answer: string; asked_at: string }[]
+      .prepare(
+        'SELECT id, conversation_id, question, answer, asked_at FROM turns WHERE conversation_id = ? ORDER BY id',
+      )
+      .all(conversationId) as {
+      id: number;
+      conversation_id: number;
+      question: string;
+      answer: string;
+      asked_at: string;
+    }[]
   ).map((r) => ({
     id: r.id,
     conversationId: r.conversation_id,
@@ -40,7 +48,10 @@ export function addTurn(db: Database, conversationId: number | null, answer: Ask
     let id = conversationId;
     if (id === null) {
       const title = answer.question.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS);
-      id = Number(db.prepare('INSERT INTO conversations(title, created_at) VALUES (?, ?)').run(title, now).lastInsertRowid);
+      id = Number(
+        db.prepare('INSERT INTO conversations(title, created_at) VALUES (?, ?)').run(title, now)
+          .lastInsertRowid,
+      );
     }
     const turnId = Number(
       db

@@ -41,7 +41,11 @@ export function openDatabase(dbPath: string, options: OpenDatabaseOptions = {}):
   }
   let db: Db;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, nativeBinding });
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+      nativeBinding,
+    });
   } catch (e) {
     throw new UserError(`cannot open library ${file}: ${(e as Error).message}`, file);
   }
@@ -57,7 +61,10 @@ export function openDatabase(dbPath: string, options: OpenDatabaseOptions = {}):
     db.pragma('foreign_keys = ON');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      throw new UserError(`library ${file} was written by a newer DocQA (schema ${version} > ${SCHEMA_VERSION})`, file);
+      throw new UserError(
+        `library ${file} was written by a newer DocQA (schema ${version} > ${SCHEMA_VERSION})`,
+        file,
+      );
     }
     if (!options.readonly) {
       migrate(db);

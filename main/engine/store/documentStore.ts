@@ -59,7 +59,9 @@ export class DocumentStore {
     this.vectorTables = new VectorTables(db);
     this.st = {
       byPath: db.prepare('SELECT id FROM documents WHERE folder_id = ? AND rel_path = ?'),
-      list: db.prepare('SELECT id, rel_path, size, mtime_ms, hash, status FROM documents WHERE folder_id = ?'),
+      list: db.prepare(
+        'SELECT id, rel_path, size, mtime_ms, hash, status FROM documents WHERE folder_id = ?',
+      ),
       chunkIds: db.prepare('SELECT id FROM chunks WHERE document_id = ?').pluck(),
       deleteChunks: db.prepare('DELETE FROM chunks WHERE document_id = ?'),
       deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
@@ -79,7 +81,9 @@ export class DocumentStore {
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, body, chars) VALUES (?, ?, ?)'),
       deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
       touch: db.prepare('UPDATE documents SET size = ?, mtime_ms = ? WHERE id = ?'),
-      rename: db.prepare('UPDATE documents SET rel_path = ?, size = ?, mtime_ms = ?, indexed_at = ? WHERE id = ?'),
+      rename: db.prepare(
+        'UPDATE documents SET rel_path = ?, size = ?, mtime_ms = ?, indexed_at = ? WHERE id = ?',
+      ),
     };
   }
 
@@ -94,7 +98,14 @@ export class DocumentStore {
       hash: string | null;
       status: 'ok' | 'failed';
     }>) {
-      out.set(r.rel_path, { id: r.id, relPath: r.rel_path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, status: r.status });
+      out.set(r.rel_path, {
+        id: r.id,
+        relPath: r.rel_path,
+        size: r.size,
+        mtimeMs: r.mtime_ms,
+        hash: r.hash,
+        status: r.status,
+      });
     }
     return out;
   }
@@ -109,11 +120,32 @@ export class DocumentStore {
       for (const set of sets) {
         if (set.state === 'active' && !doc.vectors.has(set.id)) throw new VectorSetChangedError();
       }
-      const docId = this.upsert(doc, { hash: doc.hash, type: doc.type, title: doc.title, encoding: doc.encoding, status: 'ok', error: null, chunks: doc.chunks.length }, sets);
+      const docId = this.upsert(
+        doc,
+        {
+          hash: doc.hash,
+          type: doc.type,
+          title: doc.title,
+          encoding: doc.encoding,
+          status: 'ok',
+          error: null,
+          chunks: doc.chunks.length,
+        },
+        sets,
+      );
       for (let i = 0; i < doc.chunks.length; i++) {
         const c = doc.chunks[i];
         const chunkId = Number(
-          this.st.insertChunk.run(docId, c.ord, c.start, c.end, JSON.stringify(c.headingPath), c.page, c.line, c.text).lastInsertRowid,
+          this.st.insertChunk.run(
+            docId,
+            c.ord,
+            c.start,
+            c.end,
+            JSON.stringify(c.headingPath),
+            c.page,
+            c.line,
+            c.text,
+          ).lastInsertRowid,
         );
         this.st.insertFts.run(chunkId, c.fts.body, c.fts.chars);
         for (const set of sets) {
@@ -128,7 +160,11 @@ export class DocumentStore {
   /** Records a file that could not be indexed (its old chunks, if any, leave the index). */
   writeFailure(file: DocumentFile, error: string, sets: VectorSet[] = listVectorSets(this.db)): void {
     this.db.transaction(() => {
-      this.upsert(file, { hash: null, type: null, title: null, encoding: null, status: 'failed', error, chunks: 0 }, sets);
+      this.upsert(
+        file,
+        { hash: null, type: null, title: null, encoding: null, status: 'failed', error, chunks: 0 },
+        sets,
+      );
     })();
   }
 
@@ -151,7 +187,15 @@ export class DocumentStore {
 
   private upsert(
     file: DocumentFile,
-    fields: { hash: string | null; type: string | null; title: string | null; encoding: string | null; status: 'ok' | 'failed'; error: string | null; chunks: number },
+    fields: {
+      hash: string | null;
+      type: string | null;
+      title: string | null;
+      encoding: string | null;
+      status: 'ok' | 'failed';
+      error: string | null;
+      chunks: number;
+    },
     sets: VectorSet[],
   ): number {
     const existing = this.st.byPath.get(file.folderId, file.relPath) as { id: number } | undefined;
@@ -161,7 +205,9 @@ export class DocumentStore {
       this.st.updateDoc.run({ ...row, id: existing.id });
       return existing.id;
     }
-    return Number(this.st.insertDoc.run({ ...row, folderId: file.folderId, relPath: file.relPath }).lastInsertRowid);
+    return Number(
+      this.st.insertDoc.run({ ...row, folderId: file.folderId, relPath: file.relPath }).lastInsertRowid,
+    );
   }
 
   private deleteChunksOf(documentId: number, sets: VectorSet[]): void {

@@ -14,7 +14,8 @@ export const FTS_TOKENIZE = 'unicode61 remove_diacritics 2';
 export const FTS_VERSION = `analyzer-1;${FTS_TOKENIZE}`;
 
 export function ensureFtsTable(db: Database): void {
-  const row = db.prepare(`SELECT value FROM meta WHERE key = 'fts_version'`).get() as { value: string } | undefined;
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'fts_version'`).get() as
+    { value: string } | undefined;
   if (row?.value === FTS_VERSION) return;
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS chunks_fts_vocab; DROP TABLE IF EXISTS chunks_fts;`);
@@ -23,8 +24,10 @@ export function ensureFtsTable(db: Database): void {
        CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab(chunks_fts, 'row');`,
     );
     rebuildFts(db);
-    db.prepare(`INSERT INTO meta(key, value) VALUES ('fts_version', ?)
-                ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(FTS_VERSION);
+    db.prepare(
+      `INSERT INTO meta(key, value) VALUES ('fts_version', ?)
+                ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    ).run(FTS_VERSION);
   }).immediate();
 }
 
@@ -35,11 +38,18 @@ function rebuildFts(db: Database): void {
     `SELECT c.id, c.heading_path, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
      WHERE c.id > ? ORDER BY c.id LIMIT 1000`,
   );
-  for (let after = 0; ; ) {
-    const rows = page.all(after) as { id: number; heading_path: string; text: string; title: string | null }[];
+  for (let after = 0; ;) {
+    const rows = page.all(after) as {
+      id: number;
+      heading_path: string;
+      text: string;
+      title: string | null;
+    }[];
     if (!rows.length) break;
     for (const r of rows) {
-      const { body, chars } = indexColumns(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text));
+      const { body, chars } = indexColumns(
+        passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text),
+      );
       insert.run(r.id, body, chars);
     }
     after = rows[rows.length - 1].id;

@@ -105,7 +105,9 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function migrate(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`library schema version ${current} is newer than this DocQA supports (${SCHEMA_VERSION})`);
+    throw new Error(
+      `library schema version ${current} is newer than this DocQA supports (${SCHEMA_VERSION})`,
+    );
   }
   if (current === SCHEMA_VERSION) return;
   db.transaction(() => {

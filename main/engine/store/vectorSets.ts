@@ -59,7 +59,8 @@ export function listVectorSets(db: Database): VectorSet[] {
 }
 
 export function activeVectorSet(db: Database): VectorSet | null {
-  const row = db.prepare(`SELECT * FROM vector_sets WHERE state = 'active'`).get() as VectorSetRow | undefined;
+  const row = db.prepare(`SELECT * FROM vector_sets WHERE state = 'active'`).get() as
+    VectorSetRow | undefined;
   return row ? fromRow(row) : null;
 }
 
@@ -80,7 +81,16 @@ export function createVectorSet(db: Database, pack: PackIdentity, state: 'buildi
         `INSERT INTO vector_sets(table_name, answer_hash, question_hash, pack_name, pack_version, pack_dir, dim, state, created_at)
          VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(pack.answerHash, pack.questionHash, pack.packName, pack.packVersion, pack.packDir, pack.dim, state, new Date().toISOString());
+      .run(
+        pack.answerHash,
+        pack.questionHash,
+        pack.packName,
+        pack.packVersion,
+        pack.packDir,
+        pack.dim,
+        state,
+        new Date().toISOString(),
+      );
     const id = Number(info.lastInsertRowid);
     const tableName = `vectors_${id}`;
     db.exec(
@@ -145,7 +155,9 @@ export class VectorTables {
   insert(set: VectorSet, chunkId: number, vectors: Float32Array, row: number): void {
     let st = this.inserts.get(set.tableName);
     if (!st) {
-      st = this.db.prepare(`INSERT INTO ${set.tableName}(chunk_id, embedding, coarse) VALUES (?, ?, vec_bit(?))`);
+      st = this.db.prepare(
+        `INSERT INTO ${set.tableName}(chunk_id, embedding, coarse) VALUES (?, ?, vec_bit(?))`,
+      );
       this.inserts.set(set.tableName, st);
     }
     const offset = row * set.dim;

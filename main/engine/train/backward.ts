@@ -9,7 +9,13 @@ export interface TowerGrads {
 }
 
 /** Accumulate the gradients of one tower given dLoss/dOutput (N×dim). */
-export function backwardTower(params: TowerParams, dim: number, cache: ForwardCache, dOut: Float32Array, grads: TowerGrads): void {
+export function backwardTower(
+  params: TowerParams,
+  dim: number,
+  cache: ForwardCache,
+  dOut: Float32Array,
+  grads: TowerGrads,
+): void {
   const { rows, keep, out, norms, pooled } = cache;
   const n = rows.offsets.length - 1;
   // Through the L2 normalisation: d v = (g − y (y·g)) / |v|.

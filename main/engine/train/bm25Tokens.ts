@@ -5,7 +5,8 @@ import { foldChinese } from '../towers/chineseFold.js';
  * NFKC, lower case, Traditional→Simplified fold (the featurizer's), Latin/digit
  * words, and CJK character unigrams plus bigrams within a CJK run.
  */
-const RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}〇]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{N}\p{M}])+/gu;
+const RUN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}〇]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{N}\p{M}])+/gu;
 const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}〇]/u;
 
 export function bm25Tokens(text: string): string[] {

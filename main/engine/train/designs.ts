@@ -54,7 +54,8 @@ function spec(families: FeaturizerSpec['families'], log2Buckets = 18): Featurize
 
 const tiedIdf: Design = {
   name: 'tied-idf',
-  summary: 'one tied table (a random projection of TF-IDF at start), learned IDF-initialised term weights, words + CJK uni/bigrams',
+  summary:
+    'one tied table (a random projection of TF-IDF at start), learned IDF-initialised term weights, words + CJK uni/bigrams',
   featurizer: spec(WORDS_ONLY, 17),
   dim: 256,
   tied: true,
@@ -76,18 +77,34 @@ const designs: Design[] = [
   {
     ...tiedIdf,
     name: 'separate',
-    summary: 'two separately initialised tables, all n-gram families, no term weights (the DESIGN §5 warning)',
+    summary:
+      'two separately initialised tables, all n-gram families, no term weights (the DESIGN §5 warning)',
     featurizer: spec(DEFAULT_FEATURIZER_SPEC.families, 16),
     tied: false,
     idfTermWeights: false,
   },
   tiedIdf,
-  variant('tied-idf-trigrams', 'plus word pairs and character trigrams (all families)', { featurizer: spec(DEFAULT_FEATURIZER_SPEC.families, 17) }),
-  variant('tied-idf-512', '2^16 buckets × 512 dimensions (same table bytes)', { featurizer: spec(WORDS_ONLY, 16), dim: 512 }),
-  variant('tied-idf-proj', 'plus a residual linear projection on the question side', { projection: 'question' }),
+  variant('tied-idf-trigrams', 'plus word pairs and character trigrams (all families)', {
+    featurizer: spec(DEFAULT_FEATURIZER_SPEC.families, 17),
+  }),
+  variant('tied-idf-512', '2^16 buckets × 512 dimensions (same table bytes)', {
+    featurizer: spec(WORDS_ONLY, 16),
+    dim: 512,
+  }),
+  variant('tied-idf-proj', 'plus a residual linear projection on the question side', {
+    projection: 'question',
+  }),
   variant('tied-idf-hard', 'plus one BM25-mined hard negative per pair', { hardNegatives: 1 }),
-  variant('tied-idf-ict', 'plus inverse-cloze pairs (sentence → rest of passage) mined from the training passages', { selfSupervised: true }),
-  variant('fused-hard', 'trained for score fusion (loss on cos + BM25/top) with two BM25 hard negatives per pair', { fusionWeight: 1, hardNegatives: 2 }),
+  variant(
+    'tied-idf-ict',
+    'plus inverse-cloze pairs (sentence → rest of passage) mined from the training passages',
+    { selfSupervised: true },
+  ),
+  variant(
+    'fused-hard',
+    'trained for score fusion (loss on cos + BM25/top) with two BM25 hard negatives per pair',
+    { fusionWeight: 1, hardNegatives: 2 },
+  ),
 ];
 
 export const DEFAULT_DESIGN = 'tied-idf';

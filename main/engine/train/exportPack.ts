@@ -21,7 +21,12 @@ export interface ExportedPack {
  * writer. A tied table is quantised once and handed to both towers, so the
  * writer stores it once (shared.bin).
  */
-export async function exportPack(dir: string, model: HashedModel, dtype: TableDtype, info: PackInfo): Promise<ExportedPack> {
+export async function exportPack(
+  dir: string,
+  model: HashedModel,
+  dtype: TableDtype,
+  info: PackInfo,
+): Promise<ExportedPack> {
   const qTable = quantizeTable(model.question.table, model.dim, dtype);
   const aTable = isTied(model) ? qTable : quantizeTable(model.answer.table, model.dim, dtype);
   const identity = await writeHashedPack(dir, {
@@ -34,7 +39,11 @@ export async function exportPack(dir: string, model: HashedModel, dtype: TableDt
   const storedTower = (t: TowerParams, table: Float32Array): TowerParams => ({ ...t, table });
   return {
     identity,
-    stored: { ...model, question: storedTower(model.question, qStored), answer: storedTower(model.answer, aStored) },
+    stored: {
+      ...model,
+      question: storedTower(model.question, qStored),
+      answer: storedTower(model.answer, aStored),
+    },
   };
 }
 
@@ -46,7 +55,13 @@ function towerParams(model: HashedModel, t: TowerParams, table: TableStorage): H
     termWeights: t.termWeights ?? undefined,
     pooling: 'sum',
     projection: t.projection
-      ? { weight: t.projection.weight, bias: t.projection.bias, dim: model.dim, residual: true, activation: 'none' }
+      ? {
+          weight: t.projection.weight,
+          bias: t.projection.bias,
+          dim: model.dim,
+          residual: true,
+          activation: 'none',
+        }
       : undefined,
   };
 }

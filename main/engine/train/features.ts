@@ -18,7 +18,10 @@ export function rowCount(rows: FeatureRows): number {
 }
 
 /** Featurize many texts into one CSR block. */
-export function toFeatureRows(texts: readonly string[], featurize: (text: string) => FeatureBag): FeatureRows {
+export function toFeatureRows(
+  texts: readonly string[],
+  featurize: (text: string) => FeatureBag,
+): FeatureRows {
   const bags = texts.map(featurize);
   const offsets = new Int32Array(bags.length + 1);
   for (let i = 0; i < bags.length; i++) offsets[i + 1] = offsets[i]! + bags[i]!.ids.length;

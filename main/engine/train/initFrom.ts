@@ -11,7 +11,13 @@ export interface PackModel {
   /** How the pack stores its table (a fine-tuned pack keeps it by default). */
   table: TableDtype;
   /** What a model fine-tuned from this pack inherits: its weights derive from this pack's. */
-  provenance: { name: string; version: string; license: string; attribution: string[]; trainingData: string[] };
+  provenance: {
+    name: string;
+    version: string;
+    license: string;
+    attribution: string[];
+    trainingData: string[];
+  };
 }
 
 /**
@@ -24,7 +30,8 @@ export async function readPackModel(dir: string): Promise<PackModel> {
   const q = pack.question;
   const a = pack.answer;
   for (const t of [q, a]) checkTrainable(t, dir);
-  if (q.dimIn !== a.dimIn) throw new UserError(`${dir}: towers of different dimensions cannot be fine-tuned`, dir);
+  if (q.dimIn !== a.dimIn)
+    throw new UserError(`${dir}: towers of different dimensions cannot be fine-tuned`, dir);
   const tied = q.table.data === a.table.data;
   const qTable = dequantize(q.table);
   const aTable = tied ? qTable : dequantize(a.table);
@@ -32,7 +39,13 @@ export async function readPackModel(dir: string): Promise<PackModel> {
   return {
     featurizer: pack.featurizer,
     table: q.table.dtype,
-    provenance: { name: m.name, version: m.version, license: m.license, attribution: m.attribution, trainingData: m.trainingData },
+    provenance: {
+      name: m.name,
+      version: m.version,
+      license: m.license,
+      attribution: m.attribution,
+      trainingData: m.trainingData,
+    },
     model: { buckets: q.rows, dim: q.dimIn, question: tower(q, qTable), answer: tower(a, aTable) },
   };
 }
@@ -43,7 +56,8 @@ function checkTrainable(t: HashedTowerParams, dir: string): void {
     t.pooling === 'sum' &&
     !t.normalizePooled &&
     (!p || (p.residual === true && (p.activation ?? 'none') === 'none' && p.dim === t.dimIn));
-  if (!ok) throw new UserError(`${dir}: this pack's tower architecture cannot be fine-tuned by docqa train`, dir);
+  if (!ok)
+    throw new UserError(`${dir}: this pack's tower architecture cannot be fine-tuned by docqa train`, dir);
 }
 
 function tower(t: HashedTowerParams, table: Float32Array): TowerParams {
@@ -52,6 +66,11 @@ function tower(t: HashedTowerParams, table: Float32Array): TowerParams {
     table,
     // Copied: in a shared-weights pack both towers hold the same arrays, which must not train as one by accident.
     termWeights: t.termWeights ? Float32Array.from(t.termWeights) : null,
-    projection: p ? { weight: Float32Array.from(p.weight), bias: p.bias ? Float32Array.from(p.bias) : new Float32Array(p.dim) } : null,
+    projection: p
+      ? {
+          weight: Float32Array.from(p.weight),
+          bias: p.bias ? Float32Array.from(p.bias) : new Float32Array(p.dim),
+        }
+      : null,
   };
 }

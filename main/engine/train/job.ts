@@ -8,7 +8,16 @@ import { recallMetrics, type RecallMetrics } from './metrics.js';
 import { minePairs } from './mine.js';
 import { initModel, isTied, type HashedModel } from './model.js';
 import type { Pair } from './pairs.js';
-import { bm25Corpus, bm25Prior, bm25Scorer, bucketIdf, mineHardNegatives, prepareHeldout, prepareTrainData, type Featurizers } from './prepare.js';
+import {
+  bm25Corpus,
+  bm25Prior,
+  bm25Scorer,
+  bucketIdf,
+  mineHardNegatives,
+  prepareHeldout,
+  prepareTrainData,
+  type Featurizers,
+} from './prepare.js';
 import { Rng } from './rng.js';
 import { splitByPassage, type RetrievalSet } from './split.js';
 import { evaluateModel, train, type EpochRecord, type HeldoutData, type TrainProgress } from './trainer.js';
@@ -73,7 +82,9 @@ export function selfSupervisedPairs(pairs: Pair[], seed: number): Pair[] {
     if (seen.has(p.passage)) continue;
     seen.add(p.passage);
     const chunk = { start: 0, end: p.passage.length, text: p.passage, headingPath: [] };
-    out.push(...minePairs({ title: '', text: p.passage, chunks: [chunk] }, `${p.source} (inverse cloze)`, rng));
+    out.push(
+      ...minePairs({ title: '', text: p.passage, chunks: [chunk] }, `${p.source} (inverse cloze)`, rng),
+    );
   }
   return out;
 }
@@ -88,10 +99,12 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   const buckets = 2 ** featurizer.log2Buckets;
 
   const split = splitByPassage(job.pairs, job.heldoutFrac, seed, job.maxHeldoutPassages);
-  if (split.train.length === 0) throw new UserError('no training pairs left after the held-out split', '--heldout-frac');
+  if (split.train.length === 0)
+    throw new UserError('no training pairs left after the held-out split', '--heldout-frac');
   const extra = design.selfSupervised ? selfSupervisedPairs(split.train, seed) : [];
   const trainPairs = [...split.train, ...extra];
-  const mixed = extra.length > 0 ? ` (${extra.length} of them inverse-cloze pairs from the training passages)` : '';
+  const mixed =
+    extra.length > 0 ? ` (${extra.length} of them inverse-cloze pairs from the training passages)` : '';
   log(
     `pairs: ${trainPairs.length} for training${mixed}, held out ${split.heldout.questions.length} questions over ${split.heldout.passages.length} unseen passages`,
   );
@@ -103,12 +116,14 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
           data.passageTexts,
         )
       : null;
-  if (design.hardNegatives > 0) data.hardNegatives = mineHardNegatives(corpus!, data.passageOf, seed, design.hardNegatives);
+  if (design.hardNegatives > 0)
+    data.hardNegatives = mineHardNegatives(corpus!, data.passageOf, seed, design.hardNegatives);
   const fusionWeight = design.fusionWeight ?? REPORT_FUSION_WEIGHT;
   if (design.fusionWeight !== null) data.prior = bm25Prior(corpus!, design.fusionWeight);
   const heldout = split.heldout.questions.length > 0 ? prepareHeldout(split.heldout, fz) : null;
   const heldoutBm25 = heldout ? bm25Scorer(split.heldout) : null;
-  if (heldout && design.fusionWeight !== null) heldout.fusion = { bm25: heldoutBm25!, weight: design.fusionWeight };
+  if (heldout && design.fusionWeight !== null)
+    heldout.fusion = { bm25: heldoutBm25!, weight: design.fusionWeight };
 
   const model =
     job.init?.model ??
@@ -120,10 +135,23 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
       projection: design.projection,
       seed,
     });
-  if (model.buckets !== buckets) throw new UserError(`--init-from pack has ${model.buckets} buckets, the featurizer ${buckets}`, '--init-from');
+  if (model.buckets !== buckets)
+    throw new UserError(
+      `--init-from pack has ${model.buckets} buckets, the featurizer ${buckets}`,
+      '--init-from',
+    );
 
   const result = train(model, data, heldout, design.train, job.onProgress, job.onEpoch);
-  const report = heldout ? heldoutReport(result.model, split.heldout, heldout, heldoutBm25!, result.initial?.dense ?? null, fusionWeight) : null;
+  const report = heldout
+    ? heldoutReport(
+        result.model,
+        split.heldout,
+        heldout,
+        heldoutBm25!,
+        result.initial?.dense ?? null,
+        fusionWeight,
+      )
+    : null;
   if (report) {
     log(
       `held-out recall@1/@10: model ${fmt(report.model)} · BM25 ${fmt(report.bm25)} · BM25+${fusionWeight}×cos ${fmt(report.hybrid)}`,

@@ -50,7 +50,11 @@ export function recallMetrics(
 }
 
 /** Scores of one row of `queries` (N×dim) against every row of `docs` (M×dim). */
-export function dotScorer(queries: Float32Array, docs: Float32Array, dim: number): (q: number) => Float32Array {
+export function dotScorer(
+  queries: Float32Array,
+  docs: Float32Array,
+  dim: number,
+): (q: number) => Float32Array {
   const count = docs.length / dim;
   const out = new Float32Array(count);
   return (q) => {

@@ -84,7 +84,11 @@ export interface MineFolderResult {
 }
 
 /** Mine every supported document under the given folders (the ingest scanner's rules apply). */
-export async function mineFolders(dirs: string[], seed: number, options: MineOptions = {}): Promise<MineFolderResult> {
+export async function mineFolders(
+  dirs: string[],
+  seed: number,
+  options: MineOptions = {},
+): Promise<MineFolderResult> {
   const rng = new Rng(seed ^ 0x6d696e65);
   const result: MineFolderResult = { pairs: [], found: 0, files: 0, skipped: [] };
   for (const dir of dirs) {
@@ -110,7 +114,10 @@ export async function mineFolders(dirs: string[], seed: number, options: MineOpt
   result.found = result.pairs.length;
   const max = options.maxPairs ?? MAX_MINED_PAIRS;
   if (result.pairs.length > max) {
-    const keep = rng.shuffle(result.pairs.map((_, i) => i)).slice(0, max).sort((a, b) => a - b);
+    const keep = rng
+      .shuffle(result.pairs.map((_, i) => i))
+      .slice(0, max)
+      .sort((a, b) => a - b);
     result.pairs = keep.map((i) => result.pairs[i]!);
   }
   return result;

@@ -130,7 +130,12 @@ export function forwardTower(
 }
 
 /** u + u·W + b, W row-major [dim_in × dim_out]. */
-function project(p: { weight: Float32Array; bias: Float32Array }, u: Float32Array, n: number, dim: number): Float32Array {
+function project(
+  p: { weight: Float32Array; bias: Float32Array },
+  u: Float32Array,
+  n: number,
+  dim: number,
+): Float32Array {
   const v = new Float32Array(n * dim);
   for (let r = 0; r < n; r++) {
     const base = r * dim;

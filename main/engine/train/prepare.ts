@@ -12,7 +12,10 @@ export interface Featurizers {
 }
 
 /** Training pairs as feature rows, passages deduplicated by exact text. */
-export function prepareTrainData(pairs: Pair[], featurizers: Featurizers): TrainData & { passageTexts: string[] } {
+export function prepareTrainData(
+  pairs: Pair[],
+  featurizers: Featurizers,
+): TrainData & { passageTexts: string[] } {
   const index = new Map<string, number>();
   const passageTexts: string[] = [];
   const passageOf = new Int32Array(pairs.length);

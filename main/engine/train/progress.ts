@@ -13,7 +13,13 @@ export function formatDuration(seconds: number): string {
 /** One progress line; with `barWidth` > 0 it starts with a bar of the whole run. */
 export function formatProgress(p: TrainProgress, barWidth = 0): string {
   const done = ((p.epoch - 1) * p.stepsPerEpoch + p.step) / (p.epochs * p.stepsPerEpoch);
-  const parts = [`epoch ${p.epoch}/${p.epochs}`, `step ${p.step}/${p.stepsPerEpoch}`, `loss ${p.loss.toFixed(4)}`, `${Math.round(p.pairsPerSec)} pairs/s`, `ETA ${formatDuration(p.etaSec)}`];
+  const parts = [
+    `epoch ${p.epoch}/${p.epochs}`,
+    `step ${p.step}/${p.stepsPerEpoch}`,
+    `loss ${p.loss.toFixed(4)}`,
+    `${Math.round(p.pairsPerSec)} pairs/s`,
+    `ETA ${formatDuration(p.etaSec)}`,
+  ];
   if (barWidth <= 0) return parts.join(' · ');
   const filled = Math.round(done * barWidth);
   return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${String(Math.round(done * 100)).padStart(3)}% ${parts.join(' · ')}`;

@@ -18,7 +18,12 @@ export interface Split {
  * so held-out recall measures passages the model never saw, not memorised ones.
  * Deterministic for a seed and the input order.
  */
-export function splitByPassage(pairs: Pair[], heldoutFrac: number, seed: number, maxHeldoutPassages = Infinity): Split {
+export function splitByPassage(
+  pairs: Pair[],
+  heldoutFrac: number,
+  seed: number,
+  maxHeldoutPassages = Infinity,
+): Split {
   const byPassage = new Map<string, number>();
   const distinct: string[] = [];
   for (const p of pairs) {

@@ -139,7 +139,11 @@ export function train(
 
   const initial = heldout ? evaluateModel(model, heldout) : null;
   const select = heldout !== null && rowCount(heldout.questions) >= MIN_HELDOUT_FOR_SELECTION;
-  let best = { score: select ? selectionScore(initial!) : -Infinity, epoch: 0, model: select ? cloneModel(model) : model };
+  let best = {
+    score: select ? selectionScore(initial!) : -Infinity,
+    epoch: 0,
+    model: select ? cloneModel(model) : model,
+  };
   const history: EpochRecord[] = [];
   const pairCount = data.passageOf.length;
   const stepsPerEpoch = Math.ceil(pairCount / config.batch);
@@ -159,8 +163,17 @@ export function train(
         lastReport = now;
         const elapsed = (now - started) / 1000;
         const rate = pairsSeen / Math.max(elapsed, 1e-9);
-        const remaining = (config.epochs - epoch) * pairCount + (pairCount - Math.min(pairCount, (step + 1) * config.batch));
-        onProgress({ epoch, epochs: config.epochs, step: step + 1, stepsPerEpoch, loss: lossSum / (step + 1), pairsPerSec: rate, etaSec: remaining / rate });
+        const remaining =
+          (config.epochs - epoch) * pairCount + (pairCount - Math.min(pairCount, (step + 1) * config.batch));
+        onProgress({
+          epoch,
+          epochs: config.epochs,
+          step: step + 1,
+          stepsPerEpoch,
+          loss: lossSum / (step + 1),
+          pairsPerSec: rate,
+          etaSec: remaining / rate,
+        });
       }
     });
     const metrics = heldout ? evaluateModel(model, heldout) : null;
@@ -182,7 +195,14 @@ export function train(
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  return { model: best.model, bestEpoch: best.epoch, history, initial, pairsPerSec: pairsSeen / Math.max(seconds, 1e-9), seconds };
+  return {
+    model: best.model,
+    bestEpoch: best.epoch,
+    history,
+    initial,
+    pairsPerSec: pairsSeen / Math.max(seconds, 1e-9),
+    seconds,
+  };
 }
 
 /**
@@ -233,13 +253,25 @@ interface Optimizers {
 
 function makeOptimizers(model: HashedModel, config: TrainConfig): Optimizers {
   const tableOptim = (table: Float32Array): Adam | RowAdagrad => {
-    const options = { lr: config.lr, decay: config.decayToInit, anchor: config.decayToInit > 0 ? Float32Array.from(table) : null };
-    return config.tableOptimizer === 'adagrad' ? new RowAdagrad(table, model.dim, options) : new Adam(table, options);
+    const options = {
+      lr: config.lr,
+      decay: config.decayToInit,
+      anchor: config.decayToInit > 0 ? Float32Array.from(table) : null,
+    };
+    return config.tableOptimizer === 'adagrad'
+      ? new RowAdagrad(table, model.dim, options)
+      : new Adam(table, options);
   };
-  const terms = (t: TowerParams): Adam | null => (t.termWeights && config.termLr > 0 ? new Adam(t.termWeights, { lr: config.termLr, nonNegative: true }) : null);
+  const terms = (t: TowerParams): Adam | null =>
+    t.termWeights && config.termLr > 0
+      ? new Adam(t.termWeights, { lr: config.termLr, nonNegative: true })
+      : null;
   const proj = (t: TowerParams): Optimizers['questionProjection'] =>
     t.projection
-      ? { weight: new Adam(t.projection.weight, { lr: config.projectionLr }), bias: new Adam(t.projection.bias, { lr: config.projectionLr }) }
+      ? {
+          weight: new Adam(t.projection.weight, { lr: config.projectionLr }),
+          bias: new Adam(t.projection.bias, { lr: config.projectionLr }),
+        }
       : null;
   return {
     questionTable: tableOptim(model.question.table),
@@ -299,8 +331,18 @@ function trainStep(
   }
   const qRows = selectRows(data.questions, pairs);
   const pRows = selectRows(data.passages, passageIds);
-  const qCache = forwardTower(model.question, dim, qRows, dropoutMask(qRows.ids.length, config.featureDropout, rng));
-  const pCache = forwardTower(model.answer, dim, pRows, dropoutMask(pRows.ids.length, config.featureDropout, rng));
+  const qCache = forwardTower(
+    model.question,
+    dim,
+    qRows,
+    dropoutMask(qRows.ids.length, config.featureDropout, rng),
+  );
+  const pCache = forwardTower(
+    model.answer,
+    dim,
+    pRows,
+    dropoutMask(pRows.ids.length, config.featureDropout, rng),
+  );
   const prior = data.prior ? data.prior(pairs, passageIds) : null;
   const { loss, dQ, dP } = inBatchSoftmax(qCache.out, pCache.out, pairs.length, dim, config.scale, prior);
 
@@ -336,9 +378,16 @@ export function cloneModel(model: HashedModel): HashedModel {
   const tower = (t: TowerParams, table: Float32Array): TowerParams => ({
     table,
     termWeights: t.termWeights ? Float32Array.from(t.termWeights) : null,
-    projection: t.projection ? { weight: Float32Array.from(t.projection.weight), bias: Float32Array.from(t.projection.bias) } : null,
+    projection: t.projection
+      ? { weight: Float32Array.from(t.projection.weight), bias: Float32Array.from(t.projection.bias) }
+      : null,
   });
   const qTable = Float32Array.from(model.question.table);
   const aTable = isTied(model) ? qTable : Float32Array.from(model.answer.table);
-  return { buckets: model.buckets, dim: model.dim, question: tower(model.question, qTable), answer: tower(model.answer, aTable) };
+  return {
+    buckets: model.buckets,
+    dim: model.dim,
+    question: tower(model.question, qTable),
+    answer: tower(model.answer, aTable),
+  };
 }

@@ -30,7 +30,6 @@ export function spawnWorker(callerUrl: string, name: string, options: WorkerOpti
   const file = fileURLToPath(new URL(`./${name}.worker.${fromSource ? 'ts' : 'js'}`, callerUrl));
   if (!fromSource) return new Worker(file, options);
   // A worker's loader hooks are its own: register tsx inside the worker, then load the entry.
-  const bootstrap =
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
   return new Worker(bootstrap, { ...options, eval: true });
 }

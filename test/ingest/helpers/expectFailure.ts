@@ -3,7 +3,12 @@ import { ExtractError, type ExtractFailure } from '../../../main/engine/ingest/e
 import { isUserError } from '../../../main/engine/errors.js';
 
 /** Asserts that `promise` rejects with an ExtractError of this kind, a one-line message naming `file`. */
-export async function expectFailure(promise: Promise<unknown>, failure: ExtractFailure, reason: RegExp, file: string): Promise<ExtractError> {
+export async function expectFailure(
+  promise: Promise<unknown>,
+  failure: ExtractFailure,
+  reason: RegExp,
+  file: string,
+): Promise<ExtractError> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,

@@ -75,7 +75,9 @@ export function makePdf(pages: PdfPage[], options: PdfOptions = {}): Buffer {
   const pageIds: number[] = [];
   for (const page of pages) {
     const content = pageContent(page);
-    const stream = add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
+    const stream = add(
+      `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+    );
     pageIds.push(
       add(
         `<< /Type /Page /Parent ${pageTree} 0 R /MediaBox [0 0 612 792] /Contents ${stream} 0 R ` +
@@ -84,7 +86,8 @@ export function makePdf(pages: PdfPage[], options: PdfOptions = {}): Buffer {
     );
   }
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pageTree} 0 R >>`;
-  objects[pageTree - 1] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
+  objects[pageTree - 1] =
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
   const info = add(options.title !== undefined ? `<< /Title ${pdfHexUcs2BOM(options.title)} >>` : '<< >>');
   const encrypt = options.encrypted
     ? add(`<< /Filter /Standard /V 1 /R 2 /O <${'ab'.repeat(32)}> /U <${'cd'.repeat(32)}> /P -4 >>`)
@@ -99,7 +102,9 @@ export function makePdf(pages: PdfPage[], options: PdfOptions = {}): Buffer {
   const xrefAt = Buffer.byteLength(out, 'latin1');
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const offset of offsets) out += `${String(offset).padStart(10, '0')} 00000 n \n`;
-  const encryptRef = encrypt ? ` /Encrypt ${encrypt} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]` : '';
+  const encryptRef = encrypt
+    ? ` /Encrypt ${encrypt} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]`
+    : '';
   out += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /Info ${info} 0 R${encryptRef} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }

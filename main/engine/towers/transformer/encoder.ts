@@ -44,7 +44,10 @@ export class TowerEncoder {
       );
     }
     if (!session.outputNames.includes(spec.output)) {
-      throw new UserError(`${label}: has no output "${spec.output}" (outputs: ${session.outputNames.join(', ')})`, label);
+      throw new UserError(
+        `${label}: has no output "${spec.output}" (outputs: ${session.outputNames.join(', ')})`,
+        label,
+      );
     }
     this.feedsTokenTypes = inputs.includes('token_type_ids');
   }
@@ -54,9 +57,14 @@ export class TowerEncoder {
     const order = seqs.map((_, i) => i).sort((a, b) => seqs[a].length - seqs[b].length);
     let out: Float32Array | null = null;
     let dim = 0;
-    for (let start = 0; start < order.length; ) {
+    for (let start = 0; start < order.length;) {
       let end = start + 1;
-      while (end < order.length && end - start < MAX_ROWS && (end - start + 1) * seqs[order[end]].length <= MAX_TOKENS_PER_RUN) end++;
+      while (
+        end < order.length &&
+        end - start < MAX_ROWS &&
+        (end - start + 1) * seqs[order[end]].length <= MAX_TOKENS_PER_RUN
+      )
+        end++;
       const idx = order.slice(start, end);
       const rows = await this.run(idx.map((i) => seqs[i]));
       if (!out) {
@@ -79,15 +87,29 @@ export class TowerEncoder {
     if (this.feedsTokenTypes) feeds.token_type_ids = new ort.Tensor('int64', b.tokenTypeIds, dims);
     const result = await this.session.run(feeds, [this.spec.output]);
     const t = result[this.spec.output];
-    const data = t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, fromFloat16Bits) : t.type === 'float32' ? (t.data as Float32Array) : null;
+    const data =
+      t.type === 'float16'
+        ? Float32Array.from(t.data as Uint16Array, fromFloat16Bits)
+        : t.type === 'float32'
+          ? (t.data as Float32Array)
+          : null;
     const pooled = this.spec.pooling === 'none';
-    if (!data || t.dims.length !== (pooled ? 2 : 3) || t.dims[0] !== b.rows || (!pooled && t.dims[1] !== b.seqLen)) {
+    if (
+      !data ||
+      t.dims.length !== (pooled ? 2 : 3) ||
+      t.dims[0] !== b.rows ||
+      (!pooled && t.dims[1] !== b.seqLen)
+    ) {
       throw new UserError(
         `${this.label}: output "${this.spec.output}" is ${t.type} [${t.dims.join(', ')}], expected float [rows${pooled ? '' : ', tokens'}, dim] for pooling "${this.spec.pooling}"`,
         this.label,
       );
     }
     const width = t.dims[t.dims.length - 1];
-    return poolAndNormalize({ data, rows: b.rows, seqLen: pooled ? 1 : b.seqLen, width }, b.attentionMask, this.spec.pooling);
+    return poolAndNormalize(
+      { data, rows: b.rows, seqLen: pooled ? 1 : b.seqLen, width },
+      b.attentionMask,
+      this.spec.pooling,
+    );
   }
 }

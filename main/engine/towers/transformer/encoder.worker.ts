@@ -12,7 +12,14 @@ import { TextTokenizer } from './tokenizer.js';
  * blocks). Texts in, L2-normalised rows out; tokenisation happens here too.
  */
 export type WorkerRequest =
-  | { type: 'init'; side: TowerSide; dir: string; manifest: TransformerManifest; provider: ProviderName; threads: number }
+  | {
+      type: 'init';
+      side: TowerSide;
+      dir: string;
+      manifest: TransformerManifest;
+      provider: ProviderName;
+      threads: number;
+    }
   | { type: 'embed'; id: number; texts: string[] };
 
 export type WorkerReply =
@@ -23,7 +30,9 @@ export type WorkerReply =
 let config: Extract<WorkerRequest, { type: 'init' }> | null = null;
 let encoder: TowerEncoder | null = null;
 
-async function openEncoder(init: Extract<WorkerRequest, { type: 'init' }>): Promise<{ encoder: TowerEncoder; active: string; fallbackReason: string | null }> {
+async function openEncoder(
+  init: Extract<WorkerRequest, { type: 'init' }>,
+): Promise<{ encoder: TowerEncoder; active: string; fallbackReason: string | null }> {
   const { side, dir, manifest, provider, threads } = init;
   const files = manifest.transformer[side];
   const modelPath = path.join(dir, files.model);
@@ -34,9 +43,26 @@ async function openEncoder(init: Extract<WorkerRequest, { type: 'init' }>): Prom
   } catch (e) {
     throw new UserError(`cannot load ${modelPath}: ${describeError(e)}`, modelPath, { cause: e });
   }
-  const tokenizer = await TextTokenizer.load(path.join(dir, files.tokenizer), files.tokenizerConfig ? path.join(dir, files.tokenizerConfig) : null);
-  const spec = { prefix: manifest.prefixes[side], maxLength: manifest.maxLength, pooling: manifest.pooling, output: files.output };
-  return { encoder: new TowerEncoder(opened.session, tokenizer, spec, `${manifest.name} ${side} tower (${files.model})`), active: opened.active, fallbackReason: opened.fallbackReason };
+  const tokenizer = await TextTokenizer.load(
+    path.join(dir, files.tokenizer),
+    files.tokenizerConfig ? path.join(dir, files.tokenizerConfig) : null,
+  );
+  const spec = {
+    prefix: manifest.prefixes[side],
+    maxLength: manifest.maxLength,
+    pooling: manifest.pooling,
+    output: files.output,
+  };
+  return {
+    encoder: new TowerEncoder(
+      opened.session,
+      tokenizer,
+      spec,
+      `${manifest.name} ${side} tower (${files.model})`,
+    ),
+    active: opened.active,
+    fallbackReason: opened.fallbackReason,
+  };
 }
 
 const port = parentPort!;
@@ -46,19 +72,35 @@ port.on('message', async (m: WorkerRequest) => {
     try {
       const opened = await openEncoder(m);
       encoder = opened.encoder;
-      port.postMessage({ type: 'ready', active: opened.active, fallbackReason: opened.fallbackReason } satisfies WorkerReply);
+      port.postMessage({
+        type: 'ready',
+        active: opened.active,
+        fallbackReason: opened.fallbackReason,
+      } satisfies WorkerReply);
     } catch (e) {
-      port.postMessage({ type: 'error', id: null, message: describeError(e), user: isUserError(e) } satisfies WorkerReply);
+      port.postMessage({
+        type: 'error',
+        id: null,
+        message: describeError(e),
+        user: isUserError(e),
+      } satisfies WorkerReply);
     }
     return;
   }
   try {
     const { data, dim } = await encoder!.embed(m.texts);
     if (m.texts.length && dim !== config!.manifest.dim) {
-      throw new UserError(`${config!.manifest.name}: the ${config!.side} encoder makes ${dim}-d vectors, the manifest says ${config!.manifest.dim}`);
+      throw new UserError(
+        `${config!.manifest.name}: the ${config!.side} encoder makes ${dim}-d vectors, the manifest says ${config!.manifest.dim}`,
+      );
     }
     port.postMessage({ type: 'result', id: m.id, data } satisfies WorkerReply, [data.buffer as ArrayBuffer]);
   } catch (e) {
-    port.postMessage({ type: 'error', id: m.id, message: describeError(e), user: isUserError(e) } satisfies WorkerReply);
+    port.postMessage({
+      type: 'error',
+      id: m.id,
+      message: describeError(e),
+      user: isUserError(e),
+    } satisfies WorkerReply);
   }
 });

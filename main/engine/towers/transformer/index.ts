@@ -30,7 +30,11 @@ export type TransformerOpenOptions = OpenPackOptions & { questionProvider?: Prov
  * questions that never wait behind indexing). Dispatched to by the towers
  * runtime's openPack(). `provider` reports the answer tower's execution provider.
  */
-export async function openTransformerPack(dir: string, rawManifest: Record<string, unknown>, options: TransformerOpenOptions = {}): Promise<TowerPack> {
+export async function openTransformerPack(
+  dir: string,
+  rawManifest: Record<string, unknown>,
+  options: TransformerOpenOptions = {},
+): Promise<TowerPack> {
   const manifest = parseTransformerManifest(rawManifest, dir);
   await checkFiles(dir, manifest);
   const workers = Math.min(MAX_ANSWER_WORKERS, Math.max(1, options.workers ?? 1));
@@ -39,19 +43,28 @@ export async function openTransformerPack(dir: string, rawManifest: Record<strin
   const started = await Promise.allSettled([
     EncoderPool.start(workers, { side: 'answer', dir, manifest, provider: requested, threads }),
     // One thread: a question is short, and the passage workers keep the cores busy while indexing.
-    EncoderPool.start(1, { side: 'question', dir, manifest, provider: options.questionProvider ?? requested, threads: 1 }),
+    EncoderPool.start(1, {
+      side: 'question',
+      dir,
+      manifest,
+      provider: options.questionProvider ?? requested,
+      threads: 1,
+    }),
   ]);
   const failed = started.find((r) => r.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.pool.close() : undefined)));
     throw failed.reason;
   }
-  const [answers, questions] = started.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof EncoderPool.start>>>).value);
+  const [answers, questions] = started.map(
+    (r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof EncoderPool.start>>>).value,
+  );
   const { active, fallbackReason } = answers;
 
   const embedAnswers = async (texts: string[]): Promise<Float32Array> => {
     const parts: Promise<Float32Array>[] = [];
-    for (let i = 0; i < texts.length; i += ANSWER_TASK_TEXTS) parts.push(answers.pool.run(texts.slice(i, i + ANSWER_TASK_TEXTS)));
+    for (let i = 0; i < texts.length; i += ANSWER_TASK_TEXTS)
+      parts.push(answers.pool.run(texts.slice(i, i + ANSWER_TASK_TEXTS)));
     const rows = await Promise.all(parts);
     const out = new Float32Array(texts.length * manifest.dim);
     let at = 0;
@@ -100,7 +113,11 @@ export function towerId(m: TransformerManifest, side: TowerSide): TowerId {
     maxLength: m.maxLength,
     normalization: m.normalization,
   };
-  return { pack: m.name, version: m.version, hash: createHash('sha256').update(JSON.stringify(spec)).digest('hex') };
+  return {
+    pack: m.name,
+    version: m.version,
+    hash: createHash('sha256').update(JSON.stringify(spec)).digest('hex'),
+  };
 }
 
 /**
@@ -116,6 +133,10 @@ async function checkFiles(dir: string, m: TransformerManifest): Promise<void> {
     } catch {
       throw new UserError(`pack ${dir} is incomplete: ${rel} is missing; import or download it again`, file);
     }
-    if (size !== rec.bytes) throw new UserError(`pack ${dir} is damaged: ${rel} has ${size} bytes, the manifest says ${rec.bytes}; import or download it again`, file);
+    if (size !== rec.bytes)
+      throw new UserError(
+        `pack ${dir} is damaged: ${rel} has ${size} bytes, the manifest says ${rec.bytes}; import or download it again`,
+        file,
+      );
   }
 }

@@ -16,7 +16,10 @@ export type { FileRecord };
 const relPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), 'must be a path inside the pack');
+  .refine(
+    (p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'),
+    'must be a path inside the pack',
+  );
 
 export const TowerFilesSchema = z.object({
   /** ONNX encoder, relative to the pack folder. */
@@ -46,7 +49,11 @@ export const TransformerManifestSchema = commonManifestSchema.extend({
     answer: TowerFilesSchema,
     /** Where the weights came from (hub repo + the commit actually fetched), for provenance. */
     source: z
-      .object({ repo: z.string().nullable(), revision: z.string().nullable(), catalogueId: z.string().nullable() })
+      .object({
+        repo: z.string().nullable(),
+        revision: z.string().nullable(),
+        catalogueId: z.string().nullable(),
+      })
       .partial()
       .optional(),
   }),
@@ -66,7 +73,8 @@ export function parseTransformerManifest(raw: unknown, dir: string): Transformer
   for (const side of ['question', 'answer'] as const) {
     const t = m.transformer[side];
     for (const f of [t.model, t.tokenizer, t.tokenizerConfig]) {
-      if (f && !m.files[f]) throw new UserError(`pack manifest in ${dir} does not list ${f} under "files"`, dir);
+      if (f && !m.files[f])
+        throw new UserError(`pack manifest in ${dir} does not list ${f} under "files"`, dir);
     }
   }
   return m;

@@ -37,11 +37,18 @@ export class EncoderPool {
     }
   }
 
-  static async start(count: number, init: Omit<InitRequest, 'type'>): Promise<{ pool: EncoderPool; active: string; fallbackReason: string | null }> {
+  static async start(
+    count: number,
+    init: Omit<InitRequest, 'type'>,
+  ): Promise<{ pool: EncoderPool; active: string; fallbackReason: string | null }> {
     const workers = Array.from({ length: count }, () => spawnWorker(import.meta.url, 'encoder'));
     try {
       const ready = await Promise.all(workers.map((w) => awaitReady(w, init)));
-      return { pool: new EncoderPool(workers), active: ready[0].active, fallbackReason: ready[0].fallbackReason };
+      return {
+        pool: new EncoderPool(workers),
+        active: ready[0].active,
+        fallbackReason: ready[0].fallbackReason,
+      };
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
@@ -58,7 +65,8 @@ export class EncoderPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of [...this.queue.splice(0), ...this.busy.values()]) t.reject(new Error('tower pack is closed'));
+    for (const t of [...this.queue.splice(0), ...this.busy.values()])
+      t.reject(new Error('tower pack is closed'));
     this.busy.clear();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -87,11 +95,15 @@ export class EncoderPool {
     this.busy.delete(w);
     task?.reject(new Error(`encoder worker crashed: ${e.message}`));
     // A crashed worker is not put back; when none are left, fail what waits.
-    if (this.busy.size === 0 && this.idle.length === 0) for (const t of this.queue.splice(0)) t.reject(new Error('all encoder workers crashed'));
+    if (this.busy.size === 0 && this.idle.length === 0)
+      for (const t of this.queue.splice(0)) t.reject(new Error('all encoder workers crashed'));
   }
 }
 
-function awaitReady(w: Worker, init: Omit<InitRequest, 'type'>): Promise<{ active: string; fallbackReason: string | null }> {
+function awaitReady(
+  w: Worker,
+  init: Omit<InitRequest, 'type'>,
+): Promise<{ active: string; fallbackReason: string | null }> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: WorkerReply) => {
       w.off('error', onError);

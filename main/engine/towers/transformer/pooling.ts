@@ -18,7 +18,11 @@ export interface TokenStates {
   width: number;
 }
 
-export function poolAndNormalize(states: TokenStates, attentionMask: BigInt64Array, pooling: Pooling): Float32Array {
+export function poolAndNormalize(
+  states: TokenStates,
+  attentionMask: BigInt64Array,
+  pooling: Pooling,
+): Float32Array {
   const { data, rows, seqLen, width } = states;
   const out = new Float32Array(rows * width);
   for (let r = 0; r < rows; r++) {

@@ -21,19 +21,33 @@ export class TextTokenizer {
     readonly padId: number,
   ) {}
 
-  static fromJson(tokenizerJson: unknown, tokenizerConfig: unknown = {}, source = 'tokenizer.json'): TextTokenizer {
+  static fromJson(
+    tokenizerJson: unknown,
+    tokenizerConfig: unknown = {},
+    source = 'tokenizer.json',
+  ): TextTokenizer {
     let tok: Tokenizer;
     try {
       tok = new Tokenizer(tokenizerJson as object, (tokenizerConfig ?? {}) as object);
     } catch (e) {
-      throw new UserError(`${source} is not a tokenizer this version can read: ${(e as Error).message}`, source, { cause: e });
+      throw new UserError(
+        `${source} is not a tokenizer this version can read: ${(e as Error).message}`,
+        source,
+        { cause: e },
+      );
     }
     const probe = 'a b';
     const full = tok.encode(probe).ids;
     const content = tok.encode(probe, { add_special_tokens: false }).ids;
     const at = indexOfRun(full, content);
-    if (content.length === 0 || at < 0) throw new UserError(`${source}: cannot find the text between its special tokens`, source);
-    return new TextTokenizer(tok, full.slice(0, at), full.slice(at + content.length), padIdOf(tok, tokenizerJson));
+    if (content.length === 0 || at < 0)
+      throw new UserError(`${source}: cannot find the text between its special tokens`, source);
+    return new TextTokenizer(
+      tok,
+      full.slice(0, at),
+      full.slice(at + content.length),
+      padIdOf(tok, tokenizerJson),
+    );
   }
 
   static async load(tokenizerPath: string, configPath: string | null = null): Promise<TextTokenizer> {
@@ -48,7 +62,8 @@ export class TextTokenizer {
    */
   encode(text: string, maxLength: number): number[] {
     const room = maxLength - this.head.length - this.tail.length;
-    if (room < 1) throw new UserError(`maxLength ${maxLength} leaves no room for text between special tokens`);
+    if (room < 1)
+      throw new UserError(`maxLength ${maxLength} leaves no room for text between special tokens`);
     const ids = this.tok.encode(capChars(text, maxLength), { add_special_tokens: false }).ids;
     if (ids.length > room) ids.length = room;
     return [...this.head, ...ids, ...this.tail];
@@ -124,7 +139,11 @@ async function readJson(file: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, { cause: e });
+    throw new UserError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      file,
+      { cause: e },
+    );
   }
   try {
     return JSON.parse(text);
