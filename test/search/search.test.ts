@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexColumns } from '../../main/engine/search/analyzer.js';
 import { BinaryIndex } from '../../main/engine/search/binaryIndex.js';
 import { DenseChannel } from '../../main/engine/search/dense.js';
+import { DenseSearchWorker } from '../../main/engine/search/denseSearchWorker.js';
 import { highlightSentences } from '../../main/engine/search/highlight.js';
 import { NotFoundRule } from '../../main/engine/search/notFound.js';
 import { passageText } from '../../main/engine/search/passageText.js';
@@ -271,5 +272,62 @@ describe('binary-quantised coarse search', () => {
     index.refresh(N + 1);
     expect(index.length).toBe(N + 1);
     bq.close();
+  });
+});
+
+describe('dense search in its own thread (large libraries)', () => {
+  it('returns what the in-thread coarse search returns, and hybrid ranks the same with it', async () => {
+    const worker = new DenseSearchWorker(path.join(tmp.dir, 'lib.sqlite'));
+    try {
+      // exactMaxVectors 0: this small library takes the large-library (binary) path.
+      const channel = new DenseChannel(db, set, 0);
+      expect(channel.choosePath()).toBe('binary');
+      for (const q of ['绿茶用多少度的水冲泡？', 'descale the espresso machine', 'umbrella autumn rain']) {
+        const v = (await pack.embedQuestions([q])).subarray(0, pack.dim);
+        const inThread = channel.coarseThenRescore(v, 5);
+        const remote = await worker.top(set.id, v, 5);
+        expect([...remote.keys()]).toEqual([...inThread.keys()]);
+        for (const [id, cos] of inThread) expect(remote.get(id)).toBeCloseTo(cos, 6);
+
+        let remoteCalls = 0;
+        const embedQuestion = async (x: string) => (await pack.embedQuestions([x])).subarray(0, pack.dim);
+        const parallelTop = (x: Float32Array, k: number) => {
+          remoteCalls++;
+          return worker.top(set.id, x, k);
+        };
+        const searcher = new Searcher(db, new ScoreFusionRanker(0.5));
+        const one = await searcher.search(q, 5, 'hybrid', { channel, embedQuestion });
+        const two = await searcher.search(q, 5, 'hybrid', { channel, embedQuestion, parallelTop });
+        expect(remoteCalls).toBe(1);
+        expect(two.results.map((r) => [r.chunkId, r.score])).toEqual(
+          one.results.map((r) => [r.chunkId, r.score]),
+        );
+      }
+      await expect(worker.top(9999, new Float32Array(pack.dim), 5)).rejects.toThrow(
+        /vector set 9999 is gone/,
+      );
+    } finally {
+      await worker.close();
+    }
+    await expect(worker.top(set.id, new Float32Array(pack.dim), 5)).rejects.toThrow(/closed/);
+  });
+
+  it('falls back to the calling thread when the worker cannot answer', async () => {
+    const channel = new DenseChannel(db, set, 0);
+    const embedQuestion = async (x: string) => (await pack.embedQuestions([x])).subarray(0, pack.dim);
+    const closed = new DenseSearchWorker(path.join(tmp.dir, 'lib.sqlite'));
+    await closed.close();
+    const { results } = await new Searcher(db, new ScoreFusionRanker(0.5)).search(
+      '绿茶用多少度的水冲泡？',
+      3,
+      'hybrid',
+      {
+        channel,
+        embedQuestion,
+        parallelTop: (x, k) => closed.top(set.id, x, k),
+      },
+    );
+    expect(results[0].path).toBe('tea.md');
+    expect(results[0].channels.dense).toBeTypeOf('number');
   });
 });

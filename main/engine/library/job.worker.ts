@@ -1,5 +1,6 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { describeError, isUserError } from '../errors.js';
+import { setSqliteNativeBinding } from '../store/database.js';
 import { runIngestJob } from './ingestJob.js';
 import type { JobMessage, JobRequest } from './jobRunner.js';
 import { PackCache } from './packCache.js';
@@ -8,6 +9,9 @@ import { runReembedJob } from './reembedJob.js';
 // Indexing and re-embedding jobs, one at a time, off the calling thread (the UI
 // or HTTP server only receives progress). The worker lives across jobs so that
 // its tower packs and extractors stay loaded.
+// The desktop app's Electron-ABI SQLite addon, when the thread that started us uses one.
+const { sqliteBinding } = (workerData ?? {}) as { sqliteBinding?: string | null };
+if (sqliteBinding) setSqliteNativeBinding(sqliteBinding);
 const port = parentPort!;
 const packs = new PackCache();
 const running = new Map<number, AbortController>();

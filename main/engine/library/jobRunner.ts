@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
+import { sqliteNativeBinding } from '../store/database.js';
 import { spawnWorker } from '../workers/spawnWorker.js';
 import type { IngestJobParams } from './ingestJob.js';
 import type { ReembedJobParams, ReembedProgress } from './reembedJob.js';
@@ -75,7 +76,9 @@ export class JobWorker {
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
     if (this.worker) return this.worker;
-    const worker = spawnWorker(import.meta.url, 'job');
+    const worker = spawnWorker(import.meta.url, 'job', {
+      workerData: { sqliteBinding: sqliteNativeBinding() },
+    });
     worker.on('message', (m: JobMessage) => {
       const p = this.pending.get(m.id);
       if (!p) return;

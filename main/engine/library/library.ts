@@ -2,6 +2,7 @@ import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
 import { DenseChannel } from '../search/dense.js';
+import { DenseSearchWorker } from '../search/denseSearchWorker.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
 import { Searcher, type DenseRecall } from '../search/searcher.js';
 import { openDatabase, type Db } from '../store/database.js';
@@ -97,6 +98,8 @@ export class Library implements LibraryEngine {
   /** Indexing runs here, one job at a time; re-embedding has its own worker so both can proceed. */
   private readonly ingestWorker = new JobWorker();
   private readonly reembedWorker = new JobWorker();
+  /** Dense coarse search beside BM25 on large libraries; started on first need. */
+  private denseSearch: DenseSearchWorker | null = null;
   private readonly recentHighlights = new Map<number, TextRange[]>();
   private closed = false;
 
@@ -216,6 +219,7 @@ export class Library implements LibraryEngine {
     return {
       channel,
       embedQuestion: async (q) => (await pack.embedQuestions([q])).subarray(0, pack.dim),
+      parallelTop: (q, k) => (this.denseSearch ??= new DenseSearchWorker(this.dbPath)).top(set.id, q, k),
     };
   }
 
@@ -625,7 +629,7 @@ export class Library implements LibraryEngine {
     for (const job of this.runningJobs) job.abort();
     await this.jobs;
     await this.reembedding?.promise.catch(() => undefined);
-    await Promise.all([this.ingestWorker.close(), this.reembedWorker.close()]);
+    await Promise.all([this.ingestWorker.close(), this.reembedWorker.close(), this.denseSearch?.close()]);
     await this.resetPacks();
     this.db.close();
   }

@@ -27,6 +27,8 @@ export class DenseChannel {
   constructor(
     private readonly db: Database,
     readonly set: VectorSet,
+    /** Up to this many vectors, exact KNN; above, binary coarse search + rescoring. */
+    private readonly exactMaxVectors = EXACT_KNN_MAX_VECTORS,
   ) {
     this.knn = db.prepare(
       `SELECT chunk_id, distance FROM ${set.tableName} WHERE embedding MATCH ? AND k = ?`,
@@ -46,7 +48,7 @@ export class DenseChannel {
   }
 
   choosePath(): KnnPath {
-    return this.chunkCount() <= EXACT_KNN_MAX_VECTORS ? 'exact' : 'binary';
+    return this.chunkCount() <= this.exactMaxVectors ? 'exact' : 'binary';
   }
 
   /** Top `k` chunks by cosine similarity (chunk id → cosine). */

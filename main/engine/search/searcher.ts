@@ -17,6 +17,8 @@ export const RECALL_K = 100;
 export interface DenseRecall {
   channel: DenseChannel;
   embedQuestion(question: string): Promise<Float32Array>;
+  /** The channel's coarse search in another thread (large libraries), so hybrid runs BM25 beside it. */
+  parallelTop?(question: Float32Array, k: number): Promise<Map<number, number>>;
 }
 
 export interface SearchOutcome {
@@ -84,11 +86,18 @@ export class Searcher {
     // The question tower runs in a worker: start it before BM25 occupies this thread.
     const questionVector = denseOn ? dense.embedQuestion(question) : null;
     questionVector?.catch(() => {}); // awaited below; a BM25 failure must not leave it unhandled
+    // On a large library the dense channel's coarse search runs in its own thread while BM25 runs in this one.
+    let denseTop: Promise<Map<number, number>> | null = null;
+    if (mode === 'hybrid' && dense?.parallelTop && dense.channel.choosePath() === 'binary') {
+      const q = await questionVector!;
+      denseTop = dense.parallelTop(q, RECALL_K).catch(() => dense.channel.top(q, RECALL_K));
+    }
     if (mode !== 'dense')
       for (const [id, s] of this.bm25.top(useful, RECALL_K, stats)) candidate(id).bm25 = s;
     if (denseOn) {
       const q = await questionVector!;
-      for (const [id, s] of dense.channel.top(q, RECALL_K)) candidate(id).dense = s;
+      for (const [id, s] of denseTop ? await denseTop : dense.channel.top(q, RECALL_K))
+        candidate(id).dense = s;
       if (mode === 'hybrid') {
         // BM25's candidates get their cosine (a vector lookup each). Dense-only candidates
         // keep no BM25 score: filling it in costs a second FTS query (tens of ms) and

@@ -20,6 +20,11 @@ export function setSqliteNativeBinding(file: string | null): void {
   nativeBinding = file ?? undefined;
 }
 
+/** The addon set for this thread (null: the default), for the workers it starts: each thread has its own. */
+export function sqliteNativeBinding(): string | null {
+  return nativeBinding ?? null;
+}
+
 export interface OpenDatabaseOptions {
   readonly?: boolean;
   /** How long a writer waits for another connection's write transaction (ms). */
