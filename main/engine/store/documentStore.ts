@@ -116,7 +116,7 @@ export class DocumentStore {
    * document when the caller writes many.
    */
   write(doc: IndexedDocument, sets: VectorSet[] = listVectorSets(this.db)): number {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       for (const set of sets) {
         if (set.state === 'active' && !doc.vectors.has(set.id)) throw new VectorSetChangedError();
       }
@@ -154,25 +154,35 @@ export class DocumentStore {
         }
       }
       return docId;
-    })();
+    });
   }
 
   /** Records a file that could not be indexed (its old chunks, if any, leave the index). */
   writeFailure(file: DocumentFile, error: string, sets: VectorSet[] = listVectorSets(this.db)): void {
-    this.db.transaction(() => {
+    this.atomically(() => {
       this.upsert(
         file,
         { hash: null, type: null, title: null, encoding: null, status: 'failed', error, chunks: 0 },
         sets,
       );
-    })();
+    });
   }
 
   remove(documentId: number): void {
-    this.db.transaction(() => {
+    this.atomically(() => {
       this.deleteChunksOf(documentId, listVectorSets(this.db));
       this.st.deleteDoc.run(documentId);
-    })();
+    });
+  }
+
+  /**
+   * `fn` in a transaction of its own, or in the caller's when there is one. Nested, it
+   * would be a SAVEPOINT, and FTS5 writes its pending terms out as a new segment at
+   * every savepoint: writing many small documents in one batch cost twice as much.
+   * A caller's transaction is all-or-nothing already (no caller catches inside it).
+   */
+  private atomically<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn)();
   }
 
   /** Same content under a new name: the document keeps its chunks and vectors. */
