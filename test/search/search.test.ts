@@ -10,6 +10,7 @@ import { passageText } from '../../main/engine/search/passageText.js';
 import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
 import { Searcher, type DenseRecall } from '../../main/engine/search/searcher.js';
 import { openDatabase, type Db } from '../../main/engine/store/database.js';
+import { packIdentity } from '../../main/engine/library/packSet.js';
 import { DocumentStore } from '../../main/engine/store/documentStore.js';
 import { insertFolder } from '../../main/engine/store/folders.js';
 import { createVectorSet, VectorTables, type VectorSet } from '../../main/engine/store/vectorSets.js';
@@ -42,18 +43,7 @@ beforeAll(async () => {
   });
   db = openDatabase(path.join(tmp.dir, 'lib.sqlite'));
   const folderId = insertFolder(db, path.join(tmp.dir, 'docs'));
-  set = createVectorSet(
-    db,
-    {
-      answerHash: pack.answerTower.hash,
-      questionHash: pack.questionTower.hash,
-      packName: pack.name,
-      packVersion: pack.version,
-      packDir: pack.dir,
-      dim: pack.dim,
-    },
-    'active',
-  );
+  set = createVectorSet(db, packIdentity(pack), 'active');
   const store = new DocumentStore(db);
   for (const [relPath, paragraphs] of Object.entries(DOCS)) {
     let at = 0;
