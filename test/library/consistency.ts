@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { openDatabase } from '../../main/engine/store/database.js';
 import { listVectorSets } from '../../main/engine/store/vectorSets.js';
 
 /**
@@ -34,4 +35,14 @@ export function checkConsistency(db: Database): string[] {
   if (listVectorSets(db).filter((s) => s.state === 'active').length > 1)
     problems.push('more than one active vector set');
   return problems;
+}
+
+/** `checkConsistency` on a library file, through a read-only connection of its own. */
+export function checkLibraryFile(dbPath: string): string[] {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return checkConsistency(db);
+  } finally {
+    db.close();
+  }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../main/engine/library/index.js';
 import { openDatabase } from '../../main/engine/store/database.js';
-import { checkConsistency } from './consistency.js';
+import { checkLibraryFile } from './consistency.js';
 import { decodedText, ENCODED, FAILING, writeMixedCorpus } from './corpus.js';
 import { expectUserError, tempDir, writeTestPack } from './helpers.js';
 
@@ -14,12 +14,7 @@ let docs: string;
 let dbPath: string;
 
 function consistency(): string[] {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return checkConsistency(db);
-  } finally {
-    db.close();
-  }
+  return checkLibraryFile(dbPath);
 }
 
 function chunkIdsOf(relPath: string): number[] {

@@ -2,8 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library, type WatchEvent } from '../../main/engine/library/index.js';
-import { openDatabase } from '../../main/engine/store/database.js';
-import { checkConsistency } from './consistency.js';
+import { checkLibraryFile } from './consistency.js';
 import { expectUserError, tempDir, writeTestPack } from './helpers.js';
 
 const tmp = tempDir('docqa-packs-');
@@ -14,12 +13,7 @@ let lib: Library;
 let dbPath: string;
 
 function consistency(): string[] {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return checkConsistency(db);
-  } finally {
-    db.close();
-  }
+  return checkLibraryFile(dbPath);
 }
 
 beforeAll(async () => {
