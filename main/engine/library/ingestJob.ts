@@ -82,11 +82,6 @@ export async function runIngestJob(
   const progress = new ProgressTracker(onProgress);
   const folders = listFolders(db).filter((f) => params.folderIds === null || params.folderIds.includes(f.id));
   const previousState = new Map<number, FolderState>(folders.map((f) => [f.id, f.state]));
-  const packOptions = { provider: params.provider, workers: params.towerWorkers || undefined };
-  // The towers load in their own threads while this one scans: on a first run that
-  // was most of the wait before the first chunk. (Cached: later runs find them open.)
-  const packOpening = params.paths ? null : cache.open(params.packDir, packOptions);
-  packOpening?.catch(() => {}); // a failure is reported below, if anything needs indexing
   try {
     for (const f of folders) setFolderState(db, f.id, 'indexing');
     progress.phase('scanning');
@@ -120,11 +115,8 @@ export async function runIngestJob(
       toIndex.reduce((s, w) => s + w.file.size, 0),
     );
     if (toIndex.length) {
-      const packs = new PackSet(
-        await (packOpening ?? cache.open(params.packDir, packOptions)),
-        cache,
-        packOptions,
-      );
+      const options = { provider: params.provider, workers: params.towerWorkers || undefined };
+      const packs = new PackSet(await cache.open(params.packDir, options), cache, options);
       packs.ensureActiveSet(db);
       await indexFiles(db, store, packs, toIndex, params, progress, signal);
     }
