@@ -1,4 +1,5 @@
 import type { AskResult, SearchResult } from '../engine/library/types.js';
+import { printable, safe } from './terminalText.js';
 
 function position(r: SearchResult): string {
   const parts = [r.page !== null ? `page ${r.page}` : `line ${r.line}`];
@@ -6,21 +7,29 @@ function position(r: SearchResult): string {
   return parts.join(' · ');
 }
 
-/** The passage with its best sentences marked: bold on a terminal, »…« otherwise. */
-function markHighlights(r: SearchResult, tty: boolean): string {
+/**
+ * The passage, cut at `maxChars`, with its best sentences marked: bold on a terminal, »…«
+ * otherwise. The document's own text is escaped piece by piece (it may hold terminal
+ * escapes), so only the markers added here reach the terminal as control sequences.
+ */
+function markHighlights(r: SearchResult, tty: boolean, maxChars: number): string {
   const [open, close] = tty ? ['\x1b[1m', '\x1b[22m'] : ['»', '«'];
+  const text = r.text.slice(0, maxChars);
+  const piece = (from: number, to: number): string => printable(text.slice(from, to), { multiline: true });
   let out = '';
   let at = 0;
   for (const h of r.highlights) {
-    out += r.text.slice(at, h.start) + open + r.text.slice(h.start, h.end) + close;
-    at = h.end;
+    const start = Math.max(at, Math.min(h.start, text.length));
+    const end = Math.min(h.end, text.length);
+    if (end <= start) continue;
+    out += piece(at, start) + open + piece(start, end) + close;
+    at = end;
   }
-  return out + r.text.slice(at);
+  return out + piece(at, text.length) + (r.text.length > maxChars ? '…' : '');
 }
 
-function indent(text: string, maxChars: number): string {
-  const t = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
-  return t
+function indent(text: string): string {
+  return text
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => `   ${l}`)
@@ -35,8 +44,8 @@ export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChar
     if (answer.results.length) lines.push('Closest passages:');
   }
   answer.results.forEach((r, i) => {
-    lines.push(`${i + 1}. ${r.path}  (${position(r)})  score ${r.score.toFixed(3)}`);
-    lines.push(indent(markHighlights(r, options.tty), options.maxChars ?? 600));
+    lines.push(safe`${i + 1}. ${r.path}  (${position(r)})  score ${r.score.toFixed(3)}`);
+    lines.push(indent(markHighlights(r, options.tty, options.maxChars ?? 600)));
   });
   return lines.join('\n');
 }

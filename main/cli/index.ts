@@ -4,11 +4,17 @@ import { registerLibraryCommands } from './commands/library.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerModelsCommand } from './commands/models.js';
+import { guardOutputStreams } from './outputStreams.js';
+import { printable } from './terminalText.js';
+import { exitCodeFor, isCommandLineMistake, USER_MISTAKE_EXIT_CODE, usageErrorLine } from './usageErrors.js';
+
+guardOutputStreams();
 
 const program = new Command('docqa')
   .description('Answers questions about the documents in your own folders, offline.')
   .version('0.1.0')
-  .showHelpAfterError('(run docqa --help for usage)')
+  // Commander's own error text is two lines; the catch below prints one (README: one line, exit 2).
+  .configureOutput({ outputError: () => undefined })
   .exitOverride();
 
 registerLibraryCommands(program);
@@ -20,10 +26,12 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode;
+    if (isCommandLineMistake(e))
+      process.stderr.write(`${printable(usageErrorLine(program, e, process.argv.slice(2)))}\n`);
+    process.exitCode = exitCodeFor(e);
   } else {
-    process.stderr.write(`docqa: ${describeError(e)}\n`);
+    process.stderr.write(`docqa: ${printable(describeError(e))}\n`);
     if (!isUserError(e) && process.env.DOCQA_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
-    process.exitCode = isUserError(e) ? 2 : 1;
+    process.exitCode = isUserError(e) ? USER_MISTAKE_EXIT_CODE : 1;
   }
 }

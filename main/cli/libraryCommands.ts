@@ -8,8 +8,11 @@ import { Library } from '../engine/library/library.js';
 import type { AskResult, IngestSummary, SearchMode } from '../engine/library/types.js';
 import { resourcesDirectory } from '../engine/towers/builtinPack.js';
 import { formatAnswer } from './answerText.js';
+import { chosenLibraryFile } from './libraryFile.js';
 import type { LibraryCliOptions, QueryCliOptions } from './commands/library.js';
+import { outputClosed } from './outputStreams.js';
 import { describeProgress, formatBytes, formatDuration, ProgressLine } from './progressBar.js';
+import { printable, safe } from './terminalText.js';
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -37,13 +40,19 @@ function parseMode(value: string | undefined): SearchMode {
   return modes[0];
 }
 
-/** Opens the library; commands that only read refuse a library that does not exist yet. */
+/**
+ * Opens the library; commands that only read refuse a library that does not exist yet.
+ * `ownDefault` is a command's own default file (the demo's), chosen over $DOCQA_DB.
+ */
 async function openLibrary(
   options: LibraryCliOptions,
   mustExist: boolean,
-  fallbackDb = defaultDbPath(),
+  ownDefault?: string,
 ): Promise<Library> {
-  const dbPath = path.resolve(options.db ?? fallbackDb);
+  const dbPath =
+    ownDefault === undefined
+      ? (chosenLibraryFile(options.db) ?? defaultDbPath())
+      : (chosenLibraryFile(options.db, {}) ?? ownDefault);
   if (mustExist && !existsSync(dbPath)) {
     throw new UserError(`no library at ${dbPath}: index a folder first with "docqa ingest <folder>"`, dbPath);
   }
@@ -115,10 +124,10 @@ export async function runIngestCommand(folders: string[], options: IngestCliOpti
     out(summaryText(summary));
     if (failed.length) {
       out(`${failed.length} file(s) could not be indexed:`);
-      for (const f of failed.slice(0, 20)) out(`  ${f.path}: ${f.error}`);
+      for (const f of failed.slice(0, 20)) out(safe`  ${f.path}: ${f.error}`);
       if (failed.length > 20) out(`  … and ${failed.length - 20} more (docqa status)`);
     }
-    out(`Library: ${lib.dbPath}`);
+    out(safe`Library: ${lib.dbPath}`);
   } finally {
     await lib.close();
   }
@@ -149,6 +158,7 @@ function answerJson(a: AskResult): Record<string, unknown> {
 }
 
 export async function runAskCommand(question: string, options: QueryCliOptions): Promise<void> {
+  if (!question.trim()) throw new UserError('the question is empty: docqa ask "<question>"', 'question');
   const k = parseK(options.k);
   const mode = parseMode(options.mode);
   const lib = await openLibrary(options, true);
@@ -233,7 +243,7 @@ export async function runEvalCommand(
   // `docqa eval ../shared/eval/*` also matches the folder's README: plain files are passed over, with a note.
   const setDirs = sets.filter((s) => {
     const file = statSync(s, { throwIfNoEntry: false })?.isFile();
-    if (file) process.stderr.write(`docqa: skipping ${s} (a file, not an evaluation set folder)\n`);
+    if (file) process.stderr.write(safe`docqa: skipping ${s} (a file, not an evaluation set folder)` + '\n');
     return !file;
   });
   const line = new ProgressLine();
@@ -243,11 +253,11 @@ export async function runEvalCommand(
     modes,
     k,
     packDir: options.model,
-    dbPath: options.db,
+    dbPath: options.db === undefined ? undefined : chosenLibraryFile(options.db, {}),
     chunkTargetChars,
-    onIngestProgress: (label, p) => line.update(`indexing ${label}: ${describeProgress(p, 160)}`),
+    onIngestProgress: (label, p) => line.update(`indexing ${printable(label)}: ${describeProgress(p, 160)}`),
     onQuestion: (set, mode, done, total) => {
-      if (done % 50 === 0 || done === total) line.update(`${set} (${mode}): ${done}/${total} questions`);
+      if (done % 50 === 0 || done === total) line.update(safe`${set} (${mode}): ${done}/${total} questions`);
     },
   }).finally(() => line.done());
   if (options.json) {
@@ -257,7 +267,7 @@ export async function runEvalCommand(
   out('set                      mode    questions  hit@1   hit@5   hit@10  mrr@10  ms/query');
   for (const r of results) {
     out(
-      `${r.set.padEnd(24)} ${r.mode.padEnd(7)} ${String(r.questions).padStart(9)}  ${[
+      `${printable(r.set).padEnd(24)} ${r.mode.padEnd(7)} ${String(r.questions).padStart(9)}  ${[
         r['hit@1'],
         r['hit@5'],
         r['hit@10'],
@@ -278,14 +288,14 @@ export async function runStatusCommand(options: LibraryCliOptions): Promise<void
       out(JSON.stringify({ ...status, failedFiles: failed }));
       return;
     }
-    out(`Library   ${status.dbPath} (${formatBytes(status.dbBytes)})`);
+    out(safe`Library   ${status.dbPath} (${formatBytes(status.dbBytes)})`);
     out(`Content   ${status.documents} documents, ${status.chunks} chunks, ${status.failed} failed`);
     out(
-      `Pack      ${status.pack.name} ${status.pack.version} (${status.pack.kind}, dim ${status.pack.dim}${status.pack.builtin ? ', built-in' : ''}) ${status.pack.dir}`,
+      safe`Pack      ${status.pack.name} ${status.pack.version} (${status.pack.kind}, dim ${status.pack.dim}${status.pack.builtin ? ', built-in' : ''}) ${status.pack.dir}`,
     );
     const p = status.provider;
     out(
-      `Provider  ${p.active} (requested ${p.requested}; available: ${p.available.join(', ')})${p.fallbackReason ? `: ${p.fallbackReason}` : ''}`,
+      safe`Provider  ${p.active} (requested ${p.requested}; available: ${p.available.join(', ')})${p.fallbackReason ? `: ${p.fallbackReason}` : ''}`,
     );
     if (status.needsReembed)
       out(
@@ -295,13 +305,13 @@ export async function runStatusCommand(options: LibraryCliOptions): Promise<void
     if (!status.folders.length) out('  (none: add one with "docqa ingest <folder>")');
     for (const f of status.folders) {
       out(
-        `  [${f.id}] ${f.path}  ${f.state}  ${f.documents} documents, ${f.chunks} chunks, ${f.failed} failed${f.lastIndexedAt ? `, indexed ${f.lastIndexedAt}` : ''}`,
+        safe`  [${f.id}] ${f.path}  ${f.state}  ${f.documents} documents, ${f.chunks} chunks, ${f.failed} failed${f.lastIndexedAt ? `, indexed ${f.lastIndexedAt}` : ''}`,
       );
     }
     if (failed.length) {
       out('Failed files');
       const folderPath = new Map(status.folders.map((f) => [f.id, f.path]));
-      for (const f of failed) out(`  ${path.join(folderPath.get(f.folderId) ?? '', f.path)}: ${f.error}`);
+      for (const f of failed) out(safe`  ${path.join(folderPath.get(f.folderId) ?? '', f.path)}: ${f.error}`);
     }
   } finally {
     await lib.close();
@@ -320,13 +330,16 @@ export async function runWatchCommand(options: LibraryCliOptions): Promise<void>
     log({ type: 'indexed', summary: first }, summaryText(first));
     const stop = await lib.watch((e) => {
       if (e.type === 'indexed') log(e, summaryText(e.summary));
-      else if (e.type === 'error') log(e, `error: ${e.message}`);
-      else log(e, `${e.type}: ${e.path}`);
+      else if (e.type === 'error') log(e, safe`error: ${e.message}`);
+      else log(e, safe`${e.type}: ${e.path}`);
     });
     if (!options.json) out('Watching for changes (Ctrl+C stops)');
+    // Ctrl+C, a kill, or the reader of our output going away (`docqa watch | head`) ends the watch.
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
+      if (outputClosed.aborted) resolve();
+      else outputClosed.addEventListener('abort', () => resolve(), { once: true });
     });
     await stop();
   } finally {
@@ -341,7 +354,7 @@ export async function runRemoveCommand(folder: string, options: LibraryCliOption
     const f = (await lib.listFolders()).find((x) => x.path === abs);
     if (!f) throw new UserError(`not a library folder: ${folder}`, folder);
     await lib.removeFolder(f.id);
-    out(`Removed ${abs} from the library (${f.documents} documents); files on disk are untouched.`);
+    out(safe`Removed ${abs} from the library (${f.documents} documents); files on disk are untouched.`);
   } finally {
     await lib.close();
   }
@@ -383,10 +396,11 @@ export async function runDemoCommand(options: LibraryCliOptions): Promise<void> 
       return;
     }
     out(
-      `Indexed the sample documents in ${samples} (${summary.chunks || 'no new'} chunks) into ${lib.dbPath}\n`,
+      safe`Indexed the sample documents in ${samples} (${summary.chunks || 'no new'} chunks) into ${lib.dbPath}` +
+        '\n',
     );
     for (const a of answers) {
-      out(`Q: ${a.question}`);
+      out(safe`Q: ${a.question}`);
       out(
         formatAnswer(
           { ...a, results: a.results.slice(0, 1) },

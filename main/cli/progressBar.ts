@@ -1,4 +1,5 @@
 import type { IngestProgress } from '../engine/library/types.js';
+import { printable } from './terminalText.js';
 
 const BAR_WIDTH = 24;
 
@@ -37,7 +38,7 @@ export function describeProgress(p: IngestProgress, width = 100): string {
   if (p.phase === 'indexing' && rate > 0) parts.push(`${formatBytes(rate)}/s`);
   if (p.etaSeconds !== null && p.phase === 'indexing') parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   let line = parts.join(' · ');
-  if (p.currentFile) line += ` · ${p.currentFile}`;
+  if (p.currentFile) line += ` · ${printable(p.currentFile)}`;
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }
 

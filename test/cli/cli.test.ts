@@ -1,32 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/engine/store/database.js';
 import { checkConsistency } from '../library/consistency.js';
 import { tempDir, writeTestPack } from '../library/helpers.js';
+import { cliEnv, type CliRun, DOCQA_BIN, errorLines, runDocqa } from './runDocqa.js';
 
-const BIN = fileURLToPath(new URL('../../bin/docqa.js', import.meta.url));
+const BIN = DOCQA_BIN;
 const tmp = tempDir('docqa-cli-');
 let pack: string;
 let db: string;
-const env = {
-  ...process.env,
-  DOCQA_FROM_SOURCE: '1',
-  HOME: tmp.dir,
-  XDG_DATA_HOME: path.join(tmp.dir, 'data'),
-  DOCQA_DB: '',
-};
-
-function docqa(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The stderr lines that are not the ONNX provider notice. */
-function errorLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l.trim() && !l.includes('execution provider'));
-}
+const env = cliEnv(tmp.dir);
+const docqa = (args: string[]): CliRun => runDocqa(args, env);
 
 beforeAll(async () => {
   pack = await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 32 });

@@ -1,7 +1,11 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
 import type { Precision } from '../../engine/towers/transformer/manifest.js';
 import type { Pooling } from '../../engine/towers/transformer/pooling.js';
+import { chosenLibraryFile } from '../libraryFile.js';
+import { printable, safe } from '../terminalText.js';
 
 /**
  * `docqa models list|import|download|use|providers`: pretrained transformer
@@ -20,7 +24,7 @@ export function registerModelsCommand(program: Command): void {
   const modelsDir = async (): Promise<string> => {
     const { defaultModelsDir } = await import('../../engine/models/paths.js');
     const dir = models.opts<{ modelsDir?: string }>().modelsDir;
-    return dir ? (await import('node:path')).resolve(dir) : defaultModelsDir();
+    return dir ? path.resolve(dir) : defaultModelsDir();
   };
 
   models
@@ -34,11 +38,11 @@ export function registerModelsCommand(program: Command): void {
       const catalogue = catalogueListing(installed);
       if (o.json)
         return void process.stdout.write(`${JSON.stringify({ modelsDir: dir, installed, catalogue })}\n`);
-      const out: string[] = [`Installed packs (${dir}):`];
+      const out: string[] = [safe`Installed packs (${dir}):`];
       if (!installed.length) out.push('  (none; the built-in pack is always available)');
       for (const p of installed)
         out.push(
-          `  ${p.name.padEnd(28)} ${p.kind.padEnd(12)} ${String(p.dim).padStart(4)}-d  ${(p.precision ?? '').padEnd(5)} ${mib(p.bytes)} MiB  ${p.license}`,
+          `  ${printable(p.name).padEnd(28)} ${printable(p.kind).padEnd(12)} ${String(p.dim).padStart(4)}-d  ${printable(p.precision ?? '').padEnd(5)} ${mib(p.bytes)} MiB  ${printable(p.license)}`,
         );
       out.push('', 'Catalogue (docqa models download <id>):');
       for (const c of catalogue) {
@@ -156,10 +160,9 @@ export function registerModelsCommand(program: Command): void {
     .option('--db <file>', 'library file (default: $DOCQA_DB or the per-user library)')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, o: { db?: string; json?: boolean }) => {
-      const { resolvePackDir } = await import('../../engine/models/installed.js');
       const { Library, defaultDbPath } = await import('../../engine/library/index.js');
-      const packDir = ref === 'builtin' ? null : await resolvePackDir(ref, await modelsDir());
-      const lib = await Library.open({ dbPath: o.db ?? defaultDbPath() });
+      const packDir = ref === 'builtin' ? null : await packDirFor(ref, await modelsDir());
+      const lib = await Library.open({ dbPath: chosenLibraryFile(o.db) ?? defaultDbPath() });
       const ac = new AbortController();
       const onSigint = () => ac.abort();
       process.once('SIGINT', onSigint);
@@ -218,8 +221,32 @@ export function registerModelsCommand(program: Command): void {
     });
 }
 
+/** JSON as is, or the text for a person with anything from a manifest or path made printable. */
 function report(json: boolean | string | undefined, data: unknown, text: string): void {
-  process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
+  process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${printable(text, { multiline: true })}\n`);
+}
+
+/**
+ * The pack folder `docqa models use <ref>` means. resolvePackDir's message fits a name that
+ * is not installed; a folder that exists but is not a pack is told what it lacks.
+ */
+async function packDirFor(ref: string, modelsDir: string): Promise<string> {
+  const { resolvePackDir } = await import('../../engine/models/installed.js');
+  try {
+    return await resolvePackDir(ref, modelsDir);
+  } catch (e) {
+    const dir = path.resolve(ref);
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    if (stat?.isFile()) throw new UserError(`${dir} is a file: a pack is a folder with a manifest.json`, ref);
+    if (!stat?.isDirectory()) throw e;
+    const hubExport = existsSync(path.join(dir, 'tokenizer.json'));
+    throw new UserError(
+      hubExport
+        ? `no manifest.json in ${dir}: it looks like a Hugging Face export, install it with "docqa models import ${ref}"`
+        : `no manifest.json in ${dir}: not a DocQA model pack`,
+      ref,
+    );
+  }
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], flag: string): T | undefined {

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { ProviderName } from '../../engine/library/types.js';
+import { chosenLibraryFile } from '../libraryFile.js';
 
 /** `docqa serve`: web mode (renderer + API on 127.0.0.1 behind a per-run token). */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description(
-      'open DocQA in your browser: serves the interface on 127.0.0.1 only, with a one-time access token',
+      'open DocQA in your browser: serves the interface on 127.0.0.1 only, behind an access token that is new on every run and valid until the server stops (the printed address carries it)',
     )
     .option(
       '--port <n>',
@@ -24,7 +25,7 @@ export function registerServeCommand(program: Command): void {
         import('../../server/runServe.js'),
         import('../../engine/library/defaultDbPath.js'),
       ]);
-      await runServe({ ...options, dbPath: options.db ?? defaultDbPath() });
+      await runServe({ ...options, dbPath: chosenLibraryFile(options.db) ?? defaultDbPath() });
     });
 }
 

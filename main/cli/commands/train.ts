@@ -4,6 +4,7 @@ import { UserError } from '../../engine/errors.js';
 import { formatProgress } from '../../engine/train/progress.js';
 import type { TrainProgress } from '../../engine/train/trainer.js';
 import type { TrainSummary } from '../../engine/train/job.js';
+import { printable } from '../terminalText.js';
 
 interface TrainCliOptions {
   pairs?: string[];
@@ -123,7 +124,7 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
   )!;
 
   const log = (line: string) => {
-    if (!options.json) process.stderr.write(`${line}\n`);
+    if (!options.json) process.stderr.write(`${printable(line)}\n`);
   };
   const { pairs, trainingData } = await loadTrainingPairs(options, t.seed, log);
   // Adapting the built-in towers to a library beats learning from its few mined pairs alone.
@@ -174,7 +175,7 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
   });
   progress.clear();
   if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(summary))}\n`);
-  else process.stdout.write(textSummary(summary));
+  else process.stdout.write(printable(textSummary(summary), { multiline: true }));
 }
 
 async function loadTrainingPairs(
