@@ -1,4 +1,4 @@
-import type { TextRange } from '../library/types.js';
+import type { TextRange } from '../vocabulary/shapes.js';
 import { analyze } from './analyzer.js';
 import type { TermStats } from './bm25.js';
 import { idf } from './idf.js';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
-import type { SearchMode, SearchResult } from '../library/types.js';
+import type { SearchResult } from '../vocabulary/shapes.js';
+import type { SearchMode } from '../vocabulary/values.js';
 import { Bm25Channel } from './bm25.js';
 import type { DenseChannel } from './dense.js';
 import { queryTerms } from './ftsQuery.js';

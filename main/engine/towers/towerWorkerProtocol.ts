@@ -1,4 +1,4 @@
-import type { ProviderName } from '../library/types.js';
+import type { ProviderName } from '../vocabulary/values.js';
 import type { FeatureRole, FeaturizerSpec } from './featurizerSpec.js';
 
 /** Messages between a tower pool (caller's thread) and hashedTower.worker.ts. */

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import path from 'node:path';
 import { describeError, isUserError, UserError } from '../../errors.js';
-import type { ProviderName } from '../../library/types.js';
+import type { ProviderName } from '../../vocabulary/values.js';
 import { TowerEncoder } from './encoder.js';
 import type { TowerSide, TransformerManifest } from './manifest.js';
 import { createSession } from '../sessions.js';
