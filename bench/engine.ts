@@ -20,10 +20,10 @@ import { chunkDocument, extractFile, scanFolder } from '../main/engine/ingest/in
 import { Library } from '../main/engine/library/index.js';
 import { buildNode } from './nodeBuild.js';
 import { DENSE_WEIGHT } from '../main/engine/library/library.js';
-import { indexColumns } from '../main/engine/search/analyzer.js';
+import { indexColumns } from '../main/engine/text/analyzer.js';
 import { DenseChannel, EXACT_KNN_MAX_VECTORS } from '../main/engine/search/dense.js';
 import { DenseSearchWorker } from '../main/engine/search/denseSearchWorker.js';
-import { passageText } from '../main/engine/search/passageText.js';
+import { passageText } from '../main/engine/text/passageText.js';
 import { ScoreFusionRanker } from '../main/engine/search/ranker.js';
 import { Searcher } from '../main/engine/search/searcher.js';
 import { openDatabase } from '../main/engine/store/database.js';

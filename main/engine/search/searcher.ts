@@ -7,7 +7,7 @@ import type { DenseChannel } from './dense.js';
 import { queryTerms } from './ftsQuery.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
-import { passageText } from './passageText.js';
+import { passageText } from '../text/passageText.js';
 import type { Candidate, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
 
