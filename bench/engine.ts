@@ -1,5 +1,5 @@
 /**
- * Engine benchmarks (issue 3 §6), each figure beside a baseline measured in the
+ * Engine benchmarks, each figure beside a baseline measured in the
  * same process:
  * - ingest: chunks/s and MB/s end to end (scan → extract → chunk → answer tower
  *   → SQLite) on a generated mixed zh/en text corpus, beside extract+chunk+analyze
@@ -33,7 +33,7 @@ import { activeVectorSet, createVectorSet } from '../main/engine/store/vectorSet
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
 import { openPack } from '../main/engine/towers/openPack.js';
 import type { TowerPack } from '../main/engine/towers/types.js';
-import { makePdf } from '../test/ingest/helpers/pdfWriter.js';
+import { makePdf } from '../scripts/documentWriters/pdfWriter.js';
 import { seededRandom } from '../test/library/random.js';
 
 export interface EngineBenchOptions {

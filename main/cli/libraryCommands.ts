@@ -12,12 +12,25 @@ import {
   inWords,
   K_LIMITS,
   SEARCH_MODES,
+  type ProviderName,
   type SearchMode,
 } from '../engine/vocabulary/values.js';
 import { resourcesDirectory } from '../engine/towers/builtinPack.js';
 import { formatAnswer } from './answerText.js';
-import type { LibraryCliOptions, QueryCliOptions } from './commands/library.js';
 import { describeProgress, formatBytes, formatDuration, ProgressLine } from './progressBar.js';
+
+/** The options commander parses for the library commands (commands/library.ts declares them). */
+export interface LibraryCliOptions {
+  db?: string;
+  model?: string;
+  provider?: ProviderName;
+  json?: boolean;
+}
+
+export interface QueryCliOptions extends LibraryCliOptions {
+  k?: string;
+  mode?: string;
+}
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -106,11 +119,11 @@ function summaryText(s: IngestSummary): string {
   return parts.join(' ');
 }
 
-export type IngestCliOptions = LibraryCliOptions & {
+export interface IngestCliOptions extends LibraryCliOptions {
   force?: boolean;
   retryFailed?: boolean;
   ignore?: string[];
-};
+}
 
 export async function runIngestCommand(folders: string[], options: IngestCliOptions): Promise<void> {
   const lib = await openLibrary(options, false);
@@ -135,7 +148,7 @@ export async function runIngestCommand(folders: string[], options: IngestCliOpti
   }
 }
 
-/** The JSON shape of an answer (DESIGN §4): question, notFound, results with path/start/end/score/text and positions. */
+/** The JSON shape of an answer, which scripts rely on: question, notFound, results with path/start/end/score/text and positions. */
 function answerJson(a: AskResult): Record<string, unknown> {
   return {
     question: a.question,

@@ -1,7 +1,7 @@
 import { UserError } from '../engine/errors.js';
 import { PROVIDER_NAMES, type ProviderName } from '../engine/vocabulary/values.js';
 import { createApi } from '../api/dispatcher.js';
-import { WorkerEngine } from '../api/engineWorker.js';
+import { WorkerEngine } from '../api/workerEngine.js';
 import { FolderWatch } from '../api/folderWatch.js';
 import { ensureRendererBuilt, packageVersion } from './rendererAssets.js';
 import { LOOPBACK_HOSTS } from './security.js';

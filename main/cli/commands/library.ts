@@ -5,30 +5,12 @@ import {
   K_LIMITS,
   PROVIDER_NAMES,
   SEARCH_MODES,
-  type ProviderName,
-  type SearchMode,
 } from '../../engine/vocabulary/values.js';
+// Types only: erased at run time, so this module still loads nothing heavy.
+import type { IngestCliOptions, LibraryCliOptions, QueryCliOptions } from '../libraryCommands.js';
 
 // Heavy modules (SQLite, ONNX, pdf.js) are imported inside the actions, so
 // `docqa --help` and each command start fast.
-
-interface LibraryCliOptions {
-  db?: string;
-  model?: string;
-  provider?: ProviderName;
-  json?: boolean;
-}
-
-interface IngestCliOptions extends LibraryCliOptions {
-  force?: boolean;
-  retryFailed?: boolean;
-  ignore?: string[];
-}
-
-interface QueryCliOptions extends LibraryCliOptions {
-  k?: string;
-  mode?: string;
-}
 
 const dbOption = ['--db <file>', 'library database (default: your per-user library, or $DOCQA_DB)'] as const;
 const modelOption = [
@@ -156,5 +138,3 @@ export function registerLibraryCommands(program: Command): void {
       await runDemoCommand(options);
     });
 }
-
-export type { LibraryCliOptions, QueryCliOptions, SearchMode };

@@ -11,7 +11,7 @@ import { passageText } from '../text/passageText.js';
 import type { Candidate, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
 
-/** Candidates each channel recalls before ranking (issue 3: k ≈ 100). */
+/** Candidates each channel recalls before ranking: enough for fusion to reorder, few enough to rank in milliseconds. */
 export const RECALL_K = 100;
 
 /** The dense side of a search: a vector set and the question tower that matches it. */

@@ -2,7 +2,7 @@ import { isHanOrKana } from '../text/cjk.js';
 import { foldChinese } from '../towers/chineseFold.js';
 
 /**
- * Tokens for the in-memory BM25 baseline, as DESIGN §5's baseline defines them:
+ * Tokens for the in-memory BM25 baseline, as the measured baseline was tokenised:
  * NFKC, lower case, Traditional→Simplified fold (the featurizer's), Latin/digit
  * words, and CJK character unigrams plus bigrams within a CJK run (the
  * featurizer's Han and kana, text/cjk.ts).

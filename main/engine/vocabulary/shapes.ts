@@ -33,7 +33,7 @@ export interface TextRange {
 
 /** One retrieved passage. `start`/`end` are UTF-16 offsets into the document's extracted text. */
 export interface SearchResult {
-  /** Relative to the ingested folder, '/' separators (DESIGN.md §4). */
+  /** Relative to the ingested folder, '/' separators (the same on every OS, as `docqa search --json` prints it). */
   path: string;
   /** Absolute path on disk (for open-file / show-in-folder). */
   absPath: string;
