@@ -1,5 +1,5 @@
 /**
- * App figures (issue 4): renderer bundle size, `docqa serve` start → first
+ * App figures: renderer bundle size, `docqa serve` start → first
  * answer on a 1,000-document library, and how fast the web-mode server
  * answers API calls while it indexes. `npm run bench -- app`, or alone:
  * `npx tsx bench/app.ts [--docs N]`.

@@ -169,7 +169,7 @@ function fusion(recorded: Recorded[]): void {
       true,
     );
   }
-  // DESIGN §5's fusion: BM25/top BM25 + w × raw cosine (the engine normalises the cosine by its top too).
+  // The baseline's fusion: BM25/top BM25 + w × raw cosine (the engine normalises the cosine by its top too).
   for (const w of weights) {
     add(
       `raw-cosine w=${w}`,

@@ -1,5 +1,5 @@
 /**
- * Engine benchmarks (issue 3 §6), each figure beside a baseline measured in the
+ * Engine benchmarks, each figure beside a baseline measured in the
  * same process:
  * - ingest: chunks/s and MB/s end to end (scan → extract → chunk → answer tower
  *   → SQLite) on a generated mixed zh/en text corpus, beside extract+chunk+analyze
@@ -20,10 +20,10 @@ import { chunkDocument, extractFile, scanFolder } from '../main/engine/ingest/in
 import { Library } from '../main/engine/library/index.js';
 import { buildNode } from './nodeBuild.js';
 import { DENSE_WEIGHT } from '../main/engine/library/library.js';
-import { indexColumns } from '../main/engine/search/analyzer.js';
+import { indexColumns } from '../main/engine/text/analyzer.js';
 import { DenseChannel, EXACT_KNN_MAX_VECTORS } from '../main/engine/search/dense.js';
 import { DenseSearchWorker } from '../main/engine/search/denseSearchWorker.js';
-import { passageText } from '../main/engine/search/passageText.js';
+import { passageText } from '../main/engine/text/passageText.js';
 import { ScoreFusionRanker } from '../main/engine/search/ranker.js';
 import { Searcher } from '../main/engine/search/searcher.js';
 import { openDatabase } from '../main/engine/store/database.js';
@@ -33,7 +33,7 @@ import { activeVectorSet, createVectorSet } from '../main/engine/store/vectorSet
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
 import { openPack } from '../main/engine/towers/openPack.js';
 import type { TowerPack } from '../main/engine/towers/types.js';
-import { makePdf } from '../test/ingest/helpers/pdfWriter.js';
+import { makePdf } from '../scripts/documentWriters/pdfWriter.js';
 import { seededRandom } from '../test/library/random.js';
 
 export interface EngineBenchOptions {

@@ -1,5 +1,5 @@
 /**
- * Tower benchmarks (issue 2 §2–3): featurizer speed, answer-tower throughput
+ * Tower benchmarks: featurizer speed, answer-tower throughput
  * for ~1,000-character mixed zh/en chunks (featurize alone vs featurize + ONNX,
  * 1 and 2 workers), question latency p50/p95 through the worker path the
  * engine uses, pack load time (cold openPack → first embedding), and

@@ -1,5 +1,5 @@
 /**
- * Trainer benchmarks (issue 2, "training speed in pairs/s; the design table"):
+ * Trainer benchmarks (training speed in pairs/s, for the design table):
  * training throughput of the shipped design's shape on generated pairs of
  * realistic length (English ~120-word and Chinese ~300-character passages,
  * short questions), for the plain in-batch objective and with BM25 hard

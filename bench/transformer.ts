@@ -1,5 +1,5 @@
 /**
- * Transformer-pack figures (issue 5): embedding throughput and question
+ * Transformer-pack figures: embedding throughput and question
  * latency of the tiny test encoder and of an encoder shaped like
  * multilingual-e5-small (random weights: the real weights cannot be fetched
  * here, the cost is the same), beside the built-in pack when it is present;

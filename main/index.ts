@@ -9,7 +9,7 @@ import { describeError } from './engine/errors.js';
 import { setWorkerDirectory } from './engine/workers/spawnWorker.js';
 import type { LibraryEngine } from './engine/library/types.js';
 import { createApi, type Api } from './api/dispatcher.js';
-import { WorkerEngine } from './api/engineWorker.js';
+import { WorkerEngine } from './api/workerEngine.js';
 import { FolderWatch } from './api/folderWatch.js';
 import { createDesktopHost } from './app/desktopHost.js';
 import { registerIpc } from './app/ipc.js';

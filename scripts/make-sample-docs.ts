@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeDocx } from '../test/ingest/helpers/docxWriter.js';
-import { makePdf } from '../test/ingest/helpers/pdfWriter.js';
+import { makeDocx } from './documentWriters/docxWriter.js';
+import { makePdf } from './documentWriters/pdfWriter.js';
 
 const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'sample-docs');
 

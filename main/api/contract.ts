@@ -21,28 +21,55 @@ import type {
   WatchEvent,
 } from '../engine/library/types.js';
 import type { InstalledPack } from '../engine/models/index.js';
+import {
+  chunkOverlapCharsSchema,
+  chunkTargetCharsSchema,
+  kSchema,
+  languageSchema,
+  previewContextCharsSchema,
+  providerNameSchema,
+  questionSchema,
+  searchModeSchema,
+  themeSchema,
+  threadsSchema,
+} from '../engine/vocabulary/schemas.js';
 import type { ReembedProgress } from './appEngine.js';
+
+// The renderer takes the engine's shapes from here, with the contract they travel in.
+export type {
+  AskResult,
+  ConversationSummary,
+  ConversationTurn,
+  FailedFile,
+  FolderInfo,
+  IngestProgress,
+  LibrarySettings,
+  LibraryStatus,
+  PassagePreview,
+  ProviderName,
+  SearchResult,
+  TextRange,
+} from '../engine/library/types.js';
 
 const none = z.object({}).strict();
 const id = z.number().int().positive();
 const absolutePath = z.string().min(1, 'the path is empty').max(4096, 'the path is too long');
-const question = z.string().trim().min(1, 'the question is empty').max(10_000, 'the question is too long');
 const askOptions = {
-  k: z.number().int().min(1).max(100).optional(),
-  mode: z.enum(['hybrid', 'dense', 'bm25']).optional(),
+  k: kSchema.optional(),
+  mode: searchModeSchema.optional(),
 };
 
 export const settingsPatchSchema = z
   .object({
     packDir: z.string().min(1).max(4096).nullable().optional(),
-    provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
+    provider: providerNameSchema.optional(),
     // null: the question tower runs where the answer tower does.
-    questionProvider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).nullable().optional(),
-    chunkTargetChars: z.number().int().min(100).max(20_000).optional(),
-    chunkOverlapChars: z.number().int().min(0).max(10_000).optional(),
-    threads: z.number().int().min(0).max(256).optional(),
-    theme: z.enum(['system', 'light', 'dark']).optional(),
-    language: z.enum(['system', 'zh', 'en']).optional(),
+    questionProvider: providerNameSchema.nullable().optional(),
+    chunkTargetChars: chunkTargetCharsSchema.optional(),
+    chunkOverlapChars: chunkOverlapCharsSchema.optional(),
+    threads: threadsSchema.optional(),
+    theme: themeSchema.optional(),
+    language: languageSchema.optional(),
   })
   .strict();
 
@@ -59,11 +86,13 @@ export const apiInputs = {
   ingestState: none,
   failedFiles: none,
   retryFailed: none,
-  ask: z.object({ question, ...askOptions }).strict(),
-  preview: z.object({ chunkId: id, contextChars: z.number().int().min(0).max(50_000).optional() }).strict(),
+  ask: z.object({ question: questionSchema, ...askOptions }).strict(),
+  preview: z.object({ chunkId: id, contextChars: previewContextCharsSchema.optional() }).strict(),
   listConversations: none,
   conversation: z.object({ conversationId: id }).strict(),
-  askInConversation: z.object({ conversationId: id.nullable(), question, ...askOptions }).strict(),
+  askInConversation: z
+    .object({ conversationId: id.nullable(), question: questionSchema, ...askOptions })
+    .strict(),
   deleteConversation: z.object({ conversationId: id }).strict(),
   getSettings: none,
   updateSettings: settingsPatchSchema,

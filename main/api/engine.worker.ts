@@ -5,75 +5,13 @@
  */
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { serveRpc, type RpcContext } from '../engine/workers/rpc.js';
 import { setWorkerDirectory } from '../engine/workers/spawnWorker.js';
-import type { IngestProgress } from '../engine/library/types.js';
-import type { AppEngine, ReembedProgress } from './appEngine.js';
-import { serializeError, type EngineWorkerData, type FromWorker, type ToWorker } from './engineProtocol.js';
+import type { EngineMethods, EngineWorkerData, WatchMessage } from './engineProtocol.js';
 import { openEngine } from './openEngine.js';
 
 const ENGINE_NICE = 10;
-const port = parentPort!;
 const data = workerData as EngineWorkerData;
-const post = (m: FromWorker): void => port.postMessage(m);
-
-const aborts = new Map<number, AbortController>();
-const watchers = new Map<number, Promise<() => Promise<void>>>();
-
-async function handle(engine: AppEngine, m: ToWorker): Promise<void> {
-  switch (m.kind) {
-    case 'call': {
-      const fn = engine[m.method] as (...args: unknown[]) => Promise<unknown>;
-      post({ kind: 'result', id: m.id, value: await fn.apply(engine, m.args) });
-      return;
-    }
-    case 'ingest': {
-      const controller = new AbortController();
-      aborts.set(m.id, controller);
-      try {
-        const options = {
-          ...((m.args[0] as object | undefined) ?? {}),
-          signal: controller.signal,
-          onProgress: (progress: IngestProgress | ReembedProgress) =>
-            post({ kind: 'progress', id: m.id, progress }),
-        };
-        const value = await (m.method === 'ingest'
-          ? engine.ingest(options)
-          : m.method === 'retryFailed'
-            ? engine.retryFailed(options)
-            : engine.reembed(options));
-        post({ kind: 'result', id: m.id, value });
-      } finally {
-        aborts.delete(m.id);
-      }
-      return;
-    }
-    case 'abort':
-      aborts.get(m.id)?.abort();
-      return;
-    case 'watch': {
-      const stop = engine.watch((event) => post({ kind: 'watch-event', id: m.id, event }));
-      watchers.set(m.id, stop);
-      await stop;
-      post({ kind: 'result', id: m.id, value: null });
-      return;
-    }
-    case 'unwatch': {
-      const stop = watchers.get(m.watchId);
-      watchers.delete(m.watchId);
-      if (stop) await (await stop)();
-      post({ kind: 'result', id: m.id, value: null });
-      return;
-    }
-    case 'close': {
-      for (const c of aborts.values()) c.abort();
-      for (const stop of watchers.values()) await (await stop)().catch(() => undefined);
-      watchers.clear();
-      await engine.close();
-      post({ kind: 'result', id: m.id, value: null });
-      return;
-    }
-  }
-}
 
 // Indexing must not starve the thread that serves the UI and HTTP. On Linux a
 // thread's nice value is its own and threads it starts inherit it, so this
@@ -87,15 +25,48 @@ if (process.platform === 'linux') {
   }
 }
 
-try {
-  if (data.workerDir) setWorkerDirectory(data.workerDir);
-  const engine = await openEngine(data);
-  port.on('message', (m: ToWorker) => {
-    handle(engine, m).catch((e: unknown) => {
-      if ('id' in m) post({ kind: 'error', id: m.id, error: serializeError(e) });
-    });
-  });
-  post({ kind: 'ready' });
-} catch (e) {
-  post({ kind: 'fatal', error: serializeError(e) });
+if (data.workerDir) setWorkerDirectory(data.workerDir);
+const opening = openEngine(data);
+opening.catch(() => {}); // reported by `ready`
+/** Aborts the jobs in flight when the library closes. */
+const closing = new AbortController();
+const watchers = new Map<number, Promise<() => Promise<void>>>();
+
+/** A job's options in this thread: the caller's abort, or closing the library, stops it. */
+function jobOptions<P>(options: object, { signal, progress }: RpcContext<P>) {
+  return { ...options, signal: AbortSignal.any([signal, closing.signal]), onProgress: progress };
 }
+
+const server = serveRpc<EngineMethods>(parentPort!, {
+  ready: async () => {
+    await opening;
+    return null;
+  },
+  call: async ({ method, args }) => {
+    const engine = await opening;
+    const fn = engine[method] as (...args: unknown[]) => Promise<unknown>;
+    return fn.apply(engine, args);
+  },
+  ingest: async (options, context) => (await opening).ingest(jobOptions(options, context)),
+  retryFailed: async (options, context) => (await opening).retryFailed(jobOptions(options, context)),
+  reembed: async (options, context) => (await opening).reembed(jobOptions(options, context)),
+  watch: async (watchId) => {
+    const stop = (await opening).watch((event) => server.emit({ watchId, event } satisfies WatchMessage));
+    watchers.set(watchId, stop);
+    await stop;
+    return null;
+  },
+  unwatch: async (watchId) => {
+    const stop = watchers.get(watchId);
+    watchers.delete(watchId);
+    if (stop) await (await stop)();
+    return null;
+  },
+  close: async () => {
+    closing.abort();
+    for (const stop of watchers.values()) await (await stop)().catch(() => undefined);
+    watchers.clear();
+    await (await opening).close();
+    return null;
+  },
+});

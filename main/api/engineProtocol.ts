@@ -1,6 +1,7 @@
-import { UserError } from '../engine/errors.js';
 import type {
+  IngestOptions,
   IngestProgress,
+  IngestSummary,
   LibraryEngine,
   LibraryOpenOptions,
   WatchEvent,
@@ -9,8 +10,6 @@ import type { ReembedProgress } from './appEngine.js';
 
 /** Engine methods that are plain request/response over the worker boundary. */
 export type PlainEngineMethod = Exclude<keyof LibraryEngine, 'watch' | 'close' | 'ingest' | 'retryFailed'>;
-/** Long jobs that report progress; `reembed` is the Library's, beyond LibraryEngine (see appEngine.ts). */
-export type ProgressEngineMethod = 'ingest' | 'retryFailed' | 'reembed';
 
 export interface EngineWorkerData {
   open: LibraryOpenOptions;
@@ -22,45 +21,25 @@ export interface EngineWorkerData {
   sqliteBinding: string | null;
 }
 
-export interface SerializedError {
-  name: string;
-  message: string;
-  subject?: string;
-  stack?: string;
-}
+/** Options of a progress job as they cross: the signal and the progress callback travel as messages. */
+type JobOptions = Omit<IngestOptions, 'signal' | 'onProgress'>;
 
-export type ToWorker =
-  | { kind: 'call'; id: number; method: PlainEngineMethod; args: unknown[] }
-  | { kind: 'ingest'; id: number; method: ProgressEngineMethod; args: unknown[] }
-  | { kind: 'abort'; id: number }
-  | { kind: 'watch'; id: number }
-  | { kind: 'unwatch'; id: number; watchId: number }
-  | { kind: 'close'; id: number };
+/** What engine.worker.ts serves. */
+export type EngineMethods = {
+  /** Answers once the library is open, or fails with why it could not be opened. */
+  ready: { params: undefined; result: null };
+  call: { params: { method: PlainEngineMethod; args: unknown[] }; result: unknown };
+  // Long jobs that report progress; `reembed` is the Library's, beyond LibraryEngine (see appEngine.ts).
+  ingest: { params: JobOptions; result: IngestSummary; progress: IngestProgress };
+  retryFailed: { params: JobOptions; result: IngestSummary; progress: IngestProgress };
+  reembed: { params: object; result: ReembedProgress; progress: ReembedProgress };
+  /** Starts watching; its events come as WatchMessage events under the caller's watchId. */
+  watch: { params: number; result: null };
+  unwatch: { params: number; result: null };
+  close: { params: undefined; result: null };
+};
 
-export type FromWorker =
-  | { kind: 'ready' }
-  | { kind: 'fatal'; error: SerializedError }
-  | { kind: 'result'; id: number; value: unknown }
-  | { kind: 'error'; id: number; error: SerializedError }
-  | { kind: 'progress'; id: number; progress: IngestProgress | ReembedProgress }
-  | { kind: 'watch-event'; id: number; event: WatchEvent };
-
-export function serializeError(e: unknown): SerializedError {
-  if (e instanceof Error) {
-    const subject = (e as { subject?: unknown }).subject;
-    return {
-      name: e.name,
-      message: e.message,
-      ...(typeof subject === 'string' ? { subject } : {}),
-      ...(e.stack ? { stack: e.stack } : {}),
-    };
-  }
-  return { name: 'Error', message: String(e) };
-}
-
-/** UserError stays a UserError across the boundary, so front ends keep showing it as one line. */
-export function deserializeError(s: SerializedError): Error {
-  const error = s.name === 'UserError' ? new UserError(s.message, s.subject) : new Error(s.message);
-  if (s.stack) error.stack = s.stack;
-  return error;
+export interface WatchMessage {
+  watchId: number;
+  event: WatchEvent;
 }

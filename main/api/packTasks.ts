@@ -1,17 +1,17 @@
 import { describeError } from '../engine/errors.js';
 import type { DownloadProgress } from '../engine/models/index.js';
+import { RpcClient } from '../engine/workers/rpc.js';
 import { spawnWorker } from '../engine/workers/spawnWorker.js';
 import type { ApiEvent, PackDownloadState, PackListing } from './contract.js';
-import { deserializeError, type SerializedError } from './engineProtocol.js';
 
 export type PackTask =
   | { kind: 'download'; id: string; precision?: 'fp32' | 'fp16' | 'int8' }
   | { kind: 'import'; folder: string; name?: string };
 
-export type PackTaskMessage =
-  | { kind: 'progress'; progress: DownloadProgress }
-  | { kind: 'done'; pack: PackListing }
-  | { kind: 'error'; error: SerializedError };
+/** What packTasks.worker.ts serves. */
+export type PackTaskMethods = {
+  run: { params: PackTask; result: PackListing; progress: DownloadProgress };
+};
 
 /** Runs one pack task in its own worker thread; resolves with the installed pack. */
 function runPackTask(
@@ -19,21 +19,10 @@ function runPackTask(
   onProgress?: (p: DownloadProgress) => void,
   signal?: AbortSignal,
 ): Promise<PackListing> {
-  const worker = spawnWorker(import.meta.url, 'packTasks', { workerData: task });
-  const onAbort = (): void => worker.postMessage({ kind: 'abort' });
-  signal?.addEventListener('abort', onAbort, { once: true });
-  return new Promise<PackListing>((resolve, reject) => {
-    worker.on('message', (m: PackTaskMessage) => {
-      if (m.kind === 'progress') onProgress?.(m.progress);
-      else if (m.kind === 'done') resolve(m.pack);
-      else reject(deserializeError(m.error));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the model task stopped (exit code ${code})`)));
-  }).finally(() => {
-    signal?.removeEventListener('abort', onAbort);
-    void worker.terminate();
+  const worker = new RpcClient<PackTaskMethods>(spawnWorker(import.meta.url, 'packTasks'), {
+    name: 'model task',
   });
+  return worker.call('run', task, { signal, onProgress }).finally(() => void worker.close());
 }
 
 const PROGRESS_INTERVAL_MS = 250;

@@ -2,18 +2,10 @@
  * Downloads or imports one model pack off the caller's thread: importing
  * opens the encoder in onnxruntime to validate it, which blocks for seconds.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { defaultModelsDir, downloadPack, importFolder, type ImportedPack } from '../engine/models/index.js';
-import { serializeError } from './engineProtocol.js';
-import type { PackTask, PackTaskMessage } from './packTasks.js';
-
-const port = parentPort!;
-const task = workerData as PackTask;
-const controller = new AbortController();
-const post = (m: PackTaskMessage): void => port.postMessage(m);
-port.on('message', (m: { kind: 'abort' }) => {
-  if (m.kind === 'abort') controller.abort();
-});
+import { serveRpc } from '../engine/workers/rpc.js';
+import type { PackTaskMethods } from './packTasks.js';
 
 function listing({ dir, manifest }: ImportedPack) {
   const files = Object.values((manifest.files ?? {}) as Record<string, { bytes?: number }>);
@@ -28,20 +20,18 @@ function listing({ dir, manifest }: ImportedPack) {
   };
 }
 
-try {
-  const modelsDir = defaultModelsDir();
-  const installed =
-    task.kind === 'download'
-      ? await downloadPack(task.id, {
-          modelsDir,
-          ...(task.precision ? { precision: task.precision } : {}),
-          signal: controller.signal,
-          onProgress: (progress) => post({ kind: 'progress', progress }),
-        })
-      : await importFolder(task.folder, { modelsDir, ...(task.name ? { name: task.name } : {}) });
-  post({ kind: 'done', pack: listing(installed) });
-} catch (e) {
-  post({ kind: 'error', error: serializeError(e) });
-} finally {
-  port.close();
-}
+serveRpc<PackTaskMethods>(parentPort!, {
+  run: async (task, { signal, progress }) => {
+    const modelsDir = defaultModelsDir();
+    const installed =
+      task.kind === 'download'
+        ? await downloadPack(task.id, {
+            modelsDir,
+            ...(task.precision ? { precision: task.precision } : {}),
+            signal,
+            onProgress: progress,
+          })
+        : await importFolder(task.folder, { modelsDir, ...(task.name ? { name: task.name } : {}) });
+    return listing(installed);
+  },
+});

@@ -5,31 +5,55 @@ import { createReadStream } from 'node:fs';
 import { UserError } from '../engine/errors.js';
 import { defaultDbPath, userDataDir } from '../engine/library/defaultDbPath.js';
 import { Library } from '../engine/library/library.js';
-import type { AskResult, IngestSummary, SearchMode } from '../engine/library/types.js';
+import type { AskResult, IngestSummary } from '../engine/library/types.js';
+import {
+  CHUNK_TARGET_CHARS,
+  DEFAULT_SEARCH_MODE,
+  inWords,
+  K_LIMITS,
+  SEARCH_MODES,
+  type ProviderName,
+  type SearchMode,
+} from '../engine/vocabulary/values.js';
 import { resourcesDirectory } from '../engine/towers/builtinPack.js';
 import { formatAnswer } from './answerText.js';
 import { chosenLibraryFile } from './libraryFile.js';
-import type { LibraryCliOptions, QueryCliOptions } from './commands/library.js';
 import { outputClosed } from './outputStreams.js';
 import { describeProgress, formatBytes, formatDuration, ProgressLine } from './progressBar.js';
 import { printable, safe } from './terminalText.js';
+
+/** The options commander parses for the library commands (commands/library.ts declares them). */
+export interface LibraryCliOptions {
+  db?: string;
+  model?: string;
+  provider?: ProviderName;
+  json?: boolean;
+}
+
+export interface QueryCliOptions extends LibraryCliOptions {
+  k?: string;
+  mode?: string;
+}
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
 function parseK(value: string | undefined): number {
-  const k = Number(value ?? '10');
-  if (!Number.isInteger(k) || k < 1 || k > 100)
-    throw new UserError(`--k must be a whole number from 1 to 100 (got "${value}")`, '--k');
+  const k = Number(value ?? K_LIMITS.default);
+  if (!Number.isInteger(k) || k < K_LIMITS.min || k > K_LIMITS.max)
+    throw new UserError(
+      `--k must be a whole number from ${K_LIMITS.min} to ${K_LIMITS.max} (got "${value}")`,
+      '--k',
+    );
   return k;
 }
 
 function parseModes(value: string | undefined): SearchMode[] {
-  const modes = (value ?? 'hybrid').split(',').map((m) => m.trim());
+  const modes = (value ?? DEFAULT_SEARCH_MODE).split(',').map((m) => m.trim());
   for (const m of modes) {
-    if (!['hybrid', 'dense', 'bm25'].includes(m))
-      throw new UserError(`--mode must be hybrid, dense or bm25 (got "${m}")`, '--mode');
+    if (!(SEARCH_MODES as readonly string[]).includes(m))
+      throw new UserError(`--mode must be ${inWords(SEARCH_MODES)} (got "${m}")`, '--mode');
   }
   return modes as SearchMode[];
 }
@@ -104,11 +128,11 @@ function summaryText(s: IngestSummary): string {
   return parts.join(' ');
 }
 
-export type IngestCliOptions = LibraryCliOptions & {
+export interface IngestCliOptions extends LibraryCliOptions {
   force?: boolean;
   retryFailed?: boolean;
   ignore?: string[];
-};
+}
 
 export async function runIngestCommand(folders: string[], options: IngestCliOptions): Promise<void> {
   const lib = await openLibrary(options, false);
@@ -133,7 +157,7 @@ export async function runIngestCommand(folders: string[], options: IngestCliOpti
   }
 }
 
-/** The JSON shape of an answer (DESIGN §4): question, notFound, results with path/start/end/score/text and positions. */
+/** The JSON shape of an answer, which scripts rely on: question, notFound, results with path/start/end/score/text and positions. */
 function answerJson(a: AskResult): Record<string, unknown> {
   return {
     question: a.question,
@@ -232,10 +256,12 @@ export async function runEvalCommand(
   const chunkTargetChars = options.chunkChars === undefined ? undefined : Number(options.chunkChars);
   if (
     chunkTargetChars !== undefined &&
-    (!Number.isInteger(chunkTargetChars) || chunkTargetChars < 100 || chunkTargetChars > 20_000)
+    (!Number.isInteger(chunkTargetChars) ||
+      chunkTargetChars < CHUNK_TARGET_CHARS.min ||
+      chunkTargetChars > CHUNK_TARGET_CHARS.max)
   ) {
     throw new UserError(
-      `--chunk-chars must be a whole number from 100 to 20000 (got "${options.chunkChars}")`,
+      `--chunk-chars must be a whole number from ${CHUNK_TARGET_CHARS.min} to ${CHUNK_TARGET_CHARS.max} (got "${options.chunkChars}")`,
       '--chunk-chars',
     );
   }

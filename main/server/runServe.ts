@@ -1,7 +1,7 @@
 import { UserError } from '../engine/errors.js';
-import type { ProviderName } from '../engine/library/types.js';
+import { PROVIDER_NAMES, type ProviderName } from '../engine/vocabulary/values.js';
 import { createApi } from '../api/dispatcher.js';
-import { WorkerEngine } from '../api/engineWorker.js';
+import { WorkerEngine } from '../api/workerEngine.js';
 import { FolderWatch } from '../api/folderWatch.js';
 import { ensureRendererBuilt, packageVersion } from './rendererAssets.js';
 import { LOOPBACK_HOSTS } from './security.js';
@@ -20,8 +20,6 @@ export interface ServeOptions {
   json?: boolean;
 }
 
-const PROVIDERS: ProviderName[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
-
 /** Preferred port; taken → any free one (an explicit --port is never changed). */
 export const DEFAULT_PORT = 7840;
 
@@ -32,9 +30,9 @@ export async function runServe(options: ServeOptions): Promise<void> {
   if (options.host && !LOOPBACK_HOSTS.has(options.host)) {
     throw new UserError(`docqa serve only listens on 127.0.0.1 (refusing --host ${options.host})`, '--host');
   }
-  if (options.provider && !PROVIDERS.includes(options.provider)) {
+  if (options.provider && !PROVIDER_NAMES.includes(options.provider)) {
     throw new UserError(
-      `--provider must be one of ${PROVIDERS.join(', ')} (got ${options.provider})`,
+      `--provider must be one of ${PROVIDER_NAMES.join(', ')} (got ${options.provider})`,
       '--provider',
     );
   }

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppCommand } from '../../main/api/contract.js';
-import type { ConversationSummary } from '../../main/engine/library/types.js';
+import type { AppCommand, ConversationSummary } from '../../main/api/contract.js';
 import { api } from './api/client.js';
 import { I18nProvider, resolveLanguage, useI18n } from './i18n/index.js';
 import { useAppState } from './state/AppState.js';

@@ -1,4 +1,4 @@
-import type { TextRange } from '../../main/engine/library/types.js';
+import type { TextRange } from '../../main/api/contract.js';
 
 export interface Segment {
   text: string;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerEngine } from '../../main/api/engineWorker.js';
+import { WorkerEngine } from '../../main/api/workerEngine.js';
 import { setWorkerDirectory } from '../../main/engine/workers/spawnWorker.js';
 import { writeSmallPack, writeTree } from '../server/helpers.js';
 

@@ -4,8 +4,8 @@ import { chunkDocument, type ChunkOptions } from '../../main/engine/ingest/chunk
 import { extractFile } from '../../main/engine/ingest/extractFile.js';
 import type { Chunk, ExtractedDocument } from '../../main/engine/ingest/types.js';
 import { UserError } from '../../main/engine/errors.js';
-import { makePdf } from './helpers/pdfWriter.js';
-import { makeDocx } from './helpers/docxWriter.js';
+import { makePdf } from '../../scripts/documentWriters/pdfWriter.js';
+import { makeDocx } from '../../scripts/documentWriters/docxWriter.js';
 import { useTempDir } from './helpers/tempDir.js';
 
 const tempDir = useTempDir();

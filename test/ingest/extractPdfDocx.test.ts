@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { extractFile } from '../../main/engine/ingest/extractFile.js';
-import { makePdf } from './helpers/pdfWriter.js';
-import { makeDocx } from './helpers/docxWriter.js';
-import { makeZip } from './helpers/zipWriter.js';
+import { makePdf } from '../../scripts/documentWriters/pdfWriter.js';
+import { makeDocx } from '../../scripts/documentWriters/docxWriter.js';
+import { makeZip } from '../../scripts/documentWriters/zipWriter.js';
 import { useTempDir } from './helpers/tempDir.js';
 import { expectFailure } from './helpers/expectFailure.js';
 import { spawnWorker } from '../../main/engine/workers/spawnWorker.js';

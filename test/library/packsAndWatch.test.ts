@@ -141,8 +141,16 @@ describe('watching folders', () => {
       packDir: packA,
       provider: 'cpu',
     });
-    const stop = await empty.watch(() => undefined);
-    await stop();
-    await empty.close();
+    try {
+      // Nothing to watch: no watcher starts, no event (not even an error) is reported, and stopping is a no-op.
+      const events: WatchEvent[] = [];
+      const stop = await empty.watch((e) => events.push(e));
+      expect(stop).toBeTypeOf('function');
+      await expect(stop()).resolves.toBeUndefined();
+      expect(events).toEqual([]);
+      expect((await empty.status()).folders).toEqual([]);
+    } finally {
+      await empty.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, indexColumns } from '../../main/engine/search/analyzer.js';
+import { analyze, indexColumns } from '../../main/engine/text/analyzer.js';
 import { matchExpression, MAX_QUERY_TERMS, queryTerms } from '../../main/engine/search/ftsQuery.js';
 
 describe('analyzer', () => {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexColumns } from '../../main/engine/search/analyzer.js';
+import { indexColumns } from '../../main/engine/text/analyzer.js';
 import { Bm25Channel } from '../../main/engine/search/bm25.js';
 import { queryTerms } from '../../main/engine/search/ftsQuery.js';
-import { passageText } from '../../main/engine/search/passageText.js';
+import { passageText } from '../../main/engine/text/passageText.js';
 import { openDatabase, type Db } from '../../main/engine/store/database.js';
 import { DocumentStore } from '../../main/engine/store/documentStore.js';
 import { insertFolder } from '../../main/engine/store/folders.js';

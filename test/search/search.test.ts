@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexColumns } from '../../main/engine/search/analyzer.js';
+import { indexColumns } from '../../main/engine/text/analyzer.js';
 import { BinaryIndex } from '../../main/engine/search/binaryIndex.js';
 import { DenseChannel } from '../../main/engine/search/dense.js';
 import { DenseSearchWorker } from '../../main/engine/search/denseSearchWorker.js';
 import { highlightSentences } from '../../main/engine/search/highlight.js';
 import { NotFoundRule } from '../../main/engine/search/notFound.js';
-import { passageText } from '../../main/engine/search/passageText.js';
+import { passageText } from '../../main/engine/text/passageText.js';
 import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
 import { Searcher, type DenseRecall } from '../../main/engine/search/searcher.js';
 import { openDatabase, type Db } from '../../main/engine/store/database.js';

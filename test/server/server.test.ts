@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../main/api/contract.js';
 import { createApi, type Api } from '../../main/api/dispatcher.js';
-import { WorkerEngine } from '../../main/api/engineWorker.js';
+import { WorkerEngine } from '../../main/api/workerEngine.js';
 import { FolderWatch } from '../../main/api/folderWatch.js';
 import { resolveLibraryFile } from '../../main/api/libraryFiles.js';
 import { startWebServer, type WebServer } from '../../main/server/server.js';

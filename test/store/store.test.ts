@@ -17,7 +17,7 @@ import {
   listVectorSets,
   signBits,
 } from '../../main/engine/store/vectorSets.js';
-import { indexColumns } from '../../main/engine/search/analyzer.js';
+import { indexColumns } from '../../main/engine/text/analyzer.js';
 import { checkConsistency } from '../library/consistency.js';
 import { seededRandom, tempDir } from '../library/helpers.js';
 

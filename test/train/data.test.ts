@@ -110,7 +110,7 @@ describe('makeBatches', () => {
 });
 
 describe('BM25 baseline', () => {
-  it('tokenises like the DESIGN baseline: words, CJK unigrams and bigrams, Traditional folded', () => {
+  it('tokenises like the measured BM25 baseline: words, CJK unigrams and bigrams, Traditional folded', () => {
     expect(bm25Tokens('Hello, 台灣 World')).toEqual(['hello', '台', '台湾', '湾', 'world']);
     expect(bm25Tokens('ＡＢＣ')).toEqual(bm25Tokens('abc'));
   });

@@ -1,38 +1,29 @@
 import type { Command } from 'commander';
-import type { ProviderName, SearchMode } from '../../engine/library/types.js';
+import {
+  DEFAULT_SEARCH_MODE,
+  inWords,
+  K_LIMITS,
+  PROVIDER_NAMES,
+  SEARCH_MODES,
+} from '../../engine/vocabulary/values.js';
+// Types only: erased at run time, so this module still loads nothing heavy.
+import type { IngestCliOptions, LibraryCliOptions, QueryCliOptions } from '../libraryCommands.js';
 
 // Heavy modules (SQLite, ONNX, pdf.js) are imported inside the actions, so
 // `docqa --help` and each command start fast.
-
-interface LibraryCliOptions {
-  db?: string;
-  model?: string;
-  provider?: ProviderName;
-  json?: boolean;
-}
-
-interface IngestCliOptions extends LibraryCliOptions {
-  force?: boolean;
-  retryFailed?: boolean;
-  ignore?: string[];
-}
-
-interface QueryCliOptions extends LibraryCliOptions {
-  k?: string;
-  mode?: string;
-}
 
 const dbOption = ['--db <file>', 'library database (default: your per-user library, or $DOCQA_DB)'] as const;
 const modelOption = [
   '--model <pack>',
   'tower pack folder (default: the library setting, else the built-in pack)',
 ] as const;
-const providerOption = [
-  '--provider <name>',
-  'execution provider: auto, cpu, cuda, dml, coreml, webgpu',
+const providerOption = ['--provider <name>', `execution provider: ${PROVIDER_NAMES.join(', ')}`] as const;
+const kOption = [
+  '--k <n>',
+  `passages to return (${K_LIMITS.min}-${K_LIMITS.max})`,
+  String(K_LIMITS.default),
 ] as const;
-const kOption = ['--k <n>', 'passages to return (1-100)', '10'] as const;
-const modeOption = ['--mode <mode>', 'hybrid, dense or bm25', 'hybrid'] as const;
+const modeOption = ['--mode <mode>', inWords(SEARCH_MODES), DEFAULT_SEARCH_MODE] as const;
 
 export function registerLibraryCommands(program: Command): void {
   program
@@ -90,7 +81,7 @@ export function registerLibraryCommands(program: Command): void {
     .description('index evaluation sets and score retrieval (hit@1/5/10, MRR@10)')
     .argument('<set-dir...>', 'evaluation sets: folders with docs/ and questions.jsonl')
     .option('--pool', 'one library for all sets')
-    .option('--mode <modes>', 'hybrid, dense, bm25 or a comma-separated list', 'hybrid')
+    .option('--mode <modes>', `${SEARCH_MODES.join(', ')} or a comma-separated list`, DEFAULT_SEARCH_MODE)
     .option('--model <pack>', 'tower pack folder (default: the built-in pack)')
     .option('--k <n>', 'passages retrieved per question', '10')
     .option('--db <file>', 'keep the index in this file and reuse it next time (default: a temporary file)')
@@ -147,5 +138,3 @@ export function registerLibraryCommands(program: Command): void {
       await runDemoCommand(options);
     });
 }
-
-export type { LibraryCliOptions, QueryCliOptions, SearchMode };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ProviderName } from '../../engine/library/types.js';
+import { PROVIDER_NAMES, type ProviderName } from '../../engine/vocabulary/values.js';
 import { chosenLibraryFile } from '../libraryFile.js';
 
 /** `docqa serve`: web mode (renderer + API on 127.0.0.1 behind a per-run token). */
@@ -16,7 +16,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on: only 127.0.0.1 or localhost are accepted', '127.0.0.1')
     .option('--db <file>', 'library database (default: your per-user library, or $DOCQA_DB)')
     .option('--model <pack>', 'tower pack folder for this session')
-    .option('--provider <name>', 'execution provider: auto, cpu, cuda, dml, coreml')
+    .option('--provider <name>', `execution provider: ${PROVIDER_NAMES.join(', ')}`)
     .option('--open', 'open the address in your default browser')
     .option('--no-watch', 'do not re-index folders when their files change')
     .option('--json', 'print the address as one JSON line')

@@ -1,4 +1,5 @@
 import type { TextSpan } from './types.js';
+import { startsEastAsianText } from '../text/cjk.js';
 import { isSpaceCode } from './lines.js';
 
 // Full-width terminators end a sentence wherever they stand; so do ASCII ! and ?
@@ -154,20 +155,10 @@ function skipClosers(text: string, i: number, end: number): number {
   return j;
 }
 
-function isCjk(c: number): boolean {
-  return (
-    (c >= 0x2e80 && c <= 0x9fff) ||
-    (c >= 0xac00 && c <= 0xd7af) ||
-    (c >= 0xf900 && c <= 0xfaff) ||
-    (c >= 0xff00 && c <= 0xffef) ||
-    (c >= 0xd800 && c <= 0xdbff)
-  );
-}
-
 /** ASCII ! or ? ends a sentence before whitespace, the end, or CJK text ("Yahoo!Japan" does not break). */
 function asciiBreakAfter(text: string, j: number, end: number): boolean {
   const k = skipClosers(text, j, end);
-  return k >= end || isSpaceCode(text.charCodeAt(k)) || isCjk(text.charCodeAt(k));
+  return k >= end || isSpaceCode(text.charCodeAt(k)) || startsEastAsianText(text.charCodeAt(k));
 }
 
 function periodEndsSentence(
@@ -179,7 +170,7 @@ function periodEndsSentence(
 ): boolean {
   if (after >= end) return true;
   const next = text.charCodeAt(after);
-  if (isCjk(next)) return after - dot > 1 || !isAsciiWordChar(text.charCodeAt(dot - 1));
+  if (startsEastAsianText(next)) return after - dot > 1 || !isAsciiWordChar(text.charCodeAt(dot - 1));
   if (!isSpaceCode(next)) return false;
   // The next word: a lower-case start continues the sentence ("e.g. the", "approx. five").
   let k = after;

@@ -11,8 +11,8 @@ import {
   scanFolder,
   type ScannedFile,
 } from '../ingest/index.js';
-import { indexColumns } from '../search/analyzer.js';
-import { passageText } from '../search/passageText.js';
+import { indexColumns } from '../text/analyzer.js';
+import { passageText } from '../text/passageText.js';
 import { openDatabase, type Db } from '../store/database.js';
 import {
   DocumentStore,

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeError, isUserError } from '../errors.js';
 import { setSqliteNativeBinding } from '../store/database.js';
+import { serveRpc } from '../workers/rpc.js';
 import { runIngestJob } from './ingestJob.js';
-import type { JobMessage, JobRequest } from './jobRunner.js';
+import type { JobMethods } from './jobRunner.js';
 import { PackCache } from './packCache.js';
 import { runReembedJob } from './reembedJob.js';
 
@@ -12,38 +12,13 @@ import { runReembedJob } from './reembedJob.js';
 // The desktop app's Electron-ABI SQLite addon, when the thread that started us uses one.
 const { sqliteBinding } = (workerData ?? {}) as { sqliteBinding?: string | null };
 if (sqliteBinding) setSqliteNativeBinding(sqliteBinding);
-const port = parentPort!;
 const packs = new PackCache();
-const running = new Map<number, AbortController>();
-const send = (m: JobMessage): void => port.postMessage(m);
 
-port.on('message', (m: JobRequest | { type: 'cancel'; id: number } | { type: 'shutdown' }) => {
-  if (m.type === 'cancel') {
-    running.get(m.id)?.abort();
-    return;
-  }
-  if (m.type === 'shutdown') {
-    void packs.closeAll().then(() => port.close());
-    return;
-  }
-  const abort = new AbortController();
-  running.set(m.id, abort);
-  const onProgress = (progress: unknown): void => send({ type: 'progress', id: m.id, progress });
-  const run =
-    m.job === 'ingest'
-      ? runIngestJob(m.params, onProgress, abort.signal, packs)
-      : runReembedJob(m.params, onProgress, abort.signal, packs);
-  run
-    .then(
-      (result) => send({ type: 'done', id: m.id, result }),
-      (e: unknown) =>
-        send({
-          type: 'error',
-          id: m.id,
-          message: describeError(e),
-          user: isUserError(e),
-          subject: (e as { subject?: string }).subject,
-        }),
-    )
-    .finally(() => running.delete(m.id));
+serveRpc<JobMethods>(parentPort!, {
+  ingest: (params, { progress, signal }) => runIngestJob(params, progress, signal, packs),
+  reembed: (params, { progress, signal }) => runReembedJob(params, progress, signal, packs),
+  shutdown: async () => {
+    await packs.closeAll();
+    return null;
+  },
 });

@@ -18,6 +18,14 @@ import {
 } from '../store/folders.js';
 import { readSettings, writeSettings } from '../store/settings.js';
 import { activeVectorSet, listVectorSets, type VectorSet } from '../store/vectorSets.js';
+import {
+  DEFAULT_SEARCH_MODE,
+  inWords,
+  K_LIMITS,
+  PREVIEW_CONTEXT_CHARS,
+  QUESTION_MAX_CHARS,
+  SEARCH_MODES,
+} from '../vocabulary/values.js';
 import { builtinPackDir } from '../towers/builtinPack.js';
 import { openPack } from '../towers/openPack.js';
 import { availableProviders } from '../towers/sessions.js';
@@ -48,9 +56,7 @@ import type {
 
 /** Fusion weight of the dense channel (BM25/top BM25 + w·cosine/top cosine), chosen on the dev sets: main/engine/eval/README.md. */
 export const DENSE_WEIGHT = 0.15;
-export const DEFAULT_K = 10;
-const MAX_K = 100;
-const MAX_QUESTION_CHARS = 10_000;
+export const DEFAULT_K = K_LIMITS.default;
 const WATCH_DEBOUNCE_MS = 400;
 const RECENT_HIGHLIGHTS = 200;
 
@@ -68,11 +74,11 @@ function checkPackDir(dir: string): void {
 
 function checkQuestionOptions(options: { k?: number; mode?: SearchMode }): { k: number; mode: SearchMode } {
   const k = options.k ?? DEFAULT_K;
-  if (!Number.isInteger(k) || k < 1 || k > MAX_K)
-    throw new UserError(`k must be a whole number from 1 to ${MAX_K}`, 'k');
-  const mode = options.mode ?? 'hybrid';
-  if (!['hybrid', 'dense', 'bm25'].includes(mode))
-    throw new UserError(`mode must be hybrid, dense or bm25 (got "${mode}")`, 'mode');
+  if (!Number.isInteger(k) || k < K_LIMITS.min || k > K_LIMITS.max)
+    throw new UserError(`k must be a whole number from ${K_LIMITS.min} to ${K_LIMITS.max}`, 'k');
+  const mode = options.mode ?? DEFAULT_SEARCH_MODE;
+  if (!SEARCH_MODES.includes(mode))
+    throw new UserError(`mode must be ${inWords(SEARCH_MODES)} (got "${mode}")`, 'mode');
   return { k, mode };
 }
 
@@ -461,7 +467,7 @@ export class Library implements LibraryEngine {
     if (typeof question !== 'string') throw new UserError('the question must be text', 'question');
     const { k, mode } = checkQuestionOptions(options);
     const started = performance.now();
-    const q = question.length > MAX_QUESTION_CHARS ? question.slice(0, MAX_QUESTION_CHARS) : question;
+    const q = question.length > QUESTION_MAX_CHARS ? question.slice(0, QUESTION_MAX_CHARS) : question;
     let outcome;
     for (let attempt = 0; ; attempt++) {
       const dense = mode === 'bm25' ? null : await this.denseRecall();
@@ -492,10 +498,14 @@ export class Library implements LibraryEngine {
       this.recentHighlights.delete(this.recentHighlights.keys().next().value!);
   }
 
-  async preview(chunkId: number, contextChars = 600): Promise<PassagePreview> {
+  async preview(
+    chunkId: number,
+    contextChars: number = PREVIEW_CONTEXT_CHARS.default,
+  ): Promise<PassagePreview> {
     if (!Number.isInteger(chunkId)) throw new UserError('chunkId must be a whole number', 'chunkId');
-    if (!Number.isInteger(contextChars) || contextChars < 0 || contextChars > 20_000) {
-      throw new UserError('contextChars must be a whole number from 0 to 20000', 'contextChars');
+    const { min, max } = PREVIEW_CONTEXT_CHARS;
+    if (!Number.isInteger(contextChars) || contextChars < min || contextChars > max) {
+      throw new UserError(`contextChars must be a whole number from ${min} to ${max}`, 'contextChars');
     }
     return passagePreview(this.db, chunkId, contextChars, this.recentHighlights.get(chunkId) ?? []);
   }

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { passageText } from '../search/passageText.js';
+import { passageText } from '../text/passageText.js';
 import { openDatabase } from '../store/database.js';
 import {
   activateVectorSet,

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import {
+  chunkOverlapCharsSchema,
+  chunkTargetCharsSchema,
+  languageSchema,
+  providerNameSchema,
+  themeSchema,
+  threadsSchema,
+} from '../vocabulary/schemas.js';
 import type { LibrarySettings } from './types.js';
 
 /**
@@ -18,8 +26,6 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   language: 'system',
 };
 
-const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
-
 const settingsSchema = z
   .object({
     packDir: z
@@ -27,13 +33,13 @@ const settingsSchema = z
       .min(1)
       .transform((p) => path.resolve(p))
       .nullable(),
-    provider: z.enum(PROVIDERS),
-    questionProvider: z.enum(PROVIDERS).nullable(),
-    chunkTargetChars: z.number().int().min(100).max(20_000),
-    chunkOverlapChars: z.number().int().min(0).max(5_000),
-    threads: z.number().int().min(0).max(64),
-    theme: z.enum(['system', 'light', 'dark']),
-    language: z.enum(['system', 'zh', 'en']),
+    provider: providerNameSchema,
+    questionProvider: providerNameSchema.nullable(),
+    chunkTargetChars: chunkTargetCharsSchema,
+    chunkOverlapChars: chunkOverlapCharsSchema,
+    threads: threadsSchema,
+    theme: themeSchema,
+    language: languageSchema,
   })
   .strict();
 

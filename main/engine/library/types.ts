@@ -3,30 +3,26 @@
  * desktop main process call. Plain data in and out (structured-clone safe), so
  * the same shapes cross IPC, HTTP and worker boundaries unchanged.
  */
+import type {
+  AskResult,
+  ConversationSummary,
+  ConversationTurn,
+  FailedFile,
+  FolderInfo,
+  TextRange,
+} from '../vocabulary/shapes.js';
+import type { Language, ProviderName, SearchMode, Theme } from '../vocabulary/values.js';
 
-export type SearchMode = 'hybrid' | 'dense' | 'bm25';
-export type ProviderName = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
-
-export interface FolderInfo {
-  id: number;
-  /** Absolute path as the user added it. */
-  path: string;
-  addedAt: string;
-  documents: number;
-  chunks: number;
-  failed: number;
-  /** 'ok' once a full ingest has finished; 'indexing' while one runs; 'missing' when the folder is gone. */
-  state: 'new' | 'indexing' | 'ok' | 'missing';
-  lastIndexedAt: string | null;
-}
-
-export interface FailedFile {
-  folderId: number;
-  /** Path relative to the folder, '/' separators. */
-  path: string;
-  error: string;
-  failedAt: string;
-}
+export type { ProviderName, SearchMode } from '../vocabulary/values.js';
+export type {
+  AskResult,
+  ConversationSummary,
+  ConversationTurn,
+  FailedFile,
+  FolderInfo,
+  SearchResult,
+  TextRange,
+} from '../vocabulary/shapes.js';
 
 export interface IngestProgress {
   phase: 'scanning' | 'indexing' | 'removing' | 'done' | 'cancelled';
@@ -47,43 +43,6 @@ export interface IngestSummary extends IngestProgress {
   filesAdded: number;
   filesUpdated: number;
   filesRemoved: number;
-}
-
-export interface TextRange {
-  start: number;
-  end: number;
-}
-
-/** One retrieved passage. `start`/`end` are UTF-16 offsets into the document's extracted text. */
-export interface SearchResult {
-  /** Relative to the ingested folder, '/' separators (DESIGN.md §4). */
-  path: string;
-  /** Absolute path on disk (for open-file / show-in-folder). */
-  absPath: string;
-  folderId: number;
-  documentId: number;
-  chunkId: number;
-  start: number;
-  end: number;
-  score: number;
-  text: string;
-  title: string;
-  headingPath: string[];
-  /** 1-based line of `start` in the extracted text; page for PDFs. */
-  line: number;
-  page: number | null;
-  /** Best-matching sentences, as offsets relative to `text`. */
-  highlights: TextRange[];
-  /** Per-channel evidence, for the score tooltip and for debugging fusion. */
-  channels: { bm25?: number; dense?: number };
-}
-
-export interface AskResult {
-  question: string;
-  notFound: boolean;
-  results: SearchResult[];
-  mode: SearchMode;
-  tookMs: number;
 }
 
 export interface PassagePreview {
@@ -131,21 +90,6 @@ export interface LibraryStatus {
   dbBytes: number;
 }
 
-export interface ConversationTurn {
-  id: number;
-  conversationId: number;
-  question: string;
-  answer: AskResult;
-  askedAt: string;
-}
-
-export interface ConversationSummary {
-  id: number;
-  title: string;
-  createdAt: string;
-  turns: number;
-}
-
 export interface LibrarySettings {
   /** Tower pack folder; null = the built-in pack. */
   packDir: string | null;
@@ -156,9 +100,9 @@ export interface LibrarySettings {
   chunkOverlapChars: number;
   /** Worker threads for ingest/embedding; 0 = choose from the CPU count. */
   threads: number;
-  theme: 'system' | 'light' | 'dark';
+  theme: Theme;
   /** 'system' follows the OS/browser language. */
-  language: 'system' | 'zh' | 'en';
+  language: Language;
 }
 
 export interface LibraryOpenOptions {

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { analyze } from './analyzer.js';
+import { analyze } from '../text/analyzer.js';
 import { matchExpression } from './ftsQuery.js';
-import { passageText } from './passageText.js';
+import { passageText } from '../text/passageText.js';
 
 export interface TermStats {
   /** Chunks in the index. */

@@ -1,4 +1,5 @@
-import { analyze, isCjk } from './analyzer.js';
+import { analyze } from '../text/analyzer.js';
+import { isIndexedCjk } from '../text/cjk.js';
 import type { TermStats } from './bm25.js';
 import { idf } from './idf.js';
 
@@ -32,7 +33,7 @@ export function contentUnits(text: string): Set<string> {
   const units = new Set<string>();
   const stop = stopwordSet();
   for (const t of analyze(text, { chars })) {
-    if (!isCjk(t.codePointAt(0)!) && !stop.has(t)) units.add(t);
+    if (!isIndexedCjk(t.codePointAt(0)!) && !stop.has(t)) units.add(t);
   }
   for (const c of chars) if (!stop.has(c)) units.add(c);
   return units;

@@ -1,4 +1,4 @@
-import { analyze } from './analyzer.js';
+import { analyze } from '../text/analyzer.js';
 
 /** Questions are cut to this many distinct terms (a 10k-character question stays fast). */
 export const MAX_QUERY_TERMS = 64;

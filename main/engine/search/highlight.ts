@@ -1,5 +1,5 @@
-import type { TextRange } from '../library/types.js';
-import { analyze } from './analyzer.js';
+import type { TextRange } from '../vocabulary/shapes.js';
+import { analyze } from '../text/analyzer.js';
 import type { TermStats } from './bm25.js';
 import { idf } from './idf.js';
 import { splitSentences } from '../ingest/sentences.js';

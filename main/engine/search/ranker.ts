@@ -1,4 +1,4 @@
-import type { SearchMode } from '../library/types.js';
+import type { SearchMode } from '../vocabulary/values.js';
 
 /** One recalled chunk with the evidence each channel found for it. */
 export interface Candidate {

@@ -1,16 +1,17 @@
 import path from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
-import type { SearchMode, SearchResult } from '../library/types.js';
+import type { SearchResult } from '../vocabulary/shapes.js';
+import type { SearchMode } from '../vocabulary/values.js';
 import { Bm25Channel } from './bm25.js';
 import type { DenseChannel } from './dense.js';
 import { queryTerms } from './ftsQuery.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
-import { passageText } from './passageText.js';
+import { passageText } from '../text/passageText.js';
 import type { Candidate, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
 
-/** Candidates each channel recalls before ranking (issue 3: k ≈ 100). */
+/** Candidates each channel recalls before ranking: enough for fusion to reorder, few enough to rank in milliseconds. */
 export const RECALL_K = 100;
 
 /** The dense side of a search: a vector set and the question tower that matches it. */

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { AskResult, ConversationSummary, ConversationTurn } from '../library/types.js';
+import type { AskResult, ConversationSummary, ConversationTurn } from '../vocabulary/shapes.js';
 
 const TITLE_CHARS = 80;
 

@@ -9,7 +9,7 @@ export interface ChunkRow {
   page: number | null;
   line: number;
   text: string;
-  /** FTS5 columns from the analyzer (see search/analyzer.ts). */
+  /** FTS5 columns from the analyzer (see text/analyzer.ts). */
   fts: { body: string; chars: string };
 }
 

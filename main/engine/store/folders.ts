@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { FailedFile, FolderInfo } from '../library/types.js';
+import type { FailedFile, FolderInfo } from '../vocabulary/shapes.js';
 
 export type FolderState = FolderInfo['state'];
 

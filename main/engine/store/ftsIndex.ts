@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { indexColumns } from '../search/analyzer.js';
-import { passageText } from '../search/passageText.js';
+import { indexColumns } from '../text/analyzer.js';
+import { passageText } from '../text/passageText.js';
 
 /**
  * The FTS5 index over chunks: contentless (the text lives in `chunks`), rowid =
- * chunk id, two columns holding our analyzer's output (see analyzer.ts): `body`
+ * chunk id, two columns holding our analyzer's output (see text/analyzer.ts): `body`
  * (words and CJK bigrams) and `chars` (CJK characters). unicode61 only splits
  * them at our spaces. The
  * tokenizer and analyzer are versioned together: when either changes, the index

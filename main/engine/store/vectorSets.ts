@@ -4,7 +4,8 @@ import type { Database, Statement } from 'better-sqlite3';
  * Vectors live in one vec0 table per answer tower ("vector set"). Exactly one set
  * is `active` (search reads it); while the library switches to a new answer
  * tower a second set is `building` in the background, and on completion it
- * becomes active and the old one is dropped in one transaction (issue 5).
+ * becomes active and the old one is dropped in one transaction, so search
+ * never sees a half-embedded library.
  *
  * Each table holds the float vector (cosine) and its sign bits (bit[D]) for the
  * binary-quantised coarse search used on large libraries.

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { padFeatures } from './featureBatch.js';
+import { serveRpc, Transferred } from '../workers/rpc.js';
 import { featurize, type Features } from './featurize.js';
-import type { TowerWorkerInit, TowerWorkerReply, TowerWorkerRequest } from './towerWorkerProtocol.js';
+import type { TowerWorkerInit, TowerWorkerMethods } from './towerWorkerProtocol.js';
 import { createSession } from './sessions.js';
 
 /**
@@ -10,15 +11,6 @@ import { createSession } from './sessions.js';
  * featurized here, run in length-sorted sub-batches, L2-normalised rows out.
  */
 const init = workerData as TowerWorkerInit;
-const port = parentPort!;
-
-function send(reply: TowerWorkerReply, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(reply, transfer);
-}
-
-function message(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
-}
 
 /**
  * Sub-batches of similar length (padding costs as much as a feature: a Gather
@@ -43,18 +35,13 @@ function subBatches(features: Features[], budget: number): number[][] {
   return groups;
 }
 
-async function main(): Promise<void> {
-  let opened;
-  try {
-    opened = await createSession(init.model, {
-      provider: init.provider,
-      threads: init.threads,
-      onFallback: () => {},
-    });
-  } catch (e) {
-    send({ type: 'init-error', message: message(e) });
-    return;
-  }
+/** The loaded tower; failures to load or to run the warm-up reject with why. */
+async function open() {
+  const opened = await createSession(init.model, {
+    provider: init.provider,
+    threads: init.threads,
+    onFallback: () => {},
+  });
   const { session } = opened;
   const shape =
     session.outputMetadata[0] && 'shape' in session.outputMetadata[0] ? session.outputMetadata[0].shape : [];
@@ -78,24 +65,17 @@ async function main(): Promise<void> {
   // One warm-up text before reporting ready: builds the featurizer's tables and
   // runs the graph once, so the first real request is as fast as the rest and a
   // model that loads but cannot run fails here, at open.
-  try {
-    await embed(['warm-up 预热']);
-  } catch (e) {
-    send({ type: 'init-error', message: message(e) });
-    return;
-  }
-  send({ type: 'ready', active: opened.active, fallbackReason: opened.fallbackReason, dim });
-
-  port.on('message', (req: TowerWorkerRequest) => {
-    if (req.type === 'close') {
-      void session.release().finally(() => port.close());
-      return;
-    }
-    embed(req.texts).then(
-      (data) => send({ type: 'result', id: req.id, data }, [data.buffer as ArrayBuffer]),
-      (e: unknown) => send({ type: 'error', id: req.id, message: message(e) }),
-    );
-  });
+  await embed(['warm-up 预热']);
+  return { embed, ready: { active: opened.active, fallbackReason: opened.fallbackReason, dim } };
 }
 
-void main();
+const tower = open();
+tower.catch(() => {}); // reported by `ready`
+
+serveRpc<TowerWorkerMethods>(parentPort!, {
+  ready: async () => (await tower).ready,
+  embed: async (texts) => {
+    const data = await (await tower).embed(texts);
+    return new Transferred(data, [data.buffer as ArrayBuffer]);
+  },
+});

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { featurizerSpecSchema } from './featurizerSpecSchema.js';
 
 /**
- * manifest.json of a tower pack (DESIGN.md §3). The common part is what every
+ * manifest.json of a tower pack (README.md, "Models"). The common part is what every
  * kind names; `kind` selects the kind-specific section (`hashedNgram` here,
  * `transformer` in transformer/manifest.ts, which validates its own section).
  */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { ProviderName } from '../library/types.js';
+import { PROVIDER_NAMES, type ProviderName } from '../vocabulary/values.js';
 
 /**
  * ONNX Runtime sessions with an execution-provider preference and a CPU
@@ -32,7 +32,9 @@ export interface OpenedSession {
   fallbackReason: string | null;
 }
 
-const GPU_PROVIDERS: readonly GpuProvider[] = ['cuda', 'dml', 'coreml', 'webgpu'];
+const GPU_PROVIDERS: readonly GpuProvider[] = PROVIDER_NAMES.filter(
+  (p): p is GpuProvider => p !== 'auto' && p !== 'cpu',
+);
 
 /**
  * What `auto` tries before the CPU: the platform's native GPU provider. WebGPU

@@ -1,3 +1,4 @@
+import { isHanOrKana } from '../text/cjk.js';
 import { chineseFoldTables } from './chineseFold.js';
 
 /**
@@ -33,18 +34,6 @@ export interface RunOptions {
   foldChinese: boolean;
 }
 
-function isCjkCodePoint(cp: number): boolean {
-  return (
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0x3040 && cp <= 0x30ff) || // hiragana, katakana
-    (cp >= 0x31f0 && cp <= 0x31ff) ||
-    cp === 0x3007 ||
-    (cp >= 0x20000 && cp <= 0x323af) // extensions B–H, compatibility supplement
-  );
-}
-
 function isIgnorable(cp: number): boolean {
   return (
     cp === 0x00ad ||
@@ -63,7 +52,7 @@ const JOINING_MARK = /^[\p{Mn}\p{Mc}]$/u;
 
 function classifySlow(cp: number): number {
   if (isIgnorable(cp)) return IGNORE;
-  if (isCjkCodePoint(cp)) return CJK;
+  if (isHanOrKana(cp)) return CJK;
   if (cp >= 0xd800 && cp <= 0xdfff) return SEP;
   const ch = String.fromCodePoint(cp);
   if (LETTER_OR_DIGIT.test(ch)) return WORD;
@@ -93,7 +82,7 @@ function classTable(): Uint8Array {
     mark(/[\p{Mn}\p{Mc}]+/gu, MARK);
     for (let cp = 0; cp < 0x10000; cp++) {
       if (isIgnorable(cp)) table[cp] = IGNORE;
-      else if (isCjkCodePoint(cp)) table[cp] = CJK;
+      else if (isHanOrKana(cp)) table[cp] = CJK;
     }
     bmpClass = table;
   }

@@ -1,68 +1,30 @@
-import type { Worker } from 'node:worker_threads';
+import { RpcClient } from '../workers/rpc.js';
 import { spawnWorker } from '../workers/spawnWorker.js';
-import type { TowerWorkerInit, TowerWorkerReply, TowerWorkerRequest } from './towerWorkerProtocol.js';
+import type { TowerWorkerInit, TowerWorkerMethods } from './towerWorkerProtocol.js';
 
-export interface WorkerReady {
-  active: string;
-  fallbackReason: string | null;
-  dim: number;
-}
+export type WorkerReady = TowerWorkerMethods['ready']['result'];
 
-interface Pending {
-  resolve: (data: Float32Array) => void;
-  reject: (e: Error) => void;
-  texts: number;
-}
-
-/** One tower worker: request/response by id, with its queue length for load balancing. */
+/** One tower worker, with its queue length for load balancing. */
 class TowerWorker {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
-  private failure: Error | null = null;
+  private readonly worker: RpcClient<TowerWorkerMethods>;
   queued = 0;
   readonly ready: Promise<WorkerReady>;
 
-  constructor(private readonly worker: Worker) {
-    this.ready = new Promise((resolve, reject) => {
-      worker.on('message', (reply: TowerWorkerReply) => {
-        if (reply.type === 'ready') resolve(reply);
-        else if (reply.type === 'init-error') reject(new Error(reply.message));
-        else this.settle(reply);
-      });
-      const stop = (e: Error): void => {
-        this.failure ??= e;
-        reject(e);
-        for (const p of this.pending.values()) p.reject(e);
-        this.pending.clear();
-      };
-      worker.on('error', (e) => stop(e));
-      worker.on('exit', (code) => stop(new Error(`tower worker stopped (exit code ${code})`)));
+  constructor(init: TowerWorkerInit) {
+    this.worker = new RpcClient(spawnWorker(import.meta.url, 'hashedTower', { workerData: init }), {
+      name: 'tower worker',
     });
+    this.ready = this.worker.call('ready', undefined);
     this.ready.catch(() => {});
   }
 
-  private settle(reply: Extract<TowerWorkerReply, { type: 'result' | 'error' }>): void {
-    const p = this.pending.get(reply.id);
-    if (!p) return;
-    this.pending.delete(reply.id);
-    this.queued -= p.texts;
-    if (reply.type === 'result') p.resolve(reply.data);
-    else p.reject(new Error(reply.message));
-  }
-
   embed(texts: string[]): Promise<Float32Array> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
     this.queued += texts.length;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, texts: texts.length });
-      this.worker.postMessage({ type: 'embed', id, texts } satisfies TowerWorkerRequest);
-    });
+    return this.worker.call('embed', texts).finally(() => (this.queued -= texts.length));
   }
 
   async close(): Promise<void> {
-    this.failure ??= new Error('tower pack is closed');
-    await this.worker.terminate();
+    await this.worker.close();
   }
 }
 
@@ -85,10 +47,7 @@ export class TowerPool {
    * with the first load error, or as soon as `signal` aborts.
    */
   static async start(count: number, init: TowerWorkerInit, signal?: AbortSignal): Promise<TowerPool> {
-    const workers = Array.from(
-      { length: count },
-      () => new TowerWorker(spawnWorker(import.meta.url, 'hashedTower', { workerData: init })),
-    );
+    const workers = Array.from({ length: count }, () => new TowerWorker(init));
     const abort = (): void => void Promise.all(workers.map((w) => w.close()));
     signal?.addEventListener('abort', abort, { once: true });
     try {

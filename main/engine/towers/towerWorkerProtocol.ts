@@ -1,7 +1,7 @@
-import type { ProviderName } from '../library/types.js';
+import type { ProviderName } from '../vocabulary/values.js';
 import type { FeatureRole, FeaturizerSpec } from './featurizerSpec.js';
 
-/** Messages between a tower pool (caller's thread) and hashedTower.worker.ts. */
+/** What a tower pool (caller's thread) and hashedTower.worker.ts exchange. */
 export interface TowerWorkerInit {
   /** Absolute path of the tower's ONNX file (external data resolves beside it). */
   model: string;
@@ -13,10 +13,8 @@ export interface TowerWorkerInit {
   batchFeatures: number;
 }
 
-export type TowerWorkerRequest = { type: 'embed'; id: number; texts: string[] } | { type: 'close' };
-
-export type TowerWorkerReply =
-  | { type: 'ready'; active: string; fallbackReason: string | null; dim: number }
-  | { type: 'init-error'; message: string }
-  | { type: 'result'; id: number; data: Float32Array }
-  | { type: 'error'; id: number; message: string };
+/** What hashedTower.worker.ts serves: `ready` answers once the model is loaded (or fails with why not). */
+export type TowerWorkerMethods = {
+  ready: { params: undefined; result: { active: string; fallbackReason: string | null; dim: number } };
+  embed: { params: string[]; result: Float32Array };
+};

@@ -1,4 +1,4 @@
-import type { ProviderName } from '../library/types.js';
+import type { ProviderName } from '../vocabulary/values.js';
 
 /** Identity of one tower, recorded in the index with the vectors it made. */
 export interface TowerId {

@@ -1,7 +1,7 @@
 /**
  * An in-memory Okapi BM25 index over pre-tokenised documents, for the held-out
  * baseline and for mining hard negatives. Not the product's search path (that is
- * SQLite FTS5); the same parameters as the DESIGN §5 baseline (k1=1.2, b=0.75).
+ * SQLite FTS5); the parameters of the measured BM25 baseline (k1=1.2, b=0.75).
  */
 export interface Bm25Options {
   k1?: number;

@@ -1,28 +1,35 @@
+import { isHanOrKana } from '../text/cjk.js';
 import { foldChinese } from '../towers/chineseFold.js';
 
 /**
- * Tokens for the in-memory BM25 baseline, as DESIGN §5's baseline defines them:
+ * Tokens for the in-memory BM25 baseline, as the measured baseline was tokenised:
  * NFKC, lower case, Traditional→Simplified fold (the featurizer's), Latin/digit
- * words, and CJK character unigrams plus bigrams within a CJK run.
+ * words, and CJK character unigrams plus bigrams within a CJK run (the
+ * featurizer's Han and kana, text/cjk.ts).
  */
-const RUN =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}〇]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{N}\p{M}])+/gu;
-const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}〇]/u;
+const RUN = /[\p{L}\p{N}\p{M}]+/gu;
 
 export function bm25Tokens(text: string): string[] {
   const norm = text.normalize('NFKC').toLowerCase();
   const tokens: string[] = [];
   for (const match of norm.matchAll(RUN)) {
-    const run = match[0];
-    if (!CJK.test(run)) {
-      tokens.push(run);
-      continue;
+    let word = '';
+    let previous = '';
+    for (const c of match[0]) {
+      const cp = c.codePointAt(0)!;
+      if (!isHanOrKana(cp)) {
+        word += c;
+        previous = '';
+        continue;
+      }
+      if (word) tokens.push(word);
+      word = '';
+      const char = String.fromCodePoint(foldChinese(cp));
+      if (previous) tokens.push(previous + char);
+      tokens.push(char);
+      previous = char;
     }
-    const chars = Array.from(run, (c) => String.fromCodePoint(foldChinese(c.codePointAt(0)!)));
-    for (let i = 0; i < chars.length; i++) {
-      tokens.push(chars[i]!);
-      if (i + 1 < chars.length) tokens.push(chars[i]! + chars[i + 1]!);
-    }
+    if (word) tokens.push(word);
   }
   return tokens;
 }

@@ -78,7 +78,7 @@ const designs: Design[] = [
     ...tiedIdf,
     name: 'separate',
     summary:
-      'two separately initialised tables, all n-gram families, no term weights (the DESIGN §5 warning)',
+      'two separately initialised tables, all n-gram families, no term weights (known to memorise its pairs)',
     featurizer: spec(DEFAULT_FEATURIZER_SPEC.families, 16),
     tied: false,
     idfTermWeights: false,

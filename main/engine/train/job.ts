@@ -46,7 +46,7 @@ export interface HeldoutReport {
   passages: number;
   model: RecallMetrics;
   bm25: RecallMetrics;
-  /** BM25 / top BM25 + weight × cosine (DESIGN §5's score fusion) on the same split. */
+  /** BM25 / top BM25 + weight × cosine (the product's score fusion, fusedScorer) on the same split. */
   hybrid: RecallMetrics & { weight: number };
   untrained: RecallMetrics | null;
 }
@@ -63,7 +63,7 @@ export interface TrainSummary {
   seconds: number;
 }
 
-/** The fusion weight reported next to BM25 unless the design trains for one (DESIGN §5 found 0.4–1.0 useful). */
+/** The fusion weight reported next to BM25 unless the design trains for one (weights of 0.4–1.0 were measured useful for trained towers). */
 export const REPORT_FUSION_WEIGHT = 1;
 
 export function featurizersFor(spec: FeaturizerSpec): Featurizers {

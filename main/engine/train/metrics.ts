@@ -70,7 +70,7 @@ export function dotScorer(
 }
 
 /**
- * Held-out recall of score fusion as DESIGN §5 defines it: BM25 divided by the
+ * Held-out recall of score fusion as the product ranks (search/ranker.ts): BM25 divided by the
  * question's top BM25 score, plus `weight` × cosine (over the whole pool here).
  */
 export function fusedScorer(

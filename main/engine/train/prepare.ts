@@ -4,7 +4,7 @@ import { toFeatureRows, type FeatureBag, type FeatureRows } from './features.js'
 import type { Pair } from './pairs.js';
 import { Rng } from './rng.js';
 import type { RetrievalSet } from './split.js';
-import type { HeldoutData, TrainData } from './trainer.js';
+import type { BatchPrior, HeldoutData, TrainData } from './trainer.js';
 
 export interface Featurizers {
   question: (text: string) => FeatureBag;
@@ -105,8 +105,6 @@ export function mineHardNegatives(
  * training passages) / `weight` — so cos + prior ranks like the search-time
  * fusion BM25/top + weight·cos.
  */
-export type BatchPrior = (pairs: Int32Array, passages: readonly number[]) => Float64Array;
-
 export function bm25Prior(corpus: Bm25Corpus, weight: number): BatchPrior {
   const { index, questions: tokens } = corpus;
   const scores = new Float64Array(index.docCount);

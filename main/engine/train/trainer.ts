@@ -3,12 +3,14 @@ import { backwardTower, type TowerGrads } from './backward.js';
 import { rowCount, selectRows, type FeatureRows } from './features.js';
 import { inBatchSoftmax } from './loss.js';
 import { dotScorer, fusedScorer, recallMetrics, type RecallMetrics } from './metrics.js';
-import type { BatchPrior } from './prepare.js';
 import { embedRows, forwardTower, isTied, type HashedModel, type TowerParams } from './model.js';
 import { Rng } from './rng.js';
 import { SparseRowGrad } from './sparseGrad.js';
 
 /** Training pairs as feature rows: pair i asks `questions` row i about passage `passageOf[i]`. */
+/** Scores per (question of a pair, passage of the batch) added to the cosine in the loss (prepare.ts bm25Prior). */
+export type BatchPrior = (pairs: Int32Array, passages: readonly number[]) => Float64Array;
+
 export interface TrainData {
   questions: FeatureRows;
   passages: FeatureRows;

@@ -1,4 +1,4 @@
-import type { TextRange } from '../../../main/engine/library/types.js';
+import type { TextRange } from '../../../main/api/contract.js';
 import { splitByRanges } from '../text.js';
 
 /** Text with its best-matching sentences marked. `offset` shifts ranges given in a larger text's coordinates. */

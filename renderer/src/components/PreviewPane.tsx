@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { PassagePreview, SearchResult } from '../../../main/engine/library/types.js';
+import type { PassagePreview, SearchResult } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { baseName } from '../format.js';

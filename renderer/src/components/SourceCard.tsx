@@ -1,5 +1,5 @@
 import { forwardRef, type KeyboardEvent } from 'react';
-import type { SearchResult } from '../../../main/engine/library/types.js';
+import type { SearchResult } from '../../../main/api/contract.js';
 import { useI18n } from '../i18n/index.js';
 import { baseName, formatScore } from '../format.js';
 import { HighlightedText } from './HighlightedText.js';

@@ -8,8 +8,13 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import type { AppInfo, IngestState, ReembedState } from '../../../main/api/contract.js';
-import type { LibrarySettings, LibraryStatus } from '../../../main/engine/library/types.js';
+import type {
+  AppInfo,
+  IngestState,
+  LibrarySettings,
+  LibraryStatus,
+  ReembedState,
+} from '../../../main/api/contract.js';
 import { api, ApiCallError } from '../api/client.js';
 
 export interface AppState {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ConversationTurn, SearchResult } from '../../../main/engine/library/types.js';
+import type { ConversationTurn, SearchResult } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { baseName } from '../format.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FailedFile, FolderInfo, IngestProgress } from '../../../main/engine/library/types.js';
+import type { FailedFile, FolderInfo, IngestProgress } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
 import { useI18n, type Translate } from '../i18n/index.js';
 import { formatBytes, formatDuration, formatNumber, formatWhen } from '../format.js';

@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { PackListing } from '../../../main/api/contract.js';
-import type { LibrarySettings, ProviderName } from '../../../main/engine/library/types.js';
+import type { LibrarySettings, PackListing, ProviderName } from '../../../main/api/contract.js';
+import {
+  CHUNK_OVERLAP_CHARS,
+  CHUNK_TARGET_CHARS,
+  PROVIDER_NAMES,
+  THREADS,
+} from '../../../main/engine/vocabulary/values.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { formatBytes, formatDuration, formatNumber } from '../format.js';
@@ -9,8 +14,6 @@ import { useAppState } from '../state/AppState.js';
 import { useNotify } from '../components/Toaster.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { ModelsCard } from './ModelsCard.js';
-
-const PROVIDERS: ProviderName[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
 
 export function SettingsView() {
   const { t, language } = useI18n();
@@ -147,22 +150,22 @@ export function SettingsView() {
           <NumberField
             label={t('settings.chunkTarget')}
             value={settings.chunkTargetChars}
-            min={100}
-            max={20000}
+            min={CHUNK_TARGET_CHARS.min}
+            max={CHUNK_TARGET_CHARS.max}
             onSave={(v) => void save({ chunkTargetChars: v })}
           />
           <NumberField
             label={t('settings.chunkOverlap')}
             value={settings.chunkOverlapChars}
-            min={0}
-            max={10000}
+            min={CHUNK_OVERLAP_CHARS.min}
+            max={CHUNK_OVERLAP_CHARS.max}
             onSave={(v) => void save({ chunkOverlapChars: v })}
           />
           <NumberField
             label={t('settings.threads')}
             value={settings.threads}
-            min={0}
-            max={256}
+            min={THREADS.min}
+            max={THREADS.max}
             onSave={(v) => void save({ threads: v })}
           />
         </div>
@@ -397,7 +400,7 @@ function ProviderOptions({ available }: { available: ReadonlySet<string> }) {
   const { t } = useI18n();
   return (
     <>
-      {PROVIDERS.map((p) => (
+      {PROVIDER_NAMES.map((p) => (
         <option key={p} value={p}>
           {p === 'auto'
             ? 'auto'

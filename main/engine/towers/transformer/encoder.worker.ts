@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import path from 'node:path';
-import { describeError, isUserError, UserError } from '../../errors.js';
-import type { ProviderName } from '../../library/types.js';
+import { describeError, UserError } from '../../errors.js';
+import type { ProviderName } from '../../vocabulary/values.js';
+import { serveRpc, Transferred } from '../../workers/rpc.js';
 import { TowerEncoder } from './encoder.js';
 import type { TowerSide, TransformerManifest } from './manifest.js';
 import { createSession } from '../sessions.js';
@@ -11,27 +12,25 @@ import { TextTokenizer } from './tokenizer.js';
  * Runs one tower of a transformer pack off the caller's thread (ORT's run()
  * blocks). Texts in, L2-normalised rows out; tokenisation happens here too.
  */
-export type WorkerRequest =
-  | {
-      type: 'init';
-      side: TowerSide;
-      dir: string;
-      manifest: TransformerManifest;
-      provider: ProviderName;
-      threads: number;
-    }
-  | { type: 'embed'; id: number; texts: string[] };
+export interface EncoderInit {
+  side: TowerSide;
+  dir: string;
+  manifest: TransformerManifest;
+  provider: ProviderName;
+  threads: number;
+}
 
-export type WorkerReply =
-  | { type: 'ready'; active: string; fallbackReason: string | null }
-  | { type: 'result'; id: number; data: Float32Array }
-  | { type: 'error'; id: number | null; message: string; user: boolean };
+/** What this worker serves: `init` once, then `embed`. */
+export type EncoderMethods = {
+  init: { params: EncoderInit; result: { active: string; fallbackReason: string | null } };
+  embed: { params: string[]; result: Float32Array };
+};
 
-let config: Extract<WorkerRequest, { type: 'init' }> | null = null;
+let config: EncoderInit | null = null;
 let encoder: TowerEncoder | null = null;
 
 async function openEncoder(
-  init: Extract<WorkerRequest, { type: 'init' }>,
+  init: EncoderInit,
 ): Promise<{ encoder: TowerEncoder; active: string; fallbackReason: string | null }> {
   const { side, dir, manifest, provider, threads } = init;
   const files = manifest.transformer[side];
@@ -65,42 +64,20 @@ async function openEncoder(
   };
 }
 
-const port = parentPort!;
-port.on('message', async (m: WorkerRequest) => {
-  if (m.type === 'init') {
-    config = m;
-    try {
-      const opened = await openEncoder(m);
-      encoder = opened.encoder;
-      port.postMessage({
-        type: 'ready',
-        active: opened.active,
-        fallbackReason: opened.fallbackReason,
-      } satisfies WorkerReply);
-    } catch (e) {
-      port.postMessage({
-        type: 'error',
-        id: null,
-        message: describeError(e),
-        user: isUserError(e),
-      } satisfies WorkerReply);
-    }
-    return;
-  }
-  try {
-    const { data, dim } = await encoder!.embed(m.texts);
-    if (m.texts.length && dim !== config!.manifest.dim) {
+serveRpc<EncoderMethods>(parentPort!, {
+  init: async (init) => {
+    config = init;
+    const opened = await openEncoder(init);
+    encoder = opened.encoder;
+    return { active: opened.active, fallbackReason: opened.fallbackReason };
+  },
+  embed: async (texts) => {
+    const { data, dim } = await encoder!.embed(texts);
+    if (texts.length && dim !== config!.manifest.dim) {
       throw new UserError(
         `${config!.manifest.name}: the ${config!.side} encoder makes ${dim}-d vectors, the manifest says ${config!.manifest.dim}`,
       );
     }
-    port.postMessage({ type: 'result', id: m.id, data } satisfies WorkerReply, [data.buffer as ArrayBuffer]);
-  } catch (e) {
-    port.postMessage({
-      type: 'error',
-      id: m.id,
-      message: describeError(e),
-      user: isUserError(e),
-    } satisfies WorkerReply);
-  }
+    return new Transferred(data, [data.buffer as ArrayBuffer]);
+  },
 });

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
-import type { ProviderName } from '../../library/types.js';
+import type { ProviderName } from '../../vocabulary/values.js';
 import type { OpenPackOptions, TowerId, TowerPack } from '../types.js';
 import { parseTransformerManifest, type TowerSide, type TransformerManifest } from './manifest.js';
 import { EncoderPool } from './pool.js';

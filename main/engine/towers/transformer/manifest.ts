@@ -5,7 +5,7 @@ import { commonManifestSchema, type FileRecord } from '../manifest.js';
 export type { FileRecord };
 
 /**
- * The manifest of a `kind: "transformer"` pack (DESIGN.md §3): the fields
+ * The manifest of a `kind: "transformer"` pack (README.md, "Models"): the fields
  * every pack kind names (towers runtime's commonManifestSchema), with pooling
  * and max length narrowed to what an encoder means by them, and `transformer`
  * saying which ONNX file and tokenizer each tower uses.

@@ -1,5 +1,6 @@
 import { Converter } from 'opencc-js/t2cn';
 import { stemmer } from 'stemmer';
+import { isIndexedCjk } from './cjk.js';
 
 /**
  * Text → index tokens, the same for documents and questions (so FTS5 sees the
@@ -11,7 +12,7 @@ import { stemmer } from 'stemmer';
  * - NFKC + lower case, Traditional → Simplified per character (a table built
  *   once from OpenCC's t→cn dictionary: phrase conversion is not needed for
  *   matching and costs ~10× more).
- * - Han and kana runs → character bigrams (a run of one character stays a
+ * - Han and kana runs (isIndexedCjk) → character bigrams (a run of one character stays a
  *   unigram). Measured on cmrc2018-dev against unigrams+bigrams and jieba words
  *   (see main/engine/eval/README.md): bigrams are as good as jieba and need no native module.
  *   Unigrams go to a separate list (the FTS `chars` column) so that a one-character
@@ -43,17 +44,6 @@ function traditionalToSimplified(): Map<number, number> {
   }
   t2s = map;
   return map;
-}
-
-/** Han ideographs (incl. extensions and compatibility) and kana. */
-export function isCjk(cp: number): boolean {
-  return (
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x3040 && cp <= 0x30ff) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0x20000 && cp <= 0x3134f)
-  );
 }
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
@@ -119,7 +109,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
         width = 2;
       }
     }
-    const cjk = cp >= 0x3040 && isCjk(cp);
+    const cjk = cp >= 0x3040 && isIndexedCjk(cp);
     if (cjk || !isWordChar(cp)) {
       if (wordStart >= 0) {
         tokens.push(normalizeWord(input.slice(wordStart, Math.min(i, wordStart + MAX_TOKEN_CHARS))));

@@ -1,8 +1,9 @@
 /**
  * What the index sees for one chunk: the document title and heading path, then
- * the chunk text. Both FTS5 and the answer tower get this text (DESIGN §5: the
- * title prepended to paragraph chunks is the measured BM25 baseline). A title or
- * heading the chunk already starts with is not repeated.
+ * the chunk text. Both FTS5 and the answer tower get this text (the title
+ * prepended to paragraph chunks is what the BM25 baseline was measured with:
+ * main/engine/eval/README.md). A title or heading the chunk already starts with
+ * is not repeated.
  */
 export function passageText(title: string, headingPath: readonly string[], text: string): string {
   const head = text.slice(0, 200);

@@ -1,0 +1,79 @@
+/**
+ * The shapes of what the engine finds and keeps, shared from the store up to
+ * the renderer: plain data (structured-clone safe), so the same shapes cross
+ * IPC, HTTP and worker boundaries unchanged.
+ */
+import type { SearchMode } from './values.js';
+
+export interface FolderInfo {
+  id: number;
+  /** Absolute path as the user added it. */
+  path: string;
+  addedAt: string;
+  documents: number;
+  chunks: number;
+  failed: number;
+  /** 'ok' once a full ingest has finished; 'indexing' while one runs; 'missing' when the folder is gone. */
+  state: 'new' | 'indexing' | 'ok' | 'missing';
+  lastIndexedAt: string | null;
+}
+
+export interface FailedFile {
+  folderId: number;
+  /** Path relative to the folder, '/' separators. */
+  path: string;
+  error: string;
+  failedAt: string;
+}
+
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+/** One retrieved passage. `start`/`end` are UTF-16 offsets into the document's extracted text. */
+export interface SearchResult {
+  /** Relative to the ingested folder, '/' separators (the same on every OS, as `docqa search --json` prints it). */
+  path: string;
+  /** Absolute path on disk (for open-file / show-in-folder). */
+  absPath: string;
+  folderId: number;
+  documentId: number;
+  chunkId: number;
+  start: number;
+  end: number;
+  score: number;
+  text: string;
+  title: string;
+  headingPath: string[];
+  /** 1-based line of `start` in the extracted text; page for PDFs. */
+  line: number;
+  page: number | null;
+  /** Best-matching sentences, as offsets relative to `text`. */
+  highlights: TextRange[];
+  /** Per-channel evidence, for the score tooltip and for debugging fusion. */
+  channels: { bm25?: number; dense?: number };
+}
+
+export interface AskResult {
+  question: string;
+  notFound: boolean;
+  results: SearchResult[];
+  mode: SearchMode;
+  tookMs: number;
+}
+
+export interface ConversationTurn {
+  id: number;
+  conversationId: number;
+  question: string;
+  answer: AskResult;
+  askedAt: string;
+}
+
+export interface ConversationSummary {
+  id: number;
+  title: string;
+  createdAt: string;
+  turns: number;
+}
