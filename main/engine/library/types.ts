@@ -1,3 +1,4 @@
+import type { Ranker } from '../search/ranker.js';
 /**
  * The engine's public surface: what the CLI, web mode (main/server) and the
  * desktop main process call. Plain data in and out (structured-clone safe), so
@@ -76,6 +77,8 @@ export interface SearchResult {
   highlights: TextRange[];
   /** Per-channel evidence, for the score tooltip and for debugging fusion. */
   channels: { bm25?: number; dense?: number };
+  /** The same text in other files (near-duplicates collapsed into this result). */
+  alsoIn?: { path: string; absPath: string; folderId: number; documentId: number; chunkId: number }[];
 }
 
 export interface AskResult {
@@ -167,6 +170,8 @@ export interface LibraryOpenOptions {
   /** Overrides the stored setting for this session only (e.g. `--model`). */
   packDir?: string;
   provider?: ProviderName;
+  /** Use this ranking stage instead of the pack's (measurement and training tools). */
+  ranker?: Ranker;
 }
 
 export interface IngestOptions {
