@@ -14,14 +14,16 @@
  * read. Writes ranker.json into the pack and records it in manifest.json.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Library } from '../main/engine/library/library.js';
 import type { GbdtModel } from '../main/engine/rank/gbdt.js';
 import { scoreGbdt } from '../main/engine/rank/gbdt.js';
-import { answerFeatures } from '../main/engine/rank/learnedRanker.js';
+import { BackgroundFrequency } from '../main/engine/rank/backgroundFrequency.js';
+import { absentTermSpecificity, answerFeatures } from '../main/engine/rank/learnedRanker.js';
+import { contentUnits } from '../main/engine/search/coverage.js';
 import {
   analyseQuestion,
   FEATURE_NAMES,
@@ -48,6 +50,8 @@ const packDir = path.resolve(arg('--out', builtinPackDir()));
 const questionCount = Number(arg('--questions', '4000'));
 const seed = Number(arg('--seed', '7'));
 const dryRun = args.includes('--dry-run');
+/** Asked questions are kept here, so refitting needs no second pass over the library. */
+const cacheFile = args.includes('--cache') ? path.resolve(arg('--cache', '')) : null;
 const DEPTH = 60;
 
 // ---- deterministic sampling
@@ -111,6 +115,8 @@ function readPairs(): Pair[] {
 interface Captured {
   ids: number[];
   rows: Float32Array[];
+  /** The question's content units that no passage of the library holds. */
+  absent: string[];
 }
 
 /** Score fusion as the engine ranks today, recording the features of its first DEPTH candidates. */
@@ -126,6 +132,7 @@ class CapturingRanker implements Ranker {
     const q = analyseQuestion(input.question);
     const stats = input.context!.termStats([...q.units]);
     this.last = {
+      absent: [...q.units].filter((u) => !stats.df.get(u)),
       ids: present.map((c) => c.chunkId),
       rows: rankingFeatures(
         q,
@@ -137,7 +144,18 @@ class CapturingRanker implements Ranker {
   }
 }
 
-async function main(): Promise<void> {
+/** One asked question: its candidates' features and labels, and what the not-found decision weighs. */
+interface Example {
+  lang: string;
+  answerable: boolean;
+  query: RankingQuery;
+  valid: boolean;
+  absent: string[];
+}
+
+const BACKGROUND_LOG2 = 18;
+
+async function collectExamples(): Promise<{ examples: Example[]; background: BackgroundFrequency }> {
   const started = Date.now();
   const pairs = readPairs();
   // Leave out ~6% of the articles and ~6% of the other passages: their questions have no answer here.
@@ -169,7 +187,7 @@ async function main(): Promise<void> {
       spans.set(p.passage, { file, start: text.length, end: text.length + p.passage.length });
       text += p.passage + '\n\n';
     }
-    writeFileSync(path.join(docs, file), text);
+    if (seen.size) writeFileSync(path.join(docs, file), text);
   }
   console.log(
     `${pairs.length} pairs, ${byArticle.size} articles (${absentArticles.size} left out), ${spans.size} passages indexed`,
@@ -201,7 +219,6 @@ async function main(): Promise<void> {
   for (const p of shuffle(pairs.slice())) if (!oneEach.has(p.passage)) oneEach.set(p.passage, p);
   const answerable = [...oneEach.values()].filter((p) => !absent(p)).slice(0, questionCount);
   const unanswerable = [...oneEach.values()].filter(absent).slice(0, Math.round(questionCount * 0.2));
-  type Example = { pair: Pair; answerable: boolean; query: RankingQuery; valid: boolean };
   const examples: Example[] = [];
   const asked = [
     ...answerable.map((p) => [p, true] as const),
@@ -212,7 +229,7 @@ async function main(): Promise<void> {
     capture.last = null;
     await lib.ask(pair.question, { k: 10, mode: 'hybrid' });
     if (!capture.last) continue;
-    const { ids, rows } = capture.last as Captured;
+    const { ids, rows, absent: absentUnits } = capture.last as Captured;
     const span = spans.get(pair.passage);
     const labels = ids.map((id) => {
       if (!isAnswerable || !span) return 0;
@@ -225,12 +242,58 @@ async function main(): Promise<void> {
         : 0;
     });
     const h = createHash('sha1').update(pair.article).digest()[0];
-    examples.push({ pair, answerable: isAnswerable, query: { rows, labels }, valid: h < 52 });
+    examples.push({
+      lang: pair.lang,
+      answerable: isAnswerable,
+      query: { rows, labels },
+      valid: h < 52,
+      absent: absentUnits,
+    });
     if ((i + 1) % 500 === 0)
       console.log(`asked ${i + 1}/${asked.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   await lib.close();
+  rmSync(tmp, { recursive: true, force: true });
+  // Background frequencies from the passages the library held (the left-out ones must stay unknown).
+  const background = BackgroundFrequency.build(
+    [...spans.keys()].map((passage) => contentUnits(passage)),
+    BACKGROUND_LOG2,
+  );
+  return { examples, background };
+}
 
+async function main(): Promise<void> {
+  const started = Date.now();
+  let data: { examples: Example[]; background: BackgroundFrequency };
+  if (cacheFile && existsSync(cacheFile)) {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
+      examples: (Omit<Example, 'query'> & { rows: number[][]; labels: number[] })[];
+      background: string;
+    };
+    data = {
+      examples: cached.examples.map(({ rows, labels, ...e }) => ({
+        ...e,
+        query: { rows: rows.map((r) => Float32Array.from(r)), labels },
+      })),
+      background: BackgroundFrequency.fromBytes(Buffer.from(cached.background, 'base64')),
+    };
+    console.log(`read ${data.examples.length} asked questions from ${cacheFile}`);
+  } else {
+    data = await collectExamples();
+    if (cacheFile)
+      writeFileSync(
+        cacheFile,
+        JSON.stringify({
+          examples: data.examples.map(({ query, ...e }) => ({
+            ...e,
+            rows: query.rows.map((r) => Array.from(r)),
+            labels: query.labels,
+          })),
+          background: Buffer.from(data.background.toBytes()).toString('base64'),
+        }),
+      );
+  }
+  const { examples, background } = data;
   const train = examples.filter((e) => !e.valid && e.query.labels.some((l) => l > 0));
   const valid = examples.filter((e) => e.valid);
   console.log(
@@ -251,7 +314,7 @@ async function main(): Promise<void> {
   // Held-out questions (articles never trained on): fused order vs trees.
   const report: Record<string, Record<string, number>> = {};
   for (const lang of ['en', 'zh']) {
-    const vs = valid.filter((e) => e.answerable && e.pair.lang === lang);
+    const vs = valid.filter((e) => e.answerable && e.lang === lang);
     const h1 = (order: (e: Example) => number[]) =>
       vs.filter((e) => {
         const o = order(e);
@@ -279,6 +342,7 @@ async function main(): Promise<void> {
       x: answerFeatures(
         order.map(([s]) => s),
         e.query.rows[order[0][1]],
+        absentTermSpecificity(e.absent, background),
       ),
       y: e.answerable ? 1 : 0,
     };
@@ -314,9 +378,8 @@ async function main(): Promise<void> {
     featureImportance: featureImportance(model),
   };
   console.log('feature importance (split gain share):', JSON.stringify(model.training.featureImportance));
-  rmSync(tmp, { recursive: true, force: true });
   if (dryRun) return;
-  writeRanker(model);
+  writeRanker(model, background);
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -361,16 +424,19 @@ function featureImportance(model: GbdtModel): Record<string, number> {
   );
 }
 
-function writeRanker(model: GbdtModel): void {
-  const file = 'ranker.json';
-  const bytes = Buffer.from(JSON.stringify(model));
-  writeFileSync(path.join(packDir, file), bytes);
+function writeRanker(model: GbdtModel, background: BackgroundFrequency): void {
   const manifestPath = path.join(packDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown> & {
     files: Record<string, { sha256: string; bytes: number }>;
   };
-  manifest.files[file] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
-  manifest.ranker = { file, featureSet: model.featureSet, training: model.training };
+  const write = (file: string, bytes: Uint8Array) => {
+    writeFileSync(path.join(packDir, file), bytes);
+    manifest.files[file] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  };
+  const file = 'ranker.json';
+  write(file, Buffer.from(JSON.stringify(model)));
+  write('background-df.bin', background.toBytes());
+  manifest.ranker = { file, featureSet: model.featureSet, background: 'background-df.bin', training: model.training };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
 }
 

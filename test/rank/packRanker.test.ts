@@ -63,7 +63,7 @@ describe('the ranking model a pack ships', () => {
     cpSync(plain, ranked, { recursive: true });
     addRanker(ranked, headingRanker());
     expect(readPackRanker(plain)).toBeNull();
-    expect(readPackRanker(ranked)?.trees).toHaveLength(1);
+    expect(readPackRanker(ranked)?.model.trees).toHaveLength(1);
     const first = async (packDir: string) => {
       const lib = await Library.open({ dbPath: path.join(tmp, `${path.basename(packDir)}.sqlite`), packDir });
       try {

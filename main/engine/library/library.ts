@@ -3,9 +3,8 @@ import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
 import { DenseChannel } from '../search/dense.js';
 import { DenseSearchWorker } from '../search/denseSearchWorker.js';
-import type { GbdtModel } from '../rank/gbdt.js';
 import { LearnedRanker } from '../rank/learnedRanker.js';
-import { readPackRanker } from '../rank/packRanker.js';
+import { readPackRanker, type PackRanker } from '../rank/packRanker.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
 import { Searcher, type DenseRecall } from '../search/searcher.js';
 import { openDatabase, type Db } from '../store/database.js';
@@ -171,7 +170,7 @@ export class Library implements LibraryEngine {
     if (!ranker) {
       if (this.options.ranker) ranker = this.options.ranker;
       else {
-        let model: GbdtModel | null = null;
+        let model: PackRanker | null = null;
         try {
           model = readPackRanker(packDir);
         } catch (e) {
@@ -180,7 +179,9 @@ export class Library implements LibraryEngine {
             `DocQA: the pack's ranker was not loaded (${(e as Error).message}); using score fusion`,
           );
         }
-        ranker = model ? new LearnedRanker(model, DENSE_WEIGHT) : new ScoreFusionRanker(DENSE_WEIGHT);
+        ranker = model
+          ? new LearnedRanker(model.model, DENSE_WEIGHT, model.background)
+          : new ScoreFusionRanker(DENSE_WEIGHT);
       }
       this.rankers.set(packDir, ranker);
     }

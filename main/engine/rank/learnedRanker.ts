@@ -1,5 +1,6 @@
 import type { Candidate, RankedCandidate, Ranker, RankInput } from '../search/ranker.js';
 import { ScoreFusionRanker } from '../search/ranker.js';
+import type { BackgroundFrequency } from './backgroundFrequency.js';
 import { scoreGbdt, type GbdtModel } from './gbdt.js';
 import {
   analyseQuestion,
@@ -28,6 +29,7 @@ export class LearnedRanker implements Ranker {
   constructor(
     readonly model: GbdtModel,
     denseWeight: number,
+    private readonly background: BackgroundFrequency | null = null,
     private readonly depth = RERANK_DEPTH,
   ) {
     if (model.featureSet !== RANK_FEATURE_SET || model.features.length !== FEATURE_COUNT)
@@ -59,6 +61,7 @@ export class LearnedRanker implements Ranker {
         this.model,
         scored.map((s) => s.score),
         scored[0].row,
+        absentTermSpecificity([...q.units].filter((u) => !stats.df.get(u)), this.background),
       );
     }
     // The rest stay in fused order, scored below every re-scored one.
@@ -74,9 +77,10 @@ export function answerProbability(
   model: GbdtModel,
   sortedScores: readonly number[],
   topRow: ArrayLike<number>,
+  absent: AbsentTerms,
 ): number {
   const a = model.answerable!;
-  const x = answerFeatures(sortedScores, topRow);
+  const x = answerFeatures(sortedScores, topRow, absent);
   return sigmoid(a.bias + x.reduce((s, v, i) => s + v * (a.weights[i] ?? 0), 0));
 }
 
@@ -94,10 +98,34 @@ const ANSWER_ROW_FEATURES = [
  * What the not-found calibration weighs: the ranker's top score and its lead over
  * the rest (a clear winner), and the best passage's own evidence.
  */
-export function answerFeatures(sortedScores: readonly number[], topRow: ArrayLike<number>): number[] {
+export function answerFeatures(
+  sortedScores: readonly number[],
+  topRow: ArrayLike<number>,
+  absent: AbsentTerms,
+): number[] {
   const top = sortedScores[0] ?? 0;
   const second = sortedScores[1] ?? top;
   const head = sortedScores.slice(0, 10);
   const mean = head.reduce((s, x) => s + x, 0) / Math.max(head.length, 1);
-  return [top, top - second, top - mean, ...ANSWER_ROW_FEATURES.map((i) => topRow[i])];
+  return [top, top - second, top - mean, ...ANSWER_ROW_FEATURES.map((i) => topRow[i]), absent.max, absent.sum];
+}
+
+/** The question's terms that no passage of the library holds, by how specific each is in general text. */
+export interface AbsentTerms {
+  max: number;
+  sum: number;
+}
+
+export function absentTermSpecificity(
+  absentUnits: readonly string[],
+  background: BackgroundFrequency | null,
+): AbsentTerms {
+  let max = 0;
+  let sum = 0;
+  for (const u of absentUnits) {
+    const s = background ? background.specificity(u) : 1;
+    max = Math.max(max, s);
+    sum += s;
+  }
+  return { max, sum };
 }

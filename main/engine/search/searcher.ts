@@ -181,11 +181,13 @@ export class Searcher {
       });
     }
     const probability = ranking[0]?.answerProbability;
+    // Both must agree: the coverage rule (few of the question's words in the best passage,
+    // and it is not close in the dense space) and, with a learned ranker, its calibrated
+    // probability that the best passage answers.
     const notFound =
       results.length === 0 ||
-      (probability !== undefined && ranker.notFoundBelow !== undefined
-        ? probability < ranker.notFoundBelow
-        : this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)));
+      ((probability === undefined || ranker.notFoundBelow === undefined || probability < ranker.notFoundBelow) &&
+        this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)));
     return { results, notFound };
   }
 
