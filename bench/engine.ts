@@ -24,6 +24,8 @@ import { indexColumns } from '../main/engine/text/analyzer.js';
 import { DenseChannel, EXACT_KNN_MAX_VECTORS } from '../main/engine/search/dense.js';
 import { DenseSearchWorker } from '../main/engine/search/denseSearchWorker.js';
 import { passageText } from '../main/engine/text/passageText.js';
+import { LearnedRanker } from '../main/engine/rank/learnedRanker.js';
+import { readPackRanker } from '../main/engine/rank/packRanker.js';
 import { ScoreFusionRanker } from '../main/engine/search/ranker.js';
 import { Searcher } from '../main/engine/search/searcher.js';
 import { openDatabase } from '../main/engine/store/database.js';
@@ -433,6 +435,19 @@ async function benchLatency(
       searcher.search(q.text, 10, 'hybrid', { channel, embedQuestion: embed, parallelTop }),
     );
     result.hybrid_path = channel.choosePath();
+    // The learned ranking stage the built-in pack ships, on the same questions right after
+    // score fusion's run: what ranking adds per question at this size.
+    const shipped = readPackRanker(builtinPackDir());
+    if (shipped) {
+      const learned = new LearnedRanker(shipped.model, DENSE_WEIGHT, shipped.background);
+      const hybridLearned = await time((q) =>
+        searcher.search(q.text, 10, 'hybrid', { channel, embedQuestion: embed, parallelTop }, learned),
+      );
+      result.hybrid_learned_ranker = hybridLearned;
+      result.learned_ranker_added_p95_ms = +(
+        hybridLearned.p95_ms - (result.hybrid as { p95_ms: number }).p95_ms
+      ).toFixed(2);
+    }
     result.hybrid_one_thread = await time((q) =>
       searcher.search(q.text, 10, 'hybrid', { channel, embedQuestion: embed }),
     );

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { UserError } from '../engine/errors.js';
 import { defaultDbPath, userDataDir } from '../engine/library/defaultDbPath.js';
 import { Library } from '../engine/library/library.js';
@@ -16,6 +16,7 @@ import {
   type SearchMode,
 } from '../engine/vocabulary/values.js';
 import { resourcesDirectory } from '../engine/towers/builtinPack.js';
+import type { EvalResult, ManualsEvalResult } from '../engine/eval/runEval.js';
 import { formatAnswer } from './answerText.js';
 import { chosenLibraryFile } from './libraryFile.js';
 import { outputClosed } from './outputStreams.js';
@@ -249,7 +250,7 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
 
 export async function runEvalCommand(
   sets: string[],
-  options: QueryCliOptions & { pool?: boolean; chunkChars?: string },
+  options: QueryCliOptions & { pool?: boolean; chunkChars?: string; dump?: string },
 ): Promise<void> {
   const modes = parseModes(options.mode);
   const k = parseK(options.k);
@@ -266,6 +267,7 @@ export async function runEvalCommand(
     );
   }
   const { runEval } = await import('../engine/eval/runEval.js');
+  const dump = options.dump ? createWriteStream(options.dump) : null;
   // `docqa eval ../shared/eval/*` also matches the folder's README: plain files are passed over, with a note.
   const setDirs = sets.filter((s) => {
     const file = statSync(s, { throwIfNoEntry: false })?.isFile();
@@ -285,13 +287,20 @@ export async function runEvalCommand(
     onQuestion: (set, mode, done, total) => {
       if (done % 50 === 0 || done === total) line.update(safe`${set} (${mode}): ${done}/${total} questions`);
     },
-  }).finally(() => line.done());
+    onAnswer: dump ? (record) => dump.write(JSON.stringify(record) + '\n') : undefined,
+  }).finally(() => {
+    line.done();
+    dump?.end();
+  });
   if (options.json) {
     for (const r of results) out(JSON.stringify(r));
     return;
   }
-  out('set                      mode    questions  hit@1   hit@5   hit@10  mrr@10  ms/query');
-  for (const r of results) {
+  const squadStyle = results.filter((r): r is EvalResult => !('kind' in r));
+  const manuals = results.filter((r): r is ManualsEvalResult => 'kind' in r);
+  if (squadStyle.length)
+    out('set                      mode    questions  hit@1   hit@5   hit@10  mrr@10  ms/query');
+  for (const r of squadStyle) {
     out(
       `${printable(r.set).padEnd(24)} ${r.mode.padEnd(7)} ${String(r.questions).padStart(9)}  ${[
         r['hit@1'],
@@ -301,6 +310,18 @@ export async function runEvalCommand(
       ]
         .map((x) => x.toFixed(3))
         .join('   ')}  ${r.ms_per_query.toFixed(2).padStart(8)}`,
+    );
+  }
+  if (!manuals.length) return;
+  // Manuals sets: the README rule ("not found" is a miss); kind none counts right "not found" answers.
+  out('set                      mode    kind    questions  hit@1   hit@3   hit@10  mrr@10  not found');
+  for (const r of manuals) {
+    const figures =
+      r['hit@1'] === null
+        ? '   –       –       –       –  '
+        : [r['hit@1'], r['hit@3']!, r['hit@10']!, r['mrr@10']!].map((x) => x.toFixed(3)).join('   ');
+    out(
+      `${r.set.padEnd(24)} ${r.mode.padEnd(7)} ${r.kind.padEnd(7)} ${String(r.questions).padStart(9)}  ${figures}  ${String(r.notFound).padStart(9)}`,
     );
   }
 }

@@ -247,3 +247,31 @@ describe('chunkDocument', () => {
     expect(() => chunkDocument(doc, { targetChars: 100, maxChars: 50 })).toThrow(/maximum/);
   });
 });
+
+describe('an instruction stays with its command', () => {
+  const plain = (text: string): Pick<ExtractedDocument, 'type' | 'text' | 'headings' | 'pages'> => ({
+    type: 'text',
+    text,
+    headings: [],
+    pages: [],
+  });
+  // 99 characters of background, then a 46-character announcement, then the command.
+  const filler = 'This paragraph explains the background of the tool, and why you would want to use it at all here.';
+
+  it('joins the command block to the paragraph that announces it, up to the maximum size', () => {
+    const text = `${filler}\n\nFirst initialise the local chroot as follows:\n\n$ sudo pbuilder create`;
+    const chunks = chunkDocument(plain(text), { targetChars: 150, maxChars: 200 });
+    const withCommand = chunks.find((c) => c.text.includes('sudo pbuilder create'))!;
+    expect(withCommand.text).toContain('as follows:');
+  });
+
+  it('moves the announcing paragraph on with its command when both do not fit', () => {
+    const text = `${filler}\n\nFirst initialise the local chroot as follows:\n\n$ sudo pbuilder create --distribution sid`;
+    const chunks = chunkDocument(plain(text), { targetChars: 150, maxChars: 180 });
+    const withCommand = chunks.find((c) => c.text.includes('sudo pbuilder create'))!;
+    expect(withCommand.text.startsWith('First initialise the local chroot as follows:')).toBe(true);
+    expect(chunks[0].text).toBe(filler);
+    // Offsets still point at the chunk's own text.
+    for (const c of chunks) expect(text.slice(c.start, c.end)).toBe(c.text);
+  });
+});

@@ -78,7 +78,9 @@ export function registerLibraryCommands(program: Command): void {
 
   program
     .command('eval')
-    .description('index evaluation sets and score retrieval (hit@1/5/10, MRR@10)')
+    .description(
+      'index evaluation sets and score retrieval (hit@1/5/10, MRR@10; manuals-format sets per kind)',
+    )
     .argument('<set-dir...>', 'evaluation sets: folders with docs/ and questions.jsonl')
     .option('--pool', 'one library for all sets')
     .option('--mode <modes>', `${SEARCH_MODES.join(', ')} or a comma-separated list`, DEFAULT_SEARCH_MODE)
@@ -86,11 +88,17 @@ export function registerLibraryCommands(program: Command): void {
     .option('--k <n>', 'passages retrieved per question', '10')
     .option('--db <file>', 'keep the index in this file and reuse it next time (default: a temporary file)')
     .option('--chunk-chars <n>', 'target chunk size for the index (default: the library default, 800)')
-    .option('--json', 'one JSON object per set and mode')
-    .action(async (sets: string[], options: QueryCliOptions & { pool?: boolean; chunkChars?: string }) => {
-      const { runEvalCommand } = await import('../libraryCommands.js');
-      await runEvalCommand(sets, options);
-    });
+    .option('--dump <file>', "write every question's outcome (first hit, top paths) as JSON Lines")
+    .option('--json', 'one JSON object per set and mode (manuals-format sets: per kind)')
+    .action(
+      async (
+        sets: string[],
+        options: QueryCliOptions & { pool?: boolean; chunkChars?: string; dump?: string },
+      ) => {
+        const { runEvalCommand } = await import('../libraryCommands.js');
+        await runEvalCommand(sets, options);
+      },
+    );
 
   program
     .command('status')

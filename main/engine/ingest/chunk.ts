@@ -40,7 +40,7 @@ export function chunkDocument(doc: ChunkInput, options: ChunkOptions = {}): Chun
   for (const section of sections(doc)) {
     const units = paragraphUnits(text, section, max, target, lineUnits);
     let previous: TextSpan | null = null;
-    for (const span of pack(units, target, max, section.bodyStart)) {
+    for (const span of pack(text, units, target, max, section.bodyStart)) {
       const start = previous && overlap > 0 ? overlapStart(text, previous, span, overlap, max) : span.start;
       chunks.push({
         ord: chunks.length,
@@ -245,27 +245,58 @@ function trimSpan(text: string, start: number, end: number): TextSpan | null {
   return e > s ? { start: s, end: e } : null;
 }
 
+/** A paragraph that announces what follows ("… as follows:", "运行以下命令："). */
+const INTRODUCES = /(?:[:：]|\bas follows\.?|\bfollowing\.?|如下[。.]?)\s*$/iu;
+
+function introduces(text: string, unit: TextSpan): boolean {
+  return INTRODUCES.test(text.slice(Math.max(unit.start, unit.end - 40), unit.end));
+}
+
 /**
  * Greedy merge of consecutive units: the next unit joins while the chunk stays
  * within `target`; a chunk that is only the section's heading, or still shorter
  * than a quarter of the target, may grow up to `max` rather than stand alone.
+ * A paragraph that announces the next one ("run the following:") stays with it:
+ * the next unit joins up to `max`, or when even that does not fit, the announcing
+ * paragraph moves on into the next chunk with it, so an instruction is never cut
+ * from its command.
  */
-function* pack(units: TextSpan[], target: number, max: number, bodyStart: number): Generator<TextSpan> {
+function* pack(
+  text: string,
+  units: TextSpan[],
+  target: number,
+  max: number,
+  bodyStart: number,
+): Generator<TextSpan> {
   let current: TextSpan | null = null;
+  let lastUnit: TextSpan | null = null;
   for (const unit of units) {
     if (!current) {
       current = { ...unit };
+      lastUnit = unit;
       continue;
     }
     const joined = unit.end - current.start;
     const small = current.end <= bodyStart || current.end - current.start < target / 4;
-    if (joined <= target || (small && joined <= max)) current.end = unit.end;
-    else {
+    const announced = lastUnit !== null && introduces(text, lastUnit);
+    if (joined <= target || ((small || announced) && joined <= max)) current.end = unit.end;
+    else if (announced && lastUnit!.start > current.start && unit.end - lastUnit!.start <= max) {
+      yield { start: current.start, end: trimmedEndBefore(text, lastUnit!.start, current.start) };
+      current = { start: lastUnit!.start, end: unit.end };
+    } else {
       yield current;
       current = { ...unit };
     }
+    lastUnit = unit;
   }
   if (current) yield current;
+}
+
+/** The end of the text before `pos` with trailing whitespace left out (not before `floor`). */
+function trimmedEndBefore(text: string, pos: number, floor: number): number {
+  let e = pos;
+  while (e > floor && isSpaceCode(text.charCodeAt(e - 1))) e--;
+  return e;
 }
 
 /**

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
 import { DenseChannel } from '../search/dense.js';
 import { DenseSearchWorker } from '../search/denseSearchWorker.js';
+import { LearnedRanker } from '../rank/learnedRanker.js';
+import { readPackRanker, type PackRanker } from '../rank/packRanker.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
 import { Searcher, type DenseRecall } from '../search/searcher.js';
 import { openDatabase, type Db } from '../store/database.js';
@@ -107,6 +109,7 @@ export class Library implements LibraryEngine {
   /** Dense coarse search beside BM25 on large libraries; started on first need. */
   private denseSearch: DenseSearchWorker | null = null;
   private readonly recentHighlights = new Map<number, TextRange[]>();
+  private readonly rankers = new Map<string, Ranker>();
   private closed = false;
 
   private constructor(
@@ -165,6 +168,30 @@ export class Library implements LibraryEngine {
       await this.resetPacks();
     }
     return { before, after };
+  }
+
+  /** The ranking stage for a pack: its own learned ranker, or score fusion when it ships none. */
+  private rankerFor(packDir: string): Ranker {
+    let ranker = this.rankers.get(packDir);
+    if (!ranker) {
+      if (this.options.ranker) ranker = this.options.ranker;
+      else {
+        let model: PackRanker | null = null;
+        try {
+          model = readPackRanker(packDir);
+        } catch (e) {
+          // A damaged or foreign ranker must not stop search: fall back, and say why once.
+          process.emitWarning(
+            `DocQA: the pack's ranker was not loaded (${(e as Error).message}); using score fusion`,
+          );
+        }
+        ranker = model
+          ? new LearnedRanker(model.model, DENSE_WEIGHT, model.background)
+          : new ScoreFusionRanker(DENSE_WEIGHT);
+      }
+      this.rankers.set(packDir, ranker);
+    }
+    return ranker;
   }
 
   private async packDir(): Promise<string> {
@@ -472,7 +499,7 @@ export class Library implements LibraryEngine {
     for (let attempt = 0; ; attempt++) {
       const dense = mode === 'bm25' ? null : await this.denseRecall();
       try {
-        outcome = await this.searcher.search(q, k, mode, dense);
+        outcome = await this.searcher.search(q, k, mode, dense, this.rankerFor(await this.packDir()));
         break;
       } catch (e) {
         // A re-embedding switched the active vector set (and dropped the old table) while this

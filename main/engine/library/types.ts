@@ -1,3 +1,4 @@
+import type { Ranker } from '../search/ranker.js';
 /**
  * The engine's public surface: what the CLI, web mode (main/server) and the
  * desktop main process call. Plain data in and out (structured-clone safe), so
@@ -111,6 +112,8 @@ export interface LibraryOpenOptions {
   /** Overrides the stored setting for this session only (e.g. `--model`). */
   packDir?: string;
   provider?: ProviderName;
+  /** Use this ranking stage instead of the pack's (measurement and training tools). */
+  ranker?: Ranker;
 }
 
 export interface IngestOptions {

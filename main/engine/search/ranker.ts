@@ -1,4 +1,5 @@
 import type { SearchMode } from '../vocabulary/values.js';
+import type { TermStats } from './bm25.js';
 
 /** One recalled chunk with the evidence each channel found for it. */
 export interface Candidate {
@@ -11,12 +12,33 @@ export interface Candidate {
 
 export interface RankedCandidate extends Candidate {
   score: number;
+  /**
+   * Calibrated probability that this passage answers the question (a learned ranker
+   * sets it on the first candidate); the not-found decision uses it when present.
+   */
+  answerProbability?: number;
+}
+
+/** A candidate's passage as the ranking stage reads it. */
+export interface CandidatePassage {
+  text: string;
+  title: string;
+  headingPath: string[];
+  start: number;
+}
+
+/** What a ranker may look up beyond the channel scores. */
+export interface RankContext {
+  passages(chunkIds: readonly number[]): Map<number, CandidatePassage>;
+  /** Chunk count and document frequencies of terms (analyzer tokens or CJK characters). */
+  termStats(terms: readonly string[]): TermStats;
 }
 
 export interface RankInput {
   question: string;
   mode: SearchMode;
   candidates: Candidate[];
+  context?: RankContext;
 }
 
 /**
@@ -26,6 +48,8 @@ export interface RankInput {
  */
 export interface Ranker {
   readonly name: string;
+  /** Below this answer probability the answer is "not found in your documents". */
+  readonly notFoundBelow?: number;
   rank(input: RankInput): Promise<RankedCandidate[]> | RankedCandidate[];
 }
 

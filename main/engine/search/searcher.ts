@@ -8,11 +8,14 @@ import { queryTerms } from './ftsQuery.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
-import type { Candidate, Ranker } from './ranker.js';
+import type { Candidate, RankContext, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
+import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
 
 /** Candidates each channel recalls before ranking: enough for fusion to reorder, few enough to rank in milliseconds. */
 export const RECALL_K = 100;
+/** Ranked candidates looked at beyond k, to fill places freed by passage hygiene. */
+const HYGIENE_EXTRA = 20;
 
 /** The dense side of a search: a vector set and the question tower that matches it. */
 export interface DenseRecall {
@@ -51,6 +54,9 @@ interface ChunkInfo {
 export class Searcher {
   private readonly bm25: Bm25Channel;
   private readonly chunkInfo: Statement;
+  private readonly candidatePassages: Statement;
+  /** What a ranker may read: candidate passages and term statistics. */
+  readonly rankContext: RankContext;
 
   constructor(
     db: Database,
@@ -65,6 +71,33 @@ export class Searcher {
        FROM chunks c JOIN documents d ON d.id = c.document_id JOIN folders f ON f.id = d.folder_id
        WHERE c.id IN (SELECT value FROM json_each(?))`,
     );
+    this.candidatePassages = db.prepare(
+      `SELECT c.id, c.start, c.heading_path, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
+       WHERE c.id IN (SELECT value FROM json_each(?))`,
+    );
+    this.rankContext = {
+      passages: (ids) => {
+        const rows = this.candidatePassages.all(JSON.stringify(ids)) as {
+          id: number;
+          start: number;
+          heading_path: string;
+          text: string;
+          title: string | null;
+        }[];
+        return new Map(
+          rows.map((r) => [
+            r.id,
+            {
+              text: r.text,
+              title: r.title ?? '',
+              headingPath: JSON.parse(r.heading_path) as string[],
+              start: r.start,
+            },
+          ]),
+        );
+      },
+      termStats: (terms) => this.bm25.termStats(terms),
+    };
   }
 
   async search(
@@ -72,6 +105,7 @@ export class Searcher {
     k: number,
     mode: SearchMode,
     dense: DenseRecall | null,
+    ranker: Ranker = this.ranker,
   ): Promise<SearchOutcome> {
     const terms = queryTerms(question);
     if (!terms.length) return { results: [], notFound: true };
@@ -107,21 +141,33 @@ export class Searcher {
         for (const [id, s] of dense.channel.similarities(q, noDense)) candidate(id).dense = s;
       }
     }
-    const ranked = (await this.ranker.rank({ question, mode, candidates: [...byId.values()] })).slice(0, k);
+    const ranking = await ranker.rank({
+      question,
+      mode,
+      candidates: [...byId.values()],
+      context: this.rankContext,
+    });
+    // A few more than asked: tables of contents go last and duplicates collapse into one.
+    const ranked = ranking.slice(0, k + HYGIENE_EXTRA);
     const info = new Map(
       (this.chunkInfo.all(JSON.stringify(ranked.map((r) => r.chunkId))) as ChunkInfo[]).map((r) => [r.id, r]),
     );
-    const results: SearchResult[] = [];
-    for (const r of ranked) {
+    const found = ranked.flatMap((r) => {
       const c = info.get(r.chunkId);
-      if (!c) continue; // deleted between recall and now
+      return c ? [{ r, c, text: c.text, path: c.rel_path, folderId: c.folder_id }] : []; // deleted since recall
+    });
+    const place = (c: ChunkInfo) => ({
+      path: c.rel_path,
+      absPath: path.join(c.folder_path, ...c.rel_path.split('/')),
+      folderId: c.folder_id,
+      documentId: c.document_id,
+      chunkId: c.id,
+    });
+    const results: SearchResult[] = [];
+    for (const { r, c, alsoIn } of collapseDuplicates(demoteTablesOfContents(found)).slice(0, k)) {
       const headingPath = JSON.parse(c.heading_path) as string[];
       results.push({
-        path: c.rel_path,
-        absPath: path.join(c.folder_path, ...c.rel_path.split('/')),
-        folderId: c.folder_id,
-        documentId: c.document_id,
-        chunkId: c.id,
+        ...place(c),
         start: c.start,
         end: c.end,
         score: r.score,
@@ -132,13 +178,18 @@ export class Searcher {
         page: c.page,
         highlights: highlightSentences(c.text, terms, stats, headingPath),
         channels: { bm25: r.bm25, dense: r.dense },
+        ...(alsoIn.length ? { alsoIn: alsoIn.map((d) => place(d.c)) } : {}),
       });
     }
-    return {
-      results,
-      notFound:
-        results.length === 0 || this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)),
-    };
+    const probability = ranking[0]?.answerProbability;
+    // Both must agree: the coverage rule (few of the question's words in the best passage,
+    // and it is not close in the dense space) and, with a learned ranker, its calibrated
+    // probability that the best passage answers.
+    const notFound =
+      results.length === 0 ||
+      ((probability === undefined || ranker.notFoundBelow === undefined || probability < ranker.notFoundBelow) &&
+        this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)));
+    return { results, notFound };
   }
 
   /** What the not-found rule weighs: the best passage's coverage of the question, and its cosine. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { rankerManifestSchema } from '../rank/packRanker.js';
 import { featurizerSpecSchema } from './featurizerSpecSchema.js';
 
 /**
@@ -43,6 +44,8 @@ export const commonManifestSchema = z.object({
   created: z.string().optional(),
   /** How the weights were trained (design, seed, epochs, config…), free-form. */
   training: z.record(z.string(), z.unknown()).optional(),
+  /** The ranking stage's model shipped with the pack (see rank/packRanker.ts); none = score fusion. */
+  ranker: rankerManifestSchema.optional(),
 });
 export type CommonManifest = z.infer<typeof commonManifestSchema>;
 

@@ -53,6 +53,8 @@ export interface SearchResult {
   highlights: TextRange[];
   /** Per-channel evidence, for the score tooltip and for debugging fusion. */
   channels: { bm25?: number; dense?: number };
+  /** The same text in other files (near-duplicates collapsed into this result). */
+  alsoIn?: { path: string; absPath: string; folderId: number; documentId: number; chunkId: number }[];
 }
 
 export interface AskResult {

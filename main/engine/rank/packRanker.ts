@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { BackgroundFrequency } from './backgroundFrequency.js';
+import { gbdtSchema, validateGbdt, type GbdtModel } from './gbdt.js';
+
+/** manifest.json's `ranker` field: the pack's ranking-stage model (optional). */
+export const rankerManifestSchema = z.object({
+  /** The model file (listed in `files` with its sha256 like every other pack file). */
+  file: z.string().min(1),
+  /** The feature set it was trained on (rank/rankFeatures.ts RANK_FEATURE_SET). */
+  featureSet: z.string().min(1),
+  /** Background document frequencies for the not-found decision (rank/backgroundFrequency.ts). */
+  background: z.string().min(1).optional(),
+  /** What it was trained on: corpora, sizes, held-out figures. */
+  training: z.record(z.string(), z.unknown()).default({}),
+});
+export type RankerManifest = z.infer<typeof rankerManifestSchema>;
+
+const manifestWithRanker = z.object({
+  ranker: rankerManifestSchema.optional(),
+  files: z.record(z.string(), z.object({ sha256: z.string() })),
+});
+
+export interface PackRanker {
+  model: GbdtModel;
+  background: BackgroundFrequency | null;
+}
+
+/**
+ * The ranking model a pack ships, or null when it ships none (search then falls
+ * back to score fusion). Its files must be the ones the manifest lists (sha256).
+ */
+export function readPackRanker(packDir: string): PackRanker | null {
+  const manifest = manifestWithRanker.parse(
+    JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')),
+  );
+  const ranker = manifest.ranker;
+  if (!ranker) return null;
+  const verified = (file: string): Buffer => {
+    if (file.startsWith('/') || file.split('/').includes('..'))
+      throw new Error(`ranker file outside the pack: ${file}`);
+    const bytes = readFileSync(path.join(packDir, file));
+    if (manifest.files[file]?.sha256 !== createHash('sha256').update(bytes).digest('hex'))
+      throw new Error(`ranker file ${file} does not match the manifest's sha256`);
+    return bytes;
+  };
+  const model = validateGbdt(gbdtSchema.parse(JSON.parse(verified(ranker.file).toString('utf8'))));
+  if (model.featureSet !== ranker.featureSet)
+    throw new Error(
+      `ranker file ${ranker.file} was trained on "${model.featureSet}", manifest says "${ranker.featureSet}"`,
+    );
+  const background = ranker.background ? BackgroundFrequency.fromBytes(verified(ranker.background)) : null;
+  return { model, background };
+}

@@ -1,0 +1,62 @@
+import { isTableOfContents, passageShape } from './passageKind.js';
+
+/** The part of a result that hygiene reads. */
+export interface HygieneItem {
+  text: string;
+  path: string;
+  folderId: number;
+}
+
+/**
+ * Tables of contents, indexes and navigation lists repeat every heading, so they
+ * match a question's words without answering it: they go after every passage
+ * that is not one (stable otherwise).
+ */
+export function demoteTablesOfContents<T extends HygieneItem>(items: readonly T[]): T[] {
+  const toc = items.map((r) => isTableOfContents(passageShape(r.text)));
+  return [...items.filter((_, i) => !toc[i]), ...items.filter((_, i) => toc[i])];
+}
+
+const SHINGLE = 8;
+/** Share of shared shingles from which two passages are the same text. */
+export const DUPLICATE_JACCARD = 0.8;
+
+/** Character shingles of a passage with whitespace and section numbers ("6.3.9.") dropped. */
+function shingles(text: string): Set<string> {
+  const t = text
+    .toLowerCase()
+    .replace(/(^|\n)\s*(?:\d+\.)+\d*\s*/gu, '$1')
+    .replace(/\s+/gu, '');
+  const out = new Set<string>();
+  for (let i = 0; i + SHINGLE <= t.length; i++) out.add(t.slice(i, i + SHINGLE));
+  if (!out.size && t) out.add(t);
+  return out;
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  const [small, large] = a.size < b.size ? [a, b] : [b, a];
+  let shared = 0;
+  for (const s of small) if (large.has(s)) shared++;
+  return shared / (a.size + b.size - shared);
+}
+
+/**
+ * The same text in two files (an HTML and a PDF edition, two versions of a
+ * manual) would fill several places of the answer: the first keeps its place and
+ * lists the others as `alsoIn`; they leave the list.
+ */
+export function collapseDuplicates<T extends HygieneItem>(items: readonly T[]): (T & { alsoIn: T[] })[] {
+  const kept: { item: T & { alsoIn: T[] }; shingles: Set<string> }[] = [];
+  for (const item of items) {
+    const sh = shingles(item.text);
+    const same = kept.find(
+      (k) =>
+        (k.item.path !== item.path || k.item.folderId !== item.folderId) &&
+        jaccard(k.shingles, sh) >= DUPLICATE_JACCARD,
+    );
+    if (same) same.item.alsoIn.push(item);
+    else kept.push({ item: { ...item, alsoIn: [] }, shingles: sh });
+  }
+  return kept.map((k) => k.item);
+}

@@ -1,0 +1,222 @@
+import { analyze } from '../text/analyzer.js';
+import { isIndexedCjk as isCjk } from '../text/cjk.js';
+import type { TermStats } from '../search/bm25.js';
+import { contentUnits, coverage } from '../search/coverage.js';
+import { passageShape } from './passageKind.js';
+
+/**
+ * The ranking stage's features, version 1. Every feature is normalised per
+ * question (shares, ranks, scores over the question's best) so that it means the
+ * same whatever the library's size and whatever pack made the dense scores: a
+ * pack without its own ranker can use the built-in one. Changing a feature's
+ * meaning or order needs a new version (a ranker names the version it was trained on).
+ */
+export const RANK_FEATURE_SET = 'docqa-rank-features-1';
+export const FEATURE_NAMES = [
+  'bm25OverBest',
+  'bm25ReciprocalRank',
+  'denseOverBest',
+  'denseZ',
+  'denseReciprocalRank',
+  'coverageBody',
+  'coverageHeading',
+  'coverageBestSentence',
+  'coverageBestWindow',
+  'proximity',
+  'wordPairShare',
+  'cjkBigramShare',
+  'numberShare',
+  'tableOfContents',
+  'codeLines',
+  'shortLines',
+  'logLength',
+  'logStart',
+  'channelsAgree',
+  'questionUnits',
+  'questionCjkShare',
+  'languageGap',
+] as const;
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** A recalled passage with what the ranking stage looks at. */
+export interface RankPassage {
+  chunkId: number;
+  bm25?: number;
+  dense?: number;
+  text: string;
+  title: string;
+  headingPath: readonly string[];
+  /** Offset of the passage in its document. */
+  start: number;
+}
+
+/** The question's side, analysed once per question. */
+export interface QuestionAnalysis {
+  units: Set<string>;
+  tokens: Set<string>;
+  wordPairs: Set<string>;
+  cjkBigrams: Set<string>;
+  numbers: string[];
+  cjkShare: number;
+}
+
+const NUMBER = /\d+(?:[.,]\d+)*/gu;
+
+function cjkShare(text: string): number {
+  let cjk = 0;
+  let letters = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x3040 && isCjk(cp)) {
+      cjk++;
+      letters++;
+    } else if (/\p{L}/u.test(ch)) letters++;
+  }
+  return letters ? cjk / letters : 0;
+}
+
+const isCjkToken = (t: string) => isCjk(t.codePointAt(0)!) && t.codePointAt(0)! >= 0x3040;
+
+export function analyseQuestion(question: string): QuestionAnalysis {
+  const units = contentUnits(question);
+  const tokens = analyze(question);
+  const wordPairs = new Set<string>();
+  const cjkBigrams = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (isCjkToken(t)) {
+      if (t.length >= 2) cjkBigrams.add(t);
+    } else if (i + 1 < tokens.length && !isCjkToken(tokens[i + 1])) {
+      wordPairs.add(`${t} ${tokens[i + 1]}`);
+    }
+  }
+  const contentTokens = new Set(tokens.filter((t) => units.has(t) || (isCjkToken(t) && t.length === 2)));
+  return {
+    units,
+    tokens: contentTokens,
+    wordPairs,
+    cjkBigrams,
+    numbers: [...new Set(question.match(NUMBER) ?? [])],
+    cjkShare: cjkShare(question),
+  };
+}
+
+const SENTENCE_SPLIT = /(?<=[.!?。！？；;])\s+|(?<=[。！？])|\n\s*\n|\n(?=\s*[-*•\d])/u;
+
+/** Reciprocal rank of each value among the present ones (1 = best), 0 when absent. */
+function reciprocalRanks(values: (number | undefined)[]): number[] {
+  const order = values
+    .map((v, i) => [v, i] as const)
+    .filter((x): x is readonly [number, number] => x[0] !== undefined)
+    .sort((a, b) => b[0] - a[0]);
+  const out = new Array<number>(values.length).fill(0);
+  order.forEach(([, i], r) => (out[i] = 1 / (r + 1)));
+  return out;
+}
+
+/** Shortest run of passage tokens holding every question token the passage has, as matched/length (0..1). */
+function proximity(passageTokens: string[], wanted: Set<string>): number {
+  const present = new Set(passageTokens.filter((t) => wanted.has(t)));
+  if (present.size < 2) return present.size ? 1 : 0;
+  const counts = new Map<string, number>();
+  let have = 0;
+  let best = Infinity;
+  let left = 0;
+  for (let right = 0; right < passageTokens.length; right++) {
+    const t = passageTokens[right];
+    if (!present.has(t)) continue;
+    const c = (counts.get(t) ?? 0) + 1;
+    counts.set(t, c);
+    if (c === 1) have++;
+    while (have === present.size) {
+      best = Math.min(best, right - left + 1);
+      const l = passageTokens[left];
+      if (present.has(l)) {
+        const lc = counts.get(l)! - 1;
+        counts.set(l, lc);
+        if (lc === 0) have--;
+      }
+      left++;
+    }
+  }
+  return Number.isFinite(best) ? present.size / best : 0;
+}
+
+/**
+ * One row of FEATURE_COUNT values per passage, in `passages` order. `stats`
+ * holds the document frequencies of the question's content units (for IDF).
+ */
+export function rankingFeatures(
+  q: QuestionAnalysis,
+  passages: readonly RankPassage[],
+  stats: TermStats,
+): Float32Array[] {
+  let bestBm25 = 0;
+  let bestDense = -Infinity;
+  let denseSum = 0;
+  let denseSq = 0;
+  let denseN = 0;
+  for (const p of passages) {
+    if ((p.bm25 ?? 0) > bestBm25) bestBm25 = p.bm25!;
+    if (p.dense !== undefined) {
+      bestDense = Math.max(bestDense, p.dense);
+      denseSum += p.dense;
+      denseSq += p.dense * p.dense;
+      denseN++;
+    }
+  }
+  const denseMean = denseN ? denseSum / denseN : 0;
+  const denseStd = denseN ? Math.sqrt(Math.max(denseSq / denseN - denseMean * denseMean, 1e-12)) : 1;
+  const bm25Rr = reciprocalRanks(passages.map((p) => p.bm25));
+  const denseRr = reciprocalRanks(passages.map((p) => p.dense));
+  const questionUnits = Math.log1p(q.units.size);
+  return passages.map((p, i) => {
+    const f = new Float32Array(FEATURE_COUNT);
+    const body = contentUnits(p.text);
+    const heading = contentUnits([p.title, ...p.headingPath].join('\n'));
+    let bestSentence = 0;
+    let bestWindow = 0;
+    const sentences = p.text.split(SENTENCE_SPLIT).filter((s) => s && s.trim());
+    const sentenceUnits = sentences.map((s) => contentUnits(s));
+    for (let s = 0; s < sentenceUnits.length; s++) {
+      bestSentence = Math.max(bestSentence, coverage(q.units, sentenceUnits[s], stats));
+      const window = new Set([
+        ...sentenceUnits[s],
+        ...(sentenceUnits[s + 1] ?? []),
+        ...(sentenceUnits[s + 2] ?? []),
+      ]);
+      bestWindow = Math.max(bestWindow, coverage(q.units, window, stats));
+    }
+    const tokens = analyze(p.text);
+    const tokenSet = new Set(tokens);
+    let pairs = 0;
+    for (let t = 0; t + 1 < tokens.length; t++) if (q.wordPairs.has(`${tokens[t]} ${tokens[t + 1]}`)) pairs++;
+    let bigrams = 0;
+    for (const b of q.cjkBigrams) if (tokenSet.has(b)) bigrams++;
+    const numbers = q.numbers.filter((n) => p.text.includes(n)).length;
+    const shape = passageShape(p.text);
+    f[0] = bestBm25 > 0 ? (p.bm25 ?? 0) / bestBm25 : 0;
+    f[1] = bm25Rr[i];
+    f[2] = p.dense !== undefined && bestDense > 0 ? Math.max(0, p.dense) / bestDense : 0;
+    f[3] = p.dense !== undefined ? (p.dense - denseMean) / denseStd : -3;
+    f[4] = denseRr[i];
+    f[5] = coverage(q.units, body, stats);
+    f[6] = coverage(q.units, heading, stats);
+    f[7] = bestSentence;
+    f[8] = bestWindow;
+    f[9] = proximity(tokens, q.tokens);
+    f[10] = q.wordPairs.size ? Math.min(1, pairs / q.wordPairs.size) : 0;
+    f[11] = q.cjkBigrams.size ? bigrams / q.cjkBigrams.size : 0;
+    f[12] = q.numbers.length ? numbers / q.numbers.length : 0;
+    f[13] = shape.toc;
+    f[14] = shape.code;
+    f[15] = shape.shortLines;
+    f[16] = Math.log1p(p.text.length) / 8;
+    f[17] = Math.log1p(p.start) / 12;
+    f[18] = bm25Rr[i] >= 0.1 && denseRr[i] >= 0.1 ? 1 : 0;
+    f[19] = questionUnits;
+    f[20] = q.cjkShare;
+    f[21] = Math.abs(q.cjkShare - cjkShare(p.text.slice(0, 400)));
+    return f;
+  });
+}

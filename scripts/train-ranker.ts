@@ -1,0 +1,443 @@
+/**
+ * Trains the ranking stage (rank/gbdt.ts) that ships in the built-in pack.
+ *
+ *   npx tsx scripts/train-ranker.ts [--train ../shared/train] [--out resources/models/docqa-zh-en-hashed]
+ *       [--questions 4000] [--seed 7] [--dry-run]
+ *
+ * Data: the question → passage pairs of ../shared/train only. Their passages are
+ * written as documents (title line, blank line, paragraphs, as the SQuAD-style
+ * dev sets are) and indexed by the real engine with the pack; each sampled
+ * question is asked through the real recall, and its candidates (fused top 60)
+ * are labelled by the passage that answers it. Some passages and some whole
+ * articles are left out of the library: their questions are the "not in your
+ * documents" examples that calibrate the not-found decision. No evaluation set is
+ * read. Writes ranker.json into the pack and records it in manifest.json.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Library } from '../main/engine/library/library.js';
+import type { GbdtModel } from '../main/engine/rank/gbdt.js';
+import { scoreGbdt } from '../main/engine/rank/gbdt.js';
+import { BackgroundFrequency } from '../main/engine/rank/backgroundFrequency.js';
+import { absentTermSpecificity, answerFeatures } from '../main/engine/rank/learnedRanker.js';
+import { contentUnits } from '../main/engine/search/coverage.js';
+import {
+  analyseQuestion,
+  FEATURE_NAMES,
+  RANK_FEATURE_SET,
+  rankingFeatures,
+} from '../main/engine/rank/rankFeatures.js';
+import {
+  ScoreFusionRanker,
+  type RankedCandidate,
+  type Ranker,
+  type RankInput,
+} from '../main/engine/search/ranker.js';
+import { DENSE_WEIGHT } from '../main/engine/library/library.js';
+import { trainLambdaMart, DEFAULT_LAMBDA_MART, type RankingQuery } from '../main/engine/train/lambdaMart.js';
+import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const trainDir = path.resolve(arg('--train', '../shared/train'));
+const packDir = path.resolve(arg('--out', builtinPackDir()));
+const questionCount = Number(arg('--questions', '4000'));
+const seed = Number(arg('--seed', '7'));
+const dryRun = args.includes('--dry-run');
+/** Asked questions are kept here, so refitting needs no second pass over the library. */
+const cacheFile = args.includes('--cache') ? path.resolve(arg('--cache', '')) : null;
+const DEPTH = 60;
+
+// ---- deterministic sampling
+let state = seed >>> 0 || 1;
+const random = () => {
+  state ^= state << 13;
+  state ^= state >>> 17;
+  state ^= state << 5;
+  return (state >>> 0) / 2 ** 32;
+};
+function shuffle<T>(xs: T[]): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+  return xs;
+}
+
+interface Pair {
+  id: string;
+  question: string;
+  passage: string;
+  answer?: string;
+  lang: string;
+  source: string;
+  article: string;
+}
+
+const SOURCES: { file: string; articleOf: (id: string) => string; take: number }[] = [
+  { file: 'squad11-train-en.jsonl', articleOf: (id) => id.split('|')[1], take: 9000 },
+  { file: 'drcd-zh.jsonl', articleOf: (id) => id.split('|')[2].split('-')[0], take: 7017 },
+  { file: 'tydiqa-goldp-en-train.jsonl', articleOf: (id) => id, take: 2000 },
+  { file: 'pubmedqa-pqal-en.jsonl', articleOf: (id) => id, take: 1000 },
+];
+
+function readPairs(): Pair[] {
+  const pairs: Pair[] = [];
+  for (const s of SOURCES) {
+    const lines = readFileSync(path.join(trainDir, s.file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
+    const rows = lines.map((l) => JSON.parse(l) as Omit<Pair, 'source' | 'article'>);
+    // Whole articles, in a seeded order, until `take` pairs.
+    const byArticle = new Map<string, Pair[]>();
+    for (const r of rows) {
+      const article = `${s.file.split('-')[0]}-${s.articleOf(r.id)}`;
+      if (!byArticle.has(article)) byArticle.set(article, []);
+      byArticle.get(article)!.push({ ...r, source: s.file, article });
+    }
+    let taken = 0;
+    for (const article of shuffle([...byArticle.keys()].sort())) {
+      if (taken >= s.take) break;
+      pairs.push(...byArticle.get(article)!);
+      taken += byArticle.get(article)!.length;
+    }
+  }
+  return pairs;
+}
+
+/** What the capturing ranker saw for the last question. */
+interface Captured {
+  ids: number[];
+  rows: Float32Array[];
+  /** The question's content units that no passage of the library holds. */
+  absent: string[];
+}
+
+/** Score fusion as the engine ranks today, recording the features of its first DEPTH candidates. */
+class CapturingRanker implements Ranker {
+  readonly name = 'capture';
+  last: Captured | null = null;
+  private readonly fusion = new ScoreFusionRanker(DENSE_WEIGHT);
+  rank(input: RankInput): RankedCandidate[] {
+    const fused = this.fusion.rank(input);
+    const head = fused.slice(0, DEPTH);
+    const texts = input.context!.passages(head.map((c) => c.chunkId));
+    const present = head.filter((c) => texts.has(c.chunkId));
+    const q = analyseQuestion(input.question);
+    const stats = input.context!.termStats([...q.units]);
+    this.last = {
+      absent: [...q.units].filter((u) => !stats.df.get(u)),
+      ids: present.map((c) => c.chunkId),
+      rows: rankingFeatures(
+        q,
+        present.map((c) => ({ ...c, ...texts.get(c.chunkId)! })),
+        stats,
+      ),
+    };
+    return fused;
+  }
+}
+
+/** One asked question: its candidates' features and labels, and what the not-found decision weighs. */
+interface Example {
+  lang: string;
+  answerable: boolean;
+  query: RankingQuery;
+  valid: boolean;
+  absent: string[];
+}
+
+const BACKGROUND_LOG2 = 18;
+
+async function collectExamples(): Promise<{ examples: Example[]; background: BackgroundFrequency }> {
+  const started = Date.now();
+  const pairs = readPairs();
+  // Leave out ~6% of the articles and ~6% of the other passages: their questions have no answer here.
+  const articles = [...new Set(pairs.map((p) => p.article))].sort();
+  const absentArticles = new Set(shuffle(articles).slice(0, Math.round(articles.length * 0.06)));
+  const passages = [...new Set(pairs.map((p) => p.passage))];
+  const absentPassages = new Set(shuffle(passages.slice()).slice(0, Math.round(passages.length * 0.06)));
+  const absent = (p: Pair) => absentArticles.has(p.article) || absentPassages.has(p.passage);
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-ranker-'));
+  const docs = path.join(tmp, 'docs');
+  // Each kept passage's place: file and span.
+  const spans = new Map<string, { file: string; start: number; end: number }>();
+  const byArticle = new Map<string, Pair[]>();
+  for (const p of pairs) {
+    if (!byArticle.has(p.article)) byArticle.set(p.article, []);
+    byArticle.get(p.article)!.push(p);
+  }
+  mkdirSync(docs, { recursive: true });
+  for (const [article, ps] of byArticle) {
+    if (absentArticles.has(article)) continue;
+    const file = `${article.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 80)}.txt`;
+    const title = ps[0].source.startsWith('squad') ? ps[0].id.split('|')[1].replace(/-/g, ' ') : '';
+    let text = title ? `${title}\n\n` : '';
+    const seen = new Set<string>();
+    for (const p of ps) {
+      if (seen.has(p.passage) || absentPassages.has(p.passage)) continue;
+      seen.add(p.passage);
+      spans.set(p.passage, { file, start: text.length, end: text.length + p.passage.length });
+      text += p.passage + '\n\n';
+    }
+    if (seen.size) writeFileSync(path.join(docs, file), text);
+  }
+  console.log(
+    `${pairs.length} pairs, ${byArticle.size} articles (${absentArticles.size} left out), ${spans.size} passages indexed`,
+  );
+
+  const capture = new CapturingRanker();
+  const dbPath = path.join(tmp, 'train.sqlite');
+  const lib = await Library.open({ dbPath, packDir, ranker: capture });
+  const folder = await lib.addFolder(docs);
+  const summary = await lib.ingest({ folderIds: [folder.id] });
+  console.log(
+    `indexed in ${((Date.now() - started) / 1000).toFixed(0)} s:`,
+    JSON.stringify(summary).slice(0, 200),
+  );
+  const db = new Database(dbPath, { readonly: true });
+  const chunkPlace = new Map(
+    (
+      db
+        .prepare(
+          'SELECT c.id, c.start, c.end, c.text, d.rel_path FROM chunks c JOIN documents d ON d.id = c.document_id',
+        )
+        .all() as { id: number; start: number; end: number; text: string; rel_path: string }[]
+    ).map((r) => [r.id, r]),
+  );
+  db.close();
+
+  // One question per passage (pairs sharing a passage ask about the same text).
+  const oneEach = new Map<string, Pair>();
+  for (const p of shuffle(pairs.slice())) if (!oneEach.has(p.passage)) oneEach.set(p.passage, p);
+  const answerable = [...oneEach.values()].filter((p) => !absent(p)).slice(0, questionCount);
+  const unanswerable = [...oneEach.values()].filter(absent).slice(0, Math.round(questionCount * 0.2));
+  const examples: Example[] = [];
+  const asked = [
+    ...answerable.map((p) => [p, true] as const),
+    ...unanswerable.map((p) => [p, false] as const),
+  ];
+  for (let i = 0; i < asked.length; i++) {
+    const [pair, isAnswerable] = asked[i];
+    capture.last = null;
+    await lib.ask(pair.question, { k: 10, mode: 'hybrid' });
+    if (!capture.last) continue;
+    const { ids, rows, absent: absentUnits } = capture.last as Captured;
+    const span = spans.get(pair.passage);
+    const labels = ids.map((id) => {
+      if (!isAnswerable || !span) return 0;
+      const c = chunkPlace.get(id)!;
+      if (c.rel_path !== span.file || c.end <= span.start || span.end <= c.start) return 0;
+      if (pair.answer && pair.passage.includes(pair.answer)) return c.text.includes(pair.answer) ? 1 : 0;
+      return Math.min(c.end, span.end) - Math.max(c.start, span.start) >=
+        Math.min(200, (span.end - span.start) / 2)
+        ? 1
+        : 0;
+    });
+    const h = createHash('sha1').update(pair.article).digest()[0];
+    examples.push({
+      lang: pair.lang,
+      answerable: isAnswerable,
+      query: { rows, labels },
+      valid: h < 52,
+      absent: absentUnits,
+    });
+    if ((i + 1) % 500 === 0)
+      console.log(`asked ${i + 1}/${asked.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  await lib.close();
+  rmSync(tmp, { recursive: true, force: true });
+  // Background frequencies from the passages the library held (the left-out ones must stay unknown).
+  const background = BackgroundFrequency.build(
+    [...spans.keys()].map((passage) => contentUnits(passage)),
+    BACKGROUND_LOG2,
+  );
+  return { examples, background };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let data: { examples: Example[]; background: BackgroundFrequency };
+  if (cacheFile && existsSync(cacheFile)) {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
+      examples: (Omit<Example, 'query'> & { rows: number[][]; labels: number[] })[];
+      background: string;
+    };
+    data = {
+      examples: cached.examples.map(({ rows, labels, ...e }) => ({
+        ...e,
+        query: { rows: rows.map((r) => Float32Array.from(r)), labels },
+      })),
+      background: BackgroundFrequency.fromBytes(Buffer.from(cached.background, 'base64')),
+    };
+    console.log(`read ${data.examples.length} asked questions from ${cacheFile}`);
+  } else {
+    data = await collectExamples();
+    if (cacheFile)
+      writeFileSync(
+        cacheFile,
+        JSON.stringify({
+          examples: data.examples.map(({ query, ...e }) => ({
+            ...e,
+            rows: query.rows.map((r) => Array.from(r)),
+            labels: query.labels,
+          })),
+          background: Buffer.from(data.background.toBytes()).toString('base64'),
+        }),
+      );
+  }
+  const { examples, background } = data;
+  const train = examples.filter((e) => !e.valid && e.query.labels.some((l) => l > 0));
+  const valid = examples.filter((e) => e.valid);
+  console.log(
+    `training on ${train.length} questions (${train.reduce((s, e) => s + e.query.rows.length, 0)} candidates)`,
+  );
+  const model: GbdtModel = trainLambdaMart(
+    train.map((e) => e.query),
+    FEATURE_NAMES,
+    RANK_FEATURE_SET,
+    {
+      ...DEFAULT_LAMBDA_MART,
+      onTree: (t, ndcg) => {
+        if (t % 25 === 0) console.log(`tree ${t}: training NDCG@10 ${ndcg.toFixed(4)}`);
+      },
+    },
+  );
+
+  // Held-out questions (articles never trained on): fused order vs trees.
+  const report: Record<string, Record<string, number>> = {};
+  for (const lang of ['en', 'zh']) {
+    const vs = valid.filter((e) => e.answerable && e.lang === lang);
+    const h1 = (order: (e: Example) => number[]) =>
+      vs.filter((e) => {
+        const o = order(e);
+        return o.length > 0 && e.query.labels[o[0]] > 0;
+      }).length / Math.max(vs.length, 1);
+    const fusedOrder = (e: Example) => e.query.rows.map((_, i) => i);
+    const treeOrder = (e: Example) =>
+      e.query.rows
+        .map((r, i) => [scoreGbdt(model, r), i] as const)
+        .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+        .map(([, i]) => i);
+    report[lang] = {
+      questions: vs.length,
+      'fusion hit@1': round(h1(fusedOrder)),
+      'ranker hit@1': round(h1(treeOrder)),
+    };
+  }
+  console.log('held-out:', JSON.stringify(report));
+
+  // Not-found calibration: logistic regression on the answer features, fitted on the held-out questions.
+  const calib = valid.map((e) => {
+    const scores = e.query.rows.map((r) => scoreGbdt(model, r));
+    const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
+    return {
+      x: answerFeatures(
+        order.map(([s]) => s),
+        e.query.rows[order[0][1]],
+        absentTermSpecificity(e.absent, background),
+      ),
+      y: e.answerable ? 1 : 0,
+    };
+  });
+  const { weights, bias } = fitLogistic(calib);
+  const p = (x: number[]) => 1 / (1 + Math.exp(-(bias + x.reduce((s, v, i) => s + v * weights[i], 0))));
+  const positives = calib
+    .filter((c) => c.y === 1)
+    .map((c) => p(c.x))
+    .sort((a, b) => a - b);
+  const negatives = calib.filter((c) => c.y === 0).map((c) => p(c.x));
+  // Say "not found" for at most 2% of the answerable held-out questions.
+  const threshold = positives[Math.floor(positives.length * 0.02)] ?? 0.5;
+  const rightlyNotFound = negatives.filter((x) => x < threshold).length / Math.max(negatives.length, 1);
+  console.log(
+    `not-found threshold ${threshold.toFixed(3)}: answerable said not found 2%, unanswerable said not found ${(rightlyNotFound * 100).toFixed(1)}% (${negatives.length})`,
+  );
+  model.answerable = { weights, bias, threshold };
+  model.training = {
+    name: 'builtin-1',
+    corpora: SOURCES.map((s) => `${s.file} (../shared/train): passages as documents, questions as queries`),
+    questions: train.length,
+    candidatesPerQuestion: DEPTH,
+    heldOut: report,
+    notFound: {
+      threshold,
+      answerableHeldOut: positives.length,
+      unanswerableHeldOut: negatives.length,
+      rightlyNotFound: round(rightlyNotFound),
+    },
+    options: { ...DEFAULT_LAMBDA_MART, onTree: undefined },
+    seed,
+    featureImportance: featureImportance(model),
+  };
+  console.log('feature importance (split gain share):', JSON.stringify(model.training.featureImportance));
+  if (dryRun) return;
+  writeRanker(model, background);
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+function fitLogistic(data: { x: number[]; y: number }[]): { weights: number[]; bias: number } {
+  const d = data[0]?.x.length ?? 0;
+  const mean = new Array<number>(d).fill(0);
+  const sd = new Array<number>(d).fill(0);
+  for (const { x } of data) x.forEach((v, i) => (mean[i] += v / data.length));
+  for (const { x } of data) x.forEach((v, i) => (sd[i] += (v - mean[i]) ** 2 / data.length));
+  const scale = sd.map((v) => Math.sqrt(v) || 1);
+  let w = new Array<number>(d).fill(0);
+  let b = 0;
+  const pos = data.filter((e) => e.y === 1).length;
+  const weightOf = (y: number) =>
+    y === 1 ? data.length / (2 * pos) : data.length / (2 * (data.length - pos));
+  for (let it = 0; it < 3000; it++) {
+    const gw = new Array<number>(d).fill(0);
+    let gb = 0;
+    for (const { x, y } of data) {
+      const z = b + x.reduce((s, v, i) => s + w[i] * ((v - mean[i]) / scale[i]), 0);
+      const err = (1 / (1 + Math.exp(-z)) - y) * weightOf(y);
+      x.forEach((v, i) => (gw[i] += (err * (v - mean[i])) / scale[i]));
+      gb += err;
+    }
+    w = w.map((wi, i) => wi - 0.5 * (gw[i] / data.length + 1e-3 * wi));
+    b -= (0.5 * gb) / data.length;
+  }
+  // Back to raw feature units.
+  const weights = w.map((wi, i) => wi / scale[i]);
+  const bias = b - w.reduce((s, wi, i) => s + (wi * mean[i]) / scale[i], 0);
+  return { weights, bias };
+}
+
+function featureImportance(model: GbdtModel): Record<string, number> {
+  const counts = new Array<number>(model.features.length).fill(0);
+  for (const t of model.trees) for (const f of t.feature) if (f >= 0) counts[f]++;
+  const total = counts.reduce((s, x) => s + x, 0) || 1;
+  return Object.fromEntries(
+    model.features.map((n, i) => [n, round(counts[i] / total)] as const).sort((a, b) => b[1] - a[1]),
+  );
+}
+
+function writeRanker(model: GbdtModel, background: BackgroundFrequency): void {
+  const manifestPath = path.join(packDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown> & {
+    files: Record<string, { sha256: string; bytes: number }>;
+  };
+  const write = (file: string, bytes: Uint8Array) => {
+    writeFileSync(path.join(packDir, file), bytes);
+    manifest.files[file] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  };
+  const file = 'ranker.json';
+  write(file, Buffer.from(JSON.stringify(model)));
+  write('background-df.bin', background.toBytes());
+  manifest.ranker = { file, featureSet: model.featureSet, background: 'background-df.bin', training: model.training };
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+}
+
+await main();

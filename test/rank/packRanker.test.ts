@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Library } from '../../main/engine/library/library.js';
+import type { GbdtModel } from '../../main/engine/rank/gbdt.js';
+import { readPackRanker } from '../../main/engine/rank/packRanker.js';
+import { FEATURE_NAMES, RANK_FEATURE_SET } from '../../main/engine/rank/rankFeatures.js';
+import { writeTestPack } from '../library/helpers.js';
+
+/** A ranker of one tree that puts the passage with the best heading coverage first, whatever BM25 says. */
+function headingRanker(): GbdtModel {
+  const f = FEATURE_NAMES.indexOf('coverageHeading');
+  return {
+    format: 'docqa-gbdt-1',
+    featureSet: RANK_FEATURE_SET,
+    features: [...FEATURE_NAMES],
+    baseScore: 0,
+    trees: [
+      { feature: [f, -1, -1], threshold: [0.5, 0, 0], left: [1, 0, 0], right: [2, 0, 0], value: [0, 0, 1] },
+    ],
+  };
+}
+
+function addRanker(packDir: string, model: GbdtModel, sha?: string): void {
+  const bytes = Buffer.from(JSON.stringify(model));
+  writeFileSync(path.join(packDir, 'ranker.json'), bytes);
+  const manifestPath = path.join(packDir, 'manifest.json');
+  const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  m.files['ranker.json'] = {
+    sha256: sha ?? createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.length,
+  };
+  m.ranker = { file: 'ranker.json', featureSet: model.featureSet, training: { name: 'test' } };
+  writeFileSync(manifestPath, JSON.stringify(m));
+}
+
+describe('the ranking model a pack ships', () => {
+  let tmp: string;
+  let docs: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-packranker-'));
+    docs = path.join(tmp, 'docs');
+    mkdirSync(docs);
+    // "kettle descaling" is said four times in the first file's body, once in the second's heading.
+    writeFileSync(
+      path.join(docs, 'a-notes.md'),
+      '# Notes\n\nKettle descaling, kettle descaling, kettle descaling, kettle descaling: we talked about it.\n',
+    );
+    writeFileSync(
+      path.join(docs, 'b-manual.md'),
+      '# Kettle descaling\n\nFill with vinegar and water, boil, rinse twice.\n',
+    );
+    for (let i = 0; i < 5; i++)
+      writeFileSync(path.join(docs, `filler-${i}.md`), `# Filler ${i}\n\nNothing about it here ${i}.\n`);
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('is loaded from the manifest, and changes the order of hybrid results', async () => {
+    const plain = await writeTestPack(path.join(tmp, 'plain'));
+    const ranked = path.join(tmp, 'ranked');
+    cpSync(plain, ranked, { recursive: true });
+    addRanker(ranked, headingRanker());
+    expect(readPackRanker(plain)).toBeNull();
+    expect(readPackRanker(ranked)?.model.trees).toHaveLength(1);
+    const first = async (packDir: string) => {
+      const lib = await Library.open({ dbPath: path.join(tmp, `${path.basename(packDir)}.sqlite`), packDir });
+      try {
+        await lib.addFolder(docs);
+        await lib.ingest();
+        return (await lib.ask('kettle descaling', { mode: 'hybrid' })).results[0].path;
+      } finally {
+        await lib.close();
+      }
+    };
+    expect(await first(plain)).toBe('a-notes.md');
+    expect(await first(ranked)).toBe('b-manual.md');
+  });
+
+  it('is refused when the file is not the one the manifest lists, and search falls back to score fusion', async () => {
+    const pack = path.join(tmp, 'tampered');
+    cpSync(await writeTestPack(path.join(tmp, 'plain2')), pack, { recursive: true });
+    addRanker(pack, headingRanker(), '0'.repeat(64));
+    expect(() => readPackRanker(pack)).toThrow(/sha256/);
+    const lib = await Library.open({ dbPath: path.join(tmp, 'tampered.sqlite'), packDir: pack });
+    try {
+      await lib.addFolder(docs);
+      await lib.ingest();
+      expect((await lib.ask('kettle descaling', { mode: 'hybrid' })).results[0].path).toBe('a-notes.md');
+    } finally {
+      await lib.close();
+    }
+  });
+});

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { scoreGbdt, validateGbdt, type GbdtModel } from '../../main/engine/rank/gbdt.js';
+import { collapseDuplicates, demoteTablesOfContents } from '../../main/engine/rank/passageHygiene.js';
+import { isTableOfContents, passageShape } from '../../main/engine/rank/passageKind.js';
+import {
+  analyseQuestion,
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  rankingFeatures,
+} from '../../main/engine/rank/rankFeatures.js';
+import { trainLambdaMart } from '../../main/engine/train/lambdaMart.js';
+
+/** A small seeded generator, so the synthetic data is the same on every machine. */
+function rng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+}
+
+describe('LambdaMART trainer and tree evaluator', () => {
+  it('learns a ranking that a hidden rule defines, and scores the same way every time', () => {
+    const r = rng(3);
+    // The answer is the candidate with the largest x0 + x2 (x1 is noise).
+    const queries = Array.from({ length: 120 }, () => {
+      const rows = Array.from({ length: 12 }, () => Float32Array.from([r(), r(), r()]));
+      const best = rows.reduce((b, x, i) => (x[0] + x[2] > rows[b][0] + rows[b][2] ? i : b), 0);
+      return { rows, labels: rows.map((_, i) => (i === best ? 1 : 0)) };
+    });
+    const model = trainLambdaMart(queries.slice(0, 80), ['a', 'b', 'c'], 'test', {
+      trees: 60,
+      learningRate: 0.2,
+      maxDepth: 3,
+      minLeafRows: 10,
+      lambda: 1,
+      bins: 32,
+    });
+    validateGbdt(model);
+    const hit1 = (qs: typeof queries) =>
+      qs.filter((q) => {
+        const scores = q.rows.map((x) => scoreGbdt(model, x));
+        return q.labels[scores.indexOf(Math.max(...scores))] === 1;
+      }).length / qs.length;
+    // Random choice among 12 would be ~0.08 on questions it never saw.
+    expect(hit1(queries.slice(80))).toBeGreaterThan(0.5);
+    // Same data, same model (no randomness, no threading).
+    const again = trainLambdaMart(queries.slice(0, 80), ['a', 'b', 'c'], 'test', {
+      trees: 60,
+      learningRate: 0.2,
+      maxDepth: 3,
+      minLeafRows: 10,
+      lambda: 1,
+      bins: 32,
+    });
+    expect(again).toEqual(model);
+  });
+
+  it('rejects trees whose children point backwards (a cycle would never end)', () => {
+    const bad: GbdtModel = {
+      format: 'docqa-gbdt-1',
+      featureSet: 'x',
+      features: ['a'],
+      baseScore: 0,
+      trees: [
+        { feature: [0, -1, -1], threshold: [0.5, 0, 0], left: [0, 0, 0], right: [2, 0, 0], value: [0, 1, 2] },
+      ],
+    };
+    expect(() => validateGbdt(bad)).toThrow(/child index/);
+  });
+});
+
+const HTML_TOC = `Chapter 6. Building the package
+
+Table of Contents
+
+6.1. Complete (re)build
+6.2. Autobuilder
+6.3. debuild command
+6.4. pbuilder package
+6.5. git-buildpackage command and similar
+6.6. Quick rebuild`;
+
+const MARKDOWN_TOC = `## Contents
+
+1. Introduction
+2. Installing
+   2.1 Requirements
+   2.2 Download
+3. Configuration
+4. Troubleshooting`;
+
+// pdfjs gives a PDF's contents page as lines with dot leaders and page numbers.
+const PDF_TOC = `Contents
+1 Getting started . . . . . . . . 3
+1.1 Unpacking . . . . . . . . . . 4
+1.2 First boot . . . . . . . . . 6
+2 Daily use . . . . . . . . . . . 9
+2.1 Cleaning . . . . . . . . . . 11`;
+
+const PROSE = `6.4. pbuilder package
+
+For a clean room (chroot) build environment to verify the build dependencies, the pbuilder package is very useful.
+First let's initialize the local pbuilder chroot system as follows.
+$ sudo pbuilder create`;
+
+const CHINESE_TOC = `目录
+
+1. 第一步
+2. 从头开始
+2.1. Debian 软件包维护者
+2.2. 打包的工作方式
+3. 修改源代码`;
+
+describe('table-of-contents detection', () => {
+  it.each([
+    ['HTML manual', HTML_TOC],
+    ['Markdown', MARKDOWN_TOC],
+    ['PDF contents page', PDF_TOC],
+    ['Chinese manual', CHINESE_TOC],
+  ])('marks a %s table of contents', (_, text) => {
+    expect(isTableOfContents(passageShape(text))).toBe(true);
+  });
+
+  it('keeps a section that starts with a numbered heading and goes on in sentences', () => {
+    expect(isTableOfContents(passageShape(PROSE))).toBe(false);
+  });
+
+  it('puts tables of contents after the passages that answer', () => {
+    const items = [
+      { text: HTML_TOC, path: 'build.html', folderId: 1 },
+      { text: PROSE, path: 'build.html', folderId: 1 },
+    ];
+    expect(demoteTablesOfContents(items).map((x) => x.text)).toEqual([PROSE, HTML_TOC]);
+  });
+});
+
+describe('duplicate collapse', () => {
+  it('shows the same text from two files once, with the other file in alsoIn', () => {
+    const a = {
+      text: '6.3.9. Modifying PXE installations\n\nThe PXE installation uses a preseed file.',
+      path: 'bookworm.html',
+      folderId: 1,
+    };
+    const b = {
+      text: '6.3.10. Modifying PXE installations\n\nThe PXE   installation uses a preseed file.',
+      path: 'bullseye.html',
+      folderId: 1,
+    };
+    const c = { text: 'Something else entirely about printers and queues.', path: 'other.html', folderId: 1 };
+    const out = collapseDuplicates([a, b, c]);
+    expect(out.map((x) => x.path)).toEqual(['bookworm.html', 'other.html']);
+    expect(out[0].alsoIn.map((x) => x.path)).toEqual(['bullseye.html']);
+  });
+
+  it('keeps two different passages of one file apart even when they look alike', () => {
+    const a = { text: 'Step one: run the build command.', path: 'x.md', folderId: 1 };
+    expect(collapseDuplicates([a, { ...a }])).toHaveLength(2);
+  });
+});
+
+describe('ranking features', () => {
+  it('are normalised per question: scaling every channel score leaves them unchanged', () => {
+    const q = analyseQuestion('Which command creates the pbuilder chroot?');
+    const stats = {
+      chunks: 100,
+      df: new Map([
+        ['pbuilder', 3],
+        ['chroot', 5],
+        ['command', 40],
+        ['creat', 20],
+      ]),
+    };
+    const passages = [
+      {
+        chunkId: 1,
+        bm25: 12,
+        dense: 0.4,
+        text: PROSE,
+        title: 'Guide',
+        headingPath: ['6.4. pbuilder package'],
+        start: 100,
+      },
+      { chunkId: 2, bm25: 6, dense: 0.6, text: HTML_TOC, title: 'Guide', headingPath: [], start: 0 },
+    ];
+    const a = rankingFeatures(q, passages, stats);
+    const b = rankingFeatures(
+      q,
+      passages.map((p) => ({ ...p, bm25: p.bm25 * 3, dense: p.dense * 0.5 })),
+      stats,
+    );
+    expect(a[0]).toHaveLength(FEATURE_COUNT);
+    const at = (row: Float32Array, name: (typeof FEATURE_NAMES)[number]) => row[FEATURE_NAMES.indexOf(name)];
+    for (const name of [
+      'bm25OverBest',
+      'denseOverBest',
+      'bm25ReciprocalRank',
+      'denseReciprocalRank',
+    ] as const) {
+      expect(at(b[0], name)).toBeCloseTo(at(a[0], name), 5);
+      expect(at(b[1], name)).toBeCloseTo(at(a[1], name), 5);
+    }
+    expect(at(a[1], 'tableOfContents')).toBeGreaterThan(0.6);
+    expect(at(a[0], 'coverageBestSentence')).toBeGreaterThan(at(a[1], 'coverageBestSentence'));
+  });
+});
