@@ -206,6 +206,7 @@ async function scanWork(
       store.writeFailure({ folderId, relPath, size: 0, mtimeMs: 0 }, w.message);
     }
   })();
+  for (let i = 0; i < warnings.length; i++) progress.unreadable();
   for (const doc of gone) work.push({ kind: 'remove', doc });
   return work;
 }
