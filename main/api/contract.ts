@@ -43,6 +43,12 @@ export const settingsPatchSchema = z
     threads: z.number().int().min(0).max(256).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     language: z.enum(['system', 'zh', 'en']).optional(),
+    // Bounds on reading one file; main/engine/library/settings.ts has their ranges and defaults.
+    maxInflatedBytes: z.number().int().positive().optional(),
+    maxInflateRatio: z.number().int().positive().optional(),
+    maxExtractedChars: z.number().int().positive().optional(),
+    extractorMemoryMb: z.number().int().min(0).optional(),
+    extractTimeoutSeconds: z.number().int().positive().optional(),
   })
   .strict();
 

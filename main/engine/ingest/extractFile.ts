@@ -14,8 +14,9 @@ import { docxText } from './docxText.js';
 import type { InflateLimits } from './inflateBounds.js';
 import { isBlank } from './lines.js';
 import { formatBytes } from './formatBytes.js';
+import { DEFAULT_MAX_EXTRACTED_CHARS } from './textLimits.js';
 
-export { formatBytes };
+export { formatBytes, DEFAULT_MAX_EXTRACTED_CHARS };
 
 export interface ExtractOptions {
   /** Larger files fail with "file too large" (default 64 MiB). */
@@ -30,8 +31,6 @@ export interface ExtractOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-/** 256 Mi UTF-16 code units: 512 MB as a string, half of V8's longest string, 4× a 64 MiB text file. */
-export const DEFAULT_MAX_EXTRACTED_CHARS = 256 * 1024 * 1024;
 
 /**
  * Reads one file and returns its text, title, headings (and pages for PDFs).

@@ -3,6 +3,7 @@ import { describeError, isUserError } from '../errors.js';
 import { setSqliteNativeBinding } from '../store/database.js';
 import { runIngestJob } from './ingestJob.js';
 import type { JobMessage, JobRequest } from './jobRunner.js';
+import { Extractor } from './extractor.js';
 import { PackCache } from './packCache.js';
 import { runReembedJob } from './reembedJob.js';
 
@@ -14,6 +15,8 @@ const { sqliteBinding } = (workerData ?? {}) as { sqliteBinding?: string | null 
 if (sqliteBinding) setSqliteNativeBinding(sqliteBinding);
 const port = parentPort!;
 const packs = new PackCache();
+// Files are read in a thread of the job's own, kept across jobs like the packs (bounds are set per job).
+const extractor = new Extractor();
 const running = new Map<number, AbortController>();
 const send = (m: JobMessage): void => port.postMessage(m);
 
@@ -23,7 +26,7 @@ port.on('message', (m: JobRequest | { type: 'cancel'; id: number } | { type: 'sh
     return;
   }
   if (m.type === 'shutdown') {
-    void packs.closeAll().then(() => port.close());
+    void Promise.all([packs.closeAll(), extractor.close()]).then(() => port.close());
     return;
   }
   const abort = new AbortController();
@@ -31,7 +34,7 @@ port.on('message', (m: JobRequest | { type: 'cancel'; id: number } | { type: 'sh
   const onProgress = (progress: unknown): void => send({ type: 'progress', id: m.id, progress });
   const run =
     m.job === 'ingest'
-      ? runIngestJob(m.params, onProgress, abort.signal, packs)
+      ? runIngestJob(m.params, onProgress, abort.signal, packs, extractor)
       : runReembedJob(m.params, onProgress, abort.signal, packs);
   run
     .then(

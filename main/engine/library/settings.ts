@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { DEFAULT_INFLATE_LIMITS } from '../ingest/inflateBounds.js';
+import { DEFAULT_MAX_EXTRACTED_CHARS } from '../ingest/textLimits.js';
 import type { LibrarySettings } from './types.js';
 
 /**
@@ -16,6 +18,13 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   threads: 0,
   theme: 'system',
   language: 'system',
+  // Bounds on what reading one file may inflate, hold and take (issue 8: a 918 KB DOCX that inflates to 300 MB).
+  // Ordinary documents stay orders of magnitude below them (test/ingest/inflateBounds.test.ts).
+  maxInflatedBytes: DEFAULT_INFLATE_LIMITS.maxInflatedBytes,
+  maxInflateRatio: DEFAULT_INFLATE_LIMITS.maxInflateRatio,
+  maxExtractedChars: DEFAULT_MAX_EXTRACTED_CHARS,
+  extractorMemoryMb: 0,
+  extractTimeoutSeconds: 600,
 };
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
@@ -34,6 +43,31 @@ const settingsSchema = z
     threads: z.number().int().min(0).max(64),
     theme: z.enum(['system', 'light', 'dark']),
     language: z.enum(['system', 'zh', 'en']),
+    maxInflatedBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(2 * 1024 ** 3),
+    maxInflateRatio: z.number().int().min(10).max(100_000),
+    // V8's longest string is ~2^29 code units.
+    maxExtractedChars: z
+      .number()
+      .int()
+      .min(10_000)
+      .max(512 * 1024 * 1024),
+    extractorMemoryMb: z.union([
+      z.literal(0),
+      z
+        .number()
+        .int()
+        .min(32)
+        .max(1024 * 1024),
+    ]),
+    extractTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 3600),
   })
   .strict();
 
