@@ -104,9 +104,10 @@ describe('a file that would exhaust the reader', () => {
   });
 
   it('a file under which the whole process died twice is recorded as failed instead of read a third time', async () => {
-    tmp.file('killed/a.txt', 'Apples are picked in September.');
-    tmp.file('killed/b.txt', 'Bees visit the orchard in April.');
-    tmp.file('killed/c.txt', 'Cider is pressed in October.');
+    // DOCX and PDF files are marked while read (their inflated buffers live outside the reader's heap).
+    tmp.file('killed/a.docx', makeDocx([{ text: 'Apples are picked in September.' }]));
+    tmp.file('killed/b.docx', makeDocx([{ text: 'Bees visit the orchard in April.' }]));
+    tmp.file('killed/c.docx', makeDocx([{ text: 'Cider is pressed in October.' }]));
     const folder = path.join(tmp.dir, 'killed');
     const { id: folderId } = await lib.addFolder(folder);
     // What runs killed while reading a file leave behind: the mark written just before it was read.
@@ -115,13 +116,13 @@ describe('a file that would exhaust the reader', () => {
       const st = statSync(path.join(folder, rel));
       return { folderId, relPath: rel, size: st.size, mtimeMs: st.mtimeMs };
     };
-    markReading(db, identity('a.txt'), 0); // one run died under a.txt: it is read again
-    markReading(db, identity('b.txt'), 1); // two runs died under b.txt: it is recorded
+    markReading(db, identity('a.docx'), 0); // one run died under a.docx: it is read again
+    markReading(db, identity('b.docx'), 1); // two runs died under b.docx: it is recorded
     db.close();
     expect(await lib.ingest({ folderIds: [folderId] })).toMatchObject({ filesAdded: 2, filesFailed: 1 });
     expect(await failedIn(folderId)).toEqual([
       [
-        'b.txt',
+        'b.docx',
         'indexing stopped 2 times while reading this file (out of memory, or a crash); it is skipped until it changes',
       ],
     ]);

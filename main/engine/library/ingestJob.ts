@@ -55,6 +55,19 @@ const BATCH_FILES = 64;
 const IN_FLIGHT = 3;
 /** A file under which this many runs died (kill, out of memory) is recorded as failed instead of read again. */
 const MAX_DEATHS_WHILE_READING = 2;
+/** Files at least this big are marked while read, whatever their type (see `marksWhileReading`). */
+const MARK_FROM_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Which files get a mark while they are read (two commits each). The reader's
+ * heap is bounded by its thread, so what can take the whole process down is
+ * memory outside the heap: buffers that inflated DOCX parts and PDF streams
+ * fill. Other files need memory in proportion to their size; small ones cannot
+ * hurt, and marking 20,000 small notes would cost seconds.
+ */
+function marksWhileReading(file: ScannedFile): boolean {
+  return file.type === 'docx' || file.type === 'pdf' || file.size >= MARK_FROM_BYTES;
+}
 
 interface Prepared {
   file: DocumentFile & { absPath: string };
@@ -336,7 +349,8 @@ async function prepare(
     mtimeMs: file.mtimeMs,
     absPath: file.absPath,
   };
-  const deaths = deathsWhileReading(db, base);
+  const marked = marksWhileReading(file);
+  const deaths = marked ? deathsWhileReading(db, base) : 0;
   if (deaths >= MAX_DEATHS_WHILE_READING) {
     clearReading(db, base);
     return {
@@ -346,12 +360,12 @@ async function prepare(
     };
   }
   // Committed before reading: if the whole process dies under this file, the next run knows which one.
-  markReading(db, base, deaths);
+  if (marked) markReading(db, base, deaths);
   let outcome: ExtractOutcome;
   try {
     outcome = await extractor.extract(file.absPath, file.type, signal);
   } finally {
-    clearReading(db, base);
+    if (marked) clearReading(db, base);
   }
   if ('failure' in outcome) return { file: base, existed, error: outcome.failure };
   const doc = outcome.doc;
