@@ -69,7 +69,7 @@ export class Extractor {
         done();
         void this.stop();
         resolve({
-          failure: `reading this file took longer than ${Math.round(timeoutMs / 1000)} s; it was stopped`,
+          failure: `reading this file took longer than ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}; it was stopped`,
         });
       }, timeoutMs);
       const done = (): void => {
