@@ -15,6 +15,7 @@ import {
 import { readZipDirectory, ZipFormatError } from '../../main/engine/ingest/zipDirectory.js';
 import { documentXml, makeDocx, makeDocxWithDocument } from './helpers/docxWriter.js';
 import { expectFailure } from './helpers/expectFailure.js';
+import { makePdf } from './helpers/pdfWriter.js';
 import { useTempDir } from './helpers/tempDir.js';
 import { deflatedRepeat, makeZip } from './helpers/zipWriter.js';
 
@@ -168,6 +169,21 @@ describe('decompression bombs in DOCX files', () => {
       extractFile(file, { maxExtractedChars: 20 }),
       'too-much-text',
       /^too much text \(more than 20 characters\)$/,
+      file,
+    );
+  });
+
+  it('stops a PDF as soon as its text passes the bound', async () => {
+    const dir = tempDir();
+    const pages = Array.from({ length: 3 }, (_, i) => ({
+      lines: [`Page ${i + 1} has a line of text on it.`],
+    }));
+    const file = dir.write('pages.pdf', makePdf(pages));
+    expect((await extractFile(file)).pages.length).toBe(3);
+    await expectFailure(
+      extractFile(file, { maxExtractedChars: 50 }),
+      'too-much-text',
+      /^too much text \(more than 50 characters\)$/,
       file,
     );
   });
