@@ -24,8 +24,13 @@ import type { InstalledPack } from '../engine/models/index.js';
 import {
   chunkOverlapCharsSchema,
   chunkTargetCharsSchema,
+  extractorMemoryMbSchema,
+  extractTimeoutSecondsSchema,
   kSchema,
   languageSchema,
+  maxExtractedCharsSchema,
+  maxInflatedBytesSchema,
+  maxInflateRatioSchema,
   previewContextCharsSchema,
   providerNameSchema,
   questionSchema,
@@ -70,6 +75,12 @@ export const settingsPatchSchema = z
     threads: threadsSchema.optional(),
     theme: themeSchema.optional(),
     language: languageSchema.optional(),
+    // Bounds on reading one file (decompression bombs, runaway extraction).
+    maxInflatedBytes: maxInflatedBytesSchema.optional(),
+    maxInflateRatio: maxInflateRatioSchema.optional(),
+    maxExtractedChars: maxExtractedCharsSchema.optional(),
+    extractorMemoryMb: extractorMemoryMbSchema.optional(),
+    extractTimeoutSeconds: extractTimeoutSecondsSchema.optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { makeZip } from './zipWriter.js';
+import { makeZip, type RawZipEntry, type ZipOptions } from './zipWriter.js';
 
 /** A paragraph of a generated Word document; `style` is a built-in style id such as 'Heading1' or 'Title'. */
 export interface DocxParagraph {
@@ -37,21 +37,33 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Builds the bytes of a minimal, valid .docx with the given paragraphs. */
-export function makeDocx(paragraphs: DocxParagraph[]): Buffer {
+/** The word/document.xml of the given paragraphs. */
+export function documentXml(paragraphs: DocxParagraph[]): string {
   const body = paragraphs
     .map((p) => {
       const props = p.style ? `<w:pPr><w:pStyle w:val="${p.style}"/></w:pPr>` : '';
       return `<w:p>${props}<w:r><w:t xml:space="preserve">${escapeXml(p.text)}</w:t></w:r></w:p>`;
     })
     .join('');
-  const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="${W}"><w:body>${body}</w:body></w:document>`;
-  return makeZip({
-    '[Content_Types].xml': CONTENT_TYPES,
-    '_rels/.rels': ROOT_RELS,
-    'word/_rels/document.xml.rels': DOCUMENT_RELS,
-    'word/document.xml': document,
-    'word/styles.xml': STYLES,
-  });
+}
+
+/** Builds the bytes of a minimal, valid .docx with the given paragraphs. */
+export function makeDocx(paragraphs: DocxParagraph[], options: ZipOptions = {}): Buffer {
+  return makeDocxWithDocument(documentXml(paragraphs), options);
+}
+
+/** A .docx whose word/document.xml is given as is: text, or raw deflated bytes with the size to declare. */
+export function makeDocxWithDocument(document: string | RawZipEntry, options: ZipOptions = {}): Buffer {
+  return makeZip(
+    {
+      '[Content_Types].xml': CONTENT_TYPES,
+      '_rels/.rels': ROOT_RELS,
+      'word/_rels/document.xml.rels': DOCUMENT_RELS,
+      'word/document.xml': document,
+      'word/styles.xml': STYLES,
+    },
+    options,
+  );
 }

@@ -112,11 +112,29 @@ describe('decodeText', () => {
       binary: true,
       looksLike: 'a PNG image',
     });
+    // One NUL in 15 bytes is noise, not text.
     expect(decodeText(Buffer.from('text\0with a NUL'))).toEqual({ binary: true, looksLike: null });
     const noisy = Buffer.from(Array.from({ length: 400 }, (_, i) => (i % 20 === 0 ? 0x01 : 0x61)));
     expect(isBinaryContent(decodeText(noisy))).toBe(true);
     // Tabs, form feeds and ESC are text.
     expect(decoded(Buffer.from('a\tb\fc\x1b[0m\n')).text).toBe('a\tb\fc\x1b[0m\n');
+  });
+
+  it('keeps a text file with a stray NUL byte, replacing the NUL in place (offsets unchanged)', () => {
+    const line = 'A line of ordinary text in a log file, written before the power went out.\n';
+    const bytes = Buffer.from(`${line.repeat(20)}\0${line.repeat(20)}`, 'utf8');
+    const r = decoded(bytes);
+    expect(r.encoding).toBe('utf-8');
+    expect(r.text).toBe(`${line.repeat(20)}\ufffd${line.repeat(20)}`);
+    expect(r.text.length).toBe(bytes.length);
+    expect(r.warnings).toEqual(['1 NUL character(s) were replaced with U+FFFD']);
+    // Also in a file with a byte-order mark, which skips the binary sniffing.
+    const withBom = decoded(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('中文\0文本')]));
+    expect(withBom.text).toBe('中文\ufffd文本');
+    // Binary files stay binary: NULs at the density executables and databases have.
+    const sqliteLike = Buffer.alloc(4096);
+    sqliteLike.write('SQLite format 3', 0);
+    expect(isBinaryContent(decodeText(sqliteLike))).toBe(true);
   });
 
   it('reads UTF-8 cut inside its last character, with a warning', () => {

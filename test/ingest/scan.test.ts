@@ -5,6 +5,8 @@ import { scanFolder, type ScanOptions } from '../../main/engine/ingest/scanFolde
 import type { IngestWarning, ScannedFile } from '../../main/engine/ingest/types.js';
 import { UserError } from '../../main/engine/errors.js';
 import { useTempDir } from './helpers/tempDir.js';
+import { bytePath, GBK_REPORT, writeByteNamed } from './helpers/byteNames.js';
+import { decodeFileName } from '../../main/engine/ingest/fileName.js';
 
 const tempDir = useTempDir();
 const isRoot = process.getuid?.() === 0;
@@ -133,6 +135,34 @@ describe('scanFolder', () => {
     } finally {
       chmodSync(dir.path('locked'), 0o755);
     }
+  });
+
+  it('reports files and folders whose names are not UTF-8 instead of dropping them', async (ctx) => {
+    const dir = tempDir();
+    dir.write('good.txt', 'readable');
+    dir.mkdir('sub');
+    const gbkFolder = bytePath(dir.root, GBK_REPORT);
+    const made =
+      writeByteNamed(bytePath(dir.root, GBK_REPORT, '.txt'), 'GBK-named report') &&
+      writeByteNamed(bytePath(dir.root, GBK_REPORT, '.exe'), 'not a type we read') &&
+      writeByteNamed(bytePath(dir.path('sub'), GBK_REPORT, '.md'), '# GBK-named notes') &&
+      writeByteNamed(gbkFolder, null) &&
+      writeByteNamed(Buffer.concat([gbkFolder, Buffer.from('/inside.md')]), '# inside');
+    if (!made) return ctx.skip('this file system refuses names that are not UTF-8');
+    const { files, warnings } = await scan(dir.root);
+    expect(relPaths(files)).toEqual(['good.txt']);
+    const escaped = '\\xB1\\xA8\\xB8\\xE6';
+    expect(warnings).toEqual([
+      { relPath: escaped, message: 'folder name is not valid UTF-8 (its files are not indexed); rename it' },
+      { relPath: `${escaped}.txt`, message: 'file name is not valid UTF-8; rename it' },
+      { relPath: `sub/${escaped}.md`, message: 'file name is not valid UTF-8; rename it' },
+    ]);
+  });
+
+  it('escapes the bytes of a file name that are not UTF-8 and keeps the characters that are', () => {
+    expect(decodeFileName(Buffer.from('报告.txt'))).toEqual({ name: '报告.txt', valid: true });
+    const mixed = Buffer.concat([Buffer.from('中'), Buffer.from([0xb1, 0xe4, 0xb8]), Buffer.from('a.md')]);
+    expect(decodeFileName(mixed)).toEqual({ name: '中\\xB1\\xE4\\xB8a.md', valid: false });
   });
 
   it('warns about folders nested deeper than the limit', async () => {

@@ -1,6 +1,13 @@
 import mammoth from 'mammoth';
 import { ExtractError } from './extractError.js';
 import { htmlText, type HtmlText } from './htmlText.js';
+import {
+  checkDeclaredSizes,
+  checkInflatedSizes,
+  DEFAULT_INFLATE_LIMITS,
+  type InflateLimits,
+} from './inflateBounds.js';
+import { readZipDirectory, ZipFormatError, type ZipEntry } from './zipDirectory.js';
 
 export interface DocxText extends HtmlText {
   warnings: string[];
@@ -15,7 +22,11 @@ const MAX_WARNINGS = 5;
  * lists, tables), laid out by the same rules as any HTML file. Images are dropped
  * before they are ever base64-encoded.
  */
-export async function docxText(bytes: Uint8Array, file: string): Promise<DocxText> {
+export async function docxText(
+  bytes: Uint8Array,
+  file: string,
+  limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
+): Promise<DocxText> {
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     // An OLE container: Word's encrypted .docx, or an old binary .doc renamed.
     throw new ExtractError(
@@ -26,6 +37,15 @@ export async function docxText(bytes: Uint8Array, file: string): Promise<DocxTex
   }
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
     throw new ExtractError('invalid-docx', 'not a valid DOCX (not a ZIP archive)', file);
+  }
+  // What the archive declares is checked before anything is inflated; then what it really inflates to.
+  const entries = zipEntries(bytes, file);
+  checkDeclaredSizes(entries, limits, file);
+  try {
+    await checkInflatedSizes(bytes, entries, limits, file);
+  } catch (e) {
+    if (e instanceof ExtractError) throw e;
+    throw damaged(file, e);
   }
   let result;
   try {
@@ -38,11 +58,24 @@ export async function docxText(bytes: Uint8Array, file: string): Promise<DocxTex
       },
     );
   } catch (e) {
-    throw new ExtractError('invalid-docx', 'not a valid DOCX (damaged or truncated?)', file, { cause: e });
+    throw damaged(file, e);
   }
   const warnings = result.messages
     .filter((m) => m.type === 'error' || !/unrecognised (?:paragraph|run) style/i.test(m.message))
     .slice(0, MAX_WARNINGS)
     .map((m) => m.message.split('\n')[0]);
   return { ...htmlText(result.value), warnings };
+}
+
+function zipEntries(bytes: Uint8Array, file: string): ZipEntry[] {
+  try {
+    return readZipDirectory(bytes);
+  } catch (e) {
+    if (e instanceof ZipFormatError || e instanceof RangeError) throw damaged(file, e);
+    throw e;
+  }
+}
+
+function damaged(file: string, cause: unknown): ExtractError {
+  return new ExtractError('invalid-docx', 'not a valid DOCX (damaged or truncated?)', file, { cause });
 }

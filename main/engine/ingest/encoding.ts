@@ -34,6 +34,11 @@ export function isBinaryContent(r: DecodedText | BinaryContent): r is BinaryCont
 }
 
 export function decodeText(bytes: Uint8Array, options: DecodeOptions = {}): DecodedText | BinaryContent {
+  const decoded = decodeBytes(bytes, options);
+  return isBinaryContent(decoded) ? decoded : replaceNuls(decoded);
+}
+
+function decodeBytes(bytes: Uint8Array, options: DecodeOptions): DecodedText | BinaryContent {
   const bom = decodeWithBom(bytes);
   if (bom) return bom;
   const utf16 = sniffUtf16WithoutBom(bytes);
@@ -125,10 +130,14 @@ function decodeUtf16Checked(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'
   return /[\x00-\x08\x0e-\x1f]/.test(decoded.text) ? null : decoded;
 }
 
-/** NUL bytes, or more than 1% C0 control bytes other than whitespace/ESC, in the first 64 KiB. */
+/**
+ * More than 1% C0 control bytes (NUL included; whitespace and ESC excluded) in the
+ * first 64 KiB. Real binary formats are far above that (compressed data ~11%,
+ * executables and databases mostly NULs), while a text file with a stray NUL or
+ * two — a torn write, a tool that pads — stays text (its NULs become U+FFFD).
+ */
 function looksBinary(bytes: Uint8Array): boolean {
   const sample = bytes.subarray(0, SAMPLE_BYTES);
-  if (sample.indexOf(0) !== -1) return true;
   let control = 0;
   for (let i = 0; i < sample.length; i++) {
     const b = sample[i];
@@ -136,6 +145,25 @@ function looksBinary(bytes: Uint8Array): boolean {
       control++;
   }
   return control > sample.length * 0.01;
+}
+
+/**
+ * NUL characters are replaced with U+FFFD (one code unit for one, so every offset
+ * into the text stays as read): SQLite and the tokenizers treat NUL as an end of
+ * string, and no reader wants to see one.
+ */
+function replaceNuls(decoded: DecodedText): DecodedText {
+  if (!decoded.text.includes('\0')) return decoded;
+  let count = 0;
+  const text = decoded.text.replace(/\0/g, () => {
+    count++;
+    return '\ufffd';
+  });
+  return {
+    ...decoded,
+    text,
+    warnings: [...decoded.warnings, `${count} NUL character(s) were replaced with U+FFFD`],
+  };
 }
 
 const MAGIC: [number[], string][] = [

@@ -7,6 +7,8 @@ export type ExtractFailure =
   | 'not-a-file'
   | 'empty'
   | 'too-large'
+  | 'decompression-bomb'
+  | 'too-much-text'
   | 'binary'
   | 'no-text'
   | 'invalid-pdf'

@@ -9,9 +9,14 @@ import { markdownStructure } from './markdownStructure.js';
 import { rstHeadings } from './rstStructure.js';
 import { plainTextTitle } from './plainTextTitle.js';
 import { declaredHtmlCharset, htmlText } from './htmlText.js';
-import { pdfText } from './pdfText.js';
+import { pdfText, tooMuchText } from './pdfText.js';
 import { docxText } from './docxText.js';
+import type { InflateLimits } from './inflateBounds.js';
 import { isBlank } from './lines.js';
+import { formatBytes } from './formatBytes.js';
+import { DEFAULT_MAX_EXTRACTED_CHARS } from './textLimits.js';
+
+export { formatBytes, DEFAULT_MAX_EXTRACTED_CHARS };
 
 export interface ExtractOptions {
   /** Larger files fail with "file too large" (default 64 MiB). */
@@ -19,6 +24,10 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Read the file as this type instead of the one its extension says. */
   type?: DocumentType;
+  /** DOCX: what its parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
+  inflate?: InflateLimits;
+  /** Extracted text longer than this (UTF-16 code units) fails with "too much text" (default 256 Mi ≈ 512 MB). */
+  maxExtractedChars?: number;
 }
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -29,6 +38,13 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
  * reason; an abort rejects with the signal's reason.
  */
 export async function extractFile(absPath: string, options: ExtractOptions = {}): Promise<ExtractedDocument> {
+  const doc = await extractWithinBounds(absPath, options);
+  const maxChars = options.maxExtractedChars ?? DEFAULT_MAX_EXTRACTED_CHARS;
+  if (doc.text.length > maxChars) throw tooMuchText(maxChars, absPath);
+  return doc;
+}
+
+async function extractWithinBounds(absPath: string, options: ExtractOptions): Promise<ExtractedDocument> {
   const { maxBytes = DEFAULT_MAX_BYTES, signal } = options;
   const type = options.type ?? documentTypeOf(absPath);
   if (!type)
@@ -44,7 +60,10 @@ export async function extractFile(absPath: string, options: ExtractOptions = {})
 
   switch (type) {
     case 'pdf': {
-      const pdf = await pdfText(bytes, absPath, { signal });
+      const pdf = await pdfText(bytes, absPath, {
+        signal,
+        maxChars: options.maxExtractedChars ?? DEFAULT_MAX_EXTRACTED_CHARS,
+      });
       const firstLine = /^[^\n]{1,200}/.exec(pdf.text)?.[0].trim();
       return {
         ...base,
@@ -58,7 +77,7 @@ export async function extractFile(absPath: string, options: ExtractOptions = {})
       };
     }
     case 'docx': {
-      const docx = await docxText(bytes, absPath);
+      const docx = await docxText(bytes, absPath, options.inflate);
       requireText(docx.text, absPath);
       return {
         ...base,
@@ -164,13 +183,6 @@ function tooLarge(size: number, maxBytes: number, file: string): ExtractError {
     `file too large (${formatBytes(size)} > ${formatBytes(maxBytes)})`,
     file,
   );
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(1)} GB`;
 }
 
 function decodeOrFail(bytes: Uint8Array, file: string, declared: string | null): DecodedText {

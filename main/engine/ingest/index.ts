@@ -24,7 +24,14 @@ export { DEFAULT_IGNORE_PATTERNS, createIgnoreMatcher, type IgnoreMatcher } from
 export { scanFolder, type ScanOptions } from './scanFolder.js';
 export { hashBytes, hashFile } from './hashFile.js';
 export { decodeText, isBinaryContent, type DecodedText } from './encoding.js';
-export { DEFAULT_MAX_BYTES, extractFile, type ExtractOptions } from './extractFile.js';
+export {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_EXTRACTED_CHARS,
+  extractFile,
+  type ExtractOptions,
+} from './extractFile.js';
+export { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
+export { readZipDirectory, ZipFormatError, type ZipEntry } from './zipDirectory.js';
 export { DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, chunkDocument, type ChunkOptions } from './chunk.js';
 export { splitSentences } from './sentences.js';
 export { LineCounter } from './lines.js';

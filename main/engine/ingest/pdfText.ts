@@ -15,6 +15,8 @@ export interface PdfOptions {
   signal?: AbortSignal;
   /** Pages after this many are not read (a warning says so). */
   maxPages?: number;
+  /** More text than this (UTF-16 code units) fails with "too much text", as soon as a page passes it. */
+  maxChars?: number;
 }
 
 // pdf.js fetches cMaps (needed by CJK fonts without embedded ToUnicode) and the
@@ -43,7 +45,7 @@ interface TextItem {
 export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptions = {}): Promise<PdfText> {
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   const lib = await pdfjs;
-  const { signal, maxPages = 5000 } = options;
+  const { signal, maxPages = 5000, maxChars = Infinity } = options;
   const task = lib.getDocument({
     // pdf.js may take ownership of the buffer it is given: pass a copy.
     data: new Uint8Array(bytes),
@@ -91,6 +93,7 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
       if (text !== '' && pageText !== '') text += '\n\n';
       pages.push({ page: n, start: text.length, end: text.length + pageText.length });
       text += pageText;
+      if (text.length > maxChars) throw tooMuchText(maxChars, file);
     }
     if (text === '')
       throw new ExtractError(
@@ -111,6 +114,15 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
     signal?.removeEventListener('abort', abort);
     await task.destroy();
   }
+}
+
+export function tooMuchText(maxChars: number, file: string): ExtractError {
+  const millions = maxChars / 1e6;
+  return new ExtractError(
+    'too-much-text',
+    `too much text (more than ${millions >= 1 ? `${+millions.toFixed(1)} million` : maxChars} characters)`,
+    file,
+  );
 }
 
 function loadError(e: unknown, file: string): ExtractError {

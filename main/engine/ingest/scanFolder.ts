@@ -4,6 +4,7 @@ import type { IngestWarning, ScannedFile } from './types.js';
 import { UserError } from '../errors.js';
 import { documentTypeOf, extensionOf } from './fileTypes.js';
 import { createIgnoreMatcher, type IgnoreMatcher } from './ignoreRules.js';
+import { decodeFileName } from './fileName.js';
 
 export interface ScanOptions {
   /** The library's own gitignore-style patterns, on top of the defaults (see ignoreRules.ts). */
@@ -68,18 +69,24 @@ async function* walkFolder(
 ): AsyncGenerator<ScannedFile> {
   const { options, matcher } = walk;
   options.signal?.throwIfAborted();
-  let entries: Dirent[];
+  let listed: Dirent<Buffer>[];
   try {
-    entries = await fs.readdir(dirAbs, { withFileTypes: true });
+    // As bytes: a name that is not UTF-8 would otherwise arrive with U+FFFD in it and never open.
+    listed = await fs.readdir(dirAbs, { withFileTypes: true, encoding: 'buffer' });
   } catch (e) {
     warn(walk, relDir, `cannot read folder: ${describeCode(e)}`);
     return;
   }
+  const entries = listed.map((entry) => ({ entry, ...decodeFileName(entry.name) }));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
+  for (const { entry, name, valid } of entries) {
     options.signal?.throwIfAborted();
-    const relPath = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
-    const absPath = path.join(dirAbs, entry.name);
+    const relPath = relDir === '' ? name : `${relDir}/${name}`;
+    if (!valid) {
+      reportUndecodableName(walk, entry, relPath);
+      continue;
+    }
+    const absPath = path.join(dirAbs, name);
     if (entry.isSymbolicLink()) {
       yield* followLink(walk, absPath, relPath, depth);
     } else if (entry.isDirectory()) {
@@ -92,6 +99,22 @@ async function* walkFolder(
       const file = await scannedFile(absPath, relPath);
       if (file) yield file;
     }
+  }
+}
+
+/**
+ * A file or folder whose name is not UTF-8 (e.g. GBK bytes from a Windows
+ * archive) is not indexed, but reported: a file of a type we read, a folder
+ * (its files are not reached), a link that looks like one of those. Ignored
+ * names and other types stay silent, as they would with a readable name.
+ */
+function reportUndecodableName(walk: Walk, entry: Dirent<Buffer>, relPath: string): void {
+  const folder = entry.isDirectory();
+  if (walk.matcher.ignores(relPath, folder)) return;
+  if (folder) {
+    warn(walk, relPath, 'folder name is not valid UTF-8 (its files are not indexed); rename it');
+  } else if ((entry.isFile() || entry.isSymbolicLink()) && documentTypeOf(relPath)) {
+    warn(walk, relPath, 'file name is not valid UTF-8; rename it');
   }
 }
 

@@ -5,9 +5,7 @@ import {
   chunkDocument,
   createIgnoreMatcher,
   documentTypeOf,
-  extractFile,
   hashFile,
-  isExtractError,
   scanFolder,
   type ScannedFile,
 } from '../ingest/index.js';
@@ -23,7 +21,9 @@ import {
   type StoredDocument,
 } from '../store/documentStore.js';
 import { folderIgnore, listFolders, setFolderState, type FolderState } from '../store/folders.js';
+import { clearReading, deathsWhileReading, markReading } from '../store/extractionMarks.js';
 import { listVectorSets } from '../store/vectorSets.js';
+import type { Extractor, ExtractorOptions, ExtractOutcome } from './extractor.js';
 import type { PackCache } from './packCache.js';
 import { PackSet } from './packSet.js';
 import { ProgressTracker } from './progress.js';
@@ -45,12 +45,29 @@ export interface IngestJobParams {
   /** Only these paths (from the watcher): files are (re)indexed or removed, folders removed with everything below. */
   paths: { folderId: number; relPaths: string[] }[] | null;
   chunk: { targetChars: number; overlapChars: number };
+  /** Bounds on reading one file (the library's settings). */
+  extract: ExtractorOptions;
 }
 
 /** Files are embedded and written in batches of about this many chunks (one transaction per batch, whole files only). */
 const BATCH_CHUNKS = 256;
 const BATCH_FILES = 64;
 const IN_FLIGHT = 3;
+/** A file under which this many runs died (kill, out of memory) is recorded as failed instead of read again. */
+const MAX_DEATHS_WHILE_READING = 2;
+/** Files at least this big are marked while read, whatever their type (see `marksWhileReading`). */
+const MARK_FROM_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Which files get a mark while they are read (two commits each). The reader's
+ * heap is bounded by its thread, so what can take the whole process down is
+ * memory outside the heap: buffers that inflated DOCX parts and PDF streams
+ * fill. Other files need memory in proportion to their size; small ones cannot
+ * hurt, and marking 20,000 small notes would cost seconds.
+ */
+function marksWhileReading(file: ScannedFile): boolean {
+  return file.type === 'docx' || file.type === 'pdf' || file.size >= MARK_FROM_BYTES;
+}
 
 interface Prepared {
   file: DocumentFile & { absPath: string };
@@ -76,6 +93,7 @@ export async function runIngestJob(
   onProgress: (p: ReturnType<ProgressTracker['snapshot']>) => void,
   signal: AbortSignal,
   cache: PackCache,
+  extractor: Extractor,
 ): Promise<IngestSummary> {
   const db = openDatabase(params.dbPath);
   const store = new DocumentStore(db);
@@ -118,7 +136,8 @@ export async function runIngestJob(
       const options = { provider: params.provider, workers: params.towerWorkers || undefined };
       const packs = new PackSet(await cache.open(params.packDir, options), cache, options);
       packs.ensureActiveSet(db);
-      await indexFiles(db, store, packs, toIndex, params, progress, signal);
+      extractor.configure(params.extract);
+      await indexFiles(db, store, packs, extractor, toIndex, params, progress, signal);
     }
     const done = new Date().toISOString();
     for (const id of scannedFolders) {
@@ -197,15 +216,20 @@ async function scanWork(
     }
     work.push({ kind: 'index', file, folderId, existed: old !== undefined });
   }
-  // Folders and links the scan could not enter are shown with the failed files (nothing is skipped silently).
+  // Folders and links the scan could not enter, names that are not UTF-8, are shown with the failed files
+  // (nothing is skipped silently), and counted in this run's failures when they are new.
+  let fresh = 0;
   db.transaction(() => {
     for (const w of warnings) {
       const relPath = w.relPath || '.';
       const i = gone.findIndex((d) => d.relPath === relPath);
       if (i >= 0) gone.splice(i, 1);
+      const known = stored.get(relPath);
+      if (!(known?.status === 'failed' && known.size === 0 && known.mtimeMs === 0)) fresh++;
       store.writeFailure({ folderId, relPath, size: 0, mtimeMs: 0 }, w.message);
     }
   })();
+  for (let i = 0; i < fresh; i++) progress.unreadable();
   for (const doc of gone) work.push({ kind: 'remove', doc });
   return work;
 }
@@ -262,6 +286,7 @@ async function indexFiles(
   db: Db,
   store: DocumentStore,
   packs: PackSet,
+  extractor: Extractor,
   work: Extract<Work, { kind: 'index' }>[],
   params: IngestJobParams,
   progress: ProgressTracker,
@@ -289,8 +314,14 @@ async function indexFiles(
     for (const { file, folderId, existed } of work) {
       if (signal.aborted || failure) break;
       progress.current(file.relPath);
-      const prepared = await prepare(file, folderId, existed, params, signal);
-      if (signal.aborted) break;
+      const prepared = await prepare(db, extractor, file, folderId, existed, params, signal).catch(
+        (e: unknown) => {
+          // Cancelled while this file was being read: it is left for the next run.
+          if (signal.aborted) return null;
+          throw e;
+        },
+      );
+      if (signal.aborted || !prepared) break;
       batch.push(prepared);
       batchChunks += prepared.doc?.chunks.length ?? 0;
       if (batchChunks >= BATCH_CHUNKS || batch.length >= BATCH_FILES) await flush();
@@ -303,6 +334,8 @@ async function indexFiles(
 }
 
 async function prepare(
+  db: Db,
+  extractor: Extractor,
   file: ScannedFile,
   folderId: number,
   existed: boolean,
@@ -316,8 +349,27 @@ async function prepare(
     mtimeMs: file.mtimeMs,
     absPath: file.absPath,
   };
+  const marked = marksWhileReading(file);
+  const deaths = marked ? deathsWhileReading(db, base) : 0;
+  if (deaths >= MAX_DEATHS_WHILE_READING) {
+    clearReading(db, base);
+    return {
+      file: base,
+      existed,
+      error: `indexing stopped ${deaths} times while reading this file (out of memory, or a crash); it is skipped until it changes`,
+    };
+  }
+  // Committed before reading: if the whole process dies under this file, the next run knows which one.
+  if (marked) markReading(db, base, deaths);
+  let outcome: ExtractOutcome;
   try {
-    const doc = await extractFile(file.absPath, { signal });
+    outcome = await extractor.extract(file.absPath, file.type, signal);
+  } finally {
+    if (marked) clearReading(db, base);
+  }
+  if ('failure' in outcome) return { file: base, existed, error: outcome.failure };
+  const doc = outcome.doc;
+  try {
     const chunks = chunkDocument(doc, {
       targetChars: params.chunk.targetChars,
       overlapChars: params.chunk.overlapChars,
@@ -354,8 +406,7 @@ async function prepare(
     };
   } catch (e) {
     if (signal.aborted) throw e;
-    // The reason alone ("binary file", "not a valid PDF"): the failed-file list shows the path beside it.
-    return { file: base, existed, error: isExtractError(e) ? e.reason : describeError(e) };
+    return { file: base, existed, error: describeError(e) };
   }
 }
 

@@ -3,6 +3,7 @@ import { setSqliteNativeBinding } from '../store/database.js';
 import { serveRpc } from '../workers/rpc.js';
 import { runIngestJob } from './ingestJob.js';
 import type { JobMethods } from './jobRunner.js';
+import { Extractor } from './extractor.js';
 import { PackCache } from './packCache.js';
 import { runReembedJob } from './reembedJob.js';
 
@@ -13,12 +14,14 @@ import { runReembedJob } from './reembedJob.js';
 const { sqliteBinding } = (workerData ?? {}) as { sqliteBinding?: string | null };
 if (sqliteBinding) setSqliteNativeBinding(sqliteBinding);
 const packs = new PackCache();
+// Files are read in a thread of the job's own, kept across jobs like the packs (bounds are set per job).
+const extractor = new Extractor();
 
 serveRpc<JobMethods>(parentPort!, {
-  ingest: (params, { progress, signal }) => runIngestJob(params, progress, signal, packs),
+  ingest: (params, { progress, signal }) => runIngestJob(params, progress, signal, packs, extractor),
   reembed: (params, { progress, signal }) => runReembedJob(params, progress, signal, packs),
   shutdown: async () => {
-    await packs.closeAll();
+    await Promise.all([packs.closeAll(), extractor.close()]);
     return null;
   },
 });

@@ -407,6 +407,12 @@ export class Library implements LibraryEngine {
         towerWorkers: settings.threads,
         ...what,
         chunk: { targetChars: settings.chunkTargetChars, overlapChars: settings.chunkOverlapChars },
+        extract: {
+          inflate: { maxInflatedBytes: settings.maxInflatedBytes, maxInflateRatio: settings.maxInflateRatio },
+          maxExtractedChars: settings.maxExtractedChars,
+          memoryMb: settings.extractorMemoryMb,
+          timeoutMs: settings.extractTimeoutSeconds * 1000,
+        },
       };
       const summary = await this.tracked(options.signal, (signal) =>
         this.ingestWorker.run('ingest', params, { signal, onProgress: options.onProgress }),

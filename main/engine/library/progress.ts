@@ -99,6 +99,14 @@ export class ProgressTracker {
     this.emit();
   }
 
+  /** Something the scan found but could not index (a folder it cannot enter, a name that is not UTF-8): recorded as failed. */
+  unreadable(): void {
+    this.p.filesTotal++;
+    this.p.filesFailed++;
+    this.p.filesDone++;
+    this.emit();
+  }
+
   summary(phase: 'done' | 'cancelled'): IngestSummary {
     this.p.phase = phase;
     this.p.currentFile = null;

@@ -4,11 +4,18 @@ import { UserError } from '../errors.js';
 import {
   chunkOverlapCharsSchema,
   chunkTargetCharsSchema,
+  extractorMemoryMbSchema,
+  extractTimeoutSecondsSchema,
   languageSchema,
+  maxExtractedCharsSchema,
+  maxInflatedBytesSchema,
+  maxInflateRatioSchema,
   providerNameSchema,
   themeSchema,
   threadsSchema,
 } from '../vocabulary/schemas.js';
+import { DEFAULT_INFLATE_LIMITS } from '../ingest/inflateBounds.js';
+import { DEFAULT_MAX_EXTRACTED_CHARS } from '../ingest/textLimits.js';
 import type { LibrarySettings } from './types.js';
 
 /**
@@ -24,6 +31,13 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   threads: 0,
   theme: 'system',
   language: 'system',
+  // Bounds on what reading one file may inflate, hold and take (issue 8: a 918 KB DOCX that inflates to 300 MB).
+  // Ordinary documents stay orders of magnitude below them (test/ingest/inflateBounds.test.ts).
+  maxInflatedBytes: DEFAULT_INFLATE_LIMITS.maxInflatedBytes,
+  maxInflateRatio: DEFAULT_INFLATE_LIMITS.maxInflateRatio,
+  maxExtractedChars: DEFAULT_MAX_EXTRACTED_CHARS,
+  extractorMemoryMb: 0,
+  extractTimeoutSeconds: 600,
 };
 
 const settingsSchema = z
@@ -40,6 +54,11 @@ const settingsSchema = z
     threads: threadsSchema,
     theme: themeSchema,
     language: languageSchema,
+    maxInflatedBytes: maxInflatedBytesSchema,
+    maxInflateRatio: maxInflateRatioSchema,
+    maxExtractedChars: maxExtractedCharsSchema,
+    extractorMemoryMb: extractorMemoryMbSchema,
+    extractTimeoutSeconds: extractTimeoutSecondsSchema,
   })
   .strict();
 

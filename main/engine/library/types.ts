@@ -104,6 +104,16 @@ export interface LibrarySettings {
   theme: Theme;
   /** 'system' follows the OS/browser language. */
   language: Language;
+  /** Most bytes a document's compressed parts (DOCX XML) may inflate to; more is a "decompression bomb". */
+  maxInflatedBytes: number;
+  /** Most a compressed part (over 1 MiB) may grow on inflating, inflated ÷ compressed. */
+  maxInflateRatio: number;
+  /** Extracted text longer than this (UTF-16 code units) fails with "too much text". */
+  maxExtractedChars: number;
+  /** Heap limit of the thread that reads files (MB); 0 = V8's default for this machine. */
+  extractorMemoryMb: number;
+  /** Reading one file may take this long before it is stopped and recorded as failed. */
+  extractTimeoutSeconds: number;
 }
 
 export interface LibraryOpenOptions {

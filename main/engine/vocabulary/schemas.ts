@@ -6,6 +6,11 @@ import { z } from 'zod';
 import {
   CHUNK_OVERLAP_CHARS,
   CHUNK_TARGET_CHARS,
+  EXTRACT_TIMEOUT_SECONDS,
+  EXTRACTOR_MEMORY_MB,
+  MAX_EXTRACTED_CHARS,
+  MAX_INFLATE_RATIO,
+  MAX_INFLATED_BYTES,
   K_LIMITS,
   LANGUAGES,
   PREVIEW_CONTEXT_CHARS,
@@ -34,3 +39,8 @@ export const previewContextCharsSchema = wholeNumber(PREVIEW_CONTEXT_CHARS);
 export const chunkTargetCharsSchema = wholeNumber(CHUNK_TARGET_CHARS);
 export const chunkOverlapCharsSchema = wholeNumber(CHUNK_OVERLAP_CHARS);
 export const threadsSchema = wholeNumber(THREADS);
+export const maxInflatedBytesSchema = wholeNumber(MAX_INFLATED_BYTES);
+export const maxInflateRatioSchema = wholeNumber(MAX_INFLATE_RATIO);
+export const maxExtractedCharsSchema = wholeNumber(MAX_EXTRACTED_CHARS);
+export const extractorMemoryMbSchema = z.union([z.literal(0), wholeNumber(EXTRACTOR_MEMORY_MB)]);
+export const extractTimeoutSecondsSchema = wholeNumber(EXTRACT_TIMEOUT_SECONDS);

@@ -42,3 +42,12 @@ export const THREADS = { min: 0, max: 64 } as const;
 export function inWords(names: readonly string[]): string {
   return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
+
+/** Bounds on reading one file (ingest/inflateBounds.ts, ingest/textLimits.ts): the settings' ranges. */
+export const MAX_INFLATED_BYTES = { min: 1024 * 1024, max: 2 * 1024 ** 3 } as const;
+export const MAX_INFLATE_RATIO = { min: 10, max: 100_000 } as const;
+/** V8's longest string is ~2^29 code units. */
+export const MAX_EXTRACTED_CHARS = { min: 10_000, max: 512 * 1024 * 1024 } as const;
+/** Heap limit of the file-reading thread in MB; 0 = V8's default. */
+export const EXTRACTOR_MEMORY_MB = { min: 32, max: 1024 * 1024 } as const;
+export const EXTRACT_TIMEOUT_SECONDS = { min: 1, max: 24 * 3600 } as const;
