@@ -168,19 +168,24 @@ export function watchFolders(roots: readonly string[], options: WatchOptions): F
     );
   };
 
-  const ignored = (p: string, stats?: Stats): boolean => {
-    const where = locate(p);
-    if (!where || where.relPath === '') return false;
-    if (stats?.isDirectory()) return matcher.ignores(where.relPath, true);
-    if (stats?.isFile()) return !isReadableFile(matcher, where.relPath);
-    // Not yet known whether it is a file or a folder: only the rules that hold for both.
-    return matcher.ignores(where.relPath, false) && matcher.ignores(where.relPath, true);
-  };
+  /** What the watcher of root `w` skips; a root nested in it is left to its own watcher. */
+  const ignoredBy =
+    (w: RootWatch) =>
+    (p: string, stats?: Stats): boolean => {
+      const where = locate(p);
+      if (!where) return false;
+      if (where.watch !== w) return true;
+      if (where.relPath === '') return false;
+      if (stats?.isDirectory()) return matcher.ignores(where.relPath, true);
+      if (stats?.isFile()) return !isReadableFile(matcher, where.relPath);
+      // Not yet known whether it is a file or a folder: only the rules that hold for both.
+      return matcher.ignores(where.relPath, false) && matcher.ignores(where.relPath, true);
+    };
 
   /** A chokidar watcher on one root; resolves once its initial crawl is done. */
   const startWatcher = (w: RootWatch): Promise<void> => {
     const watcher = watch(w.abs, {
-      ignored,
+      ignored: ignoredBy(w),
       ignoreInitial: true,
       followSymlinks: false,
       ignorePermissionErrors: true,
