@@ -5,12 +5,14 @@ import { APP_SCHEME, resolveAppRequest } from './appProtocol.js';
 /**
  * Before the app is ready: app:// is a standard, secure scheme (its own
  * origin, relative URLs, fetch), so the renderer runs as it would on https.
+ * corsEnabled: the bundle is loaded as module scripts, which are fetched in
+ * CORS mode; no other origin is ever shown (see navigation.ts) to read it.
  */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     {
       scheme: APP_SCHEME,
-      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
     },
   ]);
 }
