@@ -4,7 +4,6 @@
  */
 import { app, BrowserWindow, dialog, Menu, nativeTheme, screen } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describeError } from './engine/errors.js';
 import { setWorkerDirectory } from './engine/workers/spawnWorker.js';
 import type { LibraryEngine } from './engine/library/types.js';
@@ -14,13 +13,16 @@ import { FolderWatch } from './api/folderWatch.js';
 import { createDesktopHost } from './app/desktopHost.js';
 import { registerIpc } from './app/ipc.js';
 import { MENU_LABELS, menuTemplate } from './app/menu.js';
-import { devSqliteBinding, MAIN_OUT_DIR, PRELOAD_FILE, RENDERER_INDEX } from './app/paths.js';
+import { APP_INDEX_URL } from './app/appProtocol.js';
+import { devSqliteBinding, MAIN_OUT_DIR, PRELOAD_FILE, RENDERER_DIR } from './app/paths.js';
+import { registerAppScheme, serveAppProtocol } from './app/protocol.js';
 import { hardenSession, lockNavigation } from './app/security.js';
 import { createWindowOptions } from './app/windowOptions.js';
 import { loadWindowState, restoreBounds, saveWindowState } from './app/windowState.js';
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-const appUrl = devUrl ?? pathToFileURL(RENDERER_INDEX).href;
+// The built renderer comes from app://docqa/ (never file://), the dev server's from its own origin.
+const appUrl = devUrl ?? APP_INDEX_URL;
 let window: BrowserWindow | null = null;
 
 if (!app.requestSingleInstanceLock()) {
@@ -31,6 +33,7 @@ if (!app.requestSingleInstanceLock()) {
     if (window.isMinimized()) window.restore();
     window.focus();
   });
+  registerAppScheme(); // before 'ready', as Electron requires
   app.on('web-contents-created', (_event, contents) => lockNavigation(contents, appUrl));
   app.whenReady().then(start, (e: unknown) => fail(e));
 }
@@ -39,6 +42,7 @@ async function start(): Promise<void> {
   // The bundle is flat: every worker entry sits in out/main as <name>.worker.js.
   setWorkerDirectory(MAIN_OUT_DIR);
   hardenSession();
+  serveAppProtocol(RENDERER_DIR);
   let engine: WorkerEngine;
   try {
     engine = await WorkerEngine.start(
@@ -124,7 +128,7 @@ function createWindow(): BrowserWindow {
   win.on('closed', () => {
     if (window === win) window = null;
   });
-  void (devUrl ? win.loadURL(devUrl) : win.loadFile(RENDERER_INDEX));
+  void win.loadURL(appUrl);
   return win;
 }
 

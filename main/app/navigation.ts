@@ -1,6 +1,6 @@
 /**
- * Which URLs the window may show: only the app's own renderer (the built
- * index.html, or the dev server in `npm run dev`). Pure, for tests.
+ * Which URLs the window may show: only the app's own renderer (app://docqa/,
+ * or the dev server in `npm run dev`). Pure, for tests.
  */
 export function isAppUrl(url: string, appUrl: string): boolean {
   let target: URL;
@@ -12,5 +12,8 @@ export function isAppUrl(url: string, appUrl: string): boolean {
     return false;
   }
   if (app.protocol === 'file:') return target.protocol === 'file:' && target.pathname === app.pathname;
+  // Node's URL gives custom schemes the origin "null": compare scheme and host.
+  if (app.protocol !== 'http:' && app.protocol !== 'https:')
+    return target.protocol === app.protocol && target.host === app.host && app.host !== '';
   return target.origin === app.origin;
 }

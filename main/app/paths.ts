@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const MAIN_OUT_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 export const PRELOAD_FILE = path.join(MAIN_OUT_DIR, '..', 'preload', 'index.cjs');
-export const RENDERER_INDEX = path.join(MAIN_OUT_DIR, '..', 'renderer', 'index.html');
+/** The built renderer, served to the window as app://docqa/ (see appProtocol.ts). */
+export const RENDERER_DIR = path.join(MAIN_OUT_DIR, '..', 'renderer');
 
 /** The repository root during `npm run dev` (out/main → ../..). */
 const DEV_ROOT = path.resolve(MAIN_OUT_DIR, '..', '..');

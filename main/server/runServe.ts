@@ -6,8 +6,8 @@ import { FolderWatch } from '../api/folderWatch.js';
 import { ensureRendererBuilt, packageVersion } from './rendererAssets.js';
 import { LOOPBACK_HOSTS } from './security.js';
 import { startWebServer } from './server.js';
-import { createWebHost, openCommand } from './webHost.js';
-import { spawn } from 'node:child_process';
+import { createWebHost } from './webHost.js';
+import { openInBrowser } from './openBrowser.js';
 
 export interface ServeOptions {
   dbPath: string;
@@ -67,18 +67,16 @@ export async function runServe(options: ServeOptions): Promise<void> {
       `DocQA web mode: ${server.url}\nLibrary: ${options.dbPath}\nPress Ctrl+C to stop.\n`,
     );
   }
-  if (options.open) {
-    const [program, ...args] = openCommand(server.url);
-    spawn(program, args, { detached: true, stdio: 'ignore' })
-      .on('error', () => log(`could not start a browser; open the address above yourself`))
-      .unref();
-  }
+  // The browser gets a one-time sign-in address through a private local page:
+  // never the token, and nothing secret on any command line.
+  const opened = options.open ? await openInBrowser(server.signInUrl(), { onError: log }) : null;
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await server.close();
+  await opened?.remove();
   api.ingest.cancel();
   await api.ingest.whenIdle();
   await watch?.close();

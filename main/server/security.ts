@@ -22,14 +22,25 @@ export function tokenCookieName(port: number): string {
   return `docqa_token_${port}`;
 }
 
-export function readCookie(req: IncomingMessage, name: string): string | null {
+/**
+ * Every value of the cookie `name`, in header order. Any page on 127.0.0.1 can
+ * set cookies for this host, so there may be several, and malformed ones
+ * (a stray `%`) are skipped rather than thrown on.
+ */
+export function readCookies(req: IncomingMessage, name: string): string[] {
   const header = req.headers.cookie;
-  if (!header) return null;
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      values.push(decodeURIComponent(part.slice(eq + 1).trim()));
+    } catch {
+      // not a token
+    }
   }
-  return null;
+  return values;
 }
 
 /**

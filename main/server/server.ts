@@ -9,12 +9,14 @@ import {
   LOOPBACK_HOSTS,
   newAccessToken,
   originAllowed,
-  readCookie,
+  readCookies,
   setSecurityHeaders,
   tokenCookieName,
   tokensMatch,
 } from './security.js';
 import { resolveStaticFile, sendFile } from './staticFiles.js';
+import { LOGIN_CODE_TTL_MS, LoginCodes } from './loginCodes.js';
+import { redirectPage } from './redirectPage.js';
 
 export interface WebServerOptions {
   api: Api;
@@ -25,6 +27,12 @@ export interface WebServerOptions {
   host?: string;
   token?: string;
   maxBodyBytes?: number;
+  /** Time a client has to send a whole request (headers and body); default 30 s. Streams of events are not limited by it. */
+  requestTimeoutMs?: number;
+  /** Time a client has to send the request headers; default 10 s. */
+  headersTimeoutMs?: number;
+  /** Lifetime of a one-time sign-in code (see `signInUrl`); default 2 minutes. */
+  loginCodeTtlMs?: number;
   /** Internal errors and notices; user errors go back to the caller only. */
   log?: (line: string) => void;
 }
@@ -34,16 +42,25 @@ export interface WebServer {
   readonly token: string;
   /** The address to open, with the access token. */
   readonly url: string;
+  /**
+   * An address that lets one browser in once, within the sign-in code's
+   * lifetime, without the access token in it: what `serve --open` hands to the
+   * browser, since program arguments are readable by every local user.
+   */
+  signInUrl(): string;
   close(): Promise<void>;
 }
 
 const DEFAULT_MAX_BODY = 1 << 20;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 15_000;
 
 /**
  * Web mode: the renderer and the API over HTTP on the loopback interface,
  * behind a per-run access token (query string once → HttpOnly SameSite=Strict
- * cookie, or `Authorization: Bearer`), Host/Origin checks against DNS
+ * cookie, or `Authorization: Bearer`; a one-time sign-in code is traded for the
+ * same cookie), Host/Origin checks against DNS
  * rebinding and cross-site requests, a body size limit, JSON errors, and
  * progress as server-sent events.
  */
@@ -57,12 +74,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const rendererDir = options.rendererDir;
   const streams = new Set<ServerResponse>();
+  const loginCodes = new LoginCodes(options.loginCodeTtlMs ?? LOGIN_CODE_TTL_MS);
   let port = 0;
+  const tokenCookie = (): string => `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 
   const authorized = (req: IncomingMessage): boolean => {
     const auth = req.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
-    return tokensMatch(bearer ?? readCookie(req, tokenCookieName(port)), token);
+    if (bearer !== null) return tokensMatch(bearer, token);
+    // A cookie another page on 127.0.0.1 planted must not hide ours.
+    return readCookies(req, tokenCookieName(port)).some((value) => tokensMatch(value, token));
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
@@ -81,6 +102,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendReply(res, 415, userError('send the input as application/json'));
     }
     const body = await readBody(req, maxBody);
+    if (body === 'aborted') return; // the client went away, or sent its body too slowly and was cut off
     if (body === 'too-large') {
       res.setHeader('Connection', 'close');
       return sendReply(res, 413, userError(`request body over ${maxBody} bytes`));
@@ -119,11 +141,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const handlePage = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+    const code = url.searchParams.get('code');
+    if (code !== null) {
+      if (!loginCodes.redeem(code)) return sendText(res, 401, SIGN_IN_HELP);
+      // The browser came from a local file (see openInBrowser), so a redirect
+      // would stay cross-site and the SameSite=Strict cookie would not be sent
+      // with it: the page itself moves on, as a same-origin navigation.
+      res.setHeader('Set-Cookie', tokenCookie());
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(redirectPage(url.pathname));
+      return;
+    }
     const given = url.searchParams.get('token');
     if (given !== null) {
       if (!tokensMatch(given, token)) return sendText(res, 401, ACCESS_HELP);
       // Trade the token in the address for a cookie, and drop it from the address bar and history.
-      res.setHeader('Set-Cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', tokenCookie());
       res.statusCode = 303;
       res.setHeader('Location', url.pathname);
       res.end();
@@ -135,24 +168,39 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     sendFile(res, file, req.method);
   };
 
-  const server: Server = createServer((req, res) => {
-    setSecurityHeaders(res);
-    if (!hostAllowed(req, port)) {
-      sendText(res, 403, 'Forbidden: unexpected Host header');
-      return;
-    }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const work = url.pathname.startsWith('/api/')
-      ? handleApi(req, res, url.pathname)
-      : handlePage(req, res, url);
-    work.catch((e: unknown) => {
-      log(`docqa serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      if (!res.headersSent)
-        sendReply(res, 500, { ok: false, error: { kind: 'internal', message: 'internal error' } });
-      else res.destroy();
-    });
-  });
-  server.requestTimeout = 0; // SSE streams are long-lived; API bodies are size-limited instead.
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const server: Server = createServer(
+    {
+      // Bodies that never arrive are cut off (408). It bounds receiving the
+      // request only: event streams, whose requests are complete, live on.
+      requestTimeout,
+      headersTimeout: Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout),
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+    },
+    (req, res) => {
+      setSecurityHeaders(res);
+      if (!hostAllowed(req, port)) {
+        sendText(res, 403, 'Forbidden: unexpected Host header');
+        return;
+      }
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      } catch {
+        sendText(res, 400, 'Bad request: malformed address');
+        return;
+      }
+      const work = url.pathname.startsWith('/api/')
+        ? handleApi(req, res, url.pathname)
+        : handlePage(req, res, url);
+      work.catch((e: unknown) => {
+        log(`docqa serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        if (!res.headersSent)
+          sendReply(res, 500, { ok: false, error: { kind: 'internal', message: 'internal error' } });
+        else res.destroy();
+      });
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -170,6 +218,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     port,
     token,
     url: `http://127.0.0.1:${port}/?token=${token}`,
+    signInUrl: () => `http://127.0.0.1:${port}/?code=${loginCodes.issue()}`,
     close: async () => {
       for (const res of streams) res.end();
       server.closeAllConnections();
@@ -180,6 +229,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
 const ACCESS_HELP =
   'DocQA web mode needs its access token: open the address that `docqa serve` printed (it ends with ?token=…).';
+
+const SIGN_IN_HELP =
+  'This DocQA sign-in link was used already or has expired: open the address that `docqa serve` printed.';
 
 function userError(message: string): ApiReply<never> {
   return { ok: false, error: { kind: 'user', message } };
@@ -199,13 +251,14 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/** 'aborted': the connection closed before the whole body came (the client left, or the request timeout cut it off). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
     return Promise.resolve('too-large');
   }
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -218,6 +271,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => resolve('aborted'));
+    req.on('close', () => resolve('aborted')); // no effect after 'end'
   });
 }

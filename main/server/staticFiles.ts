@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import fs, { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 
@@ -13,13 +12,17 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.webp': 'image/webp',
+  '.wasm': 'application/wasm',
   '.map': 'application/json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
 };
 
 /**
  * Maps a URL path to a file under `root`, or null when it would leave the
- * folder or does not exist. `/` is index.html.
+ * folder (`..`, encoded or not; a symbolic link pointing out) or is no regular
+ * file. `/` is index.html. Shared by web mode and the desktop app's app:// protocol.
  */
 export async function resolveStaticFile(root: string, urlPath: string): Promise<string | null> {
   let decoded: string;
@@ -28,16 +31,35 @@ export async function resolveStaticFile(root: string, urlPath: string): Promise<
   } catch {
     return null;
   }
-  if (decoded.includes('\0')) return null;
+  // A backslash is a separator on Windows: no built file has one in its name.
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
   const rel = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const file = path.resolve(root, rel);
-  if (file !== root && !file.startsWith(root + path.sep)) return null;
-  const info = await stat(file).catch(() => null);
-  return info?.isFile() ? file : null;
+  if (rel.split('/').includes('..')) return null;
+  const base = path.resolve(root);
+  const file = path.resolve(base, rel);
+  if (!isInside(file, base)) return null;
+  // fs.promises looked up at call time: inside Electron these calls read app.asar.
+  const info = await fs.promises.stat(file).catch(() => null);
+  if (!info?.isFile()) return null;
+  // The folder itself may be reached through a link (an install path); what is in it may not point out.
+  const [realBase, realFile] = await Promise.all([
+    fs.promises.realpath(base),
+    fs.promises.realpath(file),
+  ]).catch(() => [null, null]);
+  return realBase && realFile && isInside(realFile, realBase) ? file : null;
+}
+
+function isInside(file: string, dir: string): boolean {
+  return file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
+/** The Content-Type a built renderer file is served with. */
+export function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 export function sendFile(res: ServerResponse, file: string, method: string): void {
-  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = contentTypeOf(file);
   res.statusCode = 200;
   res.setHeader('Content-Type', type);
   // Hashed asset names never change content; index.html must always be fresh.

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ interface BuilderConfig {
   win: { target: Target[]; icon: string };
   mac: { target: Target[]; icon: string };
   linux: { target: Target[]; icon: string };
+  electronFuses?: Record<string, boolean>;
 }
 const config = yaml.load(
   readFileSync(path.join(root, 'electron-builder.yml'), 'utf8'),
@@ -37,6 +38,42 @@ describe('electron-builder configuration', () => {
   it('would be rejected if it were malformed (the check is real)', async () => {
     const broken = { ...structuredClone(config), win: { target: 'nsis', bogusOption: true } };
     await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/bogusOption|win/);
+  });
+
+  it('flips the Electron fuses of the security checklist', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // onlyLoadAppFromAsar with asar off would leave nothing to load.
+    expect((config as unknown as { asar: boolean }).asar).toBe(true);
+  });
+
+  it('rejects a fuse electron-builder does not know (the fuse names are checked)', async () => {
+    const broken = { ...structuredClone(config), electronFuses: { runAsNode: false, runAsNodeTypo: false } };
+    await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(
+      /runAsNodeTypo|electronFuses/,
+    );
+  });
+
+  it('never forks a child Node process from the app (RunAsNode is off)', () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+        .map((e) => path.join(e.parentPath, e.name));
+    // The CLI and the dev-only native build script run under Node, not Electron.
+    const appCode = [...sources('main'), ...sources('preload')].filter(
+      (f) => !f.includes(`${path.sep}cli${path.sep}`) && !f.endsWith('buildElectronSqlite.ts'),
+    );
+    for (const file of appCode) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toMatch(/\bfork\(|ELECTRON_RUN_AS_NODE|spawn\(process\.execPath/);
+    }
   });
 
   it('builds NSIS, dmg, AppImage and deb', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { watchFolders, type FolderEvent, type FolderWatcher } from '../../main/engine/ingest/watchFolders.js';
 import { useTempDir } from './helpers/tempDir.js';
 
@@ -154,4 +154,95 @@ describe('watchFolders', () => {
       await watcher.close();
     }
   });
+
+  it('keeps watching a folder that was deleted and created again at once', async () => {
+    const dir = tempDir();
+    dir.write('box/old.md', 'x');
+    const c = collector();
+    const watcher = watchFolders([dir.root], {
+      onEvent: (e) => c.onEvent(e),
+      debounceMs: DEBOUNCE_MS,
+      reconcileMs: 300,
+    });
+    try {
+      await watcher.ready;
+      // chokidar keeps its watch on the deleted folder: without a fresh watch,
+      // nothing written into the new one is ever reported.
+      rmSync(dir.path('box'), { recursive: true });
+      mkdirSync(dir.path('box'));
+      writeFileSync(dir.path('box/first.md'), 'x');
+      await c.next(1);
+      const seen = c.events.length;
+      writeFileSync(dir.path('box/later.md'), 'x');
+      await until(() => covered(c.events.slice(seen), dir.root, 'box/later.md'));
+      expect(covered(c.events.slice(seen), dir.root, 'box/later.md')).toBe(true);
+      // Once the burst is reconciled, the new folder is watched like any other.
+      await until(() => c.events.some((e) => sameEvent(e, rescan(dir.root))));
+      await quiet();
+      const after = c.events.length;
+      writeFileSync(dir.path('box/last.md'), 'x');
+      await until(() => c.events.slice(after).some((e) => e.relPath === 'box/last.md'));
+      expect(c.events.slice(after)).toContainEqual({ type: 'add', root: dir.root, relPath: 'box/last.md' });
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  it('reports every file of new nested folders, and files written into them later', async () => {
+    const dir = tempDir();
+    const c = collector();
+    const watcher = watchFolders([dir.root], {
+      onEvent: (e) => c.onEvent(e),
+      debounceMs: DEBOUNCE_MS,
+      reconcileMs: 300,
+    });
+    try {
+      await watcher.ready;
+      const made: string[] = [];
+      for (let d = 0; d < 12; d++) {
+        const folder = `n${d}/deeper/deepest`;
+        mkdirSync(dir.path(folder), { recursive: true });
+        // Yield between writes, so some land while chokidar is reading the new folders.
+        for (let f = 0; f < 4; f++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          writeFileSync(dir.path(`${folder}/f${f}.md`), `file ${d}.${f}`);
+          made.push(`${folder}/f${f}.md`);
+        }
+      }
+      const reported = () => new Set(c.events.filter((e) => e.type === 'add').map((e) => e.relPath));
+      await until(() => made.every((f) => reported().has(f)));
+      expect(made.filter((f) => !reported().has(f))).toEqual([]);
+      // New folders are a burst: once it settles the root is watched afresh.
+      await until(() => c.events.some((e) => sameEvent(e, rescan(dir.root))));
+      await quiet();
+      const seen = c.events.length;
+      writeFileSync(dir.path('n3/deeper/deepest/after.md'), 'x');
+      await until(() => c.events.slice(seen).some((e) => e.relPath === 'n3/deeper/deepest/after.md'));
+      expect(c.events.slice(seen)).toContainEqual({
+        type: 'add',
+        root: dir.root,
+        relPath: 'n3/deeper/deepest/after.md',
+      });
+    } finally {
+      await watcher.close();
+    }
+  });
 });
+
+const sameEvent = (a: FolderEvent, b: FolderEvent) =>
+  a.type === b.type && a.root === b.root && a.relPath === b.relPath;
+
+/** The whole-root scan a watcher asks for after a burst. */
+const rescan = (root: string): FolderEvent => ({ type: 'addDir', root, relPath: '' });
+
+/** Whether `events` tell a consumer to read `relPath`: its own event, or a scan of its whole root. */
+const covered = (events: FolderEvent[], root: string, relPath: string) =>
+  events.some(
+    (e) => e.root === root && (sameEvent(e, rescan(root)) || (e.type !== 'unlink' && e.relPath === relPath)),
+  );
+
+/** Polls `done` until it holds or a generous bound passes; the caller asserts afterwards. */
+async function until(done: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
