@@ -109,7 +109,8 @@ export async function runIngestJob(
     progress.removed(work.filter((w) => w.kind === 'remove').length);
 
     const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
-    progress.phase('indexing');
+    // Opening the pack can take seconds (a transformer: longer): say so rather than sit at 0%.
+    progress.phase(toIndex.length ? 'loading-model' : 'indexing');
     progress.plan(
       toIndex.length,
       toIndex.reduce((s, w) => s + w.file.size, 0),
@@ -117,6 +118,7 @@ export async function runIngestJob(
     if (toIndex.length) {
       const options = { provider: params.provider, workers: params.towerWorkers || undefined };
       const packs = new PackSet(await cache.open(params.packDir, options), cache, options);
+      progress.phase('indexing');
       packs.ensureActiveSet(db);
       await indexFiles(db, store, packs, toIndex, params, progress, signal);
     }
@@ -279,6 +281,7 @@ async function indexFiles(
     batchChunks = 0;
     while (inflight.length >= IN_FLIGHT) await inflight.shift();
     if (failure) throw failure;
+    progress.embedding(ready.reduce((n, p) => n + (p.doc?.chunks.length ?? 0), 0));
     inflight.push(
       embedAndWrite(db, store, packs, ready, progress).catch((e: unknown) => {
         failure ??= e;
@@ -288,7 +291,7 @@ async function indexFiles(
   try {
     for (const { file, folderId, existed } of work) {
       if (signal.aborted || failure) break;
-      progress.current(file.relPath);
+      progress.current(file.relPath, file.size);
       const prepared = await prepare(file, folderId, existed, params, signal);
       if (signal.aborted) break;
       batch.push(prepared);

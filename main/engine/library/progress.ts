@@ -2,6 +2,9 @@ import type { IngestProgress, IngestSummary } from './types.js';
 
 /** Progress events at most this often (phase changes and the end are always sent). */
 const EMIT_INTERVAL_MS = 100;
+/** A file this large, or a batch of this many passages, is announced at once (its step takes visible time). */
+const LARGE_FILE_BYTES = 1024 * 1024;
+const LARGE_BATCH_PASSAGES = 500;
 
 /** Counts one indexing run and reports IngestProgress at a sensible rate. */
 export class ProgressTracker {
@@ -17,6 +20,9 @@ export class ProgressTracker {
     bytesDone: 0,
     bytesTotal: 0,
     currentFile: null,
+    currentFileBytes: 0,
+    step: null,
+    passagesPending: 0,
     etaSeconds: null,
     elapsedMs: 0,
   };
@@ -78,9 +84,19 @@ export class ProgressTracker {
     this.emit(true);
   }
 
-  current(relPath: string): void {
+  /** Reading this file's text now (sent at once when the file is large: it may take a while). */
+  current(relPath: string, bytes = 0): void {
     this.p.currentFile = relPath;
-    this.emit();
+    this.p.currentFileBytes = bytes;
+    this.p.step = 'extracting';
+    this.emit(bytes >= LARGE_FILE_BYTES);
+  }
+
+  /** `passages` were read and went to the towers; sent at once when they are many. */
+  embedding(passages: number): void {
+    this.p.passagesPending += passages;
+    this.p.step = 'embedding';
+    this.emit(passages >= LARGE_BATCH_PASSAGES);
   }
 
   indexed(bytes: number, chunks: number, existed: boolean): void {
@@ -88,6 +104,7 @@ export class ProgressTracker {
     else this.added++;
     this.p.filesDone++;
     this.p.chunks += chunks;
+    this.p.passagesPending = Math.max(0, this.p.passagesPending - chunks);
     this.p.bytesDone += bytes;
     this.emit();
   }
@@ -102,6 +119,9 @@ export class ProgressTracker {
   summary(phase: 'done' | 'cancelled'): IngestSummary {
     this.p.phase = phase;
     this.p.currentFile = null;
+    this.p.currentFileBytes = 0;
+    this.p.step = null;
+    this.p.passagesPending = 0;
     const s: IngestSummary = {
       ...this.snapshot(),
       etaSeconds: 0,

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { UserError } from '../engine/errors.js';
+
+/** A program and its arguments, run without a shell. */
+export type OpenerCommand = [program: string, ...args: string[]];
+
+/**
+ * How long to wait for the opener's verdict. xdg-open, `open` and gio return
+ * within a second once the file's program is started (or found missing); an
+ * opener still running after this is a program running in the foreground
+ * (xdg-open's generic fallback), which means it did start.
+ */
+const VERDICT_MS = 10_000;
+
+/** xdg-open's documented exit codes. */
+const XDG_OPEN_EXIT: Record<number, string> = {
+  1: 'xdg-open was called wrongly',
+  2: 'the file does not exist',
+  3: 'no program on this computer opens this type of file',
+  4: 'no program on this computer opens this type of file',
+};
+
+/**
+ * Runs the system's opener (xdg-open, open, explorer.exe, or the program in
+ * DOCQA_OPENER) and resolves only when it succeeded: it exited with 0, or is
+ * still running after a while. A non-zero exit or a failed start rejects with
+ * the reason (its exit code explained, and the first line it wrote on stderr).
+ */
+export function runOpener(
+  [program, ...args]: OpenerCommand,
+  {
+    exitStatusCounts = true,
+    verdictMs = VERDICT_MS,
+  }: {
+    /** False for explorer.exe, which exits with 1 even when it opened the file. */
+    exitStatusCounts?: boolean;
+    verdictMs?: number;
+  } = {},
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], shell: false });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (c: string) => {
+      if (stderr.length < 4096) stderr += c;
+    });
+    let settled = false;
+    const settle = (error: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => {
+      // Still running: the program it handed the file to started in the foreground.
+      child.stderr?.destroy();
+      child.unref();
+      settle(null);
+    }, verdictMs);
+    child.once('error', (e: NodeJS.ErrnoException) =>
+      settle(
+        new UserError(
+          e.code === 'ENOENT'
+            ? `cannot open files here: ${program} is not installed`
+            : `cannot open: ${e.message}`,
+        ),
+      ),
+    );
+    child.once('spawn', () => {
+      if (!exitStatusCounts) {
+        child.unref();
+        settle(null);
+      }
+    });
+    child.once('close', (code, signal) => {
+      if (code === 0) return settle(null);
+      settle(new UserError(openerFailure(program, code, signal, stderr)));
+    });
+  });
+}
+
+function openerFailure(
+  program: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderr: string,
+): string {
+  const name = program.split(/[\\/]/).pop() ?? program;
+  const detail = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '');
+  const why =
+    code === null
+      ? `${name} was stopped (${signal ?? 'signal'})`
+      : name === 'xdg-open' && XDG_OPEN_EXIT[code]
+        ? `${XDG_OPEN_EXIT[code]} (xdg-open exited with ${code})`
+        : `${name} exited with ${code}`;
+  return detail ? `${why}: ${detail.slice(0, 300)}` : why;
+}
+
+/**
+ * The opener commands for a file and for its folder. DOCQA_OPENER names a
+ * program to use instead of the system's (called with the file, or with the
+ * folder); tests point it at a script, and a person can at a program of their choice.
+ */
+export function openerFor(
+  env: NodeJS.ProcessEnv,
+  system: { open: (file: string) => OpenerCommand; reveal: (file: string) => OpenerCommand },
+  dirname: (file: string) => string,
+): { open: (file: string) => OpenerCommand; reveal: (file: string) => OpenerCommand } {
+  const override = env.DOCQA_OPENER?.trim();
+  if (!override) return system;
+  return { open: (file) => [override, file], reveal: (file) => [override, dirname(file)] };
+}
