@@ -50,10 +50,22 @@ export function autoProviders(
   return [];
 }
 
-/** Providers this onnxruntime-node build lists (our names), CPU first. */
-export function availableProviders(): ('cpu' | GpuProvider)[] {
+/** Providers this onnxruntime-node build lists (our names), CPU first, whether or not they can start. */
+function offeredProviders(): ('cpu' | GpuProvider)[] {
   const listed = new Set(ort.listSupportedBackends().map((b) => b.name));
   return ['cpu', ...GPU_PROVIDERS.filter((p) => listed.has(p))];
+}
+
+/**
+ * Providers that can run here, CPU first: offered by this build, minus those
+ * whose provider library is not installed (onnxruntime-node lists CUDA even
+ * when installed without it) and those that already failed to start in this
+ * thread. What Settings and `models` list as available.
+ */
+export function availableProviders(): ('cpu' | GpuProvider)[] {
+  return offeredProviders().filter(
+    (p) => p === 'cpu' || (!knownFailures.has(p) && (p !== 'cuda' || missingCudaLibrary() === null)),
+  );
 }
 
 /**
@@ -62,6 +74,13 @@ export function availableProviders(): ('cpu' | GpuProvider)[] {
  * costs nothing but ORT prints a native error on stderr, so look first.
  */
 function missingCudaLibrary(): string | null {
+  // The install does not change while the process runs: look once.
+  cudaLibraryCheck ??= { reason: findMissingCudaLibrary() };
+  return cudaLibraryCheck.reason;
+}
+let cudaLibraryCheck: { reason: string | null } | undefined;
+
+function findMissingCudaLibrary(): string | null {
   if (process.platform !== 'linux') return null;
   try {
     const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
@@ -124,7 +143,7 @@ export async function createSession(
 ): Promise<OpenedSession> {
   const requested = options.provider ?? 'auto';
   const candidates = requested === 'auto' ? autoProviders() : requested === 'cpu' ? [] : [requested];
-  const listed = new Set(availableProviders());
+  const listed = new Set(offeredProviders());
   const reasons: string[] = [];
   for (const p of candidates) {
     let reason = knownFailures.get(p);
