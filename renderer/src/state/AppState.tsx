@@ -42,6 +42,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const [reembed, setReembed] = useState<ReembedState | null>(null);
   const [connectionLost, setConnectionLost] = useState(false);
   const refreshing = useRef<Promise<void> | null>(null);
+  const ingestRunning = useRef(false);
 
   const reportError = useCallback((e: unknown): string => {
     if (e instanceof ApiCallError && e.connectionLost) setConnectionLost(true);
@@ -59,6 +60,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
         ]);
         setStatus(s);
         setIngest(i);
+        ingestRunning.current = i.running;
         setReembed(r);
         setConnectionLost(false);
       } catch (e) {
@@ -92,6 +94,9 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
     return api.onEvent((event) => {
       switch (event.type) {
         case 'ingest-progress':
+          // A run just started: its folders are 'indexing' now (read them, for their badges).
+          if (!ingestRunning.current) void refresh();
+          ingestRunning.current = event.progress.phase !== 'done' && event.progress.phase !== 'cancelled';
           setIngest((prev) => ({
             running: true,
             queued: prev?.queued ?? false,
