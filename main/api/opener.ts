@@ -10,7 +10,7 @@ export type OpenerCommand = [program: string, ...args: string[]];
  * opener still running after this is a program running in the foreground
  * (xdg-open's generic fallback), which means it did start.
  */
-const VERDICT_MS = 10_000;
+const VERDICT_MS = 4_000;
 
 /** xdg-open's documented exit codes. */
 const XDG_OPEN_EXIT: Record<number, string> = {

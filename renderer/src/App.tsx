@@ -182,7 +182,9 @@ function Shell() {
         )}
         {progress ? (
           <button type="button" className="sidebar-progress" onClick={() => setView('library')}>
-            {t('nav.indexing', { percent })}
+            {progress.phase === 'scanning' || progress.phase === 'loading-model'
+              ? t(`library.phase.${progress.phase}`)
+              : t('nav.indexing', { percent })}
           </button>
         ) : reembed?.running ? (
           <button type="button" className="sidebar-progress" onClick={() => setView('settings')}>
