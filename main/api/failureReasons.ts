@@ -44,6 +44,16 @@ export const FALLBACK_CODES = ['not-offered', 'cuda-not-installed', 'failed-to-s
 
 export type FallbackCode = (typeof FALLBACK_CODES)[number];
 
+export const OPEN_FAILURE_CODES = [
+  'no-program',
+  'opener-missing',
+  'opener-exit',
+  'opener-stopped',
+  'other',
+] as const;
+
+export type OpenFailureCode = (typeof OPEN_FAILURE_CODES)[number];
+
 /** A reason as a code and the parts of the English text that vary (a size, a file type, a detail). */
 export interface CodedReason<C extends string> {
   code: C;
@@ -88,6 +98,18 @@ const FALLBACK_PATTERNS: Pattern<FallbackCode>[] = [
   [/^(\w+) failed to start: (.*)$/, 'failed-to-start', ['provider', 'detail']],
 ];
 
+// main/api/opener.ts: why the system's opener did not open a file.
+const OPEN_PATTERNS: Pattern<OpenFailureCode>[] = [
+  [
+    /^no program on this computer opens this type of file \(xdg-open exited with \d+\)(?:: (.*))?$/,
+    'no-program',
+    ['detail'],
+  ],
+  [/^cannot open files here: (.+) is not installed$/, 'opener-missing', ['program']],
+  [/^(\S+) exited with (\d+)(?:: (.*))?$/, 'opener-exit', ['program', 'code', 'detail']],
+  [/^(\S+) was stopped \((\w+)\)(?:: (.*))?$/, 'opener-stopped', ['program', 'signal', 'detail']],
+];
+
 function classify<C extends string>(text: string, patterns: Pattern<C>[], other: C): CodedReason<C> {
   const trimmed = text.trim();
   for (const [pattern, code, names] of patterns) {
@@ -108,4 +130,9 @@ export function fallbackReasons(reason: string): CodedReason<FallbackCode>[] {
     .split('; ')
     .filter((part) => part.trim() !== '')
     .map((part) => classify(part, FALLBACK_PATTERNS, 'other'));
+}
+
+/** Why "open file" failed, from the error the opener's outcome became. */
+export function openFailureReason(message: string): CodedReason<OpenFailureCode> {
+  return classify(message, OPEN_PATTERNS, 'other');
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,15 +6,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   FALLBACK_CODES,
   FILE_FAILURE_CODES,
+  OPEN_FAILURE_CODES,
   fallbackReasons,
   fileFailureReason,
+  openFailureReason,
 } from '../../main/api/failureReasons.js';
+import { runOpener } from '../../main/api/opener.js';
 import { extractFile, isExtractError } from '../../main/engine/ingest/index.js';
 import { createSession } from '../../main/engine/towers/sessions.js';
 import { en } from '../../renderer/src/i18n/en.js';
 import { translator } from '../../renderer/src/i18n/translate.js';
 import { zh } from '../../renderer/src/i18n/zh.js';
-import { describeFallback, describeFileFailure } from '../../renderer/src/reasons.js';
+import { describeFallback, describeFileFailure, describeOpenFailure } from '../../renderer/src/reasons.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-i18n-'));
@@ -39,6 +42,10 @@ describe('the two interface languages', () => {
     for (const code of FALLBACK_CODES) {
       expect(en, code).toHaveProperty([`fallback.${code}`]);
       expect(zh, code).toHaveProperty([`fallback.${code}`]);
+    }
+    for (const code of OPEN_FAILURE_CODES) {
+      expect(en, code).toHaveProperty([`openFailure.${code}`]);
+      expect(zh, code).toHaveProperty([`openFailure.${code}`]);
     }
   });
 });
@@ -149,5 +156,36 @@ describe('the CPU fallback reason', () => {
       translator('zh'),
     );
     expect(zhText).toContain('未安装 CUDA');
+  });
+});
+
+describe('"open file" failures', () => {
+  it('are translated, from what real opener processes report', async () => {
+    const bin = path.join(tmp, 'openers');
+    mkdirSync(bin, { recursive: true });
+    const script = (name: string, body: string): string => {
+      const file = path.join(bin, name);
+      writeFileSync(file, `#!/bin/sh\n${body}\n`);
+      chmodSync(file, 0o755);
+      return file;
+    };
+    const cases: [command: [string, ...string[]], code: string][] = [
+      [
+        [script('xdg-open', `echo "xdg-open: no method available for opening '$1'" >&2; exit 3`), 'a.md'],
+        'no-program',
+      ],
+      [[path.join(bin, 'not-there'), 'a.md'], 'opener-missing'],
+      [[script('my-opener', 'exit 5'), 'a.md'], 'opener-exit'],
+    ];
+    for (const [command, code] of cases) {
+      const error = await runOpener(command).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(error, command[0]).not.toBeNull();
+      expect(openFailureReason(error!.message).code, error!.message).toBe(code);
+      expect(describeOpenFailure(error!.message, translator('zh')), code).toMatch(/\p{Script=Han}/u);
+    }
+    await expect(runOpener([script('fine', 'exit 0'), 'a.md'])).resolves.toBeUndefined();
   });
 });

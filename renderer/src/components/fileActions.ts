@@ -1,5 +1,6 @@
 import { api } from '../api/client.js';
 import type { Translate } from '../i18n/index.js';
+import { describeOpenFailure } from '../reasons.js';
 
 /**
  * Open file / show in folder / copy passage, with the outcome reported through
@@ -24,7 +25,10 @@ export function useFileActions(
             }),
           );
       } catch (e) {
-        notify(t('source.openFailed', { file: name, reason: reportError(e) }), 'error');
+        notify(
+          t('source.openFailed', { file: name, reason: describeOpenFailure(reportError(e), t) }),
+          'error',
+        );
       }
     },
     reveal: async (absPath: string, name: string): Promise<void> => {
@@ -32,7 +36,10 @@ export function useFileActions(
         await api.call('showInFolder', { path: absPath });
         notify(t('source.revealed', { file: name }));
       } catch (e) {
-        notify(t('source.openFailed', { file: name, reason: reportError(e) }), 'error');
+        notify(
+          t('source.openFailed', { file: name, reason: describeOpenFailure(reportError(e), t) }),
+          'error',
+        );
       }
     },
     copy: async (text: string): Promise<void> => {

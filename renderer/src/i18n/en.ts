@@ -195,6 +195,11 @@ export const en = {
   'failure.broken-link': 'broken symbolic link; skipped',
   'failure.link-unreadable': 'cannot follow this symbolic link: {detail}',
   'failure.other': '{message}',
+  'openFailure.no-program': 'no program on this computer opens this type of file',
+  'openFailure.opener-missing': '{program} is not installed, so files cannot be opened here',
+  'openFailure.opener-exit': '{program} exited with code {code}',
+  'openFailure.opener-stopped': '{program} was stopped ({signal})',
+  'openFailure.other': '{message}',
   'fallback.not-offered': '{provider} is not offered by this onnxruntime build on {platform}',
   'fallback.cuda-not-installed':
     'CUDA is not installed (onnxruntime-node has no CUDA provider library; reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12)',

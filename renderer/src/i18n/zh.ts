@@ -191,6 +191,11 @@ export const zh: Record<MessageKey, string> = {
   'failure.broken-link': '符号链接已失效，已跳过',
   'failure.link-unreadable': '无法跟随此符号链接：{detail}',
   'failure.other': '{message}',
+  'openFailure.no-program': '本机没有能打开此类文件的程序',
+  'openFailure.opener-missing': '未安装 {program}，无法在此打开文件',
+  'openFailure.opener-exit': '{program} 以代码 {code} 退出',
+  'openFailure.opener-stopped': '{program} 被终止（{signal}）',
+  'openFailure.other': '{message}',
   'fallback.not-offered': '此 onnxruntime 版本在 {platform} 上不提供 {provider}',
   'fallback.cuda-not-installed':
     '未安装 CUDA（onnxruntime-node 没有 CUDA 执行库；请用 ONNXRUNTIME_NODE_INSTALL=cuda12 重新安装）',
