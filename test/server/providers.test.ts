@@ -26,3 +26,11 @@ describe('available execution providers (what Settings lists as available)', () 
     else expect(availableProviders().every((p) => p === 'cpu' || listsCuda || p !== 'cuda')).toBe(true);
   });
 });
+
+describe('WebGPU on Linux', () => {
+  it.runIf(process.platform === 'linux')('is available only with a GPU render node to run on', () => {
+    const renderNode = existsSync('/dev/dri') && readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
+    const offered = ort.listSupportedBackends().some((b) => b.name === 'webgpu');
+    expect(availableProviders().includes('webgpu')).toBe(offered && renderNode);
+  });
+});
