@@ -53,6 +53,14 @@ describe('a 10 MB single-line file', () => {
     const reading = progress.find((p) => p.step === 'extracting' && p.currentFile === 'one-line.txt')!;
     expect(reading.currentFileBytes).toBeGreaterThanOrEqual(10 * 1024 * 1024);
     expect(progress.some((p) => p.step === 'embedding' && p.passagesPending > 5000)).toBe(true);
+    // Inside the large file the count of passages left and the bar both move before it is written.
+    const big = progress.filter((p) => p.phase === 'indexing' && p.filesDone + p.filesFailed < 2);
+    const pending = new Set(big.map((p) => p.passagesPending).filter((n) => n > 0));
+    expect(pending.size).toBeGreaterThanOrEqual(3);
+    const bytes = big.map((p) => p.bytesDone);
+    expect(bytes.some((b) => b > 1024 * 1024 && b < summary.bytesTotal)).toBe(true);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i]!.bytesDone).toBeGreaterThanOrEqual(progress[i - 1]!.bytesDone);
     const db = openDatabase(dbPath, { readonly: true });
     try {
       const { n, longest } = db

@@ -51,6 +51,8 @@ export interface IngestJobParams {
 const BATCH_CHUNKS = 256;
 const BATCH_FILES = 64;
 const IN_FLIGHT = 3;
+/** Passages per embedAnswers call within one batch: a large file's progress moves in steps this big. */
+const EMBED_SLICE = 2048;
 
 interface Prepared {
   file: DocumentFile & { absPath: string };
@@ -371,11 +373,25 @@ async function embedAndWrite(
 ): Promise<void> {
   const docs = batch.filter((p) => p.doc).map((p) => p.doc!);
   const texts = docs.flatMap((d) => d.passages);
+  // Progress inside the batch, from the first vector set's embedding (retries do not count twice).
+  const batchBytes = batch.reduce((n, p) => n + p.file.size, 0);
+  let reportedPassages = 0;
+  let creditedBytes = 0;
+  const onEmbedded = (done: number): void => {
+    if (done <= reportedPassages) return;
+    const bytes = Math.floor((batchBytes * done) / texts.length);
+    progress.embedded(done - reportedPassages, bytes - creditedBytes);
+    reportedPassages = done;
+    creditedBytes = bytes;
+  };
   for (let attempt = 0; ; attempt++) {
     const embedders = await packs.embeddersFor(listVectorSets(db));
     const vectors = new Map<number, Float32Array>();
-    for (const [setId, pack] of embedders)
-      vectors.set(setId, texts.length ? await pack.embedAnswers(texts) : new Float32Array(0));
+    let first = true;
+    for (const [setId, pack] of embedders) {
+      vectors.set(setId, await embedInSlices(pack, texts, first ? onEmbedded : undefined));
+      first = false;
+    }
     try {
       db.transaction(() => {
         const sets = listVectorSets(db);
@@ -400,8 +416,39 @@ async function embedAndWrite(
       if (!(e instanceof VectorSetChangedError) || attempt >= 2) throw e;
     }
   }
+  progress.settled(creditedBytes);
   for (const p of batch) {
     if (p.doc) progress.indexed(p.file.size, p.doc.chunks.length, p.existed);
     else progress.failed(p.file.size);
   }
+}
+
+/**
+ * Embeds `texts`, a large batch (a large file's passages) in slices of
+ * EMBED_SLICE so that progress can be reported inside it; each slice is still
+ * spread over all of the pack's workers.
+ */
+async function embedInSlices(
+  pack: { embedAnswers(texts: string[]): Promise<Float32Array> },
+  texts: string[],
+  onEmbedded?: (done: number) => void,
+): Promise<Float32Array> {
+  if (texts.length === 0) return new Float32Array(0);
+  if (texts.length <= EMBED_SLICE) {
+    const vectors = await pack.embedAnswers(texts);
+    onEmbedded?.(texts.length);
+    return vectors;
+  }
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += EMBED_SLICE) {
+    parts.push(await pack.embedAnswers(texts.slice(start, start + EMBED_SLICE)));
+    onEmbedded?.(Math.min(texts.length, start + EMBED_SLICE));
+  }
+  const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

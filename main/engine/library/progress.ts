@@ -26,6 +26,8 @@ export class ProgressTracker {
     etaSeconds: null,
     elapsedMs: 0,
   };
+  /** Bytes of files whose passages are partly embedded (credited before the files are written). */
+  private partialBytes = 0;
   private added = 0;
   private updated = 0;
   private removedCount = 0;
@@ -35,12 +37,17 @@ export class ProgressTracker {
 
   snapshot(): IngestProgress {
     const elapsedMs = Date.now() - this.startedAt;
-    const rate = this.p.bytesDone / Math.max(elapsedMs, 1);
+    // Files partly embedded count for what is done of them.
+    const bytesDone = this.p.bytesDone + Math.max(0, this.partialBytes);
+    const rate = bytesDone / Math.max(elapsedMs, 1);
     const eta =
-      this.p.phase === 'indexing' && this.p.bytesDone > 0
-        ? (this.p.bytesTotal - this.p.bytesDone) / rate / 1000
-        : null;
-    return { ...this.p, elapsedMs, etaSeconds: eta === null ? null : Math.max(0, Math.round(eta)) };
+      this.p.phase === 'indexing' && bytesDone > 0 ? (this.p.bytesTotal - bytesDone) / rate / 1000 : null;
+    return {
+      ...this.p,
+      bytesDone,
+      elapsedMs,
+      etaSeconds: eta === null ? null : Math.max(0, Math.round(eta)),
+    };
   }
 
   private emit(force = false): void {
@@ -99,12 +106,27 @@ export class ProgressTracker {
     this.emit(passages >= LARGE_BATCH_PASSAGES);
   }
 
+  /**
+   * `passages` more of a batch were embedded, worth `bytes` of its files: the
+   * bar moves inside a large file instead of jumping when the file is written.
+   * Sent at once when the step was large.
+   */
+  embedded(passages: number, bytes: number): void {
+    this.p.passagesPending = Math.max(0, this.p.passagesPending - passages);
+    this.partialBytes += bytes;
+    this.emit(passages >= LARGE_BATCH_PASSAGES);
+  }
+
+  /** A batch is written: its partial credit gives way to its files' whole bytes (indexed/failed). */
+  settled(bytes: number): void {
+    this.partialBytes -= bytes;
+  }
+
   indexed(bytes: number, chunks: number, existed: boolean): void {
     if (existed) this.updated++;
     else this.added++;
     this.p.filesDone++;
     this.p.chunks += chunks;
-    this.p.passagesPending = Math.max(0, this.p.passagesPending - chunks);
     this.p.bytesDone += bytes;
     this.emit();
   }
@@ -122,6 +144,7 @@ export class ProgressTracker {
     this.p.currentFileBytes = 0;
     this.p.step = null;
     this.p.passagesPending = 0;
+    this.partialBytes = 0;
     const s: IngestSummary = {
       ...this.snapshot(),
       etaSeconds: 0,
