@@ -1,4 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { UserError } from '../engine/errors.js';
 
 /** A program and its arguments, run without a shell. */
@@ -37,13 +41,32 @@ export function runOpener(
     verdictMs?: number;
   } = {},
 ): Promise<void> {
+  // Its stderr goes to a file, not a pipe: the program the opener starts inherits it, and must be
+  // free to write there long after we stopped listening (a closed pipe would kill it with SIGPIPE).
+  const errFile = path.join(os.tmpdir(), `docqa-opener-${process.pid}-${randomBytes(6).toString('hex')}.log`);
+  const readStderr = (): string => {
+    try {
+      const fd = openSync(errFile, 'r');
+      try {
+        const buffer = Buffer.alloc(4096);
+        return buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return '';
+    } finally {
+      rmSync(errFile, { force: true });
+    }
+  };
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], shell: false });
-    let stderr = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (c: string) => {
-      if (stderr.length < 4096) stderr += c;
-    });
+    const errFd = openSync(errFile, 'w', 0o600);
+    let child: ChildProcess;
+    try {
+      child = spawn(program, args, { detached: true, stdio: ['ignore', 'ignore', errFd], shell: false });
+    } finally {
+      closeSync(errFd);
+    }
     let settled = false;
     const settle = (error: Error | null): void => {
       if (settled) return;
@@ -54,26 +77,29 @@ export function runOpener(
     };
     const timer = setTimeout(() => {
       // Still running: the program it handed the file to started in the foreground.
-      child.stderr?.destroy();
       child.unref();
+      rmSync(errFile, { force: true });
       settle(null);
     }, verdictMs);
-    child.once('error', (e: NodeJS.ErrnoException) =>
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      rmSync(errFile, { force: true });
       settle(
         new UserError(
           e.code === 'ENOENT'
             ? `cannot open files here: ${program} is not installed`
             : `cannot open: ${e.message}`,
         ),
-      ),
-    );
+      );
+    });
     child.once('spawn', () => {
       if (!exitStatusCounts) {
         child.unref();
         settle(null);
       }
     });
-    child.once('close', (code, signal) => {
+    // 'exit', not 'close': a program the opener started may hold its stderr for hours.
+    child.once('exit', (code, signal) => {
+      const stderr = readStderr();
       if (code === 0) return settle(null);
       settle(new UserError(openerFailure(program, code, signal, stderr)));
     });

@@ -1,4 +1,13 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,5 +196,27 @@ describe('"open file" failures', () => {
       expect(describeOpenFailure(error!.message, translator('zh')), code).toMatch(/\p{Script=Han}/u);
     }
     await expect(runOpener([script('fine', 'exit 0'), 'a.md'])).resolves.toBeUndefined();
+  });
+
+  it('answer as soon as the opener exits, and leave the program it started free to write on stderr', async () => {
+    const bin = path.join(tmp, 'openers');
+    mkdirSync(bin, { recursive: true });
+    const marker = path.join(tmp, 'started-program-lived');
+    const pidFile = path.join(tmp, 'started-program.pid');
+    const file = path.join(bin, 'launching-opener');
+    // Like gio or xdg-open: start the program (which inherits stderr and keeps it open) and exit at once.
+    writeFileSync(
+      file,
+      `#!/bin/sh\n(sleep 1; echo "a warning, later" >&2; touch '${marker}'; exec sleep 300) &\necho $! > '${pidFile}'\nexit 0\n`,
+    );
+    chmodSync(file, 0o755);
+    try {
+      // A verdict time far beyond the test's timeout: only the opener's own exit can resolve it.
+      await expect(runOpener([file, 'a.md'], { verdictMs: 10 * 60_000 })).resolves.toBeUndefined();
+      await expect.poll(() => existsSync(marker), { timeout: 20_000, interval: 100 }).toBe(true);
+    } finally {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    }
   });
 });
