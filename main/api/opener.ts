@@ -134,9 +134,12 @@ function openerFailure(
 export function openerFor(
   env: NodeJS.ProcessEnv,
   system: { open: (file: string) => OpenerCommand; reveal: (file: string) => OpenerCommand },
-  dirname: (file: string) => string,
-): { open: (file: string) => OpenerCommand; reveal: (file: string) => OpenerCommand } {
+): { open: (file: string) => OpenerCommand; reveal: (file: string) => OpenerCommand; replaced: boolean } {
   const override = env.DOCQA_OPENER?.trim();
-  if (!override) return system;
-  return { open: (file) => [override, file], reveal: (file) => [override, dirname(file)] };
+  if (!override) return { ...system, replaced: false };
+  return {
+    open: (file) => [override, file],
+    reveal: (file) => [override, path.dirname(file)],
+    replaced: true,
+  };
 }

@@ -7,9 +7,9 @@ import { openerFor, runOpener } from '../api/opener.js';
  * hands the file to this machine's default program, as the desktop app does.
  */
 export function createWebHost(version: string, env: NodeJS.ProcessEnv = process.env): ApiHost {
-  const opener = openerFor(env, { open: openCommand, reveal: revealCommand }, path.dirname);
+  const opener = openerFor(env, { open: openCommand, reveal: revealCommand });
   // explorer.exe exits with 1 even when it opened the file: only a replacement opener's status counts there.
-  const exitStatusCounts = process.platform !== 'win32' || opener.open !== openCommand;
+  const exitStatusCounts = process.platform !== 'win32' || opener.replaced;
   return {
     mode: 'web',
     version,
