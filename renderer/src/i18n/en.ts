@@ -87,7 +87,6 @@ export const en = {
   'library.progressFiles': '{done} / {total} files',
   'library.progressChunks': '{chunks} passages',
   'library.progressEta': 'about {eta} left',
-  'library.progressCurrent': 'Now: {file}',
   'library.stop': 'Stop',
   'library.doneSummary':
     'Indexed in {time}: {added} added, {updated} updated, {removed} removed, {skipped} unchanged, {failed} failed.',

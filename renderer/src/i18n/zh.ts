@@ -86,7 +86,6 @@ export const zh: Record<MessageKey, string> = {
   'library.progressFiles': '{done} / {total} 个文件',
   'library.progressChunks': '{chunks} 个段落',
   'library.progressEta': '约剩 {eta}',
-  'library.progressCurrent': '当前：{file}',
   'library.stop': '停止',
   'library.doneSummary':
     '用时 {time}：新增 {added}，更新 {updated}，移除 {removed}，未变 {skipped}，失败 {failed}。',
