@@ -394,7 +394,7 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
       const state = status.provider.available.includes(p) ? 'available' : 'not on this machine';
       expect(options).toContain(`${p} — ${state}`);
     }
-    await shot('08a-settings-pack');
+    await page.getByTestId('pack-info').screenshot({ path: path.join(artifacts, '08a-settings-pack.png') });
   }, 60_000);
 
   it('switches the interface language and theme', async () => {
