@@ -39,6 +39,7 @@ import {
   threadsSchema,
 } from '../engine/vocabulary/schemas.js';
 import type { ReembedProgress } from './appEngine.js';
+import type { CodedReason, FileFailureCode } from './failureReasons.js';
 
 // The renderer takes the engine's shapes from here, with the contract they travel in.
 export type {
@@ -116,7 +117,8 @@ export const apiInputs = {
   cancelPackDownload: none,
   packDownloadState: none,
   importPack: z.object({ folder: absolutePath, name: z.string().trim().min(1).max(100).optional() }).strict(),
-  openFile: z.object({ path: absolutePath }).strict(),
+  // documentId: the indexed document the path belongs to; without it the file is only shown in its folder.
+  openFile: z.object({ path: absolutePath, documentId: id.optional() }).strict(),
   showInFolder: z.object({ path: absolutePath }).strict(),
   pickFolder: none,
 } satisfies Record<ApiMethod, z.ZodType>;
@@ -174,6 +176,21 @@ export interface PackDownloadState {
   lastInstalled: PackListing | null;
 }
 
+/** A file that could not be indexed, with its folder and its reason as a code the interface translates. */
+export interface FailedFileListing extends FailedFile {
+  /** The library folder the file is in (its `path` is relative to it). */
+  folderPath: string;
+  /** `error` as a stable code and parameters; `error` keeps the English text. */
+  reason: CodedReason<FileFailureCode>;
+}
+
+/**
+ * What "open file" did: opened it with its program, or (for a file that is not
+ * an indexed document of a type safe to open) showed it in its folder instead.
+ */
+export type OpenFileResult =
+  { opened: 'file' } | { opened: 'folder'; reason: 'not-a-document' | 'not-indexed'; message: string };
+
 /** The ingest job the app runs in the background (one at a time; later requests queue). */
 export interface IngestState {
   running: boolean;
@@ -193,7 +210,7 @@ export interface ApiOutputs {
   startIngest: IngestState;
   cancelIngest: IngestState;
   ingestState: IngestState;
-  failedFiles: FailedFile[];
+  failedFiles: FailedFileListing[];
   retryFailed: IngestState;
   ask: AskResult;
   preview: PassagePreview;
@@ -211,7 +228,7 @@ export interface ApiOutputs {
   cancelPackDownload: PackDownloadState;
   packDownloadState: PackDownloadState;
   importPack: PackListing;
-  openFile: null;
+  openFile: OpenFileResult;
   showInFolder: null;
   /** null when the person cancelled the dialog. */
   pickFolder: string | null;

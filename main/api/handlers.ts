@@ -4,7 +4,8 @@ import type { ApiOutputs, ApiParsedInput, PackListing } from './contract.js';
 import type { EventHub } from './eventHub.js';
 import type { ApiHost } from './host.js';
 import type { IngestRunner } from './ingestRunner.js';
-import { resolveLibraryFile } from './libraryFiles.js';
+import { fileFailureReason } from './failureReasons.js';
+import { NOT_OPENED_MESSAGES, resolveLibraryFile, whyNotOpenable } from './libraryFiles.js';
 import { catalogueListing, defaultModelsDir, listInstalledPacks } from '../engine/models/index.js';
 import type { PackTasks } from './packTasks.js';
 import type { ReembedRunner } from './reembedRunner.js';
@@ -64,7 +65,15 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
     startIngest: async (input) => ingest.start(input),
     cancelIngest: async () => ingest.cancel(),
     ingestState: async () => ingest.state(),
-    failedFiles: () => engine.failedFiles(),
+    failedFiles: async () => {
+      const [files, folders] = await Promise.all([engine.failedFiles(), engine.listFolders()]);
+      const folderPath = new Map(folders.map((f) => [f.id, f.path]));
+      return files.map((f) => ({
+        ...f,
+        folderPath: folderPath.get(f.folderId) ?? '',
+        reason: fileFailureReason(f.error),
+      }));
+    },
     retryFailed: async () => ingest.start({ retry: true }),
     ask: ({ question, ...options }) => engine.ask(question, options),
     preview: ({ chunkId, contextChars }) => engine.preview(chunkId, contextChars),
@@ -104,9 +113,16 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
     cancelPackDownload: async () => packs.cancel(),
     packDownloadState: async () => packs.state(),
     importPack: async ({ folder, name }) => toListing(await packs.import(folder, name)),
-    openFile: async ({ path }) => {
-      await host.openPath(await libraryFile(path));
-      return null;
+    openFile: async ({ path, documentId }) => {
+      const file = await libraryFile(path);
+      const reason = await whyNotOpenable(file, documentId, engine);
+      if (reason === null) {
+        await host.openPath(file);
+        return { opened: 'file' };
+      }
+      // Never handed to the opener (it may run it): the person sees it in its folder instead.
+      await host.showInFolder(file);
+      return { opened: 'folder', reason, message: NOT_OPENED_MESSAGES[reason] };
     },
     showInFolder: async ({ path }) => {
       await host.showInFolder(await libraryFile(path));

@@ -1,19 +1,21 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { UserError } from '../engine/errors.js';
 import type { ApiHost } from '../api/host.js';
+import { openerFor, runOpener } from '../api/opener.js';
 
 /**
  * Web mode runs on the person's own machine (127.0.0.1 only), so "open file"
  * hands the file to this machine's default program, as the desktop app does.
  */
-export function createWebHost(version: string): ApiHost {
+export function createWebHost(version: string, env: NodeJS.ProcessEnv = process.env): ApiHost {
+  const opener = openerFor(env, { open: openCommand, reveal: revealCommand });
+  // explorer.exe exits with 1 even when it opened the file: only a replacement opener's status counts there.
+  const exitStatusCounts = process.platform !== 'win32' || opener.replaced;
   return {
     mode: 'web',
     version,
     canPickFolder: false,
-    openPath: (file) => launch(openCommand(file)),
-    showInFolder: (file) => launch(revealCommand(file)),
+    openPath: (file) => runOpener(opener.open(file), { exitStatusCounts }),
+    showInFolder: (file) => runOpener(opener.reveal(file), { exitStatusCounts }),
     pickFolder: async () => null,
   };
 }
@@ -31,23 +33,4 @@ export function revealCommand(file: string, platform: NodeJS.Platform = process.
   if (platform === 'win32') return ['explorer.exe', `/select,${file}`];
   // xdg-open has no "select this file": open its folder.
   return ['xdg-open', path.dirname(file)];
-}
-
-function launch([program, ...args]: Command): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { detached: true, stdio: 'ignore', shell: false });
-    child.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        new UserError(
-          e.code === 'ENOENT'
-            ? `cannot open files here: ${program} is not installed`
-            : `cannot open: ${e.message}`,
-        ),
-      ),
-    );
-    child.once('spawn', () => {
-      child.unref();
-      resolve();
-    });
-  });
 }

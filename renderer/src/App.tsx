@@ -5,7 +5,7 @@ import { I18nProvider, resolveLanguage, useI18n } from './i18n/index.js';
 import { useAppState } from './state/AppState.js';
 import { useTheme } from './state/theme.js';
 import { Icon, type IconName } from './components/Icon.js';
-import { Toaster } from './components/Toaster.js';
+import { ToastArea, Toaster } from './components/Toaster.js';
 import { ChatView, QUESTION_BOX_ID } from './views/ChatView.js';
 import { FOLDER_PATH_ID, LibraryView } from './views/LibraryView.js';
 import { SettingsView } from './views/SettingsView.js';
@@ -181,7 +181,9 @@ function Shell() {
         )}
         {progress ? (
           <button type="button" className="sidebar-progress" onClick={() => setView('library')}>
-            {t('nav.indexing', { percent })}
+            {progress.phase === 'scanning' || progress.phase === 'loading-model'
+              ? t(`library.phase.${progress.phase}`)
+              : t('nav.indexing', { percent })}
           </button>
         ) : reembed?.running ? (
           <button type="button" className="sidebar-progress" onClick={() => setView('settings')}>
@@ -202,6 +204,7 @@ function Shell() {
             </button>
           </div>
         ) : null}
+        <ToastArea />
         {view === 'chat' ? (
           <ChatView
             conversationId={conversationId}

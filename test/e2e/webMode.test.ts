@@ -5,7 +5,17 @@
  * generates, driven in Debian's Chromium by playwright-core. Screenshots and
  * figures go to artifacts/e2e/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +45,11 @@ const packOverride = process.env.DOCQA_E2E_PACK;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-e2e-'));
 const docs = path.join(tmp, 'docs');
+// "Open file" goes to this script (DOCQA_OPENER), named like the system opener: it records the file and,
+// while the flag file exists, fails as xdg-open does when no program handles the type (exit 3).
+const opener = path.join(tmp, 'bin', 'xdg-open');
+const openerLog = path.join(tmp, 'opener.log');
+const openerFails = path.join(tmp, 'opener-fails');
 const figures: Record<string, unknown> = {};
 let serve: ServeProcess;
 let context: BrowserContext;
@@ -53,6 +68,13 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     writeCorpus(docs, 1500);
+    mkdirSync(path.dirname(opener), { recursive: true });
+    writeFileSync(
+      opener,
+      `#!/bin/sh\nprintf '%s\\n' "$1" >> '${openerLog}'\nif [ -e '${openerFails}' ]; then echo "xdg-open: no method available for opening '$1'" >&2; exit 3; fi\nexit 0\n`,
+    );
+    chmodSync(opener, 0o755);
+    process.env.DOCQA_OPENER = opener; // the serve child inherits it
     serve = await startServe([
       '--db',
       path.join(tmp, 'library.sqlite'),
@@ -78,6 +100,7 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     if (code !== 0 && code !== null) console.error(serve.stderr());
     writeFileSync(path.join(artifacts, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
     console.log('web-mode e2e figures:', JSON.stringify(figures));
+    delete process.env.DOCQA_OPENER;
     rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -95,16 +118,25 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     expect(bundle).not.toContain('is deprecated in plain JavaScript React classes');
     await shot('01-first-run');
 
-    // Record every value the progress bar shows, from the first to the last.
+    // Record every value the progress bar shows, from the first to the last, and each phase,
+    // step and folder badge the page shows on the way.
     await page.evaluate(() => {
       const seen: string[] = [];
-      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      const texts = new Set<string>();
+      const w = window as unknown as { progressSeen: string[]; textsSeen: Set<string> };
+      w.progressSeen = seen;
+      w.textsSeen = texts;
       new MutationObserver(() => {
         for (const bar of document.querySelectorAll('[role="progressbar"]'))
           seen.push(bar.getAttribute('aria-valuenow') ?? 'indeterminate');
+        for (const el of document.querySelectorAll(
+          '[data-testid="ingest-phase"], [data-testid="folder-state"], [data-testid="ingest-step"]',
+        ))
+          texts.add(`${el.getAttribute('data-testid')}: ${el.textContent ?? ''}`);
       }).observe(document.body, {
         subtree: true,
         childList: true,
+        characterData: true,
         attributes: true,
         attributeFilter: ['aria-valuenow'],
       });
@@ -164,6 +196,18 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     expect(during.api.length).toBeGreaterThan(3);
 
     await page.getByTestId('ingest-done').waitFor({ state: 'visible', timeout: 120_000 });
+    // The phases were named as they came (no silent 0 % while the model loads), the file being read
+    // was shown, and the folder's badge said it was being indexed (not "Not indexed yet").
+    const texts = await page.evaluate(() => [...(window as unknown as { textsSeen: Set<string> }).textsSeen]);
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'ingest-phase: Scanning folders…',
+        'ingest-phase: Loading the model…',
+        'ingest-phase: Indexing',
+        'folder-state: Indexing',
+      ]),
+    );
+    expect(texts.some((t) => /^ingest-step: Reading \S.* \(\d/.test(t))).toBe(true);
     await page.locator('#folder-path').fill('');
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
     const numbers = seen.filter((v) => v !== 'indeterminate').map(Number);
@@ -176,6 +220,10 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     const failed = page.getByTestId('failed-files');
     await failed.waitFor();
     expect(await failed.textContent()).toContain(BROKEN_FILE);
+    // With its folder, and its reason.
+    const brokenRow = failed.getByTestId('failed-file').filter({ hasText: BROKEN_FILE });
+    expect(await brokenRow.textContent()).toContain(`in ${docs}`);
+    expect(await brokenRow.textContent()).toContain('not a valid PDF (damaged or truncated?)');
     expect(await page.getByRole('button', { name: 'Retry failed files' }).isEnabled()).toBe(true);
     figures.library = { documents: status.documents, chunks: status.chunks };
     await shot('03-indexed');
@@ -217,10 +265,21 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
 
   it('moves through sources with the keyboard and opens the preview with highlights', async () => {
     await page.keyboard.press('Control+k');
-    await poll(() => page.getByLabel('Question').evaluate((el) => el === document.activeElement)).toBe(true);
-    await page.keyboard.press('ArrowUp');
+    const box = page.getByLabel('Question');
+    const boxFocused = () => box.evaluate((el) => el === document.activeElement);
+    await poll(boxFocused).toBe(true);
     const cards = page.locator('.turn').last().getByTestId('source-card');
-    await poll(() => cards.first().evaluate((el) => el === document.activeElement)).toBe(true);
+    const firstFocused = () => cards.first().evaluate((el) => el === document.activeElement);
+    // As the hint says, from the question box, with a question half typed: ↓ and ↑ step into the sources.
+    await box.fill('a question half typed');
+    await page.keyboard.press('ArrowDown');
+    await poll(firstFocused).toBe(true);
+    await page.keyboard.press('Escape');
+    await poll(boxFocused).toBe(true);
+    await page.keyboard.press('ArrowUp');
+    await poll(firstFocused).toBe(true);
+    await box.fill('');
+    await cards.first().focus();
     if ((await cards.count()) > 1) {
       await page.keyboard.press('ArrowDown');
       await poll(() => cards.nth(1).evaluate((el) => el === document.activeElement)).toBe(true);
@@ -236,11 +295,106 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await preview.waitFor({ state: 'detached' });
   }, 60_000);
 
-  it('says so plainly when the documents do not answer', async () => {
+  it('reports what "Open file" really did, in toasts that never cover the Ask button', async () => {
+    const card = page.locator('.turn').last().getByTestId('source-card').first();
+    const name = path.basename(TARGETS.en.path);
+    const askButton = page.locator('.composer-form button[type="submit"]');
+    const apart = async (): Promise<void> => {
+      const ask = (await askButton.boundingBox())!;
+      const box = (await page.getByLabel('Question').boundingBox())!;
+      for (const toast of await page.getByTestId('toast').all()) {
+        const t = (await toast.boundingBox())!;
+        for (const control of [ask, box]) {
+          const overlaps =
+            t.x < control.x + control.width &&
+            control.x < t.x + t.width &&
+            t.y < control.y + control.height &&
+            control.y < t.y + t.height;
+          expect(overlaps, `toast ${JSON.stringify(t)} over ${JSON.stringify(control)}`).toBe(false);
+        }
+      }
+    };
+
+    await card.getByRole('button', { name: 'Open file' }).click();
+    const opened = page.getByTestId('toast').filter({ hasText: `Opened ${name}` });
+    await opened.waitFor();
+    expect(readFileSync(openerLog, 'utf8')).toContain(TARGETS.en.path.split('/').pop());
+    await apart();
+
+    writeFileSync(openerFails, '');
+    try {
+      const openedBefore = await page.getByTestId('toast').filter({ hasText: 'Opened' }).count();
+      await card.getByRole('button', { name: 'Open file' }).click();
+      const failed = page.getByTestId('toast').filter({ hasText: `Could not open ${name}` });
+      await failed.waitFor();
+      expect(await failed.textContent()).toContain('no program on this computer opens this type of file');
+      // No "Opened" for the failed attempt.
+      expect(await page.getByTestId('toast').filter({ hasText: 'Opened' }).count()).toBeLessThanOrEqual(
+        openedBefore,
+      );
+      await apart();
+      await shot('06b-open-file-failed');
+    } finally {
+      rmSync(openerFails, { force: true });
+    }
+  }, 60_000);
+
+  it('says so plainly when the documents do not answer, and shows the closest passages as such', async () => {
     const { turn } = await ask(UNRELATED_QUESTION);
     await turn.getByTestId('not-found').waitFor();
     expect(await turn.getByTestId('not-found').textContent()).toContain('Not found in your documents');
+    const answer = await callApi<{ notFound: boolean; results: unknown[] }>(serve, 'ask', {
+      question: UNRELATED_QUESTION,
+    });
+    expect(answer.notFound).toBe(true);
+    expect(answer.results.length).toBeGreaterThan(0); // the CLI prints these as "Closest passages"
+    expect(await turn.getByTestId('closest-title').textContent()).toBe(
+      'Closest passages (not a confident answer)',
+    );
+    expect(await turn.getByTestId('source-card').count()).toBe(Math.min(answer.results.length, 5));
     await shot('07-not-found');
+  }, 60_000);
+
+  it("shows the pack's metrics as a table, its attribution rendered, and only runnable providers as available", async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const status = await callApi<{
+      pack: { metrics: Record<string, unknown>; attribution: string[] };
+      provider: { available: string[] };
+    }>(serve, 'status');
+    if (Object.keys(status.pack.metrics).length) {
+      const table = page.getByTestId('pack-metrics');
+      await table.waitFor();
+      expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
+      for (const cell of await table.locator('td').allTextContents()) expect(cell).not.toMatch(/[{}"]/);
+    }
+    if (status.pack.attribution.length) {
+      const attribution = page.getByTestId('pack-attribution');
+      expect(await attribution.textContent()).not.toContain('`');
+      if (status.pack.attribution.some((a) => a.includes('`')))
+        expect(await attribution.locator('code').count()).toBeGreaterThan(0);
+      for (const href of await attribution
+        .locator('a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+        expect(href).toMatch(/^https?:\/\//);
+    }
+    // cuda is "available" only with onnxruntime-node's CUDA provider library installed.
+    const ortBin = path.join(
+      path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node')),
+      '..',
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
+    const cudaInstalled =
+      existsSync(ortBin) && readdirSync(ortBin).some((f) => f.startsWith('libonnxruntime_providers_cuda'));
+    if (!cudaInstalled) expect(status.provider.available).not.toContain('cuda');
+    const options = await page.getByTestId('question-provider').locator('option').allTextContents();
+    for (const p of ['cuda', 'dml', 'coreml']) {
+      const state = status.provider.available.includes(p) ? 'available' : 'not on this machine';
+      expect(options).toContain(`${p} — ${state}`);
+    }
+    await page.getByTestId('pack-info').screenshot({ path: path.join(artifacts, '08a-settings-pack.png') });
   }, 60_000);
 
   it('switches the interface language and theme', async () => {
@@ -277,6 +431,11 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
 
   it('removes a folder only after confirmation, leaving the files on disk', async () => {
     await page.getByRole('button', { name: '文档库' }).click();
+    // The failed file's reason and folder in Chinese too.
+    const brokenRow = page.getByTestId('failed-file').filter({ hasText: BROKEN_FILE });
+    await poll(() => brokenRow.textContent()).toContain('不是有效的 PDF（已损坏或不完整？）');
+    expect(await brokenRow.textContent()).toContain(`位于 ${docs}`);
+    await shot('10b-failed-zh');
     await page.getByRole('button', { name: `移除: ${docs}` }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();

@@ -1,7 +1,7 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Library } from '../../main/engine/library/index.js';
+import { Library, type IngestProgress } from '../../main/engine/library/index.js';
 import { openDatabase } from '../../main/engine/store/database.js';
 import { checkConsistency } from './consistency.js';
 import { tempDir, writeTestPack } from './helpers.js';
@@ -35,8 +35,32 @@ afterAll(async () => {
 
 describe('a 10 MB single-line file', () => {
   it('is indexed in bounded-size chunks and stays searchable', async () => {
-    const summary = await lib.ingest();
+    const progress: IngestProgress[] = [];
+    const summary = await lib.ingest({ onProgress: (p) => progress.push(p) });
     expect(summary).toMatchObject({ phase: 'done', filesAdded: 2, filesFailed: 0 });
+    // The wait on a large file is explained as it happens: which file is being read and how big it is,
+    // then how many of its passages are being embedded; and the model load has a phase of its own.
+    const phases = progress.map((p) => p.phase).filter((p, i, all) => i === 0 || all[i - 1] !== p);
+    expect(phases).toEqual(['scanning', 'removing', 'loading-model', 'indexing', 'done']);
+    expect(progress).toContainEqual(
+      expect.objectContaining({
+        phase: 'indexing',
+        step: 'extracting',
+        currentFile: 'one-line.txt',
+        currentFileBytes: expect.any(Number),
+      }),
+    );
+    const reading = progress.find((p) => p.step === 'extracting' && p.currentFile === 'one-line.txt')!;
+    expect(reading.currentFileBytes).toBeGreaterThanOrEqual(10 * 1024 * 1024);
+    expect(progress.some((p) => p.step === 'embedding' && p.passagesPending > 5000)).toBe(true);
+    // Inside the large file the count of passages left and the bar both move before it is written.
+    const big = progress.filter((p) => p.phase === 'indexing' && p.filesDone + p.filesFailed < 2);
+    const pending = new Set(big.map((p) => p.passagesPending).filter((n) => n > 0));
+    expect(pending.size).toBeGreaterThanOrEqual(3);
+    const bytes = big.map((p) => p.bytesDone);
+    expect(bytes.some((b) => b > 1024 * 1024 && b < summary.bytesTotal)).toBe(true);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i]!.bytesDone).toBeGreaterThanOrEqual(progress[i - 1]!.bytesDone);
     const db = openDatabase(dbPath, { readonly: true });
     try {
       const { n, longest } = db

@@ -15,7 +15,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../main/api/contract.js';
 import { createApi, type Api } from '../../main/api/dispatcher.js';
-import { WorkerEngine } from '../../main/api/engineWorker.js';
+import { WorkerEngine } from '../../main/api/workerEngine.js';
 import { LoginCodes } from '../../main/server/loginCodes.js';
 import { BROWSER_ENV, openInBrowser } from '../../main/server/openBrowser.js';
 import { startWebServer, type WebServer } from '../../main/server/server.js';

@@ -69,6 +69,9 @@ function marksWhileReading(file: ScannedFile): boolean {
   return file.type === 'docx' || file.type === 'pdf' || file.size >= MARK_FROM_BYTES;
 }
 
+/** Passages per embedAnswers call within one batch: a large file's progress moves in steps this big. */
+const EMBED_SLICE = 2048;
+
 interface Prepared {
   file: DocumentFile & { absPath: string };
   existed: boolean;
@@ -127,7 +130,8 @@ export async function runIngestJob(
     progress.removed(work.filter((w) => w.kind === 'remove').length);
 
     const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
-    progress.phase('indexing');
+    // Opening the pack can take seconds (a transformer: longer): say so rather than sit at 0%.
+    progress.phase(toIndex.length ? 'loading-model' : 'indexing');
     progress.plan(
       toIndex.length,
       toIndex.reduce((s, w) => s + w.file.size, 0),
@@ -135,6 +139,7 @@ export async function runIngestJob(
     if (toIndex.length) {
       const options = { provider: params.provider, workers: params.towerWorkers || undefined };
       const packs = new PackSet(await cache.open(params.packDir, options), cache, options);
+      progress.phase('indexing');
       packs.ensureActiveSet(db);
       extractor.configure(params.extract);
       await indexFiles(db, store, packs, extractor, toIndex, params, progress, signal);
@@ -304,6 +309,7 @@ async function indexFiles(
     batchChunks = 0;
     while (inflight.length >= IN_FLIGHT) await inflight.shift();
     if (failure) throw failure;
+    progress.embedding(ready.reduce((n, p) => n + (p.doc?.chunks.length ?? 0), 0));
     inflight.push(
       embedAndWrite(db, store, packs, ready, progress).catch((e: unknown) => {
         failure ??= e;
@@ -313,7 +319,7 @@ async function indexFiles(
   try {
     for (const { file, folderId, existed } of work) {
       if (signal.aborted || failure) break;
-      progress.current(file.relPath);
+      progress.current(file.relPath, file.size);
       const prepared = await prepare(db, extractor, file, folderId, existed, params, signal).catch(
         (e: unknown) => {
           // Cancelled while this file was being read: it is left for the next run.
@@ -419,11 +425,25 @@ async function embedAndWrite(
 ): Promise<void> {
   const docs = batch.filter((p) => p.doc).map((p) => p.doc!);
   const texts = docs.flatMap((d) => d.passages);
+  // Progress inside the batch, from the first vector set's embedding (retries do not count twice).
+  const batchBytes = batch.reduce((n, p) => n + p.file.size, 0);
+  let reportedPassages = 0;
+  let creditedBytes = 0;
+  const onEmbedded = (done: number): void => {
+    if (done <= reportedPassages) return;
+    const bytes = Math.floor((batchBytes * done) / texts.length);
+    progress.embedded(done - reportedPassages, bytes - creditedBytes);
+    reportedPassages = done;
+    creditedBytes = bytes;
+  };
   for (let attempt = 0; ; attempt++) {
     const embedders = await packs.embeddersFor(listVectorSets(db));
     const vectors = new Map<number, Float32Array>();
-    for (const [setId, pack] of embedders)
-      vectors.set(setId, texts.length ? await pack.embedAnswers(texts) : new Float32Array(0));
+    let first = true;
+    for (const [setId, pack] of embedders) {
+      vectors.set(setId, await embedInSlices(pack, texts, first ? onEmbedded : undefined));
+      first = false;
+    }
     try {
       db.transaction(() => {
         const sets = listVectorSets(db);
@@ -448,8 +468,39 @@ async function embedAndWrite(
       if (!(e instanceof VectorSetChangedError) || attempt >= 2) throw e;
     }
   }
+  progress.settled(creditedBytes);
   for (const p of batch) {
     if (p.doc) progress.indexed(p.file.size, p.doc.chunks.length, p.existed);
     else progress.failed(p.file.size);
   }
+}
+
+/**
+ * Embeds `texts`, a large batch (a large file's passages) in slices of
+ * EMBED_SLICE so that progress can be reported inside it; each slice is still
+ * spread over all of the pack's workers.
+ */
+async function embedInSlices(
+  pack: { embedAnswers(texts: string[]): Promise<Float32Array> },
+  texts: string[],
+  onEmbedded?: (done: number) => void,
+): Promise<Float32Array> {
+  if (texts.length === 0) return new Float32Array(0);
+  if (texts.length <= EMBED_SLICE) {
+    const vectors = await pack.embedAnswers(texts);
+    onEmbedded?.(texts.length);
+    return vectors;
+  }
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += EMBED_SLICE) {
+    parts.push(await pack.embedAnswers(texts.slice(start, start + EMBED_SLICE)));
+    onEmbedded?.(Math.min(texts.length, start + EMBED_SLICE));
+  }
+  const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -2,6 +2,9 @@ import type { IngestProgress, IngestSummary } from './types.js';
 
 /** Progress events at most this often (phase changes and the end are always sent). */
 const EMIT_INTERVAL_MS = 100;
+/** A file this large, or a batch of this many passages, is announced at once (its step takes visible time). */
+const LARGE_FILE_BYTES = 1024 * 1024;
+const LARGE_BATCH_PASSAGES = 500;
 
 /** Counts one indexing run and reports IngestProgress at a sensible rate. */
 export class ProgressTracker {
@@ -17,9 +20,14 @@ export class ProgressTracker {
     bytesDone: 0,
     bytesTotal: 0,
     currentFile: null,
+    currentFileBytes: 0,
+    step: null,
+    passagesPending: 0,
     etaSeconds: null,
     elapsedMs: 0,
   };
+  /** Bytes of files whose passages are partly embedded (credited before the files are written). */
+  private partialBytes = 0;
   private added = 0;
   private updated = 0;
   private removedCount = 0;
@@ -29,12 +37,17 @@ export class ProgressTracker {
 
   snapshot(): IngestProgress {
     const elapsedMs = Date.now() - this.startedAt;
-    const rate = this.p.bytesDone / Math.max(elapsedMs, 1);
+    // Files partly embedded count for what is done of them.
+    const bytesDone = this.p.bytesDone + Math.max(0, this.partialBytes);
+    const rate = bytesDone / Math.max(elapsedMs, 1);
     const eta =
-      this.p.phase === 'indexing' && this.p.bytesDone > 0
-        ? (this.p.bytesTotal - this.p.bytesDone) / rate / 1000
-        : null;
-    return { ...this.p, elapsedMs, etaSeconds: eta === null ? null : Math.max(0, Math.round(eta)) };
+      this.p.phase === 'indexing' && bytesDone > 0 ? (this.p.bytesTotal - bytesDone) / rate / 1000 : null;
+    return {
+      ...this.p,
+      bytesDone,
+      elapsedMs,
+      etaSeconds: eta === null ? null : Math.max(0, Math.round(eta)),
+    };
   }
 
   private emit(force = false): void {
@@ -78,9 +91,35 @@ export class ProgressTracker {
     this.emit(true);
   }
 
-  current(relPath: string): void {
+  /** Reading this file's text now (sent at once when the file is large: it may take a while). */
+  current(relPath: string, bytes = 0): void {
     this.p.currentFile = relPath;
-    this.emit();
+    this.p.currentFileBytes = bytes;
+    this.p.step = 'extracting';
+    this.emit(bytes >= LARGE_FILE_BYTES);
+  }
+
+  /** `passages` were read and went to the towers; sent at once when they are many. */
+  embedding(passages: number): void {
+    this.p.passagesPending += passages;
+    this.p.step = 'embedding';
+    this.emit(passages >= LARGE_BATCH_PASSAGES);
+  }
+
+  /**
+   * `passages` more of a batch were embedded, worth `bytes` of its files: the
+   * bar moves inside a large file instead of jumping when the file is written.
+   * Sent at once when the step was large.
+   */
+  embedded(passages: number, bytes: number): void {
+    this.p.passagesPending = Math.max(0, this.p.passagesPending - passages);
+    this.partialBytes += bytes;
+    this.emit(passages >= LARGE_BATCH_PASSAGES);
+  }
+
+  /** A batch is written: its partial credit gives way to its files' whole bytes (indexed/failed). */
+  settled(bytes: number): void {
+    this.partialBytes -= bytes;
   }
 
   indexed(bytes: number, chunks: number, existed: boolean): void {
@@ -110,6 +149,10 @@ export class ProgressTracker {
   summary(phase: 'done' | 'cancelled'): IngestSummary {
     this.p.phase = phase;
     this.p.currentFile = null;
+    this.p.currentFileBytes = 0;
+    this.p.step = null;
+    this.p.passagesPending = 0;
+    this.partialBytes = 0;
     const s: IngestSummary = {
       ...this.snapshot(),
       etaSeconds: 0,

@@ -26,7 +26,8 @@ export type {
 } from '../vocabulary/shapes.js';
 
 export interface IngestProgress {
-  phase: 'scanning' | 'indexing' | 'removing' | 'done' | 'cancelled';
+  /** 'loading-model': opening the tower pack before the first file is embedded (seconds for a large model). */
+  phase: 'scanning' | 'removing' | 'loading-model' | 'indexing' | 'done' | 'cancelled';
   filesTotal: number;
   filesDone: number;
   filesSkipped: number;
@@ -35,6 +36,12 @@ export interface IngestProgress {
   bytesDone: number;
   bytesTotal: number;
   currentFile: string | null;
+  /** Bytes of `currentFile`, so a large file's wait can be explained. */
+  currentFileBytes: number;
+  /** While indexing: reading `currentFile`'s text, or embedding passages (the pack's slower half). */
+  step: 'extracting' | 'embedding' | null;
+  /** Passages read from files and not yet embedded and written (a large file adds thousands at once). */
+  passagesPending: number;
   /** Seconds left, from the byte rate so far; null until there is a rate. */
   etaSeconds: number | null;
   elapsedMs: number;

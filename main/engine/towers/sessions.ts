@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -52,11 +52,49 @@ export function autoProviders(
   return [];
 }
 
-/** Providers this onnxruntime-node build lists (our names), CPU first. */
-export function availableProviders(): ('cpu' | GpuProvider)[] {
+/** Providers this onnxruntime-node build lists (our names), CPU first, whether or not they can start. */
+export function offeredProviders(): ('cpu' | GpuProvider)[] {
   const listed = new Set(ort.listSupportedBackends().map((b) => b.name));
   return ['cpu', ...GPU_PROVIDERS.filter((p) => listed.has(p))];
 }
+
+/**
+ * Providers that can run here, CPU first: offered by this build, minus those
+ * whose provider library is not installed (onnxruntime-node lists CUDA even
+ * when installed without it) and those that already failed to start in this
+ * thread, and WebGPU on a Linux machine with no GPU render node. What Settings
+ * and `models` list as available.
+ */
+export function availableProviders(): ('cpu' | GpuProvider)[] {
+  return offeredProviders().filter(
+    (p) =>
+      p === 'cpu' ||
+      (!knownFailures.has(p) &&
+        (p !== 'cuda' || missingCudaLibrary() === null) &&
+        (p !== 'webgpu' || hasLinuxRenderNode() !== false)),
+  );
+}
+
+/**
+ * WebGPU on Linux goes through Vulkan to a GPU, which the kernel exposes as a
+ * DRM render node (/dev/dri/renderD128…); without one there is no adapter to
+ * run on (trying costs a native warning, see autoProviders). Null off Linux,
+ * where this says nothing.
+ */
+function hasLinuxRenderNode(): boolean | null {
+  if (process.platform !== 'linux') return null;
+  renderNodeCheck ??= {
+    found: (() => {
+      try {
+        return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+      } catch {
+        return false;
+      }
+    })(),
+  };
+  return renderNodeCheck.found;
+}
+let renderNodeCheck: { found: boolean } | undefined;
 
 /**
  * The CUDA provider is a separate library that onnxruntime-node only downloads
@@ -64,6 +102,13 @@ export function availableProviders(): ('cpu' | GpuProvider)[] {
  * costs nothing but ORT prints a native error on stderr, so look first.
  */
 function missingCudaLibrary(): string | null {
+  // The install does not change while the process runs: look once.
+  cudaLibraryCheck ??= { reason: findMissingCudaLibrary() };
+  return cudaLibraryCheck.reason;
+}
+let cudaLibraryCheck: { reason: string | null } | undefined;
+
+function findMissingCudaLibrary(): string | null {
   if (process.platform !== 'linux') return null;
   try {
     const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
@@ -126,7 +171,7 @@ export async function createSession(
 ): Promise<OpenedSession> {
   const requested = options.provider ?? 'auto';
   const candidates = requested === 'auto' ? autoProviders() : requested === 'cpu' ? [] : [requested];
-  const listed = new Set(availableProviders());
+  const listed = new Set(offeredProviders());
   const reasons: string[] = [];
   for (const p of candidates) {
     let reason = knownFailures.get(p);

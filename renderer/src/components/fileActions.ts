@@ -1,23 +1,54 @@
 import { api } from '../api/client.js';
+import type { Translate } from '../i18n/index.js';
+import { describeOpenFailure } from '../reasons.js';
 
-/** Open file / show in folder / copy passage, with the outcome reported through `notify`. */
+/**
+ * Open file / show in folder / copy passage, with the outcome reported through
+ * `notify`: "Opened …" only when the opener said it opened the file, the
+ * reason when it did not, and what happened instead when the file was shown in
+ * its folder.
+ */
 export function useFileActions(
   notify: (message: string, tone?: 'info' | 'error') => void,
-  t: (key: 'source.copied' | 'source.opened', params?: Record<string, string>) => string,
+  t: Translate,
   reportError: (e: unknown) => string,
 ) {
-  const run = async (work: () => Promise<unknown>, done?: string): Promise<void> => {
-    try {
-      await work();
-      if (done) notify(done);
-    } catch (e) {
-      notify(reportError(e), 'error');
-    }
-  };
   return {
-    open: (absPath: string, name: string) =>
-      run(() => api.call('openFile', { path: absPath }), t('source.opened', { file: name })),
-    reveal: (absPath: string) => run(() => api.call('showInFolder', { path: absPath })),
-    copy: (text: string) => run(() => navigator.clipboard.writeText(text), t('source.copied')),
+    open: async (absPath: string, documentId: number, name: string): Promise<void> => {
+      try {
+        const result = await api.call('openFile', { path: absPath, documentId });
+        if (result.opened === 'file') notify(t('source.opened', { file: name }));
+        else
+          notify(
+            t(result.reason === 'not-a-document' ? 'source.revealedInstead' : 'source.revealedNotIndexed', {
+              file: name,
+            }),
+          );
+      } catch (e) {
+        notify(
+          t('source.openFailed', { file: name, reason: describeOpenFailure(reportError(e), t) }),
+          'error',
+        );
+      }
+    },
+    reveal: async (absPath: string, name: string): Promise<void> => {
+      try {
+        await api.call('showInFolder', { path: absPath });
+        notify(t('source.revealed', { file: name }));
+      } catch (e) {
+        notify(
+          t('source.openFailed', { file: name, reason: describeOpenFailure(reportError(e), t) }),
+          'error',
+        );
+      }
+    },
+    copy: async (text: string): Promise<void> => {
+      try {
+        await navigator.clipboard.writeText(text);
+        notify(t('source.copied'));
+      } catch (e) {
+        notify(reportError(e), 'error');
+      }
+    },
   };
 }

@@ -1,26 +1,12 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import { en, type MessageKey } from './en.js';
-import { zh } from './zh.js';
+import { translator, type Language, type MessageKey, type Translate } from './translate.js';
 
-export type Language = 'zh' | 'en';
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
-
-const catalogs: Record<Language, Record<MessageKey, string>> = { en, zh };
+export { translator, type Language, type MessageKey, type Translate };
 
 /** 'system' follows the browser/OS language: any Chinese locale → 中文, everything else → English. */
 export function resolveLanguage(setting: 'system' | Language, systemLanguages: readonly string[]): Language {
   if (setting !== 'system') return setting;
   return systemLanguages.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh' : 'en';
-}
-
-export function translator(language: Language): Translate {
-  const catalog = catalogs[language];
-  return (key, params) => {
-    const text = catalog[key] ?? en[key] ?? key;
-    return params
-      ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
-      : text;
-  };
 }
 
 const I18nContext = createContext<{ language: Language; t: Translate }>({
@@ -36,5 +22,3 @@ export function I18nProvider({ language, children }: { language: Language; child
 export function useI18n(): { language: Language; t: Translate } {
   return useContext(I18nContext);
 }
-
-export type { MessageKey };

@@ -47,6 +47,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const [reembed, setReembed] = useState<ReembedState | null>(null);
   const [connectionLost, setConnectionLost] = useState(false);
   const refreshing = useRef<Promise<void> | null>(null);
+  const ingestRunning = useRef(false);
 
   const reportError = useCallback((e: unknown): string => {
     if (e instanceof ApiCallError && e.connectionLost) setConnectionLost(true);
@@ -64,6 +65,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
         ]);
         setStatus(s);
         setIngest(i);
+        ingestRunning.current = i.running;
         setReembed(r);
         setConnectionLost(false);
       } catch (e) {
@@ -97,6 +99,9 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
     return api.onEvent((event) => {
       switch (event.type) {
         case 'ingest-progress':
+          // A run just started: its folders are 'indexing' now (read them, for their badges).
+          if (!ingestRunning.current) void refresh();
+          ingestRunning.current = event.progress.phase !== 'done' && event.progress.phase !== 'cancelled';
           setIngest((prev) => ({
             running: true,
             queued: prev?.queued ?? false,

@@ -116,24 +116,29 @@ export function ChatView(props: {
       e.preventDefault();
       void ask();
     } else if (
-      e.key === 'ArrowUp' &&
-      e.currentTarget.selectionStart === 0 &&
-      e.currentTarget.selectionEnd === 0
+      (e.key === 'ArrowUp' || e.key === 'ArrowDown') &&
+      !e.shiftKey &&
+      !e.altKey &&
+      !e.ctrlKey &&
+      !e.metaKey &&
+      caretOnEdgeLine(e.currentTarget, e.key === 'ArrowUp' ? 'first' : 'last')
     ) {
-      // From the start of the box, ↑ steps into the latest answer's sources.
+      // ↑ from the box's first line (↓ from its last) steps into the latest answer's sources;
+      // inside a question of several lines the arrows still move the caret.
       const lastTurn = threadRef.current?.querySelector('.turn:last-of-type');
       const first = lastTurn?.querySelector<HTMLElement>('[data-testid="source-card"]');
       if (first) {
         e.preventDefault();
         first.focus();
+        first.scrollIntoView({ block: 'nearest' });
       }
     }
   };
 
   const actions: SourceActions = {
     preview: setSelected,
-    open: (r) => void files.open(r.absPath, baseName(r.path)),
-    reveal: (r) => void files.reveal(r.absPath),
+    open: (r) => void files.open(r.absPath, r.documentId, baseName(r.path)),
+    reveal: (r) => void files.reveal(r.absPath, baseName(r.path)),
     copy: (r) => void files.copy(r.text),
   };
 
@@ -236,13 +241,25 @@ function Turn({
           <h3>{t('chat.notFoundTitle')}</h3>
           <p>{t('chat.notFoundBody')}</p>
         </div>
-      ) : (
+      ) : null}
+      {answer.results.length > 0 ? (
         <>
-          <p className="turn-meta muted">
-            {t('chat.sources', { count: answer.results.length })} ·{' '}
-            {t('chat.took', { ms: Math.round(answer.tookMs) })}
-          </p>
-          <div className="sources" role="list" aria-label={t('source.list', { question: turn.question })}>
+          {answer.notFound ? (
+            // As the CLI does: what came closest, clearly not offered as the answer.
+            <h4 className="closest-title" data-testid="closest-title">
+              {t('chat.closestTitle')}
+            </h4>
+          ) : (
+            <p className="turn-meta muted">
+              {t('chat.sources', { count: answer.results.length })} ·{' '}
+              {t('chat.took', { ms: Math.round(answer.tookMs) })}
+            </p>
+          )}
+          <div
+            className={`sources${answer.notFound ? ' sources-closest' : ''}`}
+            role="list"
+            aria-label={t('source.list', { question: turn.question })}
+          >
             {shown.map((r, i) => (
               <div role="listitem" key={r.chunkId}>
                 <SourceCard
@@ -261,7 +278,16 @@ function Turn({
             </button>
           ) : null}
         </>
-      )}
+      ) : null}
     </section>
   );
+}
+
+/** Whether the caret (no selection) is on the box's first or last line, where ↑ or ↓ would leave it. */
+function caretOnEdgeLine(box: HTMLTextAreaElement, edge: 'first' | 'last'): boolean {
+  const { selectionStart, selectionEnd, value } = box;
+  if (selectionStart !== selectionEnd) return false;
+  return edge === 'first'
+    ? !value.slice(0, selectionStart).includes('\n')
+    : !value.slice(selectionEnd).includes('\n');
 }

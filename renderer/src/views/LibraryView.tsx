@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FailedFile, FolderInfo, IngestProgress } from '../../../main/api/contract.js';
+import type { FailedFileListing, FolderInfo, IngestProgress } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
 import { useI18n, type Translate } from '../i18n/index.js';
 import { formatBytes, formatDuration, formatNumber, formatWhen } from '../format.js';
@@ -9,6 +9,7 @@ import { Icon } from '../components/Icon.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useNotify } from '../components/Toaster.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { describeFileFailure } from '../reasons.js';
 
 export const FOLDER_PATH_ID = 'folder-path';
 
@@ -19,7 +20,7 @@ export function LibraryView() {
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [failed, setFailed] = useState<FailedFile[]>([]);
+  const [failed, setFailed] = useState<FailedFileListing[]>([]);
   const [removing, setRemoving] = useState<FolderInfo | null>(null);
   const pathRef = useRef<HTMLInputElement>(null);
 
@@ -62,8 +63,10 @@ export function LibraryView() {
     }
   };
 
-  const folderName = (id: number): string => status?.folders.find((f) => f.id === id)?.path ?? '';
   const running = ingest?.running ?? false;
+  // The job marks its folders 'indexing' as it starts; until the next status read, say so from the run itself.
+  const folderState = (folder: FolderInfo): FolderInfo['state'] =>
+    running && folder.state === 'new' && ingestCovers(ingest?.progress ?? null) ? 'indexing' : folder.state;
 
   return (
     <div className="page">
@@ -183,8 +186,8 @@ export function LibraryView() {
                     : ''}
                 </span>
               </div>
-              <span className={`badge badge-${folder.state}`} data-testid="folder-state">
-                {t(`library.state.${folder.state}`)}
+              <span className={`badge badge-${folderState(folder)}`} data-testid="folder-state">
+                {t(`library.state.${folderState(folder)}`)}
               </span>
               <div className="folder-actions">
                 <button
@@ -235,11 +238,16 @@ export function LibraryView() {
         ) : (
           <ul className="failed" data-testid="failed-files">
             {failed.map((f) => (
-              <li key={`${f.folderId}/${f.path}`}>
-                <span className="failed-path" title={folderName(f.folderId)}>
-                  {f.path}
+              <li key={`${f.folderId}/${f.path}`} data-testid="failed-file">
+                <span className="failed-where">
+                  <span className="failed-path">{f.path}</span>
+                  <span className="failed-folder muted small" title={f.folderPath}>
+                    {t('library.failedIn', { folder: f.folderPath })}
+                  </span>
                 </span>
-                <span className="failed-reason">{f.error}</span>
+                <span className="failed-reason" title={f.error}>
+                  {describeFileFailure(f.reason, t)}
+                </span>
               </li>
             ))}
           </ul>
@@ -266,7 +274,9 @@ export function LibraryView() {
 
 function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Translate; onStop(): void }) {
   const { language } = useI18n();
-  const counting = progress.phase === 'scanning' || progress.filesTotal === 0;
+  // Scanning and loading the model have no measure yet: the bar runs indeterminate, the phase says why.
+  const counting =
+    progress.phase === 'scanning' || progress.phase === 'loading-model' || progress.filesTotal === 0;
   const parts = [
     t('library.progressFiles', {
       done: formatNumber(progress.filesDone + progress.filesSkipped + progress.filesFailed, language),
@@ -280,7 +290,7 @@ function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Transl
   return (
     <div className="progress-block" data-testid="ingest-progress">
       <div className="progress-line">
-        <strong>{t(`library.phase.${progress.phase}`)}</strong>
+        <strong data-testid="ingest-phase">{t(`library.phase.${progress.phase}`)}</strong>
         <button type="button" className="button button-small" onClick={onStop}>
           {t('library.stop')}
         </button>
@@ -291,9 +301,24 @@ function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Transl
         max={counting ? 0 : progress.bytesTotal > 0 ? progress.bytesTotal : progress.filesTotal}
       />
       <p className="muted small">{parts.join(' · ')}</p>
-      {progress.currentFile ? (
-        <p className="muted small ellipsis">{t('library.progressCurrent', { file: progress.currentFile })}</p>
+      {progress.phase === 'indexing' && progress.currentFile ? (
+        <p className="muted small ellipsis" data-testid="ingest-step">
+          {t('library.progressReading', {
+            file: progress.currentFile,
+            size: formatBytes(progress.currentFileBytes, language),
+          })}
+        </p>
+      ) : null}
+      {progress.phase === 'indexing' && progress.passagesPending > 0 ? (
+        <p className="muted small">
+          {t('library.progressEmbedding', { count: formatNumber(progress.passagesPending, language) })}
+        </p>
       ) : null}
     </div>
   );
+}
+
+/** A run is under way (any progress but the end). */
+function ingestCovers(progress: IngestProgress | null): boolean {
+  return progress === null || (progress.phase !== 'done' && progress.phase !== 'cancelled');
 }

@@ -14,6 +14,9 @@ import { useAppState } from '../state/AppState.js';
 import { useNotify } from '../components/Toaster.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { ModelsCard } from './ModelsCard.js';
+import { SafeMarkdown } from '../components/SafeMarkdown.js';
+import { metricsTable } from '../metricsTable.js';
+import { describeFallback } from '../reasons.js';
 
 export function SettingsView() {
   const { t, language } = useI18n();
@@ -63,9 +66,11 @@ export function SettingsView() {
             <Fact label={t('settings.packLicense')}>{pack.license}</Fact>
             {pack.attribution.length ? (
               <Fact label={t('settings.packAttribution')}>
-                <ul className="plain-list">
+                <ul className="plain-list attribution" data-testid="pack-attribution">
                   {pack.attribution.map((a) => (
-                    <li key={a}>{a}</li>
+                    <li key={a}>
+                      <SafeMarkdown source={a} />
+                    </li>
                   ))}
                 </ul>
               </Fact>
@@ -137,7 +142,7 @@ export function SettingsView() {
             {provider.fallbackReason ? (
               <span className="muted">
                 {' '}
-                · {t('settings.providerFallback', { reason: provider.fallbackReason })}
+                · {t('settings.providerFallback', { reason: describeFallback(provider.fallbackReason, t) })}
               </span>
             ) : null}
           </p>
@@ -230,29 +235,29 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** Released metrics are free-form JSON: show flat numbers as a table, nested objects one level deep. */
+/** Released metrics as one table (metricsTable.ts), never raw JSON. */
 function Metrics({ metrics, empty }: { metrics: Record<string, unknown>; empty: string }) {
-  const rows = Object.entries(metrics).flatMap(([key, value]) =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.entries(value as Record<string, unknown>).map(([k, v]) => [`${key} · ${k}`, v] as const)
-      : [[key, value] as const],
-  );
+  const { columns, rows } = metricsTable(metrics);
   if (rows.length === 0) return <span className="muted">{empty}</span>;
   return (
-    <table className="metrics">
+    <table className="metrics" data-testid="pack-metrics">
+      <thead>
+        <tr>
+          <td />
+          {columns.map((c) => (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
       <tbody>
-        {rows.map(([k, v]) => (
-          <tr key={k}>
-            <th scope="row">{k}</th>
-            <td>
-              {typeof v === 'number'
-                ? Number.isInteger(v)
-                  ? v
-                  : v.toFixed(3)
-                : typeof v === 'object'
-                  ? JSON.stringify(v)
-                  : String(v)}
-            </td>
+        {rows.map((row) => (
+          <tr key={row.label}>
+            <th scope="row">{row.label}</th>
+            {row.cells.map((cell, i) => (
+              <td key={columns[i]}>{cell ?? ''}</td>
+            ))}
           </tr>
         ))}
       </tbody>

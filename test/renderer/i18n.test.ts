@@ -1,0 +1,222 @@
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  FALLBACK_CODES,
+  FILE_FAILURE_CODES,
+  OPEN_FAILURE_CODES,
+  fallbackReasons,
+  fileFailureReason,
+  openFailureReason,
+} from '../../main/api/failureReasons.js';
+import { runOpener } from '../../main/api/opener.js';
+import { extractFile, isExtractError } from '../../main/engine/ingest/index.js';
+import { createSession } from '../../main/engine/towers/sessions.js';
+import { en } from '../../renderer/src/i18n/en.js';
+import { translator } from '../../renderer/src/i18n/translate.js';
+import { zh } from '../../renderer/src/i18n/zh.js';
+import { describeFallback, describeFileFailure, describeOpenFailure } from '../../renderer/src/reasons.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-i18n-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+
+describe('the two interface languages', () => {
+  it('have the same keys, each with the same placeholders and a non-empty text', () => {
+    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(zh[key].trim(), key).not.toBe('');
+      expect(placeholders(zh[key]), key).toEqual(placeholders(en[key]));
+    }
+  });
+
+  it('translate every failure and fallback code the API can send', () => {
+    for (const code of FILE_FAILURE_CODES) {
+      expect(en, code).toHaveProperty([`failure.${code}`]);
+      expect(zh, code).toHaveProperty([`failure.${code}`]);
+    }
+    for (const code of FALLBACK_CODES) {
+      expect(en, code).toHaveProperty([`fallback.${code}`]);
+      expect(zh, code).toHaveProperty([`fallback.${code}`]);
+    }
+    for (const code of OPEN_FAILURE_CODES) {
+      expect(en, code).toHaveProperty([`openFailure.${code}`]);
+      expect(zh, code).toHaveProperty([`openFailure.${code}`]);
+    }
+  });
+});
+
+/** Files the extractor refuses, each with the code its reason must get. */
+const REFUSED: [name: string, content: string | Uint8Array, code: string, maxBytes?: number][] = [
+  ['broken.pdf', '%PDF-1.7\n1 0 obj << /Type /Catalog >> broken beyond repair', 'invalid-pdf'],
+  ['notzip.docx', 'this is not a zip archive', 'docx-not-zip'],
+  ['damaged.docx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'invalid-docx'],
+  ['old.docx', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'encrypted-docx'],
+  ['empty.txt', '', 'empty'],
+  ['blank.txt', '   \n\t  \n', 'whitespace-only'],
+  [
+    'image.txt',
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0, 1, 2, 0]),
+    'binary-kind',
+  ],
+  ['zeros.txt', new Uint8Array(64), 'binary'],
+  ['big.txt', 'x'.repeat(2048), 'too-large', 1024],
+  ['program.exe', 'MZ', 'unsupported'],
+];
+
+describe('failure reasons', () => {
+  it('give every reason the extractor writes for real files its code, and a text in both languages', async () => {
+    const cases = [...REFUSED, ['gone.txt', null, 'missing'] as const];
+    for (const [name, content, code, maxBytes] of cases) {
+      const file = path.join(tmp, name);
+      if (content !== null) writeFileSync(file, content);
+      const error = await extractFile(file, maxBytes ? { maxBytes } : {}).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isExtractError(error), name).toBe(true);
+      if (!isExtractError(error)) continue;
+      const reason = fileFailureReason(error.reason);
+      expect(reason.code, `${name}: ${error.reason}`).toBe(code);
+      const zhText = describeFileFailure(reason, translator('zh'));
+      expect(zhText, name).toMatch(/\p{Script=Han}/u);
+      expect(zhText, name).not.toMatch(/\{\w+\}/);
+    }
+  });
+
+  it('know every reason written in the engine source (ExtractError, scan warnings, ingest)', () => {
+    // A new reason in the engine without a pattern and a translation here fails this test.
+    const reasons: string[] = [];
+    const ingestDir = path.join(root, 'main/engine/ingest');
+    for (const file of readdirSync(ingestDir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(path.join(ingestDir, file), 'utf8');
+      for (const m of source.matchAll(
+        /new ExtractError\(\s*'[\w-]+',\s*((?:'[^']*'|`[^`]*`|[^,]*\?[^,]*))/g,
+      )) {
+        // A conditional (a ? `x` : 'y') gives both texts.
+        for (const literal of m[1]!.matchAll(/'([^']*)'|`([^`]*)`/g)) reasons.push(literal[1] ?? literal[2]!);
+      }
+      for (const m of source.matchAll(/warn\(\s*walk,\s*\w+,\s*([\s\S]*?)\);/g)) {
+        for (const literal of m[1]!.matchAll(/'([^']*)'|`([^`]*)`/g)) reasons.push(literal[1] ?? literal[2]!);
+      }
+    }
+    const ingestJob = readFileSync(path.join(root, 'main/engine/library/ingestJob.ts'), 'utf8');
+    for (const m of ingestJob.matchAll(/error: '([^']+)'/g)) reasons.push(m[1]!);
+    expect(reasons.length).toBeGreaterThan(20);
+    // Error codes compared in those conditionals (code === 'ELOOP' ? …) are not reasons.
+    for (const reason of reasons.filter((r) => !/^E[A-Z]+$/.test(r))) {
+      const sample = reason.replace(/\$\{[^}]*\}/g, '7');
+      expect(fileFailureReason(sample).code, reason).not.toBe('other');
+    }
+  });
+
+  it('keep an unknown reason readable as it is', () => {
+    const reason = fileFailureReason('something new went wrong');
+    expect(reason).toEqual({ code: 'other', params: { message: 'something new went wrong' } });
+    expect(describeFileFailure(reason, translator('zh'))).toBe('something new went wrong');
+  });
+});
+
+describe('the CPU fallback reason', () => {
+  it('is translated, from what the runtime really says when a GPU provider is asked for', async () => {
+    const model = path.join(root, 'resources/models/docqa-zh-en-hashed/question.onnx');
+    const modelFile = readdirSync(path.dirname(model)).find((f) => f.endsWith('.onnx'));
+    expect(modelFile).toBeDefined();
+    const opened = await createSession(path.join(path.dirname(model), modelFile!), {
+      provider: 'coreml',
+      onFallback: () => undefined,
+    });
+    await opened.session.release();
+    // CoreML exists only on macOS; everywhere else this is a fallback with its reason.
+    if (process.platform === 'darwin') return;
+    expect(opened.fallbackReason).not.toBeNull();
+    for (const r of fallbackReasons(opened.fallbackReason!)) expect(r.code).not.toBe('other');
+    expect(describeFallback(opened.fallbackReason!, translator('zh'))).toMatch(/\p{Script=Han}/u);
+  });
+
+  it('is translated for each sentence the session code can write', () => {
+    const source = readFileSync(path.join(root, 'main/engine/towers/sessions.ts'), 'utf8');
+    const sentences = [...source.matchAll(/reason = `([^`]+)`|return '(cuda is not installed[^']*)'/g)].map(
+      (m) => m[1] ?? m[2]!,
+    );
+    expect(sentences.length).toBeGreaterThanOrEqual(3);
+    for (const s of sentences) {
+      const sample = s.replace(/\$\{firstLine\(e\)\}/g, 'driver missing').replace(/\$\{[^}]*\}/g, 'cuda');
+      expect(
+        fallbackReasons(sample).map((r) => r.code),
+        s,
+      ).not.toContain('other');
+    }
+    const zhText = describeFallback(
+      'cuda is not installed: onnxruntime-node has no CUDA provider library (install it with ONNXRUNTIME_NODE_INSTALL=cuda12)',
+      translator('zh'),
+    );
+    expect(zhText).toContain('未安装 CUDA');
+  });
+});
+
+describe('"open file" failures', () => {
+  it('are translated, from what real opener processes report', async () => {
+    const bin = path.join(tmp, 'openers');
+    mkdirSync(bin, { recursive: true });
+    const script = (name: string, body: string): string => {
+      const file = path.join(bin, name);
+      writeFileSync(file, `#!/bin/sh\n${body}\n`);
+      chmodSync(file, 0o755);
+      return file;
+    };
+    const cases: [command: [string, ...string[]], code: string][] = [
+      [
+        [script('xdg-open', `echo "xdg-open: no method available for opening '$1'" >&2; exit 3`), 'a.md'],
+        'no-program',
+      ],
+      [[path.join(bin, 'not-there'), 'a.md'], 'opener-missing'],
+      [[script('my-opener', 'exit 5'), 'a.md'], 'opener-exit'],
+    ];
+    for (const [command, code] of cases) {
+      const error = await runOpener(command).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(error, command[0]).not.toBeNull();
+      expect(openFailureReason(error!.message).code, error!.message).toBe(code);
+      expect(describeOpenFailure(error!.message, translator('zh')), code).toMatch(/\p{Script=Han}/u);
+    }
+    await expect(runOpener([script('fine', 'exit 0'), 'a.md'])).resolves.toBeUndefined();
+  });
+
+  it('answer as soon as the opener exits, and leave the program it started free to write on stderr', async () => {
+    const bin = path.join(tmp, 'openers');
+    mkdirSync(bin, { recursive: true });
+    const marker = path.join(tmp, 'started-program-lived');
+    const pidFile = path.join(tmp, 'started-program.pid');
+    const file = path.join(bin, 'launching-opener');
+    // Like gio or xdg-open: start the program (which inherits stderr and keeps it open) and exit at once.
+    writeFileSync(
+      file,
+      `#!/bin/sh\n(sleep 1; echo "a warning, later" >&2; touch '${marker}'; exec sleep 300) &\necho $! > '${pidFile}'\nexit 0\n`,
+    );
+    chmodSync(file, 0o755);
+    try {
+      // A verdict time far beyond the test's timeout: only the opener's own exit can resolve it.
+      await expect(runOpener([file, 'a.md'], { verdictMs: 10 * 60_000 })).resolves.toBeUndefined();
+      await expect.poll(() => existsSync(marker), { timeout: 20_000, interval: 100 }).toBe(true);
+    } finally {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    }
+  });
+});
