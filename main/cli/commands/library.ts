@@ -20,7 +20,14 @@ interface IngestCliOptions extends LibraryCliOptions {
 interface QueryCliOptions extends LibraryCliOptions {
   k?: string;
   mode?: string;
+  /** false with --no-cross-lingual; otherwise the library setting decides. */
+  crossLingual?: boolean;
 }
+
+const crossLingualOption = [
+  '--no-cross-lingual',
+  'do not also search the question translated into the other language (overrides the setting)',
+] as const;
 
 const dbOption = ['--db <file>', 'library database (default: your per-user library, or $DOCQA_DB)'] as const;
 const modelOption = [
@@ -64,6 +71,7 @@ export function registerLibraryCommands(program: Command): void {
     .option(...providerOption)
     .option(...kOption)
     .option(...modeOption)
+    .option(...crossLingualOption)
     .option('--json', 'print the answer as one JSON object')
     .action(async (question: string, options: QueryCliOptions) => {
       const { runAskCommand } = await import('../libraryCommands.js');
@@ -79,6 +87,7 @@ export function registerLibraryCommands(program: Command): void {
     .option(...providerOption)
     .option(...kOption)
     .option(...modeOption)
+    .option(...crossLingualOption)
     .option('--json', 'JSON Lines output (the only format)')
     .action(async (options: QueryCliOptions & { batch: string }) => {
       const { runSearchBatchCommand } = await import('../libraryCommands.js');

@@ -4,6 +4,7 @@ import { describeError, UserError } from '../errors.js';
 import { DenseChannel } from '../search/dense.js';
 import { DenseSearchWorker } from '../search/denseSearchWorker.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
+import { builtinLexicon } from '../search/lexicon.js';
 import { Searcher, type DenseRecall } from '../search/searcher.js';
 import { openDatabase, type Db } from '../store/database.js';
 import * as conversations from '../store/conversations.js';
@@ -109,7 +110,7 @@ export class Library implements LibraryEngine {
     private readonly options: LibraryOpenOptions,
     ranker: Ranker,
   ) {
-    this.searcher = new Searcher(db, ranker);
+    this.searcher = new Searcher(db, ranker, undefined, undefined, builtinLexicon);
   }
 
   static async open(options: LibraryOpenOptions): Promise<Library> {
@@ -457,16 +458,22 @@ export class Library implements LibraryEngine {
 
   // ---- search
 
-  async ask(question: string, options: { k?: number; mode?: SearchMode } = {}): Promise<AskResult> {
+  async ask(
+    question: string,
+    options: { k?: number; mode?: SearchMode; crossLingual?: boolean } = {},
+  ): Promise<AskResult> {
     if (typeof question !== 'string') throw new UserError('the question must be text', 'question');
     const { k, mode } = checkQuestionOptions(options);
     const started = performance.now();
     const q = question.length > MAX_QUESTION_CHARS ? question.slice(0, MAX_QUESTION_CHARS) : question;
+    if (options.crossLingual !== undefined && typeof options.crossLingual !== 'boolean')
+      throw new UserError('crossLingual must be true or false', 'crossLingual');
+    const crossLingual = options.crossLingual ?? (await this.getSettings()).crossLingual;
     let outcome;
     for (let attempt = 0; ; attempt++) {
       const dense = mode === 'bm25' ? null : await this.denseRecall();
       try {
-        outcome = await this.searcher.search(q, k, mode, dense);
+        outcome = await this.searcher.search(q, k, mode, dense, { crossLingual });
         break;
       } catch (e) {
         // A re-embedding switched the active vector set (and dropped the old table) while this
@@ -482,6 +489,7 @@ export class Library implements LibraryEngine {
       results: outcome.results,
       mode,
       tookMs: performance.now() - started,
+      translatedTerms: outcome.translatedTerms,
     };
   }
 

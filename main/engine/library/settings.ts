@@ -16,6 +16,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   threads: 0,
   theme: 'system',
   language: 'system',
+  crossLingual: true,
 };
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
@@ -34,6 +35,7 @@ const settingsSchema = z
     threads: z.number().int().min(0).max(64),
     theme: z.enum(['system', 'light', 'dark']),
     language: z.enum(['system', 'zh', 'en']),
+    crossLingual: z.boolean(),
   })
   .strict();
 

@@ -76,6 +76,8 @@ export interface SearchResult {
   highlights: TextRange[];
   /** Per-channel evidence, for the score tooltip and for debugging fusion. */
   channels: { bm25?: number; dense?: number };
+  /** The passage's language ('zh' when it is mostly Chinese), to mark results in the question's other language. */
+  lang: 'zh' | 'en';
 }
 
 export interface AskResult {
@@ -84,6 +86,8 @@ export interface AskResult {
   results: SearchResult[];
   mode: SearchMode;
   tookMs: number;
+  /** Translations of the question's words that were also searched ("also searched: …"); [] when none. */
+  translatedTerms: string[];
 }
 
 export interface PassagePreview {
@@ -159,6 +163,8 @@ export interface LibrarySettings {
   theme: 'system' | 'light' | 'dark';
   /** 'system' follows the OS/browser language. */
   language: 'system' | 'zh' | 'en';
+  /** Also search each question translated into the library's other language (Chinese ↔ English lexicon). */
+  crossLingual: boolean;
 }
 
 export interface LibraryOpenOptions {
@@ -200,7 +206,11 @@ export interface LibraryEngine {
   failedFiles(): Promise<FailedFile[]>;
   /** Re-reads the files that failed last time. */
   retryFailed(options?: Omit<IngestOptions, 'force'>): Promise<IngestSummary>;
-  ask(question: string, options?: { k?: number; mode?: SearchMode }): Promise<AskResult>;
+  /** `crossLingual` overrides the library setting for this question. */
+  ask(
+    question: string,
+    options?: { k?: number; mode?: SearchMode; crossLingual?: boolean },
+  ): Promise<AskResult>;
   preview(chunkId: number, contextChars?: number): Promise<PassagePreview>;
   /** Absolute path of an indexed document, guaranteed to lie inside one of the library's folders. */
   documentPath(documentId: number): Promise<string>;

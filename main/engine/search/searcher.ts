@@ -9,6 +9,9 @@ import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from './passageText.js';
 import type { Candidate, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
+import { coveredThroughTranslation, CrossLingualSearch, type CrossLingualRecall } from './crossLingual.js';
+import type { Lexicon } from './lexicon.js';
+import { textLanguage } from './textLanguage.js';
 
 /** Candidates each channel recalls before ranking (issue 3: k ≈ 100). */
 export const RECALL_K = 100;
@@ -24,6 +27,13 @@ export interface DenseRecall {
 export interface SearchOutcome {
   results: SearchResult[];
   notFound: boolean;
+  /** Translations of the question's words that were also searched (cross-lingual recall); [] when none. */
+  translatedTerms: string[];
+}
+
+export interface SearchOptions {
+  /** Also search the question translated into the other language (default true). */
+  crossLingual?: boolean;
 }
 
 interface ChunkInfo {
@@ -50,14 +60,17 @@ interface ChunkInfo {
 export class Searcher {
   private readonly bm25: Bm25Channel;
   private readonly chunkInfo: Statement;
+  private readonly crossLingual: CrossLingualSearch | null;
 
   constructor(
     db: Database,
     private readonly ranker: Ranker,
     private readonly notFoundRule: NotFoundRule = new NotFoundRule(),
     bm25: Bm25Channel = new Bm25Channel(db),
+    lexicon: (() => Lexicon | null) | null = null,
   ) {
     this.bm25 = bm25;
+    this.crossLingual = lexicon ? new CrossLingualSearch(bm25, lexicon) : null;
     this.chunkInfo = db.prepare(
       `SELECT c.id, c.document_id, c.start, c.end, c.heading_path, c.page, c.line, c.text,
               d.rel_path, d.title, d.folder_id, f.path AS folder_path
@@ -71,9 +84,10 @@ export class Searcher {
     k: number,
     mode: SearchMode,
     dense: DenseRecall | null,
+    options: SearchOptions = {},
   ): Promise<SearchOutcome> {
     const terms = queryTerms(question);
-    if (!terms.length) return { results: [], notFound: true };
+    if (!terms.length) return { results: [], notFound: true, translatedTerms: [] };
     const stats = this.bm25.termStats(terms);
     const useful = Bm25Channel.usefulTerms(terms, stats);
     const byId = new Map<number, Candidate>();
@@ -94,6 +108,16 @@ export class Searcher {
     }
     if (mode !== 'dense')
       for (const [id, s] of this.bm25.top(useful, RECALL_K, stats)) candidate(id).bm25 = s;
+    // Cross-lingual recall: the question's translations' candidates join BM25's, each
+    // chunk keeping the better of its plain and its grouped (translated) BM25.
+    const crossing =
+      mode !== 'dense' && options.crossLingual !== false
+        ? (this.crossLingual?.recall(question, terms, RECALL_K) ?? null)
+        : null;
+    for (const [id, s] of crossing?.candidates ?? []) {
+      const c = candidate(id);
+      c.bm25 = Math.max(c.bm25 ?? 0, s);
+    }
     if (denseOn) {
       const q = await questionVector!;
       for (const [id, s] of denseTop ? await denseTop : dense.channel.top(q, RECALL_K))
@@ -131,21 +155,40 @@ export class Searcher {
         page: c.page,
         highlights: highlightSentences(c.text, terms, stats, headingPath),
         channels: { bm25: r.bm25, dense: r.dense },
+        lang: textLanguage(c.text),
       });
     }
     return {
       results,
       notFound:
-        results.length === 0 || this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)),
+        results.length === 0 ||
+        this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn, crossing)),
+      translatedTerms: crossing?.translatedTerms ?? [],
     };
   }
 
-  /** What the not-found rule weighs: the best passage's coverage of the question, and its cosine. */
-  evidence(question: string, top: SearchResult, denseOn: boolean): TopEvidence {
-    const units = contentUnits(question);
+  /**
+   * What the not-found rule weighs: the best passage's coverage of the question,
+   * and its cosine. When the best passage is in another language than the
+   * question and came through translation, a question word counts as covered
+   * when one of its searched translations occurs in the passage, and the words
+   * that only frame the question (我想, 怎么…) are left out.
+   */
+  evidence(
+    question: string,
+    top: SearchResult,
+    denseOn: boolean,
+    crossing: CrossLingualRecall | null = null,
+  ): TopEvidence {
+    let units = contentUnits(question);
     const stats = this.bm25.termStats([...units]); // mostly cached: the search just looked these up
+    let passageUnits = contentUnits(passageText(top.title, top.headingPath, top.text));
+    if (crossing && top.lang !== textLanguage(question)) {
+      units = new Set([...units].filter((u) => !crossing.framingUnits.has(u)));
+      passageUnits = new Set([...passageUnits, ...coveredThroughTranslation(crossing.groups, passageUnits)]);
+    }
     return {
-      coverage: coverage(units, contentUnits(passageText(top.title, top.headingPath, top.text)), stats),
+      coverage: coverage(units, passageUnits, stats),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
     };
   }
