@@ -9,7 +9,7 @@ import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from './passageText.js';
 import type { Candidate, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
-import { coveredThroughTranslation, CrossLingualSearch, type CrossLingualRecall } from './crossLingual.js';
+import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
 import { textLanguage } from './textLanguage.js';
 
@@ -169,10 +169,10 @@ export class Searcher {
 
   /**
    * What the not-found rule weighs: the best passage's coverage of the question,
-   * and its cosine. When the best passage is in another language than the
-   * question and came through translation, a question word counts as covered
-   * when one of its searched translations occurs in the passage, and the words
-   * that only frame the question (我想, 怎么…) are left out.
+   * and its cosine. When the question was also searched in translation, the
+   * coverage is the better of the plain one and the one counted in the
+   * library's words (translatedCoverage), so an English passage answering a
+   * Chinese question is not "not found" for lack of Chinese characters.
    */
   evidence(
     question: string,
@@ -180,15 +180,13 @@ export class Searcher {
     denseOn: boolean,
     crossing: CrossLingualRecall | null = null,
   ): TopEvidence {
-    let units = contentUnits(question);
+    const units = contentUnits(question);
     const stats = this.bm25.termStats([...units]); // mostly cached: the search just looked these up
-    let passageUnits = contentUnits(passageText(top.title, top.headingPath, top.text));
-    if (crossing && top.lang !== textLanguage(question)) {
-      units = new Set([...units].filter((u) => !crossing.framingUnits.has(u)));
-      passageUnits = new Set([...passageUnits, ...coveredThroughTranslation(crossing.groups, passageUnits)]);
-    }
+    const passageUnits = contentUnits(passageText(top.title, top.headingPath, top.text));
+    const own = coverage(units, passageUnits, stats);
+    const crossed = crossing ? translatedCoverage(crossing, units, passageUnits) : 0;
     return {
-      coverage: coverage(units, passageUnits, stats),
+      coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
     };
   }

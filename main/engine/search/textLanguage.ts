@@ -5,7 +5,7 @@ export type TextLanguage = 'zh' | 'en';
 /**
  * The language a passage is written in, for marking results that come from
  * the other language: Chinese when its Han/kana characters are at least a
- * quarter as many as its Latin letters (a Chinese manual full of command
+ * tenth as many as its Latin letters (a Chinese manual full of command
  * lines stays Chinese; an English page quoting one Chinese word stays English).
  */
 export function textLanguage(text: string): TextLanguage {
@@ -16,5 +16,5 @@ export function textLanguage(text: string): TextLanguage {
     if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++;
     else if (c >= 0x3040 && isCjk(c)) cjk++;
   }
-  return cjk > 0 && cjk * 4 >= latin ? 'zh' : 'en';
+  return cjk > 0 && cjk * 10 >= latin ? 'zh' : 'en';
 }
