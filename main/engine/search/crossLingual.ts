@@ -7,7 +7,7 @@ import { translateQuestion, type TranslationGroup } from './translateQuery.js';
 
 /** What the translated query added to recall. */
 export interface CrossLingualRecall {
-  /** Chunk id → BM25 of the question with its translations (same scale as plain BM25). */
+  /** Chunk id → weighted BM25 of the searched translations (added to the chunk's own BM25). */
   candidates: Map<number, number>;
   /** The translations that were searched (present in the library), for "also searched: …". */
   translatedTerms: string[];
@@ -22,15 +22,12 @@ export interface CrossLingualRecall {
 }
 
 /**
- * Weights, as how many times a term is named in the FTS5 query (FTS5's bm25()
- * sums over the query's phrases, so naming a term twice counts it twice): the
- * question's own terms 4 times, each searched translation once, and the sum
- * divided by 4 to stay on the plain BM25 scale. A translated word (two
- * translations searched) so counts half as much as a word of the question
- * itself: in a library holding both languages a passage matching the
- * question's own words stays ahead of one matching only its translations.
+ * A searched translation's BM25 counts 1/4 of a word of the question itself
+ * (a translated word, two translations searched, at most 1/2): in a library
+ * holding both languages a passage matching the question's own words stays
+ * ahead of one matching only its translations.
  */
-const OWN_TERM_REPEAT = 4;
+const TRANSLATION_WEIGHT = 0.25;
 /** Translations searched per translated word: the two this library uses most. */
 const MEMBERS_SEARCHED = 2;
 
@@ -40,9 +37,8 @@ const MEMBERS_SEARCHED = 2;
  * document frequency: the lexicon lists a word's senses in dictionary order,
  * the library tells which ones its documents speak of), at most
  * MEMBERS_SEARCHED of them, so that a word with many glosses counts no more
- * than any other word. One FTS5 query over the question's own terms and these
- * translations, weighted by repetition, recalls and scores the candidates
- * natively (a grouped BM25 rescored in JS over re-analysed passages measured
+ * than any other word. One FTS5 query over these translations recalls and
+ * scores the candidates natively (a grouped BM25 rescored in JS over re-analysed passages measured
  * 35-90 ms a question on 900 chunks). Words whose translations do not occur in
  * the library cost only their df look-up: a library in one language answers a
  * question in the same language as before.
@@ -87,10 +83,10 @@ export class CrossLingualSearch {
       }
     }
     if (!groups.length) return null;
-    for (const t of Bm25Channel.usefulTerms(questionTerms, stats))
-      for (let i = 0; i < OWN_TERM_REPEAT; i++) query.push(t);
+    // Recall by the translations alone: the question's own terms already recalled
+    // BM25's candidates, and the searcher adds these scores to theirs.
     const candidates = new Map<number, number>();
-    for (const [id, s] of this.bm25.top(query, k, stats)) candidates.set(id, s / OWN_TERM_REPEAT);
+    for (const [id, s] of this.bm25.top(query, k, stats)) candidates.set(id, s * TRANSLATION_WEIGHT);
     return {
       candidates,
       translatedTerms: [...new Set(searched)],

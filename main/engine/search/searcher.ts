@@ -108,15 +108,16 @@ export class Searcher {
     }
     if (mode !== 'dense')
       for (const [id, s] of this.bm25.top(useful, RECALL_K, stats)) candidate(id).bm25 = s;
-    // Cross-lingual recall: the question's translations' candidates join BM25's, each
-    // chunk keeping the better of its plain and its grouped (translated) BM25.
+    // Cross-lingual recall: the translations' candidates join BM25's, and a chunk's
+    // weighted BM25 over the translations adds to its BM25 over the question's own terms
+    // (a chunk outside BM25's top k counts 0 for the own terms: less than the k-th).
     const crossing =
       mode !== 'dense' && options.crossLingual !== false
         ? (this.crossLingual?.recall(question, terms, RECALL_K) ?? null)
         : null;
     for (const [id, s] of crossing?.candidates ?? []) {
       const c = candidate(id);
-      c.bm25 = Math.max(c.bm25 ?? 0, s);
+      c.bm25 = (c.bm25 ?? 0) + s;
     }
     if (denseOn) {
       const q = await questionVector!;
