@@ -16,6 +16,7 @@
  * README, and are kept while the pack's answer tower stays the same.
  * --skip-training re-measures / re-renders the pack already in --out.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -215,6 +216,19 @@ writeFileSync(
   path.join(out, 'README.md'),
   renderPackReadme({ summary, design, rows, sources, devEval, seed: SEED, heldoutFrac: HELDOUT_FRAC }),
 );
+// The bilingual lexicon (CC-CEDICT) ships in the same folder; training rewrote the
+// manifest and README, so it is built again and recorded in both (deterministic, ~5 s).
+const lexicon = spawnSync(
+  process.execPath,
+  [
+    fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url)),
+    fileURLToPath(new URL('./build-lexicon.ts', import.meta.url)),
+    '--pack',
+    out,
+  ],
+  { stdio: 'inherit' },
+);
+if (lexicon.status !== 0) throw new Error('scripts/build-lexicon.ts failed');
 console.log(
   `pack ${out}: ${(row.packBytes / 1024 / 1024).toFixed(1)} MiB, held-out ${summary.heldout ? `model ${fmt(summary.heldout.model)} vs BM25 ${fmt(summary.heldout.bm25)}` : ''}`,
 );

@@ -1,5 +1,9 @@
 import type { AskResult, SearchResult } from '../engine/library/types.js';
 import { printable, safe } from './terminalText.js';
+import { textLanguage } from '../engine/search/textLanguage.js';
+
+/** Translated terms listed in a text answer (the JSON has them all). */
+const MAX_TERMS_SHOWN = 24;
 
 function position(r: SearchResult): string {
   const parts = [r.page !== null ? `page ${r.page}` : `line ${r.line}`];
@@ -43,8 +47,15 @@ export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChar
     lines.push('Not found in your documents.');
     if (answer.results.length) lines.push('Closest passages:');
   }
+  if (answer.translatedTerms.length) {
+    const shown = answer.translatedTerms.slice(0, MAX_TERMS_SHOWN).join(', ');
+    lines.push(`Also searched: ${shown}${answer.translatedTerms.length > MAX_TERMS_SHOWN ? ', …' : ''}`);
+  }
+  // Passages in a language other than the question's are marked with theirs.
+  const questionLang = textLanguage(answer.question);
   answer.results.forEach((r, i) => {
-    lines.push(safe`${i + 1}. ${r.path}  (${position(r)})  score ${r.score.toFixed(3)}`);
+    const lang = r.lang && r.lang !== questionLang ? `  [${r.lang}]` : '';
+    lines.push(safe`${i + 1}. ${r.path}  (${position(r)})${lang}  score ${r.score.toFixed(3)}`);
     lines.push(indent(markHighlights(r, options.tty, options.maxChars ?? 600)));
   });
   return lines.join('\n');

@@ -34,6 +34,8 @@ export interface LibraryCliOptions {
 export interface QueryCliOptions extends LibraryCliOptions {
   k?: string;
   mode?: string;
+  /** false with --no-cross-lingual; otherwise the library setting decides. */
+  crossLingual?: boolean;
 }
 
 const out = (line: string): void => {
@@ -165,6 +167,7 @@ function answerJson(a: AskResult): Record<string, unknown> {
     notFound: a.notFound,
     mode: a.mode,
     tookMs: Math.round(a.tookMs * 100) / 100,
+    translatedTerms: a.translatedTerms,
     results: a.results.map((r) => ({
       path: r.path,
       start: r.start,
@@ -178,8 +181,14 @@ function answerJson(a: AskResult): Record<string, unknown> {
       page: r.page,
       highlights: r.highlights,
       channels: r.channels,
+      lang: r.lang,
     })),
   };
+}
+
+/** --no-cross-lingual turns translation off for this command; without it the library setting decides. */
+function crossLingualOverride(options: QueryCliOptions): boolean | undefined {
+  return options.crossLingual === false ? false : undefined;
 }
 
 export async function runAskCommand(question: string, options: QueryCliOptions): Promise<void> {
@@ -188,7 +197,7 @@ export async function runAskCommand(question: string, options: QueryCliOptions):
   const mode = parseMode(options.mode);
   const lib = await openLibrary(options, true);
   try {
-    const answer = await lib.ask(question, { k, mode });
+    const answer = await lib.ask(question, { k, mode, crossLingual: crossLingualOverride(options) });
     out(
       options.json
         ? JSON.stringify(answerJson(answer))
@@ -228,17 +237,19 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
           options.batch,
         );
       }
-      const answer = await lib.ask(item.question, { k, mode });
+      const answer = await lib.ask(item.question, { k, mode, crossLingual: crossLingualOverride(options) });
       out(
         JSON.stringify({
           id: item.id,
           notFound: answer.notFound,
+          translatedTerms: answer.translatedTerms,
           results: answer.results.map((r) => ({
             path: r.path,
             start: r.start,
             end: r.end,
             score: r.score,
             text: r.text,
+            lang: r.lang,
           })),
         }),
       );

@@ -49,10 +49,12 @@ describe('formatAnswer', () => {
     page: null,
     highlights,
     channels: {},
+    lang: 'en',
   });
   const answer = (r: SearchResult): AskResult => ({
     question: 'q',
     notFound: false,
+    translatedTerms: [],
     results: [r],
     mode: 'hybrid',
     tookMs: 1,

@@ -74,6 +74,25 @@ describe('BM25', () => {
     }
   });
 
+  it('counts a term named twice twice, in FTS5 and in JavaScript (how translated recall weighs terms)', () => {
+    const bm25 = new Bm25Channel(db);
+    const terms = queryTerms('river water');
+    const twice = [terms[0], ...terms];
+    const stats = bm25.termStats(terms);
+    const once = bm25.top(terms, 50);
+    const fts = bm25.top(twice, 50);
+    const js = bm25.rescore(twice, [...fts.keys()], stats, 50);
+    let raised = 0;
+    for (const [id, s] of fts) {
+      expect(js.get(id)!, `#${id}`).toBeCloseTo(s, 6);
+      const single = once.get(id);
+      if (single === undefined) continue;
+      expect(s).toBeGreaterThanOrEqual(single - 1e-9);
+      if (s > single + 1e-9) raised++;
+    }
+    expect(raised).toBeGreaterThan(0);
+  });
+
   it('takes the two-phase path on large libraries and keeps the same top results', () => {
     const direct = new Bm25Channel(db);
     const twoPhase = new Bm25Channel(db, 0); // every library counts as large

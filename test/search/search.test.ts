@@ -137,7 +137,7 @@ describe('two-stage search', () => {
     expect(db.prepare('SELECT COUNT(*) FROM chunks').pluck().get()).toBe(7);
     expect((await searcher().search('umbrella*', 1, 'bm25', null)).results[0].path).toBe('travel.txt');
     const empty = await searcher().search('？！。…', 5, 'hybrid', dense());
-    expect(empty).toEqual({ results: [], notFound: true });
+    expect(empty).toEqual({ results: [], notFound: true, translatedTerms: [] });
   });
 
   it('says not found for a question about something absent, and found for one that is there', async () => {

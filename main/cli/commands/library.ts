@@ -12,6 +12,11 @@ import type { IngestCliOptions, LibraryCliOptions, QueryCliOptions } from '../li
 // Heavy modules (SQLite, ONNX, pdf.js) are imported inside the actions, so
 // `docqa --help` and each command start fast.
 
+const crossLingualOption = [
+  '--no-cross-lingual',
+  'do not also search the question translated into the other language (overrides the setting)',
+] as const;
+
 const dbOption = ['--db <file>', 'library database (default: your per-user library, or $DOCQA_DB)'] as const;
 const modelOption = [
   '--model <pack>',
@@ -55,6 +60,7 @@ export function registerLibraryCommands(program: Command): void {
     .option(...providerOption)
     .option(...kOption)
     .option(...modeOption)
+    .option(...crossLingualOption)
     .option('--json', 'print the answer as one JSON object')
     .action(async (question: string, options: QueryCliOptions) => {
       const { runAskCommand } = await import('../libraryCommands.js');
@@ -70,6 +76,7 @@ export function registerLibraryCommands(program: Command): void {
     .option(...providerOption)
     .option(...kOption)
     .option(...modeOption)
+    .option(...crossLingualOption)
     .option('--json', 'JSON Lines output (the only format)')
     .action(async (options: QueryCliOptions & { batch: string }) => {
       const { runSearchBatchCommand } = await import('../libraryCommands.js');

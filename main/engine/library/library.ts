@@ -6,6 +6,7 @@ import { DenseSearchWorker } from '../search/denseSearchWorker.js';
 import { LearnedRanker } from '../rank/learnedRanker.js';
 import { readPackRanker, type PackRanker } from '../rank/packRanker.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
+import { builtinLexicon } from '../search/lexicon.js';
 import { Searcher, type DenseRecall } from '../search/searcher.js';
 import { openDatabase, type Db } from '../store/database.js';
 import * as conversations from '../store/conversations.js';
@@ -118,7 +119,7 @@ export class Library implements LibraryEngine {
     private readonly options: LibraryOpenOptions,
     ranker: Ranker,
   ) {
-    this.searcher = new Searcher(db, ranker);
+    this.searcher = new Searcher(db, ranker, undefined, undefined, builtinLexicon);
   }
 
   static async open(options: LibraryOpenOptions): Promise<Library> {
@@ -496,16 +497,24 @@ export class Library implements LibraryEngine {
 
   // ---- search
 
-  async ask(question: string, options: { k?: number; mode?: SearchMode } = {}): Promise<AskResult> {
+  async ask(
+    question: string,
+    options: { k?: number; mode?: SearchMode; crossLingual?: boolean } = {},
+  ): Promise<AskResult> {
     if (typeof question !== 'string') throw new UserError('the question must be text', 'question');
     const { k, mode } = checkQuestionOptions(options);
     const started = performance.now();
     const q = question.length > QUESTION_MAX_CHARS ? question.slice(0, QUESTION_MAX_CHARS) : question;
+    if (options.crossLingual !== undefined && typeof options.crossLingual !== 'boolean')
+      throw new UserError('crossLingual must be true or false', 'crossLingual');
+    const crossLingual = options.crossLingual ?? (await this.getSettings()).crossLingual;
     let outcome;
     for (let attempt = 0; ; attempt++) {
       const dense = mode === 'bm25' ? null : await this.denseRecall();
       try {
-        outcome = await this.searcher.search(q, k, mode, dense, this.rankerFor(await this.packDir()));
+        outcome = await this.searcher.search(q, k, mode, dense, this.rankerFor(await this.packDir()), {
+          crossLingual,
+        });
         break;
       } catch (e) {
         // A re-embedding switched the active vector set (and dropped the old table) while this
@@ -521,6 +530,7 @@ export class Library implements LibraryEngine {
       results: outcome.results,
       mode,
       tookMs: performance.now() - started,
+      translatedTerms: outcome.translatedTerms,
     };
   }
 

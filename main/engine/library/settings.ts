@@ -38,6 +38,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   maxExtractedChars: DEFAULT_MAX_EXTRACTED_CHARS,
   extractorMemoryMb: 0,
   extractTimeoutSeconds: 600,
+  crossLingual: true,
 };
 
 const settingsSchema = z
@@ -59,6 +60,7 @@ const settingsSchema = z
     maxExtractedChars: maxExtractedCharsSchema,
     extractorMemoryMb: extractorMemoryMbSchema,
     extractTimeoutSeconds: extractTimeoutSecondsSchema,
+    crossLingual: z.boolean(),
   })
   .strict();
 

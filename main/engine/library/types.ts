@@ -121,6 +121,8 @@ export interface LibrarySettings {
   extractorMemoryMb: number;
   /** Reading one file may take this long before it is stopped and recorded as failed. */
   extractTimeoutSeconds: number;
+  /** Also search each question translated into the library's other language (Chinese ↔ English lexicon). */
+  crossLingual: boolean;
 }
 
 export interface LibraryOpenOptions {
@@ -164,7 +166,11 @@ export interface LibraryEngine {
   failedFiles(): Promise<FailedFile[]>;
   /** Re-reads the files that failed last time. */
   retryFailed(options?: Omit<IngestOptions, 'force'>): Promise<IngestSummary>;
-  ask(question: string, options?: { k?: number; mode?: SearchMode }): Promise<AskResult>;
+  /** `crossLingual` overrides the library setting for this question. */
+  ask(
+    question: string,
+    options?: { k?: number; mode?: SearchMode; crossLingual?: boolean },
+  ): Promise<AskResult>;
   preview(chunkId: number, contextChars?: number): Promise<PassagePreview>;
   /** Absolute path of an indexed document, guaranteed to lie inside one of the library's folders. */
   documentPath(documentId: number): Promise<string>;

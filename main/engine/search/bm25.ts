@@ -132,6 +132,9 @@ export class Bm25Channel {
     k: number,
   ): Map<number, number> {
     const { rows, avgdl } = this.lengths();
+    // A term listed n times counts n times, as in an FTS5 query that names a phrase n times.
+    const multiplicity = new Map<string, number>();
+    for (const t of terms) multiplicity.set(t, (multiplicity.get(t) ?? 0) + 1);
     const idf = new Map(
       terms.map((t) => {
         const n = stats.df.get(t) ?? 0;
@@ -154,7 +157,8 @@ export class Bm25Channel {
         for (const t of list) if (idf.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
       const norm = K1 * (1 - B + (B * (tokens.length + chars.length)) / avgdl);
       let score = 0;
-      for (const [t, f] of tf) score += (idf.get(t)! * f * (K1 + 1)) / (f + norm);
+      for (const [t, f] of tf)
+        score += ((multiplicity.get(t) ?? 1) * idf.get(t)! * f * (K1 + 1)) / (f + norm);
       if (score > 0) scored.push([r.id, score]);
     }
     scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);

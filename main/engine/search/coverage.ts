@@ -17,7 +17,8 @@ const CHINESE_STOP_CHARS =
 
 let stopwords: Set<string> | null = null;
 
-function stopwordSet(): Set<string> {
+/** Function words of questions (English stems and Chinese characters), as index terms. */
+export function stopwordSet(): Set<string> {
   if (!stopwords) stopwords = new Set([...analyze(ENGLISH_STOPWORDS), ...CHINESE_STOP_CHARS]);
   return stopwords;
 }

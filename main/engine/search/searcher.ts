@@ -11,6 +11,9 @@ import { passageText } from '../text/passageText.js';
 import type { Candidate, RankContext, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
+import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
+import type { Lexicon } from './lexicon.js';
+import { textLanguage } from './textLanguage.js';
 
 /** Candidates each channel recalls before ranking: enough for fusion to reorder, few enough to rank in milliseconds. */
 export const RECALL_K = 100;
@@ -28,6 +31,13 @@ export interface DenseRecall {
 export interface SearchOutcome {
   results: SearchResult[];
   notFound: boolean;
+  /** Translations of the question's words that were also searched (cross-lingual recall); [] when none. */
+  translatedTerms: string[];
+}
+
+export interface SearchOptions {
+  /** Also search the question translated into the other language (default true). */
+  crossLingual?: boolean;
 }
 
 interface ChunkInfo {
@@ -57,14 +67,17 @@ export class Searcher {
   private readonly candidatePassages: Statement;
   /** What a ranker may read: candidate passages and term statistics. */
   readonly rankContext: RankContext;
+  private readonly crossLingual: CrossLingualSearch | null;
 
   constructor(
     db: Database,
     private readonly ranker: Ranker,
     private readonly notFoundRule: NotFoundRule = new NotFoundRule(),
     bm25: Bm25Channel = new Bm25Channel(db),
+    lexicon: (() => Lexicon | null) | null = null,
   ) {
     this.bm25 = bm25;
+    this.crossLingual = lexicon ? new CrossLingualSearch(bm25, lexicon) : null;
     this.chunkInfo = db.prepare(
       `SELECT c.id, c.document_id, c.start, c.end, c.heading_path, c.page, c.line, c.text,
               d.rel_path, d.title, d.folder_id, f.path AS folder_path
@@ -106,9 +119,10 @@ export class Searcher {
     mode: SearchMode,
     dense: DenseRecall | null,
     ranker: Ranker = this.ranker,
+    options: SearchOptions = {},
   ): Promise<SearchOutcome> {
     const terms = queryTerms(question);
-    if (!terms.length) return { results: [], notFound: true };
+    if (!terms.length) return { results: [], notFound: true, translatedTerms: [] };
     const stats = this.bm25.termStats(terms);
     const useful = Bm25Channel.usefulTerms(terms, stats);
     const byId = new Map<number, Candidate>();
@@ -129,6 +143,17 @@ export class Searcher {
     }
     if (mode !== 'dense')
       for (const [id, s] of this.bm25.top(useful, RECALL_K, stats)) candidate(id).bm25 = s;
+    // Cross-lingual recall: the translations' candidates join BM25's, and a chunk's
+    // weighted BM25 over the translations adds to its BM25 over the question's own terms
+    // (a chunk outside BM25's top k counts 0 for the own terms: less than the k-th).
+    const crossing =
+      mode !== 'dense' && options.crossLingual !== false
+        ? (this.crossLingual?.recall(question, terms, RECALL_K) ?? null)
+        : null;
+    for (const [id, s] of crossing?.candidates ?? []) {
+      const c = candidate(id);
+      c.bm25 = (c.bm25 ?? 0) + s;
+    }
     if (denseOn) {
       const q = await questionVector!;
       for (const [id, s] of denseTop ? await denseTop : dense.channel.top(q, RECALL_K))
@@ -178,26 +203,42 @@ export class Searcher {
         page: c.page,
         highlights: highlightSentences(c.text, terms, stats, headingPath),
         channels: { bm25: r.bm25, dense: r.dense },
+        lang: textLanguage(c.text),
         ...(alsoIn.length ? { alsoIn: alsoIn.map((d) => place(d.c)) } : {}),
       });
     }
     const probability = ranking[0]?.answerProbability;
     // Both must agree: the coverage rule (few of the question's words in the best passage,
-    // and it is not close in the dense space) and, with a learned ranker, its calibrated
+    // also counted in the library's own language when the question was translated, and it
+    // is not close in the dense space) and, with a learned ranker, its calibrated
     // probability that the best passage answers.
     const notFound =
       results.length === 0 ||
       ((probability === undefined || ranker.notFoundBelow === undefined || probability < ranker.notFoundBelow) &&
-        this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn)));
-    return { results, notFound };
+        this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn, crossing)));
+    return { results, notFound, translatedTerms: crossing?.translatedTerms ?? [] };
   }
 
-  /** What the not-found rule weighs: the best passage's coverage of the question, and its cosine. */
-  evidence(question: string, top: SearchResult, denseOn: boolean): TopEvidence {
+  /**
+   * What the not-found rule weighs: the best passage's coverage of the question,
+   * and its cosine. When the question was also searched in translation, the
+   * coverage is the better of the plain one and the one counted in the
+   * library's words (translatedCoverage), so an English passage answering a
+   * Chinese question is not "not found" for lack of Chinese characters.
+   */
+  evidence(
+    question: string,
+    top: SearchResult,
+    denseOn: boolean,
+    crossing: CrossLingualRecall | null = null,
+  ): TopEvidence {
     const units = contentUnits(question);
     const stats = this.bm25.termStats([...units]); // mostly cached: the search just looked these up
+    const passageUnits = contentUnits(passageText(top.title, top.headingPath, top.text));
+    const own = coverage(units, passageUnits, stats);
+    const crossed = crossing ? translatedCoverage(crossing, units, passageUnits) : 0;
     return {
-      coverage: coverage(units, contentUnits(passageText(top.title, top.headingPath, top.text)), stats),
+      coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
     };
   }

@@ -36,7 +36,7 @@ export function conversationTurns(db: Database, conversationId: number): Convers
     id: r.id,
     conversationId: r.conversation_id,
     question: r.question,
-    answer: JSON.parse(r.answer) as AskResult,
+    answer: withDefaults(JSON.parse(r.answer) as AskResult),
     askedAt: r.asked_at,
   }));
 }
@@ -64,4 +64,9 @@ export function addTurn(db: Database, conversationId: number | null, answer: Ask
 
 export function deleteConversation(db: Database, id: number): void {
   db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
+}
+
+/** Turns stored before an answer carried translatedTerms read back with an empty list. */
+function withDefaults(answer: AskResult): AskResult {
+  return { ...answer, translatedTerms: answer.translatedTerms ?? [] };
 }

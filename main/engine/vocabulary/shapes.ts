@@ -53,6 +53,8 @@ export interface SearchResult {
   highlights: TextRange[];
   /** Per-channel evidence, for the score tooltip and for debugging fusion. */
   channels: { bm25?: number; dense?: number };
+  /** The passage's language ('zh' when it is mostly Chinese), to mark results in the question's other language. */
+  lang: 'zh' | 'en';
   /** The same text in other files (near-duplicates collapsed into this result). */
   alsoIn?: { path: string; absPath: string; folderId: number; documentId: number; chunkId: number }[];
 }
@@ -63,6 +65,8 @@ export interface AskResult {
   results: SearchResult[];
   mode: SearchMode;
   tookMs: number;
+  /** Translations of the question's words that were also searched ("also searched: …"); [] when none. */
+  translatedTerms: string[];
 }
 
 export interface ConversationTurn {

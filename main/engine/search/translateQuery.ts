@@ -1,0 +1,117 @@
+import { analyze } from '../text/analyzer.js';
+import { isIndexedCjk as isCjk } from '../text/cjk.js';
+import { stopwordSet } from './coverage.js';
+import type { Lexicon } from './lexicon.js';
+import { foldForLexicon, GLOSS_FILLER_WORDS } from './lexiconText.js';
+
+/** One translation of a question word: index terms searched together (their BM25 adds up). */
+export interface TranslationMember {
+  /** FTS index terms (English stems, or a Chinese word's bigrams / single character). */
+  terms: string[];
+  /** What the user is shown ("source code", "安装"). */
+  display: string;
+}
+
+/**
+ * A question word and its translations (members). Searched as one word (see
+ * crossLingual.ts), so a word with many glosses does not drown the others.
+ */
+export interface TranslationGroup {
+  /** The question word (folded form for Chinese, the stem for English). */
+  source: string;
+  /** The question's content units this word stands for (its characters, or its stem): for coverage. */
+  sourceUnits: string[];
+  members: TranslationMember[];
+}
+
+export interface TranslatedQuestion {
+  groups: TranslationGroup[];
+  /** Characters of the words that only frame the question (我想, 怎么, 应该…): not evidence either way. */
+  framingUnits: Set<string>;
+}
+
+/**
+ * Words of Chinese questions that only frame the question (I, want, how,
+ * should, can…). Single characters of the coverage stop list are dropped too.
+ */
+const CHINESE_QUESTION_WORDS = new Set(
+  `我 你 他 她 它 我们 你们 他们 自己 想 要 想要 需要 应该 应当 可以 能够 能不能 可不可以 怎么 怎样 怎么样 如何 什么 为什么 哪些 哪个 哪里
+  哪儿 多少 几 是否 是不是 有没有 一个 一下 这个 那个 这些 那些 这样 那样 还是 已经 没有 如果 的话 时候 但是 因为 所以 然后 还 又 再
+  就是 只是 直接 根本 到底 其实 比如 之前 之后 以后 以前 里 里面 上面 下面 东西 办法 情况 问题 请问 一般 通常 现在 结果 有点 一些`
+    .split(/\s+/)
+    .map(foldForLexicon), // segments are folded (怎么 → 怎幺)
+);
+
+/**
+ * Chinese runs of the question cut into lexicon words: at each position the
+ * longest key of the lexicon, else one character. Input is folded first
+ * (Traditional → Simplified, NFKC, lower case), so the words are in the
+ * lexicon's form.
+ */
+export function segmentChinese(lexicon: Lexicon, text: string): string[] {
+  const folded = foldForLexicon(text);
+  const words: string[] = [];
+  const chars = [...folded];
+  for (let i = 0; i < chars.length;) {
+    if (!isCjk(chars[i].codePointAt(0)!)) {
+      i++;
+      continue;
+    }
+    let runEnd = i;
+    while (runEnd < chars.length && isCjk(chars[runEnd].codePointAt(0)!)) runEnd++;
+    let matched = 1;
+    for (let n = Math.min(lexicon.maxZhKeyLength, runEnd - i); n >= 2; n--) {
+      if (lexicon.zhEntry(chars.slice(i, i + n).join('')) >= 0) {
+        matched = n;
+        break;
+      }
+    }
+    words.push(chars.slice(i, i + matched).join(''));
+    i += matched;
+  }
+  return words;
+}
+
+/**
+ * The question in the other language, as weighted groups: Chinese words
+ * (segmented by the lexicon) → their English senses; English words → their
+ * best Chinese entries. Function words are left out; a word that the lexicon
+ * does not know is left out (the untranslated question is searched anyway).
+ */
+export function translateQuestion(lexicon: Lexicon, question: string): TranslatedQuestion {
+  const groups: TranslationGroup[] = [];
+  const framingUnits = new Set<string>();
+  const seen = new Set<string>();
+  const stop = stopwordSet();
+  for (const word of segmentChinese(lexicon, question)) {
+    if (CHINESE_QUESTION_WORDS.has(word)) for (const c of word) framingUnits.add(c);
+    if (seen.has(word) || CHINESE_QUESTION_WORDS.has(word) || stop.has(word)) continue;
+    seen.add(word);
+    const entry = lexicon.zhEntry(word);
+    if (entry < 0) continue;
+    const members: TranslationMember[] = lexicon.senses(entry).map((sense) => ({
+      terms: sense.map((w) => lexicon.enStem(w)),
+      display: sense.map((w) => lexicon.enDisplayForm(w)).join(' '),
+    }));
+    groups.push({
+      source: word,
+      sourceUnits: [...word].filter((c) => !stop.has(c)),
+      members,
+    });
+  }
+  for (const stem of analyze(question, { maxChars: 4000 })) {
+    if (isCjk(stem.codePointAt(0)!) || seen.has(stem) || stop.has(stem) || GLOSS_FILLER_WORDS.has(stem))
+      continue;
+    seen.add(stem);
+    const word = lexicon.enWord(stem);
+    if (word < 0) continue;
+    const members = lexicon.zhForEn(word).map((entry) => {
+      const key = lexicon.zhKey(entry);
+      return { terms: [...new Set(analyze(key))], display: key };
+    });
+    if (members.length) groups.push({ source: stem, sourceUnits: [stem], members });
+  }
+  // A character that also belongs to a content word stays a content unit.
+  for (const g of groups) for (const u of g.sourceUnits) framingUnits.delete(u);
+  return { groups, framingUnits };
+}

@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bm25Channel } from '../../main/engine/search/bm25.js';
+import { builtinLexicon } from '../../main/engine/search/lexicon.js';
+import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
+import { Searcher } from '../../main/engine/search/searcher.js';
+import { openDatabase } from '../../main/engine/store/database.js';
+import { tempDir, writeTestPack } from '../library/helpers.js';
+
+const BIN = fileURLToPath(new URL('../../bin/docqa.js', import.meta.url));
+const tmp = tempDir('docqa-xling-');
+const env = {
+  ...process.env,
+  DOCQA_FROM_SOURCE: '1',
+  HOME: tmp.dir,
+  XDG_DATA_HOME: path.join(tmp.dir, 'data'),
+  DOCQA_DB: '',
+};
+let pack: string;
+const enDb = path.join(tmp.dir, 'en.sqlite');
+const zhDb = path.join(tmp.dir, 'zh.sqlite');
+
+function docqa(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Answer {
+  notFound: boolean;
+  translatedTerms: string[];
+  results: { path: string; lang: string; text: string }[];
+}
+
+function ask(question: string, db: string, ...flags: string[]): Answer {
+  const r = docqa(['ask', question, '--db', db, '--model', pack, '--json', '--k', '3', ...flags]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Answer;
+}
+
+beforeAll(async () => {
+  pack = await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 32 });
+  tmp.file(
+    'en/backup.md',
+    '# Restoring a backup\n\nTo restore a database backup, stop the server first, then copy the backup archive back into the data folder and start the server again.\n',
+  );
+  tmp.file(
+    'en/garden.md',
+    '# Watering the garden\n\nWater the tomatoes early in the morning: the soil keeps its moisture longer.\n',
+  );
+  tmp.file(
+    'en/printer.md',
+    '# Printer setup\n\nConnect the printer with a USB cable and install the driver from the vendor.\n',
+  );
+  tmp.file(
+    'zh/防火墙.md',
+    '# 防火墙设置\n\n要开放一个端口，请在防火墙规则里添加一条允许该端口的规则，然后重新加载防火墙。\n',
+  );
+  tmp.file('zh/绿茶.md', '# 绿茶\n\n绿茶水温在八十度左右最合适，不要用沸水。\n');
+  tmp.file('zh/打印机.md', '# 打印机\n\n用数据线连接打印机，再从厂商网站下载驱动程序。\n');
+  for (const [folder, db] of [
+    ['en', enDb],
+    ['zh', zhDb],
+  ]) {
+    const r = docqa(['ingest', path.join(tmp.dir, folder), '--db', db, '--model', pack, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+  }
+});
+
+afterAll(() => tmp.cleanup());
+
+describe('cross-lingual search through the CLI', () => {
+  it('finds an English document for a Chinese question, and says what it also searched', () => {
+    const answer = ask('怎么恢复数据库备份？', enDb);
+    expect(answer.notFound).toBe(false);
+    expect(answer.results[0]).toMatchObject({ path: 'backup.md', lang: 'en' });
+    expect(answer.translatedTerms).toEqual(expect.arrayContaining(['database', 'backup']));
+    // Traditional input reaches the same passage.
+    expect(ask('怎麼恢復數據庫備份？', enDb).results[0].path).toBe('backup.md');
+  });
+
+  it('finds a Chinese document for an English question', () => {
+    const answer = ask('How do I open a port in the firewall?', zhDb);
+    expect(answer.notFound).toBe(false);
+    expect(answer.results[0]).toMatchObject({ path: '防火墙.md', lang: 'zh' });
+    expect(answer.translatedTerms.some((t) => t.includes('墙'))).toBe(true);
+    const text = docqa(['ask', 'How do I open a port in the firewall?', '--db', zhDb, '--model', pack]);
+    expect(text.stdout).toMatch(/^Also searched: .*墙/m);
+    expect(text.stdout).toMatch(/防火墙\.md .*\[zh\]/);
+  });
+
+  it('--no-cross-lingual searches no translated terms', () => {
+    const off = ask('怎么恢复数据库备份？', enDb, '--no-cross-lingual');
+    expect(off.translatedTerms).toEqual([]);
+    expect(off.notFound).toBe(true);
+  });
+});
+
+describe('cross-lingual search off', () => {
+  const questions = [
+    '怎么恢复数据库备份？',
+    'How do I open a port in the firewall?',
+    'restore the database backup',
+    '绿茶用多少度的水？',
+    'printer driver 打印机驱动',
+  ];
+
+  it('gives exactly the results of a searcher without the lexicon', async () => {
+    for (const file of [enDb, zhDb]) {
+      const db = openDatabase(file);
+      try {
+        const ranker = new ScoreFusionRanker(0.15);
+        const plain = new Searcher(db, ranker, undefined, new Bm25Channel(db));
+        const crossing = new Searcher(db, ranker, undefined, new Bm25Channel(db), builtinLexicon);
+        for (const q of questions) {
+          const without = await plain.search(q, 5, 'bm25', null);
+          const off = await crossing.search(q, 5, 'bm25', null, undefined, { crossLingual: false });
+          expect(off, `${q} in ${path.basename(file)}`).toEqual(without);
+          expect(off.translatedTerms).toEqual([]);
+        }
+        // A question in the library's own language whose translations the library does not hold: nothing changes.
+        const same = file === enDb ? 'restore the database backup' : '绿茶用多少度的水？';
+        const on = await crossing.search(same, 5, 'bm25', null);
+        expect(on).toEqual(await plain.search(same, 5, 'bm25', null));
+      } finally {
+        db.close();
+      }
+    }
+  });
+});

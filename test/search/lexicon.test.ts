@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtinLexicon, encodeLexicon, Lexicon, LEXICON_FILE } from '../../main/engine/search/lexicon.js';
+import { segmentChinese, translateQuestion } from '../../main/engine/search/translateQuery.js';
+import { builtinPackDir } from '../../main/engine/towers/builtinPack.js';
+
+function lexicon(): Lexicon {
+  const lex = builtinLexicon();
+  expect(lex, 'the built-in pack has lexicon.bin').not.toBeNull();
+  return lex!;
+}
+
+function englishOf(lex: Lexicon, word: string): string[] {
+  const entry = lex.zhEntry(word);
+  expect(entry, word).toBeGreaterThanOrEqual(0);
+  return lex.senses(entry).flatMap((s) => s.map((w) => lex.enDisplayForm(w)));
+}
+
+describe('the built-in CC-CEDICT lexicon', () => {
+  it('translates Chinese words into English and English stems into Chinese', () => {
+    const lex = lexicon();
+    expect(englishOf(lex, '数据库')).toContain('database');
+    expect(englishOf(lex, '备份')).toContain('backup');
+    expect(englishOf(lex, '上游')).toContain('upstream');
+    const install = lex.enWord('instal'); // the analyzer's stem of "install"
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(lex.zhForEn(install).map((e) => lex.zhKey(e))).toContain('安装');
+    expect(lex.zhEntry('不是一个词语的字符串')).toBe(-1);
+    expect(lex.enWord('zzzqqq')).toBe(-1);
+  });
+
+  it('segments by longest match, then characters, and folds Traditional input', () => {
+    const lex = lexicon();
+    expect(segmentChinese(lex, '上游源码压缩包')).toEqual(['上游', '源码', '压缩', '包']);
+    expect(segmentChinese(lex, '上游源碼壓縮包')).toEqual(['上游', '源码', '压缩', '包']);
+    // Latin words are not Chinese runs; a character the lexicon lacks stays a word of one character.
+    expect(segmentChinese(lex, 'Debian 软件包')).toEqual(['软件包']);
+    const simplified = translateQuestion(lex, '怎么恢复数据库备份？').groups;
+    const traditional = translateQuestion(lex, '怎麼恢復數據庫備份？').groups;
+    expect(traditional).toEqual(simplified);
+    expect(simplified.map((g) => g.source)).toEqual(['恢复', '数据库', '备份']); // 怎么 only frames the question
+    expect(simplified[1].members.map((m) => m.terms)).toEqual([['databas']]);
+  });
+
+  it('translates the content words of an English question into Chinese', () => {
+    const lex = lexicon();
+    const groups = translateQuestion(lex, 'How do I restore the database backup?').groups;
+    expect(groups.map((g) => g.source)).toEqual(['restor', 'databas', 'backup']);
+    const database = groups[1].members.map((m) => m.display);
+    expect(database).toContain('数据库');
+    // Chinese members are searched as the index's bigrams.
+    expect(groups[1].members.find((m) => m.display === '数据库')!.terms).toEqual(['数据', '据库']);
+  });
+
+  it('is recorded in the pack: file hash, manifest section and CC-CEDICT attribution', () => {
+    const dir = builtinPackDir();
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+      attribution: string[];
+      files: Record<string, { sha256: string; bytes: number }>;
+      lexicon: { file: string; source: string; license: string };
+    };
+    const bytes = readFileSync(path.join(dir, LEXICON_FILE));
+    expect(manifest.files[LEXICON_FILE]).toEqual({
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bytes: bytes.byteLength,
+    });
+    expect(manifest.lexicon).toMatchObject({
+      file: LEXICON_FILE,
+      source: 'CC-CEDICT',
+      license: 'CC BY-SA 4.0',
+    });
+    expect(manifest.attribution.some((a) => a.includes('CC-CEDICT') && a.includes('CC BY-SA 4.0'))).toBe(
+      true,
+    );
+    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    expect(readme).toMatch(/CC-CEDICT[\s\S]*Creative Commons Attribution-ShareAlike 4\.0/);
+  });
+});
+
+describe('the lexicon file format', () => {
+  const bytes = encodeLexicon({
+    zh: [
+      { key: '包', senses: [[1], [0, 1]] },
+      { key: '打包', senses: [[2]] },
+      { key: '怎么', senses: [] },
+    ],
+    en: [
+      { stem: 'bag', display: 'bag', zh: [0] },
+      { stem: 'packag', display: 'package', zh: [1, 0] },
+      { stem: 'wrap', display: 'wrap', zh: [1] },
+    ],
+  });
+
+  it('reads back what was written, from any byte offset', () => {
+    // A copy at an odd offset: the reader must not assume an aligned buffer.
+    const shifted = new Uint8Array(bytes.byteLength + 1);
+    shifted.set(bytes, 1);
+    for (const lex of [new Lexicon(bytes), new Lexicon(shifted.subarray(1))]) {
+      expect(lex.zhCount).toBe(3);
+      expect(lex.maxZhKeyLength).toBe(2);
+      expect(lex.zhEntry('打包')).toBe(1);
+      expect(lex.zhEntry('xx打包yy', 2, 2)).toBe(1);
+      expect(lex.zhEntry('打')).toBe(-1);
+      expect(lex.senses(0)).toEqual([[1], [0, 1]]);
+      expect(lex.senses(2)).toEqual([]);
+      expect(lex.enWord('packag')).toBe(1);
+      expect(lex.enDisplayForm(1)).toBe('package');
+      expect(lex.zhForEn(1).map((e) => lex.zhKey(e))).toEqual(['打包', '包']);
+      expect(lex.enWord('pack')).toBe(-1);
+      expect(lex.enWord('zzz')).toBe(-1);
+    }
+  });
+
+  it('rejects a file that is not a lexicon or is cut short', () => {
+    expect(() => new Lexicon(new Uint8Array(64))).toThrow(/not a DocQA lexicon/);
+    expect(() => new Lexicon(bytes.subarray(0, bytes.byteLength - 8))).toThrow(/truncated/);
+  });
+});
