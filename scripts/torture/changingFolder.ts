@@ -63,6 +63,14 @@ export class ChangingFolder {
     this.record(to, want.token);
   }
 
+  /** Fills `staging/name` with `count` files in two levels, then moves it into the folder as `name`. */
+  moveIn(staging: string, name: string, count: number): void {
+    const outside = new ChangingFolder(path.join(staging, name), this.random);
+    for (let i = 0; i < count; i++) outside.write(`${i % 2 ? 'inner/' : ''}m${i}.md`, 1);
+    renameSync(outside.root, path.join(this.root, name));
+    for (const [rel, want] of outside.files) this.files.set(`${name}/${rel}`, want);
+  }
+
   /** A random mix of edits, deletions, additions and renames; returns how many operations. */
   churn(edits: number, removals: number, additions: number, renames: number): number {
     const pick = (): string | undefined => {

@@ -4,6 +4,7 @@
  * read by `/usr/bin/time -v` (or, without it, from /proc/<pid>/status VmHWM).
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,11 +35,35 @@ export function compiledIsCurrent(): boolean {
   return newest(path.join(REPO_ROOT, 'main')) <= builtAt;
 }
 
+/**
+ * Builds out/node (`tsc -p tsconfig.node.json`, what `npm ci` runs) when it is
+ * missing or stale: the campaign starts docqa ~150 times, and the compiled
+ * command starts in about half the time of the sources under tsx.
+ * Returns null on success, else why not.
+ */
+export async function buildCompiled(timeoutMs: number): Promise<string | null> {
+  if (compiledIsCurrent()) return null;
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.node.json'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  if (code === 0 && compiledIsCurrent()) return null;
+  return code === null ? `tsc took over ${timeoutMs / 1000} s` : (out.split('\n')[0] ?? `tsc exit ${code}`);
+}
+
 let baseEnv: NodeJS.ProcessEnv | null = null;
 
 /** The environment every docqa child gets; `configureEnv` fills it once at start. */
-export function configureEnv(dataHome: string): { fromSource: boolean } {
-  const fromSource = !compiledIsCurrent();
+export function configureEnv(dataHome: string, options: { fromSource: boolean }): { fromSource: boolean } {
+  const fromSource = options.fromSource || !compiledIsCurrent();
   baseEnv = { ...process.env, XDG_DATA_HOME: dataHome, NO_COLOR: '1' };
   delete baseEnv.DOCQA_DB;
   if (fromSource) baseEnv.DOCQA_FROM_SOURCE = '1';

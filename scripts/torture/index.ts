@@ -1,5 +1,5 @@
 /**
- * `npm run torture [-- PHASE…] [--keep] [--quick]`: the hostile-input and crash
+ * `npm run torture [-- PHASE…] [--keep] [--quick] [--from-source]`: the hostile-input and crash
  * campaign of issue 8, against the real `docqa` command. Phases: ingest (the
  * hostile corpus, escapes), crash (kill -9 loop, concurrent ingest), watch
  * (a burst of file operations), web (attacks on `docqa serve`), argv (long
@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { configureEnv, haveGnuTime, REPO_ROOT } from './docqa.js';
+import { buildCompiled, configureEnv, haveGnuTime, REPO_ROOT } from './docqa.js';
 import type { Phase, PhaseContext, TortureSettings } from './phase.js';
 import { Results } from './results.js';
 import { hostileIngestPhase } from './phases/hostileIngest.js';
@@ -28,20 +28,29 @@ const PHASES: { name: string; run: Phase; budgetMs: number }[] = [
   { name: 'argv', run: longArgvPhase, budgetMs: 60_000 },
 ];
 
-function parseArgs(argv: string[]): { phases: string[]; keep: boolean; quick: boolean } {
+interface Args {
+  phases: string[];
+  keep: boolean;
+  quick: boolean;
+  fromSource: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
   const phases: string[] = [];
   let keep = false;
   let quick = false;
+  let fromSource = false;
   for (const a of argv) {
     if (a === '--keep') keep = true;
     else if (a === '--quick') quick = true;
+    else if (a === '--from-source') fromSource = true;
     else if (PHASES.some((p) => p.name === a)) phases.push(a);
     else
       throw new Error(
-        `unknown argument ${a} (phases: ${PHASES.map((p) => p.name).join(', ')}; --keep, --quick)`,
+        `unknown argument ${a} (phases: ${PHASES.map((p) => p.name).join(', ')}; --keep, --quick, --from-source)`,
       );
   }
-  return { phases, keep, quick };
+  return { phases, keep, quick, fromSource };
 }
 
 async function main(): Promise<void> {
@@ -49,13 +58,16 @@ async function main(): Promise<void> {
   const settings: TortureSettings = args.quick
     ? { tinyFiles: 500, bombMiB: 300, kills: 8, burstOps: 200 }
     : { tinyFiles: 5000, bombMiB: 300, kills: 30, burstOps: 500 };
-  const root = mkdtempSync(path.join(os.tmpdir(), 'docqa-torture-'));
-  const { fromSource } = configureEnv(path.join(root, 'xdg-data'));
-  const results = new Results();
   const started = new Date();
+  const root = mkdtempSync(path.join(os.tmpdir(), 'docqa-torture-'));
+  const buildProblem = args.fromSource ? null : await buildCompiled(180_000);
+  if (buildProblem)
+    process.stdout.write(`out/node could not be built (${buildProblem}): running the sources\n`);
+  const { fromSource } = configureEnv(path.join(root, 'xdg-data'), { fromSource: args.fromSource });
+  const results = new Results();
   process.stdout.write(
     `docqa torture campaign in ${root}\n` +
-      `running ${fromSource ? 'the sources (DOCQA_FROM_SOURCE=1: out/node missing or older than main/)' : 'out/node'}; ` +
+      `running ${fromSource ? 'the sources (DOCQA_FROM_SOURCE=1)' : 'out/node (built from this checkout)'}; ` +
       `peak RSS from ${haveGnuTime() ? '/usr/bin/time -v' : '/proc/<pid>/status VmHWM (no /usr/bin/time: apt-get install time)'}\n`,
   );
   const selected = PHASES.filter((p) => !args.phases.length || args.phases.includes(p.name));

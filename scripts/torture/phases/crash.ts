@@ -4,9 +4,10 @@
  * after every kill, and after a final clean run: one row per file, nothing
  * stale, nothing duplicated, FTS and vectors matching the passages.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ChangingFolder, seededRandom } from '../changingFolder.js';
-import { describeExit, killGroup, runDocqa, sleep, startDocqa } from '../docqa.js';
+import { describeExit, killGroup, runDocqa, sleep, startDocqa, type DocqaProcess } from '../docqa.js';
 import { compareWithDisk, consistencyProblems, documentsOf, summarize, withLibrary } from '../libraryFile.js';
 import { statusJson } from '../queries.js';
 import type { PhaseContext } from '../phase.js';
@@ -23,25 +24,25 @@ export async function crashPhase(ctx: PhaseContext): Promise<void> {
 
   await concurrentIngests(ctx, folder.root, db);
 
-  // How long a full re-read takes, to spread the kills over whole runs.
-  const full = await runDocqa(['ingest', folder.root, '--db', db, '--force', '--json'], {
-    timeoutMs: ctx.budgetMs(0.2),
-  });
-  const fullMs = Math.max(1500, full.ms);
-  ctx.log(`a --force run takes ${(full.ms / 1000).toFixed(1)} s (${describeExit(full)}); seed ${SEED}`);
+  // How long a full re-read writes for, to spread the kills over the writing part of whole runs.
+  const baseline = await startWhenWriting(['ingest', folder.root, '--db', db, '--force', '--json'], db);
+  const [code] = await baseline.process.exited;
+  const writeMs = Math.max(1000, performance.now() - baseline.writingAt);
+  ctx.log(`a --force run writes for ${(writeMs / 1000).toFixed(1)} s (exit ${code}); seed ${SEED}`);
 
   let kills = 0;
   let finished = 0;
   let runs = 0;
   const afterKill: string[] = [];
   let lastKilledState: string | null = null;
-  const finalReserveMs = ctx.budgetMs(0.15);
+  const finalReserveMs = ctx.budgetMs(0.12);
   while (kills < settings.kills && ctx.remainingMs() > finalReserveMs) {
     runs++;
     folder.churn(6, 2, 3, 1);
     const args = ['ingest', folder.root, '--db', db, '--json', ...(runs % 2 ? ['--force'] : [])];
-    const p = startDocqa(args);
-    const delay = (0.1 + 0.9 * random()) * fullMs;
+    const run = await startWhenWriting(args, db);
+    const delay = random() * writeMs;
+    const p = run.process;
     const ended = await Promise.race([p.exited.then(() => true), sleep(delay).then(() => false)]);
     if (ended) {
       finished++;
@@ -111,15 +112,36 @@ export async function crashPhase(ctx: PhaseContext): Promise<void> {
   });
 }
 
+/**
+ * Starts an ingest and resolves once it has begun writing (the library's WAL
+ * changed) or has exited: the moment from which a kill can hurt.
+ */
+async function startWhenWriting(
+  args: string[],
+  db: string,
+): Promise<{ process: DocqaProcess; writingAt: number }> {
+  const wal = `${db}-wal`;
+  const stamp = (): string => {
+    const st = statSync(wal, { throwIfNoEntry: false });
+    return st ? `${st.size}:${st.mtimeMs}` : '';
+  };
+  const before = stamp();
+  const proc = startDocqa(args);
+  while (proc.child.exitCode === null && proc.child.signalCode === null && stamp() === before)
+    await sleep(25);
+  return { process: proc, writingAt: performance.now() };
+}
+
 /** Two `docqa ingest` on one library at the same moment: both succeed, or the second says another runs. */
 async function concurrentIngests(ctx: PhaseContext, root: string, db: string): Promise<void> {
   const timeoutMs = ctx.budgetMs(0.2);
-  const [a, b] = await Promise.all([
-    runDocqa(['ingest', root, '--db', db, '--json'], { timeoutMs }),
-    sleep(300).then(() => runDocqa(['ingest', root, '--db', db, '--json'], { timeoutMs })),
-  ]);
+  // The second starts once the first is writing: the moment two writers meet.
+  const first = await startWhenWriting(['ingest', root, '--db', db, '--json'], db);
+  const b = await runDocqa(['ingest', root, '--db', db, '--json'], { timeoutMs });
+  const [code, signal] = await first.process.exited;
+  const a = { code, signal, stderr: first.process.output().stderr };
   const locked = [a, b].some((r) => /database is locked/i.test(r.stderr));
-  const clear = (r: typeof a): boolean =>
+  const clear = (r: { code: number | null; stderr: string }): boolean =>
     r.code === 0 || (r.code === 2 && /another|already|in progress|running/i.test(r.stderr));
   ctx.results.add(
     PHASE,
