@@ -67,8 +67,8 @@ export async function hostileIngestPhase(ctx: PhaseContext): Promise<void> {
   });
   const failedFiles = status.value?.failedFiles ?? [];
   await checkCases(ctx, corpus, db, rows, failedFiles);
-  checkTiny(ctx, corpus, rows);
-  await checkSpecialNames(ctx, corpus, db, rows, failedFiles);
+  await checkTiny(ctx, corpus, db, rows);
+  await checkSpecialNames(ctx, corpus, db, failedFiles);
   const escRoot = path.join(tmp, 'escapes');
   await checkEscapes(ctx, corpus, db, escRoot);
   await checkEpipe(ctx, escRoot, db);
@@ -284,15 +284,24 @@ function checkFailed(
   );
 }
 
-function checkTiny(ctx: PhaseContext, corpus: HostileCorpus, rows: Map<string, DocumentRow>): void {
+async function checkTiny(
+  ctx: PhaseContext,
+  corpus: HostileCorpus,
+  db: string,
+  rows: Map<string, DocumentRow>,
+): Promise<void> {
   let ok = 0;
   for (const [rel, row] of rows) if (rel.startsWith('tiny/') && row.status === 'ok') ok++;
+  const asked = await askJson(db, corpus.tinyMarker);
+  const found = asked.value?.results.some(
+    (r) => r.path.startsWith('tiny/') && r.text.includes(corpus.tinyMarker),
+  );
   ctx.results.add(
     PHASE,
     `${corpus.tinyFiles} tiny files`,
-    `${corpus.tinyFiles} indexed`,
-    `${ok} indexed`,
-    ok === corpus.tinyFiles,
+    `${corpus.tinyFiles} indexed, the last found by its marker`,
+    `${ok} indexed, last ${found ? 'found' : `not found${asked.problem ? ` (${asked.problem})` : ''}`}`,
+    ok === corpus.tinyFiles && Boolean(found),
   );
 }
 
@@ -300,13 +309,11 @@ async function checkSpecialNames(
   ctx: PhaseContext,
   corpus: HostileCorpus,
   db: string,
-  rows: Map<string, DocumentRow>,
   failedFiles: StatusJson['failedFiles'],
 ): Promise<void> {
   // A name that is not UTF-8: recorded as failed with a reason about the name, or indexed faithfully.
-  const nameFailure = failedFiles.find(
-    (f) => /name|utf-?8|encod/i.test(f.error) && f.path.endsWith('.txt') && !rows.get(f.path)?.text,
-  );
+  const known = new Set(corpus.cases.map((c) => c.rel));
+  const nameFailure = failedFiles.find((f) => !known.has(f.path) && /name|utf-?8|encod/i.test(f.error));
   const asked = await askJson(db, corpus.gbkName.marker);
   const found = asked.value?.results.find((r) => r.text.includes(corpus.gbkName.marker));
   ctx.results.add(
@@ -363,7 +370,7 @@ async function checkEscapes(
       label,
       'exit 0, no raw ESC/BEL in output',
       r.code !== 0
-        ? `${describeExit(r)}${hit ? ', raw control characters' : ''}`
+        ? `${describeExit(r)}${hit ? ', raw control characters' : ''}: ${lastLine(r.stderr)}`
         : hit
           ? `raw ${hit[0] === '\x07' ? 'BEL' : 'ESC'} at …${text.slice(Math.max(0, hit.index - 20), hit.index + 8)}`
           : 'clean',
