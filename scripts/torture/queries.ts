@@ -22,17 +22,31 @@ export interface Parsed<T> {
 }
 
 function parseJsonRun<T>(run: RunResult): Parsed<T> {
-  if (run.timedOut || run.code !== 0)
-    return {
-      run,
-      value: null,
-      problem: `${describeExit(run)}: ${run.stderr.trim().split('\n').pop() ?? ''}`,
-    };
+  let value: T | null = null;
   try {
-    return { run, value: JSON.parse(run.stdout) as T, problem: null };
+    value = JSON.parse(run.stdout) as T;
   } catch {
-    return { run, value: null, problem: `not JSON: ${run.stdout.slice(0, 120)}` };
+    value = null;
   }
+  // A command that printed its answer and then crashed is two findings: the answer is judged
+  // on its own, and the crash is reported by `abnormalExit`.
+  if (value !== null) return { run, value, problem: null };
+  if (run.timedOut || run.code !== 0)
+    return { run, value: null, problem: `${describeExit(run)}: ${crashLine(run.stderr)}` };
+  return { run, value: null, problem: `not JSON: ${run.stdout.slice(0, 120)}` };
+}
+
+/** The line of stderr that says most about a crash (`terminate called …`), else its last line. */
+export function crashLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return (lines.find((l) => /terminate called|Segmentation|Error:/.test(l)) ?? lines.pop() ?? '')
+    .trim()
+    .slice(0, 160);
+}
+
+/** How a run that should have exited 0 ended, or null when it did. */
+export function abnormalExit(run: RunResult): string | null {
+  return run.code === 0 && !run.timedOut ? null : `${describeExit(run)} (${crashLine(run.stderr)})`;
 }
 
 export async function askJson(

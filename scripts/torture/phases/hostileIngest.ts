@@ -28,7 +28,15 @@ import {
   withLibrary,
   type DocumentRow,
 } from '../libraryFile.js';
-import { askJson, inParallel, statusJson, type AskJson, type Parsed, type StatusJson } from '../queries.js';
+import {
+  abnormalExit,
+  askJson,
+  inParallel,
+  statusJson,
+  type AskJson,
+  type Parsed,
+  type StatusJson,
+} from '../queries.js';
 import type { PhaseContext } from '../phase.js';
 
 const PHASE = 'ingest';
@@ -204,6 +212,14 @@ async function checkCases(
   const findable = corpus.cases.filter((c) => c.expect === 'findable');
   const answers = await inParallel(findable, 2, (c) => askJson(db, c.marker!));
   for (const [i, c] of findable.entries()) await checkFindable(ctx, c, db, rows, answers[i]);
+  const crashes = answers.map((a) => abnormalExit(a.run)).filter((x): x is string => x !== null);
+  results.add(
+    PHASE,
+    `ask --json exits cleanly (${answers.length} runs)`,
+    'every run exits 0',
+    crashes.length ? `${crashes.length} did not: ${crashes[0]}` : 'all exit 0',
+    crashes.length === 0,
+  );
   for (const c of corpus.cases.filter((x) => x.expect === 'failed')) checkFailed(ctx, c, rows, failedFiles);
   for (const c of corpus.cases.filter((x) => x.expect === 'not-indexed')) {
     const row = rows.get(c.rel);
