@@ -1,0 +1,283 @@
+/**
+ * The hostile corpus, made by code in a temporary folder: every kind of file
+ * that broke or nearly broke DocQA (issue 8), next to good documents that must
+ * still be found, each by a marker phrase no other file contains.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import {
+  DOCX_HEAD,
+  DOCX_TAIL,
+  deflatedMember,
+  docxParagraph,
+  makeDocx,
+  makeImageOnlyPdf,
+  makePdf,
+  paragraphBombMember,
+} from './writers.js';
+
+export type Expectation =
+  /** Indexed, its text decoded faithfully (`probe`), and the first answers to `marker` include it. */
+  | 'findable'
+  /** Recorded as failed, with a reason (matching `reason` when given). */
+  | 'failed'
+  /** Never indexed as a document: skipped, or recorded as failed. */
+  | 'not-indexed';
+
+export interface CorpusCase {
+  label: string;
+  /** Path relative to the corpus folder, as docqa reports it. */
+  rel: string;
+  expect: Expectation;
+  marker?: string;
+  /** Text that must appear in its passages once decoded (non-ASCII for the encodings). */
+  probe?: string;
+  reason?: RegExp;
+}
+
+export interface HostileCorpus {
+  root: string;
+  cases: CorpusCase[];
+  /** tiny/NNNNN.txt files; the last one carries `tinyMarker`. */
+  tinyFiles: number;
+  tinyMarker: string;
+  /** A file outside the corpus that the XXE document points its entity at: its text must never be indexed. */
+  secret: string;
+  /** The GBK-named file: a name that is not UTF-8. */
+  gbkName: { marker: string };
+  /** The DOCX whose external entity points at `secret`. */
+  xxe: { rel: string; marker: string };
+  /** Files a `$(…)` or backtick name would create if a shell ever ran it. */
+  injectionSentinels: string[];
+}
+
+export const BOMB_REASON = /bomb|too large|too big|exceed|limit|inflat|memory|size/i;
+
+/** Unique words for one document; real-looking enough for both BM25 and the dense tower. */
+export function markerFor(label: string): string {
+  const key = label.replace(/[^a-z0-9]/gi, '').toLowerCase();
+  return `zorblax${key} quintessor${key}`;
+}
+
+/** Writes corpus files and records what each must become. */
+class CaseWriter {
+  readonly cases: CorpusCase[] = [];
+
+  constructor(readonly root: string) {
+    mkdirSync(root, { recursive: true });
+  }
+
+  write(rel: string, data: string | Buffer): void {
+    const file = path.join(this.root, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, data);
+  }
+
+  /** A document that must be indexed and found by its marker; `probe` is text its passages must contain. */
+  good(label: string, rel: string, body: (marker: string) => string | Buffer, probe?: string): void {
+    const marker = markerFor(label);
+    this.write(rel, body(marker));
+    this.cases.push({ label, rel, expect: 'findable', marker, probe: probe ?? marker });
+  }
+
+  bad(label: string, rel: string, data: string | Buffer, reason?: RegExp): void {
+    this.write(rel, data);
+    this.cases.push({ label, rel, expect: 'failed', reason });
+  }
+}
+
+function prose(marker: string, topic: string): string {
+  return (
+    `This note is about ${topic}. The marker phrase is ${marker}. It sits among ordinary sentences so that the ` +
+    `passage reads like a real document about ${topic}, with enough words to be cut into a passage.\n`
+  );
+}
+
+export function buildHostileCorpus(root: string, options: { tinyFiles: number }): HostileCorpus {
+  const w = new CaseWriter(root);
+  const { cases } = w;
+  const write = w.write.bind(w);
+  const good = w.good.bind(w);
+  const bad = w.bad.bind(w);
+
+  // Good documents, one per format and encoding.
+  good('plain txt', 'good-plain.txt', (m) => prose(m, 'tide tables'));
+  good(
+    'markdown',
+    'notes/good-notes.md',
+    (m) => `# Garden notes\n\n## Watering\n\n${prose(m, 'watering tomatoes')}`,
+  );
+  good(
+    'html',
+    'web/good-page.html',
+    (m) =>
+      `<!doctype html><html><head><title>Ferries</title></head><body><h1>Ferries</h1><p>${prose(m, 'ferries')}</p></body></html>`,
+  );
+  good('docx', 'office/good.docx', (m) =>
+    makeDocx(
+      deflatedMember('word/document.xml', `${DOCX_HEAD}${docxParagraph(prose(m, 'invoices'))}${DOCX_TAIL}`),
+    ),
+  );
+  good('pdf', 'office/good.pdf', (m) => makePdf([`The marker phrase is ${m}.`, 'A page about lighthouses.']));
+  const zh = '长城是中国古代的军事防御工程，这份报告记录了它的历史。';
+  good('gbk text', 'enc/gbk.txt', (m) => iconv.encode(`${zh}\n标记：${m}\n${zh}\n`, 'gbk'), zh);
+  const zhHant = '臺灣的高山鐵路穿過雲霧繚繞的森林，這份紀錄說明了它的歷史。';
+  good(
+    'big5 text',
+    'enc/big5.txt',
+    (m) => iconv.encode(`${zhHant}\n標記：${m}\n${zhHant}\n`, 'big5'),
+    zhHant,
+  );
+  const ja = '東京の桜並木は春になると多くの人でにぎわいます。この文書はその歴史を説明します。';
+  good(
+    'shift-jis text',
+    'enc/shiftjis.txt',
+    (m) => iconv.encode(`${ja}\n目印：${m}\n${ja}\n`, 'shift_jis'),
+    ja,
+  );
+  const zh16 = '黄河是中国第二长的河流，流经九个省份。';
+  good(
+    'utf-16le bom',
+    'enc/utf16le.txt',
+    (m) => iconv.encode(`${zh16}\n${m}\n`, 'utf-16le', { addBOM: true }),
+    zh16,
+  );
+  good(
+    'utf-16be bom',
+    'enc/utf16be.txt',
+    (m) => iconv.encode(`${zh16}\n${m}\n`, 'utf-16be', { addBOM: true }),
+    zh16,
+  );
+  good(
+    'stray nul',
+    'stray-nul.txt',
+    (m) => `${prose(m, 'bicycles')}one stray\0byte here.\n${prose('more', 'bicycles')}`,
+  );
+  good('newline name', 'names/new\nline.md', (m) => prose(m, 'names with newlines'));
+  good('$() name', 'names/$(touch PWNED_DOLLAR).txt', (m) => prose(m, 'command substitution'));
+  good('backtick name', 'names/`touch PWNED_TICK`.md', (m) => prose(m, 'backticks'));
+  good('esc name', 'names/\x1b]0;pwned\x07.txt', (m) => prose(m, 'terminal titles'));
+  good(
+    'esc in text',
+    'clear-screen.txt',
+    (m) => `${prose(m, 'clearing screens')}\x1b[2J\x1b]0;pwned\x07 after the escape.\n`,
+  );
+
+  // XXE: an external entity pointing at a local file; its text must never reach the index.
+  const secret = path.join(path.dirname(root), 'xxe-secret.txt');
+  writeFileSync(secret, 'xxesecretleak plutonium recipe\n');
+  const xxeMarker = markerFor('xxe docx');
+  write(
+    'office/xxe.docx',
+    makeDocx(
+      deflatedMember(
+        'word/document.xml',
+        DOCX_HEAD.replace(
+          '\n<w:document',
+          `\n<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://${secret}">]>\n<w:document`,
+        ).replace(DOCX_TAIL, '') + `<w:p><w:r><w:t>${xxeMarker} &xxe;</w:t></w:r></w:p>${DOCX_TAIL}`,
+      ),
+    ),
+  );
+
+  // Bad documents: each must be recorded as failed with a reason, and the run must go on.
+  const valid = makePdf(['A page about lighthouses, long enough to cut in half.', 'Second line.']);
+  bad('corrupt pdf', 'bad/corrupt.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), pseudoRandom(4000, 7)]));
+  bad('truncated pdf', 'bad/truncated.pdf', valid.subarray(0, Math.floor(valid.length / 2)));
+  bad('encrypted pdf', 'bad/encrypted.pdf', makePdf(['secret lighthouse'], { encrypted: true }));
+  bad('image-only pdf', 'bad/image-only.pdf', makeImageOnlyPdf());
+  bad('corrupt docx', 'bad/corrupt.docx', pseudoRandom(4000, 11));
+  bad('empty txt', 'bad/empty.txt', '');
+  bad('empty md', 'bad/empty.md', '');
+  bad('empty pdf', 'bad/empty.pdf', '');
+  bad('empty docx', 'bad/empty.docx', '');
+  bad('binary as txt', 'bad/binary.txt', pseudoRandom(8192, 13));
+  bad(
+    'ELF as md',
+    'bad/program.md',
+    Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), pseudoRandom(4000, 17)]),
+  );
+  bad(
+    'esc-named corrupt pdf',
+    'bad/\x1b[2Jbad\x07.pdf',
+    Buffer.concat([Buffer.from('%PDF-1.7\n'), pseudoRandom(500, 19)]),
+  );
+  good('last file', 'zz-last.txt', (m) => prose(m, 'the end of the folder'));
+
+  // Things that are not regular files.
+  mkdirSync(path.join(root, 'special'), { recursive: true });
+  execFileSync('mkfifo', [path.join(root, 'special', 'fifo.txt')]);
+  cases.push({ label: 'fifo', rel: 'special/fifo.txt', expect: 'not-indexed' });
+  symlinkSync('/dev/zero', path.join(root, 'special', 'zero.txt'));
+  cases.push({ label: 'symlink to /dev/zero', rel: 'special/zero.txt', expect: 'not-indexed' });
+  symlinkSync('/dev/urandom', path.join(root, 'special', 'urandom.md'));
+  cases.push({ label: 'symlink to /dev/urandom', rel: 'special/urandom.md', expect: 'not-indexed' });
+
+  // A file name that is not UTF-8 (GBK bytes of 报告.txt, as unzipped from a Windows archive).
+  const gbkMarker = markerFor('gbk name');
+  writeFileSync(
+    Buffer.concat([Buffer.from(`${root}/`), iconv.encode('报告', 'gbk'), Buffer.from('.txt')]),
+    prose(gbkMarker, 'reports'),
+  );
+
+  // Many tiny files.
+  const tinyMarker = markerFor('tiny last');
+  for (let i = 0; i < options.tinyFiles; i++) {
+    const last = i === options.tinyFiles - 1;
+    write(
+      `tiny/${String(Math.floor(i / 1000))}/${String(i).padStart(5, '0')}.txt`,
+      last ? `tiny note ${tinyMarker}\n` : `tiny note ${i}\n`,
+    );
+  }
+
+  return {
+    root,
+    cases,
+    tinyFiles: options.tinyFiles,
+    tinyMarker,
+    secret: 'xxesecretleak',
+    gbkName: { marker: gbkMarker },
+    xxe: { rel: 'office/xxe.docx', marker: xxeMarker },
+    injectionSentinels: ['PWNED_DOLLAR', 'PWNED_TICK'],
+  };
+}
+
+/**
+ * Decompression bombs, in a folder of their own (so that a bomb that stops a run
+ * does not hide how the rest of the corpus fares), with good files sorted after
+ * them: a bomb must not stop the rest of the run.
+ */
+export async function buildBombCorpus(root: string, options: { bombBytes: number }): Promise<CorpusCase[]> {
+  const w = new CaseWriter(root);
+  const good = w.good.bind(w);
+  const bad = w.bad.bind(w);
+  good('before the bombs', 'a-before.md', (m) => prose(m, 'what comes first'));
+  const bomb = await paragraphBombMember(options.bombBytes);
+  const mib = Math.round(options.bombBytes / 2 ** 20);
+  bad(`${mib} MB <w:p> docx`, 'a-paragraphs.docx', makeDocx(bomb), BOMB_REASON);
+  bad('docx lying small', 'b-lying-sizes.docx', makeDocx({ ...bomb, declaredSize: 40_000 }), BOMB_REASON);
+  bad(
+    'docx declaring 4 GB',
+    'c-declares-4gb.docx',
+    makeDocx({
+      ...deflatedMember('word/document.xml', `${DOCX_HEAD}${docxParagraph('small')}${DOCX_TAIL}`),
+      declaredSize: 0xfffffff0,
+    }),
+    BOMB_REASON,
+  );
+  good('after the bombs', 'z-after.md', (m) => prose(m, 'what comes after'));
+  return w.cases;
+}
+
+/** Deterministic bytes that look like nothing (a linear congruential generator). */
+export function pseudoRandom(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
