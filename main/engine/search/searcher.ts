@@ -166,12 +166,21 @@ export class Searcher {
         for (const [id, s] of dense.channel.similarities(q, noDense)) candidate(id).dense = s;
       }
     }
-    const ranking = await ranker.rank({
-      question,
-      mode,
-      candidates: [...byId.values()],
-      context: this.rankContext,
-    });
+    const translated = crossing?.translatedTerms.length ? crossing.translatedTerms : null;
+    const input = { question, mode, candidates: [...byId.values()], context: this.rankContext };
+    let ranking = await ranker.rank(input);
+    // The learned ranker was trained on questions in the passages' own language: when the best
+    // fused passage is in the question's other language, the fused order (which counts the
+    // translated words) is kept.
+    let crossed = false;
+    if (translated && ranker !== this.ranker) {
+      const fused = await this.ranker.rank(input);
+      const best = fused[0] && this.rankContext.passages([fused[0].chunkId]).get(fused[0].chunkId);
+      if (best && textLanguage(best.text) !== textLanguage(question)) {
+        ranking = fused;
+        crossed = true;
+      }
+    }
     // A few more than asked: tables of contents go last and duplicates collapse into one.
     const ranked = ranking.slice(0, k + HYGIENE_EXTRA);
     const info = new Map(
@@ -207,14 +216,18 @@ export class Searcher {
         ...(alsoIn.length ? { alsoIn: alsoIn.map((d) => place(d.c)) } : {}),
       });
     }
-    const probability = ranking[0]?.answerProbability;
+    // Nor does its not-found calibration apply then: the coverage rule (which counts the
+    // translated words) decides alone.
+    const probability = crossed ? undefined : ranking[0]?.answerProbability;
     // Both must agree: the coverage rule (few of the question's words in the best passage,
     // also counted in the library's own language when the question was translated, and it
     // is not close in the dense space) and, with a learned ranker, its calibrated
     // probability that the best passage answers.
     const notFound =
       results.length === 0 ||
-      ((probability === undefined || ranker.notFoundBelow === undefined || probability < ranker.notFoundBelow) &&
+      ((probability === undefined ||
+        ranker.notFoundBelow === undefined ||
+        probability < ranker.notFoundBelow) &&
         this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn, crossing)));
     return { results, notFound, translatedTerms: crossing?.translatedTerms ?? [] };
   }
