@@ -61,7 +61,10 @@ export class LearnedRanker implements Ranker {
         this.model,
         scored.map((s) => s.score),
         scored[0].row,
-        absentTermSpecificity([...q.units].filter((u) => !stats.df.get(u)), this.background),
+        absentTermSpecificity(
+          [...q.units].filter((u) => !stats.df.get(u)),
+          this.background,
+        ),
       );
     }
     // The rest stay in fused order, scored below every re-scored one.
@@ -107,7 +110,14 @@ export function answerFeatures(
   const second = sortedScores[1] ?? top;
   const head = sortedScores.slice(0, 10);
   const mean = head.reduce((s, x) => s + x, 0) / Math.max(head.length, 1);
-  return [top, top - second, top - mean, ...ANSWER_ROW_FEATURES.map((i) => topRow[i]), absent.max, absent.sum];
+  return [
+    top,
+    top - second,
+    top - mean,
+    ...ANSWER_ROW_FEATURES.map((i) => topRow[i]),
+    absent.max,
+    absent.sum,
+  ];
 }
 
 /** The question's terms that no passage of the library holds, by how specific each is in general text. */

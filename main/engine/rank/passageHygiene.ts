@@ -21,21 +21,35 @@ const SHINGLE = 8;
 /** Share of shared shingles from which two passages are the same text. */
 export const DUPLICATE_JACCARD = 0.8;
 
-/** Character shingles of a passage with whitespace and section numbers ("6.3.9.") dropped. */
-function shingles(text: string): Set<string> {
+/**
+ * Character shingles of a passage with whitespace and section numbers ("6.3.9.")
+ * dropped, as 32-bit hashes of each SHINGLE-character window (a rolling
+ * polynomial hash: no string per window).
+ */
+function shingles(text: string): Set<number> {
   const t = text
     .toLowerCase()
     .replace(/(^|\n)\s*(?:\d+\.)+\d*\s*/gu, '$1')
     .replace(/\s+/gu, '');
-  const out = new Set<string>();
-  for (let i = 0; i + SHINGLE <= t.length; i++) out.add(t.slice(i, i + SHINGLE));
-  if (!out.size && t) out.add(t);
+  const out = new Set<number>();
+  const B = 31;
+  let top = 1; // B^(SHINGLE-1)
+  for (let i = 1; i < SHINGLE; i++) top = Math.imul(top, B);
+  let h = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (i >= SHINGLE) h = (h - Math.imul(t.charCodeAt(i - SHINGLE), top)) | 0;
+    h = (Math.imul(h, B) + t.charCodeAt(i)) | 0;
+    if (i >= SHINGLE - 1) out.add(h);
+  }
+  if (!out.size && t) out.add(h);
   return out;
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
+function jaccard(a: Set<number>, b: Set<number>): number {
   if (!a.size || !b.size) return 0;
   const [small, large] = a.size < b.size ? [a, b] : [b, a];
+  // Jaccard is at most |small| / |large|: most pairs stop here.
+  if (small.size < large.size * DUPLICATE_JACCARD) return small.size / large.size;
   let shared = 0;
   for (const s of small) if (large.has(s)) shared++;
   return shared / (a.size + b.size - shared);
@@ -47,7 +61,7 @@ function jaccard(a: Set<string>, b: Set<string>): number {
  * lists the others as `alsoIn`; they leave the list.
  */
 export function collapseDuplicates<T extends HygieneItem>(items: readonly T[]): (T & { alsoIn: T[] })[] {
-  const kept: { item: T & { alsoIn: T[] }; shingles: Set<string> }[] = [];
+  const kept: { item: T & { alsoIn: T[] }; shingles: Set<number> }[] = [];
   for (const item of items) {
     const sh = shingles(item.text);
     const same = kept.find(

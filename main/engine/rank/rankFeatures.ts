@@ -1,7 +1,7 @@
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk as isCjk } from '../text/cjk.js';
 import type { TermStats } from '../search/bm25.js';
-import { contentUnits, coverage } from '../search/coverage.js';
+import { contentUnits, coverage, stopwordSet } from '../search/coverage.js';
 import { passageShape } from './passageKind.js';
 
 /**
@@ -55,6 +55,8 @@ export interface QuestionAnalysis {
   units: Set<string>;
   tokens: Set<string>;
   wordPairs: Set<string>;
+  /** First words of `wordPairs`. */
+  pairStarts: Set<string>;
   cjkBigrams: Set<string>;
   numbers: string[];
   cjkShare: number;
@@ -65,12 +67,12 @@ const NUMBER = /\d+(?:[.,]\d+)*/gu;
 function cjkShare(text: string): number {
   let cjk = 0;
   let letters = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp >= 0x3040 && isCjk(cp)) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x3040 && isCjk(c)) {
       cjk++;
       letters++;
-    } else if (/\p{L}/u.test(ch)) letters++;
+    } else if (((c | 32) >= 97 && (c | 32) <= 122) || (c >= 0xc0 && c < 0x3040)) letters++;
   }
   return letters ? cjk / letters : 0;
 }
@@ -95,13 +97,48 @@ export function analyseQuestion(question: string): QuestionAnalysis {
     units,
     tokens: contentTokens,
     wordPairs,
+    pairStarts: new Set([...wordPairs].map((p) => p.slice(0, p.indexOf(' ')))),
     cjkBigrams,
     numbers: [...new Set(question.match(NUMBER) ?? [])],
     cjkShare: cjkShare(question),
   };
 }
 
-const SENTENCE_SPLIT = /(?<=[.!?。！？；;])\s+|(?<=[。！？])|\n\s*\n|\n(?=\s*[-*•\d])/u;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 0x3000 || c === 0xa0;
+
+/**
+ * Sentences for the best-sentence features: cut after . ! ? ; followed by space,
+ * after 。！？ (Chinese needs no space), at blank lines, and before lines that
+ * start a list item or a number. A character loop: the same cuts as a look-behind
+ * regex, several times faster on the candidates of every question.
+ */
+export function featureSentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  const cut = (end: number) => {
+    const piece = text.slice(start, end);
+    if (piece.trim()) out.push(piece);
+    start = end;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3002 || c === 0xff01 || c === 0xff1f) cut(i + 1);
+    else if (
+      (c === 46 || c === 33 || c === 63 || c === 59 || c === 0xff1b) &&
+      isSpace(text.charCodeAt(i + 1))
+    )
+      cut(i + 1);
+    else if (c === 10) {
+      let j = i + 1;
+      while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+      const next = text.charCodeAt(j);
+      if (next === 10 || next === 45 || next === 42 || next === 0x2022 || (next >= 48 && next <= 57))
+        cut(i + 1);
+    }
+  }
+  cut(text.length);
+  return out;
+}
 
 /** Reciprocal rank of each value among the present ones (1 = best), 0 when absent. */
 function reciprocalRanks(values: (number | undefined)[]): number[] {
@@ -170,27 +207,49 @@ export function rankingFeatures(
   const bm25Rr = reciprocalRanks(passages.map((p) => p.bm25));
   const denseRr = reciprocalRanks(passages.map((p) => p.dense));
   const questionUnits = Math.log1p(q.units.size);
+  // Many candidates share a document title and heading path: analyse each once.
+  const headingCoverage = new Map<string, number>();
+  const stop = stopwordSet();
   return passages.map((p, i) => {
     const f = new Float32Array(FEATURE_COUNT);
-    const body = contentUnits(p.text);
-    const heading = contentUnits([p.title, ...p.headingPath].join('\n'));
+    const headingText = [p.title, ...p.headingPath].join('\n');
+    let heading = headingCoverage.get(headingText);
+    if (heading === undefined) {
+      heading = coverage(q.units, contentUnits(headingText), stats);
+      headingCoverage.set(headingText, heading);
+    }
+    // One analysis per sentence gives everything: the passage's tokens (for proximity and
+    // word pairs), and which of the question's units each sentence holds (for coverage).
+    const sentences = featureSentences(p.text);
+    const tokens: string[] = [];
+    const sentenceHits: Set<string>[] = [];
+    const body = new Set<string>();
+    for (const sentence of sentences) {
+      const chars: string[] = [];
+      const hits = new Set<string>();
+      for (const t of analyze(sentence, { chars })) {
+        tokens.push(t);
+        if (q.units.has(t) && !stop.has(t)) hits.add(t);
+      }
+      for (const c of chars) if (q.units.has(c)) hits.add(c);
+      for (const h of hits) body.add(h);
+      sentenceHits.push(hits);
+    }
     let bestSentence = 0;
     let bestWindow = 0;
-    const sentences = p.text.split(SENTENCE_SPLIT).filter((s) => s && s.trim());
-    const sentenceUnits = sentences.map((s) => contentUnits(s));
-    for (let s = 0; s < sentenceUnits.length; s++) {
-      bestSentence = Math.max(bestSentence, coverage(q.units, sentenceUnits[s], stats));
+    for (let s = 0; s < sentenceHits.length; s++) {
+      bestSentence = Math.max(bestSentence, coverage(q.units, sentenceHits[s], stats));
       const window = new Set([
-        ...sentenceUnits[s],
-        ...(sentenceUnits[s + 1] ?? []),
-        ...(sentenceUnits[s + 2] ?? []),
+        ...sentenceHits[s],
+        ...(sentenceHits[s + 1] ?? []),
+        ...(sentenceHits[s + 2] ?? []),
       ]);
       bestWindow = Math.max(bestWindow, coverage(q.units, window, stats));
     }
-    const tokens = analyze(p.text);
     const tokenSet = new Set(tokens);
     let pairs = 0;
-    for (let t = 0; t + 1 < tokens.length; t++) if (q.wordPairs.has(`${tokens[t]} ${tokens[t + 1]}`)) pairs++;
+    for (let t = 0; t + 1 < tokens.length; t++)
+      if (q.pairStarts.has(tokens[t]) && q.wordPairs.has(`${tokens[t]} ${tokens[t + 1]}`)) pairs++;
     let bigrams = 0;
     for (const b of q.cjkBigrams) if (tokenSet.has(b)) bigrams++;
     const numbers = q.numbers.filter((n) => p.text.includes(n)).length;
@@ -201,7 +260,7 @@ export function rankingFeatures(
     f[3] = p.dense !== undefined ? (p.dense - denseMean) / denseStd : -3;
     f[4] = denseRr[i];
     f[5] = coverage(q.units, body, stats);
-    f[6] = coverage(q.units, heading, stats);
+    f[6] = heading;
     f[7] = bestSentence;
     f[8] = bestWindow;
     f[9] = proximity(tokens, q.tokens);
