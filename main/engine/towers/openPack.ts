@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
 import { parseCommonManifest, parseHashedManifest, type HashedManifest } from './manifest.js';
+import { INTEGER_WEIGHT_MAX } from './onnx/hashedTower.js';
 import { checkTower, readPackManifest, type CheckedTower } from './packFiles.js';
 import { towerHash } from './towerIdentity.js';
 import { TowerPool } from './towerPool.js';
@@ -22,6 +23,28 @@ export async function openPack(dir: string, options: OpenPackOptions = {}): Prom
   const common = parseCommonManifest(raw, file);
   if (common.kind === 'transformer') return openTransformerPack(root, raw, options);
   return HashedTowerPack.open(root, parseHashedManifest(raw, file), raw, options);
+}
+
+/**
+ * A tower whose int8 table is summed by MatMulInteger (int8Compute
+ * 'integer') must quantise its weights to 7 bits: the 8-bit graphs of earlier
+ * versions gave different vectors on x86 CPUs without VNNI (see
+ * onnx/hashedTower.ts), so a library indexed on one machine would not match
+ * questions embedded on another. Such a pack is refused, not run; its weights
+ * stay readable (readHashedPack, `docqa train --init-from`) to write it again.
+ */
+function checkIntegerWeightRange(tower: CheckedTower): void {
+  const range = tower.info.initializers.find((i) => i.name === 'q_range');
+  if (!range) return;
+  const value =
+    range.dataType === 1 && range.raw?.byteLength === 4
+      ? new DataView(range.raw.buffer, range.raw.byteOffset, 4).getFloat32(0, true)
+      : Number.NaN;
+  if (value > 0 && value <= INTEGER_WEIGHT_MAX) return;
+  throw new UserError(
+    `tower model ${tower.model} sums its int8 table with 8-bit weights (int8Compute "integer" of an older DocQA), which gives different vectors on different CPUs; write the pack again with this version`,
+    tower.model,
+  );
 }
 
 const loggedFallbacks = new Set<string>();
@@ -60,6 +83,7 @@ class HashedTowerPack implements TowerPack {
     const requested = options.provider ?? 'auto';
     const featurizer = m.hashedNgram.featurizer;
     const towers = [await checkTower(root, m, 'question'), await checkTower(root, m, 'passage')] as const;
+    for (const tower of towers) checkIntegerWeightRange(tower);
 
     // Identity from the ONNX bytes and the manifest's record of each external file (its size checked above).
     const towerId = (t: CheckedTower): TowerId => {
