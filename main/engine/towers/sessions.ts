@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ProviderName } from '../library/types.js';
+import { disableOrtTelemetry } from '../workers/ortTelemetry.js';
 
 /**
  * ONNX Runtime sessions with an execution-provider preference and a CPU
@@ -99,6 +100,7 @@ async function open(
   provider: 'cpu' | GpuProvider,
   threads: number | undefined,
 ): Promise<ort.InferenceSession> {
+  disableOrtTelemetry();
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
