@@ -280,6 +280,18 @@ describe('hashed packs: errors', () => {
     await expect(verifyPack(path.join(tmp, 'pack'))).resolves.toBeUndefined();
   });
 
+  it('lazyAnswers: the answer workers start at the first embedAnswers', async () => {
+    const dir = await broken('lazy', () => {});
+    const pack = await openPack(dir, { provider: 'cpu', workers: 1, lazyAnswers: true });
+    try {
+      expectClose(await pack.embedQuestions(texts), reference(questionParams(1), texts, 'question'));
+      expectClose(await pack.embedAnswers(texts), reference(answerParams, texts, 'passage'));
+    } finally {
+      await pack.close();
+    }
+    await expect(pack.embedAnswers(['x'])).rejects.toThrow(/closed/);
+  });
+
   it('an answer tower ORT cannot load fails embedAnswers, not the questions', async () => {
     const dir = await broken('bad-op', (d) => {
       // Consistent with its manifest entry and the right output width, but an operator ORT does not know.

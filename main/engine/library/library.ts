@@ -165,13 +165,18 @@ export class Library implements LibraryEngine {
     return this.options.packDir ?? (await this.getSettings()).packDir ?? builtinPackDir();
   }
 
-  /** How packs are opened in this session: providers (per tower) and answer-tower workers. */
+  /**
+   * How packs are opened in this session: providers (per tower) and answer-tower
+   * workers. This thread's packs only embed questions (indexing runs in the job
+   * worker with packs of its own), so their answer workers start only if asked.
+   */
   private async packOptions(): Promise<OpenPackOptions> {
     const s = await this.getSettings();
     return {
       provider: this.options.provider ?? s.provider,
       questionProvider: s.questionProvider ?? undefined,
       workers: s.threads || undefined,
+      lazyAnswers: true,
     };
   }
 

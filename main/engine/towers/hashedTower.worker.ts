@@ -4,6 +4,7 @@ import { padFeatures } from './featureBatch.js';
 import { featurize, type Features } from './featurize.js';
 import type { TowerWorkerInit, TowerWorkerReply, TowerWorkerRequest } from './towerWorkerProtocol.js';
 import { createSession } from './sessions.js';
+import { enterOrt } from '../workers/stopWorker.js';
 
 /**
  * One hashed tower's ONNX session, off the caller's thread: texts in,
@@ -43,7 +44,23 @@ function subBatches(features: Features[], budget: number): number[][] {
   return groups;
 }
 
+/**
+ * Set by a 'close' that arrives while the model loads: the worker then skips
+ * the warm-up and exits. (Before loading, the pool stops a worker through
+ * init.ortGate instead; during an ORT call, the call is finished first: see
+ * workers/stopWorker.ts.)
+ */
+let closedEarly = false;
+const onEarlyMessage = (req: TowerWorkerRequest): void => {
+  if (req.type === 'close') closedEarly = true;
+};
+port.on('message', onEarlyMessage);
+
 async function main(): Promise<void> {
+  if (init.ortGate && !enterOrt(init.ortGate)) {
+    port.close();
+    return;
+  }
   let opened;
   try {
     opened = await createSession(init.model, {
@@ -53,6 +70,7 @@ async function main(): Promise<void> {
     });
   } catch (e) {
     send({ type: 'init-error', message: message(e) });
+    port.close();
     return;
   }
   const { session } = opened;
@@ -75,6 +93,13 @@ async function main(): Promise<void> {
     return out;
   };
 
+  // Let a 'close' sent during the load be seen.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (closedEarly) {
+    await session.release();
+    port.close();
+    return;
+  }
   // One warm-up text before reporting ready: builds the featurizer's tables and
   // runs the graph once, so the first real request is as fast as the rest and a
   // model that loads but cannot run fails here, at open.
@@ -82,10 +107,18 @@ async function main(): Promise<void> {
     await embed(['warm-up 预热']);
   } catch (e) {
     send({ type: 'init-error', message: message(e) });
+    await session.release();
+    port.close();
+    return;
+  }
+  if (closedEarly) {
+    await session.release();
+    port.close();
     return;
   }
   send({ type: 'ready', active: opened.active, fallbackReason: opened.fallbackReason, dim });
 
+  port.off('message', onEarlyMessage);
   port.on('message', (req: TowerWorkerRequest) => {
     if (req.type === 'close') {
       void session.release().finally(() => port.close());

@@ -60,9 +60,20 @@ class HashedTowerPack implements TowerPack {
     readonly answerTower: TowerId,
     readonly provider: ActiveProvider,
     private readonly questions: TowerPool,
-    private readonly answers: Promise<TowerPool>,
+    private readonly startAnswers: () => Promise<TowerPool>,
     private readonly abort: AbortController,
   ) {}
+
+  /** The answer tower's workers, started on first need (at open unless lazyAnswers). */
+  private answers: Promise<TowerPool> | null = null;
+
+  private answerPool(): Promise<TowerPool> {
+    if (!this.answers) {
+      this.answers = this.startAnswers();
+      this.answers.catch(() => {});
+    }
+    return this.answers;
+  }
 
   get name(): string {
     return this.parsed.name;
@@ -121,7 +132,8 @@ class HashedTowerPack implements TowerPack {
       );
     // The pack is ready when the question worker is; the answer workers start
     // after it (not beside it: on two cores they would slow the question
-    // worker's start) and embedAnswers waits for them, reporting their failure.
+    // worker's start), or at the first embedAnswers with lazyAnswers, and
+    // embedAnswers waits for them, reporting their failure.
     let questions: TowerPool;
     try {
       questions = await start(towers[0], 1);
@@ -129,8 +141,10 @@ class HashedTowerPack implements TowerPack {
       abort.abort();
       throw e;
     }
-    const answers = start(towers[1], options.workers ?? defaultTowerWorkers());
-    answers.catch(() => {});
+    const startAnswers = (): Promise<TowerPool> =>
+      abort.signal.aborted
+        ? Promise.reject(new Error('tower pack is closed'))
+        : start(towers[1], options.workers ?? defaultTowerWorkers());
     const ready = questions.ready;
     // 'auto' landing on the CPU is the normal case without a GPU: reported in `provider`, not logged.
     if (ready.fallbackReason && requested !== 'auto') {
@@ -145,7 +159,7 @@ class HashedTowerPack implements TowerPack {
       active: ready.active,
       fallbackReason: ready.fallbackReason,
     };
-    return new HashedTowerPack(
+    const pack = new HashedTowerPack(
       root,
       raw,
       m,
@@ -153,9 +167,11 @@ class HashedTowerPack implements TowerPack {
       towerId(towers[1]),
       provider,
       questions,
-      answers,
+      startAnswers,
       abort,
     );
+    if (!options.lazyAnswers) void pack.answerPool();
+    return pack;
   }
 
   embedQuestions(texts: string[]): Promise<Float32Array> {
@@ -163,11 +179,11 @@ class HashedTowerPack implements TowerPack {
   }
 
   async embedAnswers(texts: string[]): Promise<Float32Array> {
-    return (await this.answers).embed(texts);
+    return (await this.answerPool()).embed(texts);
   }
 
   async close(): Promise<void> {
     this.abort.abort();
-    await Promise.all([this.questions.close(), this.answers.then((p) => p.close()).catch(() => {})]);
+    await Promise.all([this.questions.close(), this.answers?.then((p) => p.close()).catch(() => {})]);
   }
 }

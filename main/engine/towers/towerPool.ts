@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawnWorker.js';
+import { exitOf, newOrtGate, shutBeforeOrt, stopWorker, type OrtGate } from '../workers/stopWorker.js';
 import type { TowerWorkerInit, TowerWorkerReply, TowerWorkerRequest } from './towerWorkerProtocol.js';
 
 export interface WorkerReady {
@@ -21,8 +22,14 @@ class TowerWorker {
   private failure: Error | null = null;
   queued = 0;
   readonly ready: Promise<WorkerReady>;
+  private readonly exited: Promise<void>;
+  private closing: Promise<void> | null = null;
 
-  constructor(private readonly worker: Worker) {
+  constructor(
+    private readonly worker: Worker,
+    private readonly gate: OrtGate,
+  ) {
+    this.exited = exitOf(worker);
     this.ready = new Promise((resolve, reject) => {
       worker.on('message', (reply: TowerWorkerReply) => {
         if (reply.type === 'ready') resolve(reply);
@@ -60,9 +67,17 @@ class TowerWorker {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the worker: at once when it has not begun loading its model, else by
+   * asking it to release its session and exit (never terminate() mid-ORT: see
+   * workers/stopWorker.ts).
+   */
+  close(): Promise<void> {
     this.failure ??= new Error('tower pack is closed');
-    await this.worker.terminate();
+    this.closing ??= shutBeforeOrt(this.gate)
+      ? this.worker.terminate().then(() => undefined)
+      : stopWorker(this.worker, this.exited, { type: 'close' } satisfies TowerWorkerRequest);
+    return this.closing;
   }
 }
 
@@ -85,10 +100,13 @@ export class TowerPool {
    * with the first load error, or as soon as `signal` aborts.
    */
   static async start(count: number, init: TowerWorkerInit, signal?: AbortSignal): Promise<TowerPool> {
-    const workers = Array.from(
-      { length: count },
-      () => new TowerWorker(spawnWorker(import.meta.url, 'hashedTower', { workerData: init })),
-    );
+    const workers = Array.from({ length: count }, () => {
+      const ortGate = newOrtGate();
+      return new TowerWorker(
+        spawnWorker(import.meta.url, 'hashedTower', { workerData: { ...init, ortGate } }),
+        ortGate,
+      );
+    });
     const abort = (): void => void Promise.all(workers.map((w) => w.close()));
     signal?.addEventListener('abort', abort, { once: true });
     try {

@@ -11,6 +11,8 @@ export interface TowerWorkerInit {
   threads: number;
   /** Padded feature slots (rows × L) per ONNX run. */
   batchFeatures: number;
+  /** Shared flag: has the worker begun calling into ORT (workers/stopWorker.ts)? */
+  ortGate?: Int32Array;
 }
 
 export type TowerWorkerRequest = { type: 'embed'; id: number; texts: string[] } | { type: 'close' };

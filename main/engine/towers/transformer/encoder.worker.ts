@@ -20,7 +20,9 @@ export type WorkerRequest =
       provider: ProviderName;
       threads: number;
     }
-  | { type: 'embed'; id: number; texts: string[] };
+  | { type: 'embed'; id: number; texts: string[] }
+  /** Stop: the worker exits once the ORT call it is in (if any) returns (see workers/stopWorker.ts). */
+  | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'ready'; active: string; fallbackReason: string | null }
@@ -67,6 +69,10 @@ async function openEncoder(
 
 const port = parentPort!;
 port.on('message', async (m: WorkerRequest) => {
+  if (m.type === 'close') {
+    port.close();
+    return;
+  }
   if (m.type === 'init') {
     config = m;
     try {

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { UserError } from '../../errors.js';
 import { spawnWorker } from '../../workers/spawnWorker.js';
+import { exitOf, stopWorker } from '../../workers/stopWorker.js';
 import type { WorkerReply, WorkerRequest } from './encoder.worker.js';
 
 interface Task {
@@ -29,7 +30,10 @@ export class EncoderPool {
   private nextId = 1;
   private closed = false;
 
-  private constructor(private readonly workers: Worker[]) {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly exits: Promise<void>[],
+  ) {
     for (const w of workers) {
       w.on('message', (m: WorkerReply) => this.onReply(w, m));
       w.on('error', (e) => this.onCrash(w, e));
@@ -42,15 +46,16 @@ export class EncoderPool {
     init: Omit<InitRequest, 'type'>,
   ): Promise<{ pool: EncoderPool; active: string; fallbackReason: string | null }> {
     const workers = Array.from({ length: count }, () => spawnWorker(import.meta.url, 'encoder'));
+    const exits = workers.map(exitOf);
     try {
       const ready = await Promise.all(workers.map((w) => awaitReady(w, init)));
       return {
-        pool: new EncoderPool(workers),
+        pool: new EncoderPool(workers, exits),
         active: ready[0].active,
         fallbackReason: ready[0].fallbackReason,
       };
     } catch (e) {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await stopAll(workers, exits);
       throw e;
     }
   }
@@ -68,7 +73,7 @@ export class EncoderPool {
     for (const t of [...this.queue.splice(0), ...this.busy.values()])
       t.reject(new Error('tower pack is closed'));
     this.busy.clear();
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await stopAll(this.workers, this.exits);
   }
 
   private dispatch(): void {
@@ -98,6 +103,13 @@ export class EncoderPool {
     if (this.busy.size === 0 && this.idle.length === 0)
       for (const t of this.queue.splice(0)) t.reject(new Error('all encoder workers crashed'));
   }
+}
+
+/** Never terminate() a worker that may be inside ORT (see workers/stopWorker.ts). */
+function stopAll(workers: Worker[], exits: Promise<void>[]): Promise<void> {
+  return Promise.all(
+    workers.map((w, i) => stopWorker(w, exits[i]!, { type: 'close' } satisfies WorkerRequest)),
+  ).then(() => undefined);
 }
 
 function awaitReady(
