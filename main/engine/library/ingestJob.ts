@@ -131,6 +131,10 @@ export async function runIngestJob(
       previousState.delete(id);
     }
     return progress.summary(signal.aborted ? 'cancelled' : 'done');
+  } catch (e) {
+    // Cancelled in the middle of a step (a scan, an extraction): only whole files were written.
+    if (signal.aborted) return progress.summary('cancelled');
+    throw e;
   } finally {
     for (const [id, state] of previousState) setFolderState(db, id, state === 'indexing' ? 'new' : state);
     db.close();
@@ -159,7 +163,8 @@ async function scanWork(
       const old = stored.get(file.relPath);
       const retry = params.retryFailed && old?.status === 'failed';
       if (old && !params.force && !retry && old.size === file.size && old.mtimeMs === file.mtimeMs) {
-        progress.skipped();
+        if (old.status === 'failed') progress.stillFailed();
+        else progress.skipped();
         continue;
       }
       changed.push(file);
@@ -206,6 +211,7 @@ async function scanWork(
       store.writeFailure({ folderId, relPath, size: 0, mtimeMs: 0 }, w.message);
     }
   })();
+  for (let i = 0; i < warnings.length; i++) progress.scanFailure();
   for (const doc of gone) work.push({ kind: 'remove', doc });
   return work;
 }

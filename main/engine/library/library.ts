@@ -20,6 +20,7 @@ import { readSettings, writeSettings } from '../store/settings.js';
 import { activeVectorSet, listVectorSets, type VectorSet } from '../store/vectorSets.js';
 import { builtinPackDir } from '../towers/builtinPack.js';
 import { openPack } from '../towers/openPack.js';
+import { IngestLock, isIngestRunning } from './ingestLock.js';
 import { availableProviders } from '../towers/sessions.js';
 import type { OpenPackOptions, TowerPack } from '../towers/types.js';
 import type { IngestJobParams } from './ingestJob.js';
@@ -273,7 +274,7 @@ export class Library implements LibraryEngine {
       dbBytes += statSync(this.dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0;
     return {
       dbPath: this.dbPath,
-      folders,
+      folders: this.withLiveState(folders),
       documents: count(`SELECT COUNT(*) FROM documents WHERE status = 'ok'`),
       chunks: count('SELECT COUNT(*) FROM chunks'),
       failed: count(`SELECT COUNT(*) FROM documents WHERE status <> 'ok'`),
@@ -285,7 +286,18 @@ export class Library implements LibraryEngine {
   }
 
   async listFolders(): Promise<FolderInfo[]> {
-    return listFolders(this.db);
+    return this.withLiveState(listFolders(this.db));
+  }
+
+  /**
+   * 'indexing' only while a run holds the library's ingest lock: a run that was
+   * killed (kill -9, a crash) leaves the state behind, and the folder is then
+   * shown as it was before that run — 'ok' if a run ever completed, else 'new'.
+   * The next run writes the state again.
+   */
+  private withLiveState(folders: FolderInfo[]): FolderInfo[] {
+    if (!folders.some((f) => f.state === 'indexing') || isIngestRunning(this.dbPath)) return folders;
+    return folders.map((f) => (f.state === 'indexing' ? { ...f, state: f.lastIndexedAt ? 'ok' : 'new' } : f));
   }
 
   /**
@@ -368,7 +380,7 @@ export class Library implements LibraryEngine {
 
   private async runIngest(
     what: Pick<IngestJobParams, 'folderIds' | 'force' | 'retryFailed' | 'paths'>,
-    options: Pick<IngestOptions, 'signal' | 'onProgress'>,
+    options: Pick<IngestOptions, 'signal' | 'onProgress' | 'onWaiting'>,
   ): Promise<IngestSummary> {
     return this.serialized(async () => {
       const settings = await this.getSettings();
@@ -380,9 +392,15 @@ export class Library implements LibraryEngine {
         ...what,
         chunk: { targetChars: settings.chunkTargetChars, overlapChars: settings.chunkOverlapChars },
       };
-      const summary = await this.tracked(options.signal, (signal) =>
-        this.ingestWorker.run('ingest', params, { signal, onProgress: options.onProgress }),
-      );
+      const summary = await this.tracked(options.signal, async (signal) => {
+        // One run at a time per library file, across processes (see IngestLock).
+        const lock = await IngestLock.acquire(this.dbPath, { signal, onWaiting: options.onWaiting });
+        try {
+          return await this.ingestWorker.run('ingest', params, { signal, onProgress: options.onProgress });
+        } finally {
+          lock.release();
+        }
+      });
       // A library that had no vectors (first ingest) now has them with the current pack.
       this.dense = null;
       return summary;

@@ -60,6 +60,25 @@ export class ProgressTracker {
     this.emit();
   }
 
+  /**
+   * A file that failed before and has not changed: still not indexed, so it
+   * counts as failed (not unchanged), and the run's failed count is the number
+   * of failed files `status` shows for the folders it scanned.
+   */
+  stillFailed(): void {
+    this.p.filesFailed++;
+    this.p.filesDone++;
+    this.emit();
+  }
+
+  /** A folder or link the scan could not enter: recorded as a failed entry, counted as one. */
+  scanFailure(): void {
+    this.p.filesTotal++;
+    this.p.filesFailed++;
+    this.p.filesDone++;
+    this.emit();
+  }
+
   renamed(): void {
     this.renamedCount++;
     this.p.filesDone++;
