@@ -123,10 +123,10 @@ export class Searcher {
 
     // Recall, the candidates' passages and the statistics the ranker weighs are
     // several reads, some awaited, one maybe in the dense worker's own
-    // connection. While an ingest commits (a --force run rewrites every chunk,
-    // and chunk ids are reused), they could see different states of the
-    // library: a score recalled for one passage paired with the text now stored
-    // under its id. A search no other connection wrote during saw one state; any
+    // connection. While an ingest commits (a --force run rewrites every chunk
+    // under new ids), they could see different states of the library: a
+    // passage recalled under an id that is gone, scored by one channel in one
+    // state and by the other in the next. A search no other connection wrote during saw one state; any
     // other is read again in one read transaction, in this thread, with nothing
     // awaited inside it. The ranker and passage hygiene then read only what was
     // read here (snapshotContext).
