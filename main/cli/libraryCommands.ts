@@ -111,6 +111,8 @@ async function ingestWithProgress(
       folderIds,
       force: options.force,
       signal: interrupt.signal,
+      onWaiting: () =>
+        process.stderr.write('another ingest is running on this library; waiting for it to finish…\n'),
       onProgress: (p) => {
         if (!options.json) line.update(describeProgress(p, 200));
       },

@@ -55,8 +55,8 @@ describe('a file whose name is not UTF-8', () => {
     ]);
     const folder = (await lib.status()).folders.find((f) => f.id === folderId);
     expect(folder).toMatchObject({ documents: 1, failed: 1, state: 'ok' });
-    // A second run finds it again: still one row, still failed, not counted as new.
-    expect(await lib.ingest({ folderIds: [folderId] })).toMatchObject({ filesFailed: 0 });
+    // A second run finds it again: still one row, still failed, counted as failed as `status` shows it.
+    expect(await lib.ingest({ folderIds: [folderId] })).toMatchObject({ filesFailed: 1 });
     expect((await failedIn(folderId)).length).toBe(1);
     expect(checkLibraryFile(dbPath)).toEqual([]);
   });

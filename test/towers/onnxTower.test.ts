@@ -10,7 +10,9 @@ import { fromFloat16Bits, toFloat16Bits } from '../../main/engine/towers/onnx/fl
 import {
   buildHashedTowerModel,
   forwardHashedTower,
+  INTEGER_WEIGHT_MAX,
   quantizeTable,
+  quantizeTextWeights,
   type HashedTowerParams,
   type TableStorage,
 } from '../../main/engine/towers/onnx/hashedTower.js';
@@ -177,6 +179,67 @@ describe('hashed tower graph: batching and padding', () => {
     expect(empty.l).toBe(1);
     const out = await runOrt(model, empty.ids, empty.weights, empty.n, empty.l);
     expect(Array.from(out).every((x) => x === 0)).toBe(true);
+  });
+});
+
+/**
+ * The int32 sums Σ_l level[l] · table[ids[l]][d] of one text, as MatMulInteger
+ * computes them: exactly, or as ORT's u8×s8 kernel does on x86 CPUs without
+ * VNNI, where the products of two neighbouring k are added in a 16-bit lane
+ * that saturates (vpmaddubsw) before the int32 sum.
+ */
+function integerSums(
+  levels: Uint8Array,
+  rowIds: Int32Array,
+  table: Int8Array,
+  dimIn: number,
+  pairsIn16Bits: boolean,
+): Int32Array {
+  const sums = new Int32Array(dimIn);
+  for (let d = 0; d < dimIn; d++) {
+    let acc = 0;
+    for (let k = 0; k < levels.length; k += 2) {
+      const product = (j: number): number =>
+        j < levels.length ? levels[j]! * table[rowIds[j]! * dimIn + d]! : 0;
+      const pair = product(k) + product(k + 1);
+      acc += pairsIn16Bits ? Math.max(-32768, Math.min(32767, pair)) : pair;
+    }
+    sums[d] = acc;
+  }
+  return sums;
+}
+
+describe('int8 integer path: the same vectors on every CPU', () => {
+  const int8 = quantizeTable(fp32, DIM_IN, 'int8');
+  if (int8.dtype !== 'int8') throw new Error('expected int8');
+  /** Each text's features and scaled weights w·s, as the graph forms them. */
+  const perText = texts.map((_, r) => {
+    const rowIds = batch.ids.subarray(r * batch.l, (r + 1) * batch.l);
+    const ws = Float32Array.from(rowIds, (id, j) => batch.weights[r * batch.l + j]! * int8.scales[id]!);
+    return { rowIds, ws };
+  });
+
+  it('weights use 7 bits, so no pair of u8×s8 products saturates a 16-bit lane (AVX2 without VNNI)', () => {
+    expect(INTEGER_WEIGHT_MAX * 128 * 2).toBeLessThanOrEqual(32767);
+    for (const { rowIds, ws } of perText) {
+      const { levels } = quantizeTextWeights(ws);
+      expect(Math.max(0, ...levels)).toBeLessThanOrEqual(INTEGER_WEIGHT_MAX);
+      expect(integerSums(levels, rowIds, int8.data, DIM_IN, true)).toEqual(
+        integerSums(levels, rowIds, int8.data, DIM_IN, false),
+      );
+    }
+  });
+
+  it('8-bit weights would saturate on this batch (what made the vectors CPU-dependent)', () => {
+    const differing = perText.filter(({ rowIds, ws }) => {
+      const max = Math.max(...ws);
+      if (max === 0) return false;
+      const levels = Uint8Array.from(ws, (w) => Math.round((w / max) * 255));
+      const saturated = integerSums(levels, rowIds, int8.data, DIM_IN, true);
+      const exact = integerSums(levels, rowIds, int8.data, DIM_IN, false);
+      return saturated.some((v, d) => v !== exact[d]);
+    });
+    expect(differing.length).toBeGreaterThan(0);
   });
 });
 

@@ -23,7 +23,7 @@ import {
   quantizeTable,
   type HashedTowerParams,
 } from '../../main/engine/towers/onnx/hashedTower.js';
-import { listExternalData } from '../../main/engine/towers/onnx/modelInfo.js';
+import { listExternalData, readModelInfo } from '../../main/engine/towers/onnx/modelInfo.js';
 import { openPack } from '../../main/engine/towers/openPack.js';
 import { writeHashedPack, type HashedPackSpec } from '../../main/engine/towers/packWriter.js';
 import { readHashedPack } from '../../main/engine/towers/readHashedPack.js';
@@ -280,6 +280,18 @@ describe('hashed packs: errors', () => {
     await expect(verifyPack(path.join(tmp, 'pack'))).resolves.toBeUndefined();
   });
 
+  it('lazyAnswers: the answer workers start at the first embedAnswers', async () => {
+    const dir = await broken('lazy', () => {});
+    const pack = await openPack(dir, { provider: 'cpu', workers: 1, lazyAnswers: true });
+    try {
+      expectClose(await pack.embedQuestions(texts), reference(questionParams(1), texts, 'question'));
+      expectClose(await pack.embedAnswers(texts), reference(answerParams, texts, 'passage'));
+    } finally {
+      await pack.close();
+    }
+    await expect(pack.embedAnswers(['x'])).rejects.toThrow(/closed/);
+  });
+
   it('an answer tower ORT cannot load fails embedAnswers, not the questions', async () => {
     const dir = await broken('bad-op', (d) => {
       // Consistent with its manifest entry and the right output width, but an operator ORT does not know.
@@ -307,6 +319,36 @@ describe('hashed packs: errors', () => {
     } finally {
       await pack.close();
     }
+  });
+
+  it('an int8Compute "integer" pack runs with 7-bit weights; an older 8-bit one is refused, its weights still readable', async () => {
+    const integer = { ...answerParams, int8Compute: 'integer' as const };
+    const spec = { ...base, question: integer, answer: 'shared' as const };
+    const dir = path.join(tmp, 'integer-7bit');
+    await writeHashedPack(dir, spec);
+    const pack = await openPack(dir, { provider: 'cpu', workers: 1 });
+    try {
+      expectClose(await pack.embedAnswers(texts), reference(integer, texts, 'passage'));
+    } finally {
+      await pack.close();
+    }
+    // The graph an older version wrote: weights quantised to 255 levels.
+    const old = path.join(tmp, 'integer-8bit');
+    await writeHashedPack(old, spec);
+    const file = path.join(old, 'tower.onnx');
+    const model = readFileSync(file);
+    const range = readModelInfo(model).initializers.find((i) => i.name === 'q_range')!.raw!;
+    model.writeFloatLE(255, range.byteOffset - model.byteOffset);
+    writeFileSync(file, model);
+    const manifestFile = path.join(old, 'manifest.json');
+    const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    m.files['tower.onnx'] = { sha256: sha256Hex(model), bytes: model.byteLength };
+    writeFileSync(manifestFile, JSON.stringify(m));
+    await expectUserError(
+      openPack(old, { workers: 1 }),
+      /tower\.onnx sums its int8 table with 8-bit weights .*different vectors on different CPUs/,
+    );
+    expect((await readHashedPack(old)).question).toEqual(integer);
   });
 
   it('a transformer manifest goes to the transformer pack loader', async () => {

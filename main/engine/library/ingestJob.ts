@@ -155,6 +155,10 @@ export async function runIngestJob(
       previousState.delete(id);
     }
     return progress.summary(signal.aborted ? 'cancelled' : 'done');
+  } catch (e) {
+    // Cancelled in the middle of a step (a scan, an extraction): only whole files were written.
+    if (signal.aborted) return progress.summary('cancelled');
+    throw e;
   } finally {
     for (const [id, state] of previousState) setFolderState(db, id, state === 'indexing' ? 'new' : state);
     db.close();
@@ -183,7 +187,8 @@ async function scanWork(
       const old = stored.get(file.relPath);
       const retry = params.retryFailed && old?.status === 'failed';
       if (old && !params.force && !retry && old.size === file.size && old.mtimeMs === file.mtimeMs) {
-        progress.skipped();
+        if (old.status === 'failed') progress.stillFailed();
+        else progress.skipped();
         continue;
       }
       changed.push(file);
@@ -222,19 +227,17 @@ async function scanWork(
     work.push({ kind: 'index', file, folderId, existed: old !== undefined });
   }
   // Folders and links the scan could not enter, names that are not UTF-8, are shown with the failed files
-  // (nothing is skipped silently), and counted in this run's failures when they are new.
-  let fresh = 0;
+  // (nothing is skipped silently). Each counts in this run's failures, new or not: the run's failed count is
+  // the number of failed entries `status` shows for the folders it scanned.
   db.transaction(() => {
     for (const w of warnings) {
       const relPath = w.relPath || '.';
       const i = gone.findIndex((d) => d.relPath === relPath);
       if (i >= 0) gone.splice(i, 1);
-      const known = stored.get(relPath);
-      if (!(known?.status === 'failed' && known.size === 0 && known.mtimeMs === 0)) fresh++;
       store.writeFailure({ folderId, relPath, size: 0, mtimeMs: 0 }, w.message);
     }
   })();
-  for (let i = 0; i < fresh; i++) progress.unreadable();
+  for (let i = 0; i < warnings.length; i++) progress.scanFailure();
   for (const doc of gone) work.push({ kind: 'remove', doc });
   return work;
 }

@@ -31,6 +31,7 @@ import {
 } from '../vocabulary/values.js';
 import { builtinPackDir } from '../towers/builtinPack.js';
 import { openPack } from '../towers/openPack.js';
+import { IngestLock, isIngestRunning } from './ingestLock.js';
 import { availableProviders } from '../towers/sessions.js';
 import type { OpenPackOptions, TowerPack } from '../towers/types.js';
 import type { IngestJobParams } from './ingestJob.js';
@@ -199,13 +200,18 @@ export class Library implements LibraryEngine {
     return this.options.packDir ?? (await this.getSettings()).packDir ?? builtinPackDir();
   }
 
-  /** How packs are opened in this session: providers (per tower) and answer-tower workers. */
+  /**
+   * How packs are opened in this session: providers (per tower) and answer-tower
+   * workers. This thread's packs only embed questions (indexing runs in the job
+   * worker with packs of its own), so their answer workers start only if asked.
+   */
   private async packOptions(): Promise<OpenPackOptions> {
     const s = await this.getSettings();
     return {
       provider: this.options.provider ?? s.provider,
       questionProvider: s.questionProvider ?? undefined,
       workers: s.threads || undefined,
+      lazyAnswers: true,
     };
   }
 
@@ -302,7 +308,7 @@ export class Library implements LibraryEngine {
       dbBytes += statSync(this.dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0;
     return {
       dbPath: this.dbPath,
-      folders,
+      folders: this.withLiveState(folders),
       documents: count(`SELECT COUNT(*) FROM documents WHERE status = 'ok'`),
       chunks: count('SELECT COUNT(*) FROM chunks'),
       failed: count(`SELECT COUNT(*) FROM documents WHERE status <> 'ok'`),
@@ -314,7 +320,18 @@ export class Library implements LibraryEngine {
   }
 
   async listFolders(): Promise<FolderInfo[]> {
-    return listFolders(this.db);
+    return this.withLiveState(listFolders(this.db));
+  }
+
+  /**
+   * 'indexing' only while a run holds the library's ingest lock: a run that was
+   * killed (kill -9, a crash) leaves the state behind, and the folder is then
+   * shown as it was before that run — 'ok' if a run ever completed, else 'new'.
+   * The next run writes the state again.
+   */
+  private withLiveState(folders: FolderInfo[]): FolderInfo[] {
+    if (!folders.some((f) => f.state === 'indexing') || isIngestRunning(this.dbPath)) return folders;
+    return folders.map((f) => (f.state === 'indexing' ? { ...f, state: f.lastIndexedAt ? 'ok' : 'new' } : f));
   }
 
   /**
@@ -397,7 +414,7 @@ export class Library implements LibraryEngine {
 
   private async runIngest(
     what: Pick<IngestJobParams, 'folderIds' | 'force' | 'retryFailed' | 'paths'>,
-    options: Pick<IngestOptions, 'signal' | 'onProgress'>,
+    options: Pick<IngestOptions, 'signal' | 'onProgress' | 'onWaiting'>,
   ): Promise<IngestSummary> {
     return this.serialized(async () => {
       const settings = await this.getSettings();
@@ -415,9 +432,15 @@ export class Library implements LibraryEngine {
           timeoutMs: settings.extractTimeoutSeconds * 1000,
         },
       };
-      const summary = await this.tracked(options.signal, (signal) =>
-        this.ingestWorker.run('ingest', params, { signal, onProgress: options.onProgress }),
-      );
+      const summary = await this.tracked(options.signal, async (signal) => {
+        // One run at a time per library file, across processes (see IngestLock).
+        const lock = await IngestLock.acquire(this.dbPath, { signal, onWaiting: options.onWaiting });
+        try {
+          return await this.ingestWorker.run('ingest', params, { signal, onProgress: options.onProgress });
+        } finally {
+          lock.release();
+        }
+      });
       // A library that had no vectors (first ingest) now has them with the current pack.
       this.dense = null;
       return summary;

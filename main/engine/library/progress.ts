@@ -73,6 +73,25 @@ export class ProgressTracker {
     this.emit();
   }
 
+  /**
+   * A file that failed before and has not changed: still not indexed, so it
+   * counts as failed (not unchanged), and the run's failed count is the number
+   * of failed files `status` shows for the folders it scanned.
+   */
+  stillFailed(): void {
+    this.p.filesFailed++;
+    this.p.filesDone++;
+    this.emit();
+  }
+
+  /** Something the scan found but could not index (a folder or link it cannot enter, a name that is not UTF-8): recorded as a failed entry, counted as one. */
+  scanFailure(): void {
+    this.p.filesTotal++;
+    this.p.filesFailed++;
+    this.p.filesDone++;
+    this.emit();
+  }
+
   renamed(): void {
     this.renamedCount++;
     this.p.filesDone++;
@@ -135,14 +154,6 @@ export class ProgressTracker {
     this.p.filesFailed++;
     this.p.filesDone++;
     this.p.bytesDone += bytes;
-    this.emit();
-  }
-
-  /** Something the scan found but could not index (a folder it cannot enter, a name that is not UTF-8): recorded as failed. */
-  unreadable(): void {
-    this.p.filesTotal++;
-    this.p.filesFailed++;
-    this.p.filesDone++;
     this.emit();
   }
 

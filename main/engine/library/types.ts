@@ -142,6 +142,11 @@ export interface IngestOptions {
   force?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: IngestProgress) => void;
+  /**
+   * Called once when another indexing run (this or another process) holds the
+   * library: this one waits for it to finish, then runs.
+   */
+  onWaiting?: () => void;
 }
 
 export type WatchEvent =

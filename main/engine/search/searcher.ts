@@ -2,13 +2,13 @@ import path from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import type { SearchResult } from '../vocabulary/shapes.js';
 import type { SearchMode } from '../vocabulary/values.js';
-import { Bm25Channel } from './bm25.js';
+import { Bm25Channel, type TermStats } from './bm25.js';
 import type { DenseChannel } from './dense.js';
 import { queryTerms } from './ftsQuery.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
-import type { Candidate, RankContext, Ranker } from './ranker.js';
+import type { Candidate, CandidatePassage, RankContext, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
 import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
@@ -40,6 +40,25 @@ export interface SearchOptions {
   crossLingual?: boolean;
 }
 
+/** What BM25 (and the translated query) recalled, read by this thread. */
+interface LexicalRecall {
+  stats: TermStats;
+  top: Map<number, number>;
+  crossing: CrossLingualRecall | null;
+}
+
+/** One search's reads of the library, all from one state of it. */
+interface Recalled {
+  candidates: Candidate[];
+  /** Statistics of the question's terms (highlights). */
+  stats: TermStats;
+  crossing: CrossLingualRecall | null;
+  /** Every candidate's passage, read in the same state as its scores (ranker, hygiene, results). */
+  info: Map<number, ChunkInfo>;
+  /** Statistics of the question's content units (the ranker's features, the not-found rule), same state. */
+  unitStats: TermStats;
+}
+
 interface ChunkInfo {
   id: number;
   document_id: number;
@@ -64,13 +83,11 @@ interface ChunkInfo {
 export class Searcher {
   private readonly bm25: Bm25Channel;
   private readonly chunkInfo: Statement;
-  private readonly candidatePassages: Statement;
-  /** What a ranker may read: candidate passages and term statistics. */
-  readonly rankContext: RankContext;
+  private readonly dataVersion: Statement;
   private readonly crossLingual: CrossLingualSearch | null;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly ranker: Ranker,
     private readonly notFoundRule: NotFoundRule = new NotFoundRule(),
     bm25: Bm25Channel = new Bm25Channel(db),
@@ -84,33 +101,8 @@ export class Searcher {
        FROM chunks c JOIN documents d ON d.id = c.document_id JOIN folders f ON f.id = d.folder_id
        WHERE c.id IN (SELECT value FROM json_each(?))`,
     );
-    this.candidatePassages = db.prepare(
-      `SELECT c.id, c.start, c.heading_path, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
-       WHERE c.id IN (SELECT value FROM json_each(?))`,
-    );
-    this.rankContext = {
-      passages: (ids) => {
-        const rows = this.candidatePassages.all(JSON.stringify(ids)) as {
-          id: number;
-          start: number;
-          heading_path: string;
-          text: string;
-          title: string | null;
-        }[];
-        return new Map(
-          rows.map((r) => [
-            r.id,
-            {
-              text: r.text,
-              title: r.title ?? '',
-              headingPath: JSON.parse(r.heading_path) as string[],
-              start: r.start,
-            },
-          ]),
-        );
-      },
-      termStats: (terms) => this.bm25.termStats(terms),
-    };
+    // Changes whenever another connection commits (SQLite's PRAGMA data_version).
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
   async search(
@@ -123,51 +115,30 @@ export class Searcher {
   ): Promise<SearchOutcome> {
     const terms = queryTerms(question);
     if (!terms.length) return { results: [], notFound: true, translatedTerms: [] };
-    const stats = this.bm25.termStats(terms);
-    const useful = Bm25Channel.usefulTerms(terms, stats);
-    const byId = new Map<number, Candidate>();
-    const candidate = (id: number): Candidate => {
-      let c = byId.get(id);
-      if (!c) byId.set(id, (c = { chunkId: id }));
-      return c;
-    };
     const denseOn = mode !== 'bm25' && dense !== null;
     // The question tower runs in a worker: start it before BM25 occupies this thread.
     const questionVector = denseOn ? dense.embedQuestion(question) : null;
     questionVector?.catch(() => {}); // awaited below; a BM25 failure must not leave it unhandled
-    // On a large library the dense channel's coarse search runs in its own thread while BM25 runs in this one.
-    let denseTop: Promise<Map<number, number>> | null = null;
-    if (mode === 'hybrid' && dense?.parallelTop && dense.channel.choosePath() === 'binary') {
-      const q = await questionVector!;
-      denseTop = dense.parallelTop(q, RECALL_K).catch(() => dense.channel.top(q, RECALL_K));
+    const crossLingual = mode !== 'dense' && options.crossLingual !== false;
+
+    // Recall, the candidates' passages and the statistics the ranker weighs are
+    // several reads, some awaited, one maybe in the dense worker's own
+    // connection. While an ingest commits (a --force run rewrites every chunk
+    // under new ids), they could see different states of the library: a
+    // passage recalled under an id that is gone, scored by one channel in one
+    // state and by the other in the next. A search no other connection wrote during saw one state; any
+    // other is read again in one read transaction, in this thread, with nothing
+    // awaited inside it. The ranker and passage hygiene then read only what was
+    // read here (snapshotContext).
+    const version = this.dataVersion.get();
+    let found = await this.recall(question, terms, mode, dense, questionVector, crossLingual);
+    if (this.dataVersion.get() !== version) {
+      const q = questionVector ? await questionVector : null;
+      found = this.db.transaction(() => this.read(question, terms, mode, dense, q, crossLingual, null))();
     }
-    if (mode !== 'dense')
-      for (const [id, s] of this.bm25.top(useful, RECALL_K, stats)) candidate(id).bm25 = s;
-    // Cross-lingual recall: the translations' candidates join BM25's, and a chunk's
-    // weighted BM25 over the translations adds to its BM25 over the question's own terms
-    // (a chunk outside BM25's top k counts 0 for the own terms: less than the k-th).
-    const crossing =
-      mode !== 'dense' && options.crossLingual !== false
-        ? (this.crossLingual?.recall(question, terms, RECALL_K) ?? null)
-        : null;
-    for (const [id, s] of crossing?.candidates ?? []) {
-      const c = candidate(id);
-      c.bm25 = (c.bm25 ?? 0) + s;
-    }
-    if (denseOn) {
-      const q = await questionVector!;
-      for (const [id, s] of denseTop ? await denseTop : dense.channel.top(q, RECALL_K))
-        candidate(id).dense = s;
-      if (mode === 'hybrid') {
-        // BM25's candidates get their cosine (a vector lookup each). Dense-only candidates
-        // keep no BM25 score: filling it in costs a second FTS query (tens of ms) and
-        // changed no ranking measurably on the dev sets (main/engine/eval/README.md).
-        const noDense = [...byId.values()].filter((c) => c.dense === undefined).map((c) => c.chunkId);
-        for (const [id, s] of dense.channel.similarities(q, noDense)) candidate(id).dense = s;
-      }
-    }
+    const { candidates, stats, crossing, info } = found;
     const translated = crossing?.translatedTerms.length ? crossing.translatedTerms : null;
-    const input = { question, mode, candidates: [...byId.values()], context: this.rankContext };
+    const input = { question, mode, candidates, context: snapshotContext(found, this.bm25) };
     let ranking = await ranker.rank(input);
     // The learned ranker was trained on questions in the passages' own language: when the best
     // fused passage is in the question's other language, the fused order (which counts the
@@ -175,7 +146,7 @@ export class Searcher {
     let crossed = false;
     if (translated && ranker !== this.ranker) {
       const fused = await this.ranker.rank(input);
-      const best = fused[0] && this.rankContext.passages([fused[0].chunkId]).get(fused[0].chunkId);
+      const best = fused[0] && info.get(fused[0].chunkId);
       if (best && textLanguage(best.text) !== textLanguage(question)) {
         ranking = fused;
         crossed = true;
@@ -183,12 +154,10 @@ export class Searcher {
     }
     // A few more than asked: tables of contents go last and duplicates collapse into one.
     const ranked = ranking.slice(0, k + HYGIENE_EXTRA);
-    const info = new Map(
-      (this.chunkInfo.all(JSON.stringify(ranked.map((r) => r.chunkId))) as ChunkInfo[]).map((r) => [r.id, r]),
-    );
-    const found = ranked.flatMap((r) => {
+    const hits = ranked.flatMap((r) => {
       const c = info.get(r.chunkId);
-      return c ? [{ r, c, text: c.text, path: c.rel_path, folderId: c.folder_id }] : []; // deleted since recall
+      // Every candidate's passage was read with its scores; none is missing unless a ranker made one up.
+      return c ? [{ r, c, text: c.text, path: c.rel_path, folderId: c.folder_id }] : [];
     });
     const place = (c: ChunkInfo) => ({
       path: c.rel_path,
@@ -198,7 +167,7 @@ export class Searcher {
       chunkId: c.id,
     });
     const results: SearchResult[] = [];
-    for (const { r, c, alsoIn } of collapseDuplicates(demoteTablesOfContents(found)).slice(0, k)) {
+    for (const { r, c, alsoIn } of collapseDuplicates(demoteTablesOfContents(hits)).slice(0, k)) {
       const headingPath = JSON.parse(c.heading_path) as string[];
       results.push({
         ...place(c),
@@ -228,8 +197,112 @@ export class Searcher {
       ((probability === undefined ||
         ranker.notFoundBelow === undefined ||
         probability < ranker.notFoundBelow) &&
-        this.notFoundRule.isNotFound(this.evidence(question, results[0], denseOn, crossing)));
+        this.notFoundRule.isNotFound(
+          this.evidence(question, results[0], denseOn, crossing, found.unitStats),
+        ));
     return { results, notFound, translatedTerms: crossing?.translatedTerms ?? [] };
+  }
+
+  /**
+   * Recall with the dense channel's coarse search of a large library in its own
+   * thread while BM25 runs in this one; on a smaller one BM25 runs while the
+   * question tower does.
+   */
+  private async recall(
+    question: string,
+    terms: string[],
+    mode: SearchMode,
+    dense: DenseRecall | null,
+    questionVector: Promise<Float32Array> | null,
+    crossLingual: boolean,
+  ): Promise<Recalled> {
+    let denseTop: Promise<Map<number, number>> | null = null;
+    if (mode === 'hybrid' && dense?.parallelTop && dense.channel.choosePath() === 'binary') {
+      const q = await questionVector!;
+      denseTop = dense.parallelTop(q, RECALL_K).catch(() => dense.channel.top(q, RECALL_K));
+    }
+    const lexical = mode !== 'dense' ? this.lexicalRecall(question, terms, crossLingual) : null;
+    const q = questionVector ? await questionVector : null;
+    return this.read(
+      question,
+      terms,
+      mode,
+      dense,
+      q,
+      crossLingual,
+      denseTop ? await denseTop : null,
+      lexical,
+    );
+  }
+
+  /** BM25's top k and the translated query's candidates (cross-lingual recall). */
+  private lexicalRecall(question: string, terms: string[], crossLingual: boolean): LexicalRecall {
+    const stats = this.bm25.termStats(terms);
+    const useful = Bm25Channel.usefulTerms(terms, stats);
+    return {
+      stats,
+      top: this.bm25.top(useful, RECALL_K, stats),
+      crossing: crossLingual ? (this.crossLingual?.recall(question, terms, RECALL_K) ?? null) : null,
+    };
+  }
+
+  /**
+   * Every candidate with both channels' scores, its passage, and the term
+   * statistics the ranker and the not-found rule weigh, read by this connection
+   * without awaiting anything (so inside a transaction, one state).
+   * `denseTop`/`lexical`: what a channel already read.
+   */
+  private read(
+    question: string,
+    terms: string[],
+    mode: SearchMode,
+    dense: DenseRecall | null,
+    q: Float32Array | null,
+    crossLingual: boolean,
+    denseTop: Map<number, number> | null,
+    lexical: LexicalRecall | null = mode !== 'dense'
+      ? this.lexicalRecall(question, terms, crossLingual)
+      : null,
+  ): Recalled {
+    const byId = new Map<number, Candidate>();
+    const candidate = (id: number): Candidate => {
+      let c = byId.get(id);
+      if (!c) byId.set(id, (c = { chunkId: id }));
+      return c;
+    };
+    if (lexical) for (const [id, s] of lexical.top) candidate(id).bm25 = s;
+    // Cross-lingual recall: the translations' candidates join BM25's, and a chunk's
+    // weighted BM25 over the translations adds to its BM25 over the question's own terms
+    // (a chunk outside BM25's top k counts 0 for the own terms: less than the k-th).
+    const crossing = lexical?.crossing ?? null;
+    for (const [id, s] of crossing?.candidates ?? []) {
+      const c = candidate(id);
+      c.bm25 = (c.bm25 ?? 0) + s;
+    }
+    if (dense && q) {
+      for (const [id, s] of denseTop ?? dense.channel.top(q, RECALL_K)) candidate(id).dense = s;
+      if (mode === 'hybrid') {
+        // BM25's candidates get their cosine (a vector lookup each). Dense-only candidates
+        // keep no BM25 score: filling it in costs a second FTS query (tens of ms) and
+        // changed no ranking measurably on the dev sets (main/engine/eval/README.md).
+        const noDense = [...byId.values()].filter((c) => c.dense === undefined).map((c) => c.chunkId);
+        for (const [id, s] of dense.channel.similarities(q, noDense)) candidate(id).dense = s;
+      }
+    }
+    // The passages of all candidates (a few hundred rows at most): the ranker reads them, and
+    // hygiene may reach past k.
+    const info = new Map(
+      (this.chunkInfo.all(JSON.stringify([...byId.keys()])) as ChunkInfo[]).map((r) => [r.id, r]),
+    );
+    // A candidate without a passage was removed by this connection (a folder removal) while the
+    // search awaited: another connection's commit moves data_version, and then this is read again.
+    return {
+      candidates: [...byId.values()].filter((c) => info.has(c.chunkId)),
+      stats: lexical?.stats ?? this.bm25.termStats(terms),
+      crossing,
+      info,
+      unitStats: this.bm25.termStats([...contentUnits(question)]),
+    };
   }
 
   /**
@@ -244,9 +317,11 @@ export class Searcher {
     top: SearchResult,
     denseOn: boolean,
     crossing: CrossLingualRecall | null = null,
+    unitStats: TermStats | null = null,
   ): TopEvidence {
     const units = contentUnits(question);
-    const stats = this.bm25.termStats([...units]); // mostly cached: the search just looked these up
+    // The search's own reading of these units when given (mostly cached otherwise).
+    const stats = unitStats ?? this.bm25.termStats([...units]);
     const passageUnits = contentUnits(passageText(top.title, top.headingPath, top.text));
     const own = coverage(units, passageUnits, stats);
     const crossed = crossing ? translatedCoverage(crossing, units, passageUnits) : 0;
@@ -255,4 +330,33 @@ export class Searcher {
       cosine: denseOn ? (top.channels.dense ?? null) : null,
     };
   }
+}
+
+/**
+ * What a ranker may read during one search: the candidates' passages and the
+ * statistics of the question's content units, as the search read them with the
+ * candidates' scores (one state of the library). Statistics of other terms are
+ * looked up now (df counts move little; passages are what must not).
+ */
+function snapshotContext(found: Recalled, bm25: Bm25Channel): RankContext {
+  return {
+    passages: (ids) => {
+      const passages = new Map<number, CandidatePassage>();
+      for (const id of ids) {
+        const c = found.info.get(id);
+        if (c)
+          passages.set(id, {
+            text: c.text,
+            title: c.title ?? '',
+            headingPath: JSON.parse(c.heading_path) as string[],
+            start: c.start,
+          });
+      }
+      return passages;
+    },
+    termStats: (terms) =>
+      terms.every((t) => found.unitStats.df.has(t))
+        ? { chunks: found.unitStats.chunks, df: new Map(terms.map((t) => [t, found.unitStats.df.get(t)!])) }
+        : bm25.termStats(terms),
+  };
 }

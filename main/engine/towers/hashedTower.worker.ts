@@ -5,6 +5,7 @@ import { serveRpc, Transferred } from '../workers/rpc.js';
 import { featurize, type Features } from './featurize.js';
 import type { TowerWorkerInit, TowerWorkerMethods } from './towerWorkerProtocol.js';
 import { createSession } from './sessions.js';
+import { enterOrt } from '../workers/stopWorker.js';
 
 /**
  * One hashed tower's ONNX session, off the caller's thread: texts in,
@@ -35,8 +36,15 @@ function subBatches(features: Features[], budget: number): number[][] {
   return groups;
 }
 
-/** The loaded tower; failures to load or to run the warm-up reject with why. */
+/**
+ * The loaded tower; failures to load or to run the warm-up reject with why.
+ * A close that comes first is seen twice: before the load, the pool has
+ * already terminated this thread through init.ortGate (enterOrt loses); during
+ * the load, the warm-up is skipped. A call inside ORT is always finished
+ * before the thread exits (workers/stopWorker.ts, workers/rpc.ts).
+ */
 async function open() {
+  if (init.ortGate && !enterOrt(init.ortGate)) throw new Error('the tower worker is closed');
   const opened = await createSession(init.model, {
     provider: init.provider,
     threads: init.threads,
@@ -62,20 +70,41 @@ async function open() {
     return out;
   };
 
+  // Let a close sent during the load be seen.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (server.closing.aborted) {
+    await session.release();
+    throw new Error('the tower worker is closed');
+  }
   // One warm-up text before reporting ready: builds the featurizer's tables and
   // runs the graph once, so the first real request is as fast as the rest and a
   // model that loads but cannot run fails here, at open.
-  await embed(['warm-up 预热']);
-  return { embed, ready: { active: opened.active, fallbackReason: opened.fallbackReason, dim } };
+  try {
+    await embed(['warm-up 预热']);
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
+  return { session, embed, ready: { active: opened.active, fallbackReason: opened.fallbackReason, dim } };
 }
+
+const server = serveRpc<TowerWorkerMethods>(
+  parentPort!,
+  {
+    ready: async () => (await tower).ready,
+    embed: async (texts) => {
+      const data = await (await tower).embed(texts);
+      return new Transferred(data, [data.buffer as ArrayBuffer]);
+    },
+  },
+  {
+    // The calls in flight have finished: nothing runs in the session any more.
+    onClose: async () => {
+      const loaded = await tower.catch(() => null);
+      await loaded?.session.release();
+    },
+  },
+);
 
 const tower = open();
 tower.catch(() => {}); // reported by `ready`
-
-serveRpc<TowerWorkerMethods>(parentPort!, {
-  ready: async () => (await tower).ready,
-  embed: async (texts) => {
-    const data = await (await tower).embed(texts);
-    return new Transferred(data, [data.buffer as ArrayBuffer]);
-  },
-});

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
 import { parseCommonManifest, parseHashedManifest, type HashedManifest } from './manifest.js';
+import { INTEGER_WEIGHT_MAX } from './onnx/hashedTower.js';
 import { checkTower, readPackManifest, type CheckedTower } from './packFiles.js';
 import { towerHash } from './towerIdentity.js';
 import { TowerPool } from './towerPool.js';
@@ -24,6 +25,28 @@ export async function openPack(dir: string, options: OpenPackOptions = {}): Prom
   return HashedTowerPack.open(root, parseHashedManifest(raw, file), raw, options);
 }
 
+/**
+ * A tower whose int8 table is summed by MatMulInteger (int8Compute
+ * 'integer') must quantise its weights to 7 bits: the 8-bit graphs of earlier
+ * versions gave different vectors on x86 CPUs without VNNI (see
+ * onnx/hashedTower.ts), so a library indexed on one machine would not match
+ * questions embedded on another. Such a pack is refused, not run; its weights
+ * stay readable (readHashedPack, `docqa train --init-from`) to write it again.
+ */
+function checkIntegerWeightRange(tower: CheckedTower): void {
+  const range = tower.info.initializers.find((i) => i.name === 'q_range');
+  if (!range) return;
+  const value =
+    range.dataType === 1 && range.raw?.byteLength === 4
+      ? new DataView(range.raw.buffer, range.raw.byteOffset, 4).getFloat32(0, true)
+      : Number.NaN;
+  if (value > 0 && value <= INTEGER_WEIGHT_MAX) return;
+  throw new UserError(
+    `tower model ${tower.model} sums its int8 table with 8-bit weights (int8Compute "integer" of an older DocQA), which gives different vectors on different CPUs; write the pack again with this version`,
+    tower.model,
+  );
+}
+
 const loggedFallbacks = new Set<string>();
 
 class HashedTowerPack implements TowerPack {
@@ -37,9 +60,20 @@ class HashedTowerPack implements TowerPack {
     readonly answerTower: TowerId,
     readonly provider: ActiveProvider,
     private readonly questions: TowerPool,
-    private readonly answers: Promise<TowerPool>,
+    private readonly startAnswers: () => Promise<TowerPool>,
     private readonly abort: AbortController,
   ) {}
+
+  /** The answer tower's workers, started on first need (at open unless lazyAnswers). */
+  private answers: Promise<TowerPool> | null = null;
+
+  private answerPool(): Promise<TowerPool> {
+    if (!this.answers) {
+      this.answers = this.startAnswers();
+      this.answers.catch(() => {});
+    }
+    return this.answers;
+  }
 
   get name(): string {
     return this.parsed.name;
@@ -60,6 +94,7 @@ class HashedTowerPack implements TowerPack {
     const requested = options.provider ?? 'auto';
     const featurizer = m.hashedNgram.featurizer;
     const towers = [await checkTower(root, m, 'question'), await checkTower(root, m, 'passage')] as const;
+    for (const tower of towers) checkIntegerWeightRange(tower);
 
     // Identity from the ONNX bytes and the manifest's record of each external file (its size checked above).
     const towerId = (t: CheckedTower): TowerId => {
@@ -97,7 +132,8 @@ class HashedTowerPack implements TowerPack {
       );
     // The pack is ready when the question worker is; the answer workers start
     // after it (not beside it: on two cores they would slow the question
-    // worker's start) and embedAnswers waits for them, reporting their failure.
+    // worker's start), or at the first embedAnswers with lazyAnswers, and
+    // embedAnswers waits for them, reporting their failure.
     let questions: TowerPool;
     try {
       questions = await start(towers[0], 1);
@@ -105,8 +141,10 @@ class HashedTowerPack implements TowerPack {
       abort.abort();
       throw e;
     }
-    const answers = start(towers[1], options.workers ?? defaultTowerWorkers());
-    answers.catch(() => {});
+    const startAnswers = (): Promise<TowerPool> =>
+      abort.signal.aborted
+        ? Promise.reject(new Error('tower pack is closed'))
+        : start(towers[1], options.workers ?? defaultTowerWorkers());
     const ready = questions.ready;
     // 'auto' landing on the CPU is the normal case without a GPU: reported in `provider`, not logged.
     if (ready.fallbackReason && requested !== 'auto') {
@@ -121,7 +159,7 @@ class HashedTowerPack implements TowerPack {
       active: ready.active,
       fallbackReason: ready.fallbackReason,
     };
-    return new HashedTowerPack(
+    const pack = new HashedTowerPack(
       root,
       raw,
       m,
@@ -129,9 +167,11 @@ class HashedTowerPack implements TowerPack {
       towerId(towers[1]),
       provider,
       questions,
-      answers,
+      startAnswers,
       abort,
     );
+    if (!options.lazyAnswers) void pack.answerPool();
+    return pack;
   }
 
   embedQuestions(texts: string[]): Promise<Float32Array> {
@@ -139,11 +179,11 @@ class HashedTowerPack implements TowerPack {
   }
 
   async embedAnswers(texts: string[]): Promise<Float32Array> {
-    return (await this.answers).embed(texts);
+    return (await this.answerPool()).embed(texts);
   }
 
   async close(): Promise<void> {
     this.abort.abort();
-    await Promise.all([this.questions.close(), this.answers.then((p) => p.close()).catch(() => {})]);
+    await Promise.all([this.questions.close(), this.answers?.then((p) => p.close()).catch(() => {})]);
   }
 }

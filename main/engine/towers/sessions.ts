@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PROVIDER_NAMES, type ProviderName } from '../vocabulary/values.js';
+import { disableOrtTelemetry } from '../workers/ortTelemetry.js';
 
 /**
  * ONNX Runtime sessions with an execution-provider preference and a CPU
@@ -146,6 +147,7 @@ async function open(
   provider: 'cpu' | GpuProvider,
   threads: number | undefined,
 ): Promise<ort.InferenceSession> {
+  disableOrtTelemetry();
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',

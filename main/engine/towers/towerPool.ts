@@ -1,5 +1,6 @@
 import { RpcClient } from '../workers/rpc.js';
 import { spawnWorker } from '../workers/spawnWorker.js';
+import { newOrtGate } from '../workers/stopWorker.js';
 import type { TowerWorkerInit, TowerWorkerMethods } from './towerWorkerProtocol.js';
 
 export type WorkerReady = TowerWorkerMethods['ready']['result'];
@@ -11,9 +12,11 @@ class TowerWorker {
   readonly ready: Promise<WorkerReady>;
 
   constructor(init: TowerWorkerInit) {
-    this.worker = new RpcClient(spawnWorker(import.meta.url, 'hashedTower', { workerData: init }), {
-      name: 'tower worker',
-    });
+    const ortGate = newOrtGate();
+    this.worker = new RpcClient(
+      spawnWorker(import.meta.url, 'hashedTower', { workerData: { ...init, ortGate } }),
+      { name: 'tower worker', ortGate },
+    );
     this.ready = this.worker.call('ready', undefined);
     this.ready.catch(() => {});
   }
@@ -23,8 +26,13 @@ class TowerWorker {
     return this.worker.call('embed', texts).finally(() => (this.queued -= texts.length));
   }
 
-  async close(): Promise<void> {
-    await this.worker.close();
+  /**
+   * Stops the worker: at once when it has not begun loading its model, else by
+   * asking it to release its session and exit (never terminate() mid-ORT: see
+   * workers/stopWorker.ts).
+   */
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }
 

@@ -11,6 +11,8 @@ export interface TowerWorkerInit {
   threads: number;
   /** Padded feature slots (rows × L) per ONNX run. */
   batchFeatures: number;
+  /** Shared flag: has the worker begun calling into ORT (workers/stopWorker.ts)? */
+  ortGate?: Int32Array;
 }
 
 /** What hashedTower.worker.ts serves: `ready` answers once the model is loaded (or fails with why not). */

@@ -45,4 +45,11 @@ export interface OpenPackOptions {
   threads?: number;
   /** Worker threads running the answer tower (batches are spread over them). */
   workers?: number;
+  /**
+   * Start the answer tower's workers at the first embedAnswers instead of at
+   * open: for a pack opened to embed questions only (a library answering
+   * questions), which would otherwise load the model `workers` more times for
+   * nothing and make close wait for those loads. Hashed packs only for now.
+   */
+  lazyAnswers?: boolean;
 }

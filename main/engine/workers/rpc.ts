@@ -1,5 +1,6 @@
 import type { MessagePort, Transferable, Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
+import { exitOf, shutBeforeOrt, stopWorker, STOP_GRACE_MS, type OrtGate } from './stopWorker.js';
 
 /**
  * Typed request/reply over a worker thread, one shape for every worker: the
@@ -7,6 +8,11 @@ import { UserError } from '../errors.js';
  * a result or an error, may report progress on the way, and stops work when
  * the caller's AbortSignal fires. Errors cross as WorkerError, so a UserError
  * thrown in a worker is a UserError (with its subject) for the caller.
+ *
+ * close() never terminates a thread that may be inside onnxruntime (exit 134
+ * 'Napi::Error', see stopWorker.ts): it asks the worker to close, serveRpc
+ * lets the calls in flight finish, tidies up and closes the port, and the
+ * thread exits by itself; terminate() is the last resort after a grace period.
  */
 
 /** What a worker serves: method name → its params, result and progress. */
@@ -20,7 +26,11 @@ export interface WorkerError {
   stack?: string;
 }
 
-type Request = { rpc: 'call'; id: number; method: string; params: unknown } | { rpc: 'cancel'; id: number };
+type Request =
+  | { rpc: 'call'; id: number; method: string; params: unknown }
+  | { rpc: 'cancel'; id: number }
+  /** Finish the calls in flight, tidy up, close the port (the thread then exits). */
+  | { rpc: 'close' };
 
 type Reply =
   | { rpc: 'result'; id: number; value: unknown }
@@ -71,6 +81,13 @@ export interface RpcClientOptions {
   onEvent?: (event: unknown) => void;
   /** Called once when the worker stops (error or exit), after the calls in flight are failed. */
   onStop?: (error: Error) => void;
+  /**
+   * Shared with a worker that loads onnxruntime (workers/stopWorker.ts): while
+   * it has not begun to, close() terminates it at once instead of waiting for it.
+   */
+  ortGate?: OrtGate;
+  /** How long close() waits for the thread to exit by itself before terminating it. */
+  stopGraceMs?: number;
 }
 
 interface Pending {
@@ -86,10 +103,14 @@ export class RpcClient<M extends RpcMethods> {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #stopped: Error | null = null;
+  readonly #exited: Promise<void>;
+  #hasExited = false;
+  #closing: Promise<void> | null = null;
 
   constructor(worker: Worker, options: RpcClientOptions) {
     this.#worker = worker;
     this.#options = options;
+    this.#exited = exitOf(worker).then(() => void (this.#hasExited = true));
     if (options.holdOnlyWhileBusy) worker.unref();
     worker.on('message', (m: Reply) => this.#receive(m));
     worker.on('error', (e: Error) => this.#stop(new Error(`the ${options.name} stopped: ${e.message}`)));
@@ -133,9 +154,17 @@ export class RpcClient<M extends RpcMethods> {
 
   /**
    * Asks the worker to tidy up with `method` (when given), waits for its reply
-   * (at most `waitMs`, when given), then ends the thread. Calls still in flight are failed.
+   * (at most `waitMs`, when given), then ends the thread: at once when its
+   * ortGate shows it never entered onnxruntime, else by asking it to close and
+   * waiting for it to exit (terminate() only after `stopGraceMs`). Calls still
+   * in flight are failed at once.
    */
-  async close(method?: keyof M & string, waitMs?: number): Promise<void> {
+  close(method?: keyof M & string, waitMs?: number): Promise<void> {
+    this.#closing ??= this.#close(method, waitMs);
+    return this.#closing;
+  }
+
+  async #close(method: (keyof M & string) | undefined, waitMs: number | undefined): Promise<void> {
     if (method && !this.#stopped) {
       let timer: NodeJS.Timeout | undefined;
       const replied = this.call(method, undefined as M[typeof method]['params']).catch(() => undefined);
@@ -146,7 +175,14 @@ export class RpcClient<M extends RpcMethods> {
       clearTimeout(timer);
     }
     this.#stop(new Error(`the ${this.#options.name} is closed`));
-    await this.#worker.terminate();
+    if (this.#hasExited) return;
+    const gate = this.#options.ortGate;
+    if (gate && shutBeforeOrt(gate)) {
+      await this.#worker.terminate();
+      return;
+    }
+    const request: Request = { rpc: 'close' };
+    await stopWorker(this.#worker, this.#exited, request, this.#options.stopGraceMs ?? STOP_GRACE_MS);
   }
 
   #receive(m: Reply): void {
@@ -193,30 +229,56 @@ export type RpcHandlers<M extends RpcMethods> = {
   ) => M[K]['result'] | Transferred<M[K]['result']> | Promise<M[K]['result'] | Transferred<M[K]['result']>>;
 };
 
+export interface ServeRpcOptions {
+  /**
+   * The worker's last tidy-up when the caller closes it (release an ORT
+   * session...), run once the calls in flight have finished; the port is
+   * closed after it, so the thread exits once nothing else holds it.
+   */
+  onClose?: () => void | Promise<void>;
+}
+
 /**
  * The worker's side: answers each call with its handler's result or error.
  * Calls run concurrently, as they arrive. Returns `emit`, for events outside
- * any call (RpcClientOptions.onEvent).
+ * any call (RpcClientOptions.onEvent), and `closing`, aborted as soon as the
+ * caller asks the worker to close (e.g. to skip work still to come in a load).
  */
 export function serveRpc<M extends RpcMethods>(
   port: MessagePort,
   handlers: RpcHandlers<M>,
-): { emit(event: unknown): void } {
-  const running = new Map<number, AbortController>();
+  options: ServeRpcOptions = {},
+): { emit(event: unknown): void; closing: AbortSignal } {
+  const running = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
+  const closing = new AbortController();
   const post = (reply: Reply, transfer?: readonly Transferable[]): void => port.postMessage(reply, transfer);
+  const close = async (): Promise<void> => {
+    closing.abort();
+    for (const call of running.values()) call.controller.abort();
+    // A call inside onnxruntime is finished, not cut off (stopWorker.ts); nobody reads its answer.
+    await Promise.allSettled([...running.values()].map((call) => call.done));
+    await Promise.resolve()
+      .then(options.onClose)
+      .catch(() => undefined);
+    port.close();
+  };
   port.on('message', (m: Request) => {
-    if (m.rpc === 'cancel') {
-      running.get(m.id)?.abort();
+    if (m.rpc === 'close') {
+      if (!closing.signal.aborted) void close();
       return;
     }
+    if (m.rpc === 'cancel') {
+      running.get(m.id)?.controller.abort();
+      return;
+    }
+    if (closing.signal.aborted) return;
     const controller = new AbortController();
-    running.set(m.id, controller);
     const context: RpcContext<unknown> = {
       signal: controller.signal,
       progress: (progress) => post({ rpc: 'progress', id: m.id, progress }),
     };
     const handler = handlers[m.method] as RpcHandlers<RpcMethods>[string] | undefined;
-    new Promise((resolve) => {
+    const done = new Promise((resolve) => {
       if (!handler) throw new Error(`no worker method ${m.method}`);
       resolve(handler(m.params, context));
     })
@@ -228,6 +290,7 @@ export function serveRpc<M extends RpcMethods>(
       // A failed handler, or a result that cannot be cloned.
       .catch((e: unknown) => post({ rpc: 'error', id: m.id, error: toWorkerError(e) }))
       .finally(() => running.delete(m.id));
+    running.set(m.id, { controller, done });
   });
-  return { emit: (event) => post({ rpc: 'event', event }) };
+  return { emit: (event) => post({ rpc: 'event', event }), closing: closing.signal };
 }

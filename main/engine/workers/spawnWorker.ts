@@ -1,6 +1,7 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { disableOrtTelemetry } from './ortTelemetry.js';
 
 /**
  * Where worker entry files live.
@@ -23,6 +24,8 @@ export function setWorkerDirectory(dir: string | null): void {
  * loader so it can import TypeScript too.
  */
 export function spawnWorker(callerUrl: string, name: string, options: WorkerOptions = {}): Worker {
+  // Before any thread can create an ORT session (see ortTelemetry.ts).
+  disableOrtTelemetry();
   if (bundledWorkerDir) {
     return new Worker(path.join(bundledWorkerDir, `${name}.worker.js`), options);
   }

@@ -28,12 +28,19 @@ import {
  * produces them, so no int64 conversion per feature.
  *
  * `int8Compute: 'integer'` (int8 tables only) skips the float copy of the
- * gathered rows: each text's scaled weights w·s are quantised to uint8 with a
- * per-text scale (max w·s / 255, round half to even, QuantizeLinear along
- * axis 0), summed against the int8 rows by MatMulInteger (int32), then scaled
- * back. About twice as fast as 'dequantize' here; the weights lose precision
- * (each within half a step of max/255 of its own text), never depending on
- * what else is in the batch.
+ * gathered rows: each text's scaled weights w·s are quantised to uint8 in
+ * 0…127 with a per-text scale (max w·s / 127, round half to even,
+ * QuantizeLinear along axis 0), summed against the int8 rows by MatMulInteger
+ * (int32), then scaled back. About twice as fast as 'dequantize' here; the
+ * weights lose precision (each within half a step of max/127 of its own
+ * text), never depending on what else is in the batch.
+ *
+ * Why 7 bits and not 8: on x86 CPUs without VNNI (AVX2 only) ORT's u8×s8
+ * kernel adds the products of two neighbouring k in 16 bits with saturation
+ * (vpmaddubsw). 255 × 127 × 2 overflows int16, so 8-bit weights gave vectors
+ * that depended on the CPU (off by up to 0.07 on an AVX2 EPYC); with weights
+ * ≤ 127, |pair| ≤ 127 × 128 × 2 = 32512 fits, and every CPU computes the same
+ * exact int32 sums (ORT's quantiser calls this `reduce_range`).
  */
 export type TableStorage =
   | { dtype: 'float32'; data: Float32Array }
@@ -126,10 +133,32 @@ function addRow(t: TableStorage, row: number, dim: number, w: number, acc: Float
   }
 }
 
+/**
+ * Largest uint8 weight of the 'integer' path: 7 bits, so a pair of u8×s8
+ * products never saturates a 16-bit lane (see the file comment).
+ */
+export const INTEGER_WEIGHT_MAX = 127;
+
 /** Round half to even, as QuantizeLinear does. */
 function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * One text's scaled weights w·s as the 'integer' graph quantises them
+ * (float32 steps as ORT takes them): uint8 levels 0…INTEGER_WEIGHT_MAX and the
+ * per-text scale that maps them back.
+ */
+export function quantizeTextWeights(ws: ArrayLike<number>): { levels: Uint8Array; scale: number } {
+  const f = Math.fround;
+  let max = 0;
+  for (let j = 0; j < ws.length; j++) max = Math.max(max, ws[j]!);
+  const scale = f(f(Math.max(max, EPSILON)) / INTEGER_WEIGHT_MAX);
+  const levels = new Uint8Array(ws.length);
+  for (let j = 0; j < ws.length; j++)
+    levels[j] = Math.min(INTEGER_WEIGHT_MAX, Math.max(0, roundHalfEven(f(ws[j]! / scale))));
+  return { levels, scale };
 }
 
 /** The 'integer' sum of one text (float32 steps as ORT takes them), into `acc`. */
@@ -145,17 +174,15 @@ function addRowsInteger(
 ): void {
   const f = Math.fround;
   const ws = new Float64Array(to - from);
-  let max = 0;
   for (let j = from; j < to; j++) {
     const id = ids[j]!;
     const w = termWeights ? f(weights[j]! * termWeights[id]!) : weights[j]!;
     ws[j - from] = f(w * t.scales[id]!);
-    max = Math.max(max, ws[j - from]!);
   }
-  const scale = f(f(Math.max(max, EPSILON)) / 255);
+  const { levels, scale } = quantizeTextWeights(ws);
   const sums = new Float64Array(dim);
   for (let j = from; j < to; j++) {
-    const q = Math.min(255, Math.max(0, roundHalfEven(f(ws[j - from]! / scale))));
+    const q = levels[j - from]!;
     if (q === 0) continue;
     const base = ids[j]! * dim;
     for (let d = 0; d < dim; d++) sums[d] += q * t.data[base + d]!;
@@ -272,7 +299,7 @@ export function hashedTowerModelSpec(params: HashedTowerParams, name = 'hashed_t
   const gathered = node('Gather', ['table', 'ids'], 'rows', { axis: { int: 0 } });
   let pooledRow: string;
   if (params.int8Compute === 'integer') {
-    f32('q_range', [], new Float32Array([255]));
+    f32('q_range', [], new Float32Array([INTEGER_WEIGHT_MAX]));
     inits.push({ name: 'axes12', dataType: 'int64', dims: [2], data: rawBytes(new BigInt64Array([1n, 2n])) });
     const wMax = node('ReduceMax', [wSum], 'w_max', { axes: { ints: [1] }, keepdims: { int: 0 } });
     const qScale = node('Div', [node('Max', [wMax, 'eps'], 'w_max_eps'), 'q_range'], 'w_qscale');
