@@ -35,6 +35,20 @@ export const FILE_FAILURE_CODES = [
   'link-loop',
   'broken-link',
   'link-unreadable',
+  'file-name-not-utf8',
+  'folder-name-not-utf8',
+  'bomb-part-declared',
+  'bomb-part-ratio',
+  'bomb-parts-declared',
+  'bomb-part-inflates',
+  'bomb-part-inflates-ratio',
+  'decompression-bomb',
+  'too-much-text',
+  'extractor-out-of-memory',
+  'extractor-crashed',
+  'extractor-stopped',
+  'too-slow',
+  'died-while-reading',
   'other',
 ] as const;
 
@@ -60,10 +74,33 @@ export interface CodedReason<C extends string> {
   params: Record<string, string>;
 }
 
-type Pattern<C extends string> = [pattern: RegExp, code: C, params: string[]];
+/** A pattern, its code, the names of its groups, and optionally how those become language-neutral parameters. */
+type Pattern<C extends string> = [
+  pattern: RegExp,
+  code: C,
+  params: string[],
+  derive?: (params: Record<string, string>) => Record<string, string>,
+];
+
+/** A size as formatBytes writes it ("7 B", "918.0 KB", "300.0 MB"): the same in both languages. */
+const SIZE = String.raw`(\d+(?:\.\d+)? [KMG]?B)`;
+const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
+const bombPattern = (detail: string): RegExp => new RegExp(`^decompression bomb \\(${detail}\\)$`);
+
+/** "268.4" with " million" → "268,400,000"; "20" → "20": a count both languages can print. */
+function characterCount({ count, million }: Record<string, string>): Record<string, string> {
+  const n = Math.round(Number(count) * (million ? 1e6 : 1));
+  return { max: n.toLocaleString('en-US') };
+}
+
+/** "30" with "s" → "30"; "500" with "ms" → "0.5": the time bound in seconds. */
+function seconds({ time, unit }: Record<string, string>): Record<string, string> {
+  return { seconds: String(unit === 'ms' ? Number(time) / 1000 : Number(time)) };
+}
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, scanFolder; main/engine/library/ingestJob).
+// extractFile, pdfText, docxText, inflateBounds, scanFolder; main/engine/library:
+// extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
   [/^cannot read: permission denied$/, 'permission', []],
@@ -89,6 +126,49 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^symbolic link loop(?: \(.*\))?; skipped$/, 'link-loop', []],
   [/^broken symbolic link; skipped$/, 'broken-link', []],
   [/^cannot follow symbolic link: (.+)$/, 'link-unreadable', ['detail']],
+  [/^file name is not valid UTF-8; rename it$/, 'file-name-not-utf8', []],
+  [/^folder name is not valid UTF-8 \(its files are not indexed\); rename it$/, 'folder-name-not-utf8', []],
+  // inflateBounds: a DOCX part (its name in the archive) and the sizes it declares or inflates to.
+  [bombPattern(`its parts declare ${SIZE} together`), 'bomb-parts-declared', ['size']],
+  // Inflating first: their sentence ends with what the part declares.
+  [
+    bombPattern(`(.+) inflates to more than ${NUMBER}× its ${SIZE}, though it declares ${SIZE}`),
+    'bomb-part-inflates-ratio',
+    ['part', 'ratio', 'compressed', 'declared'],
+  ],
+  [
+    bombPattern(`(.+) inflates to more than ${SIZE}, though it declares ${SIZE}`),
+    'bomb-part-inflates',
+    ['part', 'size', 'declared'],
+  ],
+  [
+    bombPattern(`(.+) declares ${SIZE} from ${SIZE}, ${NUMBER}×`),
+    'bomb-part-ratio',
+    ['part', 'size', 'compressed', 'ratio'],
+  ],
+  // Not an inflating sentence some change left unmatched above ("…, though it declares …").
+  [bombPattern(`((?:(?!, though it ).)+) declares ${SIZE}`), 'bomb-part-declared', ['part', 'size']],
+  [bombPattern('(.+)'), 'decompression-bomb', ['detail']],
+  [
+    /^too much text \(more than (\d+(?:\.\d+)?)( million)? characters\)$/,
+    'too-much-text',
+    ['count', 'million'],
+    characterCount,
+  ],
+  [/^the extractor ran out of memory reading this file$/, 'extractor-out-of-memory', []],
+  [/^the extractor crashed reading this file \((.*)\)$/, 'extractor-crashed', ['detail']],
+  [/^the extractor stopped while reading this file \(exit code (-?\d+)\)$/, 'extractor-stopped', ['code']],
+  [
+    /^reading this file took longer than (\d+(?:\.\d+)?) (s|ms); it was stopped$/,
+    'too-slow',
+    ['time', 'unit'],
+    seconds,
+  ],
+  [
+    /^indexing stopped (\d+) times while reading this file \(out of memory, or a crash\); it is skipped until it changes$/,
+    'died-while-reading',
+    ['times'],
+  ],
 ];
 
 // main/engine/towers/sessions.ts: createSession's reasons, joined with '; ' when several were tried.
@@ -112,9 +192,11 @@ const OPEN_PATTERNS: Pattern<OpenFailureCode>[] = [
 
 function classify<C extends string>(text: string, patterns: Pattern<C>[], other: C): CodedReason<C> {
   const trimmed = text.trim();
-  for (const [pattern, code, names] of patterns) {
+  for (const [pattern, code, names, derive] of patterns) {
     const m = pattern.exec(trimmed);
-    if (m) return { code, params: Object.fromEntries(names.map((name, i) => [name, m[i + 1] ?? ''])) };
+    if (!m) continue;
+    const params = Object.fromEntries(names.map((name, i) => [name, m[i + 1] ?? '']));
+    return { code, params: derive ? derive(params) : params };
   }
   return { code: other, params: { message: trimmed } };
 }

@@ -21,12 +21,16 @@ import {
   openFailureReason,
 } from '../../main/api/failureReasons.js';
 import { runOpener } from '../../main/api/opener.js';
-import { extractFile, isExtractError } from '../../main/engine/ingest/index.js';
+import { DEFAULT_INFLATE_LIMITS, extractFile, isExtractError } from '../../main/engine/ingest/index.js';
+import { Extractor } from '../../main/engine/library/extractor.js';
 import { createSession } from '../../main/engine/towers/sessions.js';
 import { en } from '../../renderer/src/i18n/en.js';
 import { translator } from '../../renderer/src/i18n/translate.js';
 import { zh } from '../../renderer/src/i18n/zh.js';
+import { argumentTexts } from './sourceTexts.js';
 import { describeFallback, describeFileFailure, describeOpenFailure } from '../../renderer/src/reasons.js';
+import { makeDocx, makeDocxWithDocument } from '../../scripts/documentWriters/docxWriter.js';
+import { deflatedRepeat, makeZip } from '../../scripts/documentWriters/zipWriter.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-i18n-'));
@@ -99,27 +103,108 @@ describe('failure reasons', () => {
 
   it('know every reason written in the engine source (ExtractError, scan warnings, ingest)', () => {
     // A new reason in the engine without a pattern and a translation here fails this test.
+    const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
     const reasons: string[] = [];
     const ingestDir = path.join(root, 'main/engine/ingest');
     for (const file of readdirSync(ingestDir).filter((f) => f.endsWith('.ts'))) {
-      const source = readFileSync(path.join(ingestDir, file), 'utf8');
-      for (const m of source.matchAll(
-        /new ExtractError\(\s*'[\w-]+',\s*((?:'[^']*'|`[^`]*`|[^,]*\?[^,]*))/g,
-      )) {
-        // A conditional (a ? `x` : 'y') gives both texts.
-        for (const literal of m[1]!.matchAll(/'([^']*)'|`([^`]*)`/g)) reasons.push(literal[1] ?? literal[2]!);
-      }
-      for (const m of source.matchAll(/warn\(\s*walk,\s*\w+,\s*([\s\S]*?)\);/g)) {
-        for (const literal of m[1]!.matchAll(/'([^']*)'|`([^`]*)`/g)) reasons.push(literal[1] ?? literal[2]!);
-      }
+      const source = read(`main/engine/ingest/${file}`);
+      reasons.push(...argumentTexts(source, /new ExtractError\(\s*'[\w-]+',\s*/));
+      reasons.push(...argumentTexts(source, /\bwarn\(\s*walk,\s*\w+,\s*/));
     }
-    const ingestJob = readFileSync(path.join(root, 'main/engine/library/ingestJob.ts'), 'utf8');
-    for (const m of ingestJob.matchAll(/error: '([^']+)'/g)) reasons.push(m[1]!);
-    expect(reasons.length).toBeGreaterThan(20);
+    // inflateBounds words its decompression bombs through bomb(detail).
+    const bombs = argumentTexts(read('main/engine/ingest/inflateBounds.ts'), /\bbomb\(\s*(?=`)/);
+    expect(bombs.length).toBeGreaterThanOrEqual(4);
+    reasons.push(...bombs.map((detail) => `decompression bomb (${detail})`));
+    reasons.push(...argumentTexts(read('main/engine/library/ingestJob.ts'), /\berror: (?=['`])/));
+    // The extractor's thread: its time bound, and why it died (deathReason).
+    const extractor = read('main/engine/library/extractor.ts');
+    reasons.push(...argumentTexts(extractor, /\bfailure: (?=['`])/));
+    reasons.push(...argumentTexts(extractor, /\breturn (?=['`])/));
+    for (const expected of [
+      'decompression bomb (7 declares 7.0 MB)',
+      'too much text (more than 7 million characters)',
+      'reading this file took longer than 7 ms; it was stopped',
+      'the extractor ran out of memory reading this file',
+      'indexing stopped 7 times while reading this file (out of memory, or a crash); it is skipped until it changes',
+      'folder name is not valid UTF-8 (its files are not indexed); rename it',
+    ])
+      expect(reasons).toContain(expected);
     // Error codes compared in those conditionals (code === 'ELOOP' ? …) are not reasons.
     for (const reason of reasons.filter((r) => !/^E[A-Z]+$/.test(r))) {
-      const sample = reason.replace(/\$\{[^}]*\}/g, '7');
-      expect(fileFailureReason(sample).code, reason).not.toBe('other');
+      expect(fileFailureReason(reason).code, reason).not.toBe('other');
+    }
+  });
+
+  it('give decompression bombs, the text bound and the time bound their codes, with the varying parts as parameters', async () => {
+    const MB = 1024 * 1024;
+    const write = (name: string, bytes: Uint8Array): string => {
+      const file = path.join(tmp, name);
+      writeFileSync(file, bytes);
+      return file;
+    };
+    const lowSize = { maxInflatedBytes: 1.5 * MB, maxInflateRatio: 10_000 };
+    const paragraphs = deflatedRepeat('<w:p/>', 2 * MB);
+    const declared = write(
+      'declared.docx',
+      makeDocxWithDocument({ deflated: paragraphs, declaredSize: 2 * MB }),
+    );
+    const zeros = write(
+      'zeros.docx',
+      makeDocxWithDocument({ deflated: deflatedRepeat('\0', 2 * MB), declaredSize: 2 * MB }),
+    );
+    const half = { deflated: deflatedRepeat('<w:p/>', MB), declaredSize: MB };
+    const pair = write(
+      'pair.docx',
+      makeZip({ 'word/document.xml': half, 'word/footnotes.xml': half, '[Content_Types].xml': '<Types/>' }),
+    );
+    const liar = write('liar.docx', makeDocxWithDocument({ deflated: paragraphs, declaredSize: 200_000 }));
+    const short = write('short.docx', makeDocx([{ text: 'Sales rose in the north.' }]));
+    const cases: [file: string, options: Parameters<typeof extractFile>[1], code: string, params: object][] =
+      [
+        [declared, { inflate: lowSize }, 'bomb-part-declared', { part: 'word/document.xml', size: '2.0 MB' }],
+        [zeros, {}, 'bomb-part-ratio', { part: 'word/document.xml', size: '2.0 MB' }],
+        [pair, { inflate: lowSize }, 'bomb-parts-declared', { size: '2.0 MB' }],
+        [
+          liar,
+          {},
+          'bomb-part-inflates-ratio',
+          { part: 'word/document.xml', ratio: '100', declared: '195.3 KB' },
+        ],
+        [liar, { inflate: lowSize }, 'bomb-part-inflates', { part: 'word/document.xml', size: '1.5 MB' }],
+        [short, { maxExtractedChars: 20 }, 'too-much-text', { max: '20' }],
+      ];
+    for (const [file, options, code, params] of cases) {
+      const error = await extractFile(file, options).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (!isExtractError(error)) throw new Error(`${file} was read`);
+      const reason = fileFailureReason(error.reason);
+      expect(reason, error.reason).toMatchObject({ code, params });
+      const zhText = describeFileFailure(reason, translator('zh'));
+      expect(zhText, error.reason).toMatch(/\p{Script=Han}/u);
+      expect(zhText, error.reason).not.toMatch(/\{\w+\}/);
+    }
+    // Millions of characters, as the default bound is written, become one number both languages print.
+    expect(fileFailureReason('too much text (more than 268.4 million characters)').params).toEqual({
+      max: '268,400,000',
+    });
+
+    const extractor = new Extractor();
+    extractor.configure({
+      inflate: DEFAULT_INFLATE_LIMITS,
+      maxExtractedChars: 1000,
+      memoryMb: 0,
+      timeoutMs: 1,
+    });
+    try {
+      const slow = await extractor.extract(short, 'docx', new AbortController().signal);
+      if (!('failure' in slow)) throw new Error('read within 1 ms');
+      const reason = fileFailureReason(slow.failure);
+      expect(reason, slow.failure).toEqual({ code: 'too-slow', params: { seconds: '0.001' } });
+      expect(describeFileFailure(reason, translator('zh'))).toBe('读取此文件超过 0.001 秒，已停止');
+    } finally {
+      await extractor.close();
     }
   });
 

@@ -193,6 +193,24 @@ export const en = {
   'failure.link-loop': 'symbolic link loop; skipped',
   'failure.broken-link': 'broken symbolic link; skipped',
   'failure.link-unreadable': 'cannot follow this symbolic link: {detail}',
+  'failure.file-name-not-utf8': 'the file name is not valid UTF-8; rename the file',
+  'failure.folder-name-not-utf8':
+    'the folder name is not valid UTF-8 (its files are not indexed); rename the folder',
+  'failure.bomb-part-declared': 'decompression bomb ({part} declares {size})',
+  'failure.bomb-part-ratio': 'decompression bomb ({part} declares {size} from {compressed}, {ratio}×)',
+  'failure.bomb-parts-declared': 'decompression bomb (its parts declare {size} together)',
+  'failure.bomb-part-inflates':
+    'decompression bomb ({part} inflates to more than {size}, though it declares {declared})',
+  'failure.bomb-part-inflates-ratio':
+    'decompression bomb ({part} inflates to more than {ratio}× its {compressed}, though it declares {declared})',
+  'failure.decompression-bomb': 'decompression bomb ({detail})',
+  'failure.too-much-text': 'too much text (more than {max} characters)',
+  'failure.extractor-out-of-memory': 'reading this file ran out of memory',
+  'failure.extractor-crashed': 'the reader crashed on this file ({detail})',
+  'failure.extractor-stopped': 'the reader stopped while reading this file (exit code {code})',
+  'failure.too-slow': 'reading this file took longer than {seconds} s; it was stopped',
+  'failure.died-while-reading':
+    'indexing stopped {times} times while reading this file (out of memory, or a crash); it is skipped until it changes',
   'failure.other': '{message}',
   'openFailure.no-program': 'no program on this computer opens this type of file',
   'openFailure.opener-missing': '{program} is not installed, so files cannot be opened here',
