@@ -50,6 +50,11 @@ const packDir = path.resolve(arg('--out', builtinPackDir()));
 const questionCount = Number(arg('--questions', '4000'));
 const seed = Number(arg('--seed', '7'));
 const dryRun = args.includes('--dry-run');
+/**
+ * Features the trees may not use: where a passage sits in its document and how long it is
+ * describe the training documents (one article's paragraphs) more than documents in general.
+ */
+const excludeFeatures = arg('--exclude', 'logLength,logStart').split(',').filter(Boolean);
 /** Asked questions are kept here, so refitting needs no second pass over the library. */
 const cacheFile = args.includes('--cache') ? path.resolve(arg('--cache', '')) : null;
 const DEPTH = 60;
@@ -305,6 +310,7 @@ async function main(): Promise<void> {
     RANK_FEATURE_SET,
     {
       ...DEFAULT_LAMBDA_MART,
+      excludeFeatures,
       onTree: (t, ndcg) => {
         if (t % 25 === 0) console.log(`tree ${t}: training NDCG@10 ${ndcg.toFixed(4)}`);
       },
@@ -373,7 +379,7 @@ async function main(): Promise<void> {
       unanswerableHeldOut: negatives.length,
       rightlyNotFound: round(rightlyNotFound),
     },
-    options: { ...DEFAULT_LAMBDA_MART, onTree: undefined },
+    options: { ...DEFAULT_LAMBDA_MART, excludeFeatures, onTree: undefined },
     seed,
     featureImportance: featureImportance(model),
   };

@@ -56,6 +56,7 @@ export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChar
   answer.results.forEach((r, i) => {
     const lang = r.lang && r.lang !== questionLang ? `  [${r.lang}]` : '';
     lines.push(safe`${i + 1}. ${r.path}  (${position(r)})${lang}  score ${r.score.toFixed(3)}`);
+    if (r.alsoIn?.length) lines.push(safe`   also in: ${r.alsoIn.map((d) => d.path).join(', ')}`);
     lines.push(indent(markHighlights(r, options.tty, options.maxChars ?? 600)));
   });
   return lines.join('\n');

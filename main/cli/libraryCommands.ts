@@ -184,6 +184,7 @@ function answerJson(a: AskResult): Record<string, unknown> {
       highlights: r.highlights,
       channels: r.channels,
       lang: r.lang,
+      ...(r.alsoIn?.length ? { alsoIn: r.alsoIn.map((d) => ({ path: d.path, absPath: d.absPath })) } : {}),
     })),
   };
 }

@@ -93,3 +93,40 @@ describe('the ranking model a pack ships', () => {
     }
   });
 });
+
+describe('the same text in two files', () => {
+  it('is one result, naming the other file in alsoIn', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-dup-'));
+    try {
+      const docs = path.join(tmp, 'docs');
+      mkdirSync(path.join(docs, 'v11'), { recursive: true });
+      mkdirSync(path.join(docs, 'v12'), { recursive: true });
+      const page =
+        '# Printing\n\n6.3.9. Sharing a printer\n\nOpen the CUPS page on port 631 and tick "share this printer" for the classroom.\n';
+      writeFileSync(path.join(docs, 'v11', 'manual.md'), page);
+      writeFileSync(path.join(docs, 'v12', 'manual.md'), page.replace('6.3.9.', '6.3.10.'));
+      writeFileSync(
+        path.join(docs, 'other.md'),
+        '# Scanning\n\nScanners are shared with saned on port 6566.\n',
+      );
+      const lib = await Library.open({
+        dbPath: path.join(tmp, 'lib.sqlite'),
+        packDir: await writeTestPack(path.join(tmp, 'pack')),
+      });
+      try {
+        await lib.addFolder(docs);
+        await lib.ingest();
+        const { results } = await lib.ask('share a printer with CUPS', { mode: 'hybrid' });
+        const printing = results.filter((r) => r.path.endsWith('manual.md'));
+        expect(printing).toHaveLength(1);
+        expect(printing[0].alsoIn?.map((d) => d.path)).toEqual([
+          printing[0].path === 'v11/manual.md' ? 'v12/manual.md' : 'v11/manual.md',
+        ]);
+      } finally {
+        await lib.close();
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

@@ -15,6 +15,8 @@ export interface LambdaMartOptions {
   /** L2 regularisation of leaf values. */
   lambda: number;
   bins: number;
+  /** Features the trees may not split on (still in every row, so the feature set stays the same). */
+  excludeFeatures?: readonly string[];
   /** Called after each tree with the training NDCG@10 (for a progress line). */
   onTree?: (tree: number, ndcg: number) => void;
 }
@@ -75,6 +77,7 @@ export function trainLambdaMart(
   }
   queryStart.push(rows.length);
   const N = rows.length;
+  const excluded = new Set((options.excludeFeatures ?? []).map((n) => featureNames.indexOf(n)));
   // Column-major bins.
   const edges: Float32Array[] = [];
   const bins: Uint8Array[] = [];
@@ -189,6 +192,7 @@ export function trainLambdaMart(
     const hh = new Float64Array(B);
     const hc = new Uint32Array(B);
     for (let f = 0; f < F; f++) {
+      if (excluded.has(f)) continue;
       hg.fill(0);
       hh.fill(0);
       hc.fill(0);
