@@ -35,6 +35,20 @@ The light reactions run in the thylakoid membranes; the Calvin cycle runs in the
   },
 } as const;
 
+/**
+ * An English question with its document kept in two folders (the copy is
+ * collapsed into the result: "Also in"), and a Chinese document on the same
+ * subject that it reaches through its translated words ("Also searched").
+ */
+export const CROSS_LINGUAL = {
+  question: 'How do I add a firewall rule to open a port?',
+  path: 'it/firewall.md',
+  copy: 'it/old/firewall.md',
+  text: '# Firewall\n\nTo open a port, add a rule that allows the port to the firewall rules, then reload the firewall.\n',
+  zhPath: '网络/防火墙.md',
+  zhText: '# 防火墙设置\n\n要开放一个端口，请在防火墙规则里添加一条允许该端口的规则，然后重新加载防火墙。\n',
+} as const;
+
 /** A PDF that cannot be read: the library lists it with its reason. */
 export const BROKEN_FILE = 'scans/broken.pdf';
 
@@ -73,6 +87,9 @@ export function writeCorpus(dir: string, fillers: number): void {
   write(TARGETS.zh.path, TARGETS.zh.text);
   write(TARGETS.en.path, TARGETS.en.text);
   for (const [rel, text] of Object.entries(OTHER_DOCS)) write(rel, text);
+  write(CROSS_LINGUAL.path, CROSS_LINGUAL.text);
+  write(CROSS_LINGUAL.copy, CROSS_LINGUAL.text);
+  write(CROSS_LINGUAL.zhPath, CROSS_LINGUAL.zhText);
   write(BROKEN_FILE, '%PDF-1.7\n1 0 obj << /Type /Catalog >> broken beyond repair');
   let seed = 12345;
   const next = (n: number): number => {

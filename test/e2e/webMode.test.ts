@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROKEN_FILE, TARGETS, UNRELATED_QUESTION, writeCorpus } from './corpus.js';
+import { BROKEN_FILE, CROSS_LINGUAL, TARGETS, UNRELATED_QUESTION, writeCorpus } from './corpus.js';
 import { callApi, startServe, type ServeProcess } from './serveProcess.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -355,6 +355,33 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await shot('07-not-found');
   }, 60_000);
 
+  it('marks a passage in the other language, says what it also searched, and where else the same text is', async () => {
+    const { turn } = await ask(CROSS_LINGUAL.question);
+    const cards = turn.getByTestId('source-card');
+    await cards.first().waitFor();
+    expect(await turn.getByTestId('also-searched').textContent()).toMatch(/^Also searched: .*防火墙/);
+    // The document and its copy are one source, whichever of the two leads.
+    const first = cards.first();
+    const shownAt = [
+      await first.locator('.source-path').textContent(),
+      (await first.getByTestId('source-also-in').textContent())?.replace(/^Also in: /, ''),
+    ];
+    expect(shownAt.sort()).toEqual([CROSS_LINGUAL.copy, CROSS_LINGUAL.path].sort());
+    // Each source in the other language than the question's carries its language, and only those.
+    const answer = await callApi<{ results: { path: string; lang: string }[] }>(serve, 'ask', {
+      question: CROSS_LINGUAL.question,
+    });
+    const shown = answer.results.slice(0, await cards.count());
+    figures.crossLingualSources = shown.map((r) => `${r.path} [${r.lang}]`);
+    for (const [i, r] of shown.entries()) {
+      const tag = cards.nth(i).getByTestId('source-lang');
+      expect(await tag.count(), r.path).toBe(r.lang === 'en' ? 0 : 1);
+      if (r.lang === 'zh') expect(await tag.textContent()).toBe('Chinese');
+    }
+    expect(shown.map((r) => r.lang)).toContain('zh');
+    await shot('07b-cross-lingual');
+  }, 60_000);
+
   it("shows the pack's metrics as a table, its attribution rendered, and only runnable providers as available", async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const status = await callApi<{
@@ -425,7 +452,12 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await conversation.waitFor();
     expect(await conversation.textContent()).toBe(TARGETS.zh.question);
     await conversation.click();
-    await poll(() => page.locator('.turn').count()).toBe(3);
+    await poll(() => page.locator('.turn').count()).toBe(4);
+    // The cross-lingual turn, in the interface's new language.
+    const crossing = page.locator('.turn').nth(3);
+    expect(await crossing.getByTestId('also-searched').textContent()).toMatch(/^同时搜索了：.*防火墙/);
+    expect(await crossing.getByTestId('source-also-in').first().textContent()).toMatch(/^也出现在：it\//);
+    expect(await crossing.getByTestId('source-lang').first().textContent()).toBe('中文');
     await shot('10-history-after-reload');
   }, 60_000);
 

@@ -1,5 +1,6 @@
 import { forwardRef, type KeyboardEvent } from 'react';
 import type { SearchResult } from '../../../main/api/contract.js';
+import type { TextLanguage } from '../../../main/engine/search/textLanguage.js';
 import { useI18n } from '../i18n/index.js';
 import { baseName, formatScore } from '../format.js';
 import { HighlightedText } from './HighlightedText.js';
@@ -65,9 +66,11 @@ export const SourceCard = forwardRef<
     rank: number;
     selected: boolean;
     actions: SourceActions;
+    /** The question's language: a passage in the other one is marked with its own. */
+    questionLang: TextLanguage;
     onKeyDown(e: KeyboardEvent<HTMLElement>): void;
   }
->(function SourceCard({ result, rank, selected, actions, onKeyDown }, ref) {
+>(function SourceCard({ result, rank, selected, actions, questionLang, onKeyDown }, ref) {
   const { t } = useI18n();
   const position = usePosition(result);
   const name = result.title || baseName(result.path);
@@ -75,6 +78,9 @@ export const SourceCard = forwardRef<
     bm25: result.channels.bm25 != null ? formatScore(result.channels.bm25) : '–',
     dense: result.channels.dense != null ? formatScore(result.channels.dense) : '–',
   });
+  // Results stored before passages carried a language have none: nothing to mark.
+  const otherLanguage = result.lang && result.lang !== questionLang ? t(`source.lang.${result.lang}`) : null;
+  const alsoIn = result.alsoIn ?? [];
   return (
     <article
       ref={ref}
@@ -98,7 +104,18 @@ export const SourceCard = forwardRef<
             <span className="source-path" title={result.absPath}>
               {result.path}
             </span>
-            <span className="source-position">{position}</span>
+            <span className="source-position">
+              {position}
+              {otherLanguage ? (
+                <span
+                  className="source-lang"
+                  data-testid="source-lang"
+                  title={t('source.langTitle', { language: otherLanguage })}
+                >
+                  {otherLanguage}
+                </span>
+              ) : null}
+            </span>
           </span>
         </div>
         <span className="source-score" data-testid="source-score" title={channels}>
@@ -108,6 +125,12 @@ export const SourceCard = forwardRef<
       <p className="source-text">
         <HighlightedText text={result.text} highlights={result.highlights} />
       </p>
+      {alsoIn.length ? (
+        // The same text in other files, collapsed into this result.
+        <p className="source-also-in" data-testid="source-also-in">
+          {t('source.alsoIn', { paths: alsoIn.map((d) => d.path).join(t('list.separator')) })}
+        </p>
+      ) : null}
       <footer className="source-actions">
         <SourceActionButtons result={result} actions={actions} withPreview />
       </footer>

@@ -36,6 +36,8 @@ export const en = {
   'chat.answerNotFound': 'Not found in your documents',
   'chat.took': '{ms} ms',
   'chat.showMore': 'Show {count} more',
+  'chat.alsoSearched': 'Also searched: {terms}',
+  'list.separator': ', ',
 
   'source.list': 'Sources for “{question}”',
   'source.position.page': 'page {page}',
@@ -46,6 +48,10 @@ export const en = {
   'source.open': 'Open file',
   'source.reveal': 'Show in folder',
   'source.copy': 'Copy passage',
+  'source.alsoIn': 'Also in: {paths}',
+  'source.lang.zh': 'Chinese',
+  'source.lang.en': 'English',
+  'source.langTitle': 'This passage is in {language}, not in the language of your question',
   'source.copied': 'Passage copied',
   'source.opened': 'Opened {file}',
 

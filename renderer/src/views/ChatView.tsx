@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ConversationTurn, SearchResult } from '../../../main/api/contract.js';
+import { textLanguage } from '../../../main/engine/search/textLanguage.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { baseName } from '../format.js';
@@ -12,6 +13,8 @@ import { ErrorText } from '../components/ErrorText.js';
 import { useFileActions } from '../components/fileActions.js';
 
 const FIRST_SOURCES = 5;
+/** As many translated terms as `docqa ask` prints after "Also searched:". */
+const MAX_TERMS_SHOWN = 24;
 export const QUESTION_BOX_ID = 'question';
 
 export function ChatView(props: {
@@ -233,6 +236,8 @@ function Turn({
   const [expanded, setExpanded] = useState(false);
   const { answer } = turn;
   const shown = expanded ? answer.results : answer.results.slice(0, FIRST_SOURCES);
+  const questionLang = textLanguage(turn.question);
+  const { translatedTerms } = answer;
   return (
     <section className="turn" aria-label={turn.question}>
       <p className="turn-question">{turn.question}</p>
@@ -255,6 +260,15 @@ function Turn({
               {t('chat.took', { ms: Math.round(answer.tookMs) })}
             </p>
           )}
+          {translatedTerms.length ? (
+            <p className="turn-meta turn-also-searched muted" data-testid="also-searched">
+              {t('chat.alsoSearched', {
+                terms:
+                  translatedTerms.slice(0, MAX_TERMS_SHOWN).join(t('list.separator')) +
+                  (translatedTerms.length > MAX_TERMS_SHOWN ? t('list.separator') + '…' : ''),
+              })}
+            </p>
+          ) : null}
           <div
             className={`sources${answer.notFound ? ' sources-closest' : ''}`}
             role="list"
@@ -267,6 +281,7 @@ function Turn({
                   rank={i + 1}
                   selected={selected?.chunkId === r.chunkId}
                   actions={actions}
+                  questionLang={questionLang}
                   onKeyDown={onCardKey(r)}
                 />
               </div>
