@@ -338,9 +338,26 @@ async function checkOpenFile(
   openerCalls: () => string[],
 ): Promise<void> {
   const headers = { ...bearer, 'Content-Type': 'application/json' };
+  // "Open file" opens an indexed document named by its id (from an answer); anything else is
+  // only shown in its folder. The good file's id comes from asking for its marker.
+  const asked = await req('POST', '/api/ask', headers, JSON.stringify({ question: 'webmarkerquill' })).catch(
+    () => ({ status: 0, body: '' }),
+  );
+  let documentId: number | undefined;
+  try {
+    const answer = JSON.parse(asked.body) as {
+      result?: { results?: { absPath: string; documentId: number }[] };
+    };
+    documentId = answer.result?.results?.find((r) => r.absPath === good)?.documentId;
+  } catch {
+    documentId = undefined;
+  }
   const call = async (method: string, file: string): Promise<{ status: number; args: string[] }> => {
     const before = openerCalls().length;
-    const r = await req('POST', `/api/${method}`, headers, JSON.stringify({ path: file })).catch(() => ({
+    // The evil files are sent with the good file's id too: an id that names another file must not open it.
+    const body =
+      method === 'openFile' && documentId !== undefined ? { path: file, documentId } : { path: file };
+    const r = await req('POST', `/api/${method}`, headers, JSON.stringify(body)).catch(() => ({
       status: 0,
       body: '',
     }));
@@ -348,7 +365,7 @@ async function checkOpenFile(
     return { status: r.status, args: openerCalls().slice(before) };
   };
   const control = await call('openFile', good);
-  const mechanism = control.args.some((a) => a.includes(good));
+  const mechanism = control.args.some((a) => a.split('\t').includes(good));
   ctx.results.add(
     PHASE,
     'control: openFile on an indexed .md',
