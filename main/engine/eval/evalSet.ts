@@ -21,6 +21,34 @@ export interface EvalSet {
   questions: EvalQuestion[];
 }
 
+/** A set's folder, its questions.jsonl and its docs/ folder, checked to exist. */
+export function evalSetFiles(dir: string): { abs: string; qFile: string; docsDir: string } {
+  const abs = path.resolve(dir);
+  const qFile = path.join(abs, 'questions.jsonl');
+  const docsDir = path.join(abs, 'docs');
+  if (!fs.existsSync(qFile)) throw new UserError(`not an evaluation set (no questions.jsonl): ${dir}`, dir);
+  if (!fs.statSync(docsDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UserError(`not an evaluation set (no docs/ folder): ${dir}`, dir);
+  }
+  return { abs, qFile, docsDir };
+}
+
+/** The JSON objects of a questions.jsonl, with their 0-based line numbers (blank lines skipped). */
+export function readQuestionLines(qFile: string): { q: Record<string, unknown>; line: number }[] {
+  const out: { q: Record<string, unknown>; line: number }[] = [];
+  fs.readFileSync(qFile, 'utf8')
+    .split('\n')
+    .forEach((text, line) => {
+      if (!text.trim()) return;
+      try {
+        out.push({ q: JSON.parse(text) as Record<string, unknown>, line });
+      } catch {
+        throw new UserError(`${qFile}:${line + 1}: not valid JSON`, qFile);
+      }
+    });
+  return out;
+}
+
 /** Code-point offset → UTF-16 offset in `text`. */
 export function codePointToUtf16(text: string, cp: number): number {
   let units = 0;
@@ -40,13 +68,7 @@ const ASTRAL = /[\u{10000}-\u{10FFFF}]/u;
  * dropped, exactly like the ingest does for plain text).
  */
 export function loadEvalSet(dir: string): EvalSet {
-  const abs = path.resolve(dir);
-  const qFile = path.join(abs, 'questions.jsonl');
-  const docsDir = path.join(abs, 'docs');
-  if (!fs.existsSync(qFile)) throw new UserError(`not an evaluation set (no questions.jsonl): ${dir}`, dir);
-  if (!fs.statSync(docsDir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UserError(`not an evaluation set (no docs/ folder): ${dir}`, dir);
-  }
+  const { abs, qFile, docsDir } = evalSetFiles(dir);
   const textCache = new Map<string, string | null>();
   const astralText = (doc: string): string | null => {
     if (!textCache.has(doc)) {
@@ -62,15 +84,7 @@ export function loadEvalSet(dir: string): EvalSet {
     return textCache.get(doc)!;
   };
   const questions: EvalQuestion[] = [];
-  const lines = fs.readFileSync(qFile, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    let q: Record<string, unknown>;
-    try {
-      q = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      throw new UserError(`${qFile}:${i + 1}: not valid JSON`, qFile);
-    }
+  readQuestionLines(qFile).forEach(({ q, line: i }) => {
     if (
       typeof q.question !== 'string' ||
       typeof q.doc !== 'string' ||

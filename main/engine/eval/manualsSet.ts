@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { evalSetFiles, readQuestionLines } from './evalSet.js';
 
 /**
  * One question of a set in the manuals format (manuals-dev, manuals-xling-dev and
@@ -50,48 +51,33 @@ const strings = (v: unknown): string[] | null =>
 
 /** Reads a manuals-format set; each question's library folder must exist under docs/. */
 export function loadManualsSet(dir: string): ManualsSet {
-  const abs = path.resolve(dir);
-  const qFile = path.join(abs, 'questions.jsonl');
-  const docsDir = path.join(abs, 'docs');
-  if (!fs.existsSync(qFile)) throw new UserError(`not an evaluation set (no questions.jsonl): ${dir}`, dir);
-  if (!fs.statSync(docsDir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UserError(`not an evaluation set (no docs/ folder): ${dir}`, dir);
-  }
+  const { abs, qFile, docsDir } = evalSetFiles(dir);
   const questions: ManualsQuestion[] = [];
   const libraries: string[] = [];
-  fs.readFileSync(qFile, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let q: Record<string, unknown>;
-      try {
-        q = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new UserError(`${qFile}:${i + 1}: not valid JSON`, qFile);
+  readQuestionLines(qFile).forEach(({ q, line: i }) => {
+    const docs = strings(q.docs);
+    const answers = strings(q.answers);
+    const library = q.library === undefined ? '' : q.library;
+    if (typeof q.question !== 'string' || typeof q.kind !== 'string' || !docs || !answers) {
+      throw new UserError(`${qFile}:${i + 1}: needs "question", "kind", "docs" and "answers"`, qFile);
+    }
+    if (typeof library !== 'string' || library.includes('..') || path.isAbsolute(library)) {
+      throw new UserError(`${qFile}:${i + 1}: "library" must name a folder under docs/`, qFile);
+    }
+    if (!libraries.includes(library)) {
+      if (!fs.statSync(path.join(docsDir, library), { throwIfNoEntry: false })?.isDirectory()) {
+        throw new UserError(`${qFile}:${i + 1}: no library folder docs/${library}`, qFile);
       }
-      const docs = strings(q.docs);
-      const answers = strings(q.answers);
-      const library = q.library === undefined ? '' : q.library;
-      if (typeof q.question !== 'string' || typeof q.kind !== 'string' || !docs || !answers) {
-        throw new UserError(`${qFile}:${i + 1}: needs "question", "kind", "docs" and "answers"`, qFile);
-      }
-      if (typeof library !== 'string' || library.includes('..') || path.isAbsolute(library)) {
-        throw new UserError(`${qFile}:${i + 1}: "library" must name a folder under docs/`, qFile);
-      }
-      if (!libraries.includes(library)) {
-        if (!fs.statSync(path.join(docsDir, library), { throwIfNoEntry: false })?.isDirectory()) {
-          throw new UserError(`${qFile}:${i + 1}: no library folder docs/${library}`, qFile);
-        }
-        libraries.push(library);
-      }
-      questions.push({
-        id: String(q.id ?? i + 1),
-        question: q.question,
-        kind: q.kind,
-        docs: docs.map((d) => d.replace(/\\/g, '/')),
-        answers,
-        library,
-      });
+      libraries.push(library);
+    }
+    questions.push({
+      id: String(q.id ?? i + 1),
+      question: q.question,
+      kind: q.kind,
+      docs: docs.map((d) => d.replace(/\\/g, '/')),
+      answers,
+      library,
     });
+  });
   return { format: 'manuals', name: path.basename(abs), dir: abs, docsDir, questions, libraries };
 }
