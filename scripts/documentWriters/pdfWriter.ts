@@ -89,10 +89,22 @@ export function makePdf(pages: PdfPage[], options: PdfOptions = {}): Buffer {
   objects[pageTree - 1] =
     `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
   const info = add(options.title !== undefined ? `<< /Title ${pdfHexUcs2BOM(options.title)} >>` : '<< >>');
-  const encrypt = options.encrypted
-    ? add(`<< /Filter /Standard /V 1 /R 2 /O <${'ab'.repeat(32)}> /U <${'cd'.repeat(32)}> /P -4 >>`)
-    : null;
+  const encrypt = options.encrypted ? add(FAILING_ENCRYPT_DICTIONARY) : null;
 
+  const encryptRef = encrypt
+    ? ` /Encrypt ${encrypt} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]`
+    : '';
+  return serializePdf(objects, catalog, ` /Info ${info} 0 R${encryptRef}`);
+}
+
+/** An /Encrypt dictionary whose password check fails, as in a locked PDF. */
+export const FAILING_ENCRYPT_DICTIONARY = `<< /Filter /Standard /V 1 /R 2 /O <${'ab'.repeat(32)}> /U <${'cd'.repeat(32)}> /P -4 >>`;
+
+/**
+ * The file bytes of numbered PDF objects (object i + 1 is `objects[i]`): header,
+ * objects, xref table and a trailer naming `root`, plus `trailerExtra` entries.
+ */
+export function serializePdf(objects: readonly string[], root: number, trailerExtra = ''): Buffer {
   let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {
@@ -102,10 +114,7 @@ export function makePdf(pages: PdfPage[], options: PdfOptions = {}): Buffer {
   const xrefAt = Buffer.byteLength(out, 'latin1');
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const offset of offsets) out += `${String(offset).padStart(10, '0')} 00000 n \n`;
-  const encryptRef = encrypt
-    ? ` /Encrypt ${encrypt} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]`
-    : '';
-  out += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /Info ${info} 0 R${encryptRef} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root ${root} 0 R${trailerExtra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
 

@@ -17,6 +17,12 @@ export interface ZipOptions {
   comment?: string;
 }
 
+/** `content` deflated, declaring its true size and CRC (spread it and change `declaredSize` to lie). */
+export function rawZipEntry(content: string | Buffer): RawZipEntry {
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  return { deflated: deflateRawSync(data), declaredSize: data.length, crc: crc32(data) };
+}
+
 /** A ZIP archive (deflate) of the given entries: enough for DOCX files in tests. */
 export function makeZip(
   entries: Record<string, string | Buffer | RawZipEntry>,

@@ -7,16 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import {
-  DOCX_HEAD,
-  DOCX_TAIL,
-  deflatedMember,
-  docxParagraph,
-  makeDocx,
-  makeImageOnlyPdf,
-  makePdf,
-  paragraphBombMember,
-} from './writers.js';
+import { makeDocxWithDocument as makeDocx } from '../documentWriters/docxWriter.js';
+import { makePdf as makePdfPages } from '../documentWriters/pdfWriter.js';
+import { rawZipEntry } from '../documentWriters/zipWriter.js';
+import { DOCX_HEAD, DOCX_TAIL, docxParagraph, makeImageOnlyPdf, paragraphBombDocument } from './writers.js';
+
+/** A one-page PDF of text lines. */
+const makePdf = (lines: string[], options: { encrypted?: boolean } = {}): Buffer =>
+  makePdfPages([{ lines }], options);
 
 export type Expectation =
   /** Indexed, its text decoded faithfully (`probe`), and the first answers to `marker` include it. */
@@ -116,9 +114,7 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
       `<!doctype html><html><head><title>Ferries</title></head><body><h1>Ferries</h1><p>${prose(m, 'ferries')}</p></body></html>`,
   );
   good('docx', 'office/good.docx', (m) =>
-    makeDocx(
-      deflatedMember('word/document.xml', `${DOCX_HEAD}${docxParagraph(prose(m, 'invoices'))}${DOCX_TAIL}`),
-    ),
+    makeDocx(`${DOCX_HEAD}${docxParagraph(prose(m, 'invoices'))}${DOCX_TAIL}`),
   );
   good('pdf', 'office/good.pdf', (m) => makePdf([`The marker phrase is ${m}.`, 'A page about lighthouses.']));
   const zh = '长城是中国古代的军事防御工程，这份报告记录了它的历史。';
@@ -172,13 +168,10 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   write(
     'office/xxe.docx',
     makeDocx(
-      deflatedMember(
-        'word/document.xml',
-        DOCX_HEAD.replace(
-          '\n<w:document',
-          `\n<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://${secret}">]>\n<w:document`,
-        ).replace(DOCX_TAIL, '') + `<w:p><w:r><w:t>${xxeMarker} &xxe;</w:t></w:r></w:p>${DOCX_TAIL}`,
-      ),
+      DOCX_HEAD.replace(
+        '\n<w:document',
+        `\n<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://${secret}">]>\n<w:document`,
+      ).replace(DOCX_TAIL, '') + `<w:p><w:r><w:t>${xxeMarker} &xxe;</w:t></w:r></w:p>${DOCX_TAIL}`,
     ),
   );
 
@@ -254,7 +247,7 @@ export async function buildBombCorpus(root: string, options: { bombBytes: number
   const good = w.good.bind(w);
   const bad = w.bad.bind(w);
   good('before the bombs', 'a-before.md', (m) => prose(m, 'what comes first'));
-  const bomb = await paragraphBombMember(options.bombBytes);
+  const bomb = await paragraphBombDocument(options.bombBytes);
   const mib = Math.round(options.bombBytes / 2 ** 20);
   bad(`${mib} MB <w:p> docx`, 'a-paragraphs.docx', makeDocx(bomb), BOMB_REASON);
   bad('docx lying small', 'b-lying-sizes.docx', makeDocx({ ...bomb, declaredSize: 40_000 }), BOMB_REASON);
@@ -262,7 +255,7 @@ export async function buildBombCorpus(root: string, options: { bombBytes: number
     'docx declaring 4 GB',
     'c-declares-4gb.docx',
     makeDocx({
-      ...deflatedMember('word/document.xml', `${DOCX_HEAD}${docxParagraph('small')}${DOCX_TAIL}`),
+      ...rawZipEntry(`${DOCX_HEAD}${docxParagraph('small')}${DOCX_TAIL}`),
       declaredSize: 0xfffffff0,
     }),
     BOMB_REASON,
