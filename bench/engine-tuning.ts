@@ -214,7 +214,11 @@ async function evidence(
         : null;
       const { results } = await searcher.search(q.question, 1, dense ? 'hybrid' : 'bm25', dense);
       if (!results.length) {
-        out.push({ set: set.name, e: { coverage: 0, cosine: null }, hit: false });
+        out.push({
+          set: set.name,
+          e: { coverage: 0, cosine: null, absentNames: [], absentShare: 1 },
+          hit: false,
+        });
         continue;
       }
       const folder =

@@ -14,7 +14,7 @@
  * read. Writes ranker.json into the pack and records it in manifest.json.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -39,6 +39,13 @@ import {
 import { DENSE_WEIGHT } from '../main/engine/library/library.js';
 import { trainLambdaMart, DEFAULT_LAMBDA_MART, type RankingQuery } from '../main/engine/train/lambdaMart.js';
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
+import {
+  readTrainingPairs,
+  SeededOrder,
+  TRAINING_SOURCES,
+  writeTrainingDocuments,
+  type TrainingPair,
+} from './trainingLibrary.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -59,62 +66,10 @@ const excludeFeatures = arg('--exclude', 'logLength,logStart').split(',').filter
 const cacheFile = args.includes('--cache') ? path.resolve(arg('--cache', '')) : null;
 const DEPTH = 60;
 
-// ---- deterministic sampling
-let state = seed >>> 0 || 1;
-const random = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 2 ** 32;
-};
-function shuffle<T>(xs: T[]): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
-}
-
-interface Pair {
-  id: string;
-  question: string;
-  passage: string;
-  answer?: string;
-  lang: string;
-  source: string;
-  article: string;
-}
-
-const SOURCES: { file: string; articleOf: (id: string) => string; take: number }[] = [
-  { file: 'squad11-train-en.jsonl', articleOf: (id) => id.split('|')[1], take: 9000 },
-  { file: 'drcd-zh.jsonl', articleOf: (id) => id.split('|')[2].split('-')[0], take: 7017 },
-  { file: 'tydiqa-goldp-en-train.jsonl', articleOf: (id) => id, take: 2000 },
-  { file: 'pubmedqa-pqal-en.jsonl', articleOf: (id) => id, take: 1000 },
-];
-
-function readPairs(): Pair[] {
-  const pairs: Pair[] = [];
-  for (const s of SOURCES) {
-    const lines = readFileSync(path.join(trainDir, s.file), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim());
-    const rows = lines.map((l) => JSON.parse(l) as Omit<Pair, 'source' | 'article'>);
-    // Whole articles, in a seeded order, until `take` pairs.
-    const byArticle = new Map<string, Pair[]>();
-    for (const r of rows) {
-      const article = `${s.file.split('-')[0]}-${s.articleOf(r.id)}`;
-      if (!byArticle.has(article)) byArticle.set(article, []);
-      byArticle.get(article)!.push({ ...r, source: s.file, article });
-    }
-    let taken = 0;
-    for (const article of shuffle([...byArticle.keys()].sort())) {
-      if (taken >= s.take) break;
-      pairs.push(...byArticle.get(article)!);
-      taken += byArticle.get(article)!.length;
-    }
-  }
-  return pairs;
-}
+const order = new SeededOrder(seed);
+const shuffle = <T>(xs: T[]): T[] => order.shuffle(xs);
+type Pair = TrainingPair;
+const readPairs = (): Pair[] => readTrainingPairs(trainDir, order);
 
 /** What the capturing ranker saw for the last question. */
 interface Captured {
@@ -164,38 +119,11 @@ async function collectExamples(): Promise<{ examples: Example[]; background: Bac
   const started = Date.now();
   const pairs = readPairs();
   // Leave out ~6% of the articles and ~6% of the other passages: their questions have no answer here.
-  const articles = [...new Set(pairs.map((p) => p.article))].sort();
-  const absentArticles = new Set(shuffle(articles).slice(0, Math.round(articles.length * 0.06)));
-  const passages = [...new Set(pairs.map((p) => p.passage))];
-  const absentPassages = new Set(shuffle(passages.slice()).slice(0, Math.round(passages.length * 0.06)));
-  const absent = (p: Pair) => absentArticles.has(p.article) || absentPassages.has(p.passage);
-
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-ranker-'));
   const docs = path.join(tmp, 'docs');
-  // Each kept passage's place: file and span.
-  const spans = new Map<string, { file: string; start: number; end: number }>();
-  const byArticle = new Map<string, Pair[]>();
-  for (const p of pairs) {
-    if (!byArticle.has(p.article)) byArticle.set(p.article, []);
-    byArticle.get(p.article)!.push(p);
-  }
-  mkdirSync(docs, { recursive: true });
-  for (const [article, ps] of byArticle) {
-    if (absentArticles.has(article)) continue;
-    const file = `${article.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 80)}.txt`;
-    const title = ps[0].source.startsWith('squad') ? ps[0].id.split('|')[1].replace(/-/g, ' ') : '';
-    let text = title ? `${title}\n\n` : '';
-    const seen = new Set<string>();
-    for (const p of ps) {
-      if (seen.has(p.passage) || absentPassages.has(p.passage)) continue;
-      seen.add(p.passage);
-      spans.set(p.passage, { file, start: text.length, end: text.length + p.passage.length });
-      text += p.passage + '\n\n';
-    }
-    if (seen.size) writeFileSync(path.join(docs, file), text);
-  }
+  const { spans, absent, articles, absentArticles } = writeTrainingDocuments(pairs, docs, order);
   console.log(
-    `${pairs.length} pairs, ${byArticle.size} articles (${absentArticles.size} left out), ${spans.size} passages indexed`,
+    `${pairs.length} pairs, ${articles} articles (${absentArticles} left out), ${spans.size} passages indexed`,
   );
 
   const capture = new CapturingRanker();
@@ -369,7 +297,9 @@ async function main(): Promise<void> {
   model.answerable = { weights, bias, threshold };
   model.training = {
     name: 'builtin-1',
-    corpora: SOURCES.map((s) => `${s.file} (../shared/train): passages as documents, questions as queries`),
+    corpora: TRAINING_SOURCES.map(
+      (s) => `${s.file} (../shared/train): passages as documents, questions as queries`,
+    ),
     questions: train.length,
     candidatesPerQuestion: DEPTH,
     heldOut: report,
@@ -442,7 +372,12 @@ function writeRanker(model: GbdtModel, background: BackgroundFrequency): void {
   const file = 'ranker.json';
   write(file, Buffer.from(JSON.stringify(model)));
   write('background-df.bin', background.toBytes());
-  manifest.ranker = { file, featureSet: model.featureSet, background: 'background-df.bin', training: model.training };
+  manifest.ranker = {
+    file,
+    featureSet: model.featureSet,
+    background: 'background-df.bin',
+    training: model.training,
+  };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
 }
 

@@ -47,6 +47,8 @@ export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChar
     lines.push('Not found in your documents.');
     if (answer.results.length) lines.push('Closest passages:');
   }
+  // Question text: escaped like the documents' (a question may come from a file).
+  if (answer.missingNames.length) lines.push(safe`No document mentions: ${answer.missingNames.join(', ')}`);
   if (answer.translatedTerms.length) {
     const shown = answer.translatedTerms.slice(0, MAX_TERMS_SHOWN).join(', ');
     lines.push(`Also searched: ${shown}${answer.translatedTerms.length > MAX_TERMS_SHOWN ? ', …' : ''}`);

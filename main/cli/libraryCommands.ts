@@ -170,6 +170,7 @@ function answerJson(a: AskResult): Record<string, unknown> {
     mode: a.mode,
     tookMs: Math.round(a.tookMs * 100) / 100,
     translatedTerms: a.translatedTerms,
+    missingNames: a.missingNames,
     results: a.results.map((r) => ({
       path: r.path,
       start: r.start,
@@ -246,6 +247,7 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
           id: item.id,
           notFound: answer.notFound,
           translatedTerms: answer.translatedTerms,
+          missingNames: answer.missingNames,
           results: answer.results.map((r) => ({
             path: r.path,
             start: r.start,

@@ -55,6 +55,7 @@ describe('formatAnswer', () => {
     question: 'q',
     notFound: false,
     translatedTerms: [],
+    missingNames: [],
     results: [r],
     mode: 'hybrid',
     tookMs: 1,

@@ -137,7 +137,7 @@ describe('two-stage search', () => {
     expect(db.prepare('SELECT COUNT(*) FROM chunks').pluck().get()).toBe(7);
     expect((await searcher().search('umbrella*', 1, 'bm25', null)).results[0].path).toBe('travel.txt');
     const empty = await searcher().search('？！。…', 5, 'hybrid', dense());
-    expect(empty).toEqual({ results: [], notFound: true, translatedTerms: [] });
+    expect(empty).toEqual({ results: [], notFound: true, translatedTerms: [], missingNames: [] });
   });
 
   it('says not found for a question about something absent, and found for one that is there', async () => {
@@ -145,6 +145,34 @@ describe('two-stage search', () => {
       true,
     );
     expect((await searcher().search('umbrella rains autumn', 3, 'bm25', null)).notFound).toBe(false);
+  });
+
+  it('answers a question in other words when the library holds its words, and names what it lacks', async () => {
+    // Few of its words in any one passage (coverage under the rule's 0.4), but every word is
+    // somewhere in the library: a paraphrase, answered.
+    const paraphrase = await searcher().search(
+      'phone settings water tickets autumn grinder',
+      3,
+      'bm25',
+      null,
+    );
+    expect(paraphrase.notFound).toBe(false);
+    expect(paraphrase.missingNames).toEqual([]);
+    const weak = searcher().evidence(
+      'phone settings water tickets autumn grinder',
+      paraphrase.results[0],
+      false,
+    );
+    expect(weak.coverage).toBeLessThan(0.4);
+    expect(weak.absentShare).toBe(0);
+    // A name that no passage holds, and the best passage weak: not found, and why.
+    const named = await searcher().search('Does the Moccamaster need filtered water?', 3, 'bm25', null);
+    expect(named.missingNames).toEqual(['Moccamaster']);
+    expect(named.notFound).toBe(true);
+    // The same name beside a passage that covers the question: answered, the name still reported.
+    const covered = await searcher().search('Descale the espresso machine Moccamaster', 3, 'bm25', null);
+    expect(covered.notFound).toBe(false);
+    expect(covered.missingNames).toEqual(['Moccamaster']);
   });
 });
 
@@ -204,12 +232,17 @@ describe('highlights and not-found rule', () => {
     expect(ranges.map((r) => text.slice(r.start, r.end))).toEqual(['提前退租须提前三十天书面通知对方。']);
   });
 
-  it('needs either term coverage or dense similarity', () => {
-    const rule = new NotFoundRule({ minCoverage: 0.5, minCosine: 0.6 });
-    expect(rule.isNotFound({ coverage: 0.7, cosine: null })).toBe(false);
-    expect(rule.isNotFound({ coverage: 0.2, cosine: 0.9 })).toBe(false);
-    expect(rule.isNotFound({ coverage: 0.2, cosine: 0.3 })).toBe(true);
-    expect(rule.isNotFound({ coverage: 0.2, cosine: null })).toBe(true);
+  it('needs either term coverage or dense similarity, and something of the question missing from the library', () => {
+    const rule = new NotFoundRule({ minCoverage: 0.5, minCosine: 0.6, minAbsentShare: 0.5 });
+    const missing = { absentNames: ['Docker'], absentShare: 0.1 };
+    expect(rule.isNotFound({ coverage: 0.7, cosine: null, ...missing })).toBe(false);
+    expect(rule.isNotFound({ coverage: 0.2, cosine: 0.9, ...missing })).toBe(false);
+    expect(rule.isNotFound({ coverage: 0.2, cosine: 0.3, ...missing })).toBe(true);
+    expect(rule.isNotFound({ coverage: 0.2, cosine: null, ...missing })).toBe(true);
+    // Every name and most words are in the library: a paraphrase, answered from the best passage.
+    expect(rule.isNotFound({ coverage: 0.2, cosine: 0.3, absentNames: [], absentShare: 0.3 })).toBe(false);
+    // Most of its words are nowhere in the library: about something else.
+    expect(rule.isNotFound({ coverage: 0.2, cosine: 0.3, absentNames: [], absentShare: 0.5 })).toBe(true);
   });
 });
 

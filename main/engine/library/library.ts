@@ -120,7 +120,7 @@ export class Library implements LibraryEngine {
     private readonly options: LibraryOpenOptions,
     ranker: Ranker,
   ) {
-    this.searcher = new Searcher(db, ranker, undefined, undefined, builtinLexicon);
+    this.searcher = new Searcher(db, ranker, options.notFoundRule, undefined, builtinLexicon);
   }
 
   static async open(options: LibraryOpenOptions): Promise<Library> {
@@ -554,6 +554,7 @@ export class Library implements LibraryEngine {
       mode,
       tookMs: performance.now() - started,
       translatedTerms: outcome.translatedTerms,
+      missingNames: outcome.missingNames,
     };
   }
 

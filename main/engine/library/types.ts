@@ -1,4 +1,5 @@
 import type { Ranker } from '../search/ranker.js';
+import type { NotFoundRule } from '../search/notFound.js';
 /**
  * The engine's public surface: what the CLI, web mode (main/server) and the
  * desktop main process call. Plain data in and out (structured-clone safe), so
@@ -133,6 +134,8 @@ export interface LibraryOpenOptions {
   provider?: ProviderName;
   /** Use this ranking stage instead of the pack's (measurement and training tools). */
   ranker?: Ranker;
+  /** Decide "not found" by this rule (measurement tools: scripts/measure-not-found.ts). */
+  notFoundRule?: NotFoundRule;
 }
 
 export interface IngestOptions {

@@ -10,6 +10,7 @@ import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
 import type { Candidate, CandidatePassage, RankContext, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
+import { absentNames, namedTermsOf } from './namedTerms.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
 import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
@@ -33,6 +34,8 @@ export interface SearchOutcome {
   notFound: boolean;
   /** Translations of the question's words that were also searched (cross-lingual recall); [] when none. */
   translatedTerms: string[];
+  /** The question's named words that no passage of the library holds ("Docker"); [] when none. */
+  missingNames: string[];
 }
 
 export interface SearchOptions {
@@ -114,7 +117,7 @@ export class Searcher {
     options: SearchOptions = {},
   ): Promise<SearchOutcome> {
     const terms = queryTerms(question);
-    if (!terms.length) return { results: [], notFound: true, translatedTerms: [] };
+    if (!terms.length) return { results: [], notFound: true, translatedTerms: [], missingNames: [] };
     const denseOn = mode !== 'bm25' && dense !== null;
     // The question tower runs in a worker: start it before BM25 occupies this thread.
     const questionVector = denseOn ? dense.embedQuestion(question) : null;
@@ -192,15 +195,21 @@ export class Searcher {
     // also counted in the library's own language when the question was translated, and it
     // is not close in the dense space) and, with a learned ranker, its calibrated
     // probability that the best passage answers.
+    const evidence = results.length
+      ? this.evidence(question, results[0], denseOn, crossing, found.unitStats)
+      : null;
     const notFound =
-      results.length === 0 ||
+      evidence === null ||
       ((probability === undefined ||
         ranker.notFoundBelow === undefined ||
         probability < ranker.notFoundBelow) &&
-        this.notFoundRule.isNotFound(
-          this.evidence(question, results[0], denseOn, crossing, found.unitStats),
-        ));
-    return { results, notFound, translatedTerms: crossing?.translatedTerms ?? [] };
+        this.notFoundRule.isNotFound(evidence));
+    return {
+      results,
+      notFound,
+      translatedTerms: crossing?.translatedTerms ?? [],
+      missingNames: evidence ? [...evidence.absentNames] : [],
+    };
   }
 
   /**
@@ -310,7 +319,10 @@ export class Searcher {
    * and its cosine. When the question was also searched in translation, the
    * coverage is the better of the plain one and the one counted in the
    * library's words (translatedCoverage), so an English passage answering a
-   * Chinese question is not "not found" for lack of Chinese characters.
+   * Chinese question is not "not found" for lack of Chinese characters. And
+   * what of the question the whole library lacks: its named words that no
+   * passage holds, and the share of its content units that neither occur in
+   * the library nor were found through a translation.
    */
   evidence(
     question: string,
@@ -325,9 +337,15 @@ export class Searcher {
     const passageUnits = contentUnits(passageText(top.title, top.headingPath, top.text));
     const own = coverage(units, passageUnits, stats);
     const crossed = crossing ? translatedCoverage(crossing, units, passageUnits) : 0;
+    const translatedUnits = new Set(crossing?.groups.flatMap((g) => g.sourceUnits) ?? []);
+    const weighed = [...units].filter((u) => !crossing?.framingUnits.has(u));
+    const absent = weighed.filter((u) => !stats.df.get(u) && !translatedUnits.has(u));
+    const nameStats = this.bm25.termStats(namedTermsOf(question));
     return {
       coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
+      absentNames: absentNames(question, (t) => nameStats.df.get(t) ?? 0),
+      absentShare: weighed.length ? absent.length / weighed.length : 0,
     };
   }
 }

@@ -68,5 +68,9 @@ export function deleteConversation(db: Database, id: number): void {
 
 /** Turns stored before an answer carried translatedTerms read back with an empty list. */
 function withDefaults(answer: AskResult): AskResult {
-  return { ...answer, translatedTerms: answer.translatedTerms ?? [] };
+  return {
+    ...answer,
+    translatedTerms: answer.translatedTerms ?? [],
+    missingNames: answer.missingNames ?? [],
+  };
 }

@@ -67,6 +67,11 @@ export interface AskResult {
   tookMs: number;
   /** Translations of the question's words that were also searched ("also searched: …"); [] when none. */
   translatedTerms: string[];
+  /**
+   * Names the question uses that no passage of the library mentions ("Docker", "Node.js"), as
+   * written in the question; [] when none. Why an answer is "not found", or a warning beside one.
+   */
+  missingNames: string[];
 }
 
 export interface ConversationTurn {

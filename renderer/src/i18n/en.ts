@@ -37,6 +37,7 @@ export const en = {
   'chat.took': '{ms} ms',
   'chat.showMore': 'Show {count} more',
   'chat.alsoSearched': 'Also searched: {terms}',
+  'chat.missingNames': 'No document mentions: {names}',
   'list.separator': ', ',
 
   'source.list': 'Sources for “{question}”',

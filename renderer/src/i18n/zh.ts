@@ -36,6 +36,7 @@ export const zh: Record<MessageKey, string> = {
   'chat.answerNotFound': '在你的文档中没有找到',
   'chat.took': '{ms} 毫秒',
   'chat.alsoSearched': '同时搜索了：{terms}',
+  'chat.missingNames': '文档中都没有提到：{names}',
   'list.separator': '、',
   'chat.showMore': '再显示 {count} 个',
 

@@ -237,7 +237,7 @@ function Turn({
   const { answer } = turn;
   const shown = expanded ? answer.results : answer.results.slice(0, FIRST_SOURCES);
   const questionLang = textLanguage(turn.question);
-  const { translatedTerms } = answer;
+  const { translatedTerms, missingNames } = answer;
   return (
     <section className="turn" aria-label={turn.question}>
       <p className="turn-question">{turn.question}</p>
@@ -246,6 +246,12 @@ function Turn({
           <h3>{t('chat.notFoundTitle')}</h3>
           <p>{t('chat.notFoundBody')}</p>
         </div>
+      ) : null}
+      {missingNames.length ? (
+        // Why "not found", or a warning beside an answer: the documents never name these.
+        <p className="turn-meta turn-missing-names muted" data-testid="missing-names">
+          {t('chat.missingNames', { names: missingNames.join(t('list.separator')) })}
+        </p>
       ) : null}
       {answer.results.length > 0 ? (
         <>
