@@ -175,6 +175,8 @@ export const en = {
   'library.phase.loading-model': 'Loading the model…',
   'library.progressReading': 'Reading {file} ({size})',
   'library.progressEmbedding': 'Embedding {count} passages',
+  'library.progressPages': '{file} — page {done} / {total}',
+  'library.progressEmbeddingFile': '{file} — passage {done} / {total} embedded',
   'library.failedIn': 'in {folder}',
   'failure.missing': 'the file disappeared',
   'failure.permission': 'cannot read: permission denied',

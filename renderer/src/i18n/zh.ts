@@ -171,6 +171,8 @@ export const zh: Record<MessageKey, string> = {
   'library.phase.loading-model': '正在加载模型…',
   'library.progressReading': '正在读取 {file}（{size}）',
   'library.progressEmbedding': '正在为 {count} 个段落生成向量',
+  'library.progressPages': '{file} — 第 {done} / {total} 页',
+  'library.progressEmbeddingFile': '{file} — 已为 {done} / {total} 个段落生成向量',
   'library.failedIn': '位于 {folder}',
   'failure.missing': '文件已不存在',
   'failure.permission': '无法读取：没有权限',

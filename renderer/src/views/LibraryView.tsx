@@ -309,9 +309,27 @@ function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Transl
           })}
         </p>
       ) : null}
+      {progress.phase === 'indexing' && progress.currentFile && progress.pagesRead ? (
+        <p className="muted small ellipsis" data-testid="ingest-file-step">
+          {t('library.progressPages', {
+            file: progress.currentFile,
+            done: formatNumber(progress.pagesRead.done, language),
+            total: formatNumber(progress.pagesRead.total, language),
+          })}
+        </p>
+      ) : null}
       {progress.phase === 'indexing' && progress.passagesPending > 0 ? (
         <p className="muted small">
           {t('library.progressEmbedding', { count: formatNumber(progress.passagesPending, language) })}
+        </p>
+      ) : null}
+      {progress.phase === 'indexing' && progress.passagesEmbedded ? (
+        <p className="muted small ellipsis" data-testid="ingest-file-step">
+          {t('library.progressEmbeddingFile', {
+            file: progress.passagesEmbedded.file,
+            done: formatNumber(progress.passagesEmbedded.done, language),
+            total: formatNumber(progress.passagesEmbedded.total, language),
+          })}
         </p>
       ) : null}
     </div>
