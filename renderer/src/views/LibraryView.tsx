@@ -9,7 +9,7 @@ import { Icon } from '../components/Icon.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useNotify } from '../components/Toaster.js';
 import { ErrorText } from '../components/ErrorText.js';
-import { describeFileFailure } from '../reasons.js';
+import { describeFileFailure, describeLastError } from '../reasons.js';
 
 export const FOLDER_PATH_ID = 'folder-path';
 
@@ -135,7 +135,11 @@ export function LibraryView() {
           ) : running ? (
             <ProgressBar label={t('library.progressLabel')} value={0} max={0} />
           ) : ingest?.lastError ? (
-            <p className="error-text">{t('library.lastError', { message: ingest.lastError })}</p>
+            <p className="error-text">
+              {t('library.lastError', {
+                message: describeLastError(ingest.lastError, ingest.lastErrorReason, t),
+              })}
+            </p>
           ) : ingest?.lastSummary ? (
             <>
               <ProgressBar label={t('library.progressLabel')} value={1} max={1} />

@@ -3,6 +3,7 @@ import type { CatalogueItem, PackDownloadState } from '../../../main/api/contrac
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { formatBytes, formatDuration } from '../format.js';
+import { describeLastError } from '../reasons.js';
 import { useAppState } from '../state/AppState.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useNotify } from '../components/Toaster.js';
@@ -119,7 +120,11 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
           </div>
         </div>
       ) : download?.lastError ? (
-        <p className="error-text">{t('settings.modelFailed', { message: download.lastError })}</p>
+        <p className="error-text">
+          {t('settings.modelFailed', {
+            message: describeLastError(download.lastError, download.lastErrorReason, t),
+          })}
+        </p>
       ) : null}
 
       <h3>{t('settings.importTitle')}</h3>
