@@ -130,6 +130,17 @@ export const en = {
   'settings.modelCancel': 'Cancel download',
   'settings.modelDownloaded': 'Installed {name}: choose it above to use it',
   'settings.modelFailed': 'Download stopped: {message}',
+  // The models catalogue (main/engine/models/catalogue.ts), by id: the English is the catalogue's own.
+  'model.multilingual-e5-small.title': 'multilingual-e5-small (384-d, ~100 languages)',
+  'model.multilingual-e5-small.recommendation':
+    'Recommended for mixed Chinese/English libraries: one model for both languages, small and fast on CPU.',
+  'model.bge-small-zh-v1.5.title': 'bge-small-zh-v1.5 (512-d, Chinese)',
+  'model.bge-small-zh-v1.5.recommendation': 'For libraries that are almost all Chinese.',
+  'model.bge-small-en-v1.5.title': 'bge-small-en-v1.5 (384-d, English)',
+  'model.bge-small-en-v1.5.recommendation': 'For English-only libraries.',
+  'model.multilingual-e5-base.title': 'multilingual-e5-base (768-d, ~100 languages)',
+  'model.multilingual-e5-base.recommendation':
+    'More accurate than e5-small on mixed libraries, about 2.5× slower to index; for machines with a GPU or patience.',
   'settings.importTitle': 'Import a model folder',
   'settings.importHelp':
     'A folder exported from the Hugging Face hub (config.json, tokenizer.json, onnx/model*.onnx).',

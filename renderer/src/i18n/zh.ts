@@ -127,6 +127,16 @@ export const zh: Record<MessageKey, string> = {
   'settings.modelCancel': '取消下载',
   'settings.modelDownloaded': '已安装 {name}：在上方选择即可使用',
   'settings.modelFailed': '下载已停止：{message}',
+  'model.multilingual-e5-small.title': 'multilingual-e5-small（384 维，约 100 种语言）',
+  'model.multilingual-e5-small.recommendation':
+    '推荐用于中英文混合的文档库：一个模型覆盖两种语言，体积小，在 CPU 上也快。',
+  'model.bge-small-zh-v1.5.title': 'bge-small-zh-v1.5（512 维，中文）',
+  'model.bge-small-zh-v1.5.recommendation': '适合几乎全是中文的文档库。',
+  'model.bge-small-en-v1.5.title': 'bge-small-en-v1.5（384 维，英文）',
+  'model.bge-small-en-v1.5.recommendation': '适合只有英文的文档库。',
+  'model.multilingual-e5-base.title': 'multilingual-e5-base（768 维，约 100 种语言）',
+  'model.multilingual-e5-base.recommendation':
+    '在中英文混合的文档库上比 e5-small 更准确，索引约慢 2.5 倍；适合有 GPU 或不赶时间的电脑。',
   'settings.importTitle': '导入模型文件夹',
   'settings.importHelp':
     '从 Hugging Face hub 导出的文件夹（config.json、tokenizer.json、onnx/model*.onnx）。',

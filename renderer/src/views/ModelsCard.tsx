@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CatalogueItem, PackDownloadState } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
-import { useI18n } from '../i18n/index.js';
+import { isMessageKey, useI18n, type Translate } from '../i18n/index.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { describeLastError } from '../reasons.js';
 import { useAppState } from '../state/AppState.js';
@@ -71,14 +71,14 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
         {catalogue.map((m) => (
           <li key={m.id} className="catalogue-item">
             <div>
-              <strong>{m.title}</strong>
+              <strong>{catalogueText(m.id, 'title', m.title, t)}</strong>
               <p className="muted small">
                 {m.languages.join(', ')} · {m.dim}d · {m.license}
                 {m.downloadBytes
                   ? ` · ${t('settings.modelSize', { size: formatBytes(m.downloadBytes, language) })}`
                   : ''}
               </p>
-              <p className="small">{m.recommendation}</p>
+              <p className="small">{catalogueText(m.id, 'recommendation', m.recommendation, t)}</p>
             </div>
             {m.installed ? (
               <span className="badge badge-ok">{t('settings.modelInstalled')}</span>
@@ -165,4 +165,10 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
       <ErrorText message={error} />
     </section>
   );
+}
+
+/** A catalogue model's title or recommendation in the interface language; the server's English for a model this page does not know. */
+function catalogueText(id: string, part: 'title' | 'recommendation', english: string, t: Translate): string {
+  const key = `model.${id}.${part}`;
+  return isMessageKey(key) ? t(key) : english;
 }
