@@ -3,25 +3,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERROR_CODES } from '../../main/api/apiErrors.js';
-import type { ApiReply } from '../../main/api/contract.js';
+import type { ApiEvent, ApiReply } from '../../main/api/contract.js';
 import { createApi, type Api } from '../../main/api/dispatcher.js';
 import { WorkerEngine } from '../../main/api/workerEngine.js';
+import { IngestLock } from '../../main/engine/library/ingestLock.js';
 import { K_LIMITS, THREADS } from '../../main/engine/vocabulary/values.js';
 import { createWebHost } from '../../main/server/webHost.js';
 import { translator } from '../../renderer/src/i18n/translate.js';
-import { describeApiError } from '../../renderer/src/reasons.js';
+import { describeApiError, describeLastError } from '../../renderer/src/reasons.js';
 import { cliEnv, errorLines, runDocqa } from '../cli/runDocqa.js';
 import { writeSmallPack, writeTree } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-api-errors-'));
 const docs = path.join(tmp, 'docs');
+const dbPath = path.join(tmp, 'library.sqlite');
 let engine: WorkerEngine;
 let api: Api;
 
 beforeAll(async () => {
   writeTree(docs, { 'sub/note.txt': 'A note about the garden.\n' });
   writeFileSync(path.join(tmp, 'plain.txt'), 'not a folder\n');
-  engine = await WorkerEngine.start({ dbPath: path.join(tmp, 'library.sqlite') });
+  engine = await WorkerEngine.start({ dbPath });
   await engine.updateSettings({ packDir: await writeSmallPack(path.join(tmp, 'pack')) });
   api = createApi(engine, createWebHost('test'));
 });
@@ -126,5 +128,37 @@ describe('errors the API sends to the page', () => {
     expect(cli.code).not.toBe(0);
     const body = await failure('addFolder', { path: missing });
     expect(errorLines(cli.stderr)).toEqual([expect.stringContaining(body.message)]);
+  });
+});
+
+describe('a library another run holds (a `docqa ingest` in another process)', () => {
+  it('shows the run as waiting, and a cancel while it waits as a coded reason', async () => {
+    await api.ingest.whenIdle();
+    const held = IngestLock.tryAcquire(dbPath);
+    expect(held).not.toBeNull();
+    const phases: string[] = [];
+    let waiting!: () => void;
+    const waited = new Promise<void>((resolve) => (waiting = resolve));
+    const unsubscribe = api.events.subscribe((e: ApiEvent) => {
+      if (e.type !== 'ingest-progress') return;
+      phases.push(e.progress.phase);
+      if (e.progress.phase === 'waiting') waiting();
+    });
+    try {
+      expect((await api.call('startIngest', { force: true })).ok).toBe(true);
+      await waited;
+      expect(phases[0]).toBe('waiting');
+      await api.call('cancelIngest', {});
+      await api.ingest.whenIdle();
+    } finally {
+      unsubscribe();
+      held?.release();
+    }
+    const state = api.ingest.state();
+    expect(state.lastError).toBe('cancelled while another ingest was running on this library');
+    expect(state.lastErrorReason).toEqual({ code: 'cancelled-while-waiting', params: {} });
+    expect(describeLastError(state.lastError!, state.lastErrorReason, zh)).toBe(
+      '在等待另一个索引任务使用此文档库时被取消',
+    );
   });
 });

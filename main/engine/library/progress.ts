@@ -9,12 +9,10 @@ const LARGE_BATCH_PASSAGES = 500;
 const LARGE_PDF_PAGES = 20;
 const PAGE_STEPS = 20;
 
-/** Counts one indexing run and reports IngestProgress at a sensible rate. */
-export class ProgressTracker {
-  private readonly startedAt = Date.now();
-  private lastEmit = 0;
-  private readonly p: IngestProgress = {
-    phase: 'scanning',
+/** A run that has not started: nothing counted yet. */
+export function initialProgress(phase: IngestProgress['phase']): IngestProgress {
+  return {
+    phase,
     filesTotal: 0,
     filesDone: 0,
     filesSkipped: 0,
@@ -31,6 +29,13 @@ export class ProgressTracker {
     etaSeconds: null,
     elapsedMs: 0,
   };
+}
+
+/** Counts one indexing run and reports IngestProgress at a sensible rate. */
+export class ProgressTracker {
+  private readonly startedAt = Date.now();
+  private lastEmit = 0;
+  private readonly p: IngestProgress = initialProgress('scanning');
   /** Bytes of files whose passages are partly embedded (credited before the files are written). */
   private partialBytes = 0;
   private added = 0;

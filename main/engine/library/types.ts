@@ -26,8 +26,11 @@ export type {
 } from '../vocabulary/shapes.js';
 
 export interface IngestProgress {
-  /** 'loading-model': opening the tower pack before the first file is embedded (seconds for a large model). */
-  phase: 'scanning' | 'removing' | 'loading-model' | 'indexing' | 'done' | 'cancelled';
+  /**
+   * 'waiting': another run (another process: `docqa ingest`, the app) holds the library; this one starts when it ends.
+   * 'loading-model': opening the tower pack before the first file is embedded (seconds for a large model).
+   */
+  phase: 'waiting' | 'scanning' | 'removing' | 'loading-model' | 'indexing' | 'done' | 'cancelled';
   filesTotal: number;
   filesDone: number;
   filesSkipped: number;

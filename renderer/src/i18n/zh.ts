@@ -178,6 +178,7 @@ export const zh: Record<MessageKey, string> = {
   'source.revealedNotIndexed': '{file} 不是本文档库中已索引的文档：已在文件夹中显示',
   'source.revealed': '已在文件夹中显示 {file}',
   'chat.closestTitle': '最接近的段落（并非可靠的答案）',
+  'library.phase.waiting': '正在等待此文档库的另一个索引任务（docqa ingest？）结束…',
   'library.phase.loading-model': '正在加载模型…',
   'library.progressReading': '正在读取 {file}（{size}）',
   'library.progressEmbedding': '正在为 {count} 个段落生成向量',

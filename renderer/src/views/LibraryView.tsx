@@ -280,7 +280,10 @@ function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Transl
   const { language } = useI18n();
   // Scanning and loading the model have no measure yet: the bar runs indeterminate, the phase says why.
   const counting =
-    progress.phase === 'scanning' || progress.phase === 'loading-model' || progress.filesTotal === 0;
+    progress.phase === 'waiting' ||
+    progress.phase === 'scanning' ||
+    progress.phase === 'loading-model' ||
+    progress.filesTotal === 0;
   const parts = [
     t('library.progressFiles', {
       done: formatNumber(progress.filesDone + progress.filesSkipped + progress.filesFailed, language),
