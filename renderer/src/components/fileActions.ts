@@ -41,7 +41,8 @@ export function useFileActions(
         await navigator.clipboard.writeText(text);
         notify(t('source.copied'));
       } catch (e) {
-        notify(reportError(e), 'error');
+        // The browser's reason (a DOMException) is in the browser's words, not the interface's.
+        notify(t('source.copyFailed', { reason: reportError(e) }), 'error');
       }
     },
   };

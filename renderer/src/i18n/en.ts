@@ -53,6 +53,7 @@ export const en = {
   'source.lang.en': 'English',
   'source.langTitle': 'This passage is in {language}, not in the language of your question',
   'source.copied': 'Passage copied',
+  'source.copyFailed': 'Could not copy the passage ({reason})',
   'source.opened': 'Opened {file}',
 
   'preview.title': 'Passage preview',

@@ -52,6 +52,7 @@ export const zh: Record<MessageKey, string> = {
   'source.lang.en': '英文',
   'source.langTitle': '此段落是{language}，与问题的语言不同',
   'source.copy': '复制段落',
+  'source.copyFailed': '无法复制段落（{reason}）',
   'source.copied': '段落已复制',
   'source.opened': '已打开 {file}',
 
