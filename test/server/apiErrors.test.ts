@@ -86,6 +86,11 @@ describe('errors the API sends to the page', () => {
       code: 'pack-folder-not-found',
       params: { path: pack },
     });
+    // From the pack-task worker: importing a folder that is not an exported model.
+    expect(await failure('importPack', { folder: docs })).toMatchObject({
+      code: 'no-tokenizer',
+      params: { dir: docs },
+    });
     expect(await failure('dropDatabase', {})).toMatchObject({
       code: 'unknown-method',
       params: { method: 'dropDatabase' },
