@@ -13,7 +13,12 @@ const bridge: DocqaBridge = {
       ? ipcRenderer.invoke(IPC_CALL, method, input)
       : Promise.resolve({
           ok: false,
-          error: { kind: 'user', message: `unknown API method: ${String(method)}` },
+          error: {
+            kind: 'user',
+            message: `unknown API method: ${String(method)}`,
+            code: 'unknown-method',
+            params: { method: String(method) },
+          },
         }),
   onEvent(listener) {
     const handler = (_event: IpcRendererEvent, payload: ApiEvent): void => listener(payload);

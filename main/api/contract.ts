@@ -39,6 +39,7 @@ import {
   threadsSchema,
 } from '../engine/vocabulary/schemas.js';
 import type { ReembedProgress } from './appEngine.js';
+import type { ApiErrorCode, ApiErrorReason } from './apiErrors.js';
 import type { CodedReason, FileFailureCode } from './failureReasons.js';
 
 // The renderer takes the engine's shapes from here, with the contract they travel in.
@@ -140,6 +141,8 @@ export interface ReembedState {
   running: boolean;
   progress: ReembedProgress | null;
   lastError: string | null;
+  /** `lastError` as a code for the interface language. */
+  lastErrorReason: ApiErrorReason | null;
 }
 
 /** A pack in the per-user models folder, as Settings lists it. */
@@ -173,6 +176,8 @@ export interface PackDownloadState {
     etaSeconds: number | null;
   } | null;
   lastError: string | null;
+  /** `lastError` as a code for the interface language. */
+  lastErrorReason: ApiErrorReason | null;
   lastInstalled: PackListing | null;
 }
 
@@ -199,6 +204,8 @@ export interface IngestState {
   progress: IngestProgress | null;
   lastSummary: IngestSummary | null;
   lastError: string | null;
+  /** `lastError` as a code for the interface language. */
+  lastErrorReason: ApiErrorReason | null;
 }
 
 export interface ApiOutputs {
@@ -253,7 +260,11 @@ export type AppCommand =
 export interface ApiErrorBody {
   /** 'user': bad input or environment, shown as is; 'internal': a bug, logged with its stack. */
   kind: 'user' | 'internal';
+  /** The English sentence (what the CLI prints). */
   message: string;
+  /** `message` as a stable code (apiErrors.ts) and its varying parts, for the interface language. */
+  code: ApiErrorCode;
+  params: Record<string, string>;
   subject?: string;
 }
 

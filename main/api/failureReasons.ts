@@ -75,7 +75,7 @@ export interface CodedReason<C extends string> {
 }
 
 /** A pattern, its code, the names of its groups, and optionally how those become language-neutral parameters. */
-type Pattern<C extends string> = [
+export type Pattern<C extends string> = [
   pattern: RegExp,
   code: C,
   params: string[],
@@ -190,7 +190,8 @@ const OPEN_PATTERNS: Pattern<OpenFailureCode>[] = [
   [/^(\S+) was stopped \((\w+)\)(?:: (.*))?$/, 'opener-stopped', ['program', 'signal', 'detail']],
 ];
 
-function classify<C extends string>(text: string, patterns: Pattern<C>[], other: C): CodedReason<C> {
+/** The first pattern's code and parameters, or `other` with the text as its `message`. */
+export function classify<C extends string>(text: string, patterns: Pattern<C>[], other: C): CodedReason<C> {
   const trimmed = text.trim();
   for (const [pattern, code, names, derive] of patterns) {
     const m = pattern.exec(trimmed);

@@ -1,5 +1,6 @@
 import { describeError } from '../engine/errors.js';
 import type { IngestProgress, IngestSummary, LibraryEngine } from '../engine/library/types.js';
+import { apiErrorReason } from './apiErrors.js';
 import type { ApiEvent, IngestState } from './contract.js';
 
 interface Job {
@@ -38,6 +39,7 @@ export class IngestRunner {
       progress: this.#progress,
       lastSummary: this.#lastSummary,
       lastError: this.#lastError,
+      lastErrorReason: this.#lastError === null ? null : apiErrorReason(this.#lastError),
     };
   }
 

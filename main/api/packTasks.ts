@@ -2,6 +2,7 @@ import { describeError } from '../engine/errors.js';
 import type { DownloadProgress } from '../engine/models/index.js';
 import { RpcClient } from '../engine/workers/rpc.js';
 import { spawnWorker } from '../engine/workers/spawnWorker.js';
+import { apiErrorReason } from './apiErrors.js';
 import type { ApiEvent, PackDownloadState, PackListing } from './contract.js';
 
 export type PackTask =
@@ -34,6 +35,7 @@ export class PackTasks {
     id: null,
     progress: null,
     lastError: null,
+    lastErrorReason: null,
     lastInstalled: null,
   };
   #controller: AbortController | null = null;
@@ -48,7 +50,14 @@ export class PackTasks {
     if (this.#state.running) return this.#state;
     const controller = new AbortController();
     this.#controller = controller;
-    this.#set({ running: true, id, progress: null, lastError: null, lastInstalled: null });
+    this.#set({
+      running: true,
+      id,
+      progress: null,
+      lastError: null,
+      lastErrorReason: null,
+      lastInstalled: null,
+    });
     let last = 0;
     const onProgress = (p: DownloadProgress): void => {
       const now = Date.now();
@@ -63,7 +72,10 @@ export class PackTasks {
       controller.signal,
     ).then(
       (pack) => this.#set({ ...this.#state, running: false, lastInstalled: pack }),
-      (e: unknown) => this.#set({ ...this.#state, running: false, lastError: describeError(e) }),
+      (e: unknown) => {
+        const lastError = describeError(e);
+        this.#set({ ...this.#state, running: false, lastError, lastErrorReason: apiErrorReason(lastError) });
+      },
     );
     return this.#state;
   }

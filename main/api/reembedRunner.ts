@@ -1,4 +1,5 @@
 import { describeError } from '../engine/errors.js';
+import { apiErrorReason } from './apiErrors.js';
 import type { ApiEvent, ReembedState } from './contract.js';
 import type { AppEngine, ReembedProgress } from './appEngine.js';
 
@@ -10,7 +11,7 @@ const PROGRESS_INTERVAL_MS = 200;
  * and after a restart it resumes where it stopped.
  */
 export class ReembedRunner {
-  #state: ReembedState = { running: false, progress: null, lastError: null };
+  #state: ReembedState = { running: false, progress: null, lastError: null, lastErrorReason: null };
 
   constructor(
     private readonly engine: AppEngine,
@@ -23,7 +24,7 @@ export class ReembedRunner {
 
   start(): ReembedState {
     if (this.#state.running) return this.#state;
-    this.#state = { running: true, progress: null, lastError: null };
+    this.#state = { running: true, progress: null, lastError: null, lastErrorReason: null };
     let last = 0;
     const onProgress = (progress: ReembedProgress): void => {
       this.#state = { ...this.#state, progress };
@@ -35,9 +36,16 @@ export class ReembedRunner {
     };
     this.emit({ type: 'reembed', state: this.#state });
     this.engine.reembed({ onProgress }).then(
-      (progress) => this.#finish({ running: false, progress, lastError: null }),
-      (e: unknown) =>
-        this.#finish({ running: false, progress: this.#state.progress, lastError: describeError(e) }),
+      (progress) => this.#finish({ running: false, progress, lastError: null, lastErrorReason: null }),
+      (e: unknown) => {
+        const lastError = describeError(e);
+        this.#finish({
+          running: false,
+          progress: this.#state.progress,
+          lastError,
+          lastErrorReason: apiErrorReason(lastError),
+        });
+      },
     );
     return this.#state;
   }

@@ -1,4 +1,5 @@
 import { ipcMain, type BrowserWindow } from 'electron';
+import type { ApiReply } from '../api/contract.js';
 import type { Api } from '../api/dispatcher.js';
 import { IPC_CALL, IPC_EVENT } from '../api/methods.js';
 import { isAppUrl } from './navigation.js';
@@ -12,7 +13,15 @@ export function registerIpc(api: Api, window: () => BrowserWindow | null, appUrl
   ipcMain.handle(IPC_CALL, async (event, method: unknown, input: unknown) => {
     const url = event.senderFrame?.url ?? '';
     if (!isAppUrl(url, appUrl)) {
-      return { ok: false, error: { kind: 'user', message: 'calls are only accepted from the DocQA window' } };
+      return {
+        ok: false,
+        error: {
+          kind: 'user',
+          message: 'calls are only accepted from the DocQA window',
+          code: 'wrong-window',
+          params: {},
+        },
+      } satisfies ApiReply<never>;
     }
     return api.call(String(method), input);
   });

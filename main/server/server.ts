@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../engine/errors.js';
+import { apiErrorReason } from '../api/apiErrors.js';
 import type { Api } from '../api/dispatcher.js';
 import type { ApiReply } from '../api/contract.js';
 import { isApiMethod } from '../api/methods.js';
@@ -196,7 +197,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       work.catch((e: unknown) => {
         log(`docqa serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         if (!res.headersSent)
-          sendReply(res, 500, { ok: false, error: { kind: 'internal', message: 'internal error' } });
+          sendReply(res, 500, {
+            ok: false,
+            error: {
+              kind: 'internal',
+              message: 'internal error',
+              code: 'internal',
+              params: { message: 'internal error' },
+            },
+          });
         else res.destroy();
       });
     },
@@ -234,7 +243,7 @@ const SIGN_IN_HELP =
   'This DocQA sign-in link was used already or has expired: open the address that `docqa serve` printed.';
 
 function userError(message: string): ApiReply<never> {
-  return { ok: false, error: { kind: 'user', message } };
+  return { ok: false, error: { kind: 'user', message, ...apiErrorReason(message) } };
 }
 
 function sendReply(res: ServerResponse, status: number, reply: ApiReply<unknown>): void {

@@ -181,7 +181,9 @@ function Shell() {
         )}
         {progress ? (
           <button type="button" className="sidebar-progress" onClick={() => setView('library')}>
-            {progress.phase === 'scanning' || progress.phase === 'loading-model'
+            {progress.phase === 'waiting' ||
+            progress.phase === 'scanning' ||
+            progress.phase === 'loading-model'
               ? t(`library.phase.${progress.phase}`)
               : t('nav.indexing', { percent })}
           </button>

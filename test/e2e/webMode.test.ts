@@ -461,6 +461,19 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await shot('10-history-after-reload');
   }, 60_000);
 
+  it('words the errors the API sends in the interface language', async () => {
+    await page.getByRole('button', { name: '文档库' }).click();
+    const missing = path.join(tmp, 'no-such-folder');
+    const pathField = page.getByLabel('文件夹路径');
+    await pathField.fill(missing);
+    await pathField.press('Enter');
+    // The API sent "folder not found: …" with its code; the Chinese page says it in Chinese.
+    const alert = page.locator('.error-text[role="alert"]');
+    await poll(() => alert.textContent()).toBe(`找不到文件夹：${missing}`);
+    await shot('10a-error-zh');
+    await pathField.fill('');
+  }, 60_000);
+
   it('removes a folder only after confirmation, leaving the files on disk', async () => {
     await page.getByRole('button', { name: '文档库' }).click();
     // The failed file's reason and folder in Chinese too.

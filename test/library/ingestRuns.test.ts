@@ -61,16 +61,24 @@ describe('two ingests of one library at the same time', () => {
     try {
       await first.addFolder(docs);
       let waited = 0;
+      const secondPhases: string[] = [];
       const runs: Promise<IngestSummary>[] = [];
       const a = await first.ingest({
         onProgress: () => {
           // Started from inside the first run: it certainly holds the library now.
-          if (!runs.length) runs.push(second.ingest({ onWaiting: () => waited++ }));
+          if (!runs.length)
+            runs.push(
+              second.ingest({ onWaiting: () => waited++, onProgress: (p) => secondPhases.push(p.phase) }),
+            );
         },
       });
       expect(runs).toHaveLength(1);
       const b = await runs[0]!;
       expect(waited).toBe(1);
+      // Its progress says it waits before it scans (what the app shows).
+      expect(secondPhases[0]).toBe('waiting');
+      expect(secondPhases.filter((p) => p === 'waiting')).toHaveLength(1);
+      expect(secondPhases.at(-1)).toBe('done');
       expect(a).toMatchObject({ phase: 'done', filesAdded: 60, filesFailed: 0 });
       // It ran after the first had finished: everything was already there.
       expect(b).toMatchObject({ phase: 'done', filesAdded: 0, filesSkipped: 60, filesFailed: 0 });

@@ -85,6 +85,8 @@ describe('model packs from Settings', () => {
     process.env.DOCQA_MODELS_DIR = path.join(tmp, 'models');
     expect(state.lastInstalled).toBeNull();
     expect(state.lastError).toMatch(/cancel/i);
+    // With its code, which the page words in its language.
+    expect(state.lastErrorReason).toEqual({ code: 'download-cancelled', params: {} });
   });
 
   it('imports a hub-exported folder, and names the problem when the folder is not one', async () => {

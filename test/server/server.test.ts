@@ -81,7 +81,7 @@ describe('access token', () => {
     expect(noToken.status).toBe(401);
     expect(JSON.parse(noToken.body)).toEqual({
       ok: false,
-      error: { kind: 'user', message: 'missing or wrong access token' },
+      error: { kind: 'user', message: 'missing or wrong access token', code: 'not-authorized', params: {} },
     });
     expect((await post('status', {}, { ...bearer(), Authorization: `Bearer ${token}x` })).status).toBe(401);
     expect((await rawRequest(port, { path: '/api/events' })).status).toBe(401);

@@ -93,7 +93,7 @@ describe('malformed input before authentication', () => {
       expect(call.status).toBe(401);
       expect(JSON.parse(call.body)).toEqual({
         ok: false,
-        error: { kind: 'user', message: 'missing or wrong access token' },
+        error: { kind: 'user', message: 'missing or wrong access token', code: 'not-authorized', params: {} },
       });
     }
     expect(logged).toEqual([]);

@@ -28,6 +28,8 @@ export interface ExtractOptions {
   inflate?: InflateLimits;
   /** Extracted text longer than this (UTF-16 code units) fails with "too much text" (default 256 Mi ≈ 512 MB). */
   maxExtractedChars?: number;
+  /** PDF: called after each page is read, with the pages read and the pages to read. */
+  onPage?: (done: number, total: number) => void;
 }
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -63,6 +65,7 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
       const pdf = await pdfText(bytes, absPath, {
         signal,
         maxChars: options.maxExtractedChars ?? DEFAULT_MAX_EXTRACTED_CHARS,
+        onPage: options.onPage,
       });
       const firstLine = /^[^\n]{1,200}/.exec(pdf.text)?.[0].trim();
       return {

@@ -17,6 +17,8 @@ export interface PdfOptions {
   maxPages?: number;
   /** More text than this (UTF-16 code units) fails with "too much text", as soon as a page passes it. */
   maxChars?: number;
+  /** After each page: how many of the pages to read are read (a long PDF's progress). */
+  onPage?: (done: number, total: number) => void;
 }
 
 // pdf.js fetches cMaps (needed by CJK fonts without embedded ToUnicode) and the
@@ -45,7 +47,7 @@ interface TextItem {
 export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptions = {}): Promise<PdfText> {
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   const lib = await pdfjs;
-  const { signal, maxPages = 5000, maxChars = Infinity } = options;
+  const { signal, maxPages = 5000, maxChars = Infinity, onPage } = options;
   const task = lib.getDocument({
     // pdf.js may take ownership of the buffer it is given: pass a copy.
     data: new Uint8Array(bytes),
@@ -94,6 +96,7 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
       pages.push({ page: n, start: text.length, end: text.length + pageText.length });
       text += pageText;
       if (text.length > maxChars) throw tooMuchText(maxChars, file);
+      onPage?.(n, pageCount);
     }
     if (text === '')
       throw new ExtractError(

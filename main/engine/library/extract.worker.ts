@@ -9,7 +9,15 @@ import type { ExtractReply, ExtractRequest } from './extractor.js';
 const port = parentPort!;
 
 port.on('message', (m: ExtractRequest) => {
-  extractFile(m.absPath, { type: m.type, inflate: m.inflate, maxExtractedChars: m.maxExtractedChars }).then(
+  // A long PDF's pages as they are read: the job shows them while it waits for the text.
+  const onPage = (done: number, total: number): void =>
+    port.postMessage({ id: m.id, pages: { done, total } } satisfies ExtractReply);
+  extractFile(m.absPath, {
+    type: m.type,
+    inflate: m.inflate,
+    maxExtractedChars: m.maxExtractedChars,
+    onPage,
+  }).then(
     (doc) => port.postMessage({ id: m.id, doc } satisfies ExtractReply),
     (e: unknown) =>
       port.postMessage({

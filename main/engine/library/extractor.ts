@@ -19,7 +19,11 @@ export interface ExtractRequest {
   maxExtractedChars: number;
 }
 
-export type ExtractReply = { id: number; doc: ExtractedDocument } | { id: number; failure: string };
+export type ExtractReply =
+  | { id: number; doc: ExtractedDocument }
+  | { id: number; failure: string }
+  /** Not an outcome: how far the reading of a PDF is (sent after each page). */
+  | { id: number; pages: { done: number; total: number } };
 
 /** The file's text, or why it could not be read (the short reason `docqa status` shows). */
 export type ExtractOutcome = { doc: ExtractedDocument } | { failure: string };
@@ -29,6 +33,7 @@ interface Pending {
   /** The thread reading the file: only its death fails it (a thread being replaced may exit later). */
   worker: Worker;
   settle(outcome: ExtractOutcome): void;
+  onPage?: (done: number, total: number) => void;
 }
 
 /**
@@ -52,7 +57,13 @@ export class Extractor {
     if (this.worker && this.workerMemoryMb !== options.memoryMb) void this.stop();
   }
 
-  async extract(absPath: string, type: DocumentType, signal: AbortSignal): Promise<ExtractOutcome> {
+  /** `onPage` follows a PDF's pages as they are read (pages read, pages to read). */
+  async extract(
+    absPath: string,
+    type: DocumentType,
+    signal: AbortSignal,
+    onPage?: (done: number, total: number) => void,
+  ): Promise<ExtractOutcome> {
     if (!this.options) throw new Error('Extractor.configure() was not called');
     if (this.pending) throw new Error('Extractor reads one file at a time');
     signal.throwIfAborted();
@@ -84,6 +95,7 @@ export class Extractor {
           done();
           resolve(outcome);
         },
+        onPage,
       };
       signal.addEventListener('abort', onAbort, { once: true });
       worker.postMessage({ id, absPath, type, inflate, maxExtractedChars } satisfies ExtractRequest);
@@ -99,7 +111,8 @@ export class Extractor {
     );
     worker.on('message', (m: ExtractReply) => {
       if (this.pending?.id !== m.id) return;
-      this.pending.settle('doc' in m ? { doc: m.doc } : { failure: m.failure });
+      if ('pages' in m) this.pending.onPage?.(m.pages.done, m.pages.total);
+      else this.pending.settle('doc' in m ? { doc: m.doc } : { failure: m.failure });
     });
     let death: Error | null = null;
     worker.on('error', (e) => {

@@ -70,7 +70,7 @@ function marksWhileReading(file: ScannedFile): boolean {
 }
 
 /** Passages per embedAnswers call within one batch: a large file's progress moves in steps this big. */
-const EMBED_SLICE = 2048;
+const EMBED_SLICE = 512;
 
 interface Prepared {
   file: DocumentFile & { absPath: string };
@@ -323,13 +323,13 @@ async function indexFiles(
     for (const { file, folderId, existed } of work) {
       if (signal.aborted || failure) break;
       progress.current(file.relPath, file.size);
-      const prepared = await prepare(db, extractor, file, folderId, existed, params, signal).catch(
-        (e: unknown) => {
-          // Cancelled while this file was being read: it is left for the next run.
-          if (signal.aborted) return null;
-          throw e;
-        },
-      );
+      const prepared = await prepare(db, extractor, file, folderId, existed, params, signal, (done, total) =>
+        progress.pageRead(done, total),
+      ).catch((e: unknown) => {
+        // Cancelled while this file was being read: it is left for the next run.
+        if (signal.aborted) return null;
+        throw e;
+      });
       if (signal.aborted || !prepared) break;
       batch.push(prepared);
       batchChunks += prepared.doc?.chunks.length ?? 0;
@@ -350,6 +350,7 @@ async function prepare(
   existed: boolean,
   params: IngestJobParams,
   signal: AbortSignal,
+  onPage: (done: number, total: number) => void,
 ): Promise<Prepared> {
   const base = {
     folderId,
@@ -372,7 +373,7 @@ async function prepare(
   if (marked) markReading(db, base, deaths);
   let outcome: ExtractOutcome;
   try {
-    outcome = await extractor.extract(file.absPath, file.type, signal);
+    outcome = await extractor.extract(file.absPath, file.type, signal, onPage);
   } finally {
     if (marked) clearReading(db, base);
   }
@@ -435,7 +436,7 @@ async function embedAndWrite(
   const onEmbedded = (done: number): void => {
     if (done <= reportedPassages) return;
     const bytes = Math.floor((batchBytes * done) / texts.length);
-    progress.embedded(done - reportedPassages, bytes - creditedBytes);
+    progress.embedded(done - reportedPassages, bytes - creditedBytes, fileEmbedding(docs, done));
     reportedPassages = done;
     creditedBytes = bytes;
   };
@@ -471,11 +472,34 @@ async function embedAndWrite(
       if (!(e instanceof VectorSetChangedError) || attempt >= 2) throw e;
     }
   }
-  progress.settled(creditedBytes);
+  progress.settled(
+    creditedBytes,
+    docs.map((d) => d.relPath),
+  );
   for (const p of batch) {
     if (p.doc) progress.indexed(p.file.size, p.doc.chunks.length, p.existed);
     else progress.failed(p.file.size);
   }
+}
+
+/**
+ * The file of a batch whose passages are being embedded once `done` of the
+ * batch's passages are: how many of its own are done. Only for a file larger
+ * than one slice (the others are embedded in one step, with nothing to show).
+ */
+function fileEmbedding(
+  docs: readonly { relPath: string; passages: string[] }[],
+  done: number,
+): { file: string; done: number; total: number } | null {
+  let start = 0;
+  for (const d of docs) {
+    const total = d.passages.length;
+    // The file of the last passage embedded.
+    if (done <= start + total)
+      return total > EMBED_SLICE ? { file: d.relPath, done: done - start, total } : null;
+    start += total;
+  }
+  return null;
 }
 
 /**

@@ -37,6 +37,7 @@ import type { OpenPackOptions, TowerPack } from '../towers/types.js';
 import type { IngestJobParams } from './ingestJob.js';
 import { JobWorker } from './jobRunner.js';
 import { passagePreview } from './preview.js';
+import { initialProgress } from './progress.js';
 import type { ReembedProgress } from './reembedJob.js';
 import { parseSettingsPatch, resolveSettings } from './settings.js';
 import type {
@@ -434,7 +435,14 @@ export class Library implements LibraryEngine {
       };
       const summary = await this.tracked(options.signal, async (signal) => {
         // One run at a time per library file, across processes (see IngestLock).
-        const lock = await IngestLock.acquire(this.dbPath, { signal, onWaiting: options.onWaiting });
+        const lock = await IngestLock.acquire(this.dbPath, {
+          signal,
+          onWaiting: () => {
+            options.onWaiting?.();
+            // Front ends that only follow progress (the app) can say why nothing moves yet.
+            options.onProgress?.(initialProgress('waiting'));
+          },
+        });
         try {
           return await this.ingestWorker.run('ingest', params, { signal, onProgress: options.onProgress });
         } finally {

@@ -5,13 +5,14 @@ const EMIT_INTERVAL_MS = 100;
 /** A file this large, or a batch of this many passages, is announced at once (its step takes visible time). */
 const LARGE_FILE_BYTES = 1024 * 1024;
 const LARGE_BATCH_PASSAGES = 500;
+/** A PDF of this many pages reports its reading in about PAGE_STEPS steps, each sent at once. */
+const LARGE_PDF_PAGES = 20;
+const PAGE_STEPS = 20;
 
-/** Counts one indexing run and reports IngestProgress at a sensible rate. */
-export class ProgressTracker {
-  private readonly startedAt = Date.now();
-  private lastEmit = 0;
-  private readonly p: IngestProgress = {
-    phase: 'scanning',
+/** A run that has not started: nothing counted yet. */
+export function initialProgress(phase: IngestProgress['phase']): IngestProgress {
+  return {
+    phase,
     filesTotal: 0,
     filesDone: 0,
     filesSkipped: 0,
@@ -23,9 +24,18 @@ export class ProgressTracker {
     currentFileBytes: 0,
     step: null,
     passagesPending: 0,
+    pagesRead: null,
+    passagesEmbedded: null,
     etaSeconds: null,
     elapsedMs: 0,
   };
+}
+
+/** Counts one indexing run and reports IngestProgress at a sensible rate. */
+export class ProgressTracker {
+  private readonly startedAt = Date.now();
+  private lastEmit = 0;
+  private readonly p: IngestProgress = initialProgress('scanning');
   /** Bytes of files whose passages are partly embedded (credited before the files are written). */
   private partialBytes = 0;
   private added = 0;
@@ -115,7 +125,19 @@ export class ProgressTracker {
     this.p.currentFile = relPath;
     this.p.currentFileBytes = bytes;
     this.p.step = 'extracting';
+    this.p.pagesRead = null;
     this.emit(bytes >= LARGE_FILE_BYTES);
+  }
+
+  /**
+   * `done` of the current PDF's `total` pages are read. A long PDF's steps
+   * (every twentieth of it, and its last page) are sent at once, so its
+   * reading is seen to move however fast it goes; other pages at the usual rate.
+   */
+  pageRead(done: number, total: number): void {
+    this.p.pagesRead = { done, total };
+    const step = Math.ceil(total / PAGE_STEPS);
+    this.emit(total >= LARGE_PDF_PAGES && (done === total || done % step === 0));
   }
 
   /** `passages` were read and went to the towers; sent at once when they are many. */
@@ -130,15 +152,25 @@ export class ProgressTracker {
    * bar moves inside a large file instead of jumping when the file is written.
    * Sent at once when the step was large.
    */
-  embedded(passages: number, bytes: number): void {
+  embedded(
+    passages: number,
+    bytes: number,
+    file: { file: string; done: number; total: number } | null = null,
+  ): void {
     this.p.passagesPending = Math.max(0, this.p.passagesPending - passages);
     this.partialBytes += bytes;
+    if (file) this.p.passagesEmbedded = file;
     this.emit(passages >= LARGE_BATCH_PASSAGES);
   }
 
-  /** A batch is written: its partial credit gives way to its files' whole bytes (indexed/failed). */
-  settled(bytes: number): void {
+  /**
+   * A batch is written: its partial credit gives way to its files' whole bytes
+   * (indexed/failed), and the file it was embedding is no longer shown.
+   */
+  settled(bytes: number, files: readonly string[] = []): void {
     this.partialBytes -= bytes;
+    if (this.p.passagesEmbedded && files.includes(this.p.passagesEmbedded.file))
+      this.p.passagesEmbedded = null;
   }
 
   indexed(bytes: number, chunks: number, existed: boolean): void {
@@ -163,6 +195,8 @@ export class ProgressTracker {
     this.p.currentFileBytes = 0;
     this.p.step = null;
     this.p.passagesPending = 0;
+    this.p.pagesRead = null;
+    this.p.passagesEmbedded = null;
     this.partialBytes = 0;
     const s: IngestSummary = {
       ...this.snapshot(),

@@ -27,8 +27,11 @@ export type {
 } from '../vocabulary/shapes.js';
 
 export interface IngestProgress {
-  /** 'loading-model': opening the tower pack before the first file is embedded (seconds for a large model). */
-  phase: 'scanning' | 'removing' | 'loading-model' | 'indexing' | 'done' | 'cancelled';
+  /**
+   * 'waiting': another run (another process: `docqa ingest`, the app) holds the library; this one starts when it ends.
+   * 'loading-model': opening the tower pack before the first file is embedded (seconds for a large model).
+   */
+  phase: 'waiting' | 'scanning' | 'removing' | 'loading-model' | 'indexing' | 'done' | 'cancelled';
   filesTotal: number;
   filesDone: number;
   filesSkipped: number;
@@ -43,6 +46,10 @@ export interface IngestProgress {
   step: 'extracting' | 'embedding' | null;
   /** Passages read from files and not yet embedded and written (a large file adds thousands at once). */
   passagesPending: number;
+  /** Pages of `currentFile` read so far and its pages to read, while a PDF is read; otherwise null. */
+  pagesRead: { done: number; total: number } | null;
+  /** While a file with many passages is embedded: that file (relative path), its passages embedded and its total. */
+  passagesEmbedded: { file: string; done: number; total: number } | null;
   /** Seconds left, from the byte rate so far; null until there is a rate. */
   etaSeconds: number | null;
   elapsedMs: number;

@@ -34,12 +34,23 @@ export function createHttpBridge(): DocqaBridge {
           credentials: 'same-origin',
         });
       } catch {
-        return { ok: false, error: { kind: 'internal', message: 'connection-lost' } };
+        return {
+          ok: false,
+          error: { kind: 'internal', message: 'connection-lost', code: 'connection-lost', params: {} },
+        };
       }
       try {
         return (await response.json()) as ApiReply<never>;
       } catch {
-        return { ok: false, error: { kind: 'internal', message: `HTTP ${response.status}` } };
+        return {
+          ok: false,
+          error: {
+            kind: 'internal',
+            message: `HTTP ${response.status}`,
+            code: 'bad-response',
+            params: { status: String(response.status) },
+          },
+        };
       }
     },
     onEvent(listener) {

@@ -1,6 +1,5 @@
 import { api } from '../api/client.js';
 import type { Translate } from '../i18n/index.js';
-import { describeOpenFailure } from '../reasons.js';
 
 /**
  * Open file / show in folder / copy passage, with the outcome reported through
@@ -25,10 +24,8 @@ export function useFileActions(
             }),
           );
       } catch (e) {
-        notify(
-          t('source.openFailed', { file: name, reason: describeOpenFailure(reportError(e), t) }),
-          'error',
-        );
+        // reportError words the API's reason (the opener's, or why the path was refused) in the interface language.
+        notify(t('source.openFailed', { file: name, reason: reportError(e) }), 'error');
       }
     },
     reveal: async (absPath: string, name: string): Promise<void> => {
@@ -36,10 +33,7 @@ export function useFileActions(
         await api.call('showInFolder', { path: absPath });
         notify(t('source.revealed', { file: name }));
       } catch (e) {
-        notify(
-          t('source.openFailed', { file: name, reason: describeOpenFailure(reportError(e), t) }),
-          'error',
-        );
+        notify(t('source.openFailed', { file: name, reason: reportError(e) }), 'error');
       }
     },
     copy: async (text: string): Promise<void> => {
@@ -47,7 +41,8 @@ export function useFileActions(
         await navigator.clipboard.writeText(text);
         notify(t('source.copied'));
       } catch (e) {
-        notify(reportError(e), 'error');
+        // The browser's reason (a DOMException) is in the browser's words, not the interface's.
+        notify(t('source.copyFailed', { reason: reportError(e) }), 'error');
       }
     },
   };

@@ -1,7 +1,7 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import { translator, type Language, type MessageKey, type Translate } from './translate.js';
+import { isMessageKey, translator, type Language, type MessageKey, type Translate } from './translate.js';
 
-export { translator, type Language, type MessageKey, type Translate };
+export { isMessageKey, translator, type Language, type MessageKey, type Translate };
 
 /** 'system' follows the browser/OS language: any Chinese locale → 中文, everything else → English. */
 export function resolveLanguage(setting: 'system' | Language, systemLanguages: readonly string[]): Language {

@@ -7,6 +7,11 @@ export type { MessageKey };
 
 const catalogs: Record<Language, Record<MessageKey, string>> = { en, zh };
 
+/** Whether `key` is one of the interface's texts (for keys built from data, such as a catalogue id). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
 /** `t(key, params)` for one language: the catalog's text with `{name}` placeholders filled. */
 export function translator(language: Language): Translate {
   const catalog = catalogs[language];

@@ -16,6 +16,8 @@ import type {
   ReembedState,
 } from '../../../main/api/contract.js';
 import { api, ApiCallError } from '../api/client.js';
+import { resolveLanguage, translator } from '../i18n/index.js';
+import { describeApiError } from '../reasons.js';
 
 export interface AppState {
   info: AppInfo | null;
@@ -27,7 +29,7 @@ export interface AppState {
   /** Re-reads status (folders, counts, pack) and the ingest state. */
   refresh(): Promise<void>;
   updateSettings(patch: Partial<LibrarySettings>): Promise<void>;
-  /** Reports an error from any call: a lost connection shows the banner, others return their message. */
+  /** Reports an error from any call: a lost connection shows the banner; returns its text in the interface language. */
   reportError(e: unknown): string;
 }
 
@@ -48,9 +50,13 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const [connectionLost, setConnectionLost] = useState(false);
   const refreshing = useRef<Promise<void> | null>(null);
   const ingestRunning = useRef(false);
+  // The interface language, as App resolves it, for the errors reportError words.
+  const language = useRef(resolveLanguage('system', navigator.languages));
+  language.current = resolveLanguage(settings?.language ?? 'system', navigator.languages);
 
   const reportError = useCallback((e: unknown): string => {
     if (e instanceof ApiCallError && e.connectionLost) setConnectionLost(true);
+    if (e instanceof ApiCallError) return describeApiError(e.body, translator(language.current));
     return e instanceof Error ? e.message : String(e);
   }, []);
 
@@ -108,6 +114,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
             progress: event.progress,
             lastSummary: prev?.lastSummary ?? null,
             lastError: null,
+            lastErrorReason: null,
           }));
           break;
         case 'ingest-done':

@@ -9,7 +9,7 @@ import { Icon } from '../components/Icon.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useNotify } from '../components/Toaster.js';
 import { ErrorText } from '../components/ErrorText.js';
-import { describeFileFailure } from '../reasons.js';
+import { describeFileFailure, describeLastError } from '../reasons.js';
 
 export const FOLDER_PATH_ID = 'folder-path';
 
@@ -135,7 +135,11 @@ export function LibraryView() {
           ) : running ? (
             <ProgressBar label={t('library.progressLabel')} value={0} max={0} />
           ) : ingest?.lastError ? (
-            <p className="error-text">{t('library.lastError', { message: ingest.lastError })}</p>
+            <p className="error-text">
+              {t('library.lastError', {
+                message: describeLastError(ingest.lastError, ingest.lastErrorReason, t),
+              })}
+            </p>
           ) : ingest?.lastSummary ? (
             <>
               <ProgressBar label={t('library.progressLabel')} value={1} max={1} />
@@ -276,7 +280,10 @@ function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Transl
   const { language } = useI18n();
   // Scanning and loading the model have no measure yet: the bar runs indeterminate, the phase says why.
   const counting =
-    progress.phase === 'scanning' || progress.phase === 'loading-model' || progress.filesTotal === 0;
+    progress.phase === 'waiting' ||
+    progress.phase === 'scanning' ||
+    progress.phase === 'loading-model' ||
+    progress.filesTotal === 0;
   const parts = [
     t('library.progressFiles', {
       done: formatNumber(progress.filesDone + progress.filesSkipped + progress.filesFailed, language),
@@ -309,9 +316,27 @@ function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Transl
           })}
         </p>
       ) : null}
+      {progress.phase === 'indexing' && progress.currentFile && progress.pagesRead ? (
+        <p className="muted small ellipsis" data-testid="ingest-file-step">
+          {t('library.progressPages', {
+            file: progress.currentFile,
+            done: formatNumber(progress.pagesRead.done, language),
+            total: formatNumber(progress.pagesRead.total, language),
+          })}
+        </p>
+      ) : null}
       {progress.phase === 'indexing' && progress.passagesPending > 0 ? (
         <p className="muted small">
           {t('library.progressEmbedding', { count: formatNumber(progress.passagesPending, language) })}
+        </p>
+      ) : null}
+      {progress.phase === 'indexing' && progress.passagesEmbedded ? (
+        <p className="muted small ellipsis" data-testid="ingest-file-step">
+          {t('library.progressEmbeddingFile', {
+            file: progress.passagesEmbedded.file,
+            done: formatNumber(progress.passagesEmbedded.done, language),
+            total: formatNumber(progress.passagesEmbedded.total, language),
+          })}
         </p>
       ) : null}
     </div>

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { CatalogueItem, PackDownloadState } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
-import { useI18n } from '../i18n/index.js';
+import { isMessageKey, useI18n, type Translate } from '../i18n/index.js';
 import { formatBytes, formatDuration } from '../format.js';
+import { describeLastError } from '../reasons.js';
 import { useAppState } from '../state/AppState.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useNotify } from '../components/Toaster.js';
@@ -70,14 +71,14 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
         {catalogue.map((m) => (
           <li key={m.id} className="catalogue-item">
             <div>
-              <strong>{m.title}</strong>
+              <strong>{catalogueText(m.id, 'title', m.title, t)}</strong>
               <p className="muted small">
                 {m.languages.join(', ')} · {m.dim}d · {m.license}
                 {m.downloadBytes
                   ? ` · ${t('settings.modelSize', { size: formatBytes(m.downloadBytes, language) })}`
                   : ''}
               </p>
-              <p className="small">{m.recommendation}</p>
+              <p className="small">{catalogueText(m.id, 'recommendation', m.recommendation, t)}</p>
             </div>
             {m.installed ? (
               <span className="badge badge-ok">{t('settings.modelInstalled')}</span>
@@ -119,7 +120,11 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
           </div>
         </div>
       ) : download?.lastError ? (
-        <p className="error-text">{t('settings.modelFailed', { message: download.lastError })}</p>
+        <p className="error-text">
+          {t('settings.modelFailed', {
+            message: describeLastError(download.lastError, download.lastErrorReason, t),
+          })}
+        </p>
       ) : null}
 
       <h3>{t('settings.importTitle')}</h3>
@@ -160,4 +165,10 @@ export function ModelsCard({ onInstalled }: { onInstalled(): void }) {
       <ErrorText message={error} />
     </section>
   );
+}
+
+/** A catalogue model's title or recommendation in the interface language; the server's English for a model this page does not know. */
+function catalogueText(id: string, part: 'title' | 'recommendation', english: string, t: Translate): string {
+  const key = `model.${id}.${part}`;
+  return isMessageKey(key) ? t(key) : english;
 }

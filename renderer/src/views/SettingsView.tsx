@@ -16,7 +16,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { ModelsCard } from './ModelsCard.js';
 import { SafeMarkdown } from '../components/SafeMarkdown.js';
 import { metricsTable } from '../metricsTable.js';
-import { describeFallback } from '../reasons.js';
+import { describeFallback, describeLastError } from '../reasons.js';
 
 export function SettingsView() {
   const { t, language } = useI18n();
@@ -101,7 +101,11 @@ export function SettingsView() {
             </p>
           </div>
         ) : reembed?.lastError ? (
-          <p className="error-text">{t('settings.reembedFailed', { message: reembed.lastError })}</p>
+          <p className="error-text">
+            {t('settings.reembedFailed', {
+              message: describeLastError(reembed.lastError, reembed.lastErrorReason, t),
+            })}
+          </p>
         ) : status?.needsReembed ? (
           <p className="notice">{t('settings.reembed')}</p>
         ) : null}
