@@ -353,6 +353,12 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     );
     expect(await turn.getByTestId('source-card').count()).toBe(Math.min(answer.results.length, 5));
     await shot('07-not-found');
+    // A name the documents never mention is said, with the "not found" it causes.
+    const named = await ask('How do I photograph penguins with a Hasselblad camera?');
+    await named.turn.getByTestId('not-found').waitFor();
+    expect(await named.turn.getByTestId('missing-names').textContent()).toBe(
+      'No document mentions: Hasselblad',
+    );
   }, 60_000);
 
   it('marks a passage in the other language, says what it also searched, and where else the same text is', async () => {
@@ -452,9 +458,9 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await conversation.waitFor();
     expect(await conversation.textContent()).toBe(TARGETS.zh.question);
     await conversation.click();
-    await poll(() => page.locator('.turn').count()).toBe(4);
+    await poll(() => page.locator('.turn').count()).toBe(5);
     // The cross-lingual turn, in the interface's new language.
-    const crossing = page.locator('.turn').nth(3);
+    const crossing = page.locator('.turn').nth(4);
     expect(await crossing.getByTestId('also-searched').textContent()).toMatch(/^同时搜索了：.*防火墙/);
     expect(await crossing.getByTestId('source-also-in').first().textContent()).toMatch(/^也出现在：it\//);
     expect(await crossing.getByTestId('source-lang').first().textContent()).toBe('中文');

@@ -6,6 +6,11 @@ import { DenseChannel } from '../../main/engine/search/dense.js';
 import { DenseSearchWorker } from '../../main/engine/search/denseSearchWorker.js';
 import { highlightSentences } from '../../main/engine/search/highlight.js';
 import { NotFoundRule } from '../../main/engine/search/notFound.js';
+import { Bm25Channel } from '../../main/engine/search/bm25.js';
+import { CrossLingualSearch, MAX_TRANSLATED_WORDS } from '../../main/engine/search/crossLingual.js';
+import { queryTerms } from '../../main/engine/search/ftsQuery.js';
+import { builtinLexicon } from '../../main/engine/search/lexicon.js';
+import { translateQuestion } from '../../main/engine/search/translateQuery.js';
 import { passageText } from '../../main/engine/text/passageText.js';
 import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
 import { Searcher, type DenseRecall } from '../../main/engine/search/searcher.js';
@@ -145,6 +150,28 @@ describe('two-stage search', () => {
       true,
     );
     expect((await searcher().search('umbrella rains autumn', 3, 'bm25', null)).notFound).toBe(false);
+  });
+
+  it('translates at most MAX_TRANSLATED_WORDS words of a long question', () => {
+    const crossing = new CrossLingualSearch(new Bm25Channel(db), () => builtinLexicon());
+    const words =
+      'water tea machine grinder umbrella passport ticket phone charger autumn rain month hard twelve green red minute';
+    const pasted = `${words} ${words} ${words}`;
+    expect(translateQuestion(builtinLexicon()!, pasted).groups.length).toBeGreaterThan(MAX_TRANSLATED_WORDS);
+    const capped = crossing.recall(pasted, queryTerms(pasted), 10)!;
+    expect(capped.groups.length + capped.absentGroups.length).toBe(MAX_TRANSLATED_WORDS);
+  });
+
+  it("counts a Chinese question's missing words by the lexicon's words, not its characters", async () => {
+    // 红 and 绿 are in the library (红茶, 绿茶), 分钟 too; 红绿灯 (traffic light) and 等 are not.
+    const question = '红绿灯要等多少分钟？';
+    const withLexicon = new Searcher(db, new ScoreFusionRanker(0.15), undefined, undefined, () =>
+      builtinLexicon(),
+    );
+    const top = (await withLexicon.search(question, 1, 'bm25', null)).results[0];
+    expect(withLexicon.evidence(question, top, false).absentShare).toBeCloseTo(2 / 3, 5);
+    // Without a lexicon, by characters: 灯 and 等 of 红 绿 灯 等 分 钟.
+    expect(searcher().evidence(question, top, false).absentShare).toBeCloseTo(2 / 6, 5);
   });
 
   it('answers a question in other words when the library holds its words, and names what it lacks', async () => {

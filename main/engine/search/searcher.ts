@@ -11,6 +11,9 @@ import { passageText } from '../text/passageText.js';
 import type { Candidate, CandidatePassage, RankContext, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
 import { absentNames, namedTermsOf } from './namedTerms.js';
+import { chineseContentWords } from './translateQuery.js';
+import { analyze } from '../text/analyzer.js';
+import { isIndexedCjk } from '../text/cjk.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
 import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
@@ -94,7 +97,7 @@ export class Searcher {
     private readonly ranker: Ranker,
     private readonly notFoundRule: NotFoundRule = new NotFoundRule(),
     bm25: Bm25Channel = new Bm25Channel(db),
-    lexicon: (() => Lexicon | null) | null = null,
+    private readonly lexicon: (() => Lexicon | null) | null = null,
   ) {
     this.bm25 = bm25;
     this.crossLingual = lexicon ? new CrossLingualSearch(bm25, lexicon) : null;
@@ -337,16 +340,43 @@ export class Searcher {
     const passageUnits = contentUnits(passageText(top.title, top.headingPath, top.text));
     const own = coverage(units, passageUnits, stats);
     const crossed = crossing ? translatedCoverage(crossing, units, passageUnits) : 0;
-    const translatedUnits = new Set(crossing?.groups.flatMap((g) => g.sourceUnits) ?? []);
-    const weighed = [...units].filter((u) => !crossing?.framingUnits.has(u));
-    const absent = weighed.filter((u) => !stats.df.get(u) && !translatedUnits.has(u));
+    const absent = this.absentShare(question, units, stats, crossing);
     const nameStats = this.bm25.termStats(namedTermsOf(question));
     return {
       coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
       absentNames: absentNames(question, (t) => nameStats.df.get(t) ?? 0),
-      absentShare: weighed.length ? absent.length / weighed.length : 0,
+      absentShare: absent,
     };
+  }
+
+  /**
+   * The share of the question's content that occurs in no passage and was not
+   * found through a translation either. English counts by word stems; Chinese
+   * by the lexicon's words (a word is there when all its index bigrams are),
+   * since nearly every character of a question occurs somewhere in a Chinese
+   * library ("绿茶" is absent from a Debian manual, 绿 and 茶 may not be);
+   * by characters when there is no lexicon.
+   */
+  private absentShare(
+    question: string,
+    units: ReadonlySet<string>,
+    stats: TermStats,
+    crossing: CrossLingualRecall | null,
+  ): number {
+    const lexicon = this.lexicon?.() ?? null;
+    const translated = new Set(crossing?.groups.flatMap((g) => [g.source, ...g.sourceUnits]) ?? []);
+    const latin = [...units].filter((u) => !isIndexedCjk(u.codePointAt(0)!));
+    const chinese = lexicon
+      ? chineseContentWords(lexicon, question)
+      : [...units].filter((u) => isIndexedCjk(u.codePointAt(0)!) && !crossing?.framingUnits.has(u));
+    const termsOf = (word: string) => ([...word].length === 1 ? [word] : analyze(word));
+    const wordStats = this.bm25.termStats(chinese.flatMap(termsOf));
+    const absent =
+      latin.filter((u) => !stats.df.get(u) && !translated.has(u)).length +
+      chinese.filter((w) => !translated.has(w) && termsOf(w).some((t) => !wordStats.df.get(t))).length;
+    const total = latin.length + chinese.length;
+    return total ? absent / total : 0;
   }
 }
 

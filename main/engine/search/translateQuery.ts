@@ -73,6 +73,19 @@ export function segmentChinese(lexicon: Lexicon, text: string): string[] {
 }
 
 /**
+ * The Chinese content words of a question, each once, in the lexicon's form:
+ * its segmentation without the words that only frame the question and
+ * without single function characters.
+ */
+export function chineseContentWords(lexicon: Lexicon, question: string): string[] {
+  const stop = stopwordSet();
+  const words = new Set<string>();
+  for (const word of segmentChinese(lexicon, question))
+    if (!CHINESE_QUESTION_WORDS.has(word) && !stop.has(word)) words.add(word);
+  return [...words];
+}
+
+/**
  * The question in the other language, as weighted groups: Chinese words
  * (segmented by the lexicon) → their English senses; English words → their
  * best Chinese entries. Function words are left out; a word that the lexicon
