@@ -28,6 +28,8 @@ import { LearnedRanker } from '../main/engine/rank/learnedRanker.js';
 import { readPackRanker } from '../main/engine/rank/packRanker.js';
 import { ScoreFusionRanker } from '../main/engine/search/ranker.js';
 import { Searcher } from '../main/engine/search/searcher.js';
+import { builtinLexicon } from '../main/engine/search/lexicon.js';
+import { translateQuestion } from '../main/engine/search/translateQuery.js';
 import { openDatabase } from '../main/engine/store/database.js';
 import { DocumentStore, type ChunkRow } from '../main/engine/store/documentStore.js';
 import { insertFolder } from '../main/engine/store/folders.js';
@@ -74,7 +76,12 @@ const HANZI =
 class TextGen {
   private readonly words: string[] = [];
   private readonly cdf: number[] = [];
-  constructor(private readonly random: () => number) {
+  constructor(
+    private readonly random: () => number,
+    /** Real words mixed into the English paragraphs (what translated questions search for). */
+    private readonly realWords: readonly string[] = [],
+    private readonly realShare = 0.05,
+  ) {
     let total = 0;
     for (let i = 0; i < 30_000; i++) {
       let w = '';
@@ -110,7 +117,10 @@ class TextGen {
     const out: string[] = [];
     let n = 0;
     while (n < chars) {
-      const w = this.word();
+      const w =
+        this.realWords.length && this.random() < this.realShare
+          ? this.realWords[Math.floor(this.random() * this.realWords.length)]
+          : this.word();
       out.push(w);
       n += w.length + 1;
     }
@@ -312,10 +322,11 @@ export function buildSyntheticLibrary(
   n: number,
   dim: number,
   pack: TowerPack,
+  realWords: readonly string[] = [],
 ): { queries: { text: string; vector: Float32Array }[] } {
   const db = openDatabase(dbPath);
   const random = seededRandom(n);
-  const gen = new TextGen(seededRandom(n + 1));
+  const gen = new TextGen(seededRandom(n + 1), realWords);
   const folderId = insertFolder(db, '/bench');
   const set = createVectorSet(
     db,
@@ -399,7 +410,27 @@ async function benchLatency(
 ): Promise<Record<string, unknown>> {
   const dbPath = path.join(tmp, `latency-${label}.sqlite`);
   const built = performance.now();
-  const { queries } = buildSyntheticLibrary(dbPath, n, pack.dim, pack);
+  // Chinese questions (runs of the corpus's characters) and, in the English paragraphs, the
+  // English words the lexicon translates them to: so cross-lingual recall has passages to find.
+  const lexicon = builtinLexicon();
+  const pick = seededRandom(n + 2);
+  const chineseQuestions = Array.from({ length: quick ? 25 : 100 }, () =>
+    Array.from({ length: 8 + Math.floor(pick() * 8) }, () => HANZI[Math.floor(pick() * HANZI.length)]).join(
+      '',
+    ),
+  );
+  const translations = lexicon
+    ? [
+        ...new Set(
+          chineseQuestions.flatMap((q) =>
+            translateQuestion(lexicon, q).groups.flatMap((g) =>
+              g.members.flatMap((m) => m.display.split(/[^a-z]+/).filter((w) => w.length > 2)),
+            ),
+          ),
+        ),
+      ]
+    : [];
+  const { queries } = buildSyntheticLibrary(dbPath, n, pack.dim, pack, translations);
   const buildSeconds = (performance.now() - built) / 1000;
   const db = openDatabase(dbPath);
   const denseSearch = new DenseSearchWorker(dbPath);
@@ -435,6 +466,44 @@ async function benchLatency(
       searcher.search(q.text, 10, 'hybrid', { channel, embedQuestion: embed, parallelTop }),
     );
     result.hybrid_path = channel.choosePath();
+    // What cross-lingual recall adds per question: the same questions (the library's own and the
+    // Chinese ones) asked with the built-in lexicon and without, alternately, so that other load
+    // on the machine falls on both alike.
+    if (lexicon) {
+      const crossing = new Searcher(
+        db,
+        new ScoreFusionRanker(DENSE_WEIGHT),
+        undefined,
+        undefined,
+        () => lexicon,
+      );
+      const dense = { channel, embedQuestion: embed, parallelTop };
+      const asked = [...qs.map((q) => q.text), ...chineseQuestions];
+      const without: number[] = [];
+      const withLexicon: number[] = [];
+      let translated = 0;
+      await crossing.search(asked[0], 10, 'hybrid', dense); // warm
+      for (const text of asked) {
+        let t = performance.now();
+        await searcher.search(text, 10, 'hybrid', dense);
+        without.push(performance.now() - t);
+        t = performance.now();
+        const out = await crossing.search(text, 10, 'hybrid', dense);
+        withLexicon.push(performance.now() - t);
+        if (out.translatedTerms.length) translated++;
+      }
+      const a = latency(without);
+      const b = latency(withLexicon);
+      result.cross_lingual = {
+        questions: asked.length,
+        chinese_questions: chineseQuestions.length,
+        translated_questions: translated,
+        hybrid: a,
+        hybrid_cross_lingual: b,
+        added_p50_ms: +(b.p50_ms - a.p50_ms).toFixed(2),
+        added_p95_ms: +(b.p95_ms - a.p95_ms).toFixed(2),
+      };
+    }
     // The learned ranking stage the built-in pack ships, on the same questions right after
     // score fusion's run: what ranking adds per question at this size.
     const shipped = readPackRanker(builtinPackDir());

@@ -34,6 +34,14 @@ export interface CrossLingualRecall {
 const TRANSLATION_WEIGHT = 0.25;
 /** Translations searched per translated word: the two this library uses most. */
 const MEMBERS_SEARCHED = 2;
+/**
+ * Words of one question translated at most, in question order. A question is a
+ * sentence or two; a pasted paragraph of 150 Chinese characters segments into
+ * ~100 words and 650 translation terms, whose document-frequency look-ups and
+ * one FTS query cost 35 ms (p95 at 10k passages, bench/engine.ts) where a
+ * question's 10 words cost under 5.
+ */
+export const MAX_TRANSLATED_WORDS = 16;
 
 /**
  * Translated recall: each translated word of the question (through the
@@ -56,7 +64,8 @@ export class CrossLingualSearch {
   recall(question: string, questionTerms: readonly string[], k: number): CrossLingualRecall | null {
     const lexicon = this.lexicon();
     if (!lexicon) return null;
-    const { groups: translated, framingUnits } = translateQuestion(lexicon, question);
+    const { groups: all, framingUnits } = translateQuestion(lexicon, question);
+    const translated = all.slice(0, MAX_TRANSLATED_WORDS);
     if (!translated.length) return null;
     const allTerms = new Set(questionTerms);
     for (const g of translated) for (const m of g.members) for (const t of m.terms) allTerms.add(t);
