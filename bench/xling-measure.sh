@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures cross-lingual retrieval on ../shared/eval/manuals-xling-dev (not a test; issue 11).
+# Measures cross-lingual retrieval on ../shared/eval/manuals-xling-dev (not a test).
 # One library per language folder, as the set's README says: zh2en and none questions
 # against docs/en, en2zh questions against docs/zh; scored by ../shared/eval/score_manuals.py.
 #   bench/xling-measure.sh [WORKDIR] [extra docqa search flags, e.g. --no-cross-lingual or --mode bm25]

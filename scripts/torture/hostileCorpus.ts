@@ -1,6 +1,6 @@
 /**
  * The hostile corpus, made by code in a temporary folder: every kind of file
- * that broke or nearly broke DocQA (issue 8), next to good documents that must
+ * that broke or nearly broke DocQA, next to good documents that must
  * still be found, each by a marker phrase no other file contains.
  */
 import { execFileSync } from 'node:child_process';

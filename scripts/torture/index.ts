@@ -1,6 +1,6 @@
 /**
  * `npm run torture [-- PHASE…] [--keep] [--quick] [--from-source]`: the hostile-input and crash
- * campaign of issue 8, against the real `docqa` command. Phases: ingest (the
+ * campaign, against the real `docqa` command. Phases: ingest (the
  * hostile corpus, escapes), crash (kill -9 loop, concurrent ingest), watch
  * (a burst of file operations), web (attacks on `docqa serve`), argv (long
  * command lines without CI in the environment). Prints a table, writes

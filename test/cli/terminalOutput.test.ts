@@ -6,7 +6,7 @@ import { openDatabase } from '../../main/engine/store/database.js';
 import { tempDir, writeTestPack } from '../library/helpers.js';
 import { cliEnv, type CliRun, DOCQA_BIN, errorLines, runDocqa } from './runDocqa.js';
 
-// Issue 8 items 6 and 9: what files contain must not drive the terminal, and a reader that
+// What files contain must not drive the terminal, and a reader that
 // goes away (`docqa ingest DIR | true`) must not produce a stack trace.
 
 const tmp = tempDir('docqa-cli-terminal-');

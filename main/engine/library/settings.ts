@@ -31,7 +31,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   threads: 0,
   theme: 'system',
   language: 'system',
-  // Bounds on what reading one file may inflate, hold and take (issue 8: a 918 KB DOCX that inflates to 300 MB).
+  // Bounds on what reading one file may inflate, hold and take (a 918 KB DOCX can inflate to 300 MB).
   // Ordinary documents stay orders of magnitude below them (test/ingest/inflateBounds.test.ts).
   maxInflatedBytes: DEFAULT_INFLATE_LIMITS.maxInflatedBytes,
   maxInflateRatio: DEFAULT_INFLATE_LIMITS.maxInflateRatio,
