@@ -6,14 +6,22 @@
  * escape instead. JSON output never goes through here: it stays exact.
  */
 
-// C0 controls, DEL and C1 controls (U+0080–U+009F; U+009B is a one-byte CSI on some terminals).
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/gu;
-const CONTROL_EXCEPT_LINE_BREAK_AND_TAB = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu;
+// C0 controls, DEL and C1 controls (U+0080–U+009F; U+009B is a one-byte CSI on some terminals),
+// and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+// make a terminal show text in another order than it is ("Trojan Source"): a file name could show
+// as an innocent one, or a passage hide what it says.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
+const CONTROL_EXCEPT_LINE_BREAK_AND_TAB =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function visible(c: string): string {
-  return NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  const code = c.charCodeAt(0);
+  if (NAMED[c]) return NAMED[c];
+  return code > 0xff
+    ? `\\u${code.toString(16).padStart(4, '0')}`
+    : `\\x${code.toString(16).padStart(2, '0')}`;
 }
 
 /**

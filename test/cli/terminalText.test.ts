@@ -15,6 +15,14 @@ describe('printable', () => {
     expect(printable('a\nb\tc\rd\u009b2J\x7f')).toBe('a\\nb\\tc\\rd\\x9b2J\\x7f');
   });
 
+  it('shows bidirectional overrides and isolates as escapes, so text is shown in the order it is', () => {
+    for (const code of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069])
+      expect(printable(`a${String.fromCharCode(code)}b`)).toBe(`a\\u${code.toString(16)}b`);
+    expect(printable('invoice\u202Efdp.exe', { multiline: true })).toBe('invoice\\u202efdp.exe');
+    // Marks that only set the direction of neutral characters stay (Arabic and Hebrew text needs them).
+    expect(printable('a\u200Fb\u200Ec')).toBe('a\u200Fb\u200Ec');
+  });
+
   it('leaves ordinary text alone: CJK, astral characters, Windows paths', () => {
     const text = '长城 𠀀 😀 C:\\Users\\me\\notes.md « » café';
     expect(printable(text)).toBe(text);
