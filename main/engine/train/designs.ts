@@ -1,4 +1,5 @@
 import type { FeaturizerSpec } from '../towers/featurizerSpec.js';
+import type { CodeSwitchOptions } from './codeSwitch.js';
 import { DEFAULT_FEATURIZER_SPEC } from '../towers/featurizerSpec.js';
 import type { TableDtype } from './exportPack.js';
 import type { TrainConfig } from './trainer.js';
@@ -28,6 +29,8 @@ export interface Design {
   fusionWeight: number | null;
   /** Mix in inverse-cloze pairs mined from the training passages themselves. */
   selfSupervised: boolean;
+  /** Cross-lingual pairs made with the built-in lexicon (codeSwitch.ts); absent: none. */
+  codeSwitch?: CodeSwitchOptions;
   table: TableDtype;
   train: TrainConfig;
 }
@@ -99,6 +102,16 @@ const designs: Design[] = [
     'tied-idf-ict',
     'plus inverse-cloze pairs (sentence → rest of passage) mined from the training passages',
     { selfSupervised: true },
+  ),
+  variant(
+    'tied-idf-xling',
+    'plus code-switched copies of half the training questions (each translatable word → a CC-CEDICT translation with chance 0.5)',
+    { codeSwitch: { fraction: 0.5, wordProb: 0.5, lexiconPairs: 0 } },
+  ),
+  variant(
+    'tied-idf-xling-lex',
+    'as tied-idf-xling, plus the 4000 commonest question words of the lexicon as word → translation pairs',
+    { codeSwitch: { fraction: 0.5, wordProb: 0.5, lexiconPairs: 4000 } },
   ),
   variant(
     'fused-hard',
