@@ -26,6 +26,11 @@ export interface CodeSwitchOptions {
   wordProb: number;
   /** How many lexicon entries (words of the training questions) become short pairs; 0: none. */
   lexiconPairs: number;
+  /**
+   * Where the lexicon pairs' words are counted: the training questions only
+   * (default), or their passages too (a wider vocabulary).
+   */
+  lexiconVocabulary?: 'questions' | 'questions+passages';
 }
 
 /** Translations picked from: the lexicon lists senses and inverse entries best first. */
@@ -143,22 +148,37 @@ export function codeSwitchedPairs(
 
 /**
  * Short pairs from the lexicon: the `count` content words most frequent in the
- * training questions (either language), each paired with its first
+ * training questions (either language; with `vocabulary` their passages too,
+ * each text counting a word once), each paired with its first
  * translations (Chinese word → its first senses' glosses; English word → its
  * first Chinese entries). Ties are broken by first appearance, so the choice
  * is deterministic.
  */
-export function lexiconPairs(lexicon: Lexicon, pairs: Pair[], count: number): Pair[] {
+export function lexiconPairs(
+  lexicon: Lexicon,
+  pairs: Pair[],
+  count: number,
+  vocabulary: CodeSwitchOptions['lexiconVocabulary'] = 'questions',
+): Pair[] {
   if (count <= 0) return [];
+  const seenPassages = new Set<string>();
+  const texts: string[] = [];
+  for (const p of pairs) {
+    texts.push(p.question);
+    if (vocabulary === 'questions+passages' && !seenPassages.has(p.passage)) {
+      seenPassages.add(p.passage);
+      texts.push(p.passage);
+    }
+  }
   const freq = new Map<string, { n: number; make: () => Pair | null }>();
   const bump = (key: string, make: () => Pair | null) => {
     const f = freq.get(key);
     if (f) f.n++;
     else freq.set(key, { n: 1, make });
   };
-  for (const p of pairs) {
-    if (hasCjk(p.question)) {
-      for (const word of chineseContentWords(lexicon, p.question)) {
+  for (const text of texts) {
+    if (hasCjk(text)) {
+      for (const word of chineseContentWords(lexicon, text)) {
         const entry = word.length >= MIN_CHINESE_LENGTH ? lexicon.zhEntry(word) : -1;
         if (entry < 0) continue;
         bump(`zh:${word}`, () => {
@@ -172,7 +192,7 @@ export function lexiconPairs(lexicon: Lexicon, pairs: Pair[], count: number): Pa
         });
       }
     } else {
-      for (const word of p.question.match(LATIN_WORD) ?? []) {
+      for (const word of new Set(text.match(LATIN_WORD) ?? [])) {
         const id = englishWord(lexicon, word);
         if (id < 0) continue;
         bump(`en:${lexicon.enStem(id)}`, () => ({

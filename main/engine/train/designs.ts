@@ -114,6 +114,23 @@ const designs: Design[] = [
     { codeSwitch: { fraction: 0.5, wordProb: 0.5, lexiconPairs: 4000 } },
   ),
   variant(
+    'tied-idf-xling-all',
+    'plus a code-switched copy of every training question (each translatable word → a CC-CEDICT translation with chance 0.8) and the 4000 commonest question words as word → translation pairs',
+    { codeSwitch: { fraction: 1, wordProb: 0.8, lexiconPairs: 4000 } },
+  ),
+  variant(
+    'tied-idf-xling-vocab',
+    'as tied-idf-xling-all, with 20000 word → translation pairs from the commonest words of the training questions and passages',
+    {
+      codeSwitch: {
+        fraction: 1,
+        wordProb: 0.8,
+        lexiconPairs: 20000,
+        lexiconVocabulary: 'questions+passages',
+      },
+    },
+  ),
+  variant(
     'fused-hard',
     'trained for score fusion (loss on cos + BM25/top) with two BM25 hard negatives per pair',
     { fusionWeight: 1, hardNegatives: 2 },

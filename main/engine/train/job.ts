@@ -105,7 +105,7 @@ function crossLingualPairs(
     throw new UserError('this design needs the bilingual lexicon (lexicon.bin of the built-in pack)');
   return {
     codeSwitched: codeSwitchedPairs(lexicon, train, options, seed),
-    lexicon: lexiconPairs(lexicon, train, options.lexiconPairs),
+    lexicon: lexiconPairs(lexicon, train, options.lexiconPairs, options.lexiconVocabulary),
   };
 }
 
