@@ -95,4 +95,15 @@ describe('code-switched training questions', () => {
     expect(chineseFor(lex, 'database').join('，')).toBe(out[0]!.passage);
     expect(lexiconPairs(lex, pairs, 0)).toEqual([]);
   });
+
+  it('can take every Chinese entry of two characters or more, with its gloss', () => {
+    const lex = lexicon();
+    const out = lexiconPairs(lex, [], 50, 'lexicon');
+    expect(out).toHaveLength(50);
+    for (const p of out) {
+      expect([...p.question].length).toBeGreaterThanOrEqual(2);
+      expect(englishFor(lex, p.question).join('; ')).toBe(p.passage);
+    }
+    expect(new Set(out.map((p) => p.question)).size).toBe(50);
+  });
 });

@@ -27,10 +27,12 @@ export interface CodeSwitchOptions {
   /** How many lexicon entries (words of the training questions) become short pairs; 0: none. */
   lexiconPairs: number;
   /**
-   * Where the lexicon pairs' words are counted: the training questions only
-   * (default), or their passages too (a wider vocabulary).
+   * Where the lexicon pairs' words come from: the commonest words of the
+   * training questions (default), or of their passages too (a wider
+   * vocabulary), or every Chinese entry of the lexicon in its order
+   * ('lexicon': the technical words that Wikipedia training data lacks).
    */
-  lexiconVocabulary?: 'questions' | 'questions+passages';
+  lexiconVocabulary?: 'questions' | 'questions+passages' | 'lexicon';
 }
 
 /** Translations picked from: the lexicon lists senses and inverse entries best first. */
@@ -161,6 +163,7 @@ export function lexiconPairs(
   vocabulary: CodeSwitchOptions['lexiconVocabulary'] = 'questions',
 ): Pair[] {
   if (count <= 0) return [];
+  if (vocabulary === 'lexicon') return wholeLexiconPairs(lexicon, count);
   const seenPassages = new Set<string>();
   const texts: string[] = [];
   for (const p of pairs) {
@@ -182,13 +185,8 @@ export function lexiconPairs(
         const entry = word.length >= MIN_CHINESE_LENGTH ? lexicon.zhEntry(word) : -1;
         if (entry < 0) continue;
         bump(`zh:${word}`, () => {
-          const senses = lexicon.senses(entry).filter((s) => s.length > 0);
-          if (senses.length === 0) return null;
-          const gloss = senses
-            .slice(0, MAX_CHOICES)
-            .map((s) => senseText(lexicon, s))
-            .join('; ');
-          return { question: word, passage: gloss, lang: 'zh', source: 'lexicon (zh→en)' };
+          const gloss = entryGloss(lexicon, entry);
+          return gloss ? { question: word, passage: gloss, lang: 'zh', source: LEXICON_ZH_EN } : null;
         });
       }
     } else {
@@ -214,6 +212,30 @@ export function lexiconPairs(
     if (out.length >= count) break;
     const pair = f.make();
     if (pair) out.push(pair);
+  }
+  return out;
+}
+
+const LEXICON_ZH_EN = 'lexicon (zh→en)';
+
+/** The gloss of a Chinese entry: its first senses, or null when it has none. */
+function entryGloss(lexicon: Lexicon, entry: number): string | null {
+  const senses = lexicon.senses(entry).filter((s) => s.length > 0);
+  if (senses.length === 0) return null;
+  return senses
+    .slice(0, MAX_CHOICES)
+    .map((s) => senseText(lexicon, s))
+    .join('; ');
+}
+
+/** Chinese entries of two characters or more, in the lexicon's order, each → its gloss (at most `count`). */
+function wholeLexiconPairs(lexicon: Lexicon, count: number): Pair[] {
+  const out: Pair[] = [];
+  for (let entry = 0; entry < lexicon.zhCount && out.length < count; entry++) {
+    const word = lexicon.zhKey(entry);
+    if (word.length < MIN_CHINESE_LENGTH) continue;
+    const gloss = entryGloss(lexicon, entry);
+    if (gloss) out.push({ question: word, passage: gloss, lang: 'zh', source: LEXICON_ZH_EN });
   }
   return out;
 }
