@@ -138,6 +138,13 @@ const designs: Design[] = [
     },
   ),
   variant(
+    'tied-idf-xling-all-dict',
+    'plus a code-switched copy of every training question (chance 0.8 per word) and every Chinese entry of CC-CEDICT (2+ characters) as a word → gloss pair',
+    {
+      codeSwitch: { fraction: 1, wordProb: 0.8, lexiconPairs: 200000, lexiconVocabulary: 'lexicon' },
+    },
+  ),
+  variant(
     'fused-hard',
     'trained for score fusion (loss on cos + BM25/top) with two BM25 hard negatives per pair',
     { fusionWeight: 1, hardNegatives: 2 },
