@@ -201,8 +201,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     codeSwitch: design.codeSwitch
       ? {
           ...design.codeSwitch,
-          codeSwitchedPairs: crossLingual!.codeSwitched.length,
-          lexiconPairs: crossLingual!.lexicon.length,
+          made: { codeSwitched: crossLingual!.codeSwitched.length, lexicon: crossLingual!.lexicon.length },
           lexicon: 'CC-CEDICT (lexicon.bin of the built-in pack)',
         }
       : null,
