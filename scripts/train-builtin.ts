@@ -288,16 +288,21 @@ function f3(x: number | undefined): string {
   return x === undefined ? '–' : x.toFixed(3);
 }
 
-/** The pack README's note on int8 arithmetic (see main/engine/towers/onnx/hashedTower.ts). */
-const INT8_ARITHMETIC = [
-  'The table is stored as int8 with one float32 scale per row and summed in float32 (`"int8Compute": "dequantize"` in',
-  '`manifest.json`), so a library indexed on one machine matches questions embedded on any other. A hashed pack may',
-  'instead declare `"integer"` (MatMulInteger, about twice as fast): its per-text weights are then quantised to 7 bits',
-  "(0…127), because ORT's u8×s8 kernel on x86 CPUs without VNNI adds two products in a saturating 16-bit lane and 8-bit",
-  'weights overflowed it (vectors off by up to 0.07 on an AVX2-only EPYC); with 7 bits every CPU computes the same exact',
-  'integer sums. A pack whose `integer` graph still uses 8-bit weights (written by an older DocQA) is refused when opened,',
-  'with a message; `readHashedPack` (`docqa train --init-from`) still reads its weights to write it again.',
-].join(' ');
+/**
+ * The pack README's note on int8 arithmetic (see main/engine/towers/onnx/hashedTower.ts).
+ * A function, not a const: the README is rendered by top-level code above this line.
+ */
+function int8Arithmetic(): string {
+  return [
+    'The table is stored as int8 with one float32 scale per row and summed in float32 (`"int8Compute": "dequantize"` in',
+    '`manifest.json`), so a library indexed on one machine matches questions embedded on any other. A hashed pack may',
+    'instead declare `"integer"` (MatMulInteger, about twice as fast): its per-text weights are then quantised to 7 bits',
+    "(0…127), because ORT's u8×s8 kernel on x86 CPUs without VNNI adds two products in a saturating 16-bit lane and 8-bit",
+    'weights overflowed it (vectors off by up to 0.07 on an AVX2-only EPYC); with 7 bits every CPU computes the same exact',
+    'integer sums. A pack whose `integer` graph still uses 8-bit weights (written by an older DocQA) is refused when opened,',
+    'with a message; `readHashedPack` (`docqa train --init-from`) still reads its weights to write it again.',
+  ].join(' ');
+}
 
 function renderPackReadme(r: ReadmeInput): string {
   const h = r.summary.heldout;
@@ -333,7 +338,7 @@ function renderPackReadme(r: ReadmeInput): string {
       '',
     );
   }
-  lines.push('## Int8 arithmetic (the same vectors on every CPU)', '', INT8_ARITHMETIC, '');
+  lines.push('## Int8 arithmetic (the same vectors on every CPU)', '', int8Arithmetic(), '');
   lines.push('## Designs compared (same held-out split, same seed)', '');
   lines.push(
     '| design | what | recall@1 | recall@10 | BM25 recall@1 | BM25 recall@10 | fused recall@1 | fused recall@10 | best epoch | pairs/s | pack MiB |',

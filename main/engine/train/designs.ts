@@ -1,4 +1,5 @@
 import type { FeaturizerSpec } from '../towers/featurizerSpec.js';
+import type { CodeSwitchOptions } from './codeSwitch.js';
 import { DEFAULT_FEATURIZER_SPEC } from '../towers/featurizerSpec.js';
 import type { TableDtype } from './exportPack.js';
 import type { TrainConfig } from './trainer.js';
@@ -28,6 +29,8 @@ export interface Design {
   fusionWeight: number | null;
   /** Mix in inverse-cloze pairs mined from the training passages themselves. */
   selfSupervised: boolean;
+  /** Cross-lingual pairs made with the built-in lexicon (codeSwitch.ts); absent: none. */
+  codeSwitch?: CodeSwitchOptions;
   table: TableDtype;
   train: TrainConfig;
 }
@@ -99,6 +102,47 @@ const designs: Design[] = [
     'tied-idf-ict',
     'plus inverse-cloze pairs (sentence → rest of passage) mined from the training passages',
     { selfSupervised: true },
+  ),
+  variant(
+    'tied-idf-xling',
+    'plus code-switched copies of half the training questions (each translatable word → a CC-CEDICT translation with chance 0.5)',
+    { codeSwitch: { fraction: 0.5, wordProb: 0.5, lexiconPairs: 0 } },
+  ),
+  variant(
+    'tied-idf-xling-lex',
+    'as tied-idf-xling, plus the 4000 commonest question words of the lexicon as word → translation pairs',
+    { codeSwitch: { fraction: 0.5, wordProb: 0.5, lexiconPairs: 4000 } },
+  ),
+  variant(
+    'tied-idf-xling-all',
+    'plus a code-switched copy of every training question (each translatable word → a CC-CEDICT translation with chance 0.8) and the 4000 commonest question words as word → translation pairs',
+    { codeSwitch: { fraction: 1, wordProb: 0.8, lexiconPairs: 4000 } },
+  ),
+  variant(
+    'tied-idf-xling-vocab',
+    'as tied-idf-xling-all, with 20000 word → translation pairs from the commonest words of the training questions and passages',
+    {
+      codeSwitch: {
+        fraction: 1,
+        wordProb: 0.8,
+        lexiconPairs: 20000,
+        lexiconVocabulary: 'questions+passages',
+      },
+    },
+  ),
+  variant(
+    'tied-idf-xling-dict',
+    'plus code-switched copies of half the training questions (chance 0.8 per word) and every Chinese entry of CC-CEDICT (2+ characters) as a word → gloss pair',
+    {
+      codeSwitch: { fraction: 0.5, wordProb: 0.8, lexiconPairs: 200000, lexiconVocabulary: 'lexicon' },
+    },
+  ),
+  variant(
+    'tied-idf-xling-all-dict',
+    'plus a code-switched copy of every training question (chance 0.8 per word) and every Chinese entry of CC-CEDICT (2+ characters) as a word → gloss pair',
+    {
+      codeSwitch: { fraction: 1, wordProb: 0.8, lexiconPairs: 200000, lexiconVocabulary: 'lexicon' },
+    },
   ),
   variant(
     'fused-hard',

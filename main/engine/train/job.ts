@@ -2,6 +2,8 @@ import { featurize } from '../towers/featurize.js';
 import type { FeaturizerSpec } from '../towers/featurizerSpec.js';
 import type { PackIdentity } from '../towers/packWriter.js';
 import { UserError } from '../errors.js';
+import { builtinLexicon } from '../search/lexicon.js';
+import { codeSwitchedPairs, lexiconPairs, type CodeSwitchOptions } from './codeSwitch.js';
 import type { Design } from './designs.js';
 import { exportPack } from './exportPack.js';
 import { recallMetrics, type RecallMetrics } from './metrics.js';
@@ -89,6 +91,24 @@ export function selfSupervisedPairs(pairs: Pair[], seed: number): Pair[] {
   return out;
 }
 
+/**
+ * The design's cross-lingual pairs from the training split only (never from
+ * held-out passages), made with the built-in pack's lexicon.
+ */
+function crossLingualPairs(
+  train: Pair[],
+  options: CodeSwitchOptions,
+  seed: number,
+): { codeSwitched: Pair[]; lexicon: Pair[] } {
+  const lexicon = builtinLexicon();
+  if (!lexicon)
+    throw new UserError('this design needs the bilingual lexicon (lexicon.bin of the built-in pack)');
+  return {
+    codeSwitched: codeSwitchedPairs(lexicon, train, options, seed),
+    lexicon: lexiconPairs(lexicon, train, options.lexiconPairs, options.lexiconVocabulary),
+  };
+}
+
 /** Split, featurize, train, measure against BM25 on the same held-out split, write the pack. */
 export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   const log = job.log ?? (() => {});
@@ -102,9 +122,18 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   if (split.train.length === 0)
     throw new UserError('no training pairs left after the held-out split', '--heldout-frac');
   const extra = design.selfSupervised ? selfSupervisedPairs(split.train, seed) : [];
-  const trainPairs = [...split.train, ...extra];
+  const crossLingual = design.codeSwitch ? crossLingualPairs(split.train, design.codeSwitch, seed) : null;
+  const trainPairs = [
+    ...split.train,
+    ...extra,
+    ...(crossLingual?.codeSwitched ?? []),
+    ...(crossLingual?.lexicon ?? []),
+  ];
   const mixed =
-    extra.length > 0 ? ` (${extra.length} of them inverse-cloze pairs from the training passages)` : '';
+    (extra.length > 0 ? ` (${extra.length} of them inverse-cloze pairs from the training passages)` : '') +
+    (crossLingual
+      ? ` (${crossLingual.codeSwitched.length} code-switched questions, ${crossLingual.lexicon.length} lexicon pairs)`
+      : '');
   log(
     `pairs: ${trainPairs.length} for training${mixed}, held out ${split.heldout.questions.length} questions over ${split.heldout.passages.length} unseen passages`,
   );
@@ -169,6 +198,13 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     hardNegatives: design.hardNegatives,
     fusionWeight: design.fusionWeight,
     selfSupervised: design.selfSupervised,
+    codeSwitch: design.codeSwitch
+      ? {
+          ...design.codeSwitch,
+          made: { codeSwitched: crossLingual!.codeSwitched.length, lexicon: crossLingual!.lexicon.length },
+          lexicon: 'CC-CEDICT (lexicon.bin of the built-in pack)',
+        }
+      : null,
     table: design.table,
     trainPairs: trainPairs.length,
     selfSupervisedPairs: extra.length,
