@@ -28,7 +28,7 @@ import { LearnedRanker } from '../main/engine/rank/learnedRanker.js';
 import { readPackRanker } from '../main/engine/rank/packRanker.js';
 import { ScoreFusionRanker } from '../main/engine/search/ranker.js';
 import { Searcher } from '../main/engine/search/searcher.js';
-import { builtinLexicon, builtinLexiconPath } from '../main/engine/search/lexicon.js';
+import { builtinLexicon } from '../main/engine/search/lexicon.js';
 import { translateQuestion } from '../main/engine/search/translateQuery.js';
 import { openDatabase } from '../main/engine/store/database.js';
 import { DocumentStore, type ChunkRow } from '../main/engine/store/documentStore.js';
@@ -433,7 +433,7 @@ async function benchLatency(
   const { queries } = buildSyntheticLibrary(dbPath, n, pack.dim, pack, translations);
   const buildSeconds = (performance.now() - built) / 1000;
   const db = openDatabase(dbPath);
-  const denseSearch = new DenseSearchWorker(dbPath, builtinLexiconPath());
+  const denseSearch = new DenseSearchWorker(dbPath);
   try {
     const set = activeVectorSet(db)!;
     const channel = new DenseChannel(db, set);
@@ -477,14 +477,7 @@ async function benchLatency(
         undefined,
         () => lexicon,
       );
-      // As the Library runs it: on the binary path the translated query runs in the dense
-      // search's thread, beside BM25 in this one.
-      const dense = {
-        channel,
-        embedQuestion: embed,
-        parallelTop,
-        parallelCrossing: (q: string, terms: string[], k: number) => denseSearch.crossing(q, terms, k),
-      };
+      const dense = { channel, embedQuestion: embed, parallelTop };
       const asked = [...qs.map((q) => q.text), ...chineseQuestions];
       const without: number[] = [];
       const withLexicon: number[] = [];

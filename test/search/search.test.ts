@@ -9,7 +9,7 @@ import { NotFoundRule } from '../../main/engine/search/notFound.js';
 import { Bm25Channel } from '../../main/engine/search/bm25.js';
 import { CrossLingualSearch, MAX_TRANSLATED_WORDS } from '../../main/engine/search/crossLingual.js';
 import { queryTerms } from '../../main/engine/search/ftsQuery.js';
-import { builtinLexicon, builtinLexiconPath } from '../../main/engine/search/lexicon.js';
+import { builtinLexicon } from '../../main/engine/search/lexicon.js';
 import { translateQuestion } from '../../main/engine/search/translateQuery.js';
 import { passageText } from '../../main/engine/text/passageText.js';
 import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
@@ -360,61 +360,6 @@ describe('dense search in its own thread (large libraries)', () => {
       await worker.close();
     }
     await expect(worker.top(set.id, new Float32Array(pack.dim), 5)).rejects.toThrow(/closed/);
-  });
-
-  it('searches the translated question in the worker as it does in the calling thread', async () => {
-    const worker = new DenseSearchWorker(path.join(tmp.dir, 'lib.sqlite'), builtinLexiconPath());
-    try {
-      const channel = new DenseChannel(db, set, 0); // the large-library (binary) path
-      const embedQuestion = async (x: string) => (await pack.embedQuestions([x])).subarray(0, pack.dim);
-      const parallelTop = (x: Float32Array, k: number) => worker.top(set.id, x, k);
-      let remoteCalls = 0;
-      const parallelCrossing = (q: string, terms: string[], k: number) => {
-        remoteCalls++;
-        return worker.crossing(q, terms, k);
-      };
-      const searcher = new Searcher(db, new ScoreFusionRanker(0.5), undefined, undefined, () =>
-        builtinLexicon(),
-      );
-      for (const q of [
-        'How hot should the water be for green tea?',
-        '雨伞和护照',
-        'descale the espresso machine',
-      ]) {
-        const here = await searcher.search(q, 5, 'hybrid', { channel, embedQuestion, parallelTop });
-        const there = await searcher.search(q, 5, 'hybrid', {
-          channel,
-          embedQuestion,
-          parallelTop,
-          parallelCrossing,
-        });
-        expect(there).toEqual(here);
-      }
-      expect(remoteCalls).toBe(3);
-      // The English question reached the Chinese passage through its translations.
-      const tea = await searcher.search('How hot should the water be for green tea?', 5, 'hybrid', {
-        channel,
-        embedQuestion,
-        parallelTop,
-        parallelCrossing,
-      });
-      expect(tea.translatedTerms.length).toBeGreaterThan(0);
-      expect(tea.results.map((r) => r.path)).toContain('tea.md');
-      // Off: nothing is asked of the worker.
-      await searcher.search(
-        'green tea',
-        5,
-        'hybrid',
-        { channel, embedQuestion, parallelTop, parallelCrossing },
-        undefined,
-        {
-          crossLingual: false,
-        },
-      );
-      expect(remoteCalls).toBe(4);
-    } finally {
-      await worker.close();
-    }
   });
 
   it('falls back to the calling thread when the worker cannot answer', async () => {

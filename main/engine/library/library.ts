@@ -6,7 +6,7 @@ import { DenseSearchWorker } from '../search/denseSearchWorker.js';
 import { LearnedRanker } from '../rank/learnedRanker.js';
 import { readPackRanker, type PackRanker } from '../rank/packRanker.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
-import { builtinLexicon, builtinLexiconPath } from '../search/lexicon.js';
+import { builtinLexicon } from '../search/lexicon.js';
 import { Searcher, type DenseRecall } from '../search/searcher.js';
 import { openDatabase, type Db } from '../store/database.js';
 import * as conversations from '../store/conversations.js';
@@ -260,13 +260,8 @@ export class Library implements LibraryEngine {
     return {
       channel,
       embedQuestion: async (q) => (await pack.embedQuestions([q])).subarray(0, pack.dim),
-      parallelTop: (q, k) => this.denseSearchWorker().top(set.id, q, k),
-      parallelCrossing: (q, terms, k) => this.denseSearchWorker().crossing(q, terms, k),
+      parallelTop: (q, k) => (this.denseSearch ??= new DenseSearchWorker(this.dbPath)).top(set.id, q, k),
     };
-  }
-
-  private denseSearchWorker(): DenseSearchWorker {
-    return (this.denseSearch ??= new DenseSearchWorker(this.dbPath, builtinLexiconPath()));
   }
 
   private async packForSet(set: VectorSet): Promise<TowerPack | null> {

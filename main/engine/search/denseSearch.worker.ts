@@ -2,10 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, setSqliteNativeBinding } from '../store/database.js';
 import { listVectorSets } from '../store/vectorSets.js';
 import { serveRpc } from '../workers/rpc.js';
-import { Bm25Channel } from './bm25.js';
-import { CrossLingualSearch } from './crossLingual.js';
 import { DenseChannel } from './dense.js';
-import { Lexicon } from './lexicon.js';
 import type { DenseSearchInit, DenseSearchMethods } from './denseSearchWorker.js';
 
 // Binary coarse search + float rescoring for large libraries, on its own read
@@ -15,11 +12,6 @@ const init = workerData as DenseSearchInit;
 if (init.sqliteBinding) setSqliteNativeBinding(init.sqliteBinding);
 const db = openDatabase(init.dbPath, { readonly: true });
 let channel: DenseChannel | null = null;
-let lexicon: Lexicon | null | undefined;
-const crossing = new CrossLingualSearch(new Bm25Channel(db), () => {
-  if (lexicon === undefined) lexicon = init.lexiconPath ? Lexicon.load(init.lexiconPath) : null;
-  return lexicon;
-});
 
 serveRpc<DenseSearchMethods>(parentPort!, {
   top: ({ setId, question, k }) => {
@@ -36,7 +28,6 @@ serveRpc<DenseSearchMethods>(parentPort!, {
       throw e;
     }
   },
-  crossing: ({ question, terms, k }) => crossing.recall(question, terms, k),
   close: () => {
     db.close();
     return null;

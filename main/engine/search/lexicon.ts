@@ -292,8 +292,3 @@ export function builtinLexicon(): Lexicon | null {
   }
   return builtin.lexicon;
 }
-
-/** Where builtinLexicon() reads from, for a worker thread to load the same; null when there is none. */
-export function builtinLexiconPath(): string | null {
-  return builtinLexicon() ? path.join(builtinPackDir(), LEXICON_FILE) : null;
-}

@@ -28,8 +28,6 @@ const HYGIENE_EXTRA = 20;
 export interface DenseRecall {
   channel: DenseChannel;
   embedQuestion(question: string): Promise<Float32Array>;
-  /** Cross-lingual recall in the dense search's thread (large libraries), beside BM25 in this one. */
-  parallelCrossing?(question: string, terms: string[], k: number): Promise<CrossLingualRecall | null>;
   /** The channel's coarse search in another thread (large libraries), so hybrid runs BM25 beside it. */
   parallelTop?(question: Float32Array, k: number): Promise<Map<number, number>>;
 }
@@ -231,19 +229,11 @@ export class Searcher {
     crossLingual: boolean,
   ): Promise<Recalled> {
     let denseTop: Promise<Map<number, number>> | null = null;
-    let crossing: Promise<CrossLingualRecall | null> | null = null;
     if (mode === 'hybrid' && dense?.parallelTop && dense.channel.choosePath() === 'binary') {
       const q = await questionVector!;
       denseTop = dense.parallelTop(q, RECALL_K).catch(() => dense.channel.top(q, RECALL_K));
-      // The translated query queues behind the dense search in that thread while BM25 runs here.
-      if (crossLingual && this.crossLingual && dense.parallelCrossing)
-        crossing = dense
-          .parallelCrossing(question, terms, RECALL_K)
-          .catch(() => this.crossLingual?.recall(question, terms, RECALL_K) ?? null);
     }
-    const lexical =
-      mode !== 'dense' ? this.lexicalRecall(question, terms, crossLingual && crossing === null) : null;
-    if (lexical && crossing) lexical.crossing = await crossing;
+    const lexical = mode !== 'dense' ? this.lexicalRecall(question, terms, crossLingual) : null;
     const q = questionVector ? await questionVector : null;
     return this.read(
       question,
