@@ -40,6 +40,11 @@ function indent(text: string): string {
     .join('\n');
 }
 
+/** Another file with the same text, by its path in its folder; in full when that path is the result's own (another folder). */
+function alsoInName(r: SearchResult, d: NonNullable<SearchResult['alsoIn']>[number]): string {
+  return d.path === r.path ? d.absPath : d.path;
+}
+
 /** A human-readable answer: not-found note, then numbered sources with passages. */
 export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChars?: number }): string {
   const lines: string[] = [];
@@ -58,7 +63,7 @@ export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChar
   answer.results.forEach((r, i) => {
     const lang = r.lang && r.lang !== questionLang ? `  [${r.lang}]` : '';
     lines.push(safe`${i + 1}. ${r.path}  (${position(r)})${lang}  score ${r.score.toFixed(3)}`);
-    if (r.alsoIn?.length) lines.push(safe`   also in: ${r.alsoIn.map((d) => d.path).join(', ')}`);
+    if (r.alsoIn?.length) lines.push(safe`   also in: ${r.alsoIn.map((d) => alsoInName(r, d)).join(', ')}`);
     lines.push(indent(markHighlights(r, options.tty, options.maxChars ?? 600)));
   });
   return lines.join('\n');

@@ -87,4 +87,20 @@ describe('formatAnswer', () => {
     });
     expect(shown).toMatch(/\x1b\[1mhighlight\x1b\[22m…$/);
   });
+
+  it('names another file with the same text by its path, and in full when that path is the same', () => {
+    const place = (path: string, absPath: string, folderId: number) => ({
+      path,
+      absPath,
+      folderId,
+      documentId: folderId + 10,
+      chunkId: folderId + 20,
+    });
+    const r = {
+      ...result('Same text.', []),
+      path: 'guide.md',
+      alsoIn: [place('old/guide.md', '/x/old/guide.md', 1), place('guide.md', '/y/copy/guide.md', 2)],
+    };
+    expect(formatAnswer(answer(r), { tty: false })).toContain('also in: old/guide.md, /y/copy/guide.md');
+  });
 });

@@ -128,7 +128,10 @@ export const SourceCard = forwardRef<
       {alsoIn.length ? (
         // The same text in other files, collapsed into this result.
         <p className="source-also-in" data-testid="source-also-in">
-          {t('source.alsoIn', { paths: alsoIn.map((d) => d.path).join(t('list.separator')) })}
+          {t('source.alsoIn', {
+            // The same path in another folder says nothing: then the folder too.
+            paths: alsoIn.map((d) => (d.path === result.path ? d.absPath : d.path)).join(t('list.separator')),
+          })}
         </p>
       ) : null}
       <footer className="source-actions">
