@@ -54,6 +54,8 @@ export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChar
   }
   // Question text: escaped like the documents' (a question may come from a file).
   if (answer.missingNames.length) lines.push(safe`No document mentions: ${answer.missingNames.join(', ')}`);
+  if (answer.weakMatch)
+    lines.push('Weak match: these passages share few words with the question; check that they answer it.');
   if (answer.translatedTerms.length) {
     const shown = answer.translatedTerms.slice(0, MAX_TERMS_SHOWN).join(', ');
     lines.push(`Also searched: ${shown}${answer.translatedTerms.length > MAX_TERMS_SHOWN ? ', …' : ''}`);

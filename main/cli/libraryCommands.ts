@@ -171,6 +171,7 @@ function answerJson(a: AskResult): Record<string, unknown> {
     tookMs: Math.round(a.tookMs * 100) / 100,
     translatedTerms: a.translatedTerms,
     missingNames: a.missingNames,
+    weakMatch: a.weakMatch,
     results: a.results.map((r) => ({
       path: r.path,
       start: r.start,
@@ -248,6 +249,7 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
           notFound: answer.notFound,
           translatedTerms: answer.translatedTerms,
           missingNames: answer.missingNames,
+          weakMatch: answer.weakMatch,
           results: answer.results.map((r) => ({
             path: r.path,
             start: r.start,

@@ -64,6 +64,7 @@ describe('formatAnswer', () => {
     notFound: false,
     translatedTerms: [],
     missingNames: [],
+    weakMatch: false,
     results: [r],
     mode: 'hybrid',
     tookMs: 1,

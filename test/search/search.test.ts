@@ -142,7 +142,13 @@ describe('two-stage search', () => {
     expect(db.prepare('SELECT COUNT(*) FROM chunks').pluck().get()).toBe(7);
     expect((await searcher().search('umbrella*', 1, 'bm25', null)).results[0].path).toBe('travel.txt');
     const empty = await searcher().search('？！。…', 5, 'hybrid', dense());
-    expect(empty).toEqual({ results: [], notFound: true, translatedTerms: [], missingNames: [] });
+    expect(empty).toEqual({
+      results: [],
+      notFound: true,
+      translatedTerms: [],
+      missingNames: [],
+      weakMatch: false,
+    });
   });
 
   it('says not found for a question about something absent, and found for one that is there', async () => {
@@ -184,6 +190,7 @@ describe('two-stage search', () => {
       null,
     );
     expect(paraphrase.notFound).toBe(false);
+    expect(paraphrase.weakMatch).toBe(true); // answered, and said to be a weak match
     expect(paraphrase.missingNames).toEqual([]);
     const weak = searcher().evidence(
       'phone settings water tickets autumn grinder',
@@ -196,9 +203,11 @@ describe('two-stage search', () => {
     const named = await searcher().search('Does the Moccamaster need filtered water?', 3, 'bm25', null);
     expect(named.missingNames).toEqual(['Moccamaster']);
     expect(named.notFound).toBe(true);
+    expect(named.weakMatch).toBe(false);
     // The same name beside a passage that covers the question: answered, the name still reported.
     const covered = await searcher().search('Descale the espresso machine Moccamaster', 3, 'bm25', null);
     expect(covered.notFound).toBe(false);
+    expect(covered.weakMatch).toBe(false);
     expect(covered.missingNames).toEqual(['Moccamaster']);
   });
 });

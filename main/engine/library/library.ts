@@ -563,6 +563,7 @@ export class Library implements LibraryEngine {
       tookMs: performance.now() - started,
       translatedTerms: outcome.translatedTerms,
       missingNames: outcome.missingNames,
+      weakMatch: outcome.weakMatch,
     };
   }
 

@@ -39,9 +39,14 @@ export const DEFAULT_NOT_FOUND: NotFoundThresholds = {
 export class NotFoundRule {
   constructor(readonly thresholds: NotFoundThresholds = DEFAULT_NOT_FOUND) {}
 
-  isNotFound(e: TopEvidence): boolean {
+  /** The best passage is weak: it covers little of the question and is not close to it in the dense space. */
+  isWeak(e: TopEvidence): boolean {
     if (e.coverage >= this.thresholds.minCoverage) return false;
-    if (e.cosine !== null && e.cosine >= this.thresholds.minCosine) return false;
+    return e.cosine === null || e.cosine < this.thresholds.minCosine;
+  }
+
+  isNotFound(e: TopEvidence): boolean {
+    if (!this.isWeak(e)) return false;
     return e.absentNames.length > 0 || e.absentShare >= this.thresholds.minAbsentShare;
   }
 }

@@ -39,6 +39,12 @@ export interface SearchOutcome {
   translatedTerms: string[];
   /** The question's named words that no passage of the library holds ("Docker"); [] when none. */
   missingNames: string[];
+  /**
+   * Answered, but the best passage shares few of the question's words and is not close to it in
+   * the dense space: a paraphrase of what the library holds, or a question it does not answer
+   * that names nothing it lacks. The answer says so.
+   */
+  weakMatch: boolean;
 }
 
 export interface SearchOptions {
@@ -120,7 +126,8 @@ export class Searcher {
     options: SearchOptions = {},
   ): Promise<SearchOutcome> {
     const terms = queryTerms(question);
-    if (!terms.length) return { results: [], notFound: true, translatedTerms: [], missingNames: [] };
+    if (!terms.length)
+      return { results: [], notFound: true, translatedTerms: [], missingNames: [], weakMatch: false };
     const denseOn = mode !== 'bm25' && dense !== null;
     // The question tower runs in a worker: start it before BM25 occupies this thread.
     const questionVector = denseOn ? dense.embedQuestion(question) : null;
@@ -212,6 +219,7 @@ export class Searcher {
       notFound,
       translatedTerms: crossing?.translatedTerms ?? [],
       missingNames: evidence ? [...evidence.absentNames] : [],
+      weakMatch: !notFound && evidence !== null && this.notFoundRule.isWeak(evidence),
     };
   }
 

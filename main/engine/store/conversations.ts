@@ -72,5 +72,6 @@ function withDefaults(answer: AskResult): AskResult {
     ...answer,
     translatedTerms: answer.translatedTerms ?? [],
     missingNames: answer.missingNames ?? [],
+    weakMatch: answer.weakMatch ?? false,
   };
 }

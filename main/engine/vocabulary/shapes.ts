@@ -72,6 +72,12 @@ export interface AskResult {
    * written in the question; [] when none. Why an answer is "not found", or a warning beside one.
    */
   missingNames: string[];
+  /**
+   * Answered although the best passage shares few of the question's words and is not close to it
+   * in the dense space (a paraphrase, or a question the documents may not answer): the reader
+   * should check the passages.
+   */
+  weakMatch: boolean;
 }
 
 export interface ConversationTurn {

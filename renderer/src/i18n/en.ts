@@ -38,6 +38,8 @@ export const en = {
   'chat.showMore': 'Show {count} more',
   'chat.alsoSearched': 'Also searched: {terms}',
   'chat.missingNames': 'No document mentions: {names}',
+  'chat.weakMatch':
+    'Weak match: these passages share few words with your question. Check that they answer it.',
   'list.separator': ', ',
 
   'source.list': 'Sources for “{question}”',

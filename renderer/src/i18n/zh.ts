@@ -37,6 +37,7 @@ export const zh: Record<MessageKey, string> = {
   'chat.took': '{ms} 毫秒',
   'chat.alsoSearched': '同时搜索了：{terms}',
   'chat.missingNames': '文档中都没有提到：{names}',
+  'chat.weakMatch': '匹配较弱：这些段落与你的问题共有的词很少，请确认它们是否回答了问题。',
   'list.separator': '、',
   'chat.showMore': '再显示 {count} 个',
 

@@ -237,7 +237,7 @@ function Turn({
   const { answer } = turn;
   const shown = expanded ? answer.results : answer.results.slice(0, FIRST_SOURCES);
   const questionLang = textLanguage(turn.question);
-  const { translatedTerms, missingNames } = answer;
+  const { translatedTerms, missingNames, weakMatch } = answer;
   return (
     <section className="turn" aria-label={turn.question}>
       <p className="turn-question">{turn.question}</p>
@@ -251,6 +251,12 @@ function Turn({
         // Why "not found", or a warning beside an answer: the documents never name these.
         <p className="turn-meta turn-missing-names muted" data-testid="missing-names">
           {t('chat.missingNames', { names: missingNames.join(t('list.separator')) })}
+        </p>
+      ) : null}
+      {weakMatch ? (
+        // Answered in other words than the documents', or not answered at all: the reader decides.
+        <p className="turn-meta turn-weak-match muted" data-testid="weak-match">
+          {t('chat.weakMatch')}
         </p>
       ) : null}
       {answer.results.length > 0 ? (
