@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { PassagePreview, SearchResult } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
-import { baseName } from '../format.js';
+import { baseName, shownName } from '../format.js';
 import { useAppState } from '../state/AppState.js';
 import { HighlightedText } from './HighlightedText.js';
 import { Icon } from './Icon.js';
@@ -48,9 +48,9 @@ export function PreviewPane({
     <aside className="preview" aria-labelledby="preview-title" data-testid="preview">
       <header className="preview-head">
         <div>
-          <h2 id="preview-title">{preview?.title || result.title || baseName(result.path)}</h2>
+          <h2 id="preview-title">{shownName(preview?.title || result.title || baseName(result.path))}</h2>
           <p className="preview-meta">
-            {result.path} · {position}
+            {shownName(result.path)} · {position}
           </p>
         </div>
         <button type="button" className="icon-button" aria-label={t('preview.close')} onClick={onClose}>

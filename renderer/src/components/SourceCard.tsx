@@ -2,7 +2,7 @@ import { forwardRef, type KeyboardEvent } from 'react';
 import type { SearchResult } from '../../../main/api/contract.js';
 import type { TextLanguage } from '../../../main/engine/search/textLanguage.js';
 import { useI18n } from '../i18n/index.js';
-import { baseName, formatScore } from '../format.js';
+import { baseName, formatScore, shownName } from '../format.js';
 import { HighlightedText } from './HighlightedText.js';
 import { Icon, type IconName } from './Icon.js';
 
@@ -102,7 +102,7 @@ export const SourceCard = forwardRef<
           <span className="source-title">{name}</span>
           <span className="source-meta">
             <span className="source-path" title={result.absPath}>
-              {result.path}
+              {shownName(result.path)}
             </span>
             <span className="source-position">
               {position}
@@ -130,7 +130,9 @@ export const SourceCard = forwardRef<
         <p className="source-also-in" data-testid="source-also-in">
           {t('source.alsoIn', {
             // The same path in another folder says nothing: then the folder too.
-            paths: alsoIn.map((d) => (d.path === result.path ? d.absPath : d.path)).join(t('list.separator')),
+            paths: alsoIn
+              .map((d) => shownName(d.path === result.path ? d.absPath : d.path))
+              .join(t('list.separator')),
           })}
         </p>
       ) : null}

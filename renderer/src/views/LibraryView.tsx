@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FailedFileListing, FolderInfo, IngestProgress } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
 import { useI18n, type Translate } from '../i18n/index.js';
-import { formatBytes, formatDuration, formatNumber, formatWhen } from '../format.js';
+import { formatBytes, formatDuration, formatNumber, formatWhen, shownName } from '../format.js';
 import { useAppState } from '../state/AppState.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Icon } from '../components/Icon.js';
@@ -178,7 +178,7 @@ export function LibraryView() {
           {status?.folders.map((folder) => (
             <li key={folder.id} className="folder" data-testid="folder">
               <div className="folder-main">
-                <span className="folder-path">{folder.path}</span>
+                <span className="folder-path">{shownName(folder.path)}</span>
                 <span className="muted small">
                   {t('library.folderStats', {
                     documents: formatNumber(folder.documents, language),
@@ -244,7 +244,7 @@ export function LibraryView() {
             {failed.map((f) => (
               <li key={`${f.folderId}/${f.path}`} data-testid="failed-file">
                 <span className="failed-where">
-                  <span className="failed-path">{f.path}</span>
+                  <span className="failed-path">{shownName(f.path)}</span>
                   <span className="failed-folder muted small" title={f.folderPath}>
                     {t('library.failedIn', { folder: f.folderPath })}
                   </span>
