@@ -33,18 +33,3 @@ export function formatWhen(iso: string, language: Language): string {
 export function formatScore(score: number): string {
   return score.toFixed(3);
 }
-
-/** The file name of a '/'-separated relative path. */
-export function baseName(p: string): string {
-  const parts = p.split(/[\\/]/);
-  return parts[parts.length - 1] || p;
-}
-
-// Bidirectional embeddings, overrides and isolates: in a file name they make the page show
-// the name in another order than it is ("invoice\u202Efdp.exe" shown as "invoiceexe.pdf").
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/gu;
-
-/** A file or folder name as it is: bidirectional controls shown as `\u202e` escapes, as the CLI does. */
-export function shownName(name: string): string {
-  return name.replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}

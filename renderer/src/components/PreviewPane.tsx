@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { PassagePreview, SearchResult } from '../../../main/api/contract.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
-import { baseName, shownName } from '../format.js';
+import { baseName, shownName } from '../text.js';
 import { useAppState } from '../state/AppState.js';
 import { HighlightedText } from './HighlightedText.js';
 import { Icon } from './Icon.js';

@@ -2,7 +2,8 @@ import { forwardRef, type KeyboardEvent } from 'react';
 import type { SearchResult } from '../../../main/api/contract.js';
 import type { TextLanguage } from '../../../main/engine/search/textLanguage.js';
 import { useI18n } from '../i18n/index.js';
-import { baseName, formatScore, shownName } from '../format.js';
+import { formatScore } from '../format.js';
+import { baseName, shownName } from '../text.js';
 import { HighlightedText } from './HighlightedText.js';
 import { Icon, type IconName } from './Icon.js';
 

@@ -3,7 +3,7 @@ import type { ConversationTurn, SearchResult } from '../../../main/api/contract.
 import { textLanguage } from '../../../main/engine/search/textLanguage.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
-import { baseName } from '../format.js';
+import { baseName } from '../text.js';
 import { useAppState } from '../state/AppState.js';
 import { Icon } from '../components/Icon.js';
 import { PreviewPane } from '../components/PreviewPane.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, shownName } from '../../renderer/src/format.js';
+import { baseName, shownName } from '../../renderer/src/text.js';
 
 describe('file names on the page', () => {
   it('show bidirectional embeddings, overrides and isolates as escapes, so a name reads in its order', () => {
