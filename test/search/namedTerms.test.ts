@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absentNames, namedTermsOf, namedTokens } from '../../main/engine/search/namedTerms.js';
+import { absentNames, namedTokens, namedWords } from '../../main/engine/search/namedTerms.js';
 
 describe('named words of a question', () => {
   it('takes capitalised words inside a sentence, capitals, digits and joiners, not the first word', () => {
@@ -31,8 +31,9 @@ describe('named words of a question', () => {
       ['debian', 40],
     ]);
     const lookup = (t: string) => df.get(t) ?? 0;
-    expect(namedTermsOf('Use Docker with Node.js on Debian')).toEqual(['docker', 'node', 'js', 'debian']);
-    expect(absentNames('Use Docker with Node.js on Debian', lookup)).toEqual(['Docker', 'Node.js']);
-    expect(absentNames('Is Debian fine?', lookup)).toEqual([]);
+    const named = namedWords('Use Docker with Node.js on Debian');
+    expect(named.flatMap((w) => w.terms)).toEqual(['docker', 'node', 'js', 'debian']);
+    expect(absentNames(named, lookup)).toEqual(['Docker', 'Node.js']);
+    expect(absentNames(namedWords('Is Debian fine?'), lookup)).toEqual([]);
   });
 });

@@ -47,16 +47,25 @@ export function namedTokens(question: string): string[] {
   return [...names];
 }
 
-/**
- * The named words of a question that no passage of the library holds: a word
- * is absent when one of its index terms occurs nowhere ("Node.js" when the
- * library has "node" but never "js").
- */
-export function absentNames(question: string, documentFrequency: (term: string) => number): string[] {
-  return namedTokens(question).filter((name) => analyze(name).some((t) => documentFrequency(t) === 0));
+/** A named word of a question, as written, with its index terms. */
+export interface NamedWord {
+  name: string;
+  terms: string[];
 }
 
-/** The index terms of a question's named words (for one document-frequency look-up). */
-export function namedTermsOf(question: string): string[] {
-  return [...new Set(namedTokens(question).flatMap((n) => analyze(n)))];
+/** The question's named words with their index terms (looked up together, then judged by absentNames). */
+export function namedWords(question: string): NamedWord[] {
+  return namedTokens(question).map((name) => ({ name, terms: analyze(name) }));
+}
+
+/**
+ * The named words that no passage of the library holds: a word is absent when
+ * one of its index terms occurs nowhere ("Node.js" when the library has "node"
+ * but never "js").
+ */
+export function absentNames(
+  words: readonly NamedWord[],
+  documentFrequency: (term: string) => number,
+): string[] {
+  return words.filter((w) => w.terms.some((t) => documentFrequency(t) === 0)).map((w) => w.name);
 }

@@ -10,7 +10,7 @@ import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
 import type { Candidate, CandidatePassage, RankContext, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
-import { absentNames, namedTermsOf } from './namedTerms.js';
+import { absentNames, namedWords } from './namedTerms.js';
 import { chineseContentWords } from './translateQuery.js';
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
@@ -349,11 +349,12 @@ export class Searcher {
     const own = coverage(units, passageUnits, stats);
     const crossed = crossing ? translatedCoverage(crossing, units, passageUnits) : 0;
     const absent = this.absentShare(question, units, stats, crossing);
-    const nameStats = this.bm25.termStats(namedTermsOf(question));
+    const named = namedWords(question);
+    const nameStats = this.bm25.termStats(named.flatMap((w) => w.terms));
     return {
       coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
-      absentNames: absentNames(question, (t) => nameStats.df.get(t) ?? 0),
+      absentNames: absentNames(named, (t) => nameStats.df.get(t) ?? 0),
       absentShare: absent,
     };
   }
