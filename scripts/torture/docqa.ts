@@ -121,10 +121,7 @@ export function runDocqa(args: string[], options: RunOptions): Promise<RunResult
     // Its own process group, so a timeout kills docqa and not just /usr/bin/time.
     detached: true,
   } satisfies SpawnOptions);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const output = collectOutput(child);
   // Polled as well as measured by /usr/bin/time: a run killed at its time limit leaves no report.
   let procPeak: number | null = null;
   const poll = options.measure
@@ -146,8 +143,7 @@ export function runDocqa(args: string[], options: RunOptions): Promise<RunResult
       let result: RunResult = {
         code,
         signal,
-        stdout,
-        stderr,
+        ...output(),
         timedOut,
         ms: performance.now() - started,
         peakRssKb: procPeak,
@@ -215,10 +211,7 @@ export function runShell(command: string, options: RunOptions): Promise<RunResul
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const output = collectOutput(child);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -227,7 +220,7 @@ export function runShell(command: string, options: RunOptions): Promise<RunResul
   return new Promise((resolve) =>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, timedOut, ms: performance.now() - started, peakRssKb: null });
+      resolve({ code, signal, ...output(), timedOut, ms: performance.now() - started, peakRssKb: null });
     }),
   );
 }
@@ -247,14 +240,20 @@ export function startDocqa(args: string[], env: NodeJS.ProcessEnv = docqaEnv()):
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  const output = collectOutput(child);
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('close', (code, signal) => resolve([code, signal])),
+  );
+  return { child, output, exited };
+}
+
+/** Everything a child writes to stdout and stderr, read as it arrives. */
+function collectOutput(child: ChildProcess): () => { stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.once('close', (code, signal) => resolve([code, signal])),
-  );
-  return { child, output: () => ({ stdout, stderr }), exited };
+  return () => ({ stdout, stderr });
 }
 
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
