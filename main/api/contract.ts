@@ -15,6 +15,7 @@ import type {
   FolderInfo,
   IngestProgress,
   IngestSummary,
+  LearningState,
   LibrarySettings,
   LibraryStatus,
   PassagePreview,
@@ -38,6 +39,7 @@ import {
   themeSchema,
   threadsSchema,
 } from '../engine/vocabulary/schemas.js';
+import { SIGNAL_KINDS } from '../engine/vocabulary/values.js';
 import type { ReembedProgress } from './appEngine.js';
 import type { ApiErrorCode, ApiErrorReason } from './apiErrors.js';
 import type { CodedReason, FileFailureCode } from './failureReasons.js';
@@ -45,6 +47,7 @@ import type { CodedReason, FileFailureCode } from './failureReasons.js';
 // The renderer takes the engine's shapes from here, with the contract they travel in.
 export type {
   AskResult,
+  LearningState,
   ConversationSummary,
   ConversationTurn,
   FailedFile,
@@ -83,6 +86,8 @@ export const settingsPatchSchema = z
     maxExtractedChars: maxExtractedCharsSchema.optional(),
     extractorMemoryMb: extractorMemoryMbSchema.optional(),
     extractTimeoutSeconds: extractTimeoutSecondsSchema.optional(),
+    crossLingual: z.boolean().optional(),
+    learning: z.boolean().optional(),
   })
   .strict();
 
@@ -107,6 +112,14 @@ export const apiInputs = {
     .object({ conversationId: id.nullable(), question: questionSchema, ...askOptions })
     .strict(),
   deleteConversation: z.object({ conversationId: id }).strict(),
+  /** What the user said of the passage at `rank` (1-based) of a logged answer. */
+  feedback: z
+    .object({ answerId: id, rank: z.number().int().min(1).max(1000), signal: z.enum(SIGNAL_KINDS) })
+    .strict(),
+  learningState: none,
+  restorePreviousModel: none,
+  eraseSignals: none,
+  exportSignals: none,
   getSettings: none,
   updateSettings: settingsPatchSchema,
   reembedState: none,
@@ -225,6 +238,12 @@ export interface ApiOutputs {
   conversation: ConversationTurn[];
   askInConversation: ConversationTurn;
   deleteConversation: null;
+  feedback: { signalId: number };
+  learningState: LearningState;
+  restorePreviousModel: LearningState;
+  eraseSignals: LearningState;
+  /** The signals as JSON Lines (one object per signal: docs/api.md). */
+  exportSignals: string;
   getSettings: LibrarySettings;
   updateSettings: LibrarySettings;
   /** Packs installed in the per-user models folder (imported or downloaded); the built-in pack is not listed. */

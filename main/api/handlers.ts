@@ -75,7 +75,8 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
       }));
     },
     retryFailed: async () => ingest.start({ retry: true }),
-    ask: ({ question, ...options }) => engine.ask(question, options),
+    // Answers asked through the app are logged, so the user can say which passage answered.
+    ask: ({ question, ...options }) => engine.ask(question, { ...options, log: true }),
     preview: ({ chunkId, contextChars }) => engine.preview(chunkId, contextChars),
     listConversations: () => engine.listConversations(),
     conversation: ({ conversationId }) => engine.conversation(conversationId),
@@ -85,6 +86,11 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
       await engine.deleteConversation(conversationId);
       return null;
     },
+    feedback: ({ answerId, rank, signal }) => engine.feedback(answerId, rank, signal),
+    learningState: () => engine.learningState(),
+    restorePreviousModel: () => engine.restorePreviousModel(),
+    eraseSignals: () => engine.eraseSignals(),
+    exportSignals: () => engine.exportSignals(),
     getSettings: () => engine.getSettings(),
     updateSettings: async (patch) => {
       const settings = await engine.updateSettings(patch);

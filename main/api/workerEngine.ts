@@ -71,7 +71,7 @@ export class WorkerEngine implements AppEngine {
   retryFailed = (options?: Omit<IngestOptions, 'force'>) => this.#progressCall('retryFailed', options);
   reembed = (options?: Parameters<AppEngine['reembed']>[0]) => this.#progressCall('reembed', options);
   failedFiles = () => this.#call<Awaited<ReturnType<LibraryEngine['failedFiles']>>>('failedFiles');
-  ask = (question: string, options?: { k?: number; mode?: SearchMode }) =>
+  ask = (question: string, options?: Parameters<LibraryEngine['ask']>[1]) =>
     this.#call<Awaited<ReturnType<LibraryEngine['ask']>>>('ask', question, options);
   preview = (chunkId: number, contextChars?: number) =>
     this.#call<Awaited<ReturnType<LibraryEngine['preview']>>>('preview', chunkId, contextChars);
@@ -92,6 +92,14 @@ export class WorkerEngine implements AppEngine {
       options,
     );
   deleteConversation = (conversationId: number) => this.#call<void>('deleteConversation', conversationId);
+  feedback = (answerId: number, rank: number, signal: Parameters<LibraryEngine['feedback']>[2]) =>
+    this.#call<Awaited<ReturnType<LibraryEngine['feedback']>>>('feedback', answerId, rank, signal);
+  learningState = () => this.#call<Awaited<ReturnType<LibraryEngine['learningState']>>>('learningState');
+  learnNow = () => this.#call<Awaited<ReturnType<LibraryEngine['learnNow']>>>('learnNow');
+  restorePreviousModel = () =>
+    this.#call<Awaited<ReturnType<LibraryEngine['restorePreviousModel']>>>('restorePreviousModel');
+  eraseSignals = () => this.#call<Awaited<ReturnType<LibraryEngine['eraseSignals']>>>('eraseSignals');
+  exportSignals = () => this.#call<string>('exportSignals');
   getSettings = () => this.#call<Awaited<ReturnType<LibraryEngine['getSettings']>>>('getSettings');
   updateSettings = (patch: Parameters<LibraryEngine['updateSettings']>[0]) =>
     this.#call<Awaited<ReturnType<LibraryEngine['updateSettings']>>>('updateSettings', patch);

@@ -20,6 +20,9 @@ import {
   setFolderIgnore,
 } from '../store/folders.js';
 import { readSettings, writeSettings } from '../store/settings.js';
+import { Learning, type DenseAccess, type LearnedView } from '../feedback/learning.js';
+import type { LearningRunReport, LearningState } from '../vocabulary/shapes.js';
+import type { SignalKind } from '../vocabulary/values.js';
 import { activeVectorSet, listVectorSets, type VectorSet } from '../store/vectorSets.js';
 import {
   DEFAULT_SEARCH_MODE,
@@ -113,6 +116,9 @@ export class Library implements LibraryEngine {
   private denseSearch: DenseSearchWorker | null = null;
   private readonly recentHighlights = new Map<number, TextRange[]>();
   private readonly rankers = new Map<string, Ranker>();
+  /** Score fusion with a learned dense weight, by weight. */
+  private readonly learnedFusion = new Map<number, ScoreFusionRanker>();
+  private readonly learning: Learning;
   private closed = false;
 
   private constructor(
@@ -122,6 +128,7 @@ export class Library implements LibraryEngine {
     ranker: Ranker,
   ) {
     this.searcher = new Searcher(db, ranker, options.notFoundRule, undefined, builtinLexicon);
+    this.learning = new Learning(db);
   }
 
   static async open(options: LibraryOpenOptions): Promise<Library> {
@@ -173,8 +180,21 @@ export class Library implements LibraryEngine {
     return { before, after };
   }
 
-  /** The ranking stage for a pack: its own learned ranker, or score fusion when it ships none. */
-  private rankerFor(packDir: string): Ranker {
+  /**
+   * The ranking stage for a pack: its own learned ranker, or score fusion when it ships none
+   * (with the dense weight learned from the user's signals, when learning chose one).
+   */
+  private rankerFor(packDir: string, learned: LearnedView | null = null): Ranker {
+    const ranker = this.packRanker(packDir);
+    const weight = learned?.params?.denseWeight;
+    if (weight === undefined || !(ranker instanceof ScoreFusionRanker) || weight === ranker.denseWeight)
+      return ranker;
+    let fusion = this.learnedFusion.get(weight);
+    if (!fusion) this.learnedFusion.set(weight, (fusion = new ScoreFusionRanker(weight)));
+    return fusion;
+  }
+
+  private packRanker(packDir: string): Ranker {
     let ranker = this.rankers.get(packDir);
     if (!ranker) {
       if (this.options.ranker) ranker = this.options.ranker;
@@ -242,6 +262,11 @@ export class Library implements LibraryEngine {
    * when there are no vectors or their pack is gone (search is then BM25 only).
    */
   private async denseRecall(): Promise<DenseRecall | null> {
+    return (await this.denseSide())?.recall ?? null;
+  }
+
+  /** The dense recall with the pack whose question tower it uses (learning is per question tower). */
+  private async denseSide(): Promise<{ recall: DenseRecall; pack: TowerPack } | null> {
     const set = activeVectorSet(this.db);
     if (!set) return null;
     if (this.dense?.set.id !== set.id) this.dense = new DenseChannel(this.db, set);
@@ -258,10 +283,17 @@ export class Library implements LibraryEngine {
       pack = old;
     }
     return {
-      channel,
-      embedQuestion: async (q) => (await pack.embedQuestions([q])).subarray(0, pack.dim),
-      parallelTop: (q, k) => (this.denseSearch ??= new DenseSearchWorker(this.dbPath)).top(set.id, q, k),
+      pack,
+      recall: {
+        channel,
+        embedQuestion: async (q) => (await pack.embedQuestions([q])).subarray(0, pack.dim),
+        parallelTop: (q, k) => (this.denseSearch ??= new DenseSearchWorker(this.dbPath)).top(set.id, q, k),
+      },
     };
+  }
+
+  private denseAccess(side: { recall: DenseRecall; pack: TowerPack } | null): DenseAccess | null {
+    return side ? { pack: side.pack, answerVectors: (ids) => side.recall.channel.vectors(ids) } : null;
   }
 
   private async packForSet(set: VectorSet): Promise<TowerPack | null> {
@@ -530,7 +562,7 @@ export class Library implements LibraryEngine {
 
   async ask(
     question: string,
-    options: { k?: number; mode?: SearchMode; crossLingual?: boolean } = {},
+    options: { k?: number; mode?: SearchMode; crossLingual?: boolean; log?: boolean } = {},
   ): Promise<AskResult> {
     if (typeof question !== 'string') throw new UserError('the question must be text', 'question');
     const { k, mode } = checkQuestionOptions(options);
@@ -540,11 +572,25 @@ export class Library implements LibraryEngine {
       throw new UserError('crossLingual must be true or false', 'crossLingual');
     const crossLingual = options.crossLingual ?? (await this.getSettings()).crossLingual;
     let outcome;
+    let ranker: Ranker;
+    let side: { recall: DenseRecall; pack: TowerPack } | null;
+    let learned: LearnedView;
     for (let attempt = 0; ; attempt++) {
-      const dense = mode === 'bm25' ? null : await this.denseRecall();
+      side = mode === 'bm25' ? null : await this.denseSide();
+      // What the user's signals taught: the question vector adapted, passages moved, the fusion weight.
+      learned = await this.learning.view(this.denseAccess(side));
+      ranker = this.rankerFor(await this.packDir(), learned);
+      let baseVector: Promise<Float32Array> | null = null;
+      const recall = side?.recall ?? null;
+      const dense: DenseRecall | null = recall && {
+        ...recall,
+        embedQuestion: async (text) => learned.adapt(await (baseVector ??= recall.embedQuestion(text))),
+      };
+      const view = learned;
       try {
-        outcome = await this.searcher.search(q, k, mode, dense, this.rankerFor(await this.packDir()), {
+        outcome = await this.searcher.search(q, k, mode, dense, ranker, {
           crossLingual,
+          feedback: async () => view.boosts(q, baseVector ? await baseVector : null),
         });
         break;
       } catch (e) {
@@ -555,6 +601,16 @@ export class Library implements LibraryEngine {
       }
     }
     for (const r of outcome.results) this.rememberHighlights(r.chunkId, r.highlights);
+    const answerId = options.log
+      ? this.learning.logAnswer(
+          question,
+          mode,
+          side?.pack ?? null,
+          learned.modelId ? `${ranker.name}+learned#${learned.modelId}` : ranker.name,
+          outcome.results,
+          new Map(outcome.results.map((r) => [r.chunkId, r.channels])),
+        )
+      : undefined;
     return {
       question,
       notFound: outcome.notFound,
@@ -564,7 +620,51 @@ export class Library implements LibraryEngine {
       translatedTerms: outcome.translatedTerms,
       missingNames: outcome.missingNames,
       weakMatch: outcome.weakMatch,
+      ...(answerId !== undefined ? { answerId } : {}),
     };
+  }
+
+  // ---- learning from use
+
+  async feedback(answerId: number, rank: number, signal: SignalKind): Promise<{ signalId: number }> {
+    const { signalId, learningDue } = this.learning.record(answerId, rank, signal);
+    if (learningDue && (await this.getSettings()).learning) void this.learnInBackground();
+    return { signalId };
+  }
+
+  /** A learning run after new signals: never fails a question or a signal; a failure is logged. */
+  private async learnInBackground(): Promise<void> {
+    // Let the signal's caller (and waiting questions) go first: learning is low priority.
+    await new Promise((r) => setTimeout(r, 0));
+    if (this.closed || this.learning.isLearning) return;
+    try {
+      await this.learnNow();
+    } catch (e) {
+      if (!this.closed) console.error(`DocQA: learning from your signals failed (${(e as Error).message})`);
+    }
+  }
+
+  async learnNow(): Promise<LearningRunReport | null> {
+    return this.learning.learn(this.denseAccess(await this.denseSide()), DENSE_WEIGHT);
+  }
+
+  async learningState(): Promise<LearningState> {
+    const side = await this.denseSide();
+    return this.learning.state(side?.pack ?? null, (await this.getSettings()).learning);
+  }
+
+  async restorePreviousModel(): Promise<LearningState> {
+    this.learning.restorePrevious((await this.denseSide())?.pack ?? null);
+    return this.learningState();
+  }
+
+  async eraseSignals(): Promise<LearningState> {
+    this.learning.erase();
+    return this.learningState();
+  }
+
+  async exportSignals(): Promise<string> {
+    return this.learning.exportSignals();
   }
 
   private rememberHighlights(chunkId: number, highlights: TextRange[]): void {
@@ -619,7 +719,8 @@ export class Library implements LibraryEngine {
     options: { k?: number; mode?: SearchMode } = {},
   ): Promise<ConversationTurn> {
     if (conversationId !== null) this.checkConversation(conversationId);
-    const answer = await this.ask(question, options);
+    // The chat's answers are logged: their passages can be marked "this answered it" / "not this".
+    const answer = await this.ask(question, { ...options, log: true });
     return conversations.addTurn(this.db, conversationId, answer);
   }
 

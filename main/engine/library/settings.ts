@@ -39,6 +39,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   extractorMemoryMb: 0,
   extractTimeoutSeconds: 600,
   crossLingual: true,
+  learning: true,
 };
 
 const settingsSchema = z
@@ -61,6 +62,7 @@ const settingsSchema = z
     extractorMemoryMb: extractorMemoryMbSchema,
     extractTimeoutSeconds: extractTimeoutSecondsSchema,
     crossLingual: z.boolean(),
+    learning: z.boolean(),
   })
   .strict();
 

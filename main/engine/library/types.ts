@@ -7,13 +7,15 @@ import type { NotFoundRule } from '../search/notFound.js';
  */
 import type {
   AskResult,
+  LearningRunReport,
+  LearningState,
   ConversationSummary,
   ConversationTurn,
   FailedFile,
   FolderInfo,
   TextRange,
 } from '../vocabulary/shapes.js';
-import type { Language, ProviderName, SearchMode, Theme } from '../vocabulary/values.js';
+import type { Language, ProviderName, SearchMode, SignalKind, Theme } from '../vocabulary/values.js';
 
 export type { ProviderName, SearchMode } from '../vocabulary/values.js';
 export type {
@@ -22,6 +24,8 @@ export type {
   ConversationTurn,
   FailedFile,
   FolderInfo,
+  LearningRunReport,
+  LearningState,
   SearchResult,
   TextRange,
 } from '../vocabulary/shapes.js';
@@ -131,6 +135,11 @@ export interface LibrarySettings {
   extractTimeoutSeconds: number;
   /** Also search each question translated into the library's other language (Chinese ↔ English lexicon). */
   crossLingual: boolean;
+  /**
+   * Learn from the user's signals in the background (question-side model and ranking). Off: signals
+   * are still kept, and a question asked again still gets the passage chosen for it; models stop changing.
+   */
+  learning: boolean;
 }
 
 export interface LibraryOpenOptions {
@@ -181,11 +190,25 @@ export interface LibraryEngine {
   failedFiles(): Promise<FailedFile[]>;
   /** Re-reads the files that failed last time. */
   retryFailed(options?: Omit<IngestOptions, 'force'>): Promise<IngestSummary>;
-  /** `crossLingual` overrides the library setting for this question. */
+  /**
+   * `crossLingual` overrides the library setting for this question. `log`: keep the answer in the
+   * answers log so the user can say which passage answered it (`feedback`); the result then has an `answerId`.
+   */
   ask(
     question: string,
-    options?: { k?: number; mode?: SearchMode; crossLingual?: boolean },
+    options?: { k?: number; mode?: SearchMode; crossLingual?: boolean; log?: boolean },
   ): Promise<AskResult>;
+  /** Records what the user said of the passage at `rank` (1-based) of a logged answer; may start learning. */
+  feedback(answerId: number, rank: number, signal: SignalKind): Promise<{ signalId: number }>;
+  learningState(): Promise<LearningState>;
+  /** Learns from the signals so far now (normally it runs in the background after a few new signals). */
+  learnNow(): Promise<LearningRunReport | null>;
+  /** Makes the learned model before the active one active again (the pack's own when there was none). */
+  restorePreviousModel(): Promise<LearningState>;
+  /** Forgets every signal, the answers log and what was learned from them. */
+  eraseSignals(): Promise<LearningState>;
+  /** The signals as JSON Lines. */
+  exportSignals(): Promise<string>;
   preview(chunkId: number, contextChars?: number): Promise<PassagePreview>;
   /** Absolute path of an indexed document, guaranteed to lie inside one of the library's folders. */
   documentPath(documentId: number): Promise<string>;

@@ -73,6 +73,17 @@ export class DenseChannel {
     return new Map([...scored].sort((a, b) => b[1] - a[1]).slice(0, k));
   }
 
+  /** The stored vectors of specific chunks (copies; read only: the answer tower's output is never changed). */
+  vectors(chunkIds: Iterable<number>): Map<number, Float32Array> {
+    const out = new Map<number, Float32Array>();
+    const dim = this.set.dim;
+    for (const id of chunkIds) {
+      const blob = this.vector.get(BigInt(id)) as Buffer | undefined;
+      if (blob) out.set(id, new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + dim * 4)));
+    }
+    return out;
+  }
+
   /** Cosine of the question with specific chunks (vectors are L2-normalised). Missing chunks are absent. */
   similarities(question: Float32Array, chunkIds: Iterable<number>): Map<number, number> {
     const out = new Map<number, number>();

@@ -8,7 +8,7 @@ import { queryTerms } from './ftsQuery.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
-import type { Candidate, CandidatePassage, RankContext, Ranker } from './ranker.js';
+import type { Candidate, CandidatePassage, RankContext, RankedCandidate, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
 import { absentNames, namedWords } from './namedTerms.js';
 import { chineseContentWords } from './translateQuery.js';
@@ -18,6 +18,7 @@ import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygie
 import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
 import { textLanguage } from './textLanguage.js';
+import { boostRanking, type FeedbackBoosts } from '../feedback/boostRanking.js';
 
 /** Candidates each channel recalls before ranking: enough for fusion to reorder, few enough to rank in milliseconds. */
 export const RECALL_K = 100;
@@ -50,6 +51,8 @@ export interface SearchOutcome {
 export interface SearchOptions {
   /** Also search the question translated into the other language (default true). */
   crossLingual?: boolean;
+  /** What the user's earlier signals say (learning from use); asked once the question is embedded. */
+  feedback?: () => Promise<FeedbackBoosts> | FeedbackBoosts;
 }
 
 /** What BM25 (and the translated query) recalled, read by this thread. */
@@ -165,6 +168,22 @@ export class Searcher {
         crossed = true;
       }
     }
+    const feedback = options.feedback ? await options.feedback() : null;
+    if (feedback?.boosts.size) {
+      // A passage the user chose before joins the list even when recall missed it this time.
+      const missing = [...feedback.boosts].filter(([id, b]) => b > 0 && !info.has(id)).map(([id]) => id);
+      const joined: RankedCandidate[] = [];
+      if (missing.length) {
+        const q = questionVector ? await questionVector : null;
+        const cosines = q && dense ? dense.channel.similarities(q, missing) : new Map<number, number>();
+        for (const row of this.chunkInfo.all(JSON.stringify(missing)) as ChunkInfo[]) {
+          info.set(row.id, row);
+          joined.push({ chunkId: row.id, dense: cosines.get(row.id), score: -Infinity });
+        }
+      }
+      const floor = Math.min(0, ...ranking.map((r) => r.score));
+      ranking = boostRanking([...ranking, ...joined.map((c) => ({ ...c, score: floor }))], feedback.boosts);
+    }
     // A few more than asked: tables of contents go last and duplicates collapse into one.
     const ranked = ranking.slice(0, k + HYGIENE_EXTRA);
     const hits = ranked.flatMap((r) => {
@@ -210,9 +229,10 @@ export class Searcher {
       : null;
     const notFound =
       evidence === null ||
-      ((probability === undefined ||
-        ranker.notFoundBelow === undefined ||
-        probability < ranker.notFoundBelow) &&
+      (!feedback?.chosen.has(results[0].chunkId) &&
+        (probability === undefined ||
+          ranker.notFoundBelow === undefined ||
+          probability < ranker.notFoundBelow) &&
         this.notFoundRule.isNotFound(evidence));
     return {
       results,

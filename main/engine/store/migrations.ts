@@ -98,6 +98,47 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE folders ADD COLUMN ignore TEXT NOT NULL DEFAULT '[]';   -- JSON array
   `,
+  // 3: learning from use — the answers that were shown, what the user said of them, what was learned
+  `
+  CREATE TABLE answers (
+    id        INTEGER PRIMARY KEY,
+    question  TEXT NOT NULL,
+    asked_at  TEXT NOT NULL,
+    mode      TEXT NOT NULL,
+    pack      TEXT NOT NULL,                        -- the question tower: name@version#hash
+    ranker    TEXT NOT NULL,                        -- the ranking stage, with the learned model in use
+    shown     TEXT NOT NULL                         -- JSON ShownPassage[], in the order shown
+  );
+
+  -- A passage is named by its document and the text it covers, not its chunk id: passages are
+  -- re-cut when chunk settings change, and a signal then re-attaches to the one covering that text.
+  CREATE TABLE signals (
+    id          INTEGER PRIMARY KEY,
+    answer_id   INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+    rank        INTEGER NOT NULL,                   -- 1-based place in the answer
+    kind        TEXT NOT NULL,                      -- good | bad | open | preview | copy
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    text_hash   TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+  );
+  CREATE INDEX signals_answer ON signals(answer_id);
+  CREATE INDEX signals_document ON signals(document_id);
+
+  -- What learning produced, per question tower (pack_key); exactly one active per pack at most,
+  -- the one before it kept as 'previous' so it can be restored.
+  CREATE TABLE learned_models (
+    id             INTEGER PRIMARY KEY,
+    pack_key       TEXT NOT NULL,
+    state          TEXT NOT NULL,                   -- active | previous | retired | rejected
+    created_at     TEXT NOT NULL,
+    through_signal INTEGER NOT NULL,                -- learned from signals with id <= this
+    report         TEXT NOT NULL,                   -- JSON LearningReport (held-back figures)
+    params         BLOB NOT NULL                    -- serialised LearnedParams
+  );
+  CREATE INDEX learned_models_pack ON learned_models(pack_key, state);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,7 +3,7 @@
  * the renderer: plain data (structured-clone safe), so the same shapes cross
  * IPC, HTTP and worker boundaries unchanged.
  */
-import type { SearchMode } from './values.js';
+import type { SearchMode, SignalKind } from './values.js';
 
 export interface FolderInfo {
   id: number;
@@ -78,6 +78,49 @@ export interface AskResult {
    * should check the passages.
    */
   weakMatch: boolean;
+  /**
+   * The id of this answer in the library's answers log, which `feedback` names; absent when the
+   * answer was not logged (`search --batch`, evaluation).
+   */
+  answerId?: number;
+}
+
+/** Held-back figures of a learning run: hit@1 and MRR@10 of the chosen passages among those shown. */
+export interface HeldBackFigures {
+  hit1: number;
+  mrr: number;
+}
+
+export interface LearningRunReport {
+  /** activated: the new model did better on the held-back signals; kept: it did not; too-few: not enough signals yet. */
+  outcome: 'activated' | 'kept' | 'too-few';
+  questions: number;
+  trained: number;
+  heldBack: number;
+  before: HeldBackFigures | null;
+  after: HeldBackFigures | null;
+  chosen: { adapter: boolean; denseWeight: number; memoryWeight: number; memoryThreshold: number } | null;
+  ms: number;
+}
+
+/** What learning from use has done in this library (Settings → Learning). */
+export interface LearningState {
+  /** False when the user paused learning (signals are still kept; models stop changing). */
+  enabled: boolean;
+  /** A learning run is going on now. */
+  learning: boolean;
+  signals: number;
+  signalsByKind: Record<SignalKind, number>;
+  /** Answers with at least one signal. */
+  questions: number;
+  /** Signals since the last learning run. */
+  pending: number;
+  /** Held-back questions a new model is judged on (and as many to learn from) before one can become active. */
+  minHeldBack: number;
+  /** The learned model in use for the current pack; null: the pack's own question tower and ranking. */
+  model: { id: number; changedAt: string; throughSignal: number; report: LearningRunReport } | null;
+  canRestorePrevious: boolean;
+  lastRun: (LearningRunReport & { at: string }) | null;
 }
 
 export interface ConversationTurn {

@@ -13,6 +13,13 @@ export const SEARCH_MODES = ['hybrid', 'dense', 'bm25'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
 export const DEFAULT_SEARCH_MODE: SearchMode = 'hybrid';
 
+/**
+ * What the user said of a passage in an answer: 'good' ("this answered it") and 'bad' ("not
+ * this") by the buttons; 'open', 'preview' and 'copy' are weaker signals from what was done with it.
+ */
+export const SIGNAL_KINDS = ['good', 'bad', 'open', 'preview', 'copy'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 

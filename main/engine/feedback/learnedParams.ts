@@ -1,0 +1,78 @@
+import type { MemoryScores } from './feedbackMemory.js';
+
+/** What learning from one user's signals produced for one question tower. */
+export interface LearnedParams {
+  dim: number;
+  /** Residual projection of the question vector (questionAdapter.ts); null: the pack's own tower. */
+  adapter: Float32Array | null;
+  /** Score fusion's dense weight (BM25 / its best + weight × cosine / its best). */
+  denseWeight: number;
+  /** How much similar questions' signals move a passage (in units of the best fused score). */
+  memoryWeight: number;
+  /** Question-vector cosine above which an earlier question counts as similar. */
+  memoryThreshold: number;
+}
+
+/**
+ * The same question asked again: a passage the user chose for it goes first and one
+ * marked "not this" last (fused scores are put on 0..1 before boosts are added).
+ */
+export const EXACT_WEIGHT = 2;
+
+export function memoryBoosts(scores: MemoryScores, params: LearnedParams | null): Map<number, number> {
+  const boosts = new Map<number, number>();
+  for (const [id, v] of scores.exact) boosts.set(id, EXACT_WEIGHT * v);
+  const w = params?.memoryWeight ?? 0;
+  if (w > 0) for (const [id, v] of scores.similar) boosts.set(id, (boosts.get(id) ?? 0) + w * Math.tanh(v));
+  for (const [id, b] of boosts) if (b === 0) boosts.delete(id);
+  return boosts;
+}
+
+const FORMAT = 1;
+
+export function encodeParams(p: LearnedParams): Buffer {
+  const header = Buffer.from(
+    JSON.stringify({
+      format: FORMAT,
+      dim: p.dim,
+      adapter: p.adapter !== null,
+      denseWeight: p.denseWeight,
+      memoryWeight: p.memoryWeight,
+      memoryThreshold: p.memoryThreshold,
+    }),
+    'utf8',
+  );
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE(header.length);
+  const weights = p.adapter
+    ? Buffer.from(p.adapter.buffer, p.adapter.byteOffset, p.adapter.byteLength)
+    : null;
+  return Buffer.concat(weights ? [size, header, weights] : [size, header]);
+}
+
+export function decodeParams(bytes: Buffer): LearnedParams {
+  const length = bytes.readUInt32LE(0);
+  const h = JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as {
+    format: number;
+    dim: number;
+    adapter: boolean;
+    denseWeight: number;
+    memoryWeight: number;
+    memoryThreshold: number;
+  };
+  if (h.format !== FORMAT) throw new Error(`learned model format ${h.format} is not ${FORMAT}`);
+  let adapter: Float32Array | null = null;
+  if (h.adapter) {
+    const raw = bytes.subarray(4 + length);
+    if (raw.length !== h.dim * h.dim * 4)
+      throw new Error('learned model: adapter size does not match its dim');
+    adapter = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+  }
+  return {
+    dim: h.dim,
+    adapter,
+    denseWeight: h.denseWeight,
+    memoryWeight: h.memoryWeight,
+    memoryThreshold: h.memoryThreshold,
+  };
+}

@@ -1,0 +1,231 @@
+import { FeedbackMemory, type MemoryScores, type RememberedQuestion } from './feedbackMemory.js';
+import { memoryBoosts, type LearnedParams } from './learnedParams.js';
+import type { HeldBackFigures, LearningRunReport } from '../vocabulary/shapes.js';
+import { adaptQuestion, trainQuestionAdapter, type AdapterExample } from './questionAdapter.js';
+
+/** A logged question with what its signals say, its passages resolved to today's chunks. */
+export interface LearningQuestion extends RememberedQuestion {
+  question: string;
+  vector: Float32Array;
+  /** The answer's passages in the order they were shown, with the BM25 score each was ranked with. */
+  shown: { chunkId: number; bm25: number }[];
+  /** The passage the user's signals favour most; null when they only said "not this". */
+  target: number | null;
+  /** Its vote (a "good" counts more than an opened file). */
+  weight: number;
+  /** Passages skipped above it or marked "not this". */
+  negatives: number[];
+}
+
+export interface LearnInput {
+  questions: LearningQuestion[];
+  /** Answer-tower vectors of every passage the questions name (read, never changed). */
+  answerVectors: Map<number, Float32Array>;
+  dim: number;
+  /** The model in use now (null: the pack's own question tower and fusion weight). */
+  current: LearnedParams | null;
+  baseDenseWeight: number;
+  minHeldBack: number;
+  /** Lets questions through between steps: learning runs at low priority. */
+  yieldNow: () => Promise<void>;
+}
+
+export type { HeldBackFigures };
+/** `before`/`after`: on the held-back questions, ranking their shown passages, the model in use and the new one. */
+export type LearningReport = LearningRunReport;
+
+const DENSE_WEIGHTS = [0.3, 0.5, 0.75, 1];
+const MEMORY_WEIGHTS = [0.25, 0.5, 1, 2];
+const MEMORY_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/** The share of questions held back from training to decide activation (at least minHeldBack). */
+const HELD_BACK_SHARE = 0.25;
+
+/** FNV-1a: the split must not move when more signals arrive, so a question stays on its side. */
+function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * Learns from the user's signals: a question-tower adapter (answer tower frozen), the
+ * fusion weight, and how much similar earlier questions count, chosen on most of the
+ * questions and judged on the rest (held back by question, so a repeated question never
+ * sits on both sides). The new model is to be activated only when it ranks the
+ * held-back questions' chosen passages better than the model in use.
+ */
+export async function learnFromSignals(
+  input: LearnInput,
+): Promise<{ report: LearningReport; params: LearnedParams | null }> {
+  const started = performance.now();
+  const usable = input.questions.filter((q) => q.target !== null && input.answerVectors.has(q.target));
+  const keys = [...new Set(usable.map((q) => q.key))].sort(
+    (a, b) => keyHash(a) - keyHash(b) || (a < b ? -1 : 1),
+  );
+  const heldCount = Math.max(input.minHeldBack, Math.round(keys.length * HELD_BACK_SHARE));
+  const empty = (outcome: LearningReport['outcome']): LearningReport => ({
+    outcome,
+    questions: usable.length,
+    trained: 0,
+    heldBack: 0,
+    before: null,
+    after: null,
+    chosen: null,
+    ms: performance.now() - started,
+  });
+  if (keys.length < heldCount + input.minHeldBack) return { report: empty('too-few'), params: null };
+  const heldKeys = new Set(keys.slice(0, heldCount));
+  const held = usable.filter((q) => heldKeys.has(q.key));
+  const train = usable.filter((q) => !heldKeys.has(q.key));
+  // Memory from the training side only, including its "not this"-only questions.
+  const trainMemory = new FeedbackMemory(input.questions.filter((q) => !heldKeys.has(q.key)));
+
+  const examples: AdapterExample[] = train.map((q) => ({
+    question: q.vector,
+    positive: input.answerVectors.get(q.target!)!,
+    negatives: q.negatives.flatMap((id) => input.answerVectors.get(id) ?? []),
+    weight: q.weight,
+  }));
+  const adapter = await trainQuestionAdapter(examples, input.dim, {
+    steps: 60,
+    lr: 2e-3,
+    decay: 0.05,
+    scale: 20,
+    onStep: input.yieldNow,
+  });
+
+  const scorer = new ShownListScorer(input.answerVectors);
+  const base: LearnedParams = {
+    dim: input.dim,
+    adapter: null,
+    denseWeight: input.baseDenseWeight,
+    memoryWeight: 0,
+    memoryThreshold: 1,
+  };
+  // Simplest first: a richer model must do strictly better on the training questions to be chosen.
+  let best = base;
+  let bestMrr = scorer.figures(train, base, trainMemory, true).mrr;
+  for (const a of [null, adapter]) {
+    for (const denseWeight of [input.baseDenseWeight, ...DENSE_WEIGHTS]) {
+      const plain = { ...base, adapter: a, denseWeight };
+      const m0 = scorer.figures(train, plain, trainMemory, true).mrr;
+      if (m0 > bestMrr + 1e-9) [best, bestMrr] = [plain, m0];
+      for (const memoryThreshold of MEMORY_THRESHOLDS)
+        for (const memoryWeight of MEMORY_WEIGHTS) {
+          const p = { ...plain, memoryWeight, memoryThreshold };
+          const m = scorer.figures(train, p, trainMemory, true).mrr;
+          if (m > bestMrr + 1e-9) [best, bestMrr] = [p, m];
+        }
+      await input.yieldNow();
+    }
+  }
+  const before = scorer.figures(held, input.current ?? base, trainMemory, false);
+  const after = scorer.figures(held, best, trainMemory, false);
+  const better = after.mrr > before.mrr + 1e-9 && after.hit1 >= before.hit1;
+  return {
+    report: {
+      outcome: better ? 'activated' : 'kept',
+      questions: usable.length,
+      trained: train.length,
+      heldBack: held.length,
+      before,
+      after,
+      chosen: {
+        adapter: best.adapter !== null,
+        denseWeight: best.denseWeight,
+        memoryWeight: best.memoryWeight,
+        memoryThreshold: best.memoryThreshold,
+      },
+      ms: performance.now() - started,
+    },
+    params: better ? best : null,
+  };
+}
+
+/**
+ * Re-ranks a logged answer's shown passages as search would with a given model: score
+ * fusion from the BM25 score each was shown with and the (adapted) question's cosine,
+ * put on 0..1, plus the memory's boosts. What the held-back check measures.
+ */
+export class ShownListScorer {
+  private readonly adapted = new Map<Float32Array | null, Map<LearningQuestion, Float32Array>>();
+  private readonly memoryCache = new Map<FeedbackMemory, Map<LearningQuestion, Map<string, MemoryScores>>>();
+
+  constructor(private readonly answerVectors: Map<number, Float32Array>) {}
+
+  figures(
+    questions: readonly LearningQuestion[],
+    params: LearnedParams,
+    memory: FeedbackMemory,
+    leaveOneOut: boolean,
+  ): HeldBackFigures {
+    if (!questions.length) return { hit1: 0, mrr: 0 };
+    let hits = 0;
+    let rr = 0;
+    for (const q of questions) {
+      const rank = this.rankOfTarget(q, params, memory, leaveOneOut);
+      if (rank === 1) hits++;
+      if (rank <= 10) rr += 1 / rank;
+    }
+    return { hit1: hits / questions.length, mrr: rr / questions.length };
+  }
+
+  rankOfTarget(
+    q: LearningQuestion,
+    params: LearnedParams,
+    memory: FeedbackMemory,
+    leaveOneOut: boolean,
+  ): number {
+    const vector = this.questionVector(q, params.adapter);
+    const shown = q.shown.some((s) => s.chunkId === q.target)
+      ? q.shown
+      : [...q.shown, { chunkId: q.target!, bm25: 0 }];
+    const dense = shown.map((s) => {
+      const a = this.answerVectors.get(s.chunkId);
+      if (!a) return 0;
+      let dot = 0;
+      for (let i = 0; i < a.length; i++) dot += a[i] * vector[i];
+      return Math.max(0, dot);
+    });
+    const topBm25 = Math.max(0, ...shown.map((s) => s.bm25));
+    const topDense = Math.max(0, ...dense);
+    const fused = shown.map(
+      (s, i) =>
+        (topBm25 > 0 ? s.bm25 / topBm25 : 0) +
+        (topDense > 0 ? (params.denseWeight * dense[i]) / topDense : 0),
+    );
+    const lo = Math.min(...fused);
+    const span = Math.max(...fused) - lo || 1;
+    const boosts = memoryBoosts(this.memoryScores(q, params.memoryThreshold, memory, leaveOneOut), params);
+    const final = shown.map((s, i) => (fused[i] - lo) / span + (boosts.get(s.chunkId) ?? 0));
+    const t = shown.findIndex((s) => s.chunkId === q.target);
+    // Ties go against the target: a model must earn its first place.
+    return 1 + final.filter((f, i) => i !== t && f >= final[t]).length;
+  }
+
+  private memoryScores(
+    q: LearningQuestion,
+    threshold: number,
+    memory: FeedbackMemory,
+    leaveOneOut: boolean,
+  ): MemoryScores {
+    const key = `${threshold}:${leaveOneOut}`;
+    let byQuestion = this.memoryCache.get(memory);
+    if (!byQuestion) this.memoryCache.set(memory, (byQuestion = new Map()));
+    let perQ = byQuestion.get(q);
+    if (!perQ) byQuestion.set(q, (perQ = new Map()));
+    let scores = perQ.get(key);
+    if (!scores)
+      perQ.set(key, (scores = memory.scores(q.key, q.vector, threshold, leaveOneOut ? q.key : null)));
+    return scores;
+  }
+
+  private questionVector(q: LearningQuestion, adapter: Float32Array | null): Float32Array {
+    if (!adapter) return q.vector;
+    let cache = this.adapted.get(adapter);
+    if (!cache) this.adapted.set(adapter, (cache = new Map()));
+    let v = cache.get(q);
+    if (!v) cache.set(q, (v = adaptQuestion(adapter, q.vector)));
+    return v;
+  }
+}
