@@ -1,7 +1,12 @@
 import { FeedbackMemory, type MemoryScores, type RememberedQuestion } from './feedbackMemory.js';
 import { memoryBoosts, type LearnedParams } from './learnedParams.js';
 import type { HeldBackFigures, LearningRunReport } from '../vocabulary/shapes.js';
-import { adaptQuestion, trainQuestionAdapter, type AdapterExample } from './questionAdapter.js';
+import {
+  adaptQuestion,
+  ADAPTER_TRAINING,
+  trainQuestionAdapter,
+  type AdapterExample,
+} from './questionAdapter.js';
 
 /** A logged question with what its signals say, its passages resolved to today's chunks. */
 export interface LearningQuestion extends RememberedQuestion {
@@ -87,10 +92,7 @@ export async function learnFromSignals(
     weight: q.weight,
   }));
   const adapter = await trainQuestionAdapter(examples, input.dim, {
-    steps: 60,
-    lr: 2e-3,
-    decay: 0.05,
-    scale: 20,
+    ...ADAPTER_TRAINING,
     onStep: input.yieldNow,
   });
 
@@ -148,7 +150,7 @@ export async function learnFromSignals(
  * put on 0..1, plus the memory's boosts. What the held-back check measures.
  */
 export class ShownListScorer {
-  private readonly adapted = new Map<Float32Array | null, Map<LearningQuestion, Float32Array>>();
+  private readonly adapted = new Map<Float32Array | null, Map<LearningQuestion, number[]>>();
   private readonly memoryCache = new Map<FeedbackMemory, Map<LearningQuestion, Map<string, MemoryScores>>>();
 
   constructor(private readonly answerVectors: Map<number, Float32Array>) {}
@@ -176,17 +178,10 @@ export class ShownListScorer {
     memory: FeedbackMemory,
     leaveOneOut: boolean,
   ): number {
-    const vector = this.questionVector(q, params.adapter);
     const shown = q.shown.some((s) => s.chunkId === q.target)
       ? q.shown
       : [...q.shown, { chunkId: q.target!, bm25: 0 }];
-    const dense = shown.map((s) => {
-      const a = this.answerVectors.get(s.chunkId);
-      if (!a) return 0;
-      let dot = 0;
-      for (let i = 0; i < a.length; i++) dot += a[i] * vector[i];
-      return Math.max(0, dot);
-    });
+    const dense = this.cosines(q, shown, params.adapter);
     const topBm25 = Math.max(0, ...shown.map((s) => s.bm25));
     const topDense = Math.max(0, ...dense);
     const fused = shown.map(
@@ -220,12 +215,26 @@ export class ShownListScorer {
     return scores;
   }
 
-  private questionVector(q: LearningQuestion, adapter: Float32Array | null): Float32Array {
-    if (!adapter) return q.vector;
+  /** The (adapted) question's cosine with each shown passage, ≥ 0 as fusion uses it. */
+  private cosines(
+    q: LearningQuestion,
+    shown: readonly { chunkId: number }[],
+    adapter: Float32Array | null,
+  ): number[] {
     let cache = this.adapted.get(adapter);
     if (!cache) this.adapted.set(adapter, (cache = new Map()));
-    let v = cache.get(q);
-    if (!v) cache.set(q, (v = adaptQuestion(adapter, q.vector)));
-    return v;
+    let out = cache.get(q);
+    if (!out) {
+      const vector = adapter ? adaptQuestion(adapter, q.vector) : q.vector;
+      out = shown.map((s) => {
+        const a = this.answerVectors.get(s.chunkId);
+        if (!a) return 0;
+        let dot = 0;
+        for (let i = 0; i < a.length; i++) dot += a[i] * vector[i];
+        return Math.max(0, dot);
+      });
+      cache.set(q, out);
+    }
+    return out;
   }
 }

@@ -38,11 +38,13 @@ export interface AdapterTraining {
   decay: number;
   /** Softmax temperature: cosines of the hashed towers spread over ~0.1-0.6. */
   scale: number;
+  /** Examples per step (a seeded sample when there are more): a step's cost stays flat as signals grow. */
+  batch: number;
   /** Called between steps so a long run can yield to questions (low priority). */
   onStep?: (step: number) => Promise<void> | void;
 }
 
-export const ADAPTER_TRAINING: AdapterTraining = { steps: 60, lr: 2e-3, decay: 0.05, scale: 20 };
+export const ADAPTER_TRAINING: AdapterTraining = { steps: 60, lr: 2e-3, decay: 0.05, scale: 20, batch: 128 };
 
 /**
  * Trains W by softmax cross-entropy of the chosen passage against the passages shown
@@ -61,10 +63,19 @@ export async function trainQuestionAdapter(
   const u = new Float32Array(dim);
   const g = new Float32Array(dim);
   const inBatch = examples.map((e) => e.positive);
-  const totalWeight = examples.reduce((s, e) => s + e.weight, 0);
+  let seed = 0x9e3779b9;
+  const nextIndex = () => {
+    seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return seed % examples.length;
+  };
   for (let step = 0; step < options.steps; step++) {
     grad.fill(0);
-    for (let n = 0; n < examples.length; n++) {
+    const batch =
+      examples.length <= options.batch
+        ? examples.map((_, i) => i)
+        : Array.from({ length: options.batch }, nextIndex);
+    const totalWeight = batch.reduce((s, i) => s + examples[i].weight, 0);
+    for (const n of batch) {
       const e = examples[n];
       const q = e.question;
       // u = q + W q, q' = u / |u|

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Library } from '../../main/engine/library/index.js';
+import type { AskResult } from '../../main/engine/library/types.js';
+import { seededRandom, tempDir } from '../library/helpers.js';
+import { expectUserError } from '../helpers/expectUserError.js';
+
+/**
+ * A library where the user's choice is not what the pack ranks first: each topic has an
+ * overview passage that repeats the topic's name (BM25 and the towers put it first) and
+ * a service passage the user keeps choosing. Several differently worded questions per
+ * topic, so questions held back from learning have similar ones it learned from.
+ */
+const random = seededRandom(7);
+const syllables = ['ka', 'lo', 'mi', 'zu', 're', 'fa', 'no', 'ti', 'sa', 'vo', 'pe', 'gu', 'da', 'xe', 'bi'];
+const word = () =>
+  Array.from({ length: 3 }, () => syllables[Math.floor(random() * syllables.length)]).join('');
+const TOPICS = Array.from({ length: 16 }, () => word());
+const ASK = [
+  (t: string) => `${t}?`,
+  (t: string) => `tell me about the ${t}`,
+  (t: string) => `${t} information`,
+  (t: string) => `what should I know about my ${t}`,
+];
+
+const overview = (t: string) =>
+  `# ${t} overview\n\nThe ${t} is a ${t}. Every ${t} owner knows the ${t}; the ${t} is common.\n`;
+const service = (t: string) =>
+  `# Servicing\n\nLoosen the four bolts, lift the cover, rinse the filter and check each seal before closing the ${t}.\n`;
+
+const tmp = tempDir('docqa-learning-');
+const docs = path.join(tmp.dir, 'docs');
+let lib: Library;
+let folderId: number;
+
+beforeAll(async () => {
+  for (const t of TOPICS) tmp.file(path.join('docs', `${t}.md`), `${overview(t)}\n${service(t)}`);
+  lib = await Library.open({ dbPath: path.join(tmp.dir, 'lib.sqlite'), provider: 'cpu' });
+  folderId = (await lib.addFolder(docs)).id;
+  await lib.ingest({ folderIds: [folderId] });
+});
+
+afterAll(async () => {
+  await lib.close();
+  tmp.cleanup();
+});
+
+const isService = (text: string) => text.includes('Servicing');
+const questions = () => TOPICS.flatMap((t) => ASK.map((ask) => ask(t)));
+
+/** Asks, and says "this answered it" of the service passage when it is among the shown. */
+async function askAndChoose(q: string): Promise<AskResult> {
+  const a = await lib.ask(q, { k: 5, log: true });
+  const rank = a.results.findIndex((r) => isService(r.text)) + 1;
+  if (rank > 0) await lib.feedback(a.answerId!, rank, 'good');
+  return a;
+}
+
+function vectorsHash(dbPath: string): string {
+  const db = new Database(dbPath, { readonly: true });
+  sqliteVec.load(db);
+  try {
+    const tables = db.prepare('SELECT table_name FROM vector_sets ORDER BY id').pluck().all() as string[];
+    const h = createHash('sha256');
+    for (const t of tables)
+      for (const row of db.prepare(`SELECT chunk_id, embedding FROM ${t} ORDER BY chunk_id`).all() as {
+        chunk_id: number;
+        embedding: Buffer;
+      }[])
+        h.update(String(row.chunk_id)).update(row.embedding);
+    return h.digest('hex');
+  } finally {
+    db.close();
+  }
+}
+
+describe('learning from use', () => {
+  it('logs answers only when asked to, and rejects signals for passages that were not shown', async () => {
+    const plain = await lib.ask(`${TOPICS[0]}?`, { k: 3 });
+    expect(plain.answerId).toBeUndefined();
+    const logged = await lib.ask(`${TOPICS[0]}?`, { k: 3, log: true });
+    expect(logged.answerId).toBeGreaterThan(0);
+    await expectUserError(lib.feedback(logged.answerId!, logged.results.length + 1, 'good'), /no passage/);
+    await expectUserError(lib.feedback(logged.answerId! + 1000, 1, 'good'), /no answer with id/);
+    await expectUserError(lib.feedback(logged.answerId!, 1, 'great' as never), /signal must be one of/);
+    expect((await lib.learningState()).signals).toBe(0);
+  });
+
+  it('puts the chosen passage first when the same question is asked again', async () => {
+    const q = `tell me about the ${TOPICS[1]}`;
+    const first = await lib.ask(q, { k: 5, log: true });
+    expect(isService(first.results[0].text)).toBe(false);
+    await askAndChoose(q);
+    const again = await lib.ask(`Tell me about the ${TOPICS[1]}?`, { k: 5 });
+    expect(isService(again.results[0].text)).toBe(true);
+    expect(again.notFound).toBe(false);
+    await lib.eraseSignals();
+  });
+
+  it('activates a learned model only when it does better on held-back signals, never touching the vectors', async () => {
+    const dbPath = path.join(tmp.dir, 'lib.sqlite');
+    const vectorsBefore = vectorsHash(dbPath);
+    const before = await Promise.all(questions().map((q) => lib.ask(q, { k: 5 })));
+
+    // Choosing what the pack already ranks first teaches nothing: the model in use stays.
+    for (const q of questions()) {
+      const a = await lib.ask(q, { k: 5, log: true });
+      await lib.feedback(a.answerId!, 1, 'good');
+    }
+    const kept = await lib.learnNow();
+    expect(kept?.outcome).toBe('kept');
+    expect(kept!.heldBack).toBeGreaterThanOrEqual(20);
+    expect((await lib.learningState()).model).toBeNull();
+    await lib.eraseSignals();
+
+    // Choosing the service passage, ranked below the overview: similar questions learn it.
+    for (const q of questions()) await askAndChoose(q);
+    const report = await lib.learnNow();
+    expect(report?.outcome).toBe('activated');
+    expect(report!.after!.hit1).toBeGreaterThan(report!.before!.hit1);
+    const state = await lib.learningState();
+    expect(state.model?.report.outcome).toBe('activated');
+    expect(vectorsHash(dbPath)).toBe(vectorsBefore);
+
+    // A new wording of a question about a known topic now gets the service passage first.
+    const unseen = await lib.ask(`anything about ${TOPICS[3]} I should know`, { k: 5 });
+    expect(isService(unseen.results[0].text)).toBe(true);
+
+    // Erasing restores the search that was in use before learning, exactly.
+    await lib.eraseSignals();
+    const after = await Promise.all(questions().map((q) => lib.ask(q, { k: 5 })));
+    expect(after.map((a) => a.results.map((r) => [r.chunkId, r.score]))).toEqual(
+      before.map((a) => a.results.map((r) => [r.chunkId, r.score])),
+    );
+    expect((await lib.learningState()).model).toBeNull();
+  });
+
+  it('keeps signals through a re-ingest of unchanged files, re-attaches them to re-cut passages, and drops them with their document', async () => {
+    const q = `what should I know about my ${TOPICS[5]}`;
+    await askAndChoose(q);
+    await lib.ingest({ folderIds: [folderId] });
+    expect((await lib.learningState()).signals).toBe(1);
+    expect(isService((await lib.ask(q, { k: 5 })).results[0].text)).toBe(true);
+
+    // Smaller passages: the service text is cut anew, and the signal follows it.
+    await lib.updateSettings({ chunkTargetChars: 200 });
+    await lib.ingest({ folderIds: [folderId], force: true });
+    expect((await lib.learningState()).signals).toBe(1);
+    const recut = await lib.ask(q, { k: 5 });
+    expect(recut.results[0].text).toContain('Loosen the four bolts');
+
+    rmSync(path.join(docs, `${TOPICS[5]}.md`));
+    await lib.ingest({ folderIds: [folderId] });
+    expect((await lib.learningState()).signals).toBe(0);
+    await lib.updateSettings({ chunkTargetChars: 800 });
+    writeFileSync(path.join(docs, `${TOPICS[5]}.md`), `${overview(TOPICS[5])}\n${service(TOPICS[5])}`);
+    await lib.ingest({ folderIds: [folderId], force: true });
+  });
+});
