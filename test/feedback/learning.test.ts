@@ -6,7 +6,7 @@ import * as sqliteVec from 'sqlite-vec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../main/engine/library/index.js';
 import type { AskResult } from '../../main/engine/library/types.js';
-import { seededRandom, tempDir } from '../library/helpers.js';
+import { seededRandom, tempDir, writeTestPack } from '../library/helpers.js';
 import { expectUserError } from '../helpers/expectUserError.js';
 
 /**
@@ -130,6 +130,16 @@ describe('learning from use', () => {
     const unseen = await lib.ask(`anything about ${TOPICS[3]} I should know`, { k: 5 });
     expect(isService(unseen.results[0].text)).toBe(true);
 
+    // Undo: the model before it (here the pack's own) is active again; learning again brings it back.
+    expect((await lib.restorePreviousModel()).model).toBeNull();
+    expect(
+      isService((await lib.ask(`anything about ${TOPICS[3]} I should know`, { k: 5 })).results[0].text),
+    ).toBe(false);
+    expect((await lib.learnNow())?.outcome).toBe('activated');
+    const relearned = await lib.learningState();
+    expect(relearned.model?.id).toBeGreaterThan(state.model!.id);
+    expect(relearned.canRestorePrevious).toBe(true);
+
     // Erasing restores the search that was in use before learning, exactly.
     await lib.eraseSignals();
     const after = await Promise.all(questions().map((q) => lib.ask(q, { k: 5 })));
@@ -159,5 +169,43 @@ describe('learning from use', () => {
     await lib.updateSettings({ chunkTargetChars: 800 });
     writeFileSync(path.join(docs, `${TOPICS[5]}.md`), `${overview(TOPICS[5])}\n${service(TOPICS[5])}`);
     await lib.ingest({ folderIds: [folderId], force: true });
+  });
+
+  it('logs answers and records signals while an ingest is writing', async () => {
+    for (let i = 0; i < 400; i++)
+      tmp.file(
+        path.join('docs', 'bulk', `note-${i}.md`),
+        `# Note ${i}\n\n${TOPICS[i % TOPICS.length]} note ${i}.\n`,
+      );
+    const ingest = lib.ingest({ folderIds: [folderId] });
+    let logged = 0;
+    let finished = false;
+    void ingest.finally(() => (finished = true));
+    while (!finished || logged < 5) {
+      const a = await lib.ask(`${TOPICS[logged % TOPICS.length]} information`, { k: 3, log: true });
+      expect(a.answerId).toBeGreaterThan(0);
+      await lib.feedback(a.answerId!, 1, 'open');
+      logged++;
+    }
+    expect((await ingest).filesAdded).toBe(400);
+    expect((await lib.learningState()).signals).toBe(logged);
+    await lib.eraseSignals();
+    rmSync(path.join(docs, 'bulk'), { recursive: true });
+    await lib.ingest({ folderIds: [folderId] });
+  });
+
+  it('starts learning afresh for another pack and keeps the signals', async () => {
+    for (const q of questions()) await askAndChoose(q);
+    expect((await lib.learnNow())?.outcome).toBe('activated');
+    const packDir = await writeTestPack(path.join(tmp.dir, 'other-pack'), { seed: 3 });
+    const other = await Library.open({ dbPath: path.join(tmp.dir, 'lib.sqlite'), provider: 'cpu', packDir });
+    try {
+      await other.reembed();
+      const state = await other.learningState();
+      expect(state.model).toBeNull();
+      expect(state.signals).toBe((await lib.learningState()).signals);
+    } finally {
+      await other.close();
+    }
   });
 });

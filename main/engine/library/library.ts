@@ -602,13 +602,15 @@ export class Library implements LibraryEngine {
     }
     for (const r of outcome.results) this.rememberHighlights(r.chunkId, r.highlights);
     const answerId = options.log
-      ? this.learning.logAnswer(
-          question,
-          mode,
-          side?.pack ?? null,
-          learned.modelId ? `${ranker.name}+learned#${learned.modelId}` : ranker.name,
-          outcome.results,
-          new Map(outcome.results.map((r) => [r.chunkId, r.channels])),
+      ? this.logAnswer(() =>
+          this.learning.logAnswer(
+            question,
+            mode,
+            side?.pack ?? null,
+            learned.modelId ? `${ranker.name}+learned#${learned.modelId}` : ranker.name,
+            outcome.results,
+            new Map(outcome.results.map((r) => [r.chunkId, r.channels])),
+          ),
         )
       : undefined;
     return {
@@ -625,6 +627,19 @@ export class Library implements LibraryEngine {
   }
 
   // ---- learning from use
+
+  /**
+   * Logging must never fail a question: when the library cannot be written (another
+   * process holding it past the busy timeout, a full disk) the answer comes without an id.
+   */
+  private logAnswer(write: () => number): number | undefined {
+    try {
+      return write();
+    } catch (e) {
+      console.error(`DocQA: the answer was not logged (${(e as Error).message})`);
+      return undefined;
+    }
+  }
 
   async feedback(answerId: number, rank: number, signal: SignalKind): Promise<{ signalId: number }> {
     const { signalId, learningDue } = this.learning.record(answerId, rank, signal);
