@@ -38,7 +38,7 @@ export function questionKey(question: string): string {
 export interface MemoryScores {
   /** Votes of the very same question asked before. */
   exact: Map<number, number>;
-  /** Votes of similar questions, each weighted by how far its similarity is above the threshold. */
+  /** Positive votes of similar questions, each weighted by how far its similarity is above the threshold. */
   similar: Map<number, number>;
 }
 
@@ -82,7 +82,9 @@ export class FeedbackMemory {
         const sim = sims[n];
         if (sim <= threshold || q.key === key || q.key === excludeKey) continue;
         const w = (sim - threshold) / (1 - threshold);
-        for (const [id, v] of q.votes) similar.set(id, (similar.get(id) ?? 0) + w * v);
+        // Only what was chosen carries over to other questions: a passage skipped or refused for one
+        // question may well answer a similar one (another paragraph of the same article).
+        for (const [id, v] of q.votes) if (v > 0) similar.set(id, (similar.get(id) ?? 0) + w * v);
       }
     }
     return { exact, similar };
