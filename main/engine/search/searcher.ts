@@ -176,13 +176,14 @@ export class Searcher {
       if (missing.length) {
         const q = questionVector ? await questionVector : null;
         const cosines = q && dense ? dense.channel.similarities(q, missing) : new Map<number, number>();
+        // Below every recalled passage until its boost is added.
+        const floor = ranking.reduce((lo, r) => Math.min(lo, r.score), 0);
         for (const row of this.chunkInfo.all(JSON.stringify(missing)) as ChunkInfo[]) {
           info.set(row.id, row);
-          joined.push({ chunkId: row.id, dense: cosines.get(row.id), score: -Infinity });
+          joined.push({ chunkId: row.id, dense: cosines.get(row.id), score: floor });
         }
       }
-      const floor = Math.min(0, ...ranking.map((r) => r.score));
-      ranking = boostRanking([...ranking, ...joined.map((c) => ({ ...c, score: floor }))], feedback.boosts);
+      ranking = boostRanking([...ranking, ...joined], feedback.boosts);
     }
     // A few more than asked: tables of contents go last and duplicates collapse into one.
     const ranked = ranking.slice(0, k + HYGIENE_EXTRA);
