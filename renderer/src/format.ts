@@ -1,4 +1,4 @@
-import type { Language, Translate } from './i18n/index.js';
+import type { Language, Translate } from './i18n/translate.js';
 
 const locales: Record<Language, string> = { zh: 'zh-CN', en: 'en' };
 

@@ -10,6 +10,7 @@ const paths = {
   folder: 'M3 6h6l2 2h10v11H3z',
   copy: 'M8 8h12v12H8zM4 16V4h12',
   close: 'M6 6l12 12M18 6 6 18',
+  check: 'M5 12.5l4.5 4.5L19 7.5',
   send: 'M4 12l16-8-6 16-2-7z',
   refresh: 'M20 11a8 8 0 1 0-2 5.3M20 4v7h-7',
   eye: 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',

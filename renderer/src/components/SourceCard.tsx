@@ -4,6 +4,8 @@ import type { TextLanguage } from '../../../main/engine/search/textLanguage.js';
 import { useI18n } from '../i18n/index.js';
 import { formatScore } from '../format.js';
 import { baseName, shownName } from '../text.js';
+import type { ShownAt } from '../state/sourceSignals.js';
+import { FeedbackButtons } from './FeedbackButtons.js';
 import { HighlightedText } from './HighlightedText.js';
 import { Icon, type IconName } from './Icon.js';
 
@@ -69,9 +71,11 @@ export const SourceCard = forwardRef<
     actions: SourceActions;
     /** The question's language: a passage in the other one is marked with its own. */
     questionLang: TextLanguage;
+    /** Where this passage was shown, for "this answered it" / "not this"; null: the answer was not logged. */
+    shownAt: ShownAt | null;
     onKeyDown(e: KeyboardEvent<HTMLElement>): void;
   }
->(function SourceCard({ result, rank, selected, actions, questionLang, onKeyDown }, ref) {
+>(function SourceCard({ result, rank, selected, actions, questionLang, shownAt, onKeyDown }, ref) {
   const { t } = useI18n();
   const position = usePosition(result);
   const name = result.title || baseName(result.path);
@@ -139,6 +143,7 @@ export const SourceCard = forwardRef<
       ) : null}
       <footer className="source-actions">
         <SourceActionButtons result={result} actions={actions} withPreview />
+        {shownAt ? <FeedbackButtons at={shownAt} /> : null}
       </footer>
     </article>
   );

@@ -182,6 +182,52 @@ export const en = {
   'settings.mode.desktop': 'desktop app',
   'settings.mode.web': 'web mode',
   'settings.database': 'Library file',
+  // Learning from use (issue 12): the source cards' feedback, Settings → Search and → Learning.
+  'feedback.group': 'Was this the answer?',
+  'feedback.good': 'This answered it',
+  'feedback.bad': 'Not this',
+  'feedback.failed': 'Could not record that ({reason})',
+  'settings.search': 'Search',
+  'settings.crossLingual': 'Also search in the other language (Chinese ↔ English)',
+  'settings.crossLingualHelp':
+    'A question is also searched with its words translated, so an English question finds Chinese passages and the other way round.',
+  'learning.title': 'Learning from your choices',
+  'learning.help':
+    'When you mark a source “This answered it” or “Not this”, or open, preview or copy it, DocQA learns which passages answer your questions. Only the question side of the model and the ranking change; your documents are not embedded again. Nothing leaves this computer.',
+  'learning.signals': 'Signals',
+  'learning.signalsByKind':
+    'answered it {good} · not this {bad} · opened {open} · previewed {preview} · copied {copy}',
+  'learning.questions': 'Questions with a signal',
+  'learning.pending': '{count} new since the last learning run',
+  'learning.model': 'Model in use',
+  'learning.modelOwn': 'The model pack’s own (nothing learned yet)',
+  'learning.modelLearned': 'Learned from your signals, {when}',
+  'learning.figures':
+    'On {heldBack} held-back questions: hit@1 {hit1Before} → {hit1After} · MRR {mrrBefore} → {mrrAfter}',
+  'learning.figuresHelp':
+    'Held-back questions are kept out of learning to judge it. hit@1: how often the chosen passage comes first; MRR: how near the top it comes (1 is always first).',
+  'learning.lastRun': 'Last learning run',
+  'learning.lastRunNone': 'None yet: learning starts after a few signals.',
+  'learning.run.activated': '{when}: the new model did better on the held-back questions and is in use.',
+  'learning.run.kept':
+    '{when}: the new model did not do better on the held-back questions; the one in use was kept.',
+  'learning.run.too-few':
+    '{when}: needs more — at least {needed} questions with a chosen passage ({have} so far).',
+  'learning.running': 'Learning from your signals now…',
+  'learning.pause': 'Pause learning',
+  'learning.pauseHint':
+    'Signals are still kept, and a question asked again still gets the passage you chose; only the model stops changing.',
+  'learning.export': 'Export signals',
+  'learning.exported': 'Signals exported ({count}) to docqa-signals.jsonl',
+  'learning.restore': 'Restore previous model',
+  'learning.restored': 'The previous model is in use again',
+  'learning.erase': 'Erase signals',
+  'learning.eraseTitle': 'Erase every signal?',
+  'learning.eraseBody':
+    'This erases your signals ({count}), the log of the answers they were given on, and everything learned from them; search ranks as it did before learning. Your conversations are kept. Export the signals first if you may want them again.',
+  'learning.eraseConfirm': 'Erase signals',
+  'learning.erased': 'Signals erased',
+  'learning.cancel': 'Cancel',
   'source.openFailed': 'Could not open {file}: {reason}',
   'source.revealedInstead': '{file} is not opened directly (it could run as a program): shown in its folder',
   'source.revealedNotIndexed': '{file} is not an indexed document of this library: shown in its folder',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ConversationTurn, SearchResult } from '../../../main/api/contract.js';
+import type { AskResult, ConversationTurn, SearchResult } from '../../../main/api/contract.js';
 import { textLanguage } from '../../../main/engine/search/textLanguage.js';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
@@ -11,11 +11,29 @@ import { SourceCard, type SourceActions } from '../components/SourceCard.js';
 import { useNotify } from '../components/Toaster.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { useFileActions } from '../components/fileActions.js';
+import { shownAt, signalLedger, type ImplicitSignal } from '../state/sourceSignals.js';
 
 const FIRST_SOURCES = 5;
 /** As many translated terms as `docqa ask` prints after "Also searched:". */
 const MAX_TERMS_SHOWN = 24;
 export const QUESTION_BOX_ID = 'question';
+
+/** The source in the preview, with the answer it was shown in (the same passage can be in several). */
+interface Selected {
+  result: SearchResult;
+  answer: AskResult;
+}
+
+/**
+ * Opening, previewing or copying a source hints that it answered: sent once per
+ * passage of an answer, after the action has started, and never in its way (a
+ * failure is ignored: the hint is only worth so much).
+ */
+function hintChosen(answer: AskResult, result: SearchResult, signal: ImplicitSignal): void {
+  const at = shownAt(answer, result);
+  if (at && signalLedger.firstTime(at, signal))
+    api.call('feedback', { ...at, signal }).catch(() => undefined);
+}
 
 export function ChatView(props: {
   conversationId: number | null;
@@ -30,7 +48,7 @@ export function ChatView(props: {
   const [question, setQuestion] = useState('');
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [selected, setSelected] = useState<SearchResult | null>(null);
+  const [selected, setSelected] = useState<Selected | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const threadRef = useRef<HTMLDivElement>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
@@ -91,23 +109,41 @@ export function ChatView(props: {
     const next = list[list.indexOf(from) + delta];
     if (next) {
       next.focus();
-      // With the preview open, it follows the focused source.
+      // With the preview open, it follows the focused source (browsing: no hint that it answered).
       if (selected) {
         const id = Number(next.dataset.chunkId);
-        const result = turns.flatMap((turn) => turn.answer.results).find((r) => r.chunkId === id);
-        if (result) setSelected(result);
+        const turnId = Number(next.closest<HTMLElement>('.turn')?.dataset.turnId);
+        const answer = turns.find((turn) => turn.id === turnId)?.answer;
+        const result = answer?.results.find((r) => r.chunkId === id);
+        if (answer && result) setSelected({ result, answer });
       }
     } else if (delta > 0) boxRef.current?.focus();
   };
 
-  const onCardKey = (result: SearchResult) => (e: KeyboardEvent<HTMLElement>) => {
+  const actionsFor = (answer: AskResult): SourceActions => ({
+    preview: (r) => {
+      setSelected({ result: r, answer });
+      hintChosen(answer, r, 'preview');
+    },
+    open: (r) => {
+      void files.open(r.absPath, r.documentId, baseName(r.path));
+      hintChosen(answer, r, 'open');
+    },
+    reveal: (r) => void files.reveal(r.absPath, baseName(r.path)),
+    copy: (r) => {
+      void files.copy(r.text);
+      hintChosen(answer, r, 'copy');
+    },
+  });
+
+  const onCardKey = (answer: AskResult, result: SearchResult) => (e: KeyboardEvent<HTMLElement>) => {
     if (e.target !== e.currentTarget) return;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       moveFocus(e.currentTarget, e.key === 'ArrowDown' ? 1 : -1);
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      setSelected(result);
+      actionsFor(answer).preview(result);
     } else if (e.key === 'Escape') {
       setSelected(null);
       boxRef.current?.focus();
@@ -138,13 +174,6 @@ export function ChatView(props: {
     }
   };
 
-  const actions: SourceActions = {
-    preview: setSelected,
-    open: (r) => void files.open(r.absPath, r.documentId, baseName(r.path)),
-    reveal: (r) => void files.reveal(r.absPath, baseName(r.path)),
-    copy: (r) => void files.copy(r.text),
-  };
-
   const noFolders = status !== null && status.folders.length === 0;
   const shortcut = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘K' : 'Ctrl+K';
 
@@ -169,7 +198,13 @@ export function ChatView(props: {
             </div>
           ) : (
             turns.map((turn) => (
-              <Turn key={turn.id} turn={turn} selected={selected} actions={actions} onCardKey={onCardKey} />
+              <Turn
+                key={turn.id}
+                turn={turn}
+                selected={selected?.result ?? null}
+                actions={actionsFor(turn.answer)}
+                onCardKey={(r) => onCardKey(turn.answer, r)}
+              />
             ))
           )}
         </div>
@@ -209,8 +244,8 @@ export function ChatView(props: {
       </section>
       {selected ? (
         <PreviewPane
-          result={selected}
-          actions={actions}
+          result={selected.result}
+          actions={actionsFor(selected.answer)}
           onClose={() => {
             setSelected(null);
             boxRef.current?.focus();
@@ -239,7 +274,7 @@ function Turn({
   const questionLang = textLanguage(turn.question);
   const { translatedTerms, missingNames, weakMatch } = answer;
   return (
-    <section className="turn" aria-label={turn.question}>
+    <section className="turn" aria-label={turn.question} data-turn-id={turn.id}>
       <p className="turn-question">{turn.question}</p>
       {answer.notFound ? (
         <div className="not-found" data-testid="not-found">
@@ -291,9 +326,10 @@ function Turn({
                 <SourceCard
                   result={r}
                   rank={i + 1}
-                  selected={selected?.chunkId === r.chunkId}
+                  selected={selected === r}
                   actions={actions}
                   questionLang={questionLang}
+                  shownAt={shownAt(answer, r)}
                   onKeyDown={onCardKey(r)}
                 />
               </div>

@@ -14,6 +14,7 @@ import { useAppState } from '../state/AppState.js';
 import { useNotify } from '../components/Toaster.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { ModelsCard } from './ModelsCard.js';
+import { LearningCard } from './LearningCard.js';
 import { SafeMarkdown } from '../components/SafeMarkdown.js';
 import { metricsTable } from '../metricsTable.js';
 import { describeFallback, describeLastError } from '../reasons.js';
@@ -152,6 +153,24 @@ export function SettingsView() {
           </p>
         ) : null}
       </section>
+
+      <section className="card" aria-labelledby="search-title">
+        <h2 id="search-title">{t('settings.search')}</h2>
+        <div>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={settings.crossLingual}
+              data-testid="cross-lingual"
+              onChange={(e) => void save({ crossLingual: e.target.checked })}
+            />
+            {t('settings.crossLingual')}
+          </label>
+          <p className="muted small">{t('settings.crossLingualHelp')}</p>
+        </div>
+      </section>
+
+      <LearningCard paused={!settings.learning} onPause={(paused) => save({ learning: !paused })} />
 
       <section className="card" aria-labelledby="chunk-title">
         <h2 id="chunk-title">{t('settings.chunking')}</h2>
