@@ -356,7 +356,10 @@ export class Learning {
     this.modelCache.delete(key);
   }
 
-  /** Forgets every signal, the answers log and every learned model: search is as before learning. */
+  /**
+   * Forgets every signal and every learned model: search is as before learning. The answers
+   * log stays (like the chat's history), so an answer still on screen can be marked again.
+   */
   erase(): void {
     this.db.transaction(() => {
       eraseSignals(this.db);

@@ -156,12 +156,9 @@ export function signalCounts(db: Database): { signals: number; lastSignal: numbe
   return { signals: row.n, lastSignal: row.last, questions: row.q };
 }
 
-/** Forgets every signal and the answers log (what was shown); learned models are the caller's. */
+/** Forgets every signal; learned models are the caller's. */
 export function eraseSignals(db: Database): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM signals').run();
-    db.prepare('DELETE FROM answers').run();
-  })();
+  db.prepare('DELETE FROM signals').run();
 }
 
 /**

@@ -205,7 +205,7 @@ export interface LibraryEngine {
   learnNow(): Promise<LearningRunReport | null>;
   /** Makes the learned model before the active one active again (the pack's own when there was none). */
   restorePreviousModel(): Promise<LearningState>;
-  /** Forgets every signal, the answers log and what was learned from them. */
+  /** Forgets every signal and what was learned from them (the answers log stays, like the chat's history). */
   eraseSignals(): Promise<LearningState>;
   /** The signals as JSON Lines. */
   exportSignals(): Promise<string>;
