@@ -113,11 +113,14 @@ export async function runFeedbackCommand(
   const signal = signalKind(signalText);
   const lib = await openLibrary(options, true);
   try {
-    const { signalId } = await lib.feedback(answerId, rank, signal);
+    // Read first (it also opens the pack): a learning run falls due at this signal when it is
+    // the LEARN_AFTER_SIGNALS-th new one. Run here at once, it is the run the signal starts in
+    // the background (one run at a time: the later caller joins the running one).
     const before = await lib.learningState();
-    const due = before.enabled && (before.learning || before.pending >= LEARN_AFTER_SIGNALS);
+    const due = before.enabled && before.pending + 1 >= LEARN_AFTER_SIGNALS;
+    const { signalId } = await lib.feedback(answerId, rank, signal);
     const ran = due ? { report: await lib.learnNow() } : null;
-    const state = ran ? await lib.learningState() : before;
+    const state = await lib.learningState();
     if (options.json) {
       out(JSON.stringify({ signalId, answerId, rank, signal, learned: ran?.report ?? null, state }));
       return;
