@@ -131,6 +131,15 @@ export const API_ERROR_CODES = [
   'http-not-found',
   'http-refused',
   'http-error',
+  // Learning from use: signals on logged answers, the learned model (main/engine/feedback).
+  'answer-id-not-integer',
+  'rank-not-integer',
+  'unknown-signal',
+  'no-such-answer',
+  'passage-not-shown',
+  'passage-document-gone',
+  'nothing-learned',
+  'no-model-to-restore',
   'other',
 ] as const;
 
@@ -366,6 +375,19 @@ const PATTERNS: Pattern<ApiErrorCode>[] = [
   [/^(.+): not found \(HTTP (\d+)\)$/, 'http-not-found', ['url', 'status']],
   [/^(.+): refused \(gated or private repository\?\) \(HTTP (\d+)\)$/, 'http-refused', ['url', 'status']],
   [/^(.+): .+ \(HTTP (\d+)\)$/, 'http-error', ['url', 'status']],
+  // Learning from use (main/engine/feedback/learning.ts).
+  [/^the answer id must be a whole number$/, 'answer-id-not-integer', []],
+  [/^the rank must be a whole number from 1$/, 'rank-not-integer', []],
+  [/^the signal must be one of (.+)$/, 'unknown-signal', ['kinds']],
+  [/^no answer with id (.+) in this library$/, 'no-such-answer', ['id']],
+  [
+    /^answer (.+) showed (\d+) passage\(s\); there is no passage (.+)$/,
+    'passage-not-shown',
+    ['id', 'shown', 'rank'],
+  ],
+  [/^the document of passage (.+) is no longer in the library$/, 'passage-document-gone', ['rank']],
+  [/^nothing has been learned for this library$/, 'nothing-learned', []],
+  [/^there is no learned model to undo$/, 'no-model-to-restore', []],
   // Last: "cannot open <file>: …" (desktop host) and "cannot read <file>: …" would match sentences above.
   [/^cannot open (.+?): (.+)$/, 'cannot-open-file', ['file', 'detail']],
   [/^cannot read (.+?): (.+)$/, 'cannot-read', ['file', 'detail']],

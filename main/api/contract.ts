@@ -87,6 +87,7 @@ export const settingsPatchSchema = z
     extractorMemoryMb: extractorMemoryMbSchema.optional(),
     extractTimeoutSeconds: extractTimeoutSecondsSchema.optional(),
     crossLingual: z.boolean().optional(),
+    /** false pauses learning from use: signals are still kept, the model in use stays. */
     learning: z.boolean().optional(),
   })
   .strict();
@@ -104,20 +105,30 @@ export const apiInputs = {
   ingestState: none,
   failedFiles: none,
   retryFailed: none,
+  /** The answer is logged: its `answerId` is what `feedback` names (README → Learning from use). */
   ask: z.object({ question: questionSchema, ...askOptions }).strict(),
   preview: z.object({ chunkId: id, contextChars: previewContextCharsSchema.optional() }).strict(),
   listConversations: none,
   conversation: z.object({ conversationId: id }).strict(),
+  /** Logged like `ask`: the turn's answer carries its `answerId`. */
   askInConversation: z
     .object({ conversationId: id.nullable(), question: questionSchema, ...askOptions })
     .strict(),
   deleteConversation: z.object({ conversationId: id }).strict(),
-  /** What the user said of the passage at `rank` (1-based) of a logged answer. */
+  /**
+   * What the user said of the passage at `rank` (1-based) of a logged answer: `good` ("this
+   * answered it"), `bad` ("not this"), or the weaker `open`, `preview`, `copy`. Refused for a rank
+   * the answer did not show (passage-not-shown), an answer not in the log (no-such-answer) and a
+   * passage whose document has left the library (passage-document-gone). A few new signals start a
+   * learning run in the background unless the `learning` setting is off.
+   */
   feedback: z
     .object({ answerId: id, rank: z.number().int().min(1).max(1000), signal: z.enum(SIGNAL_KINDS) })
     .strict(),
   learningState: none,
+  /** Back to the learned model before the active one (the pack's own when none); no-model-to-restore otherwise. */
   restorePreviousModel: none,
+  /** Forgets every signal, the answers log and every learned model: search is as before learning. */
   eraseSignals: none,
   exportSignals: none,
   getSettings: none,
@@ -242,7 +253,11 @@ export interface ApiOutputs {
   learningState: LearningState;
   restorePreviousModel: LearningState;
   eraseSignals: LearningState;
-  /** The signals as JSON Lines (one object per signal: docs/api.md). */
+  /**
+   * The signals as JSON Lines, oldest first, one object per signal: signal, at, answerId, question,
+   * askedAt, mode, pack, ranker, rank, passage {path, start, end, textHash}, shownAbove (the passages
+   * ranked above it, same shape). README → Learning from use describes each field.
+   */
   exportSignals: string;
   getSettings: LibrarySettings;
   updateSettings: LibrarySettings;

@@ -4,6 +4,7 @@ import { registerLibraryCommands } from './commands/library.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerLearningCommands } from './commands/learning.js';
 import { guardOutputStreams } from './outputStreams.js';
 import { printable } from './terminalText.js';
 import { exitCodeFor, isCommandLineMistake, USER_MISTAKE_EXIT_CODE, usageErrorLine } from './usageErrors.js';
@@ -21,6 +22,7 @@ registerLibraryCommands(program);
 registerTrainCommand(program);
 registerServeCommand(program);
 registerModelsCommand(program);
+registerLearningCommands(program);
 
 try {
   await program.parseAsync(process.argv);

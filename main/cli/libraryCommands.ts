@@ -71,7 +71,7 @@ function parseMode(value: string | undefined): SearchMode {
  * Opens the library; commands that only read refuse a library that does not exist yet.
  * `ownDefault` is a command's own default file (the demo's), chosen over $DOCQA_DB.
  */
-async function openLibrary(
+export async function openLibrary(
   options: LibraryCliOptions,
   mustExist: boolean,
   ownDefault?: string,
@@ -188,6 +188,8 @@ function answerJson(a: AskResult): Record<string, unknown> {
       lang: r.lang,
       ...(r.alsoIn?.length ? { alsoIn: r.alsoIn.map((d) => ({ path: d.path, absPath: d.absPath })) } : {}),
     })),
+    // Logged answers only (docqa ask): the id that `docqa feedback` names.
+    ...(a.answerId !== undefined ? { answerId: a.answerId } : {}),
   };
 }
 
@@ -202,15 +204,34 @@ export async function runAskCommand(question: string, options: QueryCliOptions):
   const mode = parseMode(options.mode);
   const lib = await openLibrary(options, true);
   try {
-    const answer = await lib.ask(question, { k, mode, crossLingual: crossLingualOverride(options) });
-    out(
-      options.json
-        ? JSON.stringify(answerJson(answer))
-        : formatAnswer(answer, { tty: Boolean(process.stdout.isTTY) }),
-    );
+    // Logged, so the user can say which passage answered it (`docqa feedback`); search --batch and eval are not.
+    const answer = await lib.ask(question, {
+      k,
+      mode,
+      crossLingual: crossLingualOverride(options),
+      log: true,
+    });
+    if (options.json) {
+      out(JSON.stringify(answerJson(answer)));
+      return;
+    }
+    out(formatAnswer(answer, { tty: Boolean(process.stdout.isTTY) }));
+    if (answer.answerId !== undefined && answer.results.length)
+      out('\n' + feedbackHint(answer.answerId, options.db));
   } finally {
     await lib.close();
   }
+}
+
+/** The one line after a text answer that tells how to say which passage answered it. */
+function feedbackHint(answerId: number, db: string | undefined): string {
+  const dbArgument = db === undefined ? '' : ` --db ${shellWord(db)}`;
+  return `Answer ${answerId} — say which passage answered it: docqa feedback ${answerId} <rank> good|bad${printable(dbArgument)}`;
+}
+
+/** A file name as one shell word (quoted when it holds anything but plain path characters). */
+function shellWord(text: string): string {
+  return /^[\w./~@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export async function runSearchBatchCommand(options: QueryCliOptions & { batch: string }): Promise<void> {

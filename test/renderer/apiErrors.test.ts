@@ -14,7 +14,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The sources whose errors can reach the page: the API and web mode's server,
  * the desktop host, and the engine parts its methods run (library, store,
- * scanning a folder, chunk settings, model packs and their towers).
+ * scanning a folder, chunk settings, model packs and their towers, and
+ * learning from use: signals on answers and the learned model).
  * Left out: the CLI's own commands, `docqa serve`'s start-up (runServe,
  * rendererAssets), eval and train, which the page never calls.
  */
@@ -29,6 +30,7 @@ const IN_REACH = [
   'main/engine/ingest/chunk.ts',
   'main/engine/models',
   'main/engine/towers',
+  'main/engine/feedback',
 ];
 
 function sourceFiles(rel: string): string[] {
@@ -92,6 +94,7 @@ describe('the API error codes', () => {
       'download cancelled; run the same command again to resume',
       'missing or wrong access token',
       'calls are only accepted from the DocQA window',
+      'answer 7 showed 7 passage(s); there is no passage 7',
     ])
       expect(texts).toContain(known);
     expect(sentences.length).toBeGreaterThan(100);
@@ -121,6 +124,10 @@ describe('the API error codes', () => {
     expect(apiErrorReason('xdg-open exited with 4: oops')).toEqual({
       code: 'open-opener-exit',
       params: { program: 'xdg-open', code: '4', detail: 'oops' },
+    });
+    expect(apiErrorReason('answer 12 showed 10 passage(s); there is no passage 11')).toEqual({
+      code: 'passage-not-shown',
+      params: { id: '12', shown: '10', rank: '11' },
     });
     expect(apiErrorReason('something nobody wrote a pattern for')).toEqual({
       code: 'other',

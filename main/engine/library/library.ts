@@ -299,7 +299,12 @@ export class Library implements LibraryEngine {
   private async packForSet(set: VectorSet): Promise<TowerPack | null> {
     if (this.oldPack?.dir !== set.packDir) {
       const previous = this.oldPack;
-      this.oldPack = { dir: set.packDir, pack: openPack(set.packDir, await this.packOptions()) };
+      // Set before anything is awaited: two searches at once (or a search and a learning run)
+      // must open one pack, not two of which one is never closed (its worker keeps the process alive).
+      this.oldPack = {
+        dir: set.packDir,
+        pack: this.packOptions().then((options) => openPack(set.packDir, options)),
+      };
       void previous?.pack.then((p) => p.close()).catch(() => undefined);
     }
     try {

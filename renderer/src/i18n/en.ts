@@ -429,6 +429,15 @@ export const en = {
   'apiError.http-not-found': '{url}: not found (HTTP {status})',
   'apiError.http-refused': '{url}: refused (a gated or private repository?) (HTTP {status})',
   'apiError.http-error': '{url}: the server answered HTTP {status}',
+  // Learning from use: signals on logged answers, the learned model.
+  'apiError.answer-id-not-integer': 'the answer id must be a whole number',
+  'apiError.rank-not-integer': 'the passage number must be a whole number from 1',
+  'apiError.unknown-signal': 'the signal must be one of {kinds}',
+  'apiError.no-such-answer': 'no answer with id {id} in this library',
+  'apiError.passage-not-shown': 'answer {id} showed {shown} passage(s); there is no passage {rank}',
+  'apiError.passage-document-gone': 'the document of passage {rank} is no longer in the library',
+  'apiError.nothing-learned': 'nothing has been learned for this library',
+  'apiError.no-model-to-restore': 'there is no learned model to undo',
   'apiError.other': '{message}',
 
   'time.seconds': '{n} s',

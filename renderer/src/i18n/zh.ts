@@ -405,5 +405,14 @@ export const zh: Record<MessageKey, string> = {
   'apiError.http-not-found': '{url}：找不到（HTTP {status}）',
   'apiError.http-refused': '{url}：被拒绝（需要授权或是私有仓库？）（HTTP {status}）',
   'apiError.http-error': '{url}：服务器返回 HTTP {status}',
+  // 从使用中学习：对已记录回答的反馈信号、学到的模型。
+  'apiError.answer-id-not-integer': '回答 id 必须是整数',
+  'apiError.rank-not-integer': '段落序号必须是从 1 起的整数',
+  'apiError.unknown-signal': '反馈信号必须是以下之一：{kinds}',
+  'apiError.no-such-answer': '文档库中没有 id 为 {id} 的回答',
+  'apiError.passage-not-shown': '回答 {id} 只显示了 {shown} 个段落，没有第 {rank} 个段落',
+  'apiError.passage-document-gone': '第 {rank} 个段落所在的文档已不在文档库中',
+  'apiError.nothing-learned': '这个文档库还没有学到任何东西',
+  'apiError.no-model-to-restore': '没有可撤销的学习模型',
   'apiError.other': '{message}',
 };
