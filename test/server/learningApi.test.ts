@@ -156,10 +156,11 @@ describe('learning from use over the HTTP API', () => {
     const state = await result<LearningState>('eraseSignals');
     expect(state).toMatchObject({ signals: 0, questions: 0, model: null });
     expect(await result<string>('exportSignals')).toBe('');
-    // The answers log went with them: the answer can no longer be named.
-    expect(await failure('feedback', { answerId: answer.answerId, rank: 1, signal: 'good' })).toMatchObject({
-      code: 'no-such-answer',
+    // The answers log stays (like the chat's history): the answer on screen can be marked again.
+    expect(await result('feedback', { answerId: answer.answerId, rank: 1, signal: 'good' })).toMatchObject({
+      signalId: expect.any(Number),
     });
+    expect((await result<LearningState>('learningState')).signals).toBe(1);
   });
 
   it('pauses learning through the learning setting', async () => {
