@@ -605,6 +605,59 @@ async function benchLatency(size: string, tmp: string): Promise<Record<string, u
   }
 }
 
+// ---- the issue's targets, checked on the means over seeds
+
+type Check = { pass: boolean; detail: string };
+
+function targets(out: Record<string, unknown>): Record<string, Check> {
+  const sets = Object.entries((out.sets ?? {}) as Record<string, Record<string, unknown>>).filter(
+    ([, r]) => typeof r.error !== 'string',
+  );
+  const of = (v: Variant) => sets.flatMap(([name, r]) => (r[v] ? [[name, r[v] as SetSummary] as const] : []));
+  const gain = (g: SetSummary['test']) => g.hit1_after.mean - g.hit1_before.mean;
+  const points = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+  const list = (rows: (readonly [string, SetSummary])[], pick: (s: SetSummary) => number) =>
+    rows.map(([n, s]) => `${n} ${points(pick(s))}`).join(', ');
+  const checks: Record<string, Check> = {};
+  const clean = of('clean');
+  if (clean.length) {
+    const gains = clean.map(([, s]) => gain(s.test));
+    checks.test_hit1_gain_3_points_on_two_sets_lower_on_none = {
+      pass: gains.filter((g) => g >= 0.03).length >= 2 && gains.every((g) => g >= 0),
+      detail: list(clean, (s) => gain(s.test)),
+    };
+    checks.generalising_group_not_worse = {
+      pass: clean.every(([, s]) => gain(s.test_generalising) >= 0),
+      detail: list(clean, (s) => gain(s.test_generalising)),
+    };
+    checks.use_again_hit1_at_least_95 = {
+      pass: clean.every(([, s]) => s.use_again_gold_shown.hit1_after.mean >= 0.95),
+      detail: clean
+        .map(([n, s]) => `${n} ${(s.use_again_gold_shown.hit1_after.mean * 100).toFixed(1)}`)
+        .join(', '),
+    };
+  }
+  const hostile = of('hostile');
+  if (hostile.length)
+    checks.hostile_test_not_below_untrained = {
+      pass: hostile.every(([, s]) => gain(s.test) >= 0),
+      detail: list(hostile, (s) => gain(s.test)),
+    };
+  const l100 = out.learn_100_signals as { seconds?: number; signals?: number } | undefined;
+  if (l100?.seconds !== undefined)
+    checks.learning_from_100_signals_within_10_s = {
+      pass: l100.seconds <= 10 && l100.signals === LEARN_SIGNALS,
+      detail: `${l100.seconds} s from ${String(l100.signals)} signals`,
+    };
+  const lat = out.latency as { added_p95_ms?: number; chunks?: number } | undefined;
+  if (lat?.added_p95_ms !== undefined)
+    checks.latency_p95_within_1_ms = {
+      pass: lat.added_p95_ms <= 1,
+      detail: `${lat.added_p95_ms >= 0 ? '+' : ''}${lat.added_p95_ms} ms at ${String(lat.chunks)} passages`,
+    };
+  return checks;
+}
+
 // ---- the table
 
 const pct = (s: Spread) => `${(s.mean * 100).toFixed(1)}${s.sd ? `±${(s.sd * 100).toFixed(1)}` : ''}`;
@@ -638,9 +691,9 @@ function table(result: Record<string, unknown>): string {
         v,
         arrow(s.test, 'hit1'),
         arrow(s.test, 'hit10'),
-        `${s.test_popular.questions}: ${arrow(s.test_popular, 'hit1')}`,
-        `${s.test_generalising.questions}: ${arrow(s.test_generalising, 'hit1')}`,
-        `${s.use_again_gold_shown.questions}: ${arrow(s.use_again_gold_shown, 'hit1')}`,
+        `${Math.round(s.test_popular.questions)}: ${arrow(s.test_popular, 'hit1')}`,
+        `${Math.round(s.test_generalising.questions)}: ${arrow(s.test_generalising, 'hit1')}`,
+        `${Math.round(s.use_again_gold_shown.questions)}: ${arrow(s.use_again_gold_shown, 'hit1')}`,
         `${[...new Set(s.learning.outcomes)].join('/')} ${s.learning.seconds.mean.toFixed(1)} s`,
       ]);
     }
@@ -653,7 +706,7 @@ function table(result: Record<string, unknown>): string {
       .trimEnd(),
   );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  const out = [`figures in %, mean±sd over seeds; ${RULE}`, ...lines];
+  const out = [`figures in %, mean±sd over seeds (n: questions, mean over seeds); ${RULE}`, ...lines];
   const l100 = result.learn_100_signals as Record<string, unknown> | undefined;
   if (l100 && typeof l100.seconds === 'number')
     out.push(
@@ -667,6 +720,8 @@ function table(result: Record<string, unknown>): string {
       `latency at ${lat.chunks} passages (paired, ${String(lat.timed_questions)} questions): untrained p50 ${u.p50_ms} / p95 ${u.p95_ms} ms, learned p50 ${l.p50_ms} / p95 ${l.p95_ms} ms; per question learned − untrained median ${(lat.paired_added_ms as { p50: number }).p50} ms (${String(lat.note)})`,
     );
   }
+  for (const [name, c] of Object.entries((result.targets ?? {}) as Record<string, Check>))
+    out.push(`${c.pass ? 'met    ' : 'NOT met'}  ${name}: ${c.detail}`);
   return out.join('\n') + '\n';
 }
 
@@ -721,6 +776,7 @@ export async function run(options: FeedbackBenchOptions = {}): Promise<Record<st
       if ((out.learn_100_signals as { signals: number }).signals >= LEARN_SIGNALS) break;
     }
     if (opts.latency) out.latency = await benchLatency(opts.sizes?.[0] ?? '100k', tmp);
+    out.targets = targets(out);
     return out;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
