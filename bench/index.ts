@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- SUITE…] [--sizes 10k,100k,1m] [--quick]`: runs the `run()`
  * export of every bench/*.ts module (or the named suites: `engine`, `towers`, …),
- * prints one table per suite and writes bench/results/bench-<timestamp>.json
- * and bench/results/latest.json.
+ * prints one table per suite and writes bench/results/<suite>-<timestamp>.json
+ * (bench-<timestamp>.json when several suites ran) and bench/results/latest.json.
+ * The feedback suite's own options: --sets a,b  --seeds N  --limit N  --clean-only
+ * --hostile-only  --latency  --fresh (see bench/feedback.ts).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,18 +16,40 @@ export interface BenchOptions {
   sizes?: string[];
   /** Smaller workloads (a quick look, not the reported figures). */
   quick?: boolean;
+  /** feedback: the evaluation sets, seeds, questions per set, which simulated user, latency, rebuilt indexes. */
+  sets?: string[];
+  seeds?: number;
+  limit?: number;
+  only?: 'clean' | 'hostile';
+  latency?: boolean;
+  fresh?: boolean;
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+function wholeNumber(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number from 1 (got ${text})`);
+  return n;
+}
 
 function parseArgs(argv: string[]): { suites: string[]; options: BenchOptions } {
   const suites: string[] = [];
   const options: BenchOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--sizes') options.sizes = (argv[++i] ?? '').split(',').filter(Boolean);
-    else if (a.startsWith('--sizes=')) options.sizes = a.slice(8).split(',').filter(Boolean);
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    const list = () => (value() ?? '').split(',').filter(Boolean);
+    if (flag === '--sizes') options.sizes = list();
+    else if (flag === '--sets') options.sets = list();
+    else if (flag === '--seeds') options.seeds = wholeNumber(flag, value());
+    else if (flag === '--limit') options.limit = wholeNumber(flag, value());
     else if (a === '--quick') options.quick = true;
+    else if (a === '--clean-only') options.only = 'clean';
+    else if (a === '--hostile-only') options.only = 'hostile';
+    else if (a === '--latency') options.latency = true;
+    else if (a === '--fresh') options.fresh = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else suites.push(a);
   }
@@ -48,7 +72,11 @@ function flatten(value: unknown, prefix = '', rows: [string, string][] = []): [s
   return rows;
 }
 
-function printTable(suite: string, result: unknown): void {
+function printTable(suite: string, result: unknown, format?: (result: unknown) => string): void {
+  if (format) {
+    process.stdout.write(`\n== ${suite} ==\n${format(result)}`);
+    return;
+  }
   const rows = flatten(result);
   const width = Math.min(70, Math.max(...rows.map(([k]) => k.length), 10));
   process.stdout.write(`\n== ${suite} ==\n`);
@@ -69,6 +97,8 @@ async function main(): Promise<void> {
     if (suites.length && !suites.includes(name)) continue;
     const mod = (await import(pathToFileURL(path.join(HERE, file)).href)) as {
       run?: (o: BenchOptions) => Promise<unknown>;
+      /** The suite's own table (else its result is printed as flattened rows). */
+      formatTable?: (result: unknown) => string;
     };
     if (typeof mod.run !== 'function') continue; // helpers and measurement scripts
     const started = Date.now();
@@ -77,7 +107,12 @@ async function main(): Promise<void> {
     } catch (e) {
       results[name] = { error: (e as Error).message };
     }
-    printTable(`${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`, results[name]);
+    const failed = (results[name] as { error?: unknown }).error !== undefined;
+    printTable(
+      `${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      results[name],
+      failed ? undefined : mod.formatTable,
+    );
   }
   const report = {
     date: new Date().toISOString(),
@@ -93,7 +128,9 @@ async function main(): Promise<void> {
   };
   const dir = path.join(HERE, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `bench-${report.date.replace(/[:.]/g, '-')}.json`);
+  const ran = Object.keys(results);
+  const label = ran.length === 1 ? ran[0] : 'bench';
+  const file = path.join(dir, `${label}-${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
   writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(report, null, 2));
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)}\n`);
