@@ -8,6 +8,7 @@ import { Library } from '../../main/engine/library/index.js';
 import type { AskResult } from '../../main/engine/library/types.js';
 import { seededRandom, tempDir, writeTestPack } from '../library/helpers.js';
 import { expectUserError } from '../helpers/expectUserError.js';
+import { clearlyBetter } from '../../main/engine/feedback/learner.js';
 
 /**
  * A library where the user's choice is not what the pack ranks first: each topic has an
@@ -207,5 +208,18 @@ describe('learning from use', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('activation by a sign test over held-back questions', () => {
+  it('needs more questions moved up than down, beyond chance', () => {
+    // Ranks of the chosen passage per question (0: not in the first ten).
+    expect(clearlyBetter([2, 2, 2, 2, 2], [1, 1, 1, 1, 1])).toBe(true);
+    expect(clearlyBetter([2, 2, 0, 3, 1], [1, 1, 1, 1, 1])).toBe(true);
+    expect(clearlyBetter([2, 2, 0, 1], [1, 1, 1, 1])).toBe(false);
+    // One or two questions better on a few dozen is noise.
+    expect(clearlyBetter([...Array(40).fill(1), 2, 2], [...Array(40).fill(1), 1, 1])).toBe(false);
+    expect(clearlyBetter([2, 2, 2, 2, 1, 1, 1], [1, 1, 1, 1, 2, 2, 2])).toBe(false);
+    expect(clearlyBetter([1, 1, 1], [1, 1, 1])).toBe(false);
   });
 });

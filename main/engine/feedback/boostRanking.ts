@@ -1,31 +1,36 @@
 import type { RankedCandidate } from '../search/ranker.js';
 
-/** What the user's earlier signals say for one search (feedback/learning.ts LearnedView.boosts). */
+/** What the user's earlier signals say for one search (learnedParams.ts memoryBoosts). */
 export interface FeedbackBoosts {
-  /** Chunk id → boost, in units of the ranking's score span. */
-  boosts: ReadonlyMap<number, number>;
+  /** False when nothing would move: the ranking is left as it is. */
+  active: boolean;
+  /** A passage's boost, in units of the spread of the ranking's first ten scores. */
+  boost(chunkId: number): number;
+  /** Passages that may join the list when recall missed them (chosen for this or a similar question). */
+  join: readonly number[];
   /** Passages the user chose for this very question before: the answer is not "not found". */
   chosen: ReadonlySet<number>;
 }
 
+/** The scores put on 0..1 between the tenth and the first, as the learner judged boosts (on ten shown passages). */
+const SCALE_DEPTH = 10;
+
 /**
- * Re-orders a ranking by the user's earlier signals: the ranker's scores are put on
- * 0..1 (whatever ranker made them) and each passage's boost is added. A ranking with
- * no boosted passage is returned as it was.
+ * Re-orders a ranking by the user's earlier signals: the ranker's scores are put on a
+ * common scale (the first is 1, the tenth 0, whatever ranker made them) and each
+ * passage's boost is added. A ranking with no boosted passage is returned as it was.
  */
 export function boostRanking(
   ranking: readonly RankedCandidate[],
-  boosts: ReadonlyMap<number, number>,
+  boost: (chunkId: number) => number,
 ): RankedCandidate[] {
-  if (!ranking.some((c) => boosts.has(c.chunkId))) return [...ranking];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const c of ranking) {
-    if (c.score < lo) lo = c.score;
-    if (c.score > hi) hi = c.score;
-  }
+  const boosts = ranking.map((c) => boost(c.chunkId));
+  if (boosts.every((b) => b === 0)) return [...ranking];
+  const scores = ranking.map((c) => c.score).sort((a, b) => b - a);
+  const hi = scores[0];
+  const lo = scores[Math.min(SCALE_DEPTH, scores.length) - 1];
   const span = hi - lo || 1;
   return ranking
-    .map((c) => ({ ...c, score: (c.score - lo) / span + (boosts.get(c.chunkId) ?? 0) }))
+    .map((c, i) => ({ ...c, score: (c.score - lo) / span + boosts[i] }))
     .sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
 }

@@ -1,3 +1,4 @@
+import type { FeedbackBoosts } from './boostRanking.js';
 import type { MemoryScores } from './feedbackMemory.js';
 
 /** What learning from one user's signals produced for one question tower. */
@@ -11,6 +12,10 @@ export interface LearnedParams {
   memoryWeight: number;
   /** Question-vector cosine above which an earlier question counts as similar. */
   memoryThreshold: number;
+  /** How much a passage chosen for any other question moves it, when this question recalls it. */
+  popularityWeight: number;
+  /** How much a match with the other questions a passage was chosen for moves it (its clickthrough field). */
+  fieldWeight: number;
 }
 
 /**
@@ -19,13 +24,27 @@ export interface LearnedParams {
  */
 export const EXACT_WEIGHT = 2;
 
-export function memoryBoosts(scores: MemoryScores, params: LearnedParams | null): Map<number, number> {
-  const boosts = new Map<number, number>();
-  for (const [id, v] of scores.exact) boosts.set(id, EXACT_WEIGHT * v);
+/**
+ * The boosts a search adds: the same question's votes, similar questions' choices and
+ * (for passages it recalls) how often a passage was chosen at all. Passages chosen for
+ * this or a similar question may join the list even when recall missed them.
+ */
+export function memoryBoosts(scores: MemoryScores, params: LearnedParams | null): FeedbackBoosts {
+  const fixed = new Map<number, number>();
+  for (const [id, v] of scores.exact) fixed.set(id, EXACT_WEIGHT * v);
   const w = params?.memoryWeight ?? 0;
-  if (w > 0) for (const [id, v] of scores.similar) boosts.set(id, (boosts.get(id) ?? 0) + w * Math.tanh(v));
-  for (const [id, b] of boosts) if (b === 0) boosts.delete(id);
-  return boosts;
+  if (w > 0) for (const [id, v] of scores.similar) fixed.set(id, (fixed.get(id) ?? 0) + w * Math.tanh(v));
+  const pop = params?.popularityWeight ?? 0;
+  const fw = params?.fieldWeight ?? 0;
+  return {
+    active: fixed.size > 0 || pop > 0 || fw > 0,
+    boost: (id) =>
+      (fixed.get(id) ?? 0) +
+      (pop > 0 ? pop * Math.tanh(scores.popular(id)) : 0) +
+      (fw > 0 ? fw * scores.field(id) : 0),
+    join: [...fixed].filter(([, b]) => b > 0).map(([id]) => id),
+    chosen: new Set([...scores.exact].filter(([, v]) => v > 0).map(([id]) => id)),
+  };
 }
 
 const FORMAT = 1;
@@ -39,6 +58,8 @@ export function encodeParams(p: LearnedParams): Buffer {
       denseWeight: p.denseWeight,
       memoryWeight: p.memoryWeight,
       memoryThreshold: p.memoryThreshold,
+      popularityWeight: p.popularityWeight,
+      fieldWeight: p.fieldWeight,
     }),
     'utf8',
   );
@@ -59,6 +80,8 @@ export function decodeParams(bytes: Buffer): LearnedParams {
     denseWeight: number;
     memoryWeight: number;
     memoryThreshold: number;
+    popularityWeight?: number;
+    fieldWeight?: number;
   };
   if (h.format !== FORMAT) throw new Error(`learned model format ${h.format} is not ${FORMAT}`);
   let adapter: Float32Array | null = null;
@@ -74,5 +97,7 @@ export function decodeParams(bytes: Buffer): LearnedParams {
     denseWeight: h.denseWeight,
     memoryWeight: h.memoryWeight,
     memoryThreshold: h.memoryThreshold,
+    popularityWeight: h.popularityWeight ?? 0,
+    fieldWeight: h.fieldWeight ?? 0,
   };
 }

@@ -33,17 +33,63 @@ export interface LearnInput {
   minHeldBack: number;
   /** Lets questions through between steps: learning runs at low priority. */
   yieldNow: () => Promise<void>;
+  /**
+   * Asks questions again through the real search with a model and a memory, and scores
+   * where their chosen passage lands (recall included, which a logged list cannot show).
+   * `leaveOneOut`: each question's own signals are left out of the memory.
+   */
+  judge(
+    params: LearnedParams,
+    memory: FeedbackMemory,
+    questions: readonly LearningQuestion[],
+    leaveOneOut: boolean,
+  ): Promise<JudgedFigures>;
 }
 
 export type { HeldBackFigures };
+/** Figures of a judged model, with each question's rank of its chosen passage (0: not in the first ten). */
+export interface JudgedFigures extends HeldBackFigures {
+  ranks: number[];
+}
 /** `before`/`after`: on the held-back questions, ranking their shown passages, the model in use and the new one. */
 export type LearningReport = LearningRunReport;
 
 const DENSE_WEIGHTS = [0.3, 0.5, 0.75, 1];
 const MEMORY_WEIGHTS = [0.25, 0.5, 1, 2];
 const MEMORY_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+const POPULARITY_WEIGHTS = [0.1, 0.25, 0.5, 1];
+const FIELD_WEIGHTS = [0.25, 0.5, 1, 2];
+/** Models the logged lists rank best that are then tried through the real search. */
+const SHORTLIST = 6;
+/** Training questions asked again through the real search to choose among the shortlist. */
+const TRAINING_JUDGED = 60;
 /** The share of questions held back from training to decide activation (at least minHeldBack). */
 const HELD_BACK_SHARE = 0.25;
+
+/**
+ * A sign test over the held-back questions: the new model must put more chosen passages
+ * higher than lower, by more than chance would (two standard deviations, and at least
+ * MIN_NET_WINS questions). A gain of a question or two on a few dozen is noise, and a
+ * model activated on noise would make the next questions worse as often as better.
+ */
+const MIN_NET_WINS = 3;
+export function clearlyBetter(before: readonly number[], after: readonly number[]): boolean {
+  let wins = 0;
+  let losses = 0;
+  for (let i = 0; i < before.length; i++) {
+    const b = before[i] || Infinity;
+    const a = after[i] || Infinity;
+    if (a < b) wins++;
+    else if (a > b) losses++;
+  }
+  return wins - losses >= Math.max(MIN_NET_WINS, 2 * Math.sqrt(wins + losses));
+}
+
+/** Up to n of the questions, spread evenly over them (the same ones every run for the same signals). */
+function spread<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]);
+}
 
 /** FNV-1a: the split must not move when more signals arrive, so a question stays on its side. */
 function keyHash(key: string): number {
@@ -85,7 +131,12 @@ export async function learnFromSignals(
   // Memory from the training side only, including its "not this"-only questions.
   const trainMemory = new FeedbackMemory(input.questions.filter((q) => !heldKeys.has(q.key)));
 
-  const examples: AdapterExample[] = train.map((q) => ({
+  // Some training questions choose among the best models through the real search; the adapter is
+  // not trained on them, or it would always win there (it has seen their answers).
+  const judged = spread(train, Math.min(TRAINING_JUDGED, Math.floor(train.length / 3)));
+  const judgedSet = new Set(judged);
+  const fit = train.filter((q) => !judgedSet.has(q));
+  const examples: AdapterExample[] = fit.map((q) => ({
     question: q.vector,
     positive: input.answerVectors.get(q.target!)!,
     negatives: q.negatives.flatMap((id) => input.answerVectors.get(id) ?? []),
@@ -96,6 +147,8 @@ export async function learnFromSignals(
     onStep: input.yieldNow,
   });
 
+  // Cheap first pass over many models on the logged lists (shown passages only), then the few
+  // best through the real search, where a model also changes what is recalled.
   const scorer = new ShownListScorer(input.answerVectors);
   const base: LearnedParams = {
     dim: input.dim,
@@ -103,40 +156,74 @@ export async function learnFromSignals(
     denseWeight: input.baseDenseWeight,
     memoryWeight: 0,
     memoryThreshold: 1,
+    popularityWeight: 0,
+    fieldWeight: 0,
   };
-  // Simplest first: a richer model must do strictly better on the training questions to be chosen.
-  let best = base;
-  let bestMrr = scorer.figures(train, base, trainMemory, true).mrr;
+  const tried: { params: LearnedParams; mrr: number }[] = [];
+  const score = (p: LearnedParams) =>
+    tried.push({ params: p, mrr: scorer.figures(train, p, trainMemory, true).mrr });
   for (const a of [null, adapter]) {
     for (const denseWeight of [input.baseDenseWeight, ...DENSE_WEIGHTS]) {
       const plain = { ...base, adapter: a, denseWeight };
-      const m0 = scorer.figures(train, plain, trainMemory, true).mrr;
-      if (m0 > bestMrr + 1e-9) [best, bestMrr] = [plain, m0];
+      score(plain);
       for (const memoryThreshold of MEMORY_THRESHOLDS)
-        for (const memoryWeight of MEMORY_WEIGHTS) {
-          const p = { ...plain, memoryWeight, memoryThreshold };
-          const m = scorer.figures(train, p, trainMemory, true).mrr;
-          if (m > bestMrr + 1e-9) [best, bestMrr] = [p, m];
-        }
+        for (const memoryWeight of MEMORY_WEIGHTS) score({ ...plain, memoryWeight, memoryThreshold });
+      for (const popularityWeight of POPULARITY_WEIGHTS) score({ ...plain, popularityWeight });
+      for (const fieldWeight of FIELD_WEIGHTS) score({ ...plain, fieldWeight });
       await input.yieldNow();
     }
   }
-  const before = scorer.figures(held, input.current ?? base, trainMemory, false);
-  const after = scorer.figures(held, best, trainMemory, false);
-  const better = after.mrr > before.mrr + 1e-9 && after.hit1 >= before.hit1;
+  // The best similar-question setting with popularity and the clickthrough field on top.
+  const bestMemory = tried.filter((t) => t.params.memoryWeight > 0).sort((x, y) => y.mrr - x.mrr)[0];
+  if (bestMemory)
+    for (const popularityWeight of [0, ...POPULARITY_WEIGHTS])
+      for (const fieldWeight of [0, ...FIELD_WEIGHTS])
+        score({ ...bestMemory.params, popularityWeight, fieldWeight });
+  // The best of each kind of model: on the logged lists an adapter is judged on the questions it
+  // was trained on, so a plain ranking would never make a shortlist of the overall best.
+  const family = (p: LearnedParams) =>
+    [
+      p.adapter ? 'adapter' : '',
+      p.memoryWeight ? 'similar' : '',
+      p.popularityWeight ? 'popular' : '',
+      p.fieldWeight ? 'field' : '',
+    ].join('+');
+  const bestOfFamily = new Map<string, { params: LearnedParams; mrr: number }>();
+  for (const t of tried) {
+    const f = family(t.params);
+    const previous = bestOfFamily.get(f);
+    if (!previous || t.mrr > previous.mrr) bestOfFamily.set(f, t);
+  }
+  const ranked = [...bestOfFamily.values()].sort((x, y) => y.mrr - x.mrr).map((t) => t.params);
+  const shortlist = [
+    ...ranked.filter((p) => p.adapter).slice(0, SHORTLIST / 2),
+    ...ranked.filter((p) => !p.adapter).slice(0, SHORTLIST / 2),
+  ];
+  const current = input.current ?? base;
+  let best = current;
+  let bestFigures = await input.judge(current, trainMemory, judged, true);
+  for (const p of shortlist) {
+    const f = await input.judge(p, trainMemory, judged, true);
+    if (f.mrr > bestFigures.mrr + 1e-9) [best, bestFigures] = [p, f];
+  }
+  const before = await input.judge(current, trainMemory, held, false);
+  const after = best === current ? before : await input.judge(best, trainMemory, held, false);
+  const better = best !== current && clearlyBetter(before.ranks, after.ranks) && after.hit1 >= before.hit1;
   return {
     report: {
       outcome: better ? 'activated' : 'kept',
       questions: usable.length,
       trained: train.length,
       heldBack: held.length,
-      before,
-      after,
+      before: { hit1: before.hit1, mrr: before.mrr },
+      after: { hit1: after.hit1, mrr: after.mrr },
       chosen: {
         adapter: best.adapter !== null,
         denseWeight: best.denseWeight,
         memoryWeight: best.memoryWeight,
         memoryThreshold: best.memoryThreshold,
+        popularityWeight: best.popularityWeight,
+        fieldWeight: best.fieldWeight,
       },
       ms: performance.now() - started,
     },
@@ -192,7 +279,7 @@ export class ShownListScorer {
     const lo = Math.min(...fused);
     const span = Math.max(...fused) - lo || 1;
     const boosts = memoryBoosts(this.memoryScores(q, params.memoryThreshold, memory, leaveOneOut), params);
-    const final = shown.map((s, i) => (fused[i] - lo) / span + (boosts.get(s.chunkId) ?? 0));
+    const final = shown.map((s, i) => (fused[i] - lo) / span + boosts.boost(s.chunkId));
     const t = shown.findIndex((s) => s.chunkId === q.target);
     // Ties go against the target: a model must earn its first place.
     return 1 + final.filter((f, i) => i !== t && f >= final[t]).length;

@@ -7,6 +7,7 @@ import type { LearningState, SearchResult } from '../vocabulary/shapes.js';
 import { FeedbackMemory, isPositive, questionKey, SIGNAL_VOTE, SKIPPED_VOTE } from './feedbackMemory.js';
 import { learnFromSignals, type LearningQuestion, type LearningReport } from './learner.js';
 import { decodeParams, encodeParams, memoryBoosts, type LearnedParams } from './learnedParams.js';
+import type { FeedbackBoosts } from './boostRanking.js';
 import { adaptQuestion } from './questionAdapter.js';
 import {
   answersWithSignals,
@@ -37,12 +38,32 @@ export interface LearnedView {
   modelId: number | null;
   /** The question tower's vector as learning adapted it. */
   adapt(vector: Float32Array): Float32Array;
-  /** Passages moved by the user's earlier signals (chunk id → boost), and those chosen for this very question. */
-  boosts(
-    question: string,
-    baseVector: Float32Array | null,
-  ): { boosts: Map<number, number>; chosen: Set<number> };
+  /** Passages moved by the user's earlier signals, and those chosen for this very question. */
+  boosts(question: string, baseVector: Float32Array | null): FeedbackBoosts;
 }
+
+/** A search's view of a model and a memory; `excludeKey` leaves one question's own signals out. */
+function learnedView(
+  params: LearnedParams | null,
+  modelId: number | null,
+  memory: FeedbackMemory,
+  excludeKey: string | null = null,
+): LearnedView {
+  const adapter = params?.adapter ?? null;
+  return {
+    params,
+    modelId,
+    adapt: (v) => (adapter && adapter.length === v.length * v.length ? adaptQuestion(adapter, v) : v),
+    boosts: (question, baseVector) =>
+      memoryBoosts(
+        memory.scores(questionKey(question), baseVector, params?.memoryThreshold ?? 1, excludeKey),
+        params,
+      ),
+  };
+}
+
+/** Searches a question as the library would with a given view; the chunk ids of the first ten, in order. */
+export type SearchWithView = (question: string, view: LearnedView) => Promise<number[][]>;
 
 interface ModelRow {
   id: number;
@@ -137,19 +158,7 @@ export class Learning {
   async view(dense: DenseAccess | null): Promise<LearnedView> {
     const model = dense ? this.activeModel(packKey(dense.pack)) : null;
     const params = model?.params ?? null;
-    const memory = await this.memory(dense?.pack ?? null);
-    const adapter = params?.adapter ?? null;
-    return {
-      params,
-      modelId: model?.id ?? null,
-      adapt: (v) => (adapter && adapter.length === v.length * v.length ? adaptQuestion(adapter, v) : v),
-      boosts: (question, baseVector) => {
-        if (!memory.size) return { boosts: new Map(), chosen: new Set() };
-        const scores = memory.scores(questionKey(question), baseVector, params?.memoryThreshold ?? 1);
-        const chosen = new Set([...scores.exact].filter(([, v]) => v > 0).map(([id]) => id));
-        return { boosts: memoryBoosts(scores, params), chosen };
-      },
-    };
+    return learnedView(params, model?.id ?? null, await this.memory(dense?.pack ?? null));
   }
 
   private activeModel(key: string): { id: number; params: LearnedParams } | null {
@@ -272,17 +281,25 @@ export class Learning {
   }
 
   /** Learns now from every signal so far (one run at a time); null when there is no dense side to learn. */
-  learn(dense: DenseAccess | null, baseDenseWeight: number): Promise<LearningReport | null> {
+  learn(
+    dense: DenseAccess | null,
+    baseDenseWeight: number,
+    search: SearchWithView,
+  ): Promise<LearningReport | null> {
     if (!dense) return Promise.resolve(null);
     if (this.running) return this.running;
-    const run = this.runLearning(dense, baseDenseWeight).finally(() => {
+    const run = this.runLearning(dense, baseDenseWeight, search).finally(() => {
       this.running = null;
     });
     this.running = run;
     return run;
   }
 
-  private async runLearning(dense: DenseAccess, baseDenseWeight: number): Promise<LearningReport> {
+  private async runLearning(
+    dense: DenseAccess,
+    baseDenseWeight: number,
+    search: SearchWithView,
+  ): Promise<LearningReport> {
     const through = signalCounts(this.db).lastSignal;
     const collected = this.collect(through);
     const texts = collected.map(questionText);
@@ -306,6 +323,21 @@ export class Learning {
       baseDenseWeight,
       minHeldBack: MIN_HELD_BACK,
       yieldNow: () => new Promise((r) => setImmediate(r)),
+      judge: async (params, memory, judged, leaveOneOut) => {
+        const ranks: number[] = [];
+        for (const q of judged) {
+          const view = learnedView(params, null, memory, leaveOneOut ? q.key : null);
+          const ranked = await search(q.question, view);
+          ranks.push(ranked.findIndex((ids) => ids.includes(q.target!)) + 1);
+          await new Promise((r) => setImmediate(r));
+        }
+        const n = Math.max(judged.length, 1);
+        return {
+          hit1: ranks.filter((r) => r === 1).length / n,
+          mrr: ranks.reduce((sum, r) => sum + (r ? 1 / r : 0), 0) / n,
+          ranks,
+        };
+      },
     });
     const at = new Date().toISOString();
     this.lastReport = { ...report, at };

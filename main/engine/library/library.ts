@@ -7,7 +7,7 @@ import { LearnedRanker } from '../rank/learnedRanker.js';
 import { readPackRanker, type PackRanker } from '../rank/packRanker.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
 import { builtinLexicon } from '../search/lexicon.js';
-import { Searcher, type DenseRecall } from '../search/searcher.js';
+import { Searcher, type DenseRecall, type SearchOutcome } from '../search/searcher.js';
 import { openDatabase, type Db } from '../store/database.js';
 import * as conversations from '../store/conversations.js';
 import { DocumentStore } from '../store/documentStore.js';
@@ -576,35 +576,7 @@ export class Library implements LibraryEngine {
     if (options.crossLingual !== undefined && typeof options.crossLingual !== 'boolean')
       throw new UserError('crossLingual must be true or false', 'crossLingual');
     const crossLingual = options.crossLingual ?? (await this.getSettings()).crossLingual;
-    let outcome;
-    let ranker: Ranker;
-    let side: { recall: DenseRecall; pack: TowerPack } | null;
-    let learned: LearnedView;
-    for (let attempt = 0; ; attempt++) {
-      side = mode === 'bm25' ? null : await this.denseSide();
-      // What the user's signals taught: the question vector adapted, passages moved, the fusion weight.
-      learned = await this.learning.view(this.denseAccess(side));
-      ranker = this.rankerFor(await this.packDir(), learned);
-      let baseVector: Promise<Float32Array> | null = null;
-      const recall = side?.recall ?? null;
-      const dense: DenseRecall | null = recall && {
-        ...recall,
-        embedQuestion: async (text) => learned.adapt(await (baseVector ??= recall.embedQuestion(text))),
-      };
-      const view = learned;
-      try {
-        outcome = await this.searcher.search(q, k, mode, dense, ranker, {
-          crossLingual,
-          feedback: async () => view.boosts(q, baseVector ? await baseVector : null),
-        });
-        break;
-      } catch (e) {
-        // A re-embedding switched the active vector set (and dropped the old table) while this
-        // question was being embedded: ask again with the new set and its question tower.
-        if (attempt >= 2 || !/no such table: vectors_/.test(String((e as Error).message))) throw e;
-        this.dense = null;
-      }
-    }
+    const { outcome, ranker, side, learned } = await this.searchLearned(q, k, mode, crossLingual, null);
     for (const r of outcome.results) this.rememberHighlights(r.chunkId, r.highlights);
     const answerId = options.log
       ? this.logAnswer(() =>
@@ -629,6 +601,47 @@ export class Library implements LibraryEngine {
       weakMatch: outcome.weakMatch,
       ...(answerId !== undefined ? { answerId } : {}),
     };
+  }
+
+  /**
+   * One search with what learning taught (the live model and memory, or `view`, a model
+   * being judged): the question vector adapted, passages moved, the fusion weight.
+   */
+  private async searchLearned(
+    q: string,
+    k: number,
+    mode: SearchMode,
+    crossLingual: boolean,
+    view: LearnedView | null,
+  ): Promise<{
+    outcome: SearchOutcome;
+    ranker: Ranker;
+    side: { recall: DenseRecall; pack: TowerPack } | null;
+    learned: LearnedView;
+  }> {
+    for (let attempt = 0; ; attempt++) {
+      const side = mode === 'bm25' ? null : await this.denseSide();
+      const learned = view ?? (await this.learning.view(this.denseAccess(side)));
+      const ranker = this.rankerFor(await this.packDir(), learned);
+      let baseVector: Promise<Float32Array> | null = null;
+      const recall = side?.recall ?? null;
+      const dense: DenseRecall | null = recall && {
+        ...recall,
+        embedQuestion: async (text) => learned.adapt(await (baseVector ??= recall.embedQuestion(text))),
+      };
+      try {
+        const outcome = await this.searcher.search(q, k, mode, dense, ranker, {
+          crossLingual,
+          feedback: async () => learned.boosts(q, baseVector ? await baseVector : null),
+        });
+        return { outcome, ranker, side, learned };
+      } catch (e) {
+        // A re-embedding switched the active vector set (and dropped the old table) while this
+        // question was being embedded: ask again with the new set and its question tower.
+        if (attempt >= 2 || !/no such table: vectors_/.test(String((e as Error).message))) throw e;
+        this.dense = null;
+      }
+    }
   }
 
   // ---- learning from use
@@ -665,7 +678,15 @@ export class Library implements LibraryEngine {
   }
 
   async learnNow(): Promise<LearningRunReport | null> {
-    return this.learning.learn(this.denseAccess(await this.denseSide()), DENSE_WEIGHT);
+    const crossLingual = (await this.getSettings()).crossLingual;
+    return this.learning.learn(
+      this.denseAccess(await this.denseSide()),
+      DENSE_WEIGHT,
+      async (question, view) => {
+        const { outcome } = await this.searchLearned(question, 10, 'hybrid', crossLingual, view);
+        return outcome.results.map((r) => [r.chunkId, ...(r.alsoIn ?? []).map((p) => p.chunkId)]);
+      },
+    );
   }
 
   async learningState(): Promise<LearningState> {

@@ -169,9 +169,9 @@ export class Searcher {
       }
     }
     const feedback = options.feedback ? await options.feedback() : null;
-    if (feedback?.boosts.size) {
+    if (feedback?.active) {
       // A passage the user chose before joins the list even when recall missed it this time.
-      const missing = [...feedback.boosts].filter(([id, b]) => b > 0 && !info.has(id)).map(([id]) => id);
+      const missing = feedback.join.filter((id) => !info.has(id));
       const joined: RankedCandidate[] = [];
       if (missing.length) {
         const q = questionVector ? await questionVector : null;
@@ -183,7 +183,7 @@ export class Searcher {
           joined.push({ chunkId: row.id, dense: cosines.get(row.id), score: floor });
         }
       }
-      ranking = boostRanking([...ranking, ...joined], feedback.boosts);
+      ranking = boostRanking([...ranking, ...joined], (id) => feedback.boost(id));
     }
     // A few more than asked: tables of contents go last and duplicates collapse into one.
     const ranked = ranking.slice(0, k + HYGIENE_EXTRA);

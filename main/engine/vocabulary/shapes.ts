@@ -99,7 +99,14 @@ export interface LearningRunReport {
   heldBack: number;
   before: HeldBackFigures | null;
   after: HeldBackFigures | null;
-  chosen: { adapter: boolean; denseWeight: number; memoryWeight: number; memoryThreshold: number } | null;
+  chosen: {
+    adapter: boolean;
+    denseWeight: number;
+    memoryWeight: number;
+    memoryThreshold: number;
+    popularityWeight: number;
+    fieldWeight: number;
+  } | null;
   ms: number;
 }
 
