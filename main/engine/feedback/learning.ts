@@ -364,7 +364,7 @@ export class Learning {
             JSON.stringify(report),
             params ? encodeParams(params) : Buffer.alloc(0),
           );
-      })();
+      }).immediate();
       this.modelCache.delete(key);
     }
     return report;
@@ -384,7 +384,7 @@ export class Learning {
       this.db
         .prepare("UPDATE learned_models SET state = 'active' WHERE pack_key = ? AND state = 'previous'")
         .run(key);
-    })();
+    }).immediate();
     this.modelCache.delete(key);
   }
 
@@ -396,7 +396,7 @@ export class Learning {
     this.db.transaction(() => {
       eraseSignals(this.db);
       this.db.prepare('DELETE FROM learned_models').run();
-    })();
+    }).immediate();
     this.modelCache.clear();
     this.memoryCache = null;
     this.lastReport = null;

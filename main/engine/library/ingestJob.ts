@@ -126,7 +126,7 @@ export async function runIngestJob(
     progress.phase('removing');
     db.transaction(() => {
       for (const w of work) if (w.kind === 'remove') store.remove(w.doc.id);
-    })();
+    }).immediate();
     progress.removed(work.filter((w) => w.kind === 'remove').length);
 
     const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
@@ -236,7 +236,7 @@ async function scanWork(
       if (i >= 0) gone.splice(i, 1);
       store.writeFailure({ folderId, relPath, size: 0, mtimeMs: 0 }, w.message);
     }
-  })();
+  }).immediate();
   for (let i = 0; i < warnings.length; i++) progress.scanFailure();
   for (const doc of gone) work.push({ kind: 'remove', doc });
   return work;
@@ -466,7 +466,7 @@ async function embedAndWrite(
           store.write({ ...p.doc, vectors: own }, sets);
           row += n;
         }
-      })();
+      }).immediate();
       break;
     } catch (e) {
       if (!(e instanceof VectorSetChangedError) || attempt >= 2) throw e;

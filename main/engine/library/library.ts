@@ -415,7 +415,7 @@ export class Library implements LibraryEngine {
       this.db.transaction(() => {
         for (const id of ids) store.remove(id);
         this.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
-      })();
+      }).immediate();
     });
   }
 

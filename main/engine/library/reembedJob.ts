@@ -118,7 +118,7 @@ export async function runReembedJob(
           if ((remaining.get(cursor) as number) > 0) return false;
           activateVectorSet(db, target.id);
           return true;
-        })();
+        }).immediate();
         if (switched) break;
         continue;
       }
@@ -131,7 +131,7 @@ export async function runReembedJob(
         });
         cursor = rows[rows.length - 1].id;
         setCursor(db, target.id, cursor);
-      })();
+      }).immediate();
       done += rows.length;
       total = Math.max(total, done);
       if (Date.now() - lastEmit >= EMIT_INTERVAL_MS) {

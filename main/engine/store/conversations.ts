@@ -59,7 +59,7 @@ export function addTurn(db: Database, conversationId: number | null, answer: Ask
         .run(id, answer.question, JSON.stringify(answer), now).lastInsertRowid,
     );
     return { id: turnId, conversationId: id, question: answer.question, answer, askedAt: now };
-  })();
+  }).immediate();
 }
 
 export function deleteConversation(db: Database, id: number): void {

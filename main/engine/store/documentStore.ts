@@ -180,9 +180,12 @@ export class DocumentStore {
    * would be a SAVEPOINT, and FTS5 writes its pending terms out as a new segment at
    * every savepoint: writing many small documents in one batch cost twice as much.
    * A caller's transaction is all-or-nothing already (no caller catches inside it).
+   * IMMEDIATE, as every write transaction of the engine: it takes the write lock first,
+   * waiting out another writer; a deferred one that has read fails at once (SQLITE_BUSY)
+   * when another connection committed meanwhile — the app logging an answer during an ingest.
    */
   private atomically<T>(fn: () => T): T {
-    return this.db.inTransaction ? fn() : this.db.transaction(fn)();
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
   }
 
   /** Same content under a new name: the document keeps its chunks and vectors. */

@@ -15,5 +15,5 @@ export function writeSettings(db: Database, values: Record<string, unknown>): vo
   );
   db.transaction(() => {
     for (const [k, v] of Object.entries(values)) st.run(k, JSON.stringify(v));
-  })();
+  }).immediate();
 }

@@ -104,7 +104,7 @@ export function createVectorSet(db: Database, pack: PackIdentity, state: 'buildi
     );
     db.prepare('UPDATE vector_sets SET table_name = ? WHERE id = ?').run(tableName, id);
     return fromRow(db.prepare('SELECT * FROM vector_sets WHERE id = ?').get(id) as VectorSetRow);
-  })();
+  }).immediate();
 }
 
 /** Removes a set and its vec0 table. */
@@ -112,7 +112,7 @@ export function dropVectorSet(db: Database, set: VectorSet): void {
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS ${set.tableName}`);
     db.prepare('DELETE FROM vector_sets WHERE id = ?').run(set.id);
-  })();
+  }).immediate();
 }
 
 /** Makes `id` the active set and drops every other set (their vec0 tables too). */
@@ -120,7 +120,7 @@ export function activateVectorSet(db: Database, id: number): void {
   db.transaction(() => {
     for (const set of listVectorSets(db)) if (set.id !== id) dropVectorSet(db, set);
     db.prepare(`UPDATE vector_sets SET state = 'active' WHERE id = ?`).run(id);
-  })();
+  }).immediate();
 }
 
 /** Updates the question-tower identity of a set (a question-only pack change needs no re-embedding). */
