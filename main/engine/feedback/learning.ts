@@ -343,28 +343,32 @@ export class Learning {
     this.lastReport = { ...report, at };
     this.lastRunThrough = through;
     if (report.outcome !== 'too-few') {
-      this.db.transaction(() => {
-        if (params) {
+      this.db
+        .transaction(() => {
+          if (params) {
+            this.db
+              .prepare(
+                "UPDATE learned_models SET state = 'retired' WHERE pack_key = ? AND state = 'previous'",
+              )
+              .run(key);
+            this.db
+              .prepare("UPDATE learned_models SET state = 'previous' WHERE pack_key = ? AND state = 'active'")
+              .run(key);
+          }
           this.db
-            .prepare("UPDATE learned_models SET state = 'retired' WHERE pack_key = ? AND state = 'previous'")
-            .run(key);
-          this.db
-            .prepare("UPDATE learned_models SET state = 'previous' WHERE pack_key = ? AND state = 'active'")
-            .run(key);
-        }
-        this.db
-          .prepare(
-            'INSERT INTO learned_models(pack_key, state, created_at, through_signal, report, params) VALUES (?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            key,
-            params ? 'active' : 'rejected',
-            at,
-            through,
-            JSON.stringify(report),
-            params ? encodeParams(params) : Buffer.alloc(0),
-          );
-      }).immediate();
+            .prepare(
+              'INSERT INTO learned_models(pack_key, state, created_at, through_signal, report, params) VALUES (?, ?, ?, ?, ?, ?)',
+            )
+            .run(
+              key,
+              params ? 'active' : 'rejected',
+              at,
+              through,
+              JSON.stringify(report),
+              params ? encodeParams(params) : Buffer.alloc(0),
+            );
+        })
+        .immediate();
       this.modelCache.delete(key);
     }
     return report;
@@ -379,12 +383,14 @@ export class Learning {
       .pluck()
       .get(key) as number | undefined;
     if (active === undefined) throw new UserError('there is no learned model to undo', 'learning');
-    this.db.transaction(() => {
-      this.db.prepare("UPDATE learned_models SET state = 'retired' WHERE id = ?").run(active);
-      this.db
-        .prepare("UPDATE learned_models SET state = 'active' WHERE pack_key = ? AND state = 'previous'")
-        .run(key);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.prepare("UPDATE learned_models SET state = 'retired' WHERE id = ?").run(active);
+        this.db
+          .prepare("UPDATE learned_models SET state = 'active' WHERE pack_key = ? AND state = 'previous'")
+          .run(key);
+      })
+      .immediate();
     this.modelCache.delete(key);
   }
 
@@ -393,10 +399,12 @@ export class Learning {
    * log stays (like the chat's history), so an answer still on screen can be marked again.
    */
   erase(): void {
-    this.db.transaction(() => {
-      eraseSignals(this.db);
-      this.db.prepare('DELETE FROM learned_models').run();
-    }).immediate();
+    this.db
+      .transaction(() => {
+        eraseSignals(this.db);
+        this.db.prepare('DELETE FROM learned_models').run();
+      })
+      .immediate();
     this.modelCache.clear();
     this.memoryCache = null;
     this.lastReport = null;

@@ -6,8 +6,15 @@ import { Adam } from '../train/adam.js';
  * so no passage is re-embedded; W = 0 is exactly the pack's own question tower.
  */
 export function adaptQuestion(adapter: Float32Array, q: Float32Array): Float32Array {
+  const out = new Float32Array(q.length);
+  const norm = residual(adapter, q, out);
+  for (let i = 0; i < out.length; i++) out[i] /= norm;
+  return out;
+}
+
+/** Writes u = q + W·q into `out` and returns |u| (1 for a zero vector). */
+function residual(adapter: Float32Array, q: Float32Array, out: Float32Array): number {
   const dim = q.length;
-  const out = new Float32Array(dim);
   let norm = 0;
   for (let i = 0; i < dim; i++) {
     let s = q[i];
@@ -16,9 +23,7 @@ export function adaptQuestion(adapter: Float32Array, q: Float32Array): Float32Ar
     out[i] = s;
     norm += s * s;
   }
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < dim; i++) out[i] /= norm;
-  return out;
+  return Math.sqrt(norm) || 1;
 }
 
 /** One question the user answered: its tower vector, the passage that answered it and those that did not. */
@@ -79,15 +84,7 @@ export async function trainQuestionAdapter(
       const e = examples[n];
       const q = e.question;
       // u = q + W q, q' = u / |u|
-      let norm = 0;
-      for (let i = 0; i < dim; i++) {
-        let s = q[i];
-        const row = i * dim;
-        for (let k = 0; k < dim; k++) s += adapter[row + k] * q[k];
-        u[i] = s;
-        norm += s * s;
-      }
-      norm = Math.sqrt(norm) || 1;
+      const norm = residual(adapter, q, u);
       const candidates = [e.positive, ...e.negatives];
       for (let m = 0; m < inBatch.length && candidates.length < e.negatives.length + 9; m++) {
         const other = inBatch[(n + 1 + m * 7) % inBatch.length];

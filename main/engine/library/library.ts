@@ -412,10 +412,12 @@ export class Library implements LibraryEngine {
         .prepare('SELECT id FROM documents WHERE folder_id = ?')
         .pluck()
         .all(folder.id) as number[];
-      this.db.transaction(() => {
-        for (const id of ids) store.remove(id);
-        this.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const id of ids) store.remove(id);
+          this.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
+        })
+        .immediate();
     });
   }
 

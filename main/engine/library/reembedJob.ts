@@ -114,11 +114,13 @@ export async function runReembedJob(
       }
       const rows = next.all(cursor, BATCH) as ChunkText[];
       if (!rows.length) {
-        const switched = db.transaction(() => {
-          if ((remaining.get(cursor) as number) > 0) return false;
-          activateVectorSet(db, target.id);
-          return true;
-        }).immediate();
+        const switched = db
+          .transaction(() => {
+            if ((remaining.get(cursor) as number) > 0) return false;
+            activateVectorSet(db, target.id);
+            return true;
+          })
+          .immediate();
         if (switched) break;
         continue;
       }

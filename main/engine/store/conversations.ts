@@ -43,23 +43,25 @@ export function conversationTurns(db: Database, conversationId: number): Convers
 
 /** Appends a turn; a null conversation starts a new one titled by its first question. */
 export function addTurn(db: Database, conversationId: number | null, answer: AskResult): ConversationTurn {
-  return db.transaction(() => {
-    const now = new Date().toISOString();
-    let id = conversationId;
-    if (id === null) {
-      const title = answer.question.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS);
-      id = Number(
-        db.prepare('INSERT INTO conversations(title, created_at) VALUES (?, ?)').run(title, now)
-          .lastInsertRowid,
+  return db
+    .transaction(() => {
+      const now = new Date().toISOString();
+      let id = conversationId;
+      if (id === null) {
+        const title = answer.question.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS);
+        id = Number(
+          db.prepare('INSERT INTO conversations(title, created_at) VALUES (?, ?)').run(title, now)
+            .lastInsertRowid,
+        );
+      }
+      const turnId = Number(
+        db
+          .prepare('INSERT INTO turns(conversation_id, question, answer, asked_at) VALUES (?, ?, ?, ?)')
+          .run(id, answer.question, JSON.stringify(answer), now).lastInsertRowid,
       );
-    }
-    const turnId = Number(
-      db
-        .prepare('INSERT INTO turns(conversation_id, question, answer, asked_at) VALUES (?, ?, ?, ?)')
-        .run(id, answer.question, JSON.stringify(answer), now).lastInsertRowid,
-    );
-    return { id: turnId, conversationId: id, question: answer.question, answer, askedAt: now };
-  }).immediate();
+      return { id: turnId, conversationId: id, question: answer.question, answer, askedAt: now };
+    })
+    .immediate();
 }
 
 export function deleteConversation(db: Database, id: number): void {

@@ -76,35 +76,37 @@ const VEC0_CHUNK_SIZE = 32;
 /** A new, empty set. `active` only when the library has no active set yet (first ingest). */
 export function createVectorSet(db: Database, pack: PackIdentity, state: 'building' | 'active'): VectorSet {
   if (!Number.isInteger(pack.dim) || pack.dim <= 0) throw new Error(`invalid vector dimension ${pack.dim}`);
-  return db.transaction(() => {
-    const info = db
-      .prepare(
-        `INSERT INTO vector_sets(table_name, answer_hash, question_hash, pack_name, pack_version, pack_dir, dim, state, created_at)
+  return db
+    .transaction(() => {
+      const info = db
+        .prepare(
+          `INSERT INTO vector_sets(table_name, answer_hash, question_hash, pack_name, pack_version, pack_dir, dim, state, created_at)
          VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        pack.answerHash,
-        pack.questionHash,
-        pack.packName,
-        pack.packVersion,
-        pack.packDir,
-        pack.dim,
-        state,
-        new Date().toISOString(),
-      );
-    const id = Number(info.lastInsertRowid);
-    const tableName = `vectors_${id}`;
-    db.exec(
-      `CREATE VIRTUAL TABLE ${tableName} USING vec0(
+        )
+        .run(
+          pack.answerHash,
+          pack.questionHash,
+          pack.packName,
+          pack.packVersion,
+          pack.packDir,
+          pack.dim,
+          state,
+          new Date().toISOString(),
+        );
+      const id = Number(info.lastInsertRowid);
+      const tableName = `vectors_${id}`;
+      db.exec(
+        `CREATE VIRTUAL TABLE ${tableName} USING vec0(
          chunk_id INTEGER PRIMARY KEY,
          embedding float[${pack.dim}] distance_metric=cosine,
          coarse bit[${coarseBits(pack.dim)}],
          chunk_size=${VEC0_CHUNK_SIZE}
        )`,
-    );
-    db.prepare('UPDATE vector_sets SET table_name = ? WHERE id = ?').run(tableName, id);
-    return fromRow(db.prepare('SELECT * FROM vector_sets WHERE id = ?').get(id) as VectorSetRow);
-  }).immediate();
+      );
+      db.prepare('UPDATE vector_sets SET table_name = ? WHERE id = ?').run(tableName, id);
+      return fromRow(db.prepare('SELECT * FROM vector_sets WHERE id = ?').get(id) as VectorSetRow);
+    })
+    .immediate();
 }
 
 /** Removes a set and its vec0 table. */
