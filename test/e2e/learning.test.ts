@@ -91,6 +91,16 @@ describe.skipIf(!haveChromium)('learning from use in Chromium', () => {
     expect(await page.getByTestId('preview').count()).toBe(0);
     expect((await learningState()).signalsByKind).toMatchObject({ good: 1, bad: 0, preview: 0 });
     await card.screenshot({ path: path.join(artifacts, 'learning-01-card.png') });
+
+    // Read back from the library after a reload, the conversation shows what was said.
+    await page.reload();
+    await page.locator('.conversation').first().click();
+    const again = page.locator('.turn').first().getByTestId('source-card').first();
+    await again.waitFor();
+    await poll(() =>
+      again.getByRole('button', { name: 'This answered it' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+    expect(await again.getByRole('button', { name: 'Not this' }).getAttribute('aria-pressed')).toBe('false');
   }, 90_000);
 
   it('shows the signal in Settings, exports it as JSON Lines, and erases it after confirmation', async () => {

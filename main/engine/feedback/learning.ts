@@ -153,6 +153,24 @@ export class Learning {
     return { signalId, learningDue: this.pendingSignals() >= LEARN_AFTER_SIGNALS };
   }
 
+  /** The last "this answered it" / "not this" per rank of each of these answers. */
+  verdicts(answerIds: readonly number[]): Map<number, Record<number, 'good' | 'bad'>> {
+    const out = new Map<number, Record<number, 'good' | 'bad'>>();
+    if (!answerIds.length) return out;
+    const rows = this.db
+      .prepare(
+        `SELECT answer_id, rank, kind FROM signals
+         WHERE kind IN ('good', 'bad') AND answer_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      )
+      .all(JSON.stringify(answerIds)) as { answer_id: number; rank: number; kind: 'good' | 'bad' }[];
+    for (const r of rows) {
+      let v = out.get(r.answer_id);
+      if (!v) out.set(r.answer_id, (v = {}));
+      v[r.rank] = r.kind;
+    }
+    return out;
+  }
+
   // ---- what search uses
 
   async view(dense: DenseAccess | null): Promise<LearnedView> {

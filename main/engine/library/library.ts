@@ -753,7 +753,13 @@ export class Library implements LibraryEngine {
 
   async conversation(conversationId: number): Promise<ConversationTurn[]> {
     this.checkConversation(conversationId);
-    return conversations.conversationTurns(this.db, conversationId);
+    const turns = conversations.conversationTurns(this.db, conversationId);
+    // What the user said of each answer's passages, so a reloaded chat shows the buttons pressed.
+    const verdicts = this.learning.verdicts(turns.flatMap((t) => t.answer.answerId ?? []));
+    return turns.map((t) => {
+      const said = t.answer.answerId !== undefined ? verdicts.get(t.answer.answerId) : undefined;
+      return said ? { ...t, answer: { ...t.answer, verdicts: said } } : t;
+    });
   }
 
   async askInConversation(

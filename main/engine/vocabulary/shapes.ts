@@ -83,6 +83,11 @@ export interface AskResult {
    * answer was not logged (`search --batch`, evaluation).
    */
   answerId?: number;
+  /**
+   * What the user said of this answer's passages ("this answered it" / "not this", the last one
+   * per 1-based rank), when the answer is read back from a conversation.
+   */
+  verdicts?: Record<number, 'good' | 'bad'>;
 }
 
 /** Held-back figures of a learning run: hit@1 and MRR@10 of the chosen passages among those shown. */

@@ -10,16 +10,20 @@ export type ImplicitSignal = 'open' | 'preview' | 'copy';
 export interface ShownAt {
   answerId: number;
   rank: number;
+  /** What the library says was said of it before (a conversation read back after a reload). */
+  saved?: Verdict;
 }
 
 /** The place of `result` in `answer`; null when the answer was not logged (nothing can be said of it). */
 export function shownAt(
-  answer: Pick<AskResult, 'answerId' | 'results'>,
+  answer: Pick<AskResult, 'answerId' | 'results' | 'verdicts'>,
   result: SearchResult,
 ): ShownAt | null {
   if (answer.answerId === undefined) return null;
   const index = answer.results.indexOf(result);
-  return index < 0 ? null : { answerId: answer.answerId, rank: index + 1 };
+  if (index < 0) return null;
+  const saved = answer.verdicts?.[index + 1];
+  return { answerId: answer.answerId, rank: index + 1, ...(saved ? { saved } : {}) };
 }
 
 const keyOf = (at: ShownAt): string => `${at.answerId}:${at.rank}`;
@@ -32,11 +36,13 @@ const keyOf = (at: ShownAt): string => `${at.answerId}:${at.rank}`;
  */
 export class SignalLedger {
   private verdicts = new Map<string, Verdict>();
+  /** Signals were erased in this window: what conversations said before no longer counts. */
+  private erased = false;
   private readonly sent = new Set<string>();
   private readonly listeners = new Set<() => void>();
 
   verdict(at: ShownAt): Verdict | undefined {
-    return this.verdicts.get(keyOf(at));
+    return this.verdicts.get(keyOf(at)) ?? (this.erased ? undefined : at.saved);
   }
 
   setVerdict(at: ShownAt, verdict: Verdict): void {
@@ -55,6 +61,7 @@ export class SignalLedger {
 
   /** After the signals were erased: nothing said is left to show. */
   forget(): void {
+    this.erased = true;
     this.verdicts = new Map();
     this.sent.clear();
     this.listeners.forEach((l) => l());
@@ -72,6 +79,6 @@ export const signalLedger = new SignalLedger();
 
 /** The verdict given to the passage at `at` in this window, re-rendering when one is given. */
 export function useVerdict(at: ShownAt | null): Verdict | undefined {
-  const verdicts = useSyncExternalStore(signalLedger.subscribe, signalLedger.snapshot);
-  return at ? verdicts.get(keyOf(at)) : undefined;
+  useSyncExternalStore(signalLedger.subscribe, signalLedger.snapshot);
+  return at ? signalLedger.verdict(at) : undefined;
 }
