@@ -120,7 +120,16 @@ describe('learning from use', () => {
 
     // Choosing the service passage, ranked below the overview: similar questions learn it.
     for (const q of questions()) await askAndChoose(q);
+    // Another process (the app, while the CLI learns) has asked already, so it read "no model".
+    const app = await Library.open({ dbPath, provider: 'cpu' });
+    const unseenQuestion = `anything about ${TOPICS[3]} I should know`;
+    expect(isService((await app.ask(unseenQuestion, { k: 5 })).results[0].text)).toBe(false);
     const report = await lib.learnNow();
+    try {
+      expect(isService((await app.ask(unseenQuestion, { k: 5 })).results[0].text)).toBe(true);
+    } finally {
+      await app.close();
+    }
     expect(report?.outcome).toBe('activated');
     expect(report!.after!.hit1).toBeGreaterThan(report!.before!.hit1);
     const state = await lib.learningState();

@@ -92,6 +92,8 @@ export class Learning {
   private readonly questionVectors = new Map<string, Map<string, Float32Array>>();
   private readonly modelCache = new Map<string, { id: number; params: LearnedParams } | null>();
   private running: Promise<LearningReport | null> | null = null;
+  /** The learned_models table as last read (count, newest id, active ids), to notice other processes' changes. */
+  private modelsSeen = '';
   private lastReport: (LearningReport & { at: string }) | null = null;
   /** Signals through this id were seen by a learning run of this process (one that found too few is not stored). */
   private lastRunThrough = 0;
@@ -174,6 +176,17 @@ export class Learning {
   // ---- what search uses
 
   async view(dense: DenseAccess | null): Promise<LearnedView> {
+    // Another process (`docqa learning learn|restore|erase`, the app) may have changed the models.
+    const models = this.db
+      .prepare(
+        "SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) || ':' || COALESCE(SUM(id * (state = 'active')), 0) FROM learned_models",
+      )
+      .pluck()
+      .get() as string;
+    if (models !== this.modelsSeen) {
+      this.modelCache.clear();
+      this.modelsSeen = models;
+    }
     const model = dense ? this.activeModel(packKey(dense.pack)) : null;
     const params = model?.params ?? null;
     return learnedView(params, model?.id ?? null, await this.memory(dense?.pack ?? null));
