@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import type { TowerPack } from '../towers/types.js';
 import type { SignalKind } from '../vocabulary/values.js';
@@ -65,6 +65,13 @@ function learnedView(
 /** Searches a question as the library would with a given view; the chunk ids of the first ten, in order. */
 export type SearchWithView = (question: string, view: LearnedView) => Promise<number[][]>;
 
+interface LibraryChanges {
+  models: string;
+  signals: number;
+  lastSignal: number;
+  lastChunk: number;
+}
+
 interface ModelRow {
   id: number;
   pack_key: string;
@@ -98,7 +105,22 @@ export class Learning {
   /** Signals through this id were seen by a learning run of this process (one that found too few is not stored). */
   private lastRunThrough = 0;
 
-  constructor(private readonly db: Database) {}
+  /**
+   * What search's view depends on, read in one statement per question: the learned models
+   * (count, newest, active ones: another process may learn, restore or erase), the signals
+   * (count, newest) and the newest chunk id (passages re-cut: signals re-attach elsewhere).
+   */
+  private readonly changes: Statement;
+
+  constructor(private readonly db: Database) {
+    this.changes = db.prepare(
+      `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) || ':' || COALESCE(SUM(id * (state = 'active')), 0)
+               FROM learned_models) AS models,
+              (SELECT COUNT(*) FROM signals) AS signals,
+              (SELECT COALESCE(MAX(id), 0) FROM signals) AS lastSignal,
+              (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'chunks') AS lastChunk`,
+    );
+  }
 
   // ---- logging
 
@@ -176,20 +198,14 @@ export class Learning {
   // ---- what search uses
 
   async view(dense: DenseAccess | null): Promise<LearnedView> {
-    // Another process (`docqa learning learn|restore|erase`, the app) may have changed the models.
-    const models = this.db
-      .prepare(
-        "SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) || ':' || COALESCE(SUM(id * (state = 'active')), 0) FROM learned_models",
-      )
-      .pluck()
-      .get() as string;
-    if (models !== this.modelsSeen) {
+    const changes = this.changes.get() as LibraryChanges;
+    if (changes.models !== this.modelsSeen) {
       this.modelCache.clear();
-      this.modelsSeen = models;
+      this.modelsSeen = changes.models;
     }
     const model = dense ? this.activeModel(packKey(dense.pack)) : null;
     const params = model?.params ?? null;
-    return learnedView(params, model?.id ?? null, await this.memory(dense?.pack ?? null));
+    return learnedView(params, model?.id ?? null, await this.memory(dense?.pack ?? null, changes));
   }
 
   private activeModel(key: string): { id: number; params: LearnedParams } | null {
@@ -265,14 +281,10 @@ export class Learning {
     return out;
   }
 
-  private async memory(pack: TowerPack | null): Promise<FeedbackMemory> {
-    const counts = signalCounts(this.db);
-    const maxChunk =
-      this.db.prepare("SELECT COALESCE(seq, 0) FROM sqlite_sequence WHERE name = 'chunks'").pluck().get() ??
-      0;
-    const key = `${pack ? packKey(pack) : 'none'}:${counts.lastSignal}:${counts.signals}:${String(maxChunk)}`;
+  private async memory(pack: TowerPack | null, changes: LibraryChanges): Promise<FeedbackMemory> {
+    const key = `${pack ? packKey(pack) : 'none'}:${changes.lastSignal}:${changes.signals}:${changes.lastChunk}`;
     if (this.memoryCache?.key === key) return this.memoryCache.memory;
-    const questions = counts.signals ? this.collect(counts.lastSignal) : [];
+    const questions = changes.signals ? this.collect(changes.lastSignal) : [];
     const vectors = pack ? await this.questionVectorsOf(pack, questions.map(questionText)) : null;
     const memory = new FeedbackMemory(
       questions.map((q) => ({ key: q.key, votes: q.votes, vector: vectors?.get(questionText(q)) ?? null })),

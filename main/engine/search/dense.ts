@@ -76,10 +76,9 @@ export class DenseChannel {
   /** The stored vectors of specific chunks (copies; read only: the answer tower's output is never changed). */
   vectors(chunkIds: Iterable<number>): Map<number, Float32Array> {
     const out = new Map<number, Float32Array>();
-    const dim = this.set.dim;
     for (const id of chunkIds) {
-      const blob = this.vector.get(BigInt(id)) as Buffer | undefined;
-      if (blob) out.set(id, new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + dim * 4)));
+      const v = this.storedVector(id);
+      if (v) out.set(id, v.slice());
     }
     return out;
   }
@@ -89,17 +88,23 @@ export class DenseChannel {
     const out = new Map<number, number>();
     const dim = this.set.dim;
     for (const id of chunkIds) {
-      const blob = this.vector.get(BigInt(id)) as Buffer | undefined;
-      if (!blob) continue;
-      const v =
-        blob.byteOffset % 4 === 0
-          ? new Float32Array(blob.buffer, blob.byteOffset, dim)
-          : new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + dim * 4));
+      const v = this.storedVector(id);
+      if (!v) continue;
       let dot = 0;
       for (let j = 0; j < dim; j++) dot += v[j] * question[j];
       out.set(id, dot);
     }
     return out;
+  }
+
+  /** A chunk's stored vector: a view on the row's bytes when they are aligned, else a copy. */
+  private storedVector(id: number): Float32Array | null {
+    const blob = this.vector.get(BigInt(id)) as Buffer | undefined;
+    if (!blob) return null;
+    const dim = this.set.dim;
+    return blob.byteOffset % 4 === 0
+      ? new Float32Array(blob.buffer, blob.byteOffset, dim)
+      : new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + dim * 4));
   }
 
   private binaryIndex(): BinaryIndex {
