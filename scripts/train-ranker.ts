@@ -2,7 +2,8 @@
  * Trains the ranking stage (rank/gbdt.ts) that ships in the built-in pack.
  *
  *   npx tsx scripts/train-ranker.ts [--train ../shared/train] [--out resources/models/docqa-zh-en-hashed]
- *       [--questions 4000] [--seed 7] [--dry-run]
+ *       [--questions 24000] [--cross-fit 2] [--fold-packs DIR] [--cache FILE] [--seed 7] [--dry-run]
+ *   npx tsx scripts/train-ranker.ts --cross-fit 2 --fold-packs DIR --prepare-fold K   (train fold K's towers alone)
  *
  * Data: the question → passage pairs of ../shared/train only. Their passages are
  * written as documents (title line, blank line, paragraphs, as the SQuAD-style
@@ -37,6 +38,12 @@ import {
   type RankInput,
 } from '../main/engine/search/ranker.js';
 import { DENSE_WEIGHT } from '../main/engine/library/library.js';
+import { loadPairs } from '../main/engine/train/pairs.js';
+import { splitByPassage } from '../main/engine/train/split.js';
+import { findDesign } from '../main/engine/train/designs.js';
+import { runTrainJob } from '../main/engine/train/job.js';
+import { TOWER_HELDOUT_FRACTION } from './builtinTrainingSplit.js';
+import { writePackReadmeSection } from './packReadmeSection.js';
 import { trainLambdaMart, DEFAULT_LAMBDA_MART, type RankingQuery } from '../main/engine/train/lambdaMart.js';
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
 import {
@@ -64,12 +71,23 @@ const dryRun = args.includes('--dry-run');
 const excludeFeatures = arg('--exclude', 'logLength,logStart').split(',').filter(Boolean);
 /** Asked questions are kept here, so refitting needs no second pass over the library. */
 const cacheFile = args.includes('--cache') ? path.resolve(arg('--cache', '')) : null;
+/**
+ * Ask only questions whose passage the pack's towers were NOT trained on (their held-out
+ * split, reproduced). The towers memorise their training pairs (loss 0.007), so on
+ * those questions the dense channel looks near-perfect and trees learn to trust it far
+ * more than it deserves on a user's questions. `--all-questions` restores the old sampling.
+ */
+const towerHeldoutOnly = !args.includes('--all-questions');
+/** Cross-fitting folds (0 = only the shipped towers' held-out questions); fold towers are kept in --fold-packs. */
+const crossFitFolds = Number(arg('--cross-fit', '0'));
+const foldPacksDir = path.resolve(arg('--fold-packs', path.join(os.tmpdir(), 'docqa-ranker-folds')));
 const DEPTH = 60;
 
 const order = new SeededOrder(seed);
 const shuffle = <T>(xs: T[]): T[] => order.shuffle(xs);
 type Pair = TrainingPair;
-const readPairs = (): Pair[] => readTrainingPairs(trainDir, order);
+const readPairs = (): Pair[] =>
+  readTrainingPairs(trainDir, order, towerHeldoutOnly ? { everyArticle: true } : undefined);
 
 /** What the capturing ranker saw for the last question. */
 interface Captured {
@@ -115,6 +133,41 @@ interface Example {
 
 const BACKGROUND_LOG2 = 18;
 
+/**
+ * The passages the pack's towers held out while training, reproduced from the same files
+ * in the same order with the same split. Checked against the counts the pack recorded, so
+ * a pack trained differently fails here instead of leaking its training pairs.
+ */
+function towerHeldoutPassages(): Set<string> {
+  const manifest = JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')) as {
+    trainingData?: string[];
+    training?: { seed?: number };
+    metrics?: { heldout?: { questions: number; passages: number } };
+  };
+  const files = (manifest.trainingData ?? []).map((line) => path.join(trainDir, line.split(':')[0]));
+  const recorded = manifest.metrics?.heldout;
+  if (!files.length || !recorded || manifest.training?.seed === undefined)
+    throw new Error(`${packDir}: the pack records no training files or held-out split; use --all-questions`);
+  const split = splitByPassage(loadPairs(files), TOWER_HELDOUT_FRACTION, manifest.training.seed);
+  if (
+    split.heldout.passages.length !== recorded.passages ||
+    split.heldout.questions.length !== recorded.questions
+  )
+    throw new Error(
+      `reproduced tower held-out split (${split.heldout.questions.length} questions, ${split.heldout.passages.length} passages) ` +
+        `is not the pack's (${recorded.questions}, ${recorded.passages}); use --all-questions`,
+    );
+  return new Set(split.heldout.passages);
+}
+
+/** Questions to ask through one pack's recall: the pack, and which pairs to ask. */
+interface AskPlan {
+  label: string;
+  pack: string;
+  answerable: Pair[];
+  unanswerable: Pair[];
+}
+
 async function collectExamples(): Promise<{ examples: Example[]; background: BackgroundFrequency }> {
   const started = Date.now();
   const pairs = readPairs();
@@ -125,15 +178,73 @@ async function collectExamples(): Promise<{ examples: Example[]; background: Bac
   console.log(
     `${pairs.length} pairs, ${articles} articles (${absentArticles} left out), ${spans.size} passages indexed`,
   );
+  const plans: AskPlan[] = [];
+  if (towerHeldoutOnly) {
+    // Every question about a passage the towers never saw (pairs sharing a passage are
+    // different questions; validation is split by article, so none leaks across).
+    const unseen = towerHeldoutPassages();
+    const asked = shuffle(pairs.filter((p) => unseen.has(p.passage)));
+    plans.push({
+      label: 'shipped towers, their held-out passages',
+      pack: packDir,
+      answerable: asked.filter((p) => !absent(p)),
+      unanswerable: asked.filter(absent),
+    });
+    // Cross-fitting: towers trained without one fold of the passages answer that fold's
+    // questions, so the trees see many more questions whose passage the towers never saw.
+    for (let fold = 0; fold < crossFitFolds; fold++) {
+      const inFold = (p: { passage: string }) => passageFold(p.passage) === fold && !unseen.has(p.passage);
+      const oneEach = new Map<string, Pair>();
+      for (const p of shuffle(pairs.filter(inFold))) if (!oneEach.has(p.passage)) oneEach.set(p.passage, p);
+      const share = Math.round(questionCount / crossFitFolds);
+      plans.push({
+        label: `fold ${fold + 1}/${crossFitFolds} towers`,
+        pack: await foldPack(fold),
+        answerable: [...oneEach.values()].filter((p) => !absent(p)).slice(0, share),
+        unanswerable: [...oneEach.values()].filter(absent).slice(0, Math.round(share * 0.2)),
+      });
+    }
+  } else {
+    // One question per passage (pairs sharing a passage ask about the same text).
+    const oneEach = new Map<string, Pair>();
+    for (const p of shuffle(pairs.slice())) if (!oneEach.has(p.passage)) oneEach.set(p.passage, p);
+    plans.push({
+      label: 'shipped towers, any passage',
+      pack: packDir,
+      answerable: [...oneEach.values()].filter((p) => !absent(p)).slice(0, questionCount),
+      unanswerable: [...oneEach.values()].filter(absent).slice(0, Math.round(questionCount * 0.2)),
+    });
+  }
+  const examples: Example[] = [];
+  for (const plan of plans) examples.push(...(await askThroughRecall(plan, docs, tmp, spans, started)));
+  rmSync(tmp, { recursive: true, force: true });
+  // Background frequencies from the passages the library held (the left-out ones must stay unknown).
+  const background = BackgroundFrequency.build(
+    [...spans.keys()].map((passage) => contentUnits(passage)),
+    BACKGROUND_LOG2,
+  );
+  return { examples, background };
+}
 
+/** Indexes the documents with the plan's pack and asks its questions, labelling the fused top DEPTH. */
+async function askThroughRecall(
+  plan: AskPlan,
+  docs: string,
+  tmp: string,
+  spans: Map<string, { file: string; start: number; end: number }>,
+  started: number,
+): Promise<Example[]> {
   const capture = new CapturingRanker();
-  const dbPath = path.join(tmp, 'train.sqlite');
-  const lib = await Library.open({ dbPath, packDir, ranker: capture });
+  const dbPath = path.join(
+    tmp,
+    `train-${createHash('sha1').update(plan.pack).digest('hex').slice(0, 8)}.sqlite`,
+  );
+  const lib = await Library.open({ dbPath, packDir: plan.pack, ranker: capture });
   const folder = await lib.addFolder(docs);
   const summary = await lib.ingest({ folderIds: [folder.id] });
   console.log(
-    `indexed in ${((Date.now() - started) / 1000).toFixed(0)} s:`,
-    JSON.stringify(summary).slice(0, 200),
+    `[${plan.label}] indexed in ${((Date.now() - started) / 1000).toFixed(0)} s: ${summary.chunks} passages; ` +
+      `asking ${plan.answerable.length} answerable and ${plan.unanswerable.length} unanswerable questions`,
   );
   const db = new Database(dbPath, { readonly: true });
   const chunkPlace = new Map(
@@ -147,15 +258,10 @@ async function collectExamples(): Promise<{ examples: Example[]; background: Bac
   );
   db.close();
 
-  // One question per passage (pairs sharing a passage ask about the same text).
-  const oneEach = new Map<string, Pair>();
-  for (const p of shuffle(pairs.slice())) if (!oneEach.has(p.passage)) oneEach.set(p.passage, p);
-  const answerable = [...oneEach.values()].filter((p) => !absent(p)).slice(0, questionCount);
-  const unanswerable = [...oneEach.values()].filter(absent).slice(0, Math.round(questionCount * 0.2));
   const examples: Example[] = [];
   const asked = [
-    ...answerable.map((p) => [p, true] as const),
-    ...unanswerable.map((p) => [p, false] as const),
+    ...plan.answerable.map((p) => [p, true] as const),
+    ...plan.unanswerable.map((p) => [p, false] as const),
   ];
   for (let i = 0; i < asked.length; i++) {
     const [pair, isAnswerable] = asked[i];
@@ -182,21 +288,59 @@ async function collectExamples(): Promise<{ examples: Example[]; background: Bac
       valid: h < 52,
       absent: absentUnits,
     });
-    if ((i + 1) % 500 === 0)
-      console.log(`asked ${i + 1}/${asked.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if ((i + 1) % 1000 === 0)
+      console.log(
+        `[${plan.label}] asked ${i + 1}/${asked.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      );
   }
   await lib.close();
-  rmSync(tmp, { recursive: true, force: true });
-  // Background frequencies from the passages the library held (the left-out ones must stay unknown).
-  const background = BackgroundFrequency.build(
-    [...spans.keys()].map((passage) => contentUnits(passage)),
-    BACKGROUND_LOG2,
-  );
-  return { examples, background };
+  return examples;
+}
+
+/** Which cross-fitting fold a passage falls in (stable for the text). */
+function passageFold(passage: string): number {
+  return createHash('sha1').update(passage).digest().readUInt32BE(4) % crossFitFolds;
+}
+
+/**
+ * Towers of the shipped design trained on the shipped training files without one fold of
+ * the passages (kept in --fold-packs, so a rerun or another process reuses them).
+ */
+async function foldPack(fold: number): Promise<string> {
+  const dir = path.join(foldPacksDir, `fold-${fold + 1}-of-${crossFitFolds}`);
+  if (existsSync(path.join(dir, 'manifest.json'))) return dir;
+  const manifest = JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')) as {
+    trainingData: string[];
+    training: { design: string; seed: number };
+  };
+  const design = findDesign(manifest.training.design);
+  if (!design) throw new Error(`unknown tower design ${manifest.training.design}`);
+  design.train.seed = manifest.training.seed;
+  const files = manifest.trainingData.map((line) => path.join(trainDir, line.split(':')[0]));
+  const kept = loadPairs(files).filter((p) => passageFold(p.passage) !== fold);
+  console.log(`[fold ${fold + 1}] training towers on ${kept.length} pairs into ${dir}`);
+  await runTrainJob({
+    pairs: kept,
+    out: dir,
+    design,
+    heldoutFrac: TOWER_HELDOUT_FRACTION,
+    name: `ranker-fold-${fold + 1}`,
+    version: '0',
+    license: 'not shipped',
+    attribution: [],
+    trainingData: [`shipped training files without fold ${fold + 1} of ${crossFitFolds}`],
+    log: (line) => console.log(`[fold ${fold + 1}] ${line}`),
+  });
+  return dir;
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
+  if (args.includes('--prepare-fold')) {
+    // Lets folds train in parallel processes before the main run reuses them.
+    console.log(await foldPack(Number(arg('--prepare-fold', '1')) - 1));
+    return;
+  }
   let data: { examples: Example[]; background: BackgroundFrequency };
   if (cacheFile && existsSync(cacheFile)) {
     const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
@@ -379,6 +523,36 @@ function writeRanker(model: GbdtModel, background: BackgroundFrequency): void {
     training: model.training,
   };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  writePackReadmeSection(packDir, RANKER_README_BEGIN, RANKER_README_END, rankerReadme(model));
+}
+
+const RANKER_README_BEGIN = '<!-- ranker: made by scripts/train-ranker.ts -->';
+const RANKER_README_END = '<!-- /ranker -->';
+
+function rankerReadme(model: GbdtModel): string[] {
+  const t = model.training as {
+    questions: number;
+    heldOut: Record<string, Record<string, number>>;
+    notFound: { rightlyNotFound: number };
+    featureImportance: Record<string, number>;
+    options: { trees: number; maxDepth: number };
+  };
+  const heldOut = Object.entries(t.heldOut)
+    .map(([lang, r]) => `${lang} ${r['fusion hit@1']} → ${r['ranker hit@1']} (${r.questions} questions)`)
+    .join(', ');
+  const importance = Object.entries(t.featureImportance)
+    .filter(([, share]) => share > 0)
+    .map(([name, share]) => `${name} ${share}`)
+    .join(', ');
+  return [
+    '## Ranking stage (`ranker.json`, `background-df.bin`)',
+    '',
+    `Gradient-boosted trees (LambdaMART, ${t.options.trees} trees of depth ≤ ${t.options.maxDepth}, feature set \`${model.featureSet}\`) re-score the first 60 candidates of score fusion in hybrid mode; \`background-df.bin\` holds hashed document frequencies of the training passages for the not-found calibration. Trained by \`scripts/train-ranker.ts\` from the four training files above only, on ${t.questions} questions asked through the engine's own recall.`,
+    '',
+    `Only questions whose passage the towers that answered them never saw are used: the held-out split of this pack's towers, and ${crossFitFolds || 'no'} cross-fitting folds whose towers (same design and seed) were trained without that fold. The towers memorise their training pairs, so on those questions the dense channel looks near-perfect and trees trained there over-trust it on anyone else's questions.`,
+    '',
+    `Held-out hit@1 (articles the trees never saw), score fusion → trees: ${heldOut}. Not found: at the threshold where 2% of the answerable held-out questions are said "not found", ${(t.notFound.rightlyNotFound * 100).toFixed(1)}% of those whose passage was left out are. Feature importance (share of splits): ${importance}. Figures on the evaluation sets: \`main/engine/eval/README.md\`, "The ranking stage".`,
+  ];
 }
 
 await main();

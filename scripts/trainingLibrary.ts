@@ -49,8 +49,12 @@ export const TRAINING_SOURCES: { file: string; articleOf: (id: string) => string
   { file: 'pubmedqa-pqal-en.jsonl', articleOf: (id) => id, take: 1000 },
 ];
 
-/** Whole articles of each source, in a seeded order, until the source's share of pairs. */
-export function readTrainingPairs(trainDir: string, order: SeededOrder): TrainingPair[] {
+/** Whole articles of each source, in a seeded order, until the source's share of pairs (or all of them). */
+export function readTrainingPairs(
+  trainDir: string,
+  order: SeededOrder,
+  options: { everyArticle?: boolean } = {},
+): TrainingPair[] {
   const pairs: TrainingPair[] = [];
   for (const s of TRAINING_SOURCES) {
     const lines = readFileSync(path.join(trainDir, s.file), 'utf8')
@@ -65,7 +69,7 @@ export function readTrainingPairs(trainDir: string, order: SeededOrder): Trainin
     }
     let taken = 0;
     for (const article of order.shuffle([...byArticle.keys()].sort())) {
-      if (taken >= s.take) break;
+      if (taken >= s.take && !options.everyArticle) break;
       pairs.push(...byArticle.get(article)!);
       taken += byArticle.get(article)!.length;
     }

@@ -94,6 +94,65 @@ describe('the ranking model a pack ships', () => {
   });
 });
 
+/** A ranker of one tree that sends every passage in the question's other language below the rest. */
+function sameLanguageRanker(): GbdtModel {
+  const f = FEATURE_NAMES.indexOf('languageGap');
+  return {
+    format: 'docqa-gbdt-1',
+    featureSet: RANK_FEATURE_SET,
+    features: [...FEATURE_NAMES],
+    baseScore: 0,
+    trees: [
+      { feature: [f, -1, -1], threshold: [0.5, 0, 0], left: [1, 0, 0], right: [2, 0, 0], value: [0, 1, 0] },
+    ],
+  };
+}
+
+describe('a learned ranker and translated recall', () => {
+  it('leaves the crossing passages where score fusion put them', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-slots-'));
+    try {
+      const docs = path.join(tmp, 'docs');
+      mkdirSync(docs);
+      writeFileSync(
+        path.join(docs, 'tea.md'),
+        '# Green tea\n\nBrew green tea with water at 80 degrees for two minutes.\n',
+      );
+      writeFileSync(path.join(docs, '咖啡.md'), '# 咖啡\n\n咖啡豆要放在阴凉干燥的地方。\n');
+      writeFileSync(path.join(docs, '茶具.md'), '# 茶具\n\n茶具用完以后要洗干净晾干。\n');
+      const plain = await writeTestPack(path.join(tmp, 'plain'));
+      const ranked = path.join(tmp, 'ranked');
+      cpSync(plain, ranked, { recursive: true });
+      addRanker(ranked, sameLanguageRanker());
+      const order = async (packDir: string, crossLingual: boolean) => {
+        const lib = await Library.open({
+          dbPath: path.join(tmp, `${path.basename(packDir)}.sqlite`),
+          packDir,
+        });
+        try {
+          await lib.addFolder(docs);
+          await lib.ingest();
+          const out = await lib.ask('绿茶的水温', { mode: 'hybrid', crossLingual });
+          return out.results.map((r) => r.path);
+        } finally {
+          await lib.close();
+        }
+      };
+      const fused = await order(plain, true);
+      expect(fused[0]).toBe('tea.md');
+      // The Chinese passages may swap (the ranker orders them); the English one keeps its place.
+      const learned = await order(ranked, true);
+      expect(learned[0]).toBe('tea.md');
+      expect([...learned].sort()).toEqual([...fused].sort());
+      // Without translation the same ranker does push the English passage down.
+      const untranslated = await order(ranked, false);
+      expect(untranslated.indexOf('tea.md')).toBe(untranslated.length - 1);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the same text in two files', () => {
   it('is one result, naming the other file in alsoIn', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-dup-'));

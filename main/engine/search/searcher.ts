@@ -18,6 +18,7 @@ import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygie
 import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
 import { textLanguage } from './textLanguage.js';
+import { keepLanguageSlots } from '../rank/languageSlots.js';
 import { boostRanking, type FeedbackBoosts } from '../feedback/boostRanking.js';
 
 /** Candidates each channel recalls before ranking: enough for fusion to reorder, few enough to rank in milliseconds. */
@@ -156,17 +157,15 @@ export class Searcher {
     const translated = crossing?.translatedTerms.length ? crossing.translatedTerms : null;
     const input = { question, mode, candidates, context: snapshotContext(found, this.bm25) };
     let ranking = await ranker.rank(input);
-    // The learned ranker was trained on questions in the passages' own language: when the best
-    // fused passage is in the question's other language, the fused order (which counts the
-    // translated words) is kept.
-    let crossed = false;
+    // A learned ranker orders the question's own language only; crossing passages keep
+    // their fused places (rank/languageSlots.ts).
     if (translated && ranker !== this.ranker) {
       const fused = await this.ranker.rank(input);
-      const best = fused[0] && info.get(fused[0].chunkId);
-      if (best && textLanguage(best.text) !== textLanguage(question)) {
-        ranking = fused;
-        crossed = true;
-      }
+      const own = textLanguage(question);
+      ranking = keepLanguageSlots(fused, ranking, (id) => {
+        const c = info.get(id);
+        return !c || textLanguage(c.text) === own;
+      });
     }
     const feedback = options.feedback ? await options.feedback() : null;
     if (feedback?.active) {
@@ -218,9 +217,9 @@ export class Searcher {
         ...(alsoIn.length ? { alsoIn: alsoIn.map((d) => place(d.c)) } : {}),
       });
     }
-    // Nor does its not-found calibration apply then: the coverage rule (which counts the
-    // translated words) decides alone.
-    const probability = crossed ? undefined : ranking[0]?.answerProbability;
+    // The learned not-found calibration speaks only for its own first passage; when a crossing
+    // passage comes first, the coverage rule (which counts the translated words) decides alone.
+    const probability = ranking[0]?.answerProbability;
     // Both must agree: the coverage rule (few of the question's words in the best passage,
     // also counted in the library's own language when the question was translated, and it
     // is not close in the dense space) and, with a learned ranker, its calibrated
