@@ -61,9 +61,17 @@ const arg = (name: string, dflt: string) => {
 };
 const trainDir = path.resolve(arg('--train', '../shared/train'));
 const packDir = path.resolve(arg('--out', builtinPackDir()));
-const questionCount = Number(arg('--questions', '4000'));
+const questionCount = Number(arg('--questions', '24000'));
 const seed = Number(arg('--seed', '7'));
 const dryRun = args.includes('--dry-run');
+/** Tree settings (chosen on the held-out training questions, never on an evaluation set). */
+const treeOptions = {
+  ...DEFAULT_LAMBDA_MART,
+  trees: Number(arg('--trees', String(DEFAULT_LAMBDA_MART.trees))),
+  learningRate: Number(arg('--learning-rate', String(DEFAULT_LAMBDA_MART.learningRate))),
+  maxDepth: Number(arg('--depth', String(DEFAULT_LAMBDA_MART.maxDepth))),
+  minLeafRows: Number(arg('--min-leaf', String(DEFAULT_LAMBDA_MART.minLeafRows))),
+};
 /**
  * Features the trees may not use: where a passage sits in its document and how long it is
  * describe the training documents (one article's paragraphs) more than documents in general.
@@ -79,7 +87,7 @@ const cacheFile = args.includes('--cache') ? path.resolve(arg('--cache', '')) : 
  */
 const towerHeldoutOnly = !args.includes('--all-questions');
 /** Cross-fitting folds (0 = only the shipped towers' held-out questions); fold towers are kept in --fold-packs. */
-const crossFitFolds = Number(arg('--cross-fit', '0'));
+const crossFitFolds = Number(arg('--cross-fit', '2'));
 const foldPacksDir = path.resolve(arg('--fold-packs', path.join(os.tmpdir(), 'docqa-ranker-folds')));
 const DEPTH = 60;
 
@@ -381,7 +389,7 @@ async function main(): Promise<void> {
     FEATURE_NAMES,
     RANK_FEATURE_SET,
     {
-      ...DEFAULT_LAMBDA_MART,
+      ...treeOptions,
       excludeFeatures,
       onTree: (t, ndcg) => {
         if (t % 25 === 0) console.log(`tree ${t}: training NDCG@10 ${ndcg.toFixed(4)}`);
@@ -440,11 +448,14 @@ async function main(): Promise<void> {
   );
   model.answerable = { weights, bias, threshold };
   model.training = {
-    name: 'builtin-1',
+    name: 'builtin-2',
     corpora: TRAINING_SOURCES.map(
       (s) => `${s.file} (../shared/train): passages as documents, questions as queries`,
     ),
     questions: train.length,
+    questionsAsked: towerHeldoutOnly
+      ? `only about passages the answering towers never saw: the pack towers' held-out split, and ${crossFitFolds} cross-fitting folds (towers of the same design and seed trained without the fold)`
+      : 'one per passage, any passage (the towers trained on most of them)',
     candidatesPerQuestion: DEPTH,
     heldOut: report,
     notFound: {
@@ -453,7 +464,7 @@ async function main(): Promise<void> {
       unanswerableHeldOut: negatives.length,
       rightlyNotFound: round(rightlyNotFound),
     },
-    options: { ...DEFAULT_LAMBDA_MART, excludeFeatures, onTree: undefined },
+    options: { ...treeOptions, excludeFeatures },
     seed,
     featureImportance: featureImportance(model),
   };

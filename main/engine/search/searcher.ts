@@ -227,12 +227,16 @@ export class Searcher {
     const evidence = results.length
       ? this.evidence(question, results[0], denseOn, crossing, found.unitStats)
       : null;
+    // A name of the question that no passage holds is the plainest evidence, and the same
+    // however many passages the library has: the probability (whose features are normalised
+    // over the recalled list, short in a small library) cannot overrule it.
     const notFound =
       evidence === null ||
       (!feedback?.chosen.has(results[0].chunkId) &&
         (probability === undefined ||
           ranker.notFoundBelow === undefined ||
-          probability < ranker.notFoundBelow) &&
+          probability < ranker.notFoundBelow ||
+          evidence.absentNames.length > 0) &&
         this.notFoundRule.isNotFound(evidence));
     return {
       results,
