@@ -9,19 +9,30 @@ import { readPackRanker } from '../../main/engine/rank/packRanker.js';
 import { FEATURE_NAMES, RANK_FEATURE_SET } from '../../main/engine/rank/rankFeatures.js';
 import { writeTestPack } from '../library/helpers.js';
 
-/** A ranker of one tree that puts the passage with the best heading coverage first, whatever BM25 says. */
-function headingRanker(): GbdtModel {
-  const f = FEATURE_NAMES.indexOf('coverageHeading');
+/** A ranker of one tree: one split on `feature` at 0.5, scoring `below` under it and `above` over it. */
+function oneSplitRanker(feature: (typeof FEATURE_NAMES)[number], below: number, above: number): GbdtModel {
+  const f = FEATURE_NAMES.indexOf(feature);
   return {
     format: 'docqa-gbdt-1',
     featureSet: RANK_FEATURE_SET,
     features: [...FEATURE_NAMES],
     baseScore: 0,
     trees: [
-      { feature: [f, -1, -1], threshold: [0.5, 0, 0], left: [1, 0, 0], right: [2, 0, 0], value: [0, 0, 1] },
+      {
+        feature: [f, -1, -1],
+        threshold: [0.5, 0, 0],
+        left: [1, 0, 0],
+        right: [2, 0, 0],
+        value: [0, below, above],
+      },
     ],
   };
 }
+
+/** Puts the passage with the best heading coverage first, whatever BM25 says. */
+const headingRanker = () => oneSplitRanker('coverageHeading', 0, 1);
+/** Sends every passage in the question's other language below the rest. */
+const sameLanguageRanker = () => oneSplitRanker('languageGap', 1, 0);
 
 function addRanker(packDir: string, model: GbdtModel, sha?: string): void {
   const bytes = Buffer.from(JSON.stringify(model));
@@ -93,20 +104,6 @@ describe('the ranking model a pack ships', () => {
     }
   });
 });
-
-/** A ranker of one tree that sends every passage in the question's other language below the rest. */
-function sameLanguageRanker(): GbdtModel {
-  const f = FEATURE_NAMES.indexOf('languageGap');
-  return {
-    format: 'docqa-gbdt-1',
-    featureSet: RANK_FEATURE_SET,
-    features: [...FEATURE_NAMES],
-    baseScore: 0,
-    trees: [
-      { feature: [f, -1, -1], threshold: [0.5, 0, 0], left: [1, 0, 0], right: [2, 0, 0], value: [0, 1, 0] },
-    ],
-  };
-}
 
 describe('a learned ranker and translated recall', () => {
   it('leaves the crossing passages where score fusion put them', async () => {
