@@ -142,6 +142,39 @@ function latency(samples: number[]): { p50_ms: number; p95_ms: number; mean_ms: 
   };
 }
 
+/**
+ * Each question timed with `before` and then `after`, one right after the other, so that other
+ * load on the machine falls on both alike: the two tails and what `after` adds, in the tails
+ * and question by question.
+ */
+async function pairedLatency(
+  questions: readonly string[],
+  before: (q: string) => Promise<unknown>,
+  after: (q: string) => Promise<unknown>,
+) {
+  const beforeMs: number[] = [];
+  const afterMs: number[] = [];
+  for (const q of questions) {
+    let t = performance.now();
+    await before(q);
+    beforeMs.push(performance.now() - t);
+    t = performance.now();
+    await after(q);
+    afterMs.push(performance.now() - t);
+  }
+  const a = latency(beforeMs);
+  const b = latency(afterMs);
+  const perQuestion = latency(afterMs.map((x, i) => x - beforeMs[i]));
+  return {
+    before: a,
+    after: b,
+    added_p50_ms: +(b.p50_ms - a.p50_ms).toFixed(2),
+    added_p95_ms: +(b.p95_ms - a.p95_ms).toFixed(2),
+    added_per_question_median_ms: perQuestion.p50_ms,
+    added_per_question_p95_ms: perQuestion.p95_ms,
+  };
+}
+
 function dirBytes(file: string): number {
   let n = 0;
   for (const suffix of ['', '-wal', '-shm'])
@@ -479,60 +512,40 @@ async function benchLatency(
       );
       const dense = { channel, embedQuestion: embed, parallelTop };
       const asked = [...qs.map((q) => q.text), ...chineseQuestions];
-      const without: number[] = [];
-      const withLexicon: number[] = [];
       let translated = 0;
       await crossing.search(asked[0], 10, 'hybrid', dense); // warm
-      for (const text of asked) {
-        let t = performance.now();
-        await searcher.search(text, 10, 'hybrid', dense);
-        without.push(performance.now() - t);
-        t = performance.now();
-        const out = await crossing.search(text, 10, 'hybrid', dense);
-        withLexicon.push(performance.now() - t);
-        if (out.translatedTerms.length) translated++;
-      }
-      const a = latency(without);
-      const b = latency(withLexicon);
+      const { before, after, ...added } = await pairedLatency(
+        asked,
+        (text) => searcher.search(text, 10, 'hybrid', dense),
+        async (text) => {
+          if ((await crossing.search(text, 10, 'hybrid', dense)).translatedTerms.length) translated++;
+        },
+      );
       result.cross_lingual = {
         questions: asked.length,
         chinese_questions: chineseQuestions.length,
         translated_questions: translated,
-        hybrid: a,
-        hybrid_cross_lingual: b,
-        added_p50_ms: +(b.p50_ms - a.p50_ms).toFixed(2),
-        added_p95_ms: +(b.p95_ms - a.p95_ms).toFixed(2),
+        hybrid: before,
+        hybrid_cross_lingual: after,
+        ...added,
       };
     }
-    // The learned ranking stage the built-in pack ships: each question asked with score fusion
-    // and with the learned ranker one after the other, so that other load on the machine falls
-    // on both alike (paired), and the per-question difference reported beside the two tails.
+    // The learned ranking stage the built-in pack ships, paired with score fusion.
     const shipped = readPackRanker(builtinPackDir());
     if (shipped) {
       const learned = new LearnedRanker(shipped.model, DENSE_WEIGHT, shipped.background);
       const dense = { channel, embedQuestion: embed, parallelTop };
-      const fusionMs: number[] = [];
-      const learnedMs: number[] = [];
       await searcher.search(qs[0].text, 10, 'hybrid', dense, learned); // warm
-      for (const q of qs) {
-        let t = performance.now();
-        await searcher.search(q.text, 10, 'hybrid', dense);
-        fusionMs.push(performance.now() - t);
-        t = performance.now();
-        await searcher.search(q.text, 10, 'hybrid', dense, learned);
-        learnedMs.push(performance.now() - t);
-      }
-      const a = latency(fusionMs);
-      const b = latency(learnedMs);
-      const added = learnedMs.map((x, i) => x - fusionMs[i]).sort((x, y) => x - y);
+      const { before, after, ...added } = await pairedLatency(
+        qs.map((q) => q.text),
+        (text) => searcher.search(text, 10, 'hybrid', dense),
+        (text) => searcher.search(text, 10, 'hybrid', dense, learned),
+      );
       result.learned_ranker = {
         questions: qs.length,
-        hybrid: a,
-        hybrid_learned_ranker: b,
-        added_p50_ms: +(b.p50_ms - a.p50_ms).toFixed(2),
-        added_p95_ms: +(b.p95_ms - a.p95_ms).toFixed(2),
-        added_per_question_median_ms: +added[Math.floor(added.length / 2)].toFixed(2),
-        added_per_question_p95_ms: +added[Math.floor(added.length * 0.95)].toFixed(2),
+        hybrid: before,
+        hybrid_learned_ranker: after,
+        ...added,
       };
     }
     result.hybrid_one_thread = await time((q) =>
