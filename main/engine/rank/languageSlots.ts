@@ -14,19 +14,21 @@ export function keepLanguageSlots(
   learned: readonly RankedCandidate[],
   ownLanguage: (chunkId: number) => boolean,
 ): RankedCandidate[] {
-  const learnedOwn = learned.filter((c) => ownLanguage(c.chunkId));
+  // Each passage's language once (a scan of its text), not once per list it is looked up in.
+  const own = new Set(fused.filter((c) => ownLanguage(c.chunkId)).map((c) => c.chunkId));
+  const learnedOwn = learned.filter((c) => own.has(c.chunkId));
   // A ranker that dropped a candidate (its passage unreadable) leaves it in its fused order.
   const seen = new Set(learnedOwn.map((c) => c.chunkId));
-  learnedOwn.push(...fused.filter((c) => ownLanguage(c.chunkId) && !seen.has(c.chunkId)));
-  const fusedOther = fused.filter((c) => !ownLanguage(c.chunkId));
+  learnedOwn.push(...fused.filter((c) => own.has(c.chunkId) && !seen.has(c.chunkId)));
+  const fusedOther = fused.filter((c) => !own.has(c.chunkId));
   let nextOwn = 0;
   let nextOther = 0;
   return fused.map((slot) => {
-    const own = ownLanguage(slot.chunkId);
-    const c = own ? learnedOwn[nextOwn++] : fusedOther[nextOther++];
+    const isOwn = own.has(slot.chunkId);
+    const c = isOwn ? learnedOwn[nextOwn++] : fusedOther[nextOther++];
     // The calibrated answer probability belongs to the learned first passage, and only there.
     const { answerProbability, ...rest } = c!;
-    return slot === fused[0] && own && c === learned[0] && answerProbability !== undefined
+    return slot === fused[0] && isOwn && c === learned[0] && answerProbability !== undefined
       ? { ...rest, answerProbability, score: slot.score }
       : { ...rest, score: slot.score };
   });
