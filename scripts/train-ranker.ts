@@ -147,16 +147,8 @@ const BACKGROUND_LOG2 = 18;
  * a pack trained differently fails here instead of leaking its training pairs.
  */
 function towerHeldoutPassages(): Set<string> {
-  const manifest = JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')) as {
-    trainingData?: string[];
-    training?: { seed?: number };
-    metrics?: { heldout?: { questions: number; passages: number } };
-  };
-  const files = (manifest.trainingData ?? []).map((line) => path.join(trainDir, line.split(':')[0]));
-  const recorded = manifest.metrics?.heldout;
-  if (!files.length || !recorded || manifest.training?.seed === undefined)
-    throw new Error(`${packDir}: the pack records no training files or held-out split; use --all-questions`);
-  const split = splitByPassage(loadPairs(files), TOWER_HELDOUT_FRACTION, manifest.training.seed);
+  const { pairs, seed, heldout: recorded } = towerTraining();
+  const split = splitByPassage(pairs, TOWER_HELDOUT_FRACTION, seed);
   if (
     split.heldout.passages.length !== recorded.passages ||
     split.heldout.questions.length !== recorded.questions
@@ -166,6 +158,31 @@ function towerHeldoutPassages(): Set<string> {
         `is not the pack's (${recorded.questions}, ${recorded.passages}); use --all-questions`,
     );
   return new Set(split.heldout.passages);
+}
+
+/** How the pack's towers were trained, as its manifest records it, with their pairs (read once). */
+interface TowerTraining {
+  pairs: ReturnType<typeof loadPairs>;
+  design: string;
+  seed: number;
+  heldout: { questions: number; passages: number };
+}
+let towerTrainingRead: TowerTraining | null = null;
+
+function towerTraining(): TowerTraining {
+  if (towerTrainingRead) return towerTrainingRead;
+  const manifest = JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')) as {
+    trainingData?: string[];
+    training?: { design?: string; seed?: number };
+    metrics?: { heldout?: { questions: number; passages: number } };
+  };
+  const files = (manifest.trainingData ?? []).map((line) => path.join(trainDir, line.split(':')[0]));
+  const { design, seed } = manifest.training ?? {};
+  const heldout = manifest.metrics?.heldout;
+  if (!files.length || !heldout || design === undefined || seed === undefined)
+    throw new Error(`${packDir}: the pack records no training files or held-out split; use --all-questions`);
+  towerTrainingRead = { pairs: loadPairs(files), design, seed, heldout };
+  return towerTrainingRead;
 }
 
 /** Questions to ask through one pack's recall: the pack, and which pairs to ask. */
@@ -317,15 +334,11 @@ function passageFold(passage: string): number {
 async function foldPack(fold: number): Promise<string> {
   const dir = path.join(foldPacksDir, `fold-${fold + 1}-of-${crossFitFolds}`);
   if (existsSync(path.join(dir, 'manifest.json'))) return dir;
-  const manifest = JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')) as {
-    trainingData: string[];
-    training: { design: string; seed: number };
-  };
-  const design = findDesign(manifest.training.design);
-  if (!design) throw new Error(`unknown tower design ${manifest.training.design}`);
-  design.train.seed = manifest.training.seed;
-  const files = manifest.trainingData.map((line) => path.join(trainDir, line.split(':')[0]));
-  const kept = loadPairs(files).filter((p) => passageFold(p.passage) !== fold);
+  const towers = towerTraining();
+  const design = findDesign(towers.design);
+  if (!design) throw new Error(`unknown tower design ${towers.design}`);
+  design.train.seed = towers.seed;
+  const kept = towers.pairs.filter((p) => passageFold(p.passage) !== fold);
   console.log(`[fold ${fold + 1}] training towers on ${kept.length} pairs into ${dir}`);
   await runTrainJob({
     pairs: kept,
