@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mineFolders } from '../../main/engine/train/mine.js';
+import { readPackRanker } from '../../main/engine/rank/packRanker.js';
+import { builtinPackDir } from '../../main/engine/towers/builtinPack.js';
 import { Rng } from '../../main/engine/train/rng.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -175,6 +177,34 @@ describe('docqa train', () => {
     expect(tunedManifest.license).toContain(`fine-tuned from pack-docs`);
     expect(tunedManifest.trainingData[0]).toBe(`pack-docs: ${manifest.trainingData[0]}`);
     expect(tunedManifest.trainingData).toHaveLength(2);
+    // pack-docs ships no ranking stage, so neither does a pack tuned from it (score fusion).
+    expect(tunedManifest.ranker).toBeUndefined();
+  });
+
+  it('keeps the built-in ranking stage in a pack fine-tuned from the built-in pack', async () => {
+    const out = path.join(dir, 'pack-adapted');
+    const r = await docqa(['train', '--from-docs', docs, '--out', out, '--epochs', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/its ranking stage is kept/);
+    const builtin = builtinPackDir();
+    const base = JSON.parse(readFileSync(path.join(builtin, 'manifest.json'), 'utf8'));
+    const adapted = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(base.ranker).toBeDefined();
+    const { carriedFrom, ...training } = adapted.ranker.training;
+    expect(carriedFrom).toBe(`${base.name} ${base.version}`);
+    expect({ ...adapted.ranker, training }).toEqual(base.ranker);
+    for (const file of [base.ranker.file, base.ranker.background]) {
+      expect(adapted.files[file]).toEqual(base.files[file]);
+      expect(readFileSync(path.join(out, file))).toEqual(readFileSync(path.join(builtin, file)));
+    }
+    // Loads as the pack's ranker (files checked against the new manifest), not score fusion.
+    const carried = readPackRanker(out);
+    expect(carried?.model.training?.name).toBe(readPackRanker(builtin)?.model.training?.name);
+    expect(carried?.background).not.toBeNull();
+    // The towers did change: it is a new pack with the same ranking stage.
+    expect(adapted.files['shared.bin']?.sha256 ?? adapted.files['question.onnx'].sha256).not.toBe(
+      base.files['shared.bin']?.sha256 ?? base.files['question.onnx'].sha256,
+    );
   });
 
   it('refuses to change the shape of a pack it starts from', async () => {

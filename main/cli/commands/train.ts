@@ -142,7 +142,9 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
         );
     }
     if (options.table === undefined) design.table = init.table;
-    log(`starting from ${init.from}`);
+    log(
+      `starting from ${init.from}${init.ranker ? ' (its ranking stage is kept: the new pack ships it)' : ''}`,
+    );
   }
   const progress = progressPrinter(Boolean(options.json));
   const { runTrainJob } = await import('../../engine/train/job.js');

@@ -28,11 +28,8 @@ export interface PackRanker {
   background: BackgroundFrequency | null;
 }
 
-/**
- * The ranking model a pack ships, or null when it ships none (search then falls
- * back to score fusion). Its files must be the ones the manifest lists (sha256).
- */
-export function readPackRanker(packDir: string): PackRanker | null {
+/** The pack's ranker field and a reader of the files it names, each checked against the manifest's sha256. */
+function rankerOf(packDir: string): { ranker: RankerManifest; verified: (file: string) => Buffer } | null {
   const manifest = manifestWithRanker.parse(
     JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')),
   );
@@ -46,6 +43,17 @@ export function readPackRanker(packDir: string): PackRanker | null {
       throw new Error(`ranker file ${file} does not match the manifest's sha256`);
     return bytes;
   };
+  return { ranker, verified };
+}
+
+/**
+ * The ranking model a pack ships, or null when it ships none (search then falls
+ * back to score fusion). Its files must be the ones the manifest lists (sha256).
+ */
+export function readPackRanker(packDir: string): PackRanker | null {
+  const found = rankerOf(packDir);
+  if (!found) return null;
+  const { ranker, verified } = found;
   const model = validateGbdt(gbdtSchema.parse(JSON.parse(verified(ranker.file).toString('utf8'))));
   if (model.featureSet !== ranker.featureSet)
     throw new Error(
@@ -53,4 +61,19 @@ export function readPackRanker(packDir: string): PackRanker | null {
     );
   const background = ranker.background ? BackgroundFrequency.fromBytes(verified(ranker.background)) : null;
   return { model, background };
+}
+
+/**
+ * A pack's ranker as files, to ship in a pack fine-tuned from it: its features are
+ * normalised per question, so they mean the same over the fine-tuned towers' channel.
+ * Checked by loading it first; null when the pack ships none.
+ */
+export function readPackRankerFiles(
+  packDir: string,
+): { manifest: RankerManifest; files: { name: string; bytes: Uint8Array }[] } | null {
+  const found = rankerOf(packDir);
+  if (!found || !readPackRanker(packDir)) return null;
+  const { ranker, verified } = found;
+  const names = [ranker.file, ...(ranker.background ? [ranker.background] : [])];
+  return { manifest: ranker, files: names.map((name) => ({ name, bytes: verified(name) })) };
 }

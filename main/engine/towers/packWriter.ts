@@ -8,6 +8,7 @@ import { hashedTowerModelSpec, towerDim, type HashedTowerParams } from './onnx/h
 import { encodeModel, type ExternalRef, type TensorSpec } from './onnx/onnxModel.js';
 import { sha256Hex, towerHash } from './towerIdentity.js';
 import type { TowerId } from './types.js';
+import type { RankerManifest } from '../rank/packRanker.js';
 
 export interface HashedPackSpec {
   name: string;
@@ -26,6 +27,14 @@ export interface HashedPackSpec {
   answer: HashedTowerParams | 'shared';
   /** Initializers of at least this many bytes go to .bin files beside the ONNX (default 64 KiB). */
   externalThreshold?: number;
+  /** A ranking stage to ship with the towers: its manifest field and the files it names. */
+  ranker?: PackRankerFiles;
+}
+
+/** A pack's ranker as files, to be written into another pack (rank/packRanker.ts reads it). */
+export interface PackRankerFiles {
+  manifest: RankerManifest;
+  files: { name: string; bytes: Uint8Array }[];
 }
 
 export interface PackIdentity {
@@ -143,6 +152,11 @@ export async function writeHashedPack(dir: string, spec: HashedPackSpec): Promis
     for (const c of f.chunks) h.update(c);
     files[f.name] = { sha256: h.digest('hex'), bytes: f.length };
   }
+  for (const f of spec.ranker?.files ?? []) {
+    if (files[f.name] || !/^[\w.-]+$/.test(f.name))
+      throw new Error(`ranker file name ${f.name} is not usable`);
+    files[f.name] = { sha256: sha256Hex(f.bytes), bytes: f.bytes.byteLength };
+  }
 
   const describe = (t: HashedTowerParams, model: string): HashedTowerFiles => ({
     model,
@@ -176,6 +190,7 @@ export async function writeHashedPack(dir: string, spec: HashedPackSpec): Promis
     files,
     created: spec.created ?? new Date().toISOString(),
     ...(spec.training ? { training: spec.training } : {}),
+    ...(spec.ranker ? { ranker: spec.ranker.manifest } : {}),
     hashedNgram: {
       featurizer,
       featurizerDefinition: [...FEATURIZER_DEFINITION],
@@ -197,6 +212,7 @@ export async function writeHashedPack(dir: string, spec: HashedPackSpec): Promis
         await handle.close();
       }
     }
+    for (const f of spec.ranker?.files ?? []) await fs.writeFile(path.join(tmp, f.name), f.bytes);
     await fs.writeFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await replaceDirectory(tmp, target);
   } catch (e) {

@@ -2,6 +2,8 @@ import type { FeaturizerSpec } from '../towers/featurizerSpec.js';
 import type { HashedTowerParams } from '../towers/onnx/hashedTower.js';
 import { readHashedPack } from '../towers/readHashedPack.js';
 import { UserError } from '../errors.js';
+import { readPackRankerFiles } from '../rank/packRanker.js';
+import type { PackRankerFiles } from '../towers/packWriter.js';
 import { dequantize, type TableDtype } from './exportPack.js';
 import type { HashedModel, TowerParams } from './model.js';
 
@@ -18,6 +20,8 @@ export interface PackModel {
     attribution: string[];
     trainingData: string[];
   };
+  /** The pack's ranking stage, carried into the fine-tuned pack (null: it ships none). */
+  ranker: PackRankerFiles | null;
 }
 
 /**
@@ -47,6 +51,7 @@ export async function readPackModel(dir: string): Promise<PackModel> {
       trainingData: m.trainingData,
     },
     model: { buckets: q.rows, dim: q.dimIn, question: tower(q, qTable), answer: tower(a, aTable) },
+    ranker: readPackRankerFiles(dir),
   };
 }
 

@@ -1,6 +1,6 @@
 import { featurize } from '../towers/featurize.js';
 import type { FeaturizerSpec } from '../towers/featurizerSpec.js';
-import type { PackIdentity } from '../towers/packWriter.js';
+import type { PackIdentity, PackRankerFiles } from '../towers/packWriter.js';
 import { UserError } from '../errors.js';
 import { builtinLexicon } from '../search/lexicon.js';
 import { codeSwitchedPairs, lexiconPairs, type CodeSwitchOptions } from './codeSwitch.js';
@@ -29,7 +29,14 @@ export interface TrainJob {
   out: string;
   design: Design;
   /** Start from this model instead of a fresh initialisation (its featurizer is kept). */
-  init?: { model: HashedModel; featurizer: FeaturizerSpec; from: string } | null;
+  init?: {
+    model: HashedModel;
+    featurizer: FeaturizerSpec;
+    from: string;
+    /** Its ranking stage, shipped with the fine-tuned towers. */
+    ranker?: PackRankerFiles | null;
+    provenance?: { name: string; version: string };
+  } | null;
   heldoutFrac: number;
   maxHeldoutPassages?: number;
   /** Pack identity and provenance for the manifest. */
@@ -237,6 +244,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
         : null,
     },
     training,
+    ranker: carriedRanker(job.init),
   });
   return {
     pack: identity,
@@ -248,6 +256,27 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     bestEpoch: result.bestEpoch,
     pairsPerSec: result.pairsPerSec,
     seconds: result.seconds,
+  };
+}
+
+/**
+ * The starting pack's ranking stage, shipped with the fine-tuned towers: its features are
+ * normalised per question, so it reads the stronger dense channel of adapted towers as it
+ * reads its own (measured in the eval README, "Every pack"); without it a fine-tuned pack
+ * would fall back to score fusion.
+ */
+function carriedRanker(init: TrainJob['init']): PackRankerFiles | undefined {
+  if (!init?.ranker) return undefined;
+  const { manifest, files } = init.ranker;
+  return {
+    manifest: {
+      ...manifest,
+      training: {
+        ...manifest.training,
+        carriedFrom: init.provenance ? `${init.provenance.name} ${init.provenance.version}` : init.from,
+      },
+    },
+    files,
   };
 }
 
