@@ -9,6 +9,10 @@ import type { AskResult } from '../../main/engine/library/types.js';
 import { seededRandom, tempDir, writeTestPack } from '../library/helpers.js';
 import { expectUserError } from '../helpers/expectUserError.js';
 import { clearlyBetter } from '../../main/engine/feedback/learner.js';
+import { encodeParams, rankerName } from '../../main/engine/feedback/learnedParams.js';
+import { packKey } from '../../main/engine/feedback/learning.js';
+import { readPackRanker } from '../../main/engine/rank/packRanker.js';
+import { builtinPackDir } from '../../main/engine/towers/builtinPack.js';
 
 /**
  * A library where the user's choice is not what the pack ranks first: each topic has an
@@ -131,6 +135,8 @@ describe('learning from use', () => {
       await app.close();
     }
     expect(report?.outcome).toBe('activated');
+    // The pack's ranker was refined from the same signals and judged beside the question-side models.
+    expect(report!.chosen!.rankerTrees).toBeGreaterThanOrEqual(0);
     expect(report!.after!.hit1).toBeGreaterThan(report!.before!.hit1);
     const state = await lib.learningState();
     expect(state.model?.report.outcome).toBe('activated');
@@ -157,6 +163,60 @@ describe('learning from use', () => {
       before.map((a) => a.results.map((r) => [r.chunkId, r.score])),
     );
     expect((await lib.learningState()).model).toBeNull();
+  });
+
+  it("adds a learned model's trees to the pack's ranker, only over the ranker they were trained from", async () => {
+    const dbPath = path.join(tmp.dir, 'lib.sqlite');
+    const asked = () => Promise.all(questions().map((q) => lib.ask(q, { k: 5 })));
+    const ranking = (answers: AskResult[]) => answers.map((a) => a.results.map((r) => [r.chunkId, r.score]));
+    const before = await asked();
+    expect(before.filter((a) => isService(a.results[0].text)).length).toBeLessThan(before.length / 2);
+
+    // One tree that sends the passages that open a document far down: the overviews.
+    const base = readPackRanker(builtinPackDir())!.model;
+    const tree = {
+      feature: [base.features.indexOf('logStart'), -1, -1],
+      threshold: [0.01, 0, 0],
+      left: [1, 0, 0],
+      right: [2, 0, 0],
+      value: [0, -100, 0],
+    };
+    const pack = await lib.currentPack();
+    const activate = (rankerBase: string) => {
+      const db = new Database(dbPath);
+      try {
+        db.prepare("UPDATE learned_models SET state = 'retired' WHERE state = 'active'").run();
+        db.prepare(
+          "INSERT INTO learned_models(pack_key, state, created_at, through_signal, report, params) VALUES (?, 'active', ?, 0, '{}', ?)",
+        ).run(
+          packKey(pack),
+          new Date().toISOString(),
+          encodeParams({
+            dim: pack.dim,
+            adapter: null,
+            denseWeight: 0.15,
+            memoryWeight: 0,
+            memoryThreshold: 1,
+            popularityWeight: 0,
+            fieldWeight: 0,
+            ranker: { base: rankerBase, trees: [tree] },
+          }),
+        );
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      activate(rankerName(base));
+      const refined = await asked();
+      expect(refined.filter((a) => !isService(a.results[0].text)).map((a) => a.question)).toEqual([]);
+      // Trees trained from another ranker (an older pack's) are not added to this one.
+      activate('another-ranker');
+      expect(ranking(await asked())).toEqual(ranking(before));
+    } finally {
+      await lib.eraseSignals();
+    }
+    expect(ranking(await asked())).toEqual(ranking(before));
   });
 
   it('keeps signals through a re-ingest of unchanged files, re-attaches them to re-cut passages, and drops them with their document', async () => {

@@ -56,6 +56,40 @@ describe('LambdaMART trainer and tree evaluator', () => {
     expect(again).toEqual(model);
   });
 
+  it('continues boosting from a model: its trees come first, unchanged, and the new ones learn what it missed', () => {
+    const r = rng(5);
+    const options = { trees: 40, learningRate: 0.2, maxDepth: 3, minLeafRows: 10, lambda: 1, bins: 32 };
+    const make = (rule: (x: Float32Array) => number) =>
+      Array.from({ length: 120 }, () => {
+        const rows = Array.from({ length: 12 }, () => Float32Array.from([r(), r(), r()]));
+        const best = rows.reduce((b, x, i) => (rule(x) > rule(rows[b]) ? i : b), 0);
+        return { rows, labels: rows.map((_, i) => (i === best ? 1 : 0)) };
+      });
+    const hit1 = (model: GbdtModel, qs: { rows: Float32Array[]; labels: number[] }[]) =>
+      qs.filter((q) => {
+        const scores = q.rows.map((x) => scoreGbdt(model, x));
+        return q.labels[scores.indexOf(Math.max(...scores))] === 1;
+      }).length / qs.length;
+    // The first model knows x0; the user's choices follow x0 + x2.
+    const first = trainLambdaMart(
+      make((x) => x[0]),
+      ['a', 'b', 'c'],
+      'test',
+      options,
+    );
+    const shifted = make((x) => x[0] + x[2]);
+    const refined = trainLambdaMart(shifted.slice(0, 80), ['a', 'b', 'c'], 'test', {
+      ...options,
+      init: first,
+    });
+    expect(refined.trees.slice(0, first.trees.length)).toEqual(first.trees);
+    expect(refined.trees.length).toBe(first.trees.length + options.trees);
+    expect(hit1(refined, shifted.slice(80))).toBeGreaterThan(hit1(first, shifted.slice(80)) + 0.1);
+    expect(() => trainLambdaMart(shifted, ['a', 'b', 'd'], 'test', { ...options, init: first })).toThrow(
+      /cannot continue/,
+    );
+  });
+
   it('rejects trees whose children point backwards (a cycle would never end)', () => {
     const bad: GbdtModel = {
       format: 'docqa-gbdt-1',

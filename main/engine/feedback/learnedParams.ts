@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { treeSchema, validateGbdt, type GbdtModel, type Tree } from '../rank/gbdt.js';
 import type { FeedbackBoosts } from './boostRanking.js';
 import type { MemoryScores } from './feedbackMemory.js';
 
@@ -16,7 +18,36 @@ export interface LearnedParams {
   popularityWeight: number;
   /** How much a match with the other questions a passage was chosen for moves it (its clickthrough field). */
   fieldWeight: number;
+  /** Trees boosted on from the pack's ranker by the user's signals (absent: the pack's ranker as shipped). */
+  ranker?: RankerRefinement | null;
 }
+
+/** Trees that continue the pack's ranker; they apply only over the ranker they were trained from. */
+export interface RankerRefinement {
+  /** The pack ranker's name (its training record's `name`). */
+  base: string;
+  trees: Tree[];
+}
+
+/**
+ * The pack's ranker with a refinement's trees after its own; the pack's as shipped when they
+ * were trained from another ranker, or when a tree is damaged (a cycle would never end, and
+ * search must not stop for a learned model).
+ */
+export function refinedModel(model: GbdtModel, refinement: RankerRefinement): GbdtModel {
+  if (refinement.base !== rankerName(model)) return model;
+  try {
+    return validateGbdt({ ...model, trees: [...model.trees, ...refinement.trees] });
+  } catch (e) {
+    console.error(`DocQA: the learned ranker trees were not used (${(e as Error).message})`);
+    return model;
+  }
+}
+
+/** How a pack's ranker is named in a refinement (its training record's name). */
+export const rankerName = (model: GbdtModel): string => String(model.training?.name ?? 'gbdt');
+
+const refinementSchema = z.object({ base: z.string(), trees: z.array(treeSchema) });
 
 /**
  * The same question asked again: a passage the user chose for it goes first and one
@@ -60,6 +91,7 @@ export function encodeParams(p: LearnedParams): Buffer {
       memoryThreshold: p.memoryThreshold,
       popularityWeight: p.popularityWeight,
       fieldWeight: p.fieldWeight,
+      ...(p.ranker ? { ranker: p.ranker } : {}),
     }),
     'utf8',
   );
@@ -82,6 +114,7 @@ export function decodeParams(bytes: Buffer): LearnedParams {
     memoryThreshold: number;
     popularityWeight?: number;
     fieldWeight?: number;
+    ranker?: unknown;
   };
   if (h.format !== FORMAT) throw new Error(`learned model format ${h.format} is not ${FORMAT}`);
   let adapter: Float32Array | null = null;
@@ -99,5 +132,6 @@ export function decodeParams(bytes: Buffer): LearnedParams {
     memoryThreshold: h.memoryThreshold,
     popularityWeight: h.popularityWeight ?? 0,
     fieldWeight: h.fieldWeight ?? 0,
+    ranker: h.ranker === undefined ? null : refinementSchema.parse(h.ranker),
   };
 }

@@ -1,5 +1,8 @@
 import { FeedbackMemory, type MemoryScores, type RememberedQuestion } from './feedbackMemory.js';
-import { memoryBoosts, type LearnedParams } from './learnedParams.js';
+import { memoryBoosts, rankerName, type LearnedParams, type RankerRefinement } from './learnedParams.js';
+import type { GbdtModel } from '../rank/gbdt.js';
+import type { RankingRows } from '../rank/learnedRanker.js';
+import { trainLambdaMart, type LambdaMartOptions } from '../train/lambdaMart.js';
 import type { HeldBackFigures, LearningRunReport } from '../vocabulary/shapes.js';
 import {
   adaptQuestion,
@@ -31,6 +34,13 @@ export interface LearnInput {
   current: LearnedParams | null;
   baseDenseWeight: number;
   minHeldBack: number;
+  /** The pack's ranker (null: it ships none and search ranks by score fusion). */
+  baseRanker?: GbdtModel | null;
+  /**
+   * The ranking stage's feature rows of a question's candidates, recalled as search would with
+   * this model (what the trees added to the pack's ranker are trained on).
+   */
+  rankingRows?(question: LearningQuestion, params: LearnedParams): Promise<RankingRows | null>;
   /** Lets questions through between steps: learning runs at low priority. */
   yieldNow: () => Promise<void>;
   /**
@@ -53,6 +63,21 @@ export interface JudgedFigures extends HeldBackFigures {
 }
 /** `before`/`after`: on the held-back questions, ranking their shown passages, the model in use and the new one. */
 export type LearningReport = LearningRunReport;
+
+/**
+ * Trees added to the pack's ranker from the user's choices: few, shallow and slow to learn,
+ * so a few hundred signals refine the shipped ranking rather than replace it.
+ */
+export const RANKER_REFINEMENT: Omit<LambdaMartOptions, 'init' | 'excludeFeatures'> = {
+  trees: 30,
+  learningRate: 0.05,
+  maxDepth: 3,
+  minLeafRows: 20,
+  lambda: 1,
+  bins: 32,
+};
+/** Questions with their chosen passage among the candidates that a ranker refinement needs. */
+export const MIN_RANKER_QUESTIONS = 20;
 
 const DENSE_WEIGHTS = [0.3, 0.5, 0.75, 1];
 const MEMORY_WEIGHTS = [0.25, 0.5, 1, 2];
@@ -200,6 +225,8 @@ export async function learnFromSignals(
     ...ranked.filter((p) => !p.adapter).slice(0, SHORTLIST / 2),
   ];
   const current = input.current ?? base;
+  const refinement = await refineRanker(input, fit, current);
+  if (refinement) shortlist.push({ ...current, ranker: refinement });
   let best = current;
   let bestFigures = await input.judge(current, trainMemory, judged, true);
   for (const p of shortlist) {
@@ -224,11 +251,44 @@ export async function learnFromSignals(
         memoryThreshold: best.memoryThreshold,
         popularityWeight: best.popularityWeight,
         fieldWeight: best.fieldWeight,
+        rankerTrees: best.ranker?.trees.length ?? 0,
       },
       ms: performance.now() - started,
     },
     params: better ? best : null,
   };
+}
+
+/**
+ * Trees that continue the pack's ranker, trained on the training questions' candidate lists
+ * (rows as search computes them under the model in use), the chosen passage relevant and
+ * every other candidate not. Always from the pack's own trees, on every signal so far, so a
+ * refinement never grows on top of an earlier one. Null without a pack ranker or with too few
+ * questions whose chosen passage was recalled.
+ */
+async function refineRanker(
+  input: LearnInput,
+  fit: readonly LearningQuestion[],
+  current: LearnedParams,
+): Promise<RankerRefinement | null> {
+  const base = input.baseRanker;
+  if (!base || !input.rankingRows) return null;
+  const queries: { rows: Float32Array[]; labels: number[] }[] = [];
+  for (const q of fit) {
+    const found = await input.rankingRows(q, current);
+    await input.yieldNow();
+    const at = found ? found.chunkIds.indexOf(q.target!) : -1;
+    if (at < 0) continue;
+    queries.push({ rows: found!.rows, labels: found!.chunkIds.map((_, i) => (i === at ? 1 : 0)) });
+  }
+  if (queries.length < MIN_RANKER_QUESTIONS) return null;
+  const trained = (base.training?.options as { excludeFeatures?: string[] } | undefined)?.excludeFeatures;
+  const model = trainLambdaMart(queries, base.features, base.featureSet, {
+    ...RANKER_REFINEMENT,
+    init: base,
+    excludeFeatures: trained ?? [],
+  });
+  return { base: rankerName(base), trees: model.trees.slice(base.trees.length) };
 }
 
 /**

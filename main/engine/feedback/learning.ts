@@ -9,6 +9,8 @@ import { learnFromSignals, type LearningQuestion, type LearningReport } from './
 import { decodeParams, encodeParams, memoryBoosts, type LearnedParams } from './learnedParams.js';
 import type { FeedbackBoosts } from './boostRanking.js';
 import { adaptQuestion } from './questionAdapter.js';
+import type { RankingRows } from '../rank/learnedRanker.js';
+import type { GbdtModel } from '../rank/gbdt.js';
 import {
   answersWithSignals,
   eraseSignals,
@@ -40,6 +42,8 @@ export interface LearnedView {
   adapt(vector: Float32Array): Float32Array;
   /** Passages moved by the user's earlier signals, and those chosen for this very question. */
   boosts(question: string, baseVector: Float32Array | null): FeedbackBoosts;
+  /** Sees the ranking stage's feature rows (learning collects its training rows this way). */
+  onRankingRows?: (rows: RankingRows) => void;
 }
 
 /** A search's view of a model and a memory; `excludeKey` leaves one question's own signals out. */
@@ -48,9 +52,11 @@ function learnedView(
   modelId: number | null,
   memory: FeedbackMemory,
   excludeKey: string | null = null,
+  onRankingRows?: (rows: RankingRows) => void,
 ): LearnedView {
   const adapter = params?.adapter ?? null;
   return {
+    ...(onRankingRows ? { onRankingRows } : {}),
     params,
     modelId,
     adapt: (v) => (adapter && adapter.length === v.length * v.length ? adaptQuestion(adapter, v) : v),
@@ -327,11 +333,12 @@ export class Learning {
   learn(
     dense: DenseAccess | null,
     baseDenseWeight: number,
+    baseRanker: GbdtModel | null,
     search: SearchWithView,
   ): Promise<LearningReport | null> {
     if (!dense) return Promise.resolve(null);
     if (this.running) return this.running;
-    const run = this.runLearning(dense, baseDenseWeight, search).finally(() => {
+    const run = this.runLearning(dense, baseDenseWeight, baseRanker, search).finally(() => {
       this.running = null;
     });
     this.running = run;
@@ -341,6 +348,7 @@ export class Learning {
   private async runLearning(
     dense: DenseAccess,
     baseDenseWeight: number,
+    baseRanker: GbdtModel | null,
     search: SearchWithView,
   ): Promise<LearningReport> {
     const through = signalCounts(this.db).lastSignal;
@@ -365,6 +373,15 @@ export class Learning {
       current: current?.params ?? null,
       baseDenseWeight,
       minHeldBack: MIN_HELD_BACK,
+      baseRanker,
+      rankingRows: async (q, params) => {
+        let rows: RankingRows | null = null;
+        await search(
+          q.question,
+          learnedView(params, null, new FeedbackMemory([]), null, (r) => (rows = r)),
+        );
+        return rows;
+      },
       yieldNow: () => new Promise((r) => setImmediate(r)),
       judge: async (params, memory, judged, leaveOneOut) => {
         const ranks: number[] = [];

@@ -21,6 +21,7 @@ import {
 } from '../store/folders.js';
 import { readSettings, writeSettings } from '../store/settings.js';
 import { Learning, type DenseAccess, type LearnedView } from '../feedback/learning.js';
+import { refinedModel, type RankerRefinement } from '../feedback/learnedParams.js';
 import type { LearningRunReport, LearningState } from '../vocabulary/shapes.js';
 import type { SignalKind } from '../vocabulary/values.js';
 import { activeVectorSet, listVectorSets, type VectorSet } from '../store/vectorSets.js';
@@ -118,6 +119,8 @@ export class Library implements LibraryEngine {
   private readonly rankers = new Map<string, Ranker>();
   /** Score fusion with a learned dense weight, by weight. */
   private readonly learnedFusion = new Map<number, ScoreFusionRanker>();
+  /** The pack's ranker with a learned model's trees added, by the model's refinement. */
+  private readonly refinedRankers = new WeakMap<RankerRefinement, LearnedRanker>();
   private readonly learning: Learning;
   private closed = false;
 
@@ -181,11 +184,26 @@ export class Library implements LibraryEngine {
   }
 
   /**
-   * The ranking stage for a pack: its own learned ranker, or score fusion when it ships none
-   * (with the dense weight learned from the user's signals, when learning chose one).
+   * The ranking stage for a pack: its own learned ranker (with the trees learning from use
+   * added to it, when a learned model has some), or score fusion when it ships none (with the
+   * dense weight learned from the user's signals, when learning chose one).
    */
   private rankerFor(packDir: string, learned: LearnedView | null = null): Ranker {
     const ranker = this.packRanker(packDir);
+    if (ranker instanceof LearnedRanker) {
+      const refinement = learned?.params?.ranker ?? null;
+      const sink = learned?.onRankingRows;
+      if (sink)
+        return ranker.variant(refinement ? refinedModel(ranker.model, refinement) : ranker.model, sink);
+      if (!refinement) return ranker;
+      let refined = this.refinedRankers.get(refinement);
+      if (!refined)
+        this.refinedRankers.set(
+          refinement,
+          (refined = ranker.variant(refinedModel(ranker.model, refinement))),
+        );
+      return refined;
+    }
     const weight = learned?.params?.denseWeight;
     if (weight === undefined || !(ranker instanceof ScoreFusionRanker) || weight === ranker.denseWeight)
       return ranker;
@@ -681,9 +699,11 @@ export class Library implements LibraryEngine {
 
   async learnNow(): Promise<LearningRunReport | null> {
     const crossLingual = (await this.getSettings()).crossLingual;
+    const ranker = this.packRanker(await this.packDir());
     return this.learning.learn(
       this.denseAccess(await this.denseSide()),
       DENSE_WEIGHT,
+      ranker instanceof LearnedRanker ? ranker.model : null,
       async (question, view) => {
         const { outcome } = await this.searchLearned(question, 10, 'hybrid', crossLingual, view);
         return outcome.results.map((r) => [r.chunkId, ...(r.alsoIn ?? []).map((p) => p.chunkId)]);

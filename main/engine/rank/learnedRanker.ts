@@ -15,6 +15,12 @@ export const RERANK_DEPTH = 60;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** The feature rows the trees scored for one question, by candidate (what learning from use trains on). */
+export interface RankingRows {
+  chunkIds: number[];
+  rows: Float32Array[];
+}
+
 /**
  * Stage 2 with a learned model: score fusion orders the recalled candidates, then
  * gradient-boosted trees re-score the first RERANK_DEPTH of them from finer
@@ -31,12 +37,19 @@ export class LearnedRanker implements Ranker {
     denseWeight: number,
     private readonly background: BackgroundFrequency | null = null,
     private readonly depth = RERANK_DEPTH,
+    /** Sees each question's rows as they are scored (learning from use reads them; search passes none). */
+    private readonly onRows: ((rows: RankingRows) => void) | null = null,
   ) {
     if (model.featureSet !== RANK_FEATURE_SET || model.features.length !== FEATURE_COUNT)
       throw new Error(`ranker features "${model.featureSet}" are not this engine's "${RANK_FEATURE_SET}"`);
     this.name = `learned:${String(model.training?.name ?? 'gbdt')}`;
     this.fusion = new ScoreFusionRanker(denseWeight);
     this.notFoundBelow = model.answerable?.threshold;
+  }
+
+  /** The same ranker with other trees (learning from use appends some) or a sink for its rows. */
+  variant(model: GbdtModel, onRows: ((rows: RankingRows) => void) | null = null): LearnedRanker {
+    return new LearnedRanker(model, this.fusion.denseWeight, this.background, this.depth, onRows);
   }
 
   rank(input: RankInput): RankedCandidate[] {
@@ -52,6 +65,7 @@ export class LearnedRanker implements Ranker {
       present.map((c) => ({ ...c, ...texts.get(c.chunkId)! })),
       stats,
     );
+    this.onRows?.({ chunkIds: present.map((c) => c.chunkId), rows });
     const scored = present
       .map((c, i) => ({ ...c, score: scoreGbdt(this.model, rows[i]), row: rows[i] }))
       .sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);

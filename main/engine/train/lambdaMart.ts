@@ -1,5 +1,5 @@
 import type { GbdtModel, Tree } from '../rank/gbdt.js';
-import { scoreTree } from '../rank/gbdt.js';
+import { scoreGbdt, scoreTree } from '../rank/gbdt.js';
 
 /** One question's candidate list: a feature row per candidate and its relevance label (0 = not an answer). */
 export interface RankingQuery {
@@ -17,6 +17,11 @@ export interface LambdaMartOptions {
   bins: number;
   /** Features the trees may not split on (still in every row, so the feature set stays the same). */
   excludeFeatures?: readonly string[];
+  /**
+   * Continue boosting from this model: rows start from its scores and the result is its
+   * trees followed by the new ones (learning from use refines the pack's ranker this way).
+   */
+  init?: GbdtModel;
   /** Called after each tree with the training NDCG@10 (for a progress line). */
   onTree?: (tree: number, ndcg: number) => void;
 }
@@ -67,6 +72,9 @@ export function trainLambdaMart(
   options: LambdaMartOptions = DEFAULT_LAMBDA_MART,
 ): GbdtModel {
   const F = featureNames.length;
+  const init = options.init;
+  if (init && (init.featureSet !== featureSet || init.features.join() !== featureNames.join()))
+    throw new Error(`cannot continue a ranker trained on "${init.featureSet}" with "${featureSet}"`);
   const rows: Float32Array[] = [];
   const queryStart: number[] = [];
   const labels: number[] = [];
@@ -91,6 +99,7 @@ export function trainLambdaMart(
     bins.push(b);
   }
   const scores = new Float64Array(N);
+  if (init) for (let i = 0; i < N; i++) scores[i] = scoreGbdt(init, rows[i]);
   const grad = new Float64Array(N);
   const hess = new Float64Array(N);
   const trees: Tree[] = [];
@@ -104,6 +113,7 @@ export function trainLambdaMart(
     trees.push(tree);
     options.onTree?.(m + 1, ndcgSum / Math.max(queries.length, 1));
   }
+  if (init) return { ...init, trees: [...init.trees, ...trees] };
   return { format: 'docqa-gbdt-1', featureSet, features: [...featureNames], baseScore: 0, trees };
 
   /** Fills grad/hess for one query's rows; returns its NDCG@10 before this tree. */

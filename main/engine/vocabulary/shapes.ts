@@ -111,6 +111,8 @@ export interface LearningRunReport {
     memoryThreshold: number;
     popularityWeight: number;
     fieldWeight: number;
+    /** Trees added to the pack's ranker from the signals (0 or absent: its own trees only). */
+    rankerTrees?: number;
   } | null;
   ms: number;
 }
