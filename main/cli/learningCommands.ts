@@ -46,6 +46,20 @@ function signalKind(value: string): SignalKind {
 const figures = (f: HeldBackFigures | null): string =>
   f ? `hit@1 ${f.hit1.toFixed(3)}, MRR ${f.mrr.toFixed(3)}` : '–';
 
+/** What a learned model changes: "question-side adapter, 30 ranking trees, …" ('' when nothing). */
+export function learnedParts(r: LearningRunReport): string {
+  const c = r.chosen;
+  if (!c) return '';
+  return [
+    c.adapter ? 'question-side adapter' : '',
+    c.rankerTrees ? `${c.rankerTrees} trees added to the pack's ranker` : '',
+    c.memoryWeight > 0 ? 'similar-question memory' : '',
+    c.popularityWeight > 0 || c.fieldWeight > 0 ? 'often-chosen passages' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
 function beforeAfter(r: LearningRunReport): string {
   if (!r.before || !r.after) return '';
   return `hit@1 ${r.before.hit1.toFixed(3)} → ${r.after.hit1.toFixed(3)}, MRR ${r.before.mrr.toFixed(3)} → ${r.after.mrr.toFixed(3)}`;
@@ -87,6 +101,8 @@ function stateLines(s: LearningState): string[] {
     lines.push(
       `Model      learned model ${s.model.id}, active since ${s.model.changedAt} (signals through #${s.model.throughSignal})`,
     );
+    const parts = learnedParts(r);
+    if (parts) lines.push(`           it changes: ${parts}`);
     lines.push(`           held back (${r.heldBack} questions): ${beforeAfter(r) || figures(r.after)}`);
   } else {
     lines.push("Model      the pack's own question tower and ranking (no learned model is active)");

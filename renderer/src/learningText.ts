@@ -34,6 +34,26 @@ export function heldBackText(report: Omit<RunReport, 'at'>, t: Translate, langua
 }
 
 /**
+ * What a learned model changes, in one line ("adjusts: the question side · 30 trees added to
+ * the ranking · …"); null when the run chose nothing or nothing but the pack's own settings.
+ */
+export function learnedPartsText(
+  report: Omit<RunReport, 'at'>,
+  t: Translate,
+  language: Language,
+): string | null {
+  const c = report.chosen;
+  if (!c) return null;
+  const parts: string[] = [];
+  if (c.adapter) parts.push(t('learning.part.adapter'));
+  if (c.rankerTrees)
+    parts.push(t('learning.part.rankerTrees', { count: formatNumber(c.rankerTrees, language) }));
+  if (c.memoryWeight > 0) parts.push(t('learning.part.similarQuestions'));
+  if (c.popularityWeight > 0 || c.fieldWeight > 0) parts.push(t('learning.part.chosenPassages'));
+  return parts.length ? t('learning.parts', { parts: parts.join(' · ') }) : null;
+}
+
+/**
  * What the last learning run did: activated its model, kept the one in use, or
  * needs more questions with a chosen passage (2 × minHeldBack: as many to learn
  * from as are held back to judge it).

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LearningState, SearchResult } from '../../main/api/contract.js';
 import { translator } from '../../renderer/src/i18n/translate.js';
-import { heldBackText, lastRunText, signalsByKindText } from '../../renderer/src/learningText.js';
+import {
+  heldBackText,
+  lastRunText,
+  learnedPartsText,
+  signalsByKindText,
+} from '../../renderer/src/learningText.js';
 import { shownAt, SignalLedger } from '../../renderer/src/state/sourceSignals.js';
 
 type Run = NonNullable<LearningState['lastRun']>;
@@ -41,6 +46,32 @@ describe('Settings → Learning texts', () => {
     expect(lastRunText(run({ outcome: 'too-few', questions: 7 }), 20, zh, 'zh')).toMatch(
       /至少 40 个选定了段落的问题（目前 7 个）/,
     );
+  });
+
+  it('name what a learned model changes, and nothing for a run that chose nothing', () => {
+    const chosen = {
+      adapter: true,
+      denseWeight: 0.15,
+      memoryWeight: 0,
+      memoryThreshold: 1,
+      popularityWeight: 0,
+      fieldWeight: 0,
+      rankerTrees: 30,
+    };
+    expect(learnedPartsText(run({ chosen }), en, 'en')).toBe(
+      'It changes: how questions are read (the question side) · 30 trees added to the ranking',
+    );
+    expect(
+      learnedPartsText(
+        run({ chosen: { ...chosen, adapter: false, rankerTrees: 0, popularityWeight: 0.15 } }),
+        zh,
+        'zh',
+      ),
+    ).toBe('它改变了：常被选定的段落会加分');
+    expect(learnedPartsText(run({ chosen: { ...chosen, adapter: false, rankerTrees: 0 } }), en, 'en')).toBe(
+      null,
+    );
+    expect(learnedPartsText(run({}), en, 'en')).toBe(null);
   });
 
   it('count the signals by kind in the order the cards offer them', () => {

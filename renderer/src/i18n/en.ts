@@ -202,6 +202,11 @@ export const en = {
   'learning.model': 'Model in use',
   'learning.modelOwn': 'The model pack’s own (nothing learned yet)',
   'learning.modelLearned': 'Learned from your signals, {when}',
+  'learning.parts': 'It changes: {parts}',
+  'learning.part.adapter': 'how questions are read (the question side)',
+  'learning.part.rankerTrees': '{count} trees added to the ranking',
+  'learning.part.similarQuestions': 'passages chosen for similar questions count',
+  'learning.part.chosenPassages': 'often-chosen passages count',
   'learning.figures':
     'On {heldBack} held-back questions: hit@1 {hit1Before} → {hit1After} · MRR {mrrBefore} → {mrrAfter}',
   'learning.figuresHelp':

@@ -194,6 +194,11 @@ export const zh: Record<MessageKey, string> = {
   'learning.model': '使用中的模型',
   'learning.modelOwn': '模型包自带的（尚未学到什么）',
   'learning.modelLearned': '从你的信号中学得，{when}',
+  'learning.parts': '它改变了：{parts}',
+  'learning.part.adapter': '问题的理解方式（问题一侧）',
+  'learning.part.rankerTrees': '排序中新增的 {count} 棵树',
+  'learning.part.similarQuestions': '为相似问题选定的段落会加分',
+  'learning.part.chosenPassages': '常被选定的段落会加分',
   'learning.figures':
     '在 {heldBack} 个留出的问题上：hit@1 {hit1Before} → {hit1After} · MRR {mrrBefore} → {mrrAfter}',
   'learning.figuresHelp':

@@ -7,7 +7,7 @@ import { Icon } from '../components/Icon.js';
 import { useNotify } from '../components/Toaster.js';
 import { formatNumber, formatWhen } from '../format.js';
 import { useI18n } from '../i18n/index.js';
-import { heldBackText, lastRunText, signalsByKindText } from '../learningText.js';
+import { heldBackText, lastRunText, learnedPartsText, signalsByKindText } from '../learningText.js';
 import { useAppState } from '../state/AppState.js';
 import { signalLedger } from '../state/sourceSignals.js';
 
@@ -96,6 +96,7 @@ export function LearningCard({
     });
 
   const figures = state?.model ? heldBackText(state.model.report, t, language) : null;
+  const parts = state?.model ? learnedPartsText(state.model.report, t, language) : null;
   const lastFigures = state?.lastRun ? heldBackText(state.lastRun, t, language) : null;
   return (
     <section className="card" aria-labelledby="learning-title" data-testid="learning">
@@ -121,6 +122,7 @@ export function LearningCard({
             {state.model
               ? t('learning.modelLearned', { when: formatWhen(state.model.changedAt, language) })
               : t('learning.modelOwn')}
+            {parts ? <span className="learning-figures">{parts}</span> : null}
             {figures ? <span className="learning-figures">{figures}</span> : null}
           </dd>
           <dt>{t('learning.lastRun')}</dt>
