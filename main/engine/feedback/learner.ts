@@ -1,8 +1,8 @@
 import { FeedbackMemory, type MemoryScores, type RememberedQuestion } from './feedbackMemory.js';
 import { memoryBoosts, rankerName, type LearnedParams, type RankerRefinement } from './learnedParams.js';
-import type { GbdtModel } from '../rank/gbdt.js';
+import { scoreGbdt, type GbdtModel } from '../rank/gbdt.js';
 import type { RankingRows } from '../rank/learnedRanker.js';
-import { trainLambdaMart, type LambdaMartOptions } from '../train/lambdaMart.js';
+import { trainLambdaMart, type LambdaMartOptions, type RankingQuery } from '../train/lambdaMart.js';
 import type { HeldBackFigures, LearningRunReport } from '../vocabulary/shapes.js';
 import {
   adaptQuestion,
@@ -78,6 +78,12 @@ export const RANKER_REFINEMENT: Omit<LambdaMartOptions, 'init' | 'excludeFeature
 };
 /** Questions with their chosen passage among the candidates that a ranker refinement needs. */
 export const MIN_RANKER_QUESTIONS = 20;
+/**
+ * Folds of the cross-fitted check of a ranker refinement: every question with a candidate list
+ * is ranked by trees trained without it, so the sign test sees all of them, not only the
+ * held-back quarter (a gain of 3% is noise on 70 questions and clear on 280).
+ */
+const RANKER_FOLDS = 4;
 
 const DENSE_WEIGHTS = [0.3, 0.5, 0.75, 1];
 const MEMORY_WEIGHTS = [0.25, 0.5, 1, 2];
@@ -225,8 +231,9 @@ export async function learnFromSignals(
     ...ranked.filter((p) => !p.adapter).slice(0, SHORTLIST / 2),
   ];
   const current = input.current ?? base;
-  const refinement = await refineRanker(input, fit, current);
-  if (refinement) shortlist.push({ ...current, ranker: refinement });
+  const refined = await refineRanker(input, fit, usable, current);
+  const refinedParams = refined && { ...current, ranker: refined.refinement };
+  if (refinedParams) shortlist.push(refinedParams);
   let best = current;
   let bestFigures = await input.judge(current, trainMemory, judged, true);
   for (const p of shortlist) {
@@ -234,8 +241,14 @@ export async function learnFromSignals(
     if (f.mrr > bestFigures.mrr + 1e-9) [best, bestFigures] = [p, f];
   }
   const before = await input.judge(current, trainMemory, held, false);
-  const after = best === current ? before : await input.judge(best, trainMemory, held, false);
-  const better = best !== current && clearlyBetter(before.ranks, after.ranks) && after.hit1 >= before.hit1;
+  let after = best === current ? before : await input.judge(best, trainMemory, held, false);
+  let better = best !== current && clearlyBetter(before.ranks, after.ranks) && after.hit1 >= before.hit1;
+  // A refinement clearly better on every question ranked by trees that never saw it is activated
+  // when the held-back questions, asked through the real search, are better with it too.
+  if (!better && refinedParams && clearlyBetter(refined.crossFitted.before, refined.crossFitted.after)) {
+    const f = best === refinedParams ? after : await input.judge(refinedParams, trainMemory, held, false);
+    if (f.hit1 >= before.hit1 && f.mrr > before.mrr) [best, after, better] = [refinedParams, f, true];
+  }
   return {
     report: {
       outcome: better ? 'activated' : 'kept',
@@ -259,36 +272,69 @@ export async function learnFromSignals(
   };
 }
 
+/** A ranker refinement and its cross-fitted check: ranks of the chosen passages, pack's trees vs refined. */
+interface RankerEvidence {
+  refinement: RankerRefinement;
+  crossFitted: { before: number[]; after: number[] };
+}
+
 /**
- * Trees that continue the pack's ranker, trained on the training questions' candidate lists
+ * Trees that continue the pack's ranker, trained on the fit questions' candidate lists
  * (rows as search computes them under the model in use), the chosen passage relevant and
  * every other candidate not. Always from the pack's own trees, on every signal so far, so a
- * refinement never grows on top of an earlier one. Null without a pack ranker or with too few
- * questions whose chosen passage was recalled.
+ * refinement never grows on top of an earlier one. With it, the cross-fitted check over all
+ * `questions` (folds by question key). Null without a pack ranker or with too few questions
+ * whose chosen passage was recalled.
  */
 async function refineRanker(
   input: LearnInput,
   fit: readonly LearningQuestion[],
+  questions: readonly LearningQuestion[],
   current: LearnedParams,
-): Promise<RankerRefinement | null> {
+): Promise<RankerEvidence | null> {
   const base = input.baseRanker;
   if (!base || !input.rankingRows) return null;
-  const queries: { rows: Float32Array[]; labels: number[] }[] = [];
-  for (const q of fit) {
+  const lists = new Map<LearningQuestion, RankingQuery>();
+  for (const q of questions) {
     const found = await input.rankingRows(q, current);
     await input.yieldNow();
     const at = found ? found.chunkIds.indexOf(q.target!) : -1;
-    if (at < 0) continue;
-    queries.push({ rows: found!.rows, labels: found!.chunkIds.map((_, i) => (i === at ? 1 : 0)) });
+    if (at >= 0)
+      lists.set(q, { rows: found!.rows, labels: found!.chunkIds.map((_, i) => (i === at ? 1 : 0)) });
   }
-  if (queries.length < MIN_RANKER_QUESTIONS) return null;
-  const trained = (base.training?.options as { excludeFeatures?: string[] } | undefined)?.excludeFeatures;
-  const model = trainLambdaMart(queries, base.features, base.featureSet, {
-    ...RANKER_REFINEMENT,
-    init: base,
-    excludeFeatures: trained ?? [],
-  });
-  return { base: rankerName(base), trees: model.trees.slice(base.trees.length) };
+  const excluded = (base.training?.options as { excludeFeatures?: string[] } | undefined)?.excludeFeatures;
+  const refine = (queries: RankingQuery[]) =>
+    trainLambdaMart(queries, base.features, base.featureSet, {
+      ...RANKER_REFINEMENT,
+      init: base,
+      excludeFeatures: excluded ?? [],
+    });
+  const fitLists = fit.flatMap((q) => lists.get(q) ?? []);
+  if (fitLists.length < MIN_RANKER_QUESTIONS) return null;
+  const model = refine(fitLists);
+
+  const crossFitted = { before: [] as number[], after: [] as number[] };
+  const foldOf = (q: LearningQuestion) => keyHash(`fold:${q.key}`) % RANKER_FOLDS;
+  const listed = [...lists.keys()];
+  for (let fold = 0; fold < RANKER_FOLDS; fold++) {
+    const outside = listed.filter((q) => foldOf(q) !== fold).map((q) => lists.get(q)!);
+    if (outside.length < MIN_RANKER_QUESTIONS) continue;
+    const foldModel = refine(outside);
+    for (const q of listed.filter((x) => foldOf(x) === fold)) {
+      crossFitted.before.push(rankOfRelevant(base, lists.get(q)!));
+      crossFitted.after.push(rankOfRelevant(foldModel, lists.get(q)!));
+    }
+    await input.yieldNow();
+  }
+  return { refinement: { base: rankerName(base), trees: model.trees.slice(base.trees.length) }, crossFitted };
+}
+
+/** 1-based place of a list's relevant row under a ranker, ties against it; 0 below the first ten (as judged). */
+function rankOfRelevant(model: GbdtModel, list: RankingQuery): number {
+  const scores = list.rows.map((x) => scoreGbdt(model, x));
+  const t = list.labels.indexOf(1);
+  const rank = 1 + scores.filter((s, i) => i !== t && s >= scores[t]).length;
+  return rank <= 10 ? rank : 0;
 }
 
 /**
