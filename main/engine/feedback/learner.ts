@@ -131,10 +131,11 @@ function keyHash(key: string): number {
 
 /**
  * Learns from the user's signals: a question-tower adapter (answer tower frozen), the
- * fusion weight, and how much similar earlier questions count, chosen on most of the
- * questions and judged on the rest (held back by question, so a repeated question never
- * sits on both sides). The new model is to be activated only when it ranks the
- * held-back questions' chosen passages better than the model in use.
+ * fusion weight, how much similar earlier questions count, and trees added to the pack's
+ * ranker, chosen on most of the questions and judged on the rest (held back by question, so
+ * a repeated question never sits on both sides). The new model is to be activated only when
+ * it ranks the held-back questions' chosen passages better than the model in use (for the
+ * ranker's trees: better on every question cross-fitted, and better on the held-back ones).
  */
 export async function learnFromSignals(
   input: LearnInput,
