@@ -1,26 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { learnedParts, runOutcome } from '../../main/cli/learningCommands.js';
 import type { LearningRunReport } from '../../main/engine/vocabulary/shapes.js';
+import { learningRunReport } from '../helpers/learningRunReport.js';
 
-const report = (over: Partial<LearningRunReport>): LearningRunReport => ({
-  outcome: 'activated',
-  questions: 60,
-  trained: 40,
-  heldBack: 20,
-  before: { hit1: 0.45, mrr: 0.5625 },
-  after: { hit1: 0.6, mrr: 0.7 },
-  chosen: {
-    adapter: true,
-    denseWeight: 0.15,
-    memoryWeight: 1,
-    memoryThreshold: 0.5,
-    popularityWeight: 0,
-    fieldWeight: 0,
-    rankerTrees: 30,
-  },
-  ms: 120,
-  ...over,
-});
+const report = (over: Partial<LearningRunReport>): LearningRunReport =>
+  learningRunReport({
+    chosen: {
+      adapter: true,
+      denseWeight: 0.15,
+      memoryWeight: 1,
+      memoryThreshold: 0.5,
+      popularityWeight: 0,
+      fieldWeight: 0,
+      rankerTrees: 30,
+    },
+    ...over,
+  });
 
 describe('docqa learning lines', () => {
   it('say what a learned model changes', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LearningState, SearchResult } from '../../main/api/contract.js';
 import { translator } from '../../renderer/src/i18n/translate.js';
+import { learningRunReport } from '../helpers/learningRunReport.js';
 import {
   heldBackText,
   lastRunText,
@@ -14,16 +15,8 @@ const en = translator('en');
 const zh = translator('zh');
 
 const run = (over: Partial<Run>): Run => ({
-  outcome: 'activated',
-  questions: 60,
-  trained: 40,
-  heldBack: 20,
-  before: { hit1: 0.45, mrr: 0.5625 },
-  after: { hit1: 0.6, mrr: 0.7 },
-  chosen: null,
-  ms: 120,
-  at: '2026-12-03T10:00:00.000Z',
-  ...over,
+  ...learningRunReport(over),
+  at: over.at ?? '2026-12-03T10:00:00.000Z',
 });
 
 describe('Settings → Learning texts', () => {

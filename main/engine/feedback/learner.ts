@@ -330,12 +330,18 @@ async function refineRanker(
   return { refinement: { base: rankerName(base), trees: model.trees.slice(base.trees.length) }, crossFitted };
 }
 
-/** 1-based place of a list's relevant row under a ranker, ties against it; 0 below the first ten (as judged). */
+/** 1-based place of a list's relevant row under a ranker; 0 below the first ten (as judged). */
 function rankOfRelevant(model: GbdtModel, list: RankingQuery): number {
-  const scores = list.rows.map((x) => scoreGbdt(model, x));
-  const t = list.labels.indexOf(1);
-  const rank = 1 + scores.filter((s, i) => i !== t && s >= scores[t]).length;
+  const rank = placeOf(
+    list.rows.map((x) => scoreGbdt(model, x)),
+    list.labels.indexOf(1),
+  );
   return rank <= 10 ? rank : 0;
+}
+
+/** 1-based place of item t by score. Ties go against it: a model must earn its first place. */
+function placeOf(scores: readonly number[], t: number): number {
+  return 1 + scores.filter((s, i) => i !== t && s >= scores[t]).length;
 }
 
 /**
@@ -387,9 +393,10 @@ export class ShownListScorer {
     const span = Math.max(...fused) - lo || 1;
     const boosts = memoryBoosts(this.memoryScores(q, params.memoryThreshold, memory, leaveOneOut), params);
     const final = shown.map((s, i) => (fused[i] - lo) / span + boosts.boost(s.chunkId));
-    const t = shown.findIndex((s) => s.chunkId === q.target);
-    // Ties go against the target: a model must earn its first place.
-    return 1 + final.filter((f, i) => i !== t && f >= final[t]).length;
+    return placeOf(
+      final,
+      shown.findIndex((s) => s.chunkId === q.target),
+    );
   }
 
   private memoryScores(

@@ -366,6 +366,8 @@ export class Learning {
     }
     const key = packKey(dense.pack);
     const current = this.activeModel(key);
+    // Candidate lists for the ranker's trees are recalled without any memory of signals.
+    const noMemory = new FeedbackMemory([]);
     const { report, params } = await learnFromSignals({
       questions,
       answerVectors: dense.answerVectors([...ids]),
@@ -378,7 +380,7 @@ export class Learning {
         let rows: RankingRows | null = null;
         await search(
           q.question,
-          learnedView(params, null, new FeedbackMemory([]), null, (r) => (rows = r)),
+          learnedView(params, null, noMemory, null, (r) => (rows = r)),
         );
         return rows;
       },
