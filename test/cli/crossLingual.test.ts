@@ -21,6 +21,7 @@ const env = {
 let pack: string;
 const enDb = path.join(tmp.dir, 'en.sqlite');
 const zhDb = path.join(tmp.dir, 'zh.sqlite');
+const noticeDb = path.join(tmp.dir, 'zh-notice.sqlite');
 
 function docqa(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
@@ -58,10 +59,21 @@ beforeAll(async () => {
     '# 防火墙设置\n\n要开放一个端口，请在防火墙规则里添加一条允许该端口的规则，然后重新加载防火墙。\n',
   );
   tmp.file('zh/绿茶.md', '# 绿茶\n\n绿茶水温在八十度左右最合适，不要用沸水。\n');
+  // A Chinese library with an untranslated English notice: common English words, none of the question's subject.
+  tmp.file(
+    'zh-notice/防火墙.md',
+    '# 防火墙设置\n\n要开放一个端口，请在防火墙规则里添加一条允许该端口的规则，然后重新加载防火墙。\n',
+  );
+  tmp.file('zh-notice/打印机.md', '# 打印机\n\n用数据线连接打印机，再从厂商网站下载驱动程序。\n');
+  tmp.file(
+    'zh-notice/许可.md',
+    '# 许可\n\nThis program is distributed in the hope that it will be useful, but you should not do it if you are not sure how it is done, and I do not know why you would want to do that with the data.\n',
+  );
   tmp.file('zh/打印机.md', '# 打印机\n\n用数据线连接打印机，再从厂商网站下载驱动程序。\n');
   for (const [folder, db] of [
     ['en', enDb],
     ['zh', zhDb],
+    ['zh-notice', noticeDb],
   ]) {
     const r = docqa(['ingest', path.join(tmp.dir, folder), '--db', db, '--model', pack, '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -88,6 +100,13 @@ describe('cross-lingual search through the CLI', () => {
     const text = docqa(['ask', 'How do I open a port in the firewall?', '--db', zhDb, '--model', pack]);
     expect(text.stdout).toMatch(/^Also searched: .*墙/m);
     expect(text.stdout).toMatch(/防火墙\.md .*\[zh\]/);
+  });
+
+  it('an English notice in a Chinese library does not win an English question by its function words', () => {
+    // "how", "do", "I", "the", "with": rare in a Chinese library, so they would score as rare words.
+    const answer = ask('How do I open a port with the firewall?', noticeDb);
+    expect(answer.results[0]).toMatchObject({ path: '防火墙.md', lang: 'zh' });
+    expect(answer.results.findIndex((r) => r.path === '许可.md')).not.toBe(0);
   });
 
   it('--no-cross-lingual searches no translated terms', () => {

@@ -138,7 +138,6 @@ export function translatedCoverage(
     total += w;
     if (memberInPassage(g, passageUnits)) found += w;
   }
-  for (const g of recall.absentGroups) for (const u of g.sourceUnits) grouped.add(u);
   for (const u of questionUnits) {
     if (grouped.has(u) || recall.framingUnits.has(u) || isCjk(u.codePointAt(0)!)) continue;
     const w = idf(u, recall.stats);

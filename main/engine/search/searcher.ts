@@ -18,6 +18,8 @@ import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygie
 import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
 import { textLanguage } from './textLanguage.js';
+import { LibraryLanguages } from './libraryLanguages.js';
+import { withoutMinorityFunctionWords } from './minorityFunctionWords.js';
 import { keepLanguageSlots } from '../rank/languageSlots.js';
 import { boostRanking, type FeedbackBoosts } from '../feedback/boostRanking.js';
 
@@ -101,6 +103,7 @@ export class Searcher {
   private readonly chunkInfo: Statement;
   private readonly dataVersion: Statement;
   private readonly crossLingual: CrossLingualSearch | null;
+  private readonly languages: LibraryLanguages;
 
   constructor(
     private readonly db: Database,
@@ -111,6 +114,7 @@ export class Searcher {
   ) {
     this.bm25 = bm25;
     this.crossLingual = lexicon ? new CrossLingualSearch(bm25, lexicon) : null;
+    this.languages = new LibraryLanguages(db);
     this.chunkInfo = db.prepare(
       `SELECT c.id, c.document_id, c.start, c.end, c.heading_path, c.page, c.line, c.text,
               d.rel_path, d.title, d.folder_id, f.path AS folder_path
@@ -282,7 +286,13 @@ export class Searcher {
   /** BM25's top k and the translated query's candidates (cross-lingual recall). */
   private lexicalRecall(question: string, terms: string[], crossLingual: boolean): LexicalRecall {
     const stats = this.bm25.termStats(terms);
-    const useful = Bm25Channel.usefulTerms(terms, stats);
+    const language = textLanguage(question);
+    const searched = withoutMinorityFunctionWords(
+      terms,
+      language,
+      this.languages.share(language, stats.chunks),
+    );
+    const useful = Bm25Channel.usefulTerms(searched, stats);
     return {
       stats,
       top: this.bm25.top(useful, RECALL_K, stats),

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { translatedCoverage, type CrossLingualRecall } from '../../main/engine/search/crossLingual.js';
+
+/** A Chinese question "AD 域账号备份" over an English library: 备份 translates to "backup", which the library holds. */
+function recall(): CrossLingualRecall {
+  return {
+    candidates: new Map(),
+    translatedTerms: ['backup'],
+    groups: [
+      { source: '备份', sourceUnits: ['备', '份'], members: [{ terms: ['backup'], display: 'backup' }] },
+    ],
+    framingUnits: new Set(),
+    // "ad" has Chinese translations (额外, 公元), none of them in an English library.
+    absentGroups: [{ source: 'ad', sourceUnits: ['ad'], members: [{ terms: ['额外'], display: '额外' }] }],
+    stats: { chunks: 100, df: new Map([['backup', 5]]) },
+  };
+}
+
+describe('translatedCoverage', () => {
+  it('counts a translated word as covered when one of its translations is in the passage', () => {
+    expect(translatedCoverage(recall(), new Set(['备', '份']), new Set(['backup', 'restor']))).toBe(1);
+    expect(translatedCoverage(recall(), new Set(['备', '份']), new Set(['restor']))).toBe(0);
+  });
+
+  it('weighs a Latin word of the question as itself when its translations are not in the library', () => {
+    // The library's own language: "ad" must be in the passage itself, and here it is not.
+    const without = translatedCoverage(recall(), new Set(['备', '份', 'ad']), new Set(['backup']));
+    expect(without).toBeGreaterThan(0);
+    expect(without).toBeLessThan(1);
+    expect(translatedCoverage(recall(), new Set(['备', '份', 'ad']), new Set(['backup', 'ad']))).toBe(1);
+  });
+});
