@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { absentNames, namedTokens, namedWords } from '../../main/engine/search/namedTerms.js';
+import {
+  absentNames,
+  nameSurfaces,
+  namedTokens,
+  namedWords,
+  textWritesName,
+  writesName,
+} from '../../main/engine/search/namedTerms.js';
 
 describe('named words of a question', () => {
   it('takes capitalised words inside a sentence, capitals, digits and joiners, not the first word', () => {
@@ -35,5 +42,46 @@ describe('named words of a question', () => {
     expect(named.flatMap((w) => w.terms)).toEqual(['docker', 'node', 'js', 'debian']);
     expect(absentNames(named, lookup)).toEqual(['Docker', 'Node.js']);
     expect(absentNames(namedWords('Is Debian fine?'), lookup)).toEqual([]);
+  });
+
+  it('is absent when the passages holding its term never write it', () => {
+    const df = (t: string) => (t === 'ad' || t === 'window' ? 4 : 0);
+    // "AD" indexes as "ad", as "added" does; the library writes only "added".
+    const written = (term: string, surface: string) => (term === 'window' ? surface === 'windows' : false);
+    const named = namedWords('学校的 Windows 电脑能用 AD 账号登录吗？');
+    expect(named.map((w) => w.surfaces)).toEqual([['windows'], ['ad']]);
+    expect(absentNames(named, df, written)).toEqual(['AD']);
+    // No verdict (too many passages to read): the term's presence decides.
+    expect(absentNames(named, df, () => null)).toEqual([]);
+  });
+});
+
+describe('names as written', () => {
+  it('splits Latin words as the analyzer does, lower case, without diacritics, apart from Chinese', () => {
+    expect(nameSurfaces('Node.js')).toEqual(['node', 'js']);
+    expect(nameSurfaces('Pokémon x86_64 GOsa²')).toEqual(['pokemon', 'x86', '64', 'gosa2']);
+    expect(nameSurfaces('使用AD域')).toEqual(['ad']);
+  });
+
+  it('takes the same word or its plural, never another word with the same stem', () => {
+    expect(writesName('ad', 'ad')).toBe(true);
+    expect(writesName('ad', 'ads')).toBe(true);
+    expect(writesName('chromebooks', 'chromebook')).toBe(true);
+    expect(writesName('box', 'boxes')).toBe(true);
+    expect(writesName('ad', 'added')).toBe(false);
+    expect(writesName('ad', 'adding')).toBe(false);
+  });
+
+  it('finds the word in a text as a word of its own, with the same forms writesName takes', () => {
+    expect(textWritesName('New users are added here.', 'ad')).toBe(false);
+    expect(textWritesName('Join the AD domain.', 'ad')).toBe(true);
+    expect(textWritesName('使用AD域账号登录', 'ad')).toBe(true);
+    expect(textWritesName('使用ＡＤ域账号登录', 'ad')).toBe(true); // full-width letters
+    expect(textWritesName('Each Chromebook starts…', 'chromebooks')).toBe(true);
+    expect(textWritesName('Two Chromebooks.', 'chromebook')).toBe(true);
+    expect(textWritesName('Pokémon cards', 'pokemon')).toBe(true);
+    expect(textWritesName('see readme and loading', 'ad')).toBe(false);
+    expect(textWritesName('x86_64 builds', 'x86')).toBe(true);
+    expect(textWritesName('x866 builds', 'x86')).toBe(false);
   });
 });

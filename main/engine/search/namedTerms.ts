@@ -51,21 +51,97 @@ export function namedTokens(question: string): string[] {
 export interface NamedWord {
   name: string;
   terms: string[];
+  /**
+   * Each term's word as the question writes it, lower case and without
+   * diacritics ("ad" for "AD"); absent when the name does not split into as
+   * many words as terms.
+   */
+  surfaces?: string[];
+}
+
+/**
+ * The Latin-script words of a text as written: lower case, no diacritics, split
+ * where the analyzer splits Latin text (and from Chinese characters next to them).
+ */
+export function nameSurfaces(name: string): string[] {
+  return (
+    name
+      .normalize('NFKC')
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .match(/[\p{Script=Latin}\p{N}]+/gu) ?? []
+  );
 }
 
 /** The question's named words with their index terms (looked up together, then judged by absentNames). */
 export function namedWords(question: string): NamedWord[] {
-  return namedTokens(question).map((name) => ({ name, terms: analyze(name) }));
+  return namedTokens(question).map((name) => {
+    const terms = analyze(name);
+    const surfaces = nameSurfaces(name);
+    return surfaces.length === terms.length ? { name, terms, surfaces } : { name, terms };
+  });
+}
+
+/**
+ * Whether a word of a passage is the name's word as written: the same word, or
+ * the one its plural ("Chromebooks" asked, "Chromebook" written, or the other
+ * way). Stemming alone would let "added" stand for "AD" (both index as "ad");
+ * a name is written the same wherever it occurs.
+ */
+export function writesName(surface: string, word: string): boolean {
+  const plural = (a: string, b: string) => a === `${b}s` || a === `${b}es`;
+  return word === surface || plural(word, surface) || plural(surface, word);
+}
+
+const LATIN_OR_DIGIT = /[\p{Script=Latin}\p{N}]/u;
+const FOLDED_LATIN = /[\u00c0-\u024f\u1e00-\u1eff]/;
+const FULLWIDTH = /[\uff01-\uff5e]/;
+
+/**
+ * Whether `text` writes the name's word `surface` (nameSurfaces form) as a word
+ * of its own, or its plural, or the singular of a plural surface: what
+ * writesName accepts, found by searching the text rather than splitting it into
+ * words (a name is checked against up to 200 passages per question).
+ */
+export function textWritesName(text: string, surface: string): boolean {
+  let folded = text.toLowerCase();
+  if (FULLWIDTH.test(folded)) folded = folded.normalize('NFKC');
+  if (FOLDED_LATIN.test(folded)) folded = folded.normalize('NFD').replace(/\p{M}/gu, '');
+  const forms = [surface];
+  if (surface.endsWith('es')) forms.push(surface.slice(0, -2));
+  if (surface.endsWith('s')) forms.push(surface.slice(0, -1));
+  const wordChar = (i: number) => i >= 0 && i < folded.length && LATIN_OR_DIGIT.test(folded[i]);
+  for (const form of forms) {
+    if (!form) continue;
+    for (let at = folded.indexOf(form); at >= 0; at = folded.indexOf(form, at + 1)) {
+      if (wordChar(at - 1)) continue;
+      let end = at + form.length;
+      if (folded.startsWith('es', end) && !wordChar(end + 2)) end += 2;
+      else if (folded[end] === 's' && !wordChar(end + 1)) end += 1;
+      if (!wordChar(end) && writesName(surface, folded.slice(at, end))) return true;
+    }
+  }
+  return false;
 }
 
 /**
  * The named words that no passage of the library holds: a word is absent when
  * one of its index terms occurs nowhere ("Node.js" when the library has "node"
- * but never "js").
+ * but never "js"), or, where `written` can tell, when no passage holding the
+ * term writes the name's word (`written` returns null when it cannot tell:
+ * too many passages to read).
  */
 export function absentNames(
   words: readonly NamedWord[],
   documentFrequency: (term: string) => number,
+  written?: (term: string, surface: string) => boolean | null,
 ): string[] {
-  return words.filter((w) => w.terms.some((t) => documentFrequency(t) === 0)).map((w) => w.name);
+  return words
+    .filter((w) =>
+      w.terms.some(
+        (t, i) => documentFrequency(t) === 0 || (w.surfaces && written?.(t, w.surfaces[i]) === false),
+      ),
+    )
+    .map((w) => w.name);
 }

@@ -19,6 +19,7 @@ import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from 
 import type { Lexicon } from './lexicon.js';
 import { textLanguage } from './textLanguage.js';
 import { LibraryLanguages } from './libraryLanguages.js';
+import { NameInPassages } from './nameInPassages.js';
 import { withoutMinorityFunctionWords } from './minorityFunctionWords.js';
 import { keepLanguageSlots } from '../rank/languageSlots.js';
 import { boostRanking, type FeedbackBoosts } from '../feedback/boostRanking.js';
@@ -104,6 +105,7 @@ export class Searcher {
   private readonly dataVersion: Statement;
   private readonly crossLingual: CrossLingualSearch | null;
   private readonly languages: LibraryLanguages;
+  private readonly names: NameInPassages;
 
   constructor(
     private readonly db: Database,
@@ -115,6 +117,7 @@ export class Searcher {
     this.bm25 = bm25;
     this.crossLingual = lexicon ? new CrossLingualSearch(bm25, lexicon) : null;
     this.languages = new LibraryLanguages(db);
+    this.names = new NameInPassages(db);
     this.chunkInfo = db.prepare(
       `SELECT c.id, c.document_id, c.start, c.end, c.heading_path, c.page, c.line, c.text,
               d.rel_path, d.title, d.folder_id, f.path AS folder_path
@@ -388,7 +391,11 @@ export class Searcher {
     return {
       coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
-      absentNames: absentNames(named, (t) => nameStats.df.get(t) ?? 0),
+      absentNames: absentNames(
+        named,
+        (t) => nameStats.df.get(t) ?? 0,
+        (t, surface) => this.names.written(t, surface),
+      ),
       absentShare: absent,
     };
   }

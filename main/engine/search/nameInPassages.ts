@@ -1,0 +1,51 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { matchExpression } from './ftsQuery.js';
+import { textWritesName } from './namedTerms.js';
+
+/**
+ * Passages read at most to tell whether a name's word is written in the
+ * library: a few milliseconds. A term in more passages is taken as written
+ * (reading a sample could miss the few that write the name, and a wrong
+ * "absent" would make an answerable question "not found").
+ */
+export const MAX_PASSAGES_READ = 200;
+
+/**
+ * Whether the library writes a name's word, not only a word that indexes the
+ * same: FTS5 holds stems, and "AD" (Active Directory) and "added" both index as
+ * "ad". Reads the passages that hold the term and looks for the word as written.
+ */
+export class NameInPassages {
+  private readonly count: Statement;
+  private readonly passages: Statement;
+
+  constructor(
+    db: Database,
+    private readonly maxPassagesRead = MAX_PASSAGES_READ,
+  ) {
+    this.count = db.prepare('SELECT doc FROM chunks_fts_vocab WHERE term = ?').pluck();
+    this.passages = db.prepare(
+      `SELECT c.text, c.heading_path, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
+       WHERE c.id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`,
+    );
+  }
+
+  /** True when a passage holding `term` writes `surface` (or its plural), false when none does, null when there are too many to read. */
+  written(term: string, surface: string): boolean | null {
+    const df = (this.count.get(term) as number | undefined) ?? 0;
+    if (df === 0) return false;
+    if (df > this.maxPassagesRead) return null;
+    const expr = matchExpression([term]);
+    if (!expr) return null;
+    const rows = this.passages.all(expr, this.maxPassagesRead) as {
+      text: string;
+      heading_path: string;
+      title: string | null;
+    }[];
+    for (const r of rows) {
+      for (const piece of [r.text, r.heading_path, r.title ?? ''])
+        if (piece && textWritesName(piece, surface)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Library } from '../../main/engine/library/index.js';
+import { NameInPassages } from '../../main/engine/search/nameInPassages.js';
+import { openDatabase, type Db } from '../../main/engine/store/database.js';
+import { tempDir } from '../library/helpers.js';
+
+const tmp = tempDir('docqa-names-');
+let lib: Library;
+let db: Db;
+
+beforeAll(async () => {
+  tmp.file(
+    'docs/users.md',
+    '# User accounts\n\nNew teachers are added on the accounts page; many accounts can be added at once from a file. Windows machines log in through pGina.\n',
+  );
+  tmp.file('docs/laptops.md', '# Laptops\n\nEach Chromebook gets the school profile when it first starts.\n');
+  lib = await Library.open({ dbPath: path.join(tmp.dir, 'lib.sqlite'), provider: 'cpu' });
+  const folder = await lib.addFolder(path.join(tmp.dir, 'docs'));
+  await lib.ingest({ folderIds: [folder.id] });
+  db = openDatabase(path.join(tmp.dir, 'lib.sqlite'));
+});
+
+afterAll(async () => {
+  db.close();
+  await lib.close();
+  tmp.cleanup();
+});
+
+describe('a name the library holds only as another word with the same stem', () => {
+  it('is reported missing: "AD" is not "added"', async () => {
+    const answer = await lib.ask('Can the laptops join our AD domain?', { k: 3 });
+    expect(answer.missingNames).toEqual(['AD']);
+  });
+
+  it('is found as written, or in the plural, in the passage or its heading', async () => {
+    expect((await lib.ask('Do Windows machines need pGina?', { k: 3 })).missingNames).toEqual([]);
+    expect((await lib.ask('Do our Chromebooks get a profile?', { k: 3 })).missingNames).toEqual([]);
+    const names = new NameInPassages(db);
+    expect(names.written('ad', 'ad')).toBe(false);
+    expect(names.written('window', 'windows')).toBe(true);
+    expect(names.written('chromebook', 'chromebooks')).toBe(true); // the singular is written
+    expect(names.written('chromebook', 'chromebookes')).toBe(true);
+    expect(names.written('account', 'accounts')).toBe(true); // the heading writes it too
+    expect(names.written('docker', 'docker')).toBe(false);
+  });
+
+  it('cannot tell when more passages hold the term than it reads', () => {
+    // One passage holds "ad" ("added", twice): reading none at most gives no verdict, reading one does.
+    expect(new NameInPassages(db, 0).written('ad', 'ad')).toBeNull();
+    expect(new NameInPassages(db, 1).written('ad', 'ad')).toBe(false);
+  });
+});
