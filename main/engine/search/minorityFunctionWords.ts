@@ -17,10 +17,10 @@ export const MINORITY_SHARE = 0.5;
  * searched. Words of the other script are kept: in a Chinese question the
  * English words are names and commands (".so" is no stop word there). A
  * question made of nothing but function words keeps them all. (Chinese is
-searched by character pairs, which are never function words, so it is mostly
-English questions over a mostly Chinese library that this changes; a Chinese
-question's lone characters between punctuation are the exception: 18 of
-cmrc2018-dev's 3,219 questions in the pooled SQuAD-style library.)
+ * searched by character pairs, which are never function words, so it is mostly
+ * English questions over a mostly Chinese library that this changes; a Chinese
+ * question's lone characters between punctuation are the exception: 18 of
+ * cmrc2018-dev's 3,219 questions in the pooled SQuAD-style library.)
  */
 export function withoutMinorityFunctionWords(
   terms: readonly string[],

@@ -16,23 +16,24 @@ export const MAX_PASSAGES_READ = 200;
  * "ad". Reads the passages that hold the term and looks for the word as written.
  */
 export class NameInPassages {
-  private readonly count: Statement;
   private readonly passages: Statement;
 
   constructor(
     db: Database,
     private readonly maxPassagesRead = MAX_PASSAGES_READ,
   ) {
-    this.count = db.prepare('SELECT doc FROM chunks_fts_vocab WHERE term = ?').pluck();
     this.passages = db.prepare(
       `SELECT c.text, c.heading_path, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
        WHERE c.id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`,
     );
   }
 
-  /** True when a passage holding `term` writes `surface` (or its plural), false when none does, null when there are too many to read. */
-  written(term: string, surface: string): boolean | null {
-    const df = (this.count.get(term) as number | undefined) ?? 0;
+  /**
+   * True when a passage holding `term` writes `surface` (or its plural), false when none
+   * does, null when there are too many to read. `df`: the term's passage count, as the
+   * search already read it.
+   */
+  written(term: string, surface: string, df: number): boolean | null {
     if (df === 0) return false;
     if (df > this.maxPassagesRead) return null;
     const expr = matchExpression([term]);

@@ -394,7 +394,7 @@ export class Searcher {
       absentNames: absentNames(
         named,
         (t) => nameStats.df.get(t) ?? 0,
-        (t, surface) => this.names.written(t, surface),
+        (t, surface) => this.names.written(t, surface, nameStats.df.get(t) ?? 0),
       ),
       absentShare: absent,
     };
