@@ -237,6 +237,9 @@ export class Searcher {
     // A name of the question that no passage holds is the plainest evidence, and the same
     // however many passages the library has: the probability (whose features are normalised
     // over the recalled list, short in a small library) cannot overrule it.
+    // The rule is asked for every answer (cheap), so what it weighed can be recorded
+    // (scripts/measure-not-found.ts) whatever the probability says.
+    const ruleSays = evidence !== null && this.notFoundRule.isNotFound(evidence);
     const notFound =
       evidence === null ||
       (!feedback?.chosen.has(results[0].chunkId) &&
@@ -244,7 +247,7 @@ export class Searcher {
           ranker.notFoundBelow === undefined ||
           probability < ranker.notFoundBelow ||
           evidence.absentNames.length > 0) &&
-        this.notFoundRule.isNotFound(evidence));
+        ruleSays);
     return {
       results,
       notFound,
