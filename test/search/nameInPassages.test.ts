@@ -47,6 +47,17 @@ describe('a name the library holds only as another word with the same stem', () 
     expect(names.written('docker', 'docker', df('docker'))).toBe(false);
   });
 
+  it('checks a bounded number of names per search, then gives no verdict', () => {
+    const vocab = db.prepare('SELECT doc FROM chunks_fts_vocab WHERE term = ?').pluck();
+    const df = (term: string) => (vocab.get(term) as number | undefined) ?? 0;
+    const check = new NameInPassages(db, 200, 2).forOneSearch(df);
+    expect(check('ad', 'ad')).toBe(false);
+    expect(check('window', 'windows')).toBe(true);
+    expect(check('ad', 'ad')).toBeNull(); // the third name: presence by its term decides
+    // Each search starts its own count.
+    expect(new NameInPassages(db, 200, 2).forOneSearch(df)('ad', 'ad')).toBe(false);
+  });
+
   it('cannot tell when more passages hold the term than it reads', () => {
     // One passage holds "ad" ("added", twice): reading none at most gives no verdict, reading one does.
     expect(new NameInPassages(db, 0).written('ad', 'ad', 1)).toBeNull();

@@ -9,6 +9,13 @@ import { textWritesName } from './namedTerms.js';
  * "absent" would make an answerable question "not found").
  */
 export const MAX_PASSAGES_READ = 200;
+/**
+ * Named words checked as written per question; the rest count as present when
+ * their terms are (as before this check). A question is a sentence or two, but
+ * a pasted Chinese paragraph can carry dozens of Latin words, every one a name
+ * there: this bounds its cost (~2 ms per name in the worst case) at ~16 ms.
+ */
+export const MAX_NAMES_CHECKED = 8;
 
 /**
  * Whether the library writes a name's word, not only a word that indexes the
@@ -21,11 +28,25 @@ export class NameInPassages {
   constructor(
     db: Database,
     private readonly maxPassagesRead = MAX_PASSAGES_READ,
+    private readonly maxNamesChecked = MAX_NAMES_CHECKED,
   ) {
     this.passages = db.prepare(
       `SELECT c.text, c.heading_path, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
        WHERE c.id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`,
     );
+  }
+
+  /**
+   * One search's check (absentNames' `written`): `written` for the first
+   * maxNamesChecked names' words asked, no verdict (null) after that.
+   * `documentFrequency`: the terms' passage counts, as the search read them.
+   */
+  forOneSearch(
+    documentFrequency: (term: string) => number,
+  ): (term: string, surface: string) => boolean | null {
+    let checked = 0;
+    return (term, surface) =>
+      checked++ < this.maxNamesChecked ? this.written(term, surface, documentFrequency(term)) : null;
   }
 
   /**

@@ -397,7 +397,7 @@ export class Searcher {
       absentNames: absentNames(
         named,
         (t) => nameStats.df.get(t) ?? 0,
-        (t, surface) => this.names.written(t, surface, nameStats.df.get(t) ?? 0),
+        this.names.forOneSearch((t) => nameStats.df.get(t) ?? 0),
       ),
       absentShare: absent,
     };
