@@ -234,12 +234,12 @@ export class Searcher {
     const evidence = results.length
       ? this.evidence(question, results[0], denseOn, crossing, found.unitStats)
       : null;
-    // A name of the question that no passage holds is the plainest evidence, and the same
-    // however many passages the library has: the probability (whose features are normalised
-    // over the recalled list, short in a small library) cannot overrule it.
     // The rule is asked for every answer (cheap), so what it weighed can be recorded
     // (scripts/measure-not-found.ts) whatever the probability says.
     const ruleSays = evidence !== null && this.notFoundRule.isNotFound(evidence);
+    // A name of the question that no passage holds is the plainest evidence, and the same
+    // however many passages the library has: the probability (whose features are normalised
+    // over the recalled list, short in a small library) cannot overrule it.
     const notFound =
       evidence === null ||
       (!feedback?.chosen.has(results[0].chunkId) &&
@@ -391,14 +391,11 @@ export class Searcher {
     const absent = this.absentShare(question, units, stats, crossing);
     const named = namedWords(question);
     const nameStats = this.bm25.termStats(named.flatMap((w) => w.terms));
+    const nameDf = (t: string) => nameStats.df.get(t) ?? 0;
     return {
       coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
-      absentNames: absentNames(
-        named,
-        (t) => nameStats.df.get(t) ?? 0,
-        this.names.forOneSearch((t) => nameStats.df.get(t) ?? 0),
-      ),
+      absentNames: absentNames(named, nameDf, this.names.forOneSearch(nameDf)),
       absentShare: absent,
     };
   }
