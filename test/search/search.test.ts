@@ -7,7 +7,13 @@ import { DenseSearchWorker } from '../../main/engine/search/denseSearchWorker.js
 import { highlightSentences } from '../../main/engine/search/highlight.js';
 import { NotFoundRule } from '../../main/engine/search/notFound.js';
 import { Bm25Channel } from '../../main/engine/search/bm25.js';
-import { CrossLingualSearch, MAX_TRANSLATED_WORDS } from '../../main/engine/search/crossLingual.js';
+import {
+  CrossLingualSearch,
+  MAX_TRANSLATED_WORDS,
+  PASTED_TEXT_RECALL,
+  PASTED_TEXT_TRANSLATED,
+  PASTED_TEXT_WORDS,
+} from '../../main/engine/search/crossLingual.js';
 import { queryTerms } from '../../main/engine/search/ftsQuery.js';
 import { builtinLexicon } from '../../main/engine/search/lexicon.js';
 import { translateQuestion } from '../../main/engine/search/translateQuery.js';
@@ -166,6 +172,23 @@ describe('two-stage search', () => {
     expect(translateQuestion(builtinLexicon()!, pasted).groups.length).toBeGreaterThan(MAX_TRANSLATED_WORDS);
     const capped = crossing.recall(pasted, queryTerms(pasted), 10)!;
     expect(capped.groups.length + capped.absentGroups.length).toBe(MAX_TRANSLATED_WORDS);
+  });
+
+  it('searches pasted text by its rarest translated words only, one translation each', () => {
+    const crossing = new CrossLingualSearch(new Bm25Channel(db), () => builtinLexicon());
+    // More distinct words than a question has: a pasted paragraph.
+    const words = '护照 车票 手机 充电器 雨伞 秋天 下雨 咖啡机 硬水 研磨机 著名 名字 漫画 机器';
+    const pasted = `${words}，旅行 火车 飞机 行李 酒店 城市 早上 晚上 朋友 学校 老师 医生 医院 电脑 电话 银行 商店 公园 音乐 电影 照片。`;
+    expect(translateQuestion(builtinLexicon()!, pasted).groups.length).toBeGreaterThan(PASTED_TEXT_WORDS);
+    const recall = crossing.recall(pasted, queryTerms(pasted), 100)!;
+    expect(recall.translatedTerms.length).toBeGreaterThan(0);
+    expect(recall.translatedTerms.length).toBeLessThanOrEqual(PASTED_TEXT_TRANSLATED);
+    expect(recall.candidates.size).toBeLessThanOrEqual(PASTED_TEXT_RECALL);
+    // Words left out of the query still count for coverage: every present word is a group.
+    expect(recall.groups.length).toBeGreaterThan(recall.translatedTerms.length);
+    // The same words asked as a question search every present word, two translations at most.
+    const question = crossing.recall(words, queryTerms(words), 100)!;
+    expect(question.translatedTerms.length).toBeGreaterThan(recall.translatedTerms.length);
   });
 
   it("counts a Chinese question's missing words by the lexicon's words, not its characters", async () => {

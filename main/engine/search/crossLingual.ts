@@ -3,7 +3,7 @@ import { isIndexedCjk as isCjk } from '../text/cjk.js';
 import { idf } from './idf.js';
 import { contentUnits } from './coverage.js';
 import type { Lexicon } from './lexicon.js';
-import { translateQuestion, type TranslationGroup } from './translateQuery.js';
+import { translateQuestion, type TranslationGroup, type TranslationMember } from './translateQuery.js';
 
 /** What the translated query added to recall. */
 export interface CrossLingualRecall {
@@ -42,6 +42,28 @@ const MEMBERS_SEARCHED = 2;
  * question's 10 words cost under 5.
  */
 export const MAX_TRANSLATED_WORDS = 16;
+/**
+ * Input with more distinct translatable words than this is pasted text, not a
+ * question: the questions of every dev set translate 3–24 (cmrc2018-dev's
+ * longest 24, manuals-dev's 19), a pasted 150-character Chinese paragraph
+ * 80–100.
+ */
+export const PASTED_TEXT_WORDS = 32;
+/**
+ * Of pasted text, the translated query searches only this many words of the
+ * first MAX_TRANSLATED_WORDS, each by the one translation this library uses
+ * most: the words whose translation is rarest in the library. Common
+ * translations are what FTS5 pays for (every row holding one is scored over
+ * all ~32 phrases) and what tells passages apart least; a paragraph's many
+ * words make up for the second translation. At 100k passages a pasted
+ * 150-character Chinese paragraph's added latency fell from +14–16 to +6–7 ms
+ * (p50); 37 maint-guide-zh-cn paragraphs pasted over the English maint-guide
+ * found their section first 32 times (33 before), in the top 10 always
+ * (main/engine/eval/README.md).
+ */
+export const PASTED_TEXT_TRANSLATED = 8;
+/** Passages the translated query of pasted text adds at most (a question's adds RECALL_K). */
+export const PASTED_TEXT_RECALL = 25;
 
 /**
  * Translated recall: each translated word of the question (through the
@@ -71,10 +93,8 @@ export class CrossLingualSearch {
     for (const g of translated) for (const m of g.members) for (const t of m.terms) allTerms.add(t);
     const stats = this.bm25.termStats([...allTerms]);
     const df = (t: string) => stats.df.get(t) ?? 0;
-    const groups: TranslationGroup[] = [];
+    const present: { group: TranslationGroup; searched: TranslationMember[] }[] = [];
     const absentGroups: TranslationGroup[] = [];
-    const query: string[] = [];
-    const searched: string[] = [];
     for (const g of translated) {
       const members = g.members
         .map((m) => ({ ...m, terms: m.terms.filter((t) => df(t) > 0) }))
@@ -83,14 +103,29 @@ export class CrossLingualSearch {
         absentGroups.push(g);
         continue;
       }
-      groups.push({ ...g, members });
       // The translations this library uses most, best first.
-      const byUse = members
+      const mostUsed = members
         .map((m) => ({ m, d: Math.min(...m.terms.map(df)) }))
         .sort((a, b) => b.d - a.d)
         .slice(0, MEMBERS_SEARCHED)
         .map((x) => x.m);
-      for (const m of byUse) {
+      present.push({ group: { ...g, members }, searched: mostUsed });
+    }
+    // Pasted text: only its most distinctive words, each by its most-used translation.
+    const pasted = all.length > PASTED_TEXT_WORDS;
+    if (pasted) for (const p of present) p.searched = p.searched.slice(0, 1);
+    const cost = (p: (typeof present)[number]) => Math.max(...p.searched[0].terms.map(df));
+    const kept = pasted
+      ? new Set([...present].sort((a, b) => cost(a) - cost(b)).slice(0, PASTED_TEXT_TRANSLATED))
+      : null;
+    const groups: TranslationGroup[] = [];
+    const query: string[] = [];
+    const searched: string[] = [];
+    for (const p of present) {
+      // Every present word still counts for coverage: leaving it out of the query is no evidence it is absent.
+      groups.push(p.group);
+      if (kept && !kept.has(p)) continue;
+      for (const m of p.searched) {
         query.push(...m.terms);
         searched.push(m.display);
       }
@@ -99,7 +134,8 @@ export class CrossLingualSearch {
     // Recall by the translations alone: the question's own terms already recalled
     // BM25's candidates, and the searcher adds these scores to theirs.
     const candidates = new Map<number, number>();
-    for (const [id, s] of this.bm25.top(query, k, stats)) candidates.set(id, s * TRANSLATION_WEIGHT);
+    for (const [id, s] of this.bm25.top(query, pasted ? Math.min(k, PASTED_TEXT_RECALL) : k, stats))
+      candidates.set(id, s * TRANSLATION_WEIGHT);
     return {
       candidates,
       translatedTerms: [...new Set(searched)],
