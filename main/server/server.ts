@@ -53,6 +53,8 @@ export interface WebServer {
 }
 
 const DEFAULT_MAX_BODY = 1 << 20;
+/** How much of a body over the limit is read and dropped after the 413, so the client can finish writing. */
+const OVERSIZE_DRAIN_BYTES = 64 << 20;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 15_000;
@@ -104,10 +106,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const body = await readBody(req, maxBody);
     if (body === 'aborted') return; // the client went away, or sent its body too slowly and was cut off
-    if (body === 'too-large') {
-      res.setHeader('Connection', 'close');
-      return sendReply(res, 413, userError(`request body over ${maxBody} bytes`));
-    }
+    // The connection stays open while the rest of the body is read and dropped (readBody): a client
+    // still writing it gets this reply, not a broken pipe.
+    if (body === 'too-large') return sendReply(res, 413, userError(`request body over ${maxBody} bytes`));
     let input: unknown = {};
     if (body.length > 0) {
       try {
@@ -263,21 +264,20 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 /** 'aborted': the connection closed before the whole body came (the client left, or the request timeout cut it off). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return Promise.resolve('too-large');
-  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = (): void => {
+      chunks.length = 0;
+      resolve('too-large');
+    };
+    if (declared > limit) tooLarge();
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
+      // Over the limit the rest is read and dropped, up to a bound: beyond it the client is cut off.
+      if (size <= limit) chunks.push(chunk);
+      else if (size <= limit + OVERSIZE_DRAIN_BYTES) tooLarge();
+      else req.socket.destroy();
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', () => resolve('aborted'));

@@ -171,6 +171,40 @@ describe('request checks', () => {
     expect(big.status).toBe(413);
   });
 
+  it('answers 413 to a body over the limit and reads the rest, so the client can finish writing it', async () => {
+    // A client writes part of an oversized body, reads the 413, then writes the rest. Closing
+    // the connection right after the reply made that write fail (EPIPE / ECONNRESET): a client
+    // that writes its whole body before reading saw a broken pipe instead of the 413.
+    for (const headers of [{ 'Content-Length': String(4 << 20) }, { 'Transfer-Encoding': 'chunked' }]) {
+      const outcome = await new Promise<{ status: number; rest: string }>((resolve) => {
+        let status = 0;
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/ask',
+            headers: { Host: `127.0.0.1:${port}`, ...bearer(), ...headers },
+          },
+          (res) => {
+            status = res.statusCode ?? 0;
+            res.resume();
+            res.on('end', () =>
+              setTimeout(() => {
+                if (req.destroyed) return resolve({ status, rest: 'connection closed' });
+                req.on('finish', () => resolve({ status, rest: 'written' }));
+                req.end(Buffer.alloc(3 << 20, 0x20));
+              }, 200),
+            );
+          },
+        );
+        req.on('error', (e: NodeJS.ErrnoException) => resolve({ status, rest: e.code ?? e.message }));
+        req.write(Buffer.alloc(1 << 20, 0x20));
+      });
+      expect(outcome).toEqual({ status: 413, rest: 'written' });
+    }
+  });
+
   it('never serves files outside the renderer folder', async () => {
     const headers = { Authorization: `Bearer ${token}` };
     for (const p of ['/../library.sqlite', '/%2e%2e/outside.txt', '/assets/..%2f..%2foutside.txt', '/%00']) {
