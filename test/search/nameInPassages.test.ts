@@ -47,6 +47,28 @@ describe('a name the library holds only as another word with the same stem', () 
     expect(names.written('docker', 'docker', df('docker'))).toBe(false);
   });
 
+  it('counts a hyphenated compound as a name in a library of its language, and nowhere else', async () => {
+    // "factor" occurs in no passage: the library lacks two-factor login; "school-profile" is all there.
+    expect(
+      (await lib.ask('Can teachers use two-factor login on the accounts page?', { k: 3 })).missingNames,
+    ).toEqual(['two-factor']);
+    expect((await lib.ask('Does each Chromebook get the school-profile?', { k: 3 })).missingNames).toEqual(
+      [],
+    );
+    // In a Chinese library the English words of a question are translated, not written: no verdict.
+    const zh = await Library.open({ dbPath: path.join(tmp.dir, 'zh.sqlite'), provider: 'cpu' });
+    try {
+      tmp.file('zh/accounts.md', '# 用户账号\n\n新教师的账号在账号页面添加，也可以从文件批量导入。\n');
+      tmp.file('zh/laptops.md', '# 笔记本电脑\n\n每台笔记本第一次启动时获得学校的配置。\n');
+      const folder = await zh.addFolder(path.join(tmp.dir, 'zh'));
+      await zh.ingest({ folderIds: [folder.id] });
+      const answer = await zh.ask('Can teachers use two-factor login on the accounts page?', { k: 3 });
+      expect(answer.missingNames).toEqual([]);
+    } finally {
+      await zh.close();
+    }
+  });
+
   it('checks a bounded number of names per search, then gives no verdict', () => {
     const vocab = db.prepare('SELECT doc FROM chunks_fts_vocab WHERE term = ?').pluck();
     const df = (term: string) => (vocab.get(term) as number | undefined) ?? 0;

@@ -24,6 +24,17 @@ describe('named words of a question', () => {
     expect(namedTokens('I deleted a file')).toEqual([]);
   });
 
+  it("takes hyphenated compounds only when asked to (a library mostly in the question's language)", () => {
+    const question = 'How do I turn on two-factor authentication for read-only users?';
+    expect(namedTokens(question)).toEqual([]);
+    expect(namedTokens(question, { compounds: true })).toEqual(['two-factor', 'read-only']);
+    expect(namedWords(question, { compounds: true })[0]).toEqual({
+      name: 'two-factor',
+      terms: ['two', 'factor'],
+      surfaces: ['two', 'factor'],
+    });
+  });
+
   it('takes every Latin word of a Chinese question', () => {
     expect(namedTokens('学校想用 Flatpak 装软件，怎么添加 Flathub 软件源？')).toEqual(['Flatpak', 'Flathub']);
     expect(namedTokens('control 文件里那行简介最多能写多长？')).toEqual(['control']);

@@ -7,6 +7,20 @@ import { isIndexedCjk } from '../text/cjk.js';
  */
 const LATIN_WORD = /[A-Za-z][A-Za-z0-9]*(?:[._+#-][A-Za-z0-9]+)*\+*/g;
 
+/** Words joined by a hyphen ("two-factor", "hard-coded", "read-only"). */
+const HYPHENATED_COMPOUND = /[A-Za-z]-[A-Za-z]/;
+
+export interface NameOptions {
+  /**
+   * Hyphenated compounds of ordinary words name a concept as one term
+   * ("two-factor authentication"): a library that lacks one of their words
+   * lacks the concept. Only where the library is mostly in the question's
+   * language: in a library of the other language such words are translated,
+   * so their absence says nothing.
+   */
+  compounds?: boolean;
+}
+
 /** Where a capital letter says nothing: the first word of a sentence. */
 const AFTER_SENTENCE_END = /[.?!:;。？！：；]["'“‘(\[\s]*$/u;
 const OPENING = /^["'“‘(\[\s]*$/u;
@@ -26,7 +40,7 @@ function hasCjk(text: string): boolean {
  * English word is an ordinary word, which a paraphrase may change freely.
  * Returned as written, each once.
  */
-export function namedTokens(question: string): string[] {
+export function namedTokens(question: string, options: NameOptions = {}): string[] {
   const inCjk = hasCjk(question);
   const names = new Set<string>();
   for (const m of question.matchAll(LATIN_WORD)) {
@@ -41,6 +55,7 @@ export function namedTokens(question: string): string[] {
       /[A-Z]/.test(rest) ||
       /[0-9]/.test(word) ||
       /[._+#]/.test(word) ||
+      (options.compounds === true && HYPHENATED_COMPOUND.test(word)) ||
       (/^[A-Z]/.test(word) && !sentenceStart);
     if (named) names.add(word);
   }
@@ -75,8 +90,8 @@ export function nameSurfaces(name: string): string[] {
 }
 
 /** The question's named words with their index terms (looked up together, then judged by absentNames). */
-export function namedWords(question: string): NamedWord[] {
-  return namedTokens(question).map((name) => {
+export function namedWords(question: string, options: NameOptions = {}): NamedWord[] {
+  return namedTokens(question, options).map((name) => {
     const terms = analyze(name);
     const surfaces = nameSurfaces(name);
     return surfaces.length === terms.length ? { name, terms, surfaces } : { name, terms };

@@ -20,7 +20,7 @@ import type { Lexicon } from './lexicon.js';
 import { textLanguage } from './textLanguage.js';
 import { LibraryLanguages } from './libraryLanguages.js';
 import { NameInPassages } from './nameInPassages.js';
-import { withoutMinorityFunctionWords } from './minorityFunctionWords.js';
+import { MINORITY_SHARE, withoutMinorityFunctionWords } from './minorityFunctionWords.js';
 import { keepLanguageSlots } from '../rank/languageSlots.js';
 import { boostRanking, type FeedbackBoosts } from '../feedback/boostRanking.js';
 
@@ -389,7 +389,10 @@ export class Searcher {
     const own = coverage(units, passageUnits, stats);
     const crossed = crossing ? translatedCoverage(crossing, units, passageUnits) : 0;
     const absent = this.absentShare(question, units, stats, crossing);
-    const named = namedWords(question);
+    const language = textLanguage(question);
+    const named = namedWords(question, {
+      compounds: this.languages.share(language, stats.chunks) >= MINORITY_SHARE,
+    });
     const nameStats = this.bm25.termStats(named.flatMap((w) => w.terms));
     const nameDf = (t: string) => nameStats.df.get(t) ?? 0;
     return {
