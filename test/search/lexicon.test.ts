@@ -54,6 +54,17 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(groups[1].members.find((m) => m.display === '数据库')!.terms).toEqual(['数据', '据库']);
   });
 
+  it('translates the first words up to a limit and counts the rest', () => {
+    const lex = lexicon();
+    const question = '怎么恢复数据库备份？ How do I restore the firewall settings of the printer?';
+    const all = translateQuestion(lex, question);
+    expect(all.translatable).toBe(all.groups.length);
+    expect(all.groups.length).toBeGreaterThan(4);
+    const limited = translateQuestion(lex, question, 4);
+    expect(limited.groups).toEqual(all.groups.slice(0, 4));
+    expect(limited.translatable).toBe(all.groups.length);
+  });
+
   it('is recorded in the pack: file hash, manifest section and CC-CEDICT attribution', () => {
     const dir = builtinPackDir();
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {

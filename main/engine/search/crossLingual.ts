@@ -86,8 +86,11 @@ export class CrossLingualSearch {
   recall(question: string, questionTerms: readonly string[], k: number): CrossLingualRecall | null {
     const lexicon = this.lexicon();
     if (!lexicon) return null;
-    const { groups: all, framingUnits } = translateQuestion(lexicon, question);
-    const translated = all.slice(0, MAX_TRANSLATED_WORDS);
+    const {
+      groups: translated,
+      translatable,
+      framingUnits,
+    } = translateQuestion(lexicon, question, MAX_TRANSLATED_WORDS);
     if (!translated.length) return null;
     const allTerms = new Set(questionTerms);
     for (const g of translated) for (const m of g.members) for (const t of m.terms) allTerms.add(t);
@@ -112,7 +115,7 @@ export class CrossLingualSearch {
       present.push({ group: { ...g, members }, searched: mostUsed });
     }
     // Pasted text: only its most distinctive words, each by its most-used translation.
-    const pasted = all.length > PASTED_TEXT_WORDS;
+    const pasted = translatable > PASTED_TEXT_WORDS;
     if (pasted) for (const p of present) p.searched = p.searched.slice(0, 1);
     const cost = (p: (typeof present)[number]) => Math.max(...p.searched[0].terms.map(df));
     const kept = pasted

@@ -26,6 +26,8 @@ export interface TranslationGroup {
 
 export interface TranslatedQuestion {
   groups: TranslationGroup[];
+  /** The question's distinct words the lexicon translates (groups holds at most `limit` of them). */
+  translatable: number;
   /** Characters of the words that only frame the question (我想, 怎么, 应该…): not evidence either way. */
   framingUnits: Set<string>;
 }
@@ -90,9 +92,12 @@ export function chineseContentWords(lexicon: Lexicon, question: string): string[
  * (segmented by the lexicon) → their English senses; English words → their
  * best Chinese entries. Function words are left out; a word that the lexicon
  * does not know is left out (the untranslated question is searched anyway).
+ * Past `limit` groups, words are only counted (`translatable`): reading their
+ * senses is most of the cost of a pasted paragraph's ~100 words.
  */
-export function translateQuestion(lexicon: Lexicon, question: string): TranslatedQuestion {
+export function translateQuestion(lexicon: Lexicon, question: string, limit = Infinity): TranslatedQuestion {
   const groups: TranslationGroup[] = [];
+  let translatable = 0;
   const framingUnits = new Set<string>();
   const seen = new Set<string>();
   const stop = stopwordSet();
@@ -102,6 +107,7 @@ export function translateQuestion(lexicon: Lexicon, question: string): Translate
     seen.add(word);
     const entry = lexicon.zhEntry(word);
     if (entry < 0) continue;
+    if (++translatable > limit) continue;
     const members: TranslationMember[] = lexicon.senses(entry).map((sense) => ({
       terms: sense.map((w) => lexicon.enStem(w)),
       display: sense.map((w) => lexicon.enDisplayForm(w)).join(' '),
@@ -118,13 +124,15 @@ export function translateQuestion(lexicon: Lexicon, question: string): Translate
     seen.add(stem);
     const word = lexicon.enWord(stem);
     if (word < 0) continue;
-    const members = lexicon.zhForEn(word).map((entry) => {
+    const entries = lexicon.zhForEn(word);
+    if (!entries.length || ++translatable > limit) continue;
+    const members = entries.map((entry) => {
       const key = lexicon.zhKey(entry);
       return { terms: [...new Set(analyze(key))], display: key };
     });
-    if (members.length) groups.push({ source: stem, sourceUnits: [stem], members });
+    groups.push({ source: stem, sourceUnits: [stem], members });
   }
   // A character that also belongs to a content word stays a content unit.
   for (const g of groups) for (const u of g.sourceUnits) framingUnits.delete(u);
-  return { groups, framingUnits };
+  return { groups, translatable, framingUnits };
 }
