@@ -22,6 +22,10 @@ describe('named words of a question', () => {
     expect(namedTokens('Where do the files go? My printer is plugged in.')).toEqual([]);
     expect(namedTokens('"Which" command? (Why) not')).toEqual([]);
     expect(namedTokens('I deleted a file')).toEqual([]);
+    // The first word of a line is capitalised for layout (pasted text keeps its line breaks).
+    expect(namedTokens('6.6. Quick rebuild\n\nOnce it is built, start Docker.\nWhen done')).toEqual([
+      'Docker',
+    ]);
   });
 
   it("takes hyphenated compounds only when asked to (a library mostly in the question's language)", () => {

@@ -191,6 +191,22 @@ describe('two-stage search', () => {
     expect(question.translatedTerms.length).toBeGreaterThan(recall.translatedTerms.length);
   });
 
+  it('takes the words of pasted text past the translated ones as no evidence of a missing subject', async () => {
+    const lexicon = () => builtinLexicon();
+    const crossing = new CrossLingualSearch(new Bm25Channel(db), lexicon);
+    // 16 words whose translations the library holds, then words it lacks in both languages.
+    const pasted =
+      '护照 车票 手机 充电器 雨伞 秋天 下雨 咖啡机 硬水 研磨机 著名 名字 漫画 机器 注射 绿茶，' +
+      '火车 飞机 行李 酒店 城市 早上 晚上 朋友 学校 老师 医生 医院 电脑 银行 商店 公园 音乐。';
+    const recall = crossing.recall(pasted, queryTerms(pasted), 100)!;
+    expect(recall.unread.size).toBeGreaterThan(10);
+    const searcher = new Searcher(db, new ScoreFusionRanker(0.15), undefined, undefined, lexicon);
+    const top = (await searcher.search(pasted, 1, 'bm25', null)).results[0];
+    const read = searcher.evidence(pasted, top, false, recall).absentShare;
+    const all = searcher.evidence(pasted, top, false, { ...recall, unread: new Set() }).absentShare;
+    expect(read).toBeLessThan(all);
+  });
+
   it("counts a Chinese question's missing words by the lexicon's words, not its characters", async () => {
     // 红 and 绿 are in the library (红茶, 绿茶), 分钟 too; 红绿灯 (traffic light) and 等 are not.
     const question = '红绿灯要等多少分钟？';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { translatedCoverage, type CrossLingualRecall } from '../../main/engine/search/crossLingual.js';
 
 /** A Chinese question "AD 域账号备份" over an English library: 备份 translates to "backup", which the library holds. */
-function recall(): CrossLingualRecall {
+function recall(unread: string[] = []): CrossLingualRecall {
   return {
     candidates: new Map(),
     translatedTerms: ['backup'],
@@ -10,6 +10,7 @@ function recall(): CrossLingualRecall {
       { source: '备份', sourceUnits: ['备', '份'], members: [{ terms: ['backup'], display: 'backup' }] },
     ],
     framingUnits: new Set(),
+    unread: new Set(unread),
     // "ad" has Chinese translations (额外, 公元), none of them in an English library.
     absentGroups: [{ source: 'ad', sourceUnits: ['ad'], members: [{ terms: ['额外'], display: '额外' }] }],
     stats: { chunks: 100, df: new Map([['backup', 5]]) },
@@ -28,5 +29,15 @@ describe('translatedCoverage', () => {
     expect(without).toBeGreaterThan(0);
     expect(without).toBeLessThan(1);
     expect(translatedCoverage(recall(), new Set(['备', '份', 'ad']), new Set(['backup', 'ad']))).toBe(1);
+  });
+
+  it('leaves out the words of pasted text that were never translated', () => {
+    // "restor" came after the words translated: neither covered nor missing.
+    expect(translatedCoverage(recall(['restor']), new Set(['备', '份', 'restor']), new Set(['backup']))).toBe(
+      1,
+    );
+    expect(translatedCoverage(recall(), new Set(['备', '份', 'restor']), new Set(['backup']))).toBeLessThan(
+      1,
+    );
   });
 });

@@ -15,6 +15,12 @@ export interface CrossLingualRecall {
   groups: TranslationGroup[];
   /** Question characters that only frame the question (left out of coverage of a translated match). */
   framingUnits: Set<string>;
+  /**
+   * Translatable words past MAX_TRANSLATED_WORDS (pasted text), never looked up: evidence
+   * neither way, like framing words (counted as missing, they made a pasted English
+   * paragraph "not found" in the Chinese library that holds its translation).
+   */
+  unread: Set<string>;
   /** Question words the lexicon translates but none of whose translations occur in the library. */
   absentGroups: TranslationGroup[];
   /** Document frequencies of the question's terms and of every translation's terms. */
@@ -89,6 +95,7 @@ export class CrossLingualSearch {
     const {
       groups: translated,
       translatable,
+      unread,
       framingUnits,
     } = translateQuestion(lexicon, question, MAX_TRANSLATED_WORDS);
     if (!translated.length) return null;
@@ -144,6 +151,7 @@ export class CrossLingualSearch {
       translatedTerms: [...new Set(searched)],
       groups,
       framingUnits,
+      unread: new Set(unread),
       absentGroups,
       stats,
     };
@@ -178,7 +186,8 @@ export function translatedCoverage(
     if (memberInPassage(g, passageUnits)) found += w;
   }
   for (const u of questionUnits) {
-    if (grouped.has(u) || recall.framingUnits.has(u) || isCjk(u.codePointAt(0)!)) continue;
+    if (grouped.has(u) || recall.framingUnits.has(u) || recall.unread.has(u) || isCjk(u.codePointAt(0)!))
+      continue;
     const w = idf(u, recall.stats);
     total += w;
     if (passageUnits.has(u)) found += w;

@@ -21,8 +21,11 @@ export interface NameOptions {
   compounds?: boolean;
 }
 
-/** Where a capital letter says nothing: the first word of a sentence. */
-const AFTER_SENTENCE_END = /[.?!:;。？！：；]["'“‘(\[\s]*$/u;
+/**
+ * Where a capital letter says nothing: the first word of a sentence, or of a
+ * line (a heading, a list item: pasted text keeps its line breaks).
+ */
+const AFTER_SENTENCE_END = /(?:[.?!:;。？！：；]|\n)["'“‘(\[\s]*$/u;
 const OPENING = /^["'“‘(\[\s]*$/u;
 
 function hasCjk(text: string): boolean {

@@ -419,9 +419,11 @@ export class Searcher {
   ): number {
     const lexicon = this.lexicon?.() ?? null;
     const translated = new Set(crossing?.groups.flatMap((g) => [g.source, ...g.sourceUnits]) ?? []);
-    const latin = [...units].filter((u) => !isIndexedCjk(u.codePointAt(0)!));
+    // Words of pasted text past the translated ones were never looked up: no evidence either way.
+    const read = (w: string) => !crossing?.unread.has(w);
+    const latin = [...units].filter((u) => !isIndexedCjk(u.codePointAt(0)!) && read(u));
     const chinese = lexicon
-      ? chineseContentWords(lexicon, question)
+      ? chineseContentWords(lexicon, question).filter(read)
       : [...units].filter((u) => isIndexedCjk(u.codePointAt(0)!) && !crossing?.framingUnits.has(u));
     const termsOf = (word: string) => ([...word].length === 1 ? [word] : analyze(word));
     const wordStats = this.bm25.termStats(chinese.flatMap(termsOf));

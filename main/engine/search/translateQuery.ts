@@ -28,6 +28,8 @@ export interface TranslatedQuestion {
   groups: TranslationGroup[];
   /** The question's distinct words the lexicon translates (groups holds at most `limit` of them). */
   translatable: number;
+  /** The translatable words past `limit` (folded Chinese words, English stems): never looked up. */
+  unread: string[];
   /** Characters of the words that only frame the question (我想, 怎么, 应该…): not evidence either way. */
   framingUnits: Set<string>;
 }
@@ -97,6 +99,7 @@ export function chineseContentWords(lexicon: Lexicon, question: string): string[
  */
 export function translateQuestion(lexicon: Lexicon, question: string, limit = Infinity): TranslatedQuestion {
   const groups: TranslationGroup[] = [];
+  const unread: string[] = [];
   let translatable = 0;
   const framingUnits = new Set<string>();
   const seen = new Set<string>();
@@ -107,7 +110,10 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
     seen.add(word);
     const entry = lexicon.zhEntry(word);
     if (entry < 0) continue;
-    if (++translatable > limit) continue;
+    if (++translatable > limit) {
+      unread.push(word);
+      continue;
+    }
     const members: TranslationMember[] = lexicon.senses(entry).map((sense) => ({
       terms: sense.map((w) => lexicon.enStem(w)),
       display: sense.map((w) => lexicon.enDisplayForm(w)).join(' '),
@@ -125,7 +131,11 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
     const word = lexicon.enWord(stem);
     if (word < 0) continue;
     const entries = lexicon.zhForEn(word);
-    if (!entries.length || ++translatable > limit) continue;
+    if (!entries.length) continue;
+    if (++translatable > limit) {
+      unread.push(stem);
+      continue;
+    }
     const members = entries.map((entry) => {
       const key = lexicon.zhKey(entry);
       return { terms: [...new Set(analyze(key))], display: key };
@@ -134,5 +144,5 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
   }
   // A character that also belongs to a content word stays a content unit.
   for (const g of groups) for (const u of g.sourceUnits) framingUnits.delete(u);
-  return { groups, translatable, framingUnits };
+  return { groups, translatable, unread, framingUnits };
 }
