@@ -63,9 +63,9 @@ export const PASTED_TEXT_WORDS = 32;
  * all ~32 phrases) and what tells passages apart least; a paragraph's many
  * words make up for the second translation. At 100k passages a pasted
  * 150-character Chinese paragraph's added latency fell from +14–16 to +6–7 ms
- * (p50); 37 maint-guide-zh-cn paragraphs pasted over the English maint-guide
- * found their section first 32 times (33 before), in the top 10 always
- * (main/engine/eval/README.md).
+ * (p50); 35 maint-guide-zh-cn paragraphs pasted over the English maint-guide
+ * found their section first 30 times (31 before), in the top 10 always
+ * (scripts/measure-pasted.ts, main/engine/eval/README.md).
  */
 export const PASTED_TEXT_TRANSLATED = 8;
 /** Passages the translated query of pasted text adds at most (a question's adds RECALL_K). */
