@@ -47,6 +47,9 @@ beforeAll(async () => {
   lib = await Library.open({ dbPath: path.join(tmp.dir, 'lib.sqlite'), provider: 'cpu' });
   folderId = (await lib.addFolder(docs)).id;
   await lib.ingest({ folderIds: [folderId] });
+  // Learning runs only when a test asks (learnNow): a background run, due after 5 signals,
+  // raced the steps that must see no model yet (it won under a loaded CI run).
+  await lib.updateSettings({ learning: false });
 });
 
 afterAll(async () => {
@@ -276,6 +279,37 @@ describe('learning from use', () => {
       expect(state.signals).toBe((await lib.learningState()).signals);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('learning in the background', () => {
+  it('starts a run by itself after a few signals while learning is on, and none while paused', async () => {
+    for (const enabled of [false, true]) {
+      const bg = await Library.open({ dbPath: path.join(tmp.dir, `bg-${enabled}.sqlite`), provider: 'cpu' });
+      try {
+        const folder = await bg.addFolder(docs);
+        await bg.ingest({ folderIds: [folder.id] });
+        await bg.updateSettings({ learning: enabled });
+        for (const q of questions().slice(0, 8)) {
+          const a = await bg.ask(q, { k: 5, log: true });
+          await bg.feedback(a.answerId!, 1, 'good');
+        }
+        // A run that starts waits one turn; then the state says it is running, or it has run.
+        await new Promise((r) => setTimeout(r, 50));
+        const deadline = Date.now() + 30_000;
+        let state = await bg.learningState();
+        while (state.learning && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          state = await bg.learningState();
+        }
+        expect(state.lastRun !== null, `learning ${enabled ? 'on' : 'paused'}`).toBe(enabled);
+        // A run takes the signals it found; those given while it ran wait for the next.
+        if (enabled) expect(state.pending).toBeLessThan(8);
+        else expect(state.pending).toBe(8);
+      } finally {
+        await bg.close();
+      }
     }
   });
 });
