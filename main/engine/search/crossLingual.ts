@@ -94,11 +94,12 @@ export class CrossLingualSearch {
     if (!lexicon) return null;
     const {
       groups: translated,
-      translatable,
       unread,
       framingUnits,
     } = translateQuestion(lexicon, question, MAX_TRANSLATED_WORDS);
     if (!translated.length) return null;
+    // Pasted text: only its most distinctive words, each by its most-used translation.
+    const pasted = translated.length + unread.length > PASTED_TEXT_WORDS;
     const allTerms = new Set(questionTerms);
     for (const g of translated) for (const m of g.members) for (const t of m.terms) allTerms.add(t);
     const stats = this.bm25.termStats([...allTerms]);
@@ -117,13 +118,10 @@ export class CrossLingualSearch {
       const mostUsed = members
         .map((m) => ({ m, d: Math.min(...m.terms.map(df)) }))
         .sort((a, b) => b.d - a.d)
-        .slice(0, MEMBERS_SEARCHED)
+        .slice(0, pasted ? 1 : MEMBERS_SEARCHED)
         .map((x) => x.m);
       present.push({ group: { ...g, members }, searched: mostUsed });
     }
-    // Pasted text: only its most distinctive words, each by its most-used translation.
-    const pasted = translatable > PASTED_TEXT_WORDS;
-    if (pasted) for (const p of present) p.searched = p.searched.slice(0, 1);
     const cost = (p: (typeof present)[number]) => Math.max(...p.searched[0].terms.map(df));
     const kept = pasted
       ? new Set([...present].sort((a, b) => cost(a) - cost(b)).slice(0, PASTED_TEXT_TRANSLATED))

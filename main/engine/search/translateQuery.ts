@@ -26,9 +26,7 @@ export interface TranslationGroup {
 
 export interface TranslatedQuestion {
   groups: TranslationGroup[];
-  /** The question's distinct words the lexicon translates (groups holds at most `limit` of them). */
-  translatable: number;
-  /** The translatable words past `limit` (folded Chinese words, English stems): never looked up. */
+  /** The translatable words past `limit` groups (folded Chinese words, English stems): never looked up. */
   unread: string[];
   /** Characters of the words that only frame the question (我想, 怎么, 应该…): not evidence either way. */
   framingUnits: Set<string>;
@@ -94,13 +92,12 @@ export function chineseContentWords(lexicon: Lexicon, question: string): string[
  * (segmented by the lexicon) → their English senses; English words → their
  * best Chinese entries. Function words are left out; a word that the lexicon
  * does not know is left out (the untranslated question is searched anyway).
- * Past `limit` groups, words are only counted (`translatable`): reading their
- * senses is most of the cost of a pasted paragraph's ~100 words.
+ * Past `limit` groups, translatable words are only listed (`unread`): reading
+ * their senses is most of the cost of a pasted paragraph's ~100 words.
  */
 export function translateQuestion(lexicon: Lexicon, question: string, limit = Infinity): TranslatedQuestion {
   const groups: TranslationGroup[] = [];
   const unread: string[] = [];
-  let translatable = 0;
   const framingUnits = new Set<string>();
   const seen = new Set<string>();
   const stop = stopwordSet();
@@ -110,7 +107,7 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
     seen.add(word);
     const entry = lexicon.zhEntry(word);
     if (entry < 0) continue;
-    if (++translatable > limit) {
+    if (groups.length >= limit) {
       unread.push(word);
       continue;
     }
@@ -132,7 +129,7 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
     if (word < 0) continue;
     const entries = lexicon.zhForEn(word);
     if (!entries.length) continue;
-    if (++translatable > limit) {
+    if (groups.length >= limit) {
       unread.push(stem);
       continue;
     }
@@ -144,5 +141,5 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
   }
   // A character that also belongs to a content word stays a content unit.
   for (const g of groups) for (const u of g.sourceUnits) framingUnits.delete(u);
-  return { groups, translatable, unread, framingUnits };
+  return { groups, unread, framingUnits };
 }
