@@ -267,17 +267,20 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const tooLarge = (): void => {
+    let tooLarge = false;
+    const overLimit = (): void => {
+      tooLarge = true;
       chunks.length = 0;
       resolve('too-large');
     };
-    if (declared > limit) tooLarge();
+    if (declared > limit) overLimit();
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       // Over the limit the rest is read and dropped, up to a bound: beyond it the client is cut off.
-      if (size <= limit) chunks.push(chunk);
-      else if (size <= limit + OVERSIZE_DRAIN_BYTES) tooLarge();
-      else req.socket.destroy();
+      if (size > limit + OVERSIZE_DRAIN_BYTES) req.socket.destroy();
+      else if (tooLarge) return;
+      else if (size > limit) overLimit();
+      else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', () => resolve('aborted'));
