@@ -3,6 +3,7 @@
  *
  *   npx tsx scripts/train-ranker.ts [--train ../shared/train] [--out resources/models/docqa-zh-en-hashed]
  *       [--questions 24000] [--cross-fit 2] [--fold-packs DIR] [--cache FILE] [--seed 7] [--dry-run]
+ *       [--reword-share 0] [--reword-rate 0.5]
  *   npx tsx scripts/train-ranker.ts --cross-fit 2 --fold-packs DIR --prepare-fold K   (train fold K's towers alone)
  *
  * Data: the question → passage pairs of ../shared/train only. Their passages are
@@ -39,6 +40,8 @@ import {
 } from '../main/engine/search/ranker.js';
 import { DENSE_WEIGHT } from '../main/engine/library/library.js';
 import { loadPairs } from '../main/engine/train/pairs.js';
+import { dropSharedWords } from '../main/engine/train/lexicalDropout.js';
+import { Rng } from '../main/engine/train/rng.js';
 import { splitByPassage } from '../main/engine/train/split.js';
 import { findDesign } from '../main/engine/train/designs.js';
 import { runTrainJob } from '../main/engine/train/job.js';
@@ -90,6 +93,13 @@ const towerHeldoutOnly = !args.includes('--all-questions');
 const crossFitFolds = Number(arg('--cross-fit', '2'));
 const foldPacksDir = path.resolve(arg('--fold-packs', path.join(os.tmpdir(), 'docqa-ranker-folds')));
 const DEPTH = 60;
+/**
+ * Share of the answerable questions asked reworded (lexicalDropout.ts: content words
+ * shared with the answering passage dropped, each at --reword-rate), so the trees also
+ * learn from questions that do not copy their passage. 0 asks every question as written.
+ */
+const rewordShare = Number(arg('--reword-share', '0'));
+const rewordRate = Number(arg('--reword-rate', '0.5'));
 
 const order = new SeededOrder(seed);
 const shuffle = <T>(xs: T[]): T[] => order.shuffle(xs);
@@ -291,7 +301,7 @@ async function askThroughRecall(
   for (let i = 0; i < asked.length; i++) {
     const [pair, isAnswerable] = asked[i];
     capture.last = null;
-    await lib.ask(pair.question, { k: 10, mode: 'hybrid' });
+    await lib.ask(askedQuestion(pair, isAnswerable), { k: 10, mode: 'hybrid' });
     if (!capture.last) continue;
     const { ids, rows, absent: absentUnits } = capture.last as Captured;
     const span = spans.get(pair.passage);
@@ -320,6 +330,14 @@ async function askThroughRecall(
   }
   await lib.close();
   return examples;
+}
+
+/** The question as asked: reworded for a seeded share of the answerable ones (same choice on every run). */
+function askedQuestion(pair: Pair, answerable: boolean): string {
+  if (!answerable || rewordShare <= 0) return pair.question;
+  const h = createHash('sha1').update(`reword|${seed}|${pair.id}|${pair.question}`).digest();
+  if (h.readUInt32BE(0) / 2 ** 32 >= rewordShare) return pair.question;
+  return dropSharedWords(pair.question, pair.passage, rewordRate, new Rng(h.readUInt32BE(4)));
 }
 
 /** Which cross-fitting fold a passage falls in (stable for the text). */

@@ -1,0 +1,80 @@
+import { analyze } from '../text/analyzer.js';
+import { isIndexedCjk } from '../text/cjk.js';
+import { contentUnits, stopwordSet } from '../search/coverage.js';
+import type { Rng } from './rng.js';
+
+/**
+ * A training question reworded the way a user's question differs from the
+ * manual: some of the content words it shares with its answering passage are
+ * dropped (each with probability `rate`), so the question keeps its intent but
+ * no longer copies the passage. The crowd-written questions of the training
+ * sets were written while looking at the passage and share most of its words;
+ * a ranker trained on them alone learns that word overlap decides, which is
+ * least true of the questions people ask. English words are compared by stem,
+ * Chinese by character pairs the passage holds. At least one content word of
+ * the question is always kept; a question with nothing to drop comes back as
+ * it was.
+ */
+export function dropSharedWords(question: string, passage: string, rate: number, rng: Rng): string {
+  const passageUnits = contentUnits(passage);
+  const passageText = analyzeCjkFolded(passage);
+  const stop = stopwordSet();
+  const pieces: { text: string; content: boolean; drop: boolean }[] = [];
+  for (const m of question.matchAll(/[\p{L}\p{N}\p{M}]+|[^\p{L}\p{N}\p{M}]+/gu)) {
+    const text = m[0];
+    if (!/[\p{L}\p{N}]/u.test(text)) {
+      pieces.push({ text, content: false, drop: false });
+      continue;
+    }
+    if (isIndexedCjk(text.codePointAt(0)!)) {
+      pieces.push(...cjkPieces(text, passageText, stop, rate, rng));
+      continue;
+    }
+    const stem = analyze(text)[0];
+    const content = stem !== undefined && !stop.has(stem);
+    pieces.push({ text, content, drop: content && passageUnits.has(stem) && rng.next() < rate });
+  }
+  if (!pieces.some((p) => p.content && !p.drop)) return question;
+  return pieces
+    .filter((p) => !p.drop)
+    .map((p) => p.text)
+    .join('')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
+/** A CJK run cut into character pairs the passage holds (each dropped with probability `rate`) and the characters between. */
+function cjkPieces(
+  run: string,
+  passageText: string,
+  stop: ReadonlySet<string>,
+  rate: number,
+  rng: Rng,
+): { text: string; content: boolean; drop: boolean }[] {
+  const chars = [...run];
+  const out: { text: string; content: boolean; drop: boolean }[] = [];
+  for (let i = 0; i < chars.length;) {
+    const pair = chars.slice(i, i + 2).join('');
+    const folded = analyzeCjkFolded(pair);
+    if (
+      i + 1 < chars.length &&
+      !stop.has(chars[i]) &&
+      !stop.has(chars[i + 1]) &&
+      passageText.includes(folded)
+    ) {
+      out.push({ text: pair, content: true, drop: rng.next() < rate });
+      i += 2;
+    } else {
+      out.push({ text: chars[i], content: !stop.has(chars[i]), drop: false });
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** The text with CJK folded as the index folds it (Traditional → Simplified), for substring tests. */
+function analyzeCjkFolded(text: string): string {
+  const chars: string[] = [];
+  analyze(text, { chars });
+  return chars.join('');
+}
