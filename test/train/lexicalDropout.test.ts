@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropSharedWords } from '../../main/engine/train/lexicalDropout.js';
+import { dropSharedWords, rewordedPairs } from '../../main/engine/train/lexicalDropout.js';
 import { Rng } from '../../main/engine/train/rng.js';
 
 const PASSAGE =
@@ -45,5 +45,17 @@ describe('dropSharedWords (reworded training questions)', () => {
     const kept = a.split(' ').length - 1;
     expect(kept).toBeGreaterThan(70);
     expect(kept).toBeLessThan(130);
+  });
+
+  it('rewordedPairs adds reworded copies of a share of the pairs and leaves the originals alone', () => {
+    const pairs = [
+      { question: 'Which country gave its name to Normandy?', passage: PASSAGE, id: 'a' },
+      { question: 'What colour is the sky?', passage: PASSAGE, id: 'b' },
+    ];
+    const copies = rewordedPairs(pairs, { fraction: 1, rate: 1 }, 1);
+    // "sky" and "colour" are not in the passage: nothing to drop, no copy.
+    expect(copies).toEqual([{ question: 'Which country its to?', passage: PASSAGE, id: 'a' }]);
+    expect(pairs[0].question).toBe('Which country gave its name to Normandy?');
+    expect(rewordedPairs(pairs, { fraction: 0, rate: 1 }, 1)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { isIndexedCjk as isCjk } from '../text/cjk.js';
 import { stopwordSet } from '../search/coverage.js';
 import type { Pair } from './pairs.js';
 import { Rng } from './rng.js';
+import { seededCopies } from './seededCopies.js';
 
 /**
  * Cross-lingual training pairs made with the bilingual lexicon, so that the
@@ -137,15 +138,12 @@ export function codeSwitchedPairs(
   options: Pick<CodeSwitchOptions, 'fraction' | 'wordProb'>,
   seed: number,
 ): Pair[] {
-  const rng = new Rng(seed ^ 0xc0de5);
-  const out: Pair[] = [];
-  for (const p of pairs) {
-    if (rng.next() >= options.fraction) continue;
+  return seededCopies(pairs, options.fraction, seed ^ 0xc0de5, (p, rng) => {
     const switched = switchQuestion(lexicon, p.question, rng, options.wordProb);
-    if (switched.replaced === 0) continue;
-    out.push({ ...p, question: switched.text, source: `${p.source} (code-switched)` });
-  }
-  return out;
+    return switched.replaced === 0
+      ? null
+      : { ...p, question: switched.text, source: `${p.source} (code-switched)` };
+  });
 }
 
 /**

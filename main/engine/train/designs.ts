@@ -1,5 +1,6 @@
 import type { FeaturizerSpec } from '../towers/featurizerSpec.js';
 import type { CodeSwitchOptions } from './codeSwitch.js';
+import type { RewordOptions } from './lexicalDropout.js';
 import { DEFAULT_FEATURIZER_SPEC } from '../towers/featurizerSpec.js';
 import type { TableDtype } from './exportPack.js';
 import type { TrainConfig } from './trainer.js';
@@ -31,6 +32,8 @@ export interface Design {
   selfSupervised: boolean;
   /** Cross-lingual pairs made with the built-in lexicon (codeSwitch.ts); absent: none. */
   codeSwitch?: CodeSwitchOptions;
+  /** Reworded copies of training questions (lexicalDropout.ts); absent: none. */
+  reword?: RewordOptions;
   table: TableDtype;
   train: TrainConfig;
 }
@@ -143,6 +146,11 @@ const designs: Design[] = [
     {
       codeSwitch: { fraction: 1, wordProb: 0.8, lexiconPairs: 200000, lexiconVocabulary: 'lexicon' },
     },
+  ),
+  variant(
+    'tied-idf-reword',
+    'plus a reworded copy of half the training questions (each content word shared with the passage dropped with chance 0.5)',
+    { reword: { fraction: 0.5, rate: 0.5 } },
   ),
   variant(
     'fused-hard',

@@ -4,6 +4,7 @@ import type { PackIdentity, PackRankerFiles } from '../towers/packWriter.js';
 import { UserError } from '../errors.js';
 import { builtinLexicon } from '../search/lexicon.js';
 import { codeSwitchedPairs, lexiconPairs, type CodeSwitchOptions } from './codeSwitch.js';
+import { rewordedPairs } from './lexicalDropout.js';
 import type { Design } from './designs.js';
 import { exportPack } from './exportPack.js';
 import { recallMetrics, type RecallMetrics } from './metrics.js';
@@ -130,14 +131,17 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     throw new UserError('no training pairs left after the held-out split', '--heldout-frac');
   const extra = design.selfSupervised ? selfSupervisedPairs(split.train, seed) : [];
   const crossLingual = design.codeSwitch ? crossLingualPairs(split.train, design.codeSwitch, seed) : null;
+  const reworded = design.reword ? rewordedPairs(split.train, design.reword, seed) : [];
   const trainPairs = [
     ...split.train,
     ...extra,
+    ...reworded,
     ...(crossLingual?.codeSwitched ?? []),
     ...(crossLingual?.lexicon ?? []),
   ];
   const mixed =
     (extra.length > 0 ? ` (${extra.length} of them inverse-cloze pairs from the training passages)` : '') +
+    (reworded.length > 0 ? ` (${reworded.length} reworded questions)` : '') +
     (crossLingual
       ? ` (${crossLingual.codeSwitched.length} code-switched questions, ${crossLingual.lexicon.length} lexicon pairs)`
       : '');

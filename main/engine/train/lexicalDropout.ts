@@ -2,6 +2,7 @@ import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
 import { contentUnits, stopwordSet } from '../search/coverage.js';
 import type { Rng } from './rng.js';
+import { seededCopies } from './seededCopies.js';
 
 /**
  * A training question reworded the way a user's question differs from the
@@ -40,6 +41,7 @@ export function dropSharedWords(question: string, passage: string, rate: number,
     .map((p) => p.text)
     .join('')
     .replace(/\s{2,}/g, ' ')
+    .replace(/\s+([?.!,;:])/g, '$1')
     .trim();
 }
 
@@ -77,4 +79,28 @@ function analyzeCjkFolded(text: string): string {
   const chars: string[] = [];
   analyze(text, { chars });
   return chars.join('');
+}
+
+/** Options of a design that trains the towers on reworded copies of questions too. */
+export interface RewordOptions {
+  /** Share of the training questions that get a reworded copy. */
+  fraction: number;
+  /** Chance that each shared content word is dropped. */
+  rate: number;
+}
+
+/**
+ * Reworded copies of a seeded share of the pairs (the original pairs stay): the
+ * towers then see questions that must be matched to their passage without the
+ * words they share with it.
+ */
+export function rewordedPairs<P extends { question: string; passage: string }>(
+  pairs: readonly P[],
+  options: RewordOptions,
+  seed: number,
+): P[] {
+  return seededCopies(pairs, options.fraction, seed ^ 0x5eed, (p, rng) => {
+    const question = dropSharedWords(p.question, p.passage, options.rate, rng);
+    return question === p.question ? null : { ...p, question };
+  });
 }
