@@ -36,6 +36,13 @@ describe('dropSharedWords (reworded training questions)', () => {
     expect(out).toBe('党是哪一年的？');
   });
 
+  it('knows the function characters of a Traditional question', () => {
+    // 麼 is 么, a function character: 什麼 is not a pair to drop even where the passage holds it.
+    expect(
+      dropSharedWords('這場比賽是什麼時候舉行的？', '比賽什麼時候舉行，沒有人知道。', 1, new Rng(1)),
+    ).toBe('這場是什麼的？');
+  });
+
   it('is deterministic for a seed and drops about the given share', () => {
     const words = Array.from({ length: 200 }, (_, i) => `term${i}`);
     const passage = words.join(' ');

@@ -16,11 +16,18 @@ import { seededCopies } from './seededCopies.js';
  * the question is always kept; a question with nothing to drop comes back as
  * it was.
  */
+/** A piece of the question: a word, a CJK character pair or character, or the text between. */
+interface Piece {
+  text: string;
+  content: boolean;
+  drop: boolean;
+}
+
 export function dropSharedWords(question: string, passage: string, rate: number, rng: Rng): string {
   const passageUnits = contentUnits(passage);
   const passageText = analyzeCjkFolded(passage);
   const stop = stopwordSet();
-  const pieces: { text: string; content: boolean; drop: boolean }[] = [];
+  const pieces: Piece[] = [];
   for (const m of question.matchAll(/[\p{L}\p{N}\p{M}]+|[^\p{L}\p{N}\p{M}]+/gu)) {
     const text = m[0];
     if (!/[\p{L}\p{N}]/u.test(text)) {
@@ -52,22 +59,19 @@ function cjkPieces(
   stop: ReadonlySet<string>,
   rate: number,
   rng: Rng,
-): { text: string; content: boolean; drop: boolean }[] {
+): Piece[] {
   const chars = [...run];
-  const out: { text: string; content: boolean; drop: boolean }[] = [];
+  // Function characters are listed in Simplified; the question may be Traditional.
+  const isStop = chars.map((c) => stop.has(analyzeCjkFolded(c)));
+  const out: Piece[] = [];
   for (let i = 0; i < chars.length;) {
     const pair = chars.slice(i, i + 2).join('');
     const folded = analyzeCjkFolded(pair);
-    if (
-      i + 1 < chars.length &&
-      !stop.has(chars[i]) &&
-      !stop.has(chars[i + 1]) &&
-      passageText.includes(folded)
-    ) {
+    if (i + 1 < chars.length && !isStop[i] && !isStop[i + 1] && passageText.includes(folded)) {
       out.push({ text: pair, content: true, drop: rng.next() < rate });
       i += 2;
     } else {
-      out.push({ text: chars[i], content: !stop.has(chars[i]), drop: false });
+      out.push({ text: chars[i], content: !isStop[i], drop: false });
       i += 1;
     }
   }
