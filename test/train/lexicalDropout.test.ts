@@ -43,6 +43,11 @@ describe('dropSharedWords (reworded training questions)', () => {
     ).toBe('這場是什麼的？');
   });
 
+  it('treats a Latin word inside Chinese text as a word of its own', () => {
+    // Python and 脚本 are in the passage; 写 and 用 are not.
+    expect(dropSharedWords('怎么用Python写脚本？', 'Python脚本的写法', 1, new Rng(1))).toBe('怎么用写？');
+  });
+
   it('is deterministic for a seed and drops about the given share', () => {
     const words = Array.from({ length: 200 }, (_, i) => `term${i}`);
     const passage = words.join(' ');

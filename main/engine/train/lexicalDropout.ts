@@ -4,6 +4,13 @@ import { contentUnits, stopwordSet } from '../search/coverage.js';
 import type { Rng } from './rng.js';
 import { seededCopies } from './seededCopies.js';
 
+/** A piece of the question: a word, a CJK character pair or character, or the text between. */
+interface Piece {
+  text: string;
+  content: boolean;
+  drop: boolean;
+}
+
 /**
  * A training question reworded the way a user's question differs from the
  * manual: some of the content words it shares with its answering passage are
@@ -16,20 +23,12 @@ import { seededCopies } from './seededCopies.js';
  * the question is always kept; a question with nothing to drop comes back as
  * it was.
  */
-/** A piece of the question: a word, a CJK character pair or character, or the text between. */
-interface Piece {
-  text: string;
-  content: boolean;
-  drop: boolean;
-}
-
 export function dropSharedWords(question: string, passage: string, rate: number, rng: Rng): string {
   const passageUnits = contentUnits(passage);
   const passageText = analyzeCjkFolded(passage);
   const stop = stopwordSet();
   const pieces: Piece[] = [];
-  for (const m of question.matchAll(/[\p{L}\p{N}\p{M}]+|[^\p{L}\p{N}\p{M}]+/gu)) {
-    const text = m[0];
+  for (const text of scriptRuns(question)) {
     if (!/[\p{L}\p{N}]/u.test(text)) {
       pieces.push({ text, content: false, drop: false });
       continue;
@@ -50,6 +49,28 @@ export function dropSharedWords(question: string, passage: string, rate: number,
     .replace(/\s{2,}/g, ' ')
     .replace(/\s+([?.!,;:])/g, '$1')
     .trim();
+}
+
+/**
+ * The question as runs of letters and the text between, a letter run cut where
+ * CJK meets other script ("用Python写" is 用, Python, 写: the Latin word is a
+ * word of its own).
+ */
+function* scriptRuns(text: string): Generator<string> {
+  for (const m of text.matchAll(/[\p{L}\p{N}\p{M}]+|[^\p{L}\p{N}\p{M}]+/gu)) {
+    let run = '';
+    let cjk = false;
+    for (const ch of m[0]) {
+      const isCjk = isIndexedCjk(ch.codePointAt(0)!);
+      if (run && isCjk !== cjk) {
+        yield run;
+        run = '';
+      }
+      run += ch;
+      cjk = isCjk;
+    }
+    if (run) yield run;
+  }
 }
 
 /** A CJK run cut into character pairs the passage holds (each dropped with probability `rate`) and the characters between. */
