@@ -400,6 +400,38 @@ describe('dense search in its own thread (large libraries)', () => {
         expect(two.results.map((r) => [r.chunkId, r.score])).toEqual(
           one.results.map((r) => [r.chunkId, r.score]),
         );
+
+        // A worker still searching when the lexical channels are done: this thread reads their
+        // candidates' cosines meanwhile. Same ranking, same scores, translated candidates included.
+        const crossing = new Searcher(db, new ScoreFusionRanker(0.5), undefined, undefined, builtinLexicon);
+        const inOrder = await crossing.search(q, 10, 'hybrid', { channel, embedQuestion });
+        let answered = false;
+        let readWhileSearching = 0;
+        const similarities = channel.similarities.bind(channel);
+        channel.similarities = (x, ids) => {
+          if (!answered) readWhileSearching++;
+          return similarities(x, ids);
+        };
+        const slowTop = async (x: Float32Array, k: number) => {
+          const top = await worker.top(set.id, x, k);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          answered = true;
+          return top;
+        };
+        try {
+          const early = await crossing.search(q, 10, 'hybrid', {
+            channel,
+            embedQuestion,
+            parallelTop: slowTop,
+          });
+          expect(readWhileSearching).toBe(1);
+          expect(early.results.map((r) => [r.chunkId, r.score, r.channels])).toEqual(
+            inOrder.results.map((r) => [r.chunkId, r.score, r.channels]),
+          );
+          expect(early.translatedTerms).toEqual(inOrder.translatedTerms);
+        } finally {
+          delete (channel as Partial<DenseChannel>).similarities;
+        }
       }
       await expect(worker.top(9999, new Float32Array(pack.dim), 5)).rejects.toThrow(
         /vector set 9999 is gone/,
