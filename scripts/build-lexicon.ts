@@ -60,7 +60,8 @@ const cedictVersion = (
 ).version;
 
 interface EnWord {
-  display: string;
+  /** How often each written form of the stem occurs in the glosses: the commonest is shown. */
+  forms: Map<string, number>;
   /** Best rank per Chinese key (lower = better translation). */
   zh: Map<string, number>;
 }
@@ -78,10 +79,12 @@ function contentWords(sense: string): { stem: string; display: string }[] {
   for (const raw of clean.split(/\s+/)) {
     const w = raw.replace(/^['-]+|['-]+$/g, '');
     if (w.length < 2 || GLOSS_FILLER_WORDS.has(w) || /\d/.test(w) || /[^a-z'-]/.test(w)) continue;
-    for (const stem of analyze(w)) {
-      if (stem.length < 2 || GLOSS_FILLER_WORDS.has(stem) || out.some((o) => o.stem === stem)) continue;
-      out.push({ stem, display: w });
-    }
+    // Each part of a compound is shown as itself: "server", not "client-server".
+    for (const part of w.split('-'))
+      for (const stem of analyze(part)) {
+        if (stem.length < 2 || GLOSS_FILLER_WORDS.has(stem) || out.some((o) => o.stem === stem)) continue;
+        out.push({ stem, display: part });
+      }
     if (out.length >= MAX_WORDS_PER_SENSE) break;
   }
   return out.slice(0, MAX_WORDS_PER_SENSE);
@@ -108,7 +111,8 @@ for (const line of cedictText.split('\n')) {
     if (list.some((s) => s.join(' ') === stems.join(' '))) continue;
     for (const [position, w] of words.entries()) {
       let en = enWords.get(w.stem);
-      if (!en) enWords.set(w.stem, (en = { display: w.display, zh: new Map() }));
+      if (!en) enWords.set(w.stem, (en = { forms: new Map(), zh: new Map() }));
+      en.forms.set(w.display, (en.forms.get(w.display) ?? 0) + 1);
       // Rank of this entry as a translation of the word: the word alone in an
       // early sense of a specific (few senses, several characters) entry is best.
       const rank =
@@ -125,6 +129,10 @@ for (const line of cedictText.split('\n')) {
 }
 
 const byUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+// A stem's first form met is often a rare one ("lateralization" for "later",
+// "computing" for "comput"); the commonest, then the shortest, reads right.
+const commonestForm = (forms: Map<string, number>) =>
+  [...forms.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || byUnits(a[0], b[0]))[0][0];
 // CC-CEDICT has no word frequencies. How many other entries contain a word is
 // a usable stand-in: everyday words (安装, 上游) are parts of many compounds,
 // rare synonyms (安设, 逆水) of few. It orders an English word's translations.
@@ -158,7 +166,7 @@ const data: LexiconData = {
       .sort((a, b) => a[1] - b[1] || byUnits(a[0], b[0]))
       .slice(0, MAX_ZH_PER_EN)
       .map(([k]) => zhIndex.get(k)!);
-    return { stem, display: w.display, zh };
+    return { stem, display: commonestForm(w.forms), zh };
   }),
 };
 const bytes = encodeLexicon(data);

@@ -31,6 +31,18 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(lex.enWord('zzzqqq')).toBe(-1);
   });
 
+  it('shows each English word in its commonest form, a compound by its own part', () => {
+    // What "also searched" lists: 服务器 was shown as "client-server" and 电脑
+    // as "computing" (the first form of the stem met in CC-CEDICT).
+    const lex = lexicon();
+    expect(englishOf(lex, '服务器')).toEqual(['server']);
+    expect(englishOf(lex, '电脑')).toContain('computer');
+    expect(englishOf(lex, '机器')).toContain('machine');
+    expect(englishOf(lex, '下')).not.toContain('lateralization');
+    for (const word of ['服务器', '电脑', '机器', '原始', '保证'])
+      for (const shown of englishOf(lex, word)) expect(shown, word).not.toContain('-');
+  });
+
   it('segments by longest match, then characters, and folds Traditional input', () => {
     const lex = lexicon();
     expect(segmentChinese(lex, '上游源码压缩包')).toEqual(['上游', '源码', '压缩', '包']);
