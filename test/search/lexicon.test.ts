@@ -56,6 +56,17 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(simplified[1].members.map((m) => m.terms)).toEqual([['databas']]);
   });
 
+  it('leaves out place words and particles that stand alone (服务器上 is the server)', () => {
+    const lex = lexicon();
+    const t = translateQuestion(lex, '服务器上的配置文件，在电脑下看着不对');
+    expect(t.groups.map((g) => g.source)).toEqual(['服务器', '配置', '文件', '电脑', '看', '不对']);
+    for (const c of '上下着') expect(t.framingUnits.has(c), c).toBe(true);
+    // Inside a word they are content: 上游 is translated, its 上 counts.
+    const upstream = translateQuestion(lex, '上游的版本');
+    expect(upstream.groups.map((g) => g.source)).toContain('上游');
+    expect(upstream.framingUnits.has('上')).toBe(false);
+  });
+
   it('translates the content words of an English question into Chinese', () => {
     const lex = lexicon();
     const groups = translateQuestion(lex, 'How do I restore the database backup?').groups;

@@ -35,11 +35,15 @@ export interface TranslatedQuestion {
 /**
  * Words of Chinese questions that only frame the question (I, want, how,
  * should, can…). Single characters of the coverage stop list are dropped too.
+ * The last line: place words and particles left alone by segmentation
+ * (服务器上 "on the server", 看着, 一台): their glosses ("top", "upon",
+ * "above", "single") only add noise to the translated query.
  */
 const CHINESE_QUESTION_WORDS = new Set(
   `我 你 他 她 它 我们 你们 他们 自己 想 要 想要 需要 应该 应当 可以 能够 能不能 可不可以 怎么 怎样 怎么样 如何 什么 为什么 哪些 哪个 哪里
   哪儿 多少 几 是否 是不是 有没有 一个 一下 这个 那个 这些 那些 这样 那样 还是 已经 没有 如果 的话 时候 但是 因为 所以 然后 还 又 再
-  就是 只是 直接 根本 到底 其实 比如 之前 之后 以后 以前 里 里面 上面 下面 东西 办法 情况 问题 请问 一般 通常 现在 结果 有点 一些`
+  就是 只是 直接 根本 到底 其实 比如 之前 之后 以后 以前 里 里面 上面 下面 东西 办法 情况 问题 请问 一般 通常 现在 结果 有点 一些
+  上 下 中 内 前 后 着 过 一 得`
     .split(/\s+/)
     .map(foldForLexicon), // segments are folded (怎么 → 怎幺)
 );
