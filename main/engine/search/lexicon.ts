@@ -18,12 +18,14 @@ import { builtinPackDir } from '../towers/builtinPack.js';
  * Layout (little-endian; every section starts on a 4-byte boundary):
  *   header u32 × 12: magic "DQLX", version, zhCount, enCount, zhKeyUnits,
  *     senseCount, senseTermCount, enKeyUnits, enDisplayUnits, enToZhCount,
- *     maxZhKeyLength, reserved
+ *     maxZhKeyLength, nameWords (0 in files made before names were marked)
  *   zhKeyStart u32[zhCount+1], zhKeys u16[zhKeyUnits]
  *   zhSenseStart u32[zhCount+1], senseTermStart u32[senseCount+1], senseTerms u16[senseTermCount]
  *   enKeyStart u32[enCount+1], enKeys u16[enKeyUnits]
  *   enDisplayStart u32[enCount+1], enDisplay u16[enDisplayUnits]
  *   enToZhStart u32[enCount+1], enToZh u32[enToZhCount]
+ *   names u32[nameWords]: bit e set when Chinese entry e is a name (树莓派
+ *     "Raspberry Pi"), a word no other sense of the dictionary shares
  */
 
 export const LEXICON_MAGIC = 0x584c5144; // "DQLX"
@@ -33,7 +35,7 @@ const HEADER_WORDS = 12;
 /** What the build script hands to encodeLexicon. */
 export interface LexiconData {
   /** Chinese entries sorted by key (UTF-16 code unit order), keys unique. */
-  zh: { key: string; senses: number[][] }[];
+  zh: { key: string; senses: number[][]; name?: boolean }[];
   /** English words sorted by stem (code unit order), stems unique; `zh` holds indexes into `zh`. */
   en: { stem: string; display: string; zh: number[] }[];
 }
@@ -52,6 +54,7 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
   const enDisplayUnits = data.en.reduce((n, e) => n + e.display.length, 0);
   const enToZhCount = data.en.reduce((n, e) => n + e.zh.length, 0);
   const maxZhKeyLength = data.zh.reduce((n, e) => Math.max(n, e.key.length), 0);
+  const nameWords = data.zh.some((e) => e.name) ? Math.ceil(data.zh.length / 32) : 0;
   const sizes = [
     HEADER_WORDS * 4,
     (data.zh.length + 1) * 4,
@@ -65,6 +68,7 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
     align4(enDisplayUnits * 2),
     (data.en.length + 1) * 4,
     enToZhCount * 4,
+    nameWords * 4,
   ];
   const buffer = new ArrayBuffer(sizes.reduce((a, b) => a + b, 0));
   let at = 0;
@@ -88,7 +92,7 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
     enDisplayUnits,
     enToZhCount,
     maxZhKeyLength,
-    0,
+    nameWords,
   ]);
   const writeStrings = (strings: string[], starts: Uint32Array, units: Uint16Array) => {
     let p = 0;
@@ -135,6 +139,10 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
     for (const id of e.zh) enToZh[z++] = id;
   });
   enToZhStart[data.en.length] = z;
+  const names = section(u32, 12);
+  data.zh.forEach((e, i) => {
+    if (e.name) names[i >>> 5] |= 1 << (i & 31);
+  });
   return new Uint8Array(buffer);
 }
 
@@ -154,6 +162,7 @@ export class Lexicon {
   private readonly enDisplay: Uint16Array;
   private readonly enToZhStart: Uint32Array;
   private readonly enToZh: Uint32Array;
+  private readonly names: Uint32Array;
 
   constructor(bytes: Uint8Array) {
     // Typed-array views need 4-byte aligned offsets: a pooled Buffer may not be.
@@ -197,6 +206,7 @@ export class Lexicon {
     this.enDisplay = take('u16', enDisplayUnits);
     this.enToZhStart = take('u32', enCount + 1);
     this.enToZh = take('u32', enToZhCount);
+    this.names = take('u32', header[11]);
   }
 
   static load(file: string): Lexicon {
@@ -210,6 +220,12 @@ export class Lexicon {
 
   zhKey(entry: number): string {
     return decode(this.zhKeys, this.zhKeyStart[entry], this.zhKeyStart[entry + 1]);
+  }
+
+  /** Whether the entry is a name (a product, place, organisation): written so wherever it occurs. */
+  isName(entry: number): boolean {
+    const word = entry >>> 5;
+    return word < this.names.length && (this.names[word] & (1 << (entry & 31))) !== 0;
   }
 
   /** The entry's senses, each a list of English word ids, in dictionary order. */
@@ -230,7 +246,7 @@ export class Lexicon {
     return decode(this.enKeys, this.enKeyStart[word], this.enKeyStart[word + 1]);
   }
 
-  /** A readable form of an English word (the first surface form the dictionary used). */
+  /** A readable form of an English word (its commonest written form in the dictionary). */
   enDisplayForm(word: number): string {
     return decode(this.enDisplay, this.enDisplayStart[word], this.enDisplayStart[word + 1]);
   }

@@ -163,3 +163,16 @@ export function absentNames(
     )
     .map((w) => w.name);
 }
+
+/**
+ * The Chinese names (chineseNames in translateQuery.ts) that the library holds
+ * neither as written (every index term of the name) nor in any of their
+ * English translations (every stem of one sense: "raspberri" and "pi").
+ */
+export function absentChineseNames(
+  names: readonly { name: string; terms: string[]; translations: string[][] }[],
+  documentFrequency: (term: string) => number,
+): string[] {
+  const held = (terms: string[]) => terms.length > 0 && terms.every((t) => documentFrequency(t) > 0);
+  return names.filter((n) => !held(n.terms) && !n.translations.some(held)).map((n) => n.name);
+}

@@ -10,8 +10,8 @@ import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
 import type { Candidate, CandidatePassage, RankContext, RankedCandidate, Ranker } from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
-import { absentNames, namedWords } from './namedTerms.js';
-import { chineseContentWords } from './translateQuery.js';
+import { absentChineseNames, absentNames, namedWords } from './namedTerms.js';
+import { chineseContentWords, chineseNames } from './translateQuery.js';
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
@@ -409,12 +409,20 @@ export class Searcher {
     const named = namedWords(question, {
       compounds: this.languages.share(language, stats.chunks) >= MINORITY_SHARE,
     });
-    const nameStats = this.bm25.termStats(named.flatMap((w) => w.terms));
+    const lexicon = this.lexicon?.() ?? null;
+    const namedChinese = lexicon ? chineseNames(lexicon, question) : [];
+    const nameStats = this.bm25.termStats([
+      ...named.flatMap((w) => w.terms),
+      ...namedChinese.flatMap((n) => [...n.terms, ...n.translations.flat()]),
+    ]);
     const nameDf = (t: string) => nameStats.df.get(t) ?? 0;
     return {
       coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
-      absentNames: absentNames(named, nameDf, this.names.forOneSearch(nameDf)),
+      absentNames: [
+        ...absentNames(named, nameDf, this.names.forOneSearch(nameDf)),
+        ...absentChineseNames(namedChinese, nameDf),
+      ],
       absentShare: absent,
     };
   }

@@ -91,6 +91,29 @@ export function chineseContentWords(lexicon: Lexicon, question: string): string[
   return [...words];
 }
 
+/** A name of a Chinese question (树莓派) with its index terms and its English translations' stems. */
+export interface ChineseName {
+  name: string;
+  terms: string[];
+  translations: string[][];
+}
+
+/**
+ * The words of a Chinese question that the lexicon marks as names (a product,
+ * a place, an organisation): like a Latin name, what the documents must
+ * mention if they answer it, in Chinese or in translation.
+ */
+export function chineseNames(lexicon: Lexicon, question: string): ChineseName[] {
+  const names = new Map<string, ChineseName>();
+  for (const word of segmentChinese(lexicon, question)) {
+    const entry = lexicon.zhEntry(word);
+    if (entry < 0 || names.has(word) || !lexicon.isName(entry)) continue;
+    const translations = lexicon.senses(entry).map((sense) => sense.map((w) => lexicon.enStem(w)));
+    names.set(word, { name: word, terms: analyze(word), translations });
+  }
+  return [...names.values()];
+}
+
 /**
  * The question in the other language, as weighted groups: Chinese words
  * (segmented by the lexicon) → their English senses; English words → their
