@@ -1,5 +1,6 @@
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
+import type { ChineseName } from './translateQuery.js';
 
 /**
  * Latin-script words with their joiners kept ("Node.js", "C++", "x86_64",
@@ -170,7 +171,7 @@ export function absentNames(
  * English translations (every stem of one sense: "raspberri" and "pi").
  */
 export function absentChineseNames(
-  names: readonly { name: string; terms: string[]; translations: string[][] }[],
+  names: readonly ChineseName[],
   documentFrequency: (term: string) => number,
 ): string[] {
   const held = (terms: string[]) => terms.length > 0 && terms.every((t) => documentFrequency(t) > 0);
