@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { scoreGbdt, validateGbdt, type GbdtModel } from '../../main/engine/rank/gbdt.js';
-import { collapseDuplicates, demoteTablesOfContents } from '../../main/engine/rank/passageHygiene.js';
+import {
+  collapseDuplicates,
+  demoteTablesOfContents,
+  DUPLICATE_JACCARD,
+  nearDuplicate,
+} from '../../main/engine/rank/passageHygiene.js';
+import { seededRandom } from '../library/random.js';
 import { isTableOfContents, passageShape } from '../../main/engine/rank/passageKind.js';
 import {
   analyseQuestion,
@@ -185,6 +191,36 @@ describe('duplicate collapse', () => {
     const out = collapseDuplicates([a, b, c]);
     expect(out.map((x) => x.path)).toEqual(['bookworm.html', 'other.html']);
     expect(out[0].alsoIn.map((x) => x.path)).toEqual(['bullseye.html']);
+  });
+
+  it('decides a near-duplicate exactly as the Jaccard ratio does, at the threshold too', () => {
+    const random = seededRandom(7);
+    const jaccard = (a: Set<number>, b: Set<number>) => {
+      const shared = [...a].filter((x) => b.has(x)).length;
+      return shared / (a.size + b.size - shared);
+    };
+    let near = 0;
+    for (let pair = 0; pair < 3000; pair++) {
+      // Two sets around a shared core: sizes and overlap spread across the threshold.
+      const core = 1 + Math.floor(random() * 400);
+      const extraA = Math.floor(random() * core * 0.4);
+      const extraB = Math.floor(random() * core * 0.4);
+      // In shuffled order, so that the missing shingles come early as often as late.
+      const shuffled = (xs: number[]) => xs.sort(() => random() - 0.5);
+      const shared = Array.from({ length: core }, (_, i) => i);
+      const a = new Set(shuffled([...shared, ...Array.from({ length: extraA }, (_, i) => 1e6 + i)]));
+      const b = new Set(shuffled([...shared, ...Array.from({ length: extraB }, (_, i) => 2e6 + i)]));
+      const expected = jaccard(a, b) >= DUPLICATE_JACCARD;
+      expect(nearDuplicate(a, b), `core ${core}, extra ${extraA}/${extraB}`).toBe(expected);
+      if (expected) near++;
+    }
+    expect(near).toBeGreaterThan(300); // both answers well represented
+    expect(near).toBeLessThan(2700);
+    // Exactly at the threshold: 8 shared of a union of 10.
+    const at = [new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Set([1, 2, 3, 4, 5, 6, 7, 8, 10])];
+    expect(jaccard(at[0], at[1])).toBe(0.8);
+    expect(nearDuplicate(at[0], at[1])).toBe(true);
+    expect(nearDuplicate(new Set(), new Set())).toBe(false);
   });
 
   it('keeps two different passages of one file apart even when they look alike', () => {

@@ -45,14 +45,25 @@ function shingles(text: string): Set<number> {
   return out;
 }
 
-function jaccard(a: Set<number>, b: Set<number>): number {
-  if (!a.size || !b.size) return 0;
+/**
+ * Whether two shingle sets have a Jaccard similarity of at least
+ * DUPLICATE_JACCARD. J = s / (|a| + |b| − s) ≥ t needs s ≥ t(|a| + |b|) / (1 + t)
+ * shared shingles, so once more of the smaller set's shingles are missing from
+ * the larger than it can spare, the answer is no: unrelated passages (nearly
+ * every pair among the ~100 ranked) stop after a tenth of the look-ups.
+ */
+export function nearDuplicate(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (!a.size || !b.size) return false;
   const [small, large] = a.size < b.size ? [a, b] : [b, a];
   // Jaccard is at most |small| / |large|: most pairs stop here.
-  if (small.size < large.size * DUPLICATE_JACCARD) return small.size / large.size;
-  let shared = 0;
-  for (const s of small) if (large.has(s)) shared++;
-  return shared / (a.size + b.size - shared);
+  if (small.size < large.size * DUPLICATE_JACCARD) return false;
+  // One more miss than the bound allows before giving up, so rounding never
+  // stops a pair early; a pair read to the end is judged by the ratio itself.
+  const spare = small.size - (DUPLICATE_JACCARD * (a.size + b.size)) / (1 + DUPLICATE_JACCARD) + 1;
+  let missing = 0;
+  for (const s of small) if (!large.has(s) && ++missing > spare) return false;
+  const shared = small.size - missing;
+  return shared / (a.size + b.size - shared) >= DUPLICATE_JACCARD;
 }
 
 /**
@@ -66,8 +77,7 @@ export function collapseDuplicates<T extends HygieneItem>(items: readonly T[]): 
     const sh = shingles(item.text);
     const same = kept.find(
       (k) =>
-        (k.item.path !== item.path || k.item.folderId !== item.folderId) &&
-        jaccard(k.shingles, sh) >= DUPLICATE_JACCARD,
+        (k.item.path !== item.path || k.item.folderId !== item.folderId) && nearDuplicate(k.shingles, sh),
     );
     if (same) same.item.alsoIn.push(item);
     else kept.push({ item: { ...item, alsoIn: [] }, shingles: sh });
