@@ -13,8 +13,8 @@
  * its first few content words (fillers such as "to", "sth", "one's" removed);
  * senses marked (computing) go first, since DocQA's libraries are mostly
  * technical and personal documents. Names (capitalised pinyin, two characters
- * or more) are kept and marked, so that a name the library lacks in either
- * language can answer "not found". The English → Chinese side is the inverse
+ * or more) are kept and marked, so that a name the library lacks in both
+ * languages is reported as missing. The English → Chinese side is the inverse
  * of the same table without the names, each English word keeping the few
  * entries it translates best.
  */
