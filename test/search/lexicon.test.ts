@@ -112,6 +112,10 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(shown('log out')).not.toContain('登录');
     expect(shown('back up')).toContain('备份'); // from "backup": CC-CEDICT's "to back up" is water's 倒灌
     expect(groups[0].sourceUnits).toEqual(['log']); // "in" is a function word
+    // Asked twice, still one word.
+    expect(translateQuestion(lex, 'I log in, then log in again').groups.map((g) => g.source)).toEqual([
+      'log in',
+    ]);
     // The verb alone is another word: a log is 日志, not 登录 or 退出.
     const log = translateQuestion(lex, 'Where is the log?').groups[0].members.map((m) => m.display);
     expect(log).toContain('日志');

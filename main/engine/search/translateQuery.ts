@@ -175,8 +175,10 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
     if (isCjk(stem.codePointAt(0)!) || seen.has(stem) || stop.has(stem) || GLOSS_FILLER_WORDS.has(stem))
       continue;
     const { source, entries, length } = englishWordAt(lexicon, stems, i);
-    if (length === 2) i++;
-    else seen.add(stem);
+    i += length - 1;
+    // Each word once, a phrasal verb too ("log in … log in"); "log" alone is another word.
+    if (seen.has(source)) continue;
+    seen.add(source);
     if (!entries.length) continue;
     if (groups.length >= limit) {
       unread.push(stem);
