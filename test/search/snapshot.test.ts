@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packIdentity } from '../../main/engine/library/packSet.js';
-import { indexColumns } from '../../main/engine/text/analyzer.js';
 import { DenseChannel } from '../../main/engine/search/dense.js';
 import { passageText } from '../../main/engine/text/passageText.js';
 import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
@@ -13,6 +12,7 @@ import { createVectorSet, type VectorSet } from '../../main/engine/store/vectorS
 import { openPack } from '../../main/engine/towers/openPack.js';
 import type { TowerPack } from '../../main/engine/towers/types.js';
 import { tempDir, writeTestPack } from '../library/helpers.js';
+import { onePassageDocument } from './onePassageDocument.js';
 
 /**
  * An ingest (another connection) commits while a question is being answered.
@@ -36,29 +36,8 @@ const DOCS: [string, string][] = [
 const STABLE: [string, string] = ['weather.txt', 'Autumn evenings are cool and short.'];
 
 async function write(store: DocumentStore, relPath: string, text: string): Promise<void> {
-  const chunk = {
-    ord: 0,
-    start: 0,
-    end: text.length,
-    headingPath: [],
-    page: null,
-    line: 1,
-    text,
-    fts: indexColumns(passageText(relPath, [], text)),
-  };
   const vectors = await pack.embedAnswers([passageText(relPath, [], text)]);
-  store.write({
-    folderId,
-    relPath,
-    size: text.length,
-    mtimeMs: 1,
-    hash: relPath,
-    type: 'text',
-    title: relPath,
-    encoding: 'utf-8',
-    chunks: [chunk],
-    vectors: new Map([[set.id, vectors]]),
-  });
+  store.write(onePassageDocument(folderId, relPath, text, new Map([[set.id, vectors]])));
 }
 
 function chunkIdOf(db: Db, relPath: string): number {

@@ -4,12 +4,12 @@ import type { SearchResult } from '../vocabulary/shapes.js';
 import type { SearchMode } from '../vocabulary/values.js';
 import { Bm25Channel, type TermStats } from './bm25.js';
 import type { DenseChannel } from './dense.js';
-import { queryTerms } from './ftsQuery.js';
+import { characterRuns, queryTerms, unreachedCharacters } from './ftsQuery.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
 import type { Candidate, CandidatePassage, RankContext, RankedCandidate, Ranker } from './ranker.js';
-import { contentUnits, coverage } from './coverage.js';
+import { contentUnits, coverage, stopwordSet } from './coverage.js';
 import { absentChineseNames, absentNames, namedWords } from './namedTerms.js';
 import { chineseContentWords, chineseNames } from './translateQuery.js';
 import { analyze } from '../text/analyzer.js';
@@ -300,18 +300,41 @@ export class Searcher {
   /** BM25's top k and the translated query's candidates (cross-lingual recall). */
   private lexicalRecall(question: string, terms: string[], crossLingual: boolean): LexicalRecall {
     const stats = this.bm25.termStats(terms);
+    const lone = this.unreachedCharacters(question, terms);
+    const searchStats = lone.terms.length
+      ? { chunks: stats.chunks, df: new Map([...stats.df, ...lone.df]) }
+      : stats;
     const language = textLanguage(question);
     const searched = withoutMinorityFunctionWords(
-      terms,
+      [...terms, ...lone.terms],
       language,
       this.languages.share(language, stats.chunks),
     );
-    const useful = Bm25Channel.usefulTerms(searched, stats);
+    const useful = Bm25Channel.usefulTerms(searched, searchStats);
     return {
       stats,
-      top: this.bm25.top(useful, RECALL_K, stats),
+      top: this.bm25.top(useful, RECALL_K, searchStats),
       crossing: crossLingual ? (this.crossLingual?.recall(question, terms, RECALL_K) ?? null) : null,
     };
+  }
+
+  /**
+   * The question's characters no bigram reaches (ftsQuery.ts), with their chunk
+   * counts, less function characters (怎 of 怎么 in a library that writes 如何):
+   * searched alone they would only add noise. What stays is mostly a rare
+   * one-character word (䲟) or a colloquial one (装 for 安装, 传 for 上传).
+   */
+  private unreachedCharacters(
+    question: string,
+    searched: readonly string[],
+  ): { terms: string[]; df: Map<string, number> } {
+    const runs = characterRuns(question);
+    if (!runs.length) return { terms: [], df: new Map() };
+    const { df } = this.bm25.termStats(runs.flatMap((r) => [...r.chars, ...r.pairs]));
+    const own = new Set(searched);
+    const stop = stopwordSet();
+    const terms = unreachedCharacters(runs, (t) => df.get(t) ?? 0).filter((t) => !own.has(t) && !stop.has(t));
+    return { terms, df: new Map(terms.map((t) => [t, df.get(t) ?? 0])) };
   }
 
   /**
