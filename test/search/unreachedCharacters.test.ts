@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { characterRuns, unreachedCharacters } from '../../main/engine/search/ftsQuery.js';
+import { builtinLexicon } from '../../main/engine/search/lexicon.js';
 import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
 import { Searcher } from '../../main/engine/search/searcher.js';
 import { openDatabase, type Db } from '../../main/engine/store/database.js';
@@ -50,6 +51,7 @@ describe('a rare character beside a function word', () => {
     'remora.txt': '䲟，鱼类的一种，头顶有吸盘，常吸附在鲨鱼身上。',
     'names.txt': '这种花又叫做什么？人们又叫它迎春，也叫做金腰带。',
     'tools.txt': '这个工具又叫做扳手，叫做什么都可以。',
+    'teaware.txt': '茶具用完以后要洗干净晾干。',
   };
 
   beforeAll(() => {
@@ -69,5 +71,18 @@ describe('a rare character beside a function word', () => {
     const searcher = new Searcher(db, new ScoreFusionRanker(0.15));
     const { results } = await searcher.search('䲟又叫做什么？', 3, 'bm25', null);
     expect(results[0]?.path).toBe('remora.txt');
+  });
+
+  it('leaves alone the characters of a longer word the lexicon knows: 茶 of 绿茶 is not tea ware', async () => {
+    const question = '绿茶的水温';
+    const plain = new Searcher(db, new ScoreFusionRanker(0.15));
+    expect((await plain.search(question, 3, 'bm25', null)).results[0]?.path).toBe('teaware.txt');
+    const withLexicon = new Searcher(db, new ScoreFusionRanker(0.15), undefined, undefined, () =>
+      builtinLexicon(),
+    );
+    const { results } = await withLexicon.search(question, 3, 'bm25', null);
+    expect(results.map((r) => r.path)).not.toContain('teaware.txt');
+    // A one-character word is still searched alone.
+    expect((await withLexicon.search('䲟又叫做什么？', 3, 'bm25', null)).results[0]?.path).toBe('remora.txt');
   });
 });

@@ -11,7 +11,7 @@ import { passageText } from '../text/passageText.js';
 import type { Candidate, CandidatePassage, RankContext, RankedCandidate, Ranker } from './ranker.js';
 import { contentUnits, coverage, stopwordSet } from './coverage.js';
 import { absentChineseNames, absentNames, namedWords } from './namedTerms.js';
-import { chineseContentWords, chineseNames } from './translateQuery.js';
+import { chineseContentWords, chineseNames, segmentChinese } from './translateQuery.js';
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
@@ -320,9 +320,11 @@ export class Searcher {
 
   /**
    * The question's characters no bigram reaches (ftsQuery.ts), with their chunk
-   * counts, less function characters (怎 of 怎么 in a library that writes 如何):
-   * searched alone they would only add noise. What stays is mostly a rare
-   * one-character word (䲟) or a colloquial one (装 for 安装, 传 for 上传).
+   * counts: a rare one-character word (䲟) or a colloquial one (装 for 安装, 传
+   * for 上传). Function characters are left out (怎 of 怎么 in a library that
+   * writes 如何: noise), and, with a lexicon, the characters of its longer
+   * words: 茶 of 绿茶 is not green tea, and searched alone it put a passage on
+   * tea sets above the English one on green tea.
    */
   private unreachedCharacters(
     question: string,
@@ -333,7 +335,13 @@ export class Searcher {
     const { df } = this.bm25.termStats(runs.flatMap((r) => [...r.chars, ...r.pairs]));
     const own = new Set(searched);
     const stop = stopwordSet();
-    const terms = unreachedCharacters(runs, (t) => df.get(t) ?? 0).filter((t) => !own.has(t) && !stop.has(t));
+    const lexicon = this.lexicon?.() ?? null;
+    const singles = lexicon
+      ? new Set(segmentChinese(lexicon, question).filter((w) => [...w].length === 1))
+      : null;
+    const terms = unreachedCharacters(runs, (t) => df.get(t) ?? 0).filter(
+      (t) => !own.has(t) && !stop.has(t) && (!singles || singles.has(t)),
+    );
     return { terms, df: new Map(terms.map((t) => [t, df.get(t) ?? 0])) };
   }
 
