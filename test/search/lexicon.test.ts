@@ -25,8 +25,9 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(englishOf(lex, '数据库')).toContain('database');
     expect(englishOf(lex, '备份')).toContain('backup');
     expect(englishOf(lex, '上游')).toContain('upstream');
-    const install = lex.enWord('instal'); // the analyzer's stem of "install"
+    const install = lex.enWord('install'); // looked up by its inflectional stem
     expect(install).toBeGreaterThanOrEqual(0);
+    expect(lex.enStem(install)).toBe('instal'); // searched by the analyzer's stem
     expect(lex.zhForEn(install).map((e) => lex.zhKey(e))).toContain('安装');
     expect(lex.zhEntry('不是一个词语的字符串')).toBe(-1);
     expect(lex.enWord('zzzqqq')).toBe(-1);
@@ -102,6 +103,25 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(groups[1].members.find((m) => m.display === '数据库')!.terms).toEqual(['数据', '据库']);
   });
 
+  it("translates an English word by its inflections, not by what the index's stem joins to it", () => {
+    const lex = lexicon();
+    const chinese = (question: string) =>
+      translateQuestion(lex, question).groups.flatMap((g) => g.members.map((m) => m.display));
+    // Porter stems policy and police "polic", organization and organ "organ",
+    // international and intern "intern", experiment and experience "experi".
+    expect(chinese('the privacy policy')).toContain('政策');
+    expect(chinese('the privacy policy')).not.toContain('警察');
+    expect(chinese('call the police')).toContain('警察');
+    expect(chinese('which organization')).not.toContain('器官');
+    expect(chinese('international standards')).toContain('国际');
+    expect(chinese('international standards')).not.toContain('内科');
+    expect(chinese('the experiment')).not.toContain('经验');
+    // Inflections still meet: policies, used / using (use), closed (close).
+    expect(chinese('privacy policies')).toContain('政策');
+    expect(chinese('using a proxy')).toContain('使用');
+    expect(chinese('the window is closed')).toContain('关门');
+  });
+
   it('translates a phrasal verb as one word, and with its noun written as one', () => {
     const lex = lexicon();
     const groups = translateQuestion(lex, 'How do I log in, back up my files and then log out?').groups;
@@ -167,9 +187,9 @@ describe('the lexicon file format', () => {
       { key: '怎么', senses: [] },
     ],
     en: [
-      { stem: 'bag', display: 'bag', zh: [0] },
-      { stem: 'packag', display: 'package', zh: [1, 0] },
-      { stem: 'wrap', display: 'wrap', zh: [1] },
+      { key: 'bag', stem: 'bag', display: 'bag', zh: [0] },
+      { key: 'package', stem: 'packag', display: 'package', zh: [1, 0] },
+      { key: 'wrap', stem: 'wrap', display: 'wrap', zh: [1] },
     ],
   });
 
@@ -180,8 +200,8 @@ describe('the lexicon file format', () => {
         { key: '包', senses: [[1]] },
       ],
       en: [
-        { stem: 'android', display: 'android', zh: [] },
-        { stem: 'bag', display: 'bag', zh: [1] },
+        { key: 'android', stem: 'android', display: 'android', zh: [] },
+        { key: 'bag', stem: 'bag', display: 'bag', zh: [1] },
       ],
     });
     const lex = new Lexicon(withNames);
@@ -202,7 +222,10 @@ describe('the lexicon file format', () => {
       expect(lex.zhEntry('打')).toBe(-1);
       expect(lex.senses(0)).toEqual([[1], [0, 1]]);
       expect(lex.senses(2)).toEqual([]);
-      expect(lex.enWord('packag')).toBe(1);
+      expect(lex.enWord('package')).toBe(1);
+      expect(lex.enWord('packag')).toBe(-1); // looked up by inflectional stem, not the index stem
+      expect(lex.enStem(1)).toBe('packag');
+      expect(lex.firstEnWord(['packages', 'wrap', 'bag'])).toBe(2);
       expect(lex.enDisplayForm(1)).toBe('package');
       expect(lex.zhForEn(1).map((e) => lex.zhKey(e))).toEqual(['打包', '包']);
       expect(lex.enWord('pack')).toBe(-1);

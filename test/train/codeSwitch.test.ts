@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinLexicon, type Lexicon } from '../../main/engine/search/lexicon.js';
-import { analyze } from '../../main/engine/text/analyzer.js';
+import { inflectionKeys } from '../../main/engine/text/inflection.js';
 import { codeSwitchedPairs, codeSwitchQuestion, lexiconPairs } from '../../main/engine/train/codeSwitch.js';
 import type { Pair } from '../../main/engine/train/pairs.js';
 import { Rng } from '../../main/engine/train/rng.js';
@@ -13,7 +13,7 @@ function lexicon(): Lexicon {
 
 /** The Chinese words the code-switcher may put in place of an English word: its first two entries. */
 function chineseFor(lex: Lexicon, word: string): string[] {
-  const id = lex.enWord(analyze(word)[0]!);
+  const id = lex.firstEnWord(inflectionKeys(word));
   expect(id, word).toBeGreaterThanOrEqual(0);
   return lex
     .zhForEn(id)

@@ -11,10 +11,12 @@ import { builtinPackDir } from '../towers/builtinPack.js';
  * Chinese side: entries keyed by their folded simplified form (see
  * foldForLexicon in translateQuery.ts), each with its senses in order; a sense
  * is a short list of English words (ids into the English side).
- * English side: words keyed by their index stem (the analyzer's Porter stem),
- * and phrasal verbs by the verb's stem and the particle ("log in"), each with
- * a display form and the few Chinese entries it translates best (the inverse
- * of the Chinese side, ranked when the table was built).
+ * English side: words keyed by their inflectional stem (text/inflection.ts:
+ * "policy" and "police" are two words, though the index stems both "polic"),
+ * and phrasal verbs by the verb's and the particle's ("log in"), each with its
+ * index stem (the analyzer's Porter stem, what FTS holds), a display form and
+ * the few Chinese entries it translates best (the inverse of the Chinese side,
+ * ranked when the table was built).
  *
  * Layout (little-endian; every section starts on a 4-byte boundary):
  *   header u32 × 12: magic "DQLX", version, zhCount, enCount, zhKeyUnits,
@@ -27,18 +29,24 @@ import { builtinPackDir } from '../towers/builtinPack.js';
  *   enToZhStart u32[enCount+1], enToZh u32[enToZhCount]
  *   names u32[nameWords]: bit e set when Chinese entry e is a name (树莓派
  *     "Raspberry Pi"), a word no other sense of the dictionary shares
+ *   enStemStart u32[enCount+1], enStems u16[enStemStart[enCount]]
+ * Version 1 keyed English words by their index stem and had no stem section.
  */
 
 export const LEXICON_MAGIC = 0x584c5144; // "DQLX"
-export const LEXICON_VERSION = 1;
+export const LEXICON_VERSION = 2;
 const HEADER_WORDS = 12;
 
 /** What the build script hands to encodeLexicon. */
 export interface LexiconData {
   /** Chinese entries sorted by key (UTF-16 code unit order), keys unique. */
   zh: { key: string; senses: number[][]; name?: boolean }[];
-  /** English words sorted by stem (code unit order), stems unique; `zh` holds indexes into `zh`. */
-  en: { stem: string; display: string; zh: number[] }[];
+  /**
+   * English words sorted by key (code unit order), keys unique: the inflectional
+   * stem, or two for a phrasal verb ("log in"); `stem` is the index stem (two for
+   * a phrase); `zh` holds indexes into `zh`.
+   */
+  en: { key: string; stem: string; display: string; zh: number[] }[];
 }
 
 function align4(n: number): number {
@@ -51,7 +59,8 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
   const zhKeyUnits = data.zh.reduce((n, e) => n + e.key.length, 0);
   const senseCount = data.zh.reduce((n, e) => n + e.senses.length, 0);
   const senseTermCount = data.zh.reduce((n, e) => n + e.senses.reduce((m, s) => m + s.length, 0), 0);
-  const enKeyUnits = data.en.reduce((n, e) => n + e.stem.length, 0);
+  const enKeyUnits = data.en.reduce((n, e) => n + e.key.length, 0);
+  const enStemUnits = data.en.reduce((n, e) => n + e.stem.length, 0);
   const enDisplayUnits = data.en.reduce((n, e) => n + e.display.length, 0);
   const enToZhCount = data.en.reduce((n, e) => n + e.zh.length, 0);
   const maxZhKeyLength = data.zh.reduce((n, e) => Math.max(n, e.key.length), 0);
@@ -70,6 +79,8 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
     (data.en.length + 1) * 4,
     enToZhCount * 4,
     nameWords * 4,
+    (data.en.length + 1) * 4,
+    align4(enStemUnits * 2),
   ];
   const buffer = new ArrayBuffer(sizes.reduce((a, b) => a + b, 0));
   let at = 0;
@@ -123,7 +134,7 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
   zhSenseStart[data.zh.length] = sense;
   senseTermStart[sense] = term;
   writeStrings(
-    data.en.map((e) => e.stem),
+    data.en.map((e) => e.key),
     section(u32, 6),
     section(u16, 7),
   );
@@ -144,6 +155,11 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
   data.zh.forEach((e, i) => {
     if (e.name) names[i >>> 5] |= 1 << (i & 31);
   });
+  writeStrings(
+    data.en.map((e) => e.stem),
+    section(u32, 13),
+    section(u16, 14),
+  );
   return new Uint8Array(buffer);
 }
 
@@ -164,6 +180,8 @@ export class Lexicon {
   private readonly enToZhStart: Uint32Array;
   private readonly enToZh: Uint32Array;
   private readonly names: Uint32Array;
+  private readonly enStemStart: Uint32Array;
+  private readonly enStems: Uint16Array;
 
   constructor(bytes: Uint8Array) {
     // Typed-array views need 4-byte aligned offsets: a pooled Buffer may not be.
@@ -208,6 +226,8 @@ export class Lexicon {
     this.enToZhStart = take('u32', enCount + 1);
     this.enToZh = take('u32', enToZhCount);
     this.names = take('u32', header[11]);
+    this.enStemStart = take('u32', enCount + 1);
+    this.enStems = take('u16', this.enStemStart[enCount]);
   }
 
   static load(file: string): Lexicon {
@@ -237,14 +257,23 @@ export class Lexicon {
     return out;
   }
 
-  /** The English word with this index stem, or -1. */
-  enWord(stem: string): number {
-    return search(this.enKeyStart, this.enKeys, this.enCount, stem, 0, stem.length);
+  /** The English word with this key (an inflectional stem; "log in" for a phrasal verb), or -1. */
+  enWord(key: string): number {
+    return search(this.enKeyStart, this.enKeys, this.enCount, key, 0, key.length);
   }
 
-  /** The index stem of an English word (what FTS holds). */
+  /** The first of `keys` the lexicon holds (inflection.ts `inflectionKeys`: likeliest first), or -1. */
+  firstEnWord(keys: readonly string[]): number {
+    for (const key of keys) {
+      const word = this.enWord(key);
+      if (word >= 0) return word;
+    }
+    return -1;
+  }
+
+  /** The index stem of an English word (what FTS holds; two, space-separated, for a phrasal verb). */
   enStem(word: number): string {
-    return decode(this.enKeys, this.enKeyStart[word], this.enKeyStart[word + 1]);
+    return decode(this.enStems, this.enStemStart[word], this.enStemStart[word + 1]);
   }
 
   /** A readable form of an English word (its commonest written form in the dictionary). */

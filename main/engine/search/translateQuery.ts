@@ -1,5 +1,6 @@
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk as isCjk } from '../text/cjk.js';
+import { inflectionKeys, inflectionStem } from '../text/inflection.js';
 import { stopwordSet } from './coverage.js';
 import type { Lexicon } from './lexicon.js';
 import { foldForLexicon, GLOSS_FILLER_WORDS } from './lexiconText.js';
@@ -115,24 +116,31 @@ export function chineseNames(lexicon: Lexicon, question: string): ChineseName[] 
 }
 
 /**
- * The English word at `stems[i]` and its Chinese entries. A phrasal verb is one
- * word ("log in" is 登录, "log" alone is 日志), and so is its noun written as
- * one ("backup": CC-CEDICT glosses 备份 by the noun, "to back up" by 倒灌, of
- * water); `length` says how many stems it took.
+ * The English word at token `i` and its Chinese entries, looked up by its
+ * inflections only (`surfaces`: the words before stemming; "policy" is not
+ * "police", though the index stems both "polic"). A phrasal verb is one word
+ * ("log in" is 登录, "log" alone is 日志), and so is its noun written as one
+ * ("backup": CC-CEDICT glosses 备份 by the noun, "to back up" by 倒灌, of
+ * water); `length` says how many tokens it took.
  */
 function englishWordAt(
   lexicon: Lexicon,
   stems: readonly string[],
+  surfaces: readonly string[],
   i: number,
 ): { source: string; entries: number[]; length: 1 | 2 } {
-  const phrase = i + 1 < stems.length ? lexicon.enWord(`${stems[i]} ${stems[i + 1]}`) : -1;
-  if (phrase < 0) {
-    const word = lexicon.enWord(stems[i]);
-    return { source: stems[i], entries: word < 0 ? [] : lexicon.zhForEn(word), length: 1 };
+  const keys = inflectionKeys(surfaces[i]);
+  if (i + 1 < stems.length && surfaces[i + 1]) {
+    const particle = inflectionStem(surfaces[i + 1]);
+    const phrase = lexicon.firstEnWord(keys.map((k) => `${k} ${particle}`));
+    if (phrase >= 0) {
+      const joined = lexicon.firstEnWord(inflectionKeys(`${surfaces[i]}${surfaces[i + 1]}`));
+      const entries = new Set([...(joined < 0 ? [] : lexicon.zhForEn(joined)), ...lexicon.zhForEn(phrase)]);
+      return { source: lexicon.enStem(phrase), entries: [...entries], length: 2 };
+    }
   }
-  const joined = lexicon.enWord(analyze(`${stems[i]}${stems[i + 1]}`)[0] ?? '');
-  const entries = new Set([...(joined < 0 ? [] : lexicon.zhForEn(joined)), ...lexicon.zhForEn(phrase)]);
-  return { source: lexicon.enStem(phrase), entries: [...entries], length: 2 };
+  const word = lexicon.firstEnWord(keys);
+  return { source: stems[i], entries: word < 0 ? [] : lexicon.zhForEn(word), length: 1 };
 }
 
 /**
@@ -169,12 +177,13 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
       members,
     });
   }
-  const stems = analyze(question, { maxChars: 4000 });
+  const surfaces: string[] = [];
+  const stems = analyze(question, { maxChars: 4000, surfaces });
   for (let i = 0; i < stems.length; i++) {
     const stem = stems[i];
     if (isCjk(stem.codePointAt(0)!) || seen.has(stem) || stop.has(stem) || GLOSS_FILLER_WORDS.has(stem))
       continue;
-    const { source, entries, length } = englishWordAt(lexicon, stems, i);
+    const { source, entries, length } = englishWordAt(lexicon, stems, surfaces, i);
     i += length - 1;
     // Each word once, a phrasal verb too ("log in … log in"); "log" alone is another word.
     if (seen.has(source)) continue;

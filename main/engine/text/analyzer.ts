@@ -67,17 +67,24 @@ export interface AnalyzeOptions {
   maxChars?: number;
   /** When given, receives every CJK character (the unigram column). */
   chars?: string[];
+  /**
+   * When given, receives each token's word before stemming, in token order
+   * ('' for a CJK token): the lexicon looks English words up by their
+   * inflections only (text/inflection.ts).
+   */
+  surfaces?: string[];
 }
 
 const STEM_CACHE_LIMIT = 50_000;
 const stems = new Map<string, string>();
 
-function normalizeWord(raw: string): string {
-  let w = raw;
-  if (!/^[a-z0-9]*$/.test(w)) {
-    w = w.normalize('NFD').replace(/\p{M}/gu, '');
-    if (!w) return raw;
-  }
+/** A lower-case word without diacritics, as it is stemmed. */
+function foldWord(raw: string): string {
+  if (/^[a-z0-9]*$/.test(raw)) return raw;
+  return raw.normalize('NFD').replace(/\p{M}/gu, '') || raw;
+}
+
+function stemWord(w: string): string {
   if (w.length <= 2 || !/^[a-z]+$/.test(w)) return w;
   let s = stems.get(w);
   if (s === undefined) {
@@ -95,6 +102,16 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   const input = (text.length > maxChars ? text.slice(0, maxChars) : text).normalize('NFKC').toLowerCase();
   const fold = traditionalToSimplified();
   const tokens: string[] = [];
+  const surfaces = options.surfaces;
+  const pushWord = (raw: string) => {
+    const folded = foldWord(raw);
+    tokens.push(stemWord(folded));
+    surfaces?.push(folded);
+  };
+  const pushCjk = (token: string) => {
+    tokens.push(token);
+    surfaces?.push('');
+  };
   let wordStart = -1;
   let prevCjk = '';
   let runLength = 0;
@@ -112,7 +129,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
     const cjk = cp >= 0x3040 && isIndexedCjk(cp);
     if (cjk || !isWordChar(cp)) {
       if (wordStart >= 0) {
-        tokens.push(normalizeWord(input.slice(wordStart, Math.min(i, wordStart + MAX_TOKEN_CHARS))));
+        pushWord(input.slice(wordStart, Math.min(i, wordStart + MAX_TOKEN_CHARS)));
         wordStart = -1;
       }
     } else if (wordStart < 0) {
@@ -123,18 +140,17 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
       const c =
         folded !== undefined ? String.fromCharCode(folded) : width === 1 ? input[i] : input.slice(i, i + 2);
       if (chars) chars.push(c);
-      if (runLength) tokens.push(prevCjk + c);
+      if (runLength) pushCjk(prevCjk + c);
       prevCjk = c;
       runLength++;
     } else if (runLength) {
-      if (runLength === 1) tokens.push(prevCjk);
+      if (runLength === 1) pushCjk(prevCjk);
       runLength = 0;
     }
     i += width;
   }
-  if (wordStart >= 0)
-    tokens.push(normalizeWord(input.slice(wordStart, Math.min(n, wordStart + MAX_TOKEN_CHARS))));
-  if (runLength === 1) tokens.push(prevCjk);
+  if (wordStart >= 0) pushWord(input.slice(wordStart, Math.min(n, wordStart + MAX_TOKEN_CHARS)));
+  if (runLength === 1) pushCjk(prevCjk);
   return tokens;
 }
 

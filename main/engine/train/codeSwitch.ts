@@ -3,6 +3,7 @@ import { foldForLexicon, GLOSS_FILLER_WORDS } from '../search/lexiconText.js';
 import { chineseContentWords, segmentChinese } from '../search/translateQuery.js';
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk as isCjk } from '../text/cjk.js';
+import { inflectionKeys } from '../text/inflection.js';
 import { stopwordSet } from '../search/coverage.js';
 import type { Pair } from './pairs.js';
 import { Rng } from './rng.js';
@@ -59,15 +60,16 @@ function senseText(lexicon: Lexicon, sense: number[]): string {
   return sense.map((w) => lexicon.enDisplayForm(w)).join(' ');
 }
 
-/** The lexicon word of an English surface word (its index stem), or -1 for function words and unknown ones. */
+/** The lexicon word of an English surface word (by its inflections), or -1 for function words and unknown ones. */
 function englishWord(lexicon: Lexicon, word: string): number {
   const lower = word.toLowerCase();
   if (word.length < MIN_ENGLISH_LENGTH || GLOSS_FILLER_WORDS.has(lower)) return -1;
-  const stems = analyze(word);
+  const surfaces: string[] = [];
+  const stems = analyze(word, { surfaces });
   if (stems.length !== 1) return -1;
   const stem = stems[0]!;
   if (stopwordSet().has(stem) || GLOSS_FILLER_WORDS.has(stem)) return -1;
-  const id = lexicon.enWord(stem);
+  const id = lexicon.firstEnWord(inflectionKeys(surfaces[0]!));
   return id >= 0 && lexicon.zhForEn(id).length > 0 ? id : -1;
 }
 
