@@ -12,6 +12,7 @@ import type { Candidate, CandidatePassage, RankContext, RankedCandidate, Ranker 
 import { contentUnits, coverage, stopwordSet } from './coverage.js';
 import { absentChineseNames, absentNames, namedWords } from './namedTerms.js';
 import { chineseContentWords, chineseNames, segmentChinese } from './translateQuery.js';
+import { foldForLexicon } from './lexiconText.js';
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
@@ -340,7 +341,8 @@ export class Searcher {
       ? new Set(segmentChinese(lexicon, question).filter((w) => [...w].length === 1))
       : null;
     const terms = unreachedCharacters(runs, (t) => df.get(t) ?? 0).filter(
-      (t) => !own.has(t) && !stop.has(t) && (!singles || singles.has(t)),
+      // Segments are in the lexicon's fold (怎么 → 怎幺), index characters in the analyzer's.
+      (t) => !own.has(t) && !stop.has(t) && (!singles || singles.has(foldForLexicon(t))),
     );
     return { terms, df: new Map(terms.map((t) => [t, df.get(t) ?? 0])) };
   }
