@@ -57,18 +57,21 @@ export function characterRuns(question: string): CharacterRun[] {
 
 /**
  * Characters that no bigram of the question reaches: neither pair a character
- * forms with its neighbours occurs in the library, yet the character does. A
- * rare one-character word (䲟, a fish) written next to a function character
+ * forms with its neighbours occurs in the library (`pairDf`). A rare
+ * one-character word (䲟, a fish) written next to a function character
  * (䲟又叫做什么) is otherwise never searched, since the index keeps bigrams in
  * the body and characters only in the `chars` column. Searched alone, each
- * such character matches that column; a common one weighs little there.
+ * such character (that the library holds) matches that column; a common one
+ * weighs little there.
  */
-export function unreachedCharacters(runs: readonly CharacterRun[], df: (term: string) => number): string[] {
+export function unreachedCharacters(
+  runs: readonly CharacterRun[],
+  pairDf: (pair: string) => number,
+): string[] {
   const out = new Set<string>();
   for (const { chars, pairs } of runs)
     chars.forEach((c, i) => {
-      const reached = (i > 0 && df(pairs[i - 1]) > 0) || (i < pairs.length && df(pairs[i]) > 0);
-      if (!reached && df(c) > 0) out.add(c);
+      if (!((i > 0 && pairDf(pairs[i - 1]) > 0) || (i < pairs.length && pairDf(pairs[i]) > 0))) out.add(c);
     });
   return [...out];
 }

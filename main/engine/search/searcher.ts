@@ -333,17 +333,20 @@ export class Searcher {
   ): { terms: string[]; df: Map<string, number> } {
     const runs = characterRuns(question);
     if (!runs.length) return { terms: [], df: new Map() };
-    const { df } = this.bm25.termStats(runs.flatMap((r) => [...r.chars, ...r.pairs]));
+    const pairs = this.bm25.termStats(runs.flatMap((r) => r.pairs)).df;
     const own = new Set(searched);
     const stop = stopwordSet();
     const lexicon = this.lexicon?.() ?? null;
     const singles = lexicon
       ? new Set(segmentChinese(lexicon, question).filter((w) => [...w].length === 1))
       : null;
-    const terms = unreachedCharacters(runs, (t) => df.get(t) ?? 0).filter(
+    const candidates = unreachedCharacters(runs, (p) => pairs.get(p) ?? 0).filter(
       // Segments are in the lexicon's fold (怎么 → 怎幺), index characters in the analyzer's.
       (t) => !own.has(t) && !stop.has(t) && (!singles || singles.has(foldForLexicon(t))),
     );
+    // Only then their chunk counts: a common character's is a walk of a long posting list.
+    const { df } = this.bm25.termStats(candidates);
+    const terms = candidates.filter((t) => (df.get(t) ?? 0) > 0);
     return { terms, df: new Map(terms.map((t) => [t, df.get(t) ?? 0])) };
   }
 
