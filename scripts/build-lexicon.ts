@@ -123,9 +123,10 @@ function leadingName(sense: string): string {
 
 /**
  * A sense that is a phrasal verb and nothing else ("to log in", "to back up",
- * "to shut down"): its key in the English table ("log in": the verb's stem and
- * the particle) and how it is shown. Such a sense translates the phrase, not
- * its verb: "log" alone is not 登录, and "log out" is not "log in".
+ * "to shut down"): its key in the English table ("log in": the verb's and the
+ * particle's inflectional stems), its index stems and how it is shown. Such a
+ * sense translates the phrase, not its verb: "log" alone is not 登录, and "log
+ * out" is not "log in".
  */
 function phrasalVerb(sense: string): GlossWord | null {
   const clean = sense
