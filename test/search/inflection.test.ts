@@ -42,7 +42,10 @@ describe('inflectionKeys', () => {
     expect(inflectionKeys('opened')).toEqual(['opene', 'open']);
     expect(inflectionKeys('planned')).toEqual(['plan']);
     expect(inflectionKeys('hoping')).toEqual(['hope']);
-    expect(inflectionKeys('files')).toEqual(['file']);
+    expect(inflectionKeys('files')).toEqual(['file', 'fil']);
+    // Step 1a leaves the e of -es: both are tried, the plain one first.
+    expect(inflectionKeys('tomatoes')).toEqual(['tomatoe', 'tomato']);
+    expect(inflectionKeys('horses')).toEqual(['horse', 'hors']);
   });
 });
 

@@ -120,6 +120,9 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(chinese('privacy policies')).toContain('政策');
     expect(chinese('using a proxy')).toContain('使用');
     expect(chinese('the window is closed')).toContain('关门');
+    expect(chinese('ripe tomatoes')).toContain('番茄'); // -es: tomatoe, then tomato
+    // A word that is no key of its own falls back to the shortest word of its index stem.
+    expect(chinese('a systemic fault')).toContain('系统');
   });
 
   it('translates a phrasal verb as one word, and with its noun written as one', () => {
@@ -189,6 +192,7 @@ describe('the lexicon file format', () => {
     en: [
       { key: 'bag', stem: 'bag', display: 'bag', zh: [0] },
       { key: 'package', stem: 'packag', display: 'package', zh: [1, 0] },
+      { key: 'packaging', stem: 'packag', display: 'packaging', zh: [1] },
       { key: 'wrap', stem: 'wrap', display: 'wrap', zh: [1] },
     ],
   });
@@ -225,7 +229,12 @@ describe('the lexicon file format', () => {
       expect(lex.enWord('package')).toBe(1);
       expect(lex.enWord('packag')).toBe(-1); // looked up by inflectional stem, not the index stem
       expect(lex.enStem(1)).toBe('packag');
-      expect(lex.firstEnWord(['packages', 'wrap', 'bag'])).toBe(2);
+      expect(lex.firstEnWord(['packages', 'wrap', 'bag'])).toBe(3);
+      expect(lex.enKey(1)).toBe('package');
+      expect(lex.enWordsWithStem('packag')).toEqual([1, 2]);
+      expect(lex.enWordsWithStem('wrap')).toEqual([3]);
+      expect(lex.enWordsWithStem('bag')).toEqual([0]);
+      expect(lex.enWordsWithStem('pack')).toEqual([]);
       expect(lex.enDisplayForm(1)).toBe('package');
       expect(lex.zhForEn(1).map((e) => lex.zhKey(e))).toEqual(['打包', '包']);
       expect(lex.enWord('pack')).toBe(-1);

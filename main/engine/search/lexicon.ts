@@ -30,6 +30,8 @@ import { builtinPackDir } from '../towers/builtinPack.js';
  *   names u32[nameWords]: bit e set when Chinese entry e is a name (树莓派
  *     "Raspberry Pi"), a word no other sense of the dictionary shares
  *   enStemStart u32[enCount+1], enStems u16[enStemStart[enCount]]
+ *   enByStem u16[enCount]: the English words ordered by index stem (then id),
+ *     to find the words of a stem when a question's word has no key of its own
  * Version 1 keyed English words by their index stem and had no stem section.
  */
 
@@ -81,6 +83,7 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
     nameWords * 4,
     (data.en.length + 1) * 4,
     align4(enStemUnits * 2),
+    align4(data.en.length * 2),
   ];
   const buffer = new ArrayBuffer(sizes.reduce((a, b) => a + b, 0));
   let at = 0;
@@ -160,6 +163,9 @@ export function encodeLexicon(data: LexiconData): Uint8Array {
     section(u32, 13),
     section(u16, 14),
   );
+  const byStem = data.en.map((_, i) => i);
+  byStem.sort((a, b) => codeUnitOrder(data.en[a].stem, data.en[b].stem) || a - b);
+  section(u16, 15).set(byStem);
   return new Uint8Array(buffer);
 }
 
@@ -182,6 +188,7 @@ export class Lexicon {
   private readonly names: Uint32Array;
   private readonly enStemStart: Uint32Array;
   private readonly enStems: Uint16Array;
+  private readonly enByStem: Uint16Array;
 
   constructor(bytes: Uint8Array) {
     // Typed-array views need 4-byte aligned offsets: a pooled Buffer may not be.
@@ -228,6 +235,7 @@ export class Lexicon {
     this.names = take('u32', header[11]);
     this.enStemStart = take('u32', enCount + 1);
     this.enStems = take('u16', this.enStemStart[enCount]);
+    this.enByStem = take('u16', enCount);
   }
 
   static load(file: string): Lexicon {
@@ -271,6 +279,32 @@ export class Lexicon {
     return -1;
   }
 
+  /**
+   * The English words whose index stem is `stem` (organization, organ, organs
+   * for "organ"), in key order: a question's word that is no key of its own
+   * ("systemic") still finds its stem's words.
+   */
+  enWordsWithStem(stem: string): number[] {
+    const at = (i: number) => this.enByStem[i];
+    const cmp = (i: number) =>
+      compareUnits(this.enStems, this.enStemStart[at(i)], this.enStemStart[at(i) + 1], stem);
+    let lo = 0;
+    let hi = this.enCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(mid) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < this.enCount && cmp(i) === 0; i++) out.push(at(i));
+    return out;
+  }
+
+  /** The key of an English word: its inflectional stem ("log in" for a phrasal verb). */
+  enKey(word: number): string {
+    return decode(this.enKeys, this.enKeyStart[word], this.enKeyStart[word + 1]);
+  }
+
   /** The index stem of an English word (what FTS holds; two, space-separated, for a phrasal verb). */
   enStem(word: number): string {
     return decode(this.enStems, this.enStemStart[word], this.enStemStart[word + 1]);
@@ -285,6 +319,18 @@ export class Lexicon {
   zhForEn(word: number): number[] {
     return Array.from(this.enToZh.subarray(this.enToZhStart[word], this.enToZhStart[word + 1]));
   }
+}
+
+const codeUnitOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** units[from, to) against `text`, in code unit order. */
+function compareUnits(units: Uint16Array, from: number, to: number, text: string): number {
+  const n = Math.min(to - from, text.length);
+  for (let i = 0; i < n; i++) {
+    const d = units[from + i] - text.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return to - from - text.length;
 }
 
 function decode(units: Uint16Array, from: number, to: number): string {

@@ -139,8 +139,24 @@ function englishWordAt(
       return { source: lexicon.enStem(phrase), entries: [...entries], length: 2 };
     }
   }
-  const word = lexicon.firstEnWord(keys);
+  const found = lexicon.firstEnWord(keys);
+  const word = found >= 0 ? found : closestByStem(lexicon, stems[i]);
   return { source: stems[i], entries: word < 0 ? [] : lexicon.zhForEn(word), length: 1 };
+}
+
+/**
+ * A word that is no key of its own ("systemic", "credible") is translated as
+ * the shortest word of its index stem that has translations (system,
+ * credibility): what the derivation most likely kept, where the alternative
+ * is no translation at all. -1 when the stem has none.
+ */
+function closestByStem(lexicon: Lexicon, stem: string): number {
+  let best = -1;
+  for (const word of lexicon.enWordsWithStem(stem)) {
+    if (!lexicon.zhForEn(word).length) continue;
+    if (best < 0 || lexicon.enKey(word).length < lexicon.enKey(best).length) best = word;
+  }
+  return best;
 }
 
 /**

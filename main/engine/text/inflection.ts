@@ -26,7 +26,12 @@ export function inflectionStem(word: string): string {
  */
 export function inflectionKeys(word: string): string[] {
   const { stem, restorableE } = inflection(word);
-  return restorableE ? [`${stem}e`, stem] : [stem];
+  if (restorableE) return [`${stem}e`, stem];
+  // Step 1a takes only the s of -es (not of -sses, -ies): "boxes", "buses",
+  // "tomatoes" give boxe, buse, tomatoe; "horses" gives horse, rightly. Both are tried.
+  if (/[^si]es$|[^s]ses$/.test(word) && stem.endsWith('e') && stem.length > 2)
+    return [stem, stem.slice(0, -1)];
+  return [stem];
 }
 
 function inflection(word: string): { stem: string; restorableE: boolean } {
