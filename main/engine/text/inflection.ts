@@ -19,8 +19,8 @@ export function inflectionStem(word: string): string {
 /**
  * The inflectional stems to look a word up by, likeliest first. Porter's step
  * 1 puts back the e that -ed or -ing took only after one consonant-vowel-
- * consonant ("hoping" → hope), so "using", "caused", "closed" give us, caus,
- * clos; the form with e ("use", "cause", "close") is tried first, then the
+ * consonant ("hoping" → hope), so "using", "caused", "released" give us, caus,
+ * releas; the form with e ("use", "cause", "release") is tried first, then the
  * stem as it is ("opened" → opene, then open). Not after a doubled consonant
  * was undone ("planned" is plan, not plane).
  */
