@@ -38,6 +38,7 @@ describe('inflectionKeys', () => {
   it('tries the e that -ed or -ing took first, unless a doubled consonant was undone', () => {
     expect(inflectionKeys('using')).toEqual(['use', 'us']);
     expect(inflectionKeys('caused')).toEqual(['cause', 'caus']);
+    expect(inflectionKeys('released')).toEqual(['release', 'releas']);
     expect(inflectionKeys('closed')).toEqual(['close']); // Porter puts it back itself
     expect(inflectionKeys('opened')).toEqual(['opene', 'open']);
     expect(inflectionKeys('planned')).toEqual(['plan']);
