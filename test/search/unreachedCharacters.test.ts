@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { characterRuns, unreachedCharacters } from '../../main/engine/search/ftsQuery.js';
+import { characterRuns, unreachedCharacters } from '../../main/engine/search/unreachedCharacters.js';
 import { builtinLexicon } from '../../main/engine/search/lexicon.js';
 import { ScoreFusionRanker } from '../../main/engine/search/ranker.js';
 import { Searcher } from '../../main/engine/search/searcher.js';

@@ -4,15 +4,15 @@ import type { SearchResult } from '../vocabulary/shapes.js';
 import type { SearchMode } from '../vocabulary/values.js';
 import { Bm25Channel, type TermStats } from './bm25.js';
 import type { DenseChannel } from './dense.js';
-import { characterRuns, queryTerms, unreachedCharacters } from './ftsQuery.js';
+import { queryTerms } from './ftsQuery.js';
+import { unreachedCharacterTerms } from './unreachedCharacters.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
 import type { Candidate, CandidatePassage, RankContext, RankedCandidate, Ranker } from './ranker.js';
-import { contentUnits, coverage, stopwordSet } from './coverage.js';
+import { contentUnits, coverage } from './coverage.js';
 import { absentChineseNames, absentNames, namedWords } from './namedTerms.js';
-import { chineseContentWords, chineseNames, segmentChinese } from './translateQuery.js';
-import { foldForLexicon } from './lexiconText.js';
+import { chineseContentWords, chineseNames } from './translateQuery.js';
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
@@ -301,7 +301,7 @@ export class Searcher {
   /** BM25's top k and the translated query's candidates (cross-lingual recall). */
   private lexicalRecall(question: string, terms: string[], crossLingual: boolean): LexicalRecall {
     const stats = this.bm25.termStats(terms);
-    const lone = this.unreachedCharacters(question, terms);
+    const lone = unreachedCharacterTerms(question, terms, this.bm25, this.lexicon?.() ?? null);
     const searchStats = lone.terms.length
       ? { chunks: stats.chunks, df: new Map([...stats.df, ...lone.df]) }
       : stats;
@@ -317,37 +317,6 @@ export class Searcher {
       top: this.bm25.top(useful, RECALL_K, searchStats),
       crossing: crossLingual ? (this.crossLingual?.recall(question, terms, RECALL_K) ?? null) : null,
     };
-  }
-
-  /**
-   * The question's characters no bigram reaches (ftsQuery.ts), with their chunk
-   * counts: a rare one-character word (䲟) or a colloquial one (装 for 安装, 传
-   * for 上传). Function characters are left out (怎 of 怎么 in a library that
-   * writes 如何: noise), and, with a lexicon, the characters of its longer
-   * words: 茶 of 绿茶 is not green tea, and searched alone it put a passage on
-   * tea sets above the English one on green tea.
-   */
-  private unreachedCharacters(
-    question: string,
-    searched: readonly string[],
-  ): { terms: string[]; df: Map<string, number> } {
-    const runs = characterRuns(question);
-    if (!runs.length) return { terms: [], df: new Map() };
-    const pairs = this.bm25.termStats(runs.flatMap((r) => r.pairs)).df;
-    const own = new Set(searched);
-    const stop = stopwordSet();
-    const lexicon = this.lexicon?.() ?? null;
-    const singles = lexicon
-      ? new Set(segmentChinese(lexicon, question).filter((w) => [...w].length === 1))
-      : null;
-    const candidates = unreachedCharacters(runs, (p) => pairs.get(p) ?? 0).filter(
-      // Segments are in the lexicon's fold (怎么 → 怎幺), index characters in the analyzer's.
-      (t) => !own.has(t) && !stop.has(t) && (!singles || singles.has(foldForLexicon(t))),
-    );
-    // Only then their chunk counts: a common character's is a walk of a long posting list.
-    const { df } = this.bm25.termStats(candidates);
-    const terms = candidates.filter((t) => (df.get(t) ?? 0) > 0);
-    return { terms, df: new Map(terms.map((t) => [t, df.get(t) ?? 0])) };
   }
 
   /**
