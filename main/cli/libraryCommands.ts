@@ -463,9 +463,16 @@ export async function runDemoCommand(options: LibraryCliOptions): Promise<void> 
   if (!existsSync(questionsFile))
     throw new UserError(`the built-in sample documents are missing: ${samples}`, samples);
   const questions = sampleQuestions(readFileSync(questionsFile, 'utf8'));
-  const lib = await openLibrary(options, false, path.join(userDataDir(), 'DocQA', 'demo.sqlite'));
+  const ownFile = path.join(userDataDir(), 'DocQA', 'demo.sqlite');
+  const lib = await openLibrary(options, false, ownFile);
   try {
-    const known = (await lib.listFolders()).find((f) => f.path === samples);
+    const folders = await lib.listFolders();
+    // The demo's own file holds this installation's samples only: another clone's or an older
+    // install's copy (gone from disk, often) came back as "also in: …". A library named with
+    // --db is the user's, and keeps its folders.
+    if (path.resolve(lib.dbPath) === path.resolve(ownFile))
+      for (const other of folders.filter((f) => f.path !== samples)) await lib.removeFolder(other.id);
+    const known = folders.find((f) => f.path === samples);
     const folder = known ?? (await lib.addFolder(samples, { ignore: ['QUESTIONS.md'] }));
     const summary = await ingestWithProgress(lib, [folder.id], options);
     const answers: (AskResult & { expected: string })[] = [];
