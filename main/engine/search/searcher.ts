@@ -298,7 +298,11 @@ export class Searcher {
     );
   }
 
-  /** BM25's top k and the translated query's candidates (cross-lingual recall). */
+  /**
+   * BM25's top k (the question's terms, and its characters that no pair of it
+   * reaches: unreachedCharacters.ts) and the translated query's candidates
+   * (cross-lingual recall).
+   */
   private lexicalRecall(question: string, terms: string[], crossLingual: boolean): LexicalRecall {
     const stats = this.bm25.termStats(terms);
     const lone = unreachedCharacterTerms(question, terms, this.bm25, this.lexicon?.() ?? null);
