@@ -55,7 +55,18 @@ const CHINESE_QUESTION_WORDS = new Set(
  * (Traditional → Simplified, NFKC, lower case), so the words are in the
  * lexicon's form.
  */
-export function segmentChinese(lexicon: Lexicon, text: string): string[] {
+export function segmentChinese(lexicon: Lexicon, text: string): readonly string[] {
+  // One search reads the same question's segments four times (translation, unreached
+  // characters, names, missing words): the last one is kept.
+  if (lastSegmented?.lexicon === lexicon && lastSegmented.text === text) return lastSegmented.words;
+  const words = Object.freeze(segmentRuns(lexicon, text));
+  lastSegmented = { lexicon, text, words };
+  return words;
+}
+
+let lastSegmented: { lexicon: Lexicon; text: string; words: readonly string[] } | null = null;
+
+function segmentRuns(lexicon: Lexicon, text: string): string[] {
   const folded = foldForLexicon(text);
   const words: string[] = [];
   const chars = [...folded];
