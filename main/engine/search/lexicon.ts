@@ -323,14 +323,21 @@ export class Lexicon {
 
 const codeUnitOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** units[from, to) against `text`, in code unit order. */
-function compareUnits(units: Uint16Array, from: number, to: number, text: string): number {
-  const n = Math.min(to - from, text.length);
+/** units[from, to) against text[textFrom, textFrom + textLength), in code unit order. */
+function compareUnits(
+  units: Uint16Array,
+  from: number,
+  to: number,
+  text: string,
+  textFrom = 0,
+  textLength = text.length,
+): number {
+  const n = Math.min(to - from, textLength);
   for (let i = 0; i < n; i++) {
-    const d = units[from + i] - text.charCodeAt(i);
+    const d = units[from + i] - text.charCodeAt(textFrom + i);
     if (d !== 0) return d;
   }
-  return to - from - text.length;
+  return to - from - textLength;
 }
 
 function decode(units: Uint16Array, from: number, to: number): string {
@@ -350,12 +357,7 @@ function search(
   let hi = count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const a = starts[mid];
-    const keyLength = starts[mid + 1] - a;
-    const n = Math.min(keyLength, length);
-    let cmp = 0;
-    for (let i = 0; i < n && cmp === 0; i++) cmp = units[a + i] - text.charCodeAt(from + i);
-    if (cmp === 0) cmp = keyLength - length;
+    const cmp = compareUnits(units, starts[mid], starts[mid + 1], text, from, length);
     if (cmp === 0) return mid;
     if (cmp < 0) lo = mid + 1;
     else hi = mid - 1;
