@@ -305,7 +305,7 @@ export class Searcher {
    */
   private lexicalRecall(question: string, terms: string[], crossLingual: boolean): LexicalRecall {
     const stats = this.bm25.termStats(terms);
-    const lone = unreachedCharacterTerms(question, terms, this.bm25, this.lexicon?.() ?? null);
+    const lone = unreachedCharacterTerms(question, terms, stats, this.bm25, this.lexicon?.() ?? null);
     const searchStats = lone.terms.length
       ? { chunks: stats.chunks, df: new Map([...stats.df, ...lone.df]) }
       : stats;

@@ -1,6 +1,6 @@
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
-import type { Bm25Channel } from './bm25.js';
+import type { Bm25Channel, TermStats } from './bm25.js';
 import { stopwordSet } from './coverage.js';
 import type { Lexicon } from './lexicon.js';
 import { foldForLexicon } from './lexiconText.js';
@@ -69,12 +69,17 @@ export function unreachedCharacters(
 export function unreachedCharacterTerms(
   question: string,
   searched: readonly string[],
+  searchedStats: TermStats,
   bm25: Bm25Channel,
   lexicon: Lexicon | null,
 ): { terms: string[]; df: Map<string, number> } {
   const runs = characterRuns(question);
   if (!runs.length) return { terms: [], df: new Map() };
-  const pairs = bm25.termStats(runs.flatMap((r) => r.pairs)).df;
+  // The question's pairs are its searched terms, read already (past a long question's term cap: read now).
+  const unread = runs.flatMap((r) => r.pairs).filter((p) => !searchedStats.df.has(p));
+  const pairs = unread.length
+    ? new Map([...searchedStats.df, ...bm25.termStats(unread).df])
+    : searchedStats.df;
   const own = new Set(searched);
   const stop = stopwordSet();
   const singles = lexicon
