@@ -20,6 +20,30 @@ describe('analyzer', () => {
     expect(analyze('H1N1 2019 covid-19')).toEqual(['h1n1', '2019', 'covid', '19']);
   });
 
+  it("leaves English clitics out ('s, 're, 'll, 've, 'd, 'm) and reads n't as the word it negates", () => {
+    expect(analyze("A printer on one teacher's PC. Let's see: we're, it'll, I've, I'd, I’m")).toEqual(
+      analyze('A printer on one teacher PC. Let see: we, it, I, I, I'),
+    );
+    const surfaces: string[] = [];
+    expect(analyze("It doesn't, can't, won't, isn't, don't", { surfaces })).toEqual(
+      analyze('It does, can, will, is, do'),
+    );
+    expect(surfaces).toEqual(['it', 'does', 'can', 'will', 'is', 'do']);
+    // Only after a letter and an apostrophe: a lone "s", a quoted word, names and non-English elisions stay.
+    expect(analyze("-s 's 'quoted' O'Reilly rock'n'roll l'homme")).toEqual([
+      's',
+      's',
+      'quot',
+      'o',
+      'reilli',
+      'rock',
+      'n',
+      'roll',
+      'l',
+      'homm',
+    ]);
+  });
+
   it('handles astral characters, emoji, controls and lone surrogates without crashing', () => {
     expect(analyze('𠀀𠀁 😀 a\u0000b \ud800 c')).toEqual(['𠀀𠀁', 'a', 'b', 'c']);
     expect(analyze('')).toEqual([]);

@@ -11,7 +11,7 @@ import { passageText } from '../text/passageText.js';
  * is rebuilt from the stored chunks on open.
  */
 export const FTS_TOKENIZE = 'unicode61 remove_diacritics 2';
-export const FTS_VERSION = `analyzer-1;${FTS_TOKENIZE}`;
+export const FTS_VERSION = `analyzer-2;${FTS_TOKENIZE}`;
 
 export function ensureFtsTable(db: Database): void {
   const row = db.prepare(`SELECT value FROM meta WHERE key = 'fts_version'`).get() as

@@ -78,6 +78,51 @@ export interface AnalyzeOptions {
 const STEM_CACHE_LIMIT = 50_000;
 const stems = new Map<string, string>();
 
+/**
+ * English clitics after an apostrophe (teacher's, let's, we're, it'll, I've, I'd, I'm,
+ * doesn't), true for n't. Read as words they were frequent terms of their own ("s"
+ * in a tenth of a manual's passages) that questions matched by chance.
+ */
+const CLITICS = new Map([
+  ['s', false],
+  ['re', false],
+  ['ll', false],
+  ['ve', false],
+  ['d', false],
+  ['m', false],
+  ['t', true],
+]);
+/** Words before n't and the word they negate (the rest are the word less its n). */
+const NOT_HOSTS = new Map(
+  [
+    'does',
+    'do',
+    'did',
+    'is',
+    'are',
+    'was',
+    'were',
+    'has',
+    'have',
+    'had',
+    'could',
+    'should',
+    'would',
+    'must',
+    'need',
+    'might',
+  ]
+    .map((w): [string, string] => [`${w}n`, w])
+    .concat([
+      ['can', 'can'],
+      ['won', 'will'],
+      ['shan', 'shall'],
+      ['ain', 'is'],
+    ]),
+);
+const isApostrophe = (c: number) => c === 0x27 || c === 0x2019;
+const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
+
 /** A lower-case word without diacritics, as it is stemmed. */
 function foldWord(raw: string): string {
   if (/^[a-z0-9]*$/.test(raw)) return raw;
@@ -103,10 +148,32 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   const fold = traditionalToSimplified();
   const tokens: string[] = [];
   const surfaces = options.surfaces;
-  const pushWord = (raw: string) => {
+  // The last word pushed and where it ended (the host of a following n't).
+  let lastWord = '';
+  let lastWordEnd = -1;
+  const pushWord = (raw: string, start: number) => {
+    if (
+      start >= 2 &&
+      isApostrophe(input.charCodeAt(start - 1)) &&
+      isAsciiLetter(input.charCodeAt(start - 2))
+    ) {
+      const clitic = CLITICS.get(raw);
+      if (clitic !== undefined) {
+        // n't: the host word read as itself ("doesn't" → does, "can't" → can); every other
+        // clitic is left out ('s, 're, 'll, …): as a token it matched every passage saying "let's".
+        const base = clitic && lastWordEnd === start - 1 ? NOT_HOSTS.get(lastWord) : undefined;
+        if (base !== undefined) {
+          tokens[tokens.length - 1] = stemWord(base);
+          if (surfaces) surfaces[surfaces.length - 1] = base;
+        }
+        return;
+      }
+    }
     const folded = foldWord(raw);
     tokens.push(stemWord(folded));
     surfaces?.push(folded);
+    lastWord = folded;
+    lastWordEnd = start + raw.length;
   };
   const pushCjk = (token: string) => {
     tokens.push(token);
@@ -129,7 +196,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
     const cjk = cp >= 0x3040 && isIndexedCjk(cp);
     if (cjk || !isWordChar(cp)) {
       if (wordStart >= 0) {
-        pushWord(input.slice(wordStart, Math.min(i, wordStart + MAX_TOKEN_CHARS)));
+        pushWord(input.slice(wordStart, Math.min(i, wordStart + MAX_TOKEN_CHARS)), wordStart);
         wordStart = -1;
       }
     } else if (wordStart < 0) {
@@ -149,7 +216,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
     }
     i += width;
   }
-  if (wordStart >= 0) pushWord(input.slice(wordStart, Math.min(n, wordStart + MAX_TOKEN_CHARS)));
+  if (wordStart >= 0) pushWord(input.slice(wordStart, Math.min(n, wordStart + MAX_TOKEN_CHARS)), wordStart);
   if (runLength === 1) pushCjk(prevCjk);
   return tokens;
 }

@@ -27,7 +27,7 @@ export function isHanOrKana(cp: number): boolean {
  * The search index's set (text/analyzer.ts): Han and kana less 〇 (U+3007),
  * the katakana phonetic extensions (U+31F0–31FF) and the planes above
  * extension F (U+31350 on). Libraries hold FTS terms made with this set
- * (store/ftsIndex.ts FTS_VERSION "analyzer-1"): changing it means bumping that
+ * (store/ftsIndex.ts FTS_VERSION): changing it means bumping that
  * version, which re-indexes every library on open.
  */
 export function isIndexedCjk(cp: number): boolean {
