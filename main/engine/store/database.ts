@@ -6,6 +6,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { ensureFtsTable } from './ftsIndex.js';
+import { diskFullError, isDiskFull } from './diskFull.js';
 
 export type { Db };
 
@@ -78,6 +79,8 @@ export function openDatabase(dbPath: string, options: OpenDatabaseOptions = {}):
   } catch (e) {
     db.close();
     if (e instanceof UserError) throw e;
+    // Migrating or re-indexing on open (a new analyzer) writes; a full disk rolls it back.
+    if (isDiskFull(e)) throw diskFullError(file, e);
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       throw new UserError(`${file} is not a DocQA library (not a SQLite database)`, file);

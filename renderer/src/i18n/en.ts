@@ -350,6 +350,8 @@ export const en = {
   'apiError.library-too-new':
     'the library {file} was written by a newer DocQA (schema {found} > {supported})',
   'apiError.not-a-library': '{file} is not a DocQA library (not a SQLite database)',
+  'apiError.disk-full':
+    'the disk holding the library {file} is full: what was saved before is kept; free some space and try again',
   'apiError.library-closed': 'the library is closed',
   'apiError.ingest-lock-failed': 'cannot create the indexing lock {file}: {detail}',
   'apiError.cancelled-while-waiting': 'cancelled while another indexing run was using this library',

@@ -338,6 +338,7 @@ export const zh: Record<MessageKey, string> = {
   'apiError.library-unopenable': '无法打开文档库 {file}：{detail}',
   'apiError.library-too-new': '文档库 {file} 由更新版本的 DocQA 写入（结构版本 {found} > {supported}）',
   'apiError.not-a-library': '{file} 不是 DocQA 文档库（不是 SQLite 数据库）',
+  'apiError.disk-full': '文档库 {file} 所在的磁盘已满：之前保存的内容都保留着；请腾出一些空间后重试',
   'apiError.library-closed': '文档库已关闭',
   'apiError.ingest-lock-failed': '无法创建索引锁 {file}：{detail}',
   'apiError.cancelled-while-waiting': '在等待另一个索引任务使用此文档库时被取消',
