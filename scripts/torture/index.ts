@@ -3,7 +3,8 @@
  * campaign, against the real `docqa` command. Phases: ingest (the
  * hostile corpus, escapes), crash (kill -9 loop, concurrent ingest), watch
  * (a burst of file operations), web (attacks on `docqa serve`), argv (long
- * command lines without CI in the environment). Prints a table, writes
+ * command lines without CI in the environment), disk (a full disk under the
+ * library: ingest and re-index on open). Prints a table, writes
  * bench/results/torture-<date>.json, exits 1 when any case fails.
  * Bounded to about ten minutes on two cores; not part of `npm test`.
  */
@@ -18,6 +19,7 @@ import { crashPhase } from './phases/crash.js';
 import { watchBurstPhase } from './phases/watchBurst.js';
 import { webPhase } from './phases/web.js';
 import { longArgvPhase } from './phases/longArgv.js';
+import { fullDiskPhase } from './phases/fullDisk.js';
 
 /** Each phase's share of the ten minutes; a phase stops its own steps when its share is spent. */
 const PHASES: { name: string; run: Phase; budgetMs: number }[] = [
@@ -26,6 +28,7 @@ const PHASES: { name: string; run: Phase; budgetMs: number }[] = [
   { name: 'watch', run: watchBurstPhase, budgetMs: 90_000 },
   { name: 'web', run: webPhase, budgetMs: 90_000 },
   { name: 'argv', run: longArgvPhase, budgetMs: 60_000 },
+  { name: 'disk', run: fullDiskPhase, budgetMs: 120_000 },
 ];
 
 interface Args {
