@@ -1,7 +1,8 @@
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk as isCjk } from '../text/cjk.js';
 import type { TermStats } from '../search/bm25.js';
-import { contentUnits, coverage, stopwordSet } from '../search/coverage.js';
+import { contentUnits, coverage } from '../search/coverage.js';
+import { idf } from '../search/idf.js';
 import { passageShape } from './passageKind.js';
 
 /**
@@ -209,7 +210,20 @@ export function rankingFeatures(
   const questionUnits = Math.log1p(q.units.size);
   // Many candidates share a document title and heading path: analyse each once.
   const headingCoverage = new Map<string, number>();
-  const stop = stopwordSet();
+  // Coverage of the question by a passage, a sentence and each window of three: the same sums
+  // as `coverage` (each unit's IDF, in the question's unit order), with the IDFs read once per
+  // question and each sentence's units kept as flags, so windows need no new sets.
+  const units = [...q.units];
+  const unitIndex = new Map(units.map((u, i) => [u, i]));
+  const weights = units.map((u) => idf(u, stats));
+  let totalWeight = 0;
+  for (const w of weights) totalWeight += w;
+  const share = (has: (i: number) => boolean) => {
+    if (!(totalWeight > 0)) return 0;
+    let found = 0;
+    for (let u = 0; u < units.length; u++) if (has(u)) found += weights[u];
+    return found / totalWeight;
+  };
   return passages.map((p, i) => {
     const f = new Float32Array(FEATURE_COUNT);
     const headingText = [p.title, ...p.headingPath].join('\n');
@@ -222,29 +236,36 @@ export function rankingFeatures(
     // word pairs), and which of the question's units each sentence holds (for coverage).
     const sentences = featureSentences(p.text);
     const tokens: string[] = [];
-    const sentenceHits: Set<string>[] = [];
-    const body = new Set<string>();
+    const sentenceHits: Uint8Array[] = [];
+    const body = new Uint8Array(units.length);
     for (const sentence of sentences) {
       const chars: string[] = [];
-      const hits = new Set<string>();
+      const hits = new Uint8Array(units.length);
+      // The question's units are content words and characters only (contentUnits): no stop word.
       for (const t of analyze(sentence, { chars })) {
         tokens.push(t);
-        if (q.units.has(t) && !stop.has(t)) hits.add(t);
+        const u = unitIndex.get(t);
+        if (u !== undefined) hits[u] = body[u] = 1;
       }
-      for (const c of chars) if (q.units.has(c)) hits.add(c);
-      for (const h of hits) body.add(h);
+      for (const c of chars) {
+        const u = unitIndex.get(c);
+        if (u !== undefined) hits[u] = body[u] = 1;
+      }
       sentenceHits.push(hits);
     }
+    const none = new Uint8Array(units.length);
     let bestSentence = 0;
     let bestWindow = 0;
     for (let s = 0; s < sentenceHits.length; s++) {
-      bestSentence = Math.max(bestSentence, coverage(q.units, sentenceHits[s], stats));
-      const window = new Set([
-        ...sentenceHits[s],
-        ...(sentenceHits[s + 1] ?? []),
-        ...(sentenceHits[s + 2] ?? []),
-      ]);
-      bestWindow = Math.max(bestWindow, coverage(q.units, window, stats));
+      const [a, b, c] = [sentenceHits[s], sentenceHits[s + 1] ?? none, sentenceHits[s + 2] ?? none];
+      bestSentence = Math.max(
+        bestSentence,
+        share((u) => a[u] === 1),
+      );
+      bestWindow = Math.max(
+        bestWindow,
+        share((u) => (a[u] | b[u] | c[u]) === 1),
+      );
     }
     const tokenSet = new Set(tokens);
     let pairs = 0;
@@ -259,7 +280,7 @@ export function rankingFeatures(
     f[2] = p.dense !== undefined && bestDense > 0 ? Math.max(0, p.dense) / bestDense : 0;
     f[3] = p.dense !== undefined ? (p.dense - denseMean) / denseStd : -3;
     f[4] = denseRr[i];
-    f[5] = coverage(q.units, body, stats);
+    f[5] = share((u) => body[u] === 1);
     f[6] = heading;
     f[7] = bestSentence;
     f[8] = bestWindow;
