@@ -49,19 +49,19 @@ describe('indexing a mixed folder', () => {
     const folder = await lib.addFolder(docs);
     const phases = new Set<string>();
     let ticks = 0;
-    let maxGap = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-      ticks++;
-    }, 5);
-    const summary = await lib.ingest({ onProgress: (p) => phases.add(p.phase) });
+    let ticksAtFirstIndexing: number | null = null;
+    const timer = setInterval(() => ticks++, 5);
+    const summary = await lib.ingest({
+      onProgress: (p) => {
+        phases.add(p.phase);
+        if (p.phase === 'indexing') ticksAtFirstIndexing ??= ticks;
+      },
+    });
     clearInterval(timer);
-    // The calling thread kept running timers while the worker indexed.
-    expect(ticks).toBeGreaterThan(5);
-    expect(maxGap).toBeLessThan(1000);
+    // The calling thread kept running its timers while the worker indexed: some fired
+    // between the first indexing progress and the end (an order, not a duration).
+    expect(ticksAtFirstIndexing).not.toBeNull();
+    expect(ticks - ticksAtFirstIndexing!).toBeGreaterThan(0);
 
     const okFiles = Object.keys(ENCODED).length + 3; // + html, pdf, docx
     expect(summary).toMatchObject({
