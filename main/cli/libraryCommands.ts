@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { UserError } from '../engine/errors.js';
 import { defaultDbPath, userDataDir } from '../engine/library/defaultDbPath.js';
 import { Library } from '../engine/library/library.js';
+import { ftsRebuildNotice } from '../engine/store/ftsIndex.js';
 import type { AskResult, IngestSummary } from '../engine/library/types.js';
 import {
   CHUNK_TARGET_CHARS,
@@ -83,7 +84,12 @@ export async function openLibrary(
   if (mustExist && !existsSync(dbPath)) {
     throw new UserError(`no library at ${dbPath}: index a folder first with "docqa ingest <folder>"`, dbPath);
   }
-  return Library.open({ dbPath, packDir: options.model, provider: options.provider });
+  return Library.open({
+    dbPath,
+    packDir: options.model,
+    provider: options.provider,
+    onFtsRebuild: (passages) => process.stderr.write(`${ftsRebuildNotice(dbPath, passages)}\n`),
+  });
 }
 
 /** Ctrl+C: the first one cancels the job cleanly (whole files stay indexed), a second one exits at once. */

@@ -93,6 +93,27 @@ describe('docqa CLI', () => {
     expect(human.stdout).toMatch(/broken\.pdf: .*PDF/);
   });
 
+  it('says once why opening waits when a new analyzer re-indexes the full text, and answers the same', () => {
+    const question = ['ask', '绿茶用多少度的水？', '--db', db, '--model', pack, '--json', '--k', '3'];
+    const before = docqa(question);
+    expect(before.code, before.stderr).toBe(0);
+    const conn = openDatabase(db);
+    const passages = conn.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
+    conn.prepare(`UPDATE meta SET value = 'analyzer-0' WHERE key = 'fts_version'`).run();
+    conn.close();
+
+    const reindexed = docqa(question);
+    expect(reindexed.code, reindexed.stderr).toBe(0);
+    expect(errorLines(reindexed.stderr)).toEqual([
+      `updating the search index of ${db} for this version of DocQA (${passages} passages, once)`,
+    ]);
+    const again = docqa(question);
+    expect(errorLines(again.stderr)).toEqual([]);
+    const results = (r: CliRun) => (JSON.parse(r.stdout) as { results: unknown[] }).results;
+    expect(results(reindexed)).toEqual(results(before));
+    expect(results(again)).toEqual(results(before));
+  });
+
   it('leaves out files matching --ignore, and a new list re-admits them', () => {
     tmp.file('ign/notes/keep.md', '# Keep\n\nThe lighthouse keeper logs the weather at dawn.\n');
     tmp.file('ign/drafts/draft.md', '# Draft\n\nThe lighthouse keeper draft about storms.\n');

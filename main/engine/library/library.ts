@@ -138,7 +138,7 @@ export class Library implements LibraryEngine {
     if (!options?.dbPath) throw new UserError('no library file given', 'dbPath');
     const dbPath = path.resolve(options.dbPath);
     if (options.packDir) checkPackDir(options.packDir);
-    const db = openDatabase(dbPath);
+    const db = openDatabase(dbPath, { onFtsRebuild: options.onFtsRebuild });
     return new Library(
       db,
       dbPath,

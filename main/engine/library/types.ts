@@ -152,6 +152,11 @@ export interface LibraryOpenOptions {
   ranker?: Ranker;
   /** Decide "not found" by this rule (measurement tools: scripts/measure-not-found.ts). */
   notFoundRule?: NotFoundRule;
+  /**
+   * Told before opening rebuilds the library's full-text index for a new analyzer (once per
+   * library and version; about 1 s per 8,000 passages).
+   */
+  onFtsRebuild?: (passages: number) => void;
 }
 
 export interface IngestOptions {

@@ -30,6 +30,8 @@ export interface OpenDatabaseOptions {
   readonly?: boolean;
   /** How long a writer waits for another connection's write transaction (ms). */
   busyTimeoutMs?: number;
+  /** Told before the full-text index is rebuilt for a new analyzer (store/ftsIndex.ts). */
+  onFtsRebuild?: (passages: number) => void;
 }
 
 /**
@@ -74,7 +76,7 @@ export function openDatabase(dbPath: string, options: OpenDatabaseOptions = {}):
     }
     if (!options.readonly) {
       migrate(db);
-      ensureFtsTable(db);
+      ensureFtsTable(db, options.onFtsRebuild);
     }
   } catch (e) {
     db.close();

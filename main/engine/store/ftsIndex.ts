@@ -13,10 +13,23 @@ import { passageText } from '../text/passageText.js';
 export const FTS_TOKENIZE = 'unicode61 remove_diacritics 2';
 export const FTS_VERSION = `analyzer-2;${FTS_TOKENIZE}`;
 
-export function ensureFtsTable(db: Database): void {
+/** What a front end says while a library's full-text index is rebuilt on open. */
+export function ftsRebuildNotice(dbPath: string, passages: number): string {
+  return `updating the search index of ${dbPath} for this version of DocQA (${passages} passages, once)`;
+}
+
+/**
+ * Makes the FTS table current. `onRebuild` hears of a rebuild of a library that
+ * holds passages before it starts (seconds at 100k passages: a front end says why it waits).
+ */
+export function ensureFtsTable(db: Database, onRebuild?: (passages: number) => void): void {
   const row = db.prepare(`SELECT value FROM meta WHERE key = 'fts_version'`).get() as
     { value: string } | undefined;
   if (row?.value === FTS_VERSION) return;
+  if (onRebuild) {
+    const passages = db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
+    if (passages) onRebuild(passages);
+  }
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS chunks_fts_vocab; DROP TABLE IF EXISTS chunks_fts;`);
     db.exec(

@@ -137,7 +137,8 @@ export async function fullDiskPhase(ctx: PhaseContext): Promise<void> {
     `problems ${summarize(diff, 3)}`,
     diff.length === 0,
   );
-  const fullLines = errorLines('reopen-full.err');
+  // The notice that the index is being updated, then the refusal.
+  const fullLines = errorLines('reopen-full.err').filter((l) => !l.startsWith('updating the search index'));
   const reopened = path.join(out, 'reopen', 'lib.sqlite');
   const reopenProblems = existsSync(reopened) ? withLibrary(reopened, consistencyProblems) : ['no library'];
   results.add(
