@@ -92,7 +92,7 @@ const CLITICS = new Map([
   ['m', false],
   ['t', true],
 ]);
-/** Words before n't and the word they negate (the rest are the word less its n). */
+/** Words before n't and the word they negate (any other host, e.g. "daren", stays as written). */
 const NOT_HOSTS = new Map(
   [
     'does',
