@@ -9,6 +9,7 @@ import { serveRpc, type RpcContext } from '../engine/workers/rpc.js';
 import { setWorkerDirectory } from '../engine/workers/spawnWorker.js';
 import type { EngineMethods, EngineWorkerData, WatchMessage } from './engineProtocol.js';
 import { openEngine } from './openEngine.js';
+import { explainDiskFull } from '../engine/store/diskFull.js';
 
 const ENGINE_NICE = 10;
 const data = workerData as EngineWorkerData;
@@ -45,7 +46,12 @@ const server = serveRpc<EngineMethods>(parentPort!, {
   call: async ({ method, args }) => {
     const engine = await opening;
     const fn = engine[method] as (...args: unknown[]) => Promise<unknown>;
-    return fn.apply(engine, args);
+    try {
+      return await fn.apply(engine, args);
+    } catch (e) {
+      // Any write (a folder added, a setting, a conversation) can meet a full disk: say so.
+      throw explainDiskFull(e, data.open.dbPath);
+    }
   },
   ingest: async (options, context) => (await opening).ingest(jobOptions(options, context)),
   retryFailed: async (options, context) => (await opening).retryFailed(jobOptions(options, context)),

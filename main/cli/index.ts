@@ -7,6 +7,8 @@ import { registerModelsCommand } from './commands/models.js';
 import { registerLearningCommands } from './commands/learning.js';
 import { guardOutputStreams } from './outputStreams.js';
 import { printable } from './terminalText.js';
+import { openedLibrary } from './libraryInUse.js';
+import { explainDiskFull } from '../engine/store/diskFull.js';
 import { exitCodeFor, isCommandLineMistake, USER_MISTAKE_EXIT_CODE, usageErrorLine } from './usageErrors.js';
 
 guardOutputStreams();
@@ -32,6 +34,8 @@ try {
       process.stderr.write(`${printable(usageErrorLine(program, e, process.argv.slice(2)))}\n`);
     process.exitCode = exitCodeFor(e);
   } else {
+    const library = openedLibrary();
+    if (library) e = explainDiskFull(e, library);
     process.stderr.write(`docqa: ${printable(describeError(e))}\n`);
     if (!isUserError(e) && process.env.DOCQA_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
     process.exitCode = isUserError(e) ? USER_MISTAKE_EXIT_CODE : 1;

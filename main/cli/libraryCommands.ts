@@ -6,6 +6,7 @@ import { UserError } from '../engine/errors.js';
 import { defaultDbPath, userDataDir } from '../engine/library/defaultDbPath.js';
 import { Library } from '../engine/library/library.js';
 import { ftsRebuildNotice } from '../engine/store/ftsIndex.js';
+import { setLibraryInUse } from './libraryInUse.js';
 import type { AskResult, IngestSummary } from '../engine/library/types.js';
 import {
   CHUNK_TARGET_CHARS,
@@ -84,6 +85,7 @@ export async function openLibrary(
   if (mustExist && !existsSync(dbPath)) {
     throw new UserError(`no library at ${dbPath}: index a folder first with "docqa ingest <folder>"`, dbPath);
   }
+  setLibraryInUse(dbPath);
   return Library.open({
     dbPath,
     packDir: options.model,

@@ -68,6 +68,10 @@ describe.skipIf(whyNot !== null)('a full disk under the library', () => {
       run status --db "$lib/lib.sqlite" --json > "$OUT/status.json" 2> "$OUT/status.err"
       run ask "zq${DOCS - 1}x" --db "$lib/lib.sqlite" --json > "$OUT/ask.json" 2> "$OUT/ask.err"
       mkdir -p "$OUT/second" && cp "$lib"/lib.sqlite* "$OUT/second/"
+      # No room at all: opening the library to add a folder fails before any of our writes.
+      head -c 100000000 /dev/zero > "$lib/filler" 2>/dev/null
+      run ingest "$MORE" --db "$lib/lib.sqlite" > /dev/null 2> "$OUT/noroom.err"; echo $? > "$OUT/noroom.code"
+      rm "$lib/filler"
       # An upgrade whose new analyzer re-indexes the library on open, with 200 KB left.
       "$NODE" -e 'const d = new (require("better-sqlite3"))(process.argv[1]);
         d.prepare("UPDATE meta SET value = ? WHERE key = ?").run("analyzer-0", "fts_version"); d.close();' "$lib/lib.sqlite"
@@ -85,6 +89,7 @@ describe.skipIf(whyNot !== null)('a full disk under the library', () => {
         NODE: process.execPath,
         BIN: DOCQA_BIN,
         DOCS: path.join(tmp.dir, 'docs'),
+        MORE: path.dirname(tmp.file('more/note.md', '# More\n\nA note added when the disk has no room.\n')),
       },
       encoding: 'utf8',
       timeout: 240_000,
@@ -122,6 +127,13 @@ describe.skipIf(whyNot !== null)('a full disk under the library', () => {
     expect(checkLibraryFile(path.join(out, 'second', 'lib.sqlite'))).toEqual([]);
     const answer = JSON.parse(read('ask.json')) as { results: { path: string }[] };
     expect(answer.results[0]?.path).toBe(`doc${DOCS - 1}.md`);
+
+    // A disk with no room at all fails where SQLite sizes its shared memory ("disk I/O
+    // error"); the free space beside the library says it is the disk.
+    expect(read('noroom.code').trim()).not.toBe('0');
+    expect(errorLines(read('noroom.err'))).toEqual([
+      expect.stringMatching(/the disk holding the library .* is full/),
+    ]);
 
     // Re-indexing on open (a new analyzer) on a full disk: refused in the same words, nothing
     // lost; with room, done on the next open.

@@ -10,7 +10,7 @@ import {
   type ScannedFile,
 } from '../ingest/index.js';
 import { indexColumns } from '../text/analyzer.js';
-import { diskFullError, isDiskFull } from '../store/diskFull.js';
+import { explainDiskFull, isDiskFull } from '../store/diskFull.js';
 import { passageText } from '../text/passageText.js';
 import { openDatabase, type Db } from '../store/database.js';
 import {
@@ -159,15 +159,14 @@ export async function runIngestJob(
   } catch (e) {
     // Cancelled in the middle of a step (a scan, an extraction): only whole files were written.
     if (signal.aborted) return progress.summary('cancelled');
-    if (isDiskFull(e)) throw diskFullError(params.dbPath, e);
-    throw e;
+    throw explainDiskFull(e, params.dbPath);
   } finally {
     try {
       for (const [id, state] of previousState) setFolderState(db, id, state === 'indexing' ? 'new' : state);
     } catch (e) {
       // On a full disk this write can fail too; the next run sets the states again. The
       // error that stopped the run is the one to report.
-      if (!isDiskFull(e)) throw e;
+      if (!isDiskFull(e, params.dbPath)) throw e;
     } finally {
       db.close();
     }

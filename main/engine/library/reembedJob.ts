@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { passageText } from '../text/passageText.js';
 import { openDatabase } from '../store/database.js';
-import { diskFullError, isDiskFull } from '../store/diskFull.js';
+import { explainDiskFull } from '../store/diskFull.js';
 import {
   activateVectorSet,
   activeVectorSet,
@@ -148,8 +148,7 @@ export async function runReembedJob(
     return end;
   } catch (e) {
     // The vectors written so far stay (the set's cursor): the next run carries on from there.
-    if (isDiskFull(e)) throw diskFullError(params.dbPath, e);
-    throw e;
+    throw explainDiskFull(e, params.dbPath);
   } finally {
     db.close();
   }

@@ -82,7 +82,7 @@ export function openDatabase(dbPath: string, options: OpenDatabaseOptions = {}):
     db.close();
     if (e instanceof UserError) throw e;
     // Migrating or re-indexing on open (a new analyzer) writes; a full disk rolls it back.
-    if (isDiskFull(e)) throw diskFullError(file, e);
+    if (isDiskFull(e, file)) throw diskFullError(file, e);
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       throw new UserError(`${file} is not a DocQA library (not a SQLite database)`, file);
