@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
 import type { Precision } from '../../engine/towers/transformer/manifest.js';
 import type { Pooling } from '../../engine/towers/transformer/pooling.js';
-import { chosenLibraryFile } from '../libraryFile.js';
 import { printable, safe } from '../terminalText.js';
 
 /**
@@ -160,9 +159,10 @@ export function registerModelsCommand(program: Command): void {
     .option('--db <file>', 'library file (default: $DOCQA_DB or the per-user library)')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, o: { db?: string; json?: boolean }) => {
-      const { Library, defaultDbPath } = await import('../../engine/library/index.js');
+      const { openLibrary } = await import('../libraryCommands.js');
       const packDir = ref === 'builtin' ? null : await packDirFor(ref, await modelsDir());
-      const lib = await Library.open({ dbPath: chosenLibraryFile(o.db) ?? defaultDbPath() });
+      // As every library command opens it: the re-index notice, a full disk said as such.
+      const lib = await openLibrary({ db: o.db }, false);
       const ac = new AbortController();
       const onSigint = () => ac.abort();
       process.once('SIGINT', onSigint);
