@@ -76,6 +76,7 @@ export const API_ERROR_CODES = [
   'k-out-of-range',
   'unknown-search-mode',
   'cross-lingual-not-boolean',
+  'as-written-not-boolean',
   'chunk-id-not-integer',
   'context-chars-out-of-range',
   'overlap-not-below-target',
@@ -213,6 +214,7 @@ const PATTERNS: Pattern<ApiErrorCode>[] = [
   [/^k must be a whole number from (\d+) to (\d+)$/, 'k-out-of-range', ['min', 'max']],
   [/^mode must be (.+) \(got "(.*)"\)$/, 'unknown-search-mode', ['modes', 'mode']],
   [/^crossLingual must be true or false$/, 'cross-lingual-not-boolean', []],
+  [/^asWritten must be true or false$/, 'as-written-not-boolean', []],
   [/^chunkId must be a whole number$/, 'chunk-id-not-integer', []],
   [/^contextChars must be a whole number from (\d+) to (\d+)$/, 'context-chars-out-of-range', ['min', 'max']],
   [

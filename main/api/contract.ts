@@ -67,6 +67,8 @@ const absolutePath = z.string().min(1, 'the path is empty').max(4096, 'the path 
 const askOptions = {
   k: kSchema.optional(),
   mode: searchModeSchema.optional(),
+  /** true: the question's words exactly as written, no spelling correction ("search for what I wrote"). */
+  asWritten: z.boolean().optional(),
 };
 
 export const settingsPatchSchema = z

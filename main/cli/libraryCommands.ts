@@ -38,6 +38,8 @@ export interface QueryCliOptions extends LibraryCliOptions {
   mode?: string;
   /** false with --no-cross-lingual; otherwise the library setting decides. */
   crossLingual?: boolean;
+  /** --as-written: the question's words exactly as written (no spelling correction). */
+  asWritten?: boolean;
 }
 
 const out = (line: string): void => {
@@ -180,6 +182,7 @@ function answerJson(a: AskResult): Record<string, unknown> {
     translatedTerms: a.translatedTerms,
     missingNames: a.missingNames,
     weakMatch: a.weakMatch,
+    corrections: a.corrections,
     results: a.results.map((r) => ({
       path: r.path,
       start: r.start,
@@ -217,6 +220,7 @@ export async function runAskCommand(question: string, options: QueryCliOptions):
       k,
       mode,
       crossLingual: crossLingualOverride(options),
+      asWritten: options.asWritten === true,
       log: true,
     });
     if (options.json) {
@@ -271,7 +275,12 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
           options.batch,
         );
       }
-      const answer = await lib.ask(item.question, { k, mode, crossLingual: crossLingualOverride(options) });
+      const answer = await lib.ask(item.question, {
+        k,
+        mode,
+        crossLingual: crossLingualOverride(options),
+        asWritten: options.asWritten === true,
+      });
       out(
         JSON.stringify({
           id: item.id,
@@ -279,6 +288,7 @@ export async function runSearchBatchCommand(options: QueryCliOptions & { batch: 
           translatedTerms: answer.translatedTerms,
           missingNames: answer.missingNames,
           weakMatch: answer.weakMatch,
+          corrections: answer.corrections,
           results: answer.results.map((r) => ({
             path: r.path,
             start: r.start,

@@ -93,6 +93,24 @@ describe('docqa CLI', () => {
     expect(human.stdout).toMatch(/broken\.pdf: .*PDF/);
   });
 
+  it('searches a misspelt word as the word the documents hold, says so, and --as-written does not', () => {
+    const question = ['ask', 'Should I bring an umbrela?', '--db', db, '--model', pack, '--k', '2'];
+    const corrected = docqa([...question, '--json']);
+    expect(corrected.code, corrected.stderr).toBe(0);
+    const answer = JSON.parse(corrected.stdout);
+    expect(answer.corrections).toEqual([{ written: 'umbrela', searched: 'umbrella' }]);
+    expect(answer.results[0].path).toBe('travel/checklist.md');
+    const text = docqa(question);
+    expect(text.stdout).toMatch(/^Searched for: umbrella \(you wrote umbrela\)/m);
+    const asWritten = JSON.parse(docqa([...question, '--json', '--as-written']).stdout);
+    expect(asWritten.corrections).toEqual([]);
+    const batch = tmp.file('typos.jsonl', JSON.stringify({ id: 1, question: 'umbrela' }) + '\n');
+    const search = (...flags: string[]) =>
+      JSON.parse(docqa(['search', '--batch', batch, '--db', db, '--model', pack, ...flags]).stdout);
+    expect(search().corrections).toEqual([{ written: 'umbrela', searched: 'umbrella' }]);
+    expect(search('--as-written').corrections).toEqual([]);
+  });
+
   it('says once why opening waits when a new analyzer re-indexes the full text, and answers the same', () => {
     const question = ['ask', '绿茶用多少度的水？', '--db', db, '--model', pack, '--json', '--k', '3'];
     const before = docqa(question);

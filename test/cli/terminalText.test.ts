@@ -65,6 +65,7 @@ describe('formatAnswer', () => {
     translatedTerms: [],
     missingNames: [],
     weakMatch: false,
+    corrections: [],
     results: [r],
     mode: 'hybrid',
     tookMs: 1,

@@ -388,6 +388,24 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await shot('07b-cross-lingual');
   }, 60_000);
 
+  it('searches a misspelt word as the word the documents hold, says so, and asks as written on request', async () => {
+    const { turn } = await ask('Where does photosynthsis take place in plant cells?');
+    await poll(() => turn.locator('.source-path').first().textContent()).toBe(TARGETS.en.path);
+    expect(await turn.getByTestId('corrections').textContent()).toMatch(
+      /^Searched for: photosynthesis \(you wrote photosynthsis\)\. Search for what I wrote$/,
+    );
+    await turn.getByTestId('corrections').scrollIntoViewIfNeeded();
+    await shot('07c-corrected');
+    const turns = await page.locator('.turn').count();
+    await turn.getByTestId('ask-as-written').click();
+    const again = page.locator('.turn').nth(turns);
+    await again.locator('[data-testid="source-card"], [data-testid="not-found"]').first().waitFor();
+    expect(await again.locator('.turn-question').textContent()).toBe(
+      'Where does photosynthsis take place in plant cells?',
+    );
+    expect(await again.getByTestId('corrections').count()).toBe(0);
+  }, 60_000);
+
   it("shows the pack's metrics as a table, its attribution rendered, and only runnable providers as available", async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const status = await callApi<{
@@ -458,7 +476,7 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await conversation.waitFor();
     expect(await conversation.textContent()).toBe(TARGETS.zh.question);
     await conversation.click();
-    await poll(() => page.locator('.turn').count()).toBe(5);
+    await poll(() => page.locator('.turn').count()).toBe(7);
     // The cross-lingual turn, in the interface's new language.
     const crossing = page.locator('.turn').nth(4);
     expect(await crossing.getByTestId('also-searched').textContent()).toMatch(/^同时搜索了：.*防火墙/);

@@ -99,4 +99,13 @@ describe('names as written', () => {
     expect(textWritesName('x86_64 builds', 'x86')).toBe(true);
     expect(textWritesName('x866 builds', 'x86')).toBe(false);
   });
+
+  it('finds exactly the word, no plural or singular, when asked for a spelling correction', () => {
+    const text = 'The lids were topped with stoppers.';
+    expect(textWritesName(text, 'toppeds')).toBe(true); // the plural rule reads "topped"
+    expect(textWritesName(text, 'toppeds', true)).toBe(false);
+    expect(textWritesName(text, 'topped', true)).toBe(true);
+    expect(textWritesName(text, 'stopper', true)).toBe(false);
+    expect(textWritesName(text, 'opped', true)).toBe(false);
+  });
 });

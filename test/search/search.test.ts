@@ -154,6 +154,7 @@ describe('two-stage search', () => {
       translatedTerms: [],
       missingNames: [],
       weakMatch: false,
+      corrections: [],
     });
   });
 

@@ -17,6 +17,11 @@ const crossLingualOption = [
   'do not also search the question translated into the other language (overrides the setting)',
 ] as const;
 
+const asWrittenOption = [
+  '--as-written',
+  "search the question's words exactly as written: no word the documents lack is read as a misspelling",
+] as const;
+
 const dbOption = ['--db <file>', 'library database (default: your per-user library, or $DOCQA_DB)'] as const;
 const modelOption = [
   '--model <pack>',
@@ -61,6 +66,7 @@ export function registerLibraryCommands(program: Command): void {
     .option(...kOption)
     .option(...modeOption)
     .option(...crossLingualOption)
+    .option(...asWrittenOption)
     .option('--json', 'print the answer as one JSON object')
     .action(async (question: string, options: QueryCliOptions) => {
       const { runAskCommand } = await import('../libraryCommands.js');
@@ -77,6 +83,7 @@ export function registerLibraryCommands(program: Command): void {
     .option(...kOption)
     .option(...modeOption)
     .option(...crossLingualOption)
+    .option(...asWrittenOption)
     .option('--json', 'JSON Lines output (the only format)')
     .action(async (options: QueryCliOptions & { batch: string }) => {
       const { runSearchBatchCommand } = await import('../libraryCommands.js');

@@ -587,7 +587,13 @@ export class Library implements LibraryEngine {
 
   async ask(
     question: string,
-    options: { k?: number; mode?: SearchMode; crossLingual?: boolean; log?: boolean } = {},
+    options: {
+      k?: number;
+      mode?: SearchMode;
+      crossLingual?: boolean;
+      asWritten?: boolean;
+      log?: boolean;
+    } = {},
   ): Promise<AskResult> {
     if (typeof question !== 'string') throw new UserError('the question must be text', 'question');
     const { k, mode } = checkQuestionOptions(options);
@@ -596,7 +602,16 @@ export class Library implements LibraryEngine {
     if (options.crossLingual !== undefined && typeof options.crossLingual !== 'boolean')
       throw new UserError('crossLingual must be true or false', 'crossLingual');
     const crossLingual = options.crossLingual ?? (await this.getSettings()).crossLingual;
-    const { outcome, ranker, side, learned } = await this.searchLearned(q, k, mode, crossLingual, null);
+    if (options.asWritten !== undefined && typeof options.asWritten !== 'boolean')
+      throw new UserError('asWritten must be true or false', 'asWritten');
+    const { outcome, ranker, side, learned } = await this.searchLearned(
+      q,
+      k,
+      mode,
+      crossLingual,
+      null,
+      options.asWritten === true,
+    );
     for (const r of outcome.results) this.rememberHighlights(r.chunkId, r.highlights);
     const answerId = options.log
       ? this.logAnswer(() =>
@@ -619,6 +634,7 @@ export class Library implements LibraryEngine {
       translatedTerms: outcome.translatedTerms,
       missingNames: outcome.missingNames,
       weakMatch: outcome.weakMatch,
+      corrections: outcome.corrections,
       ...(answerId !== undefined ? { answerId } : {}),
     };
   }
@@ -633,6 +649,7 @@ export class Library implements LibraryEngine {
     mode: SearchMode,
     crossLingual: boolean,
     view: LearnedView | null,
+    asWritten = false,
   ): Promise<{
     outcome: SearchOutcome;
     ranker: Ranker;
@@ -652,6 +669,7 @@ export class Library implements LibraryEngine {
       try {
         const outcome = await this.searcher.search(q, k, mode, dense, ranker, {
           crossLingual,
+          correctSpelling: !asWritten,
           feedback: async () => learned.boosts(q, baseVector ? await baseVector : null),
         });
         return { outcome, ranker, side, learned };
@@ -785,7 +803,7 @@ export class Library implements LibraryEngine {
   async askInConversation(
     conversationId: number | null,
     question: string,
-    options: { k?: number; mode?: SearchMode } = {},
+    options: { k?: number; mode?: SearchMode; asWritten?: boolean } = {},
   ): Promise<ConversationTurn> {
     if (conversationId !== null) this.checkConversation(conversationId);
     // The chat's answers are logged: their passages can be marked "this answered it" / "not this".

@@ -33,6 +33,7 @@ export class Bm25Channel {
   private readonly dfStatement: Statement;
   private readonly countStatement: Statement;
   private readonly passages: Statement;
+  private readonly vocabularyStatement: Statement;
   private lengthStats: { rows: number; avgdl: number } | null = null;
   private readonly dfCache = new Map<string, number>();
   private dfCacheChunks = -1;
@@ -44,6 +45,9 @@ export class Bm25Channel {
   ) {
     this.dfStatement = db.prepare('SELECT doc FROM chunks_fts_vocab WHERE term = ?').pluck();
     this.countStatement = db.prepare('SELECT COUNT(*) FROM chunks').pluck();
+    this.vocabularyStatement = db.prepare(
+      'SELECT term, doc FROM chunks_fts_vocab WHERE term IN (SELECT value FROM json_each(?))',
+    );
     this.passages = db.prepare(
       `SELECT c.id, c.heading_path, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
        WHERE c.id IN (SELECT value FROM json_each(?))`,
@@ -75,6 +79,19 @@ export class Bm25Channel {
       df.set(t, n);
     }
     return { chunks, df };
+  }
+
+  /**
+   * Which of many terms the index holds, with their chunk counts, in one
+   * statement and outside the cache: for the hundreds of spelling variants of
+   * a word (search/spelling.ts), nearly all absent, each looked up once.
+   */
+  presentTerms(terms: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (!terms.length) return out;
+    for (const r of this.vocabularyStatement.all(JSON.stringify(terms)) as { term: string; doc: number }[])
+      out.set(r.term, r.doc);
+    return out;
   }
 
   /**

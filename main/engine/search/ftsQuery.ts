@@ -2,6 +2,8 @@ import { analyze } from '../text/analyzer.js';
 
 /** Questions are cut to this many distinct terms (a 10k-character question stays fast). */
 export const MAX_QUERY_TERMS = 64;
+/** And read only this far. */
+export const QUERY_MAX_CHARS = 4000;
 
 /**
  * The question's distinct index terms, in order of first appearance. Only our
@@ -11,7 +13,7 @@ export const MAX_QUERY_TERMS = 64;
  */
 export function queryTerms(question: string): string[] {
   const seen = new Set<string>();
-  for (const t of analyze(question, { maxChars: 4000 })) {
+  for (const t of analyze(question, { maxChars: QUERY_MAX_CHARS })) {
     if (!seen.has(t)) seen.add(t);
     if (seen.size >= MAX_QUERY_TERMS) break;
   }

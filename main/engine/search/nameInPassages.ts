@@ -52,11 +52,14 @@ export class NameInPassages {
   /**
    * True when a passage holding `term` writes `surface` (or its plural), false when none
    * does, null when there are too many to read. `df`: the term's passage count, as the
-   * search already read it.
+   * search already read it. `exact`: that word and no other form (textWritesName), looked
+   * for in the first maxPassagesRead passages however many hold the term (never null).
    */
-  written(term: string, surface: string, df: number): boolean | null {
+  written(term: string, surface: string, df: number, exact = false): boolean | null {
     if (df === 0) return false;
-    if (df > this.maxPassagesRead) return null;
+    // A correction's word is looked for in the first passages only: a word written nowhere among
+    // 200 passages that hold its stem is no word of the library worth searching instead.
+    if (df > this.maxPassagesRead && !exact) return null;
     const expr = matchExpression([term]);
     if (!expr) return null;
     const rows = this.passages.all(expr, this.maxPassagesRead) as {
@@ -66,7 +69,7 @@ export class NameInPassages {
     }[];
     for (const r of rows) {
       for (const piece of [r.text, r.heading_path, r.title ?? ''])
-        if (piece && textWritesName(piece, surface)) return true;
+        if (piece && textWritesName(piece, surface, exact)) return true;
     }
     return false;
   }

@@ -121,21 +121,26 @@ const FULLWIDTH = /[\uff01-\uff5e]/;
  * Whether `text` writes the name's word `surface` (nameSurfaces form) as a word
  * of its own, or its plural, or the singular of a plural surface: what
  * writesName accepts, found by searching the text rather than splitting it into
- * words (a name is checked against up to 200 passages per question).
+ * words (a name is checked against up to 200 passages per question). `exact`:
+ * that word and no other form (a spelling correction's word).
  */
-export function textWritesName(text: string, surface: string): boolean {
+export function textWritesName(text: string, surface: string, exact = false): boolean {
   let folded = text.toLowerCase();
   if (FULLWIDTH.test(folded)) folded = folded.normalize('NFKC');
   if (FOLDED_LATIN.test(folded)) folded = folded.normalize('NFD').replace(/\p{M}/gu, '');
   const forms = [surface];
-  if (surface.endsWith('es')) forms.push(surface.slice(0, -2));
-  if (surface.endsWith('s')) forms.push(surface.slice(0, -1));
+  if (!exact && surface.endsWith('es')) forms.push(surface.slice(0, -2));
+  if (!exact && surface.endsWith('s')) forms.push(surface.slice(0, -1));
   const wordChar = (i: number) => i >= 0 && i < folded.length && LATIN_OR_DIGIT.test(folded[i]);
   for (const form of forms) {
     if (!form) continue;
     for (let at = folded.indexOf(form); at >= 0; at = folded.indexOf(form, at + 1)) {
       if (wordChar(at - 1)) continue;
       let end = at + form.length;
+      if (exact) {
+        if (!wordChar(end)) return true;
+        continue;
+      }
       if (folded.startsWith('es', end) && !wordChar(end + 2)) end += 2;
       else if (folded[end] === 's' && !wordChar(end + 1)) end += 1;
       if (!wordChar(end) && writesName(surface, folded.slice(at, end))) return true;

@@ -24,6 +24,8 @@ import { NameInPassages } from './nameInPassages.js';
 import { MINORITY_SHARE, withoutMinorityFunctionWords } from './minorityFunctionWords.js';
 import { keepLanguageSlots } from '../rank/languageSlots.js';
 import { boostRanking, type FeedbackBoosts } from '../feedback/boostRanking.js';
+import { inflectionKeys } from '../text/inflection.js';
+import { correctSpelling, type SpellingCorrection, type SpellingLibrary } from './spelling.js';
 
 /** Candidates each channel recalls before ranking: enough for fusion to reorder, few enough to rank in milliseconds. */
 export const RECALL_K = 100;
@@ -51,11 +53,15 @@ export interface SearchOutcome {
    * that names nothing it lacks. The answer says so.
    */
   weakMatch: boolean;
+  /** Words of the question no passage holds that were searched as the library's nearest word; [] when none. */
+  corrections: SpellingCorrection[];
 }
 
 export interface SearchOptions {
   /** Also search the question translated into the other language (default true). */
   crossLingual?: boolean;
+  /** Search a word no passage holds as the library's word one edit away (default true). */
+  correctSpelling?: boolean;
   /** What the user's earlier signals say (learning from use); asked once the question is embedded. */
   feedback?: () => Promise<FeedbackBoosts> | FeedbackBoosts;
 }
@@ -107,6 +113,8 @@ export class Searcher {
   private readonly crossLingual: CrossLingualSearch | null;
   private readonly languages: LibraryLanguages;
   private readonly names: NameInPassages;
+  /** What spelling correction reads of this library. */
+  private readonly spelling: SpellingLibrary;
 
   constructor(
     private readonly db: Database,
@@ -119,6 +127,16 @@ export class Searcher {
     this.crossLingual = lexicon ? new CrossLingualSearch(bm25, lexicon) : null;
     this.languages = new LibraryLanguages(db);
     this.names = new NameInPassages(db);
+    this.spelling = {
+      df: (t) => this.bm25.termStats(t).df,
+      presentTerms: (t) => this.bm25.presentTerms(t),
+      writesEnglish: () => this.languages.share('en', this.bm25.termStats([]).chunks) >= MINORITY_SHARE,
+      writes: (term, word, df) => this.names.written(term, word, df, true),
+      knownWord: (w) => {
+        const lexicon = this.lexicon?.();
+        return !!lexicon && lexicon.firstEnWord(inflectionKeys(w)) >= 0;
+      },
+    };
     this.chunkInfo = db.prepare(
       `SELECT c.id, c.document_id, c.start, c.end, c.heading_path, c.page, c.line, c.text,
               d.rel_path, d.title, d.folder_id, f.path AS folder_path
@@ -137,9 +155,24 @@ export class Searcher {
     ranker: Ranker = this.ranker,
     options: SearchOptions = {},
   ): Promise<SearchOutcome> {
+    // Everything below (both towers, translation, the not-found rule, highlights) reads the
+    // corrected question, so a misspelt word counts as the word the library holds.
+    const spelled =
+      options.correctSpelling === false
+        ? { question, corrections: [] }
+        : correctSpelling(question, this.spelling);
+    question = spelled.question;
+    const corrections = spelled.corrections;
     const terms = queryTerms(question);
     if (!terms.length)
-      return { results: [], notFound: true, translatedTerms: [], missingNames: [], weakMatch: false };
+      return {
+        results: [],
+        notFound: true,
+        translatedTerms: [],
+        missingNames: [],
+        weakMatch: false,
+        corrections,
+      };
     const denseOn = mode !== 'bm25' && dense !== null;
     // The question tower runs in a worker: start it before BM25 occupies this thread.
     const questionVector = denseOn ? dense.embedQuestion(question) : null;
@@ -255,6 +288,7 @@ export class Searcher {
       translatedTerms: crossing?.translatedTerms ?? [],
       missingNames: evidence ? [...evidence.absentNames] : [],
       weakMatch: !notFound && evidence !== null && this.notFoundRule.isWeak(evidence),
+      corrections,
     };
   }
 

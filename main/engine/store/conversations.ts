@@ -68,12 +68,13 @@ export function deleteConversation(db: Database, id: number): void {
   db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
 }
 
-/** Turns stored before an answer carried translatedTerms read back with an empty list. */
+/** Turns stored before an answer carried translatedTerms (or corrections, …) read back with empty lists. */
 function withDefaults(answer: AskResult): AskResult {
   return {
     ...answer,
     translatedTerms: answer.translatedTerms ?? [],
     missingNames: answer.missingNames ?? [],
     weakMatch: answer.weakMatch ?? false,
+    corrections: answer.corrections ?? [],
   };
 }

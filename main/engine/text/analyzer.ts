@@ -140,6 +140,15 @@ function stemWord(w: string): string {
   return s;
 }
 
+/**
+ * The index term of a lower-case ASCII word, as `analyze` gives it, without
+ * the stem cache: spelling variants (search/spelling.ts) are hundreds a word
+ * and used once, and would push out the stems that questions repeat.
+ */
+export function termOfPlainWord(word: string): string {
+  return word.length <= 2 || !/^[a-z]+$/.test(word) ? word : stemmer(word);
+}
+
 /** Tokens in text order (duplicates kept: term frequency matters to BM25). */
 export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   const maxChars = options.maxChars ?? 200_000;

@@ -79,6 +79,11 @@ export interface AskResult {
    */
   weakMatch: boolean;
   /**
+   * Words of the question that no passage holds, searched as the library's word one edit away
+   * ("lintain" → "lintian"): "searched for … (you wrote …)"; [] when none.
+   */
+  corrections: { written: string; searched: string }[];
+  /**
    * The id of this answer in the library's answers log, which `feedback` names; absent when the
    * answer was not logged (`search --batch`, evaluation).
    */

@@ -37,6 +37,9 @@ export const en = {
   'chat.took': '{ms} ms',
   'chat.showMore': 'Show {count} more',
   'chat.alsoSearched': 'Also searched: {terms}',
+  'chat.searchedFor': 'Searched for: {words}.',
+  'chat.correction': '{searched} (you wrote {written})',
+  'chat.askAsWritten': 'Search for what I wrote',
   'chat.missingNames': 'No document mentions: {names}',
   'chat.weakMatch':
     'Weak match: these passages share few words with your question. Check that they answer it.',
@@ -359,6 +362,7 @@ export const en = {
   'apiError.k-out-of-range': 'the number of results must be a whole number from {min} to {max}',
   'apiError.unknown-search-mode': 'the search mode must be {modes} (got “{mode}”)',
   'apiError.cross-lingual-not-boolean': 'crossLingual must be true or false',
+  'apiError.as-written-not-boolean': 'asWritten must be true or false',
   'apiError.chunk-id-not-integer': 'the passage id must be a whole number',
   'apiError.context-chars-out-of-range': 'the preview length must be a whole number from {min} to {max}',
   'apiError.overlap-not-below-target': 'the overlap must be smaller than the passage length',

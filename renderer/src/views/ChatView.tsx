@@ -72,33 +72,41 @@ export function ChatView(props: {
     boxRef.current?.focus();
   }, []);
 
-  const ask = useCallback(async () => {
-    const q = question.trim();
-    if (!q || asking) return;
-    setAsking(true);
-    setError(null);
-    try {
-      const turn = await api.call('askInConversation', { conversationId: props.conversationId, question: q });
-      loadedFor.current = turn.conversationId;
-      setTurns((list) => [...list, turn]);
-      setQuestion('');
-      setAnnouncement(
-        turn.answer.notFound
-          ? t('chat.answerNotFound')
-          : t('chat.answerReady', { count: turn.answer.results.length }),
-      );
-      if (turn.conversationId !== props.conversationId) props.onConversation(turn.conversationId);
-      props.onConversationsChanged();
-      requestAnimationFrame(() => {
-        const last = threadRef.current?.querySelector('.turn:last-of-type');
-        last?.scrollIntoView({ block: 'start', behavior: 'smooth' });
-      });
-    } catch (e) {
-      setError(reportError(e));
-    } finally {
-      setAsking(false);
-    }
-  }, [question, asking, props, t, reportError]);
+  // `asWritten`: asked again from an answer whose misspelt-looking words were corrected, as the user wrote them.
+  const askQuestion = useCallback(
+    async (q: string, asWritten: boolean) => {
+      if (!q || asking) return;
+      setAsking(true);
+      setError(null);
+      try {
+        const turn = await api.call('askInConversation', {
+          conversationId: props.conversationId,
+          question: q,
+          ...(asWritten ? { asWritten } : {}),
+        });
+        loadedFor.current = turn.conversationId;
+        setTurns((list) => [...list, turn]);
+        if (!asWritten) setQuestion('');
+        setAnnouncement(
+          turn.answer.notFound
+            ? t('chat.answerNotFound')
+            : t('chat.answerReady', { count: turn.answer.results.length }),
+        );
+        if (turn.conversationId !== props.conversationId) props.onConversation(turn.conversationId);
+        props.onConversationsChanged();
+        requestAnimationFrame(() => {
+          const last = threadRef.current?.querySelector('.turn:last-of-type');
+          last?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+        });
+      } catch (e) {
+        setError(reportError(e));
+      } finally {
+        setAsking(false);
+      }
+    },
+    [asking, props, t, reportError],
+  );
+  const ask = useCallback(() => askQuestion(question.trim(), false), [askQuestion, question]);
 
   const cards = (): HTMLElement[] => [
     ...(threadRef.current?.querySelectorAll<HTMLElement>('[data-testid="source-card"]') ?? []),
@@ -204,6 +212,7 @@ export function ChatView(props: {
                 selected={selected?.result ?? null}
                 actions={actionsFor(turn.answer)}
                 onCardKey={(r) => onCardKey(turn.answer, r)}
+                onAskAsWritten={() => void askQuestion(turn.question, true)}
               />
             ))
           )}
@@ -261,18 +270,20 @@ function Turn({
   selected,
   actions,
   onCardKey,
+  onAskAsWritten,
 }: {
   turn: ConversationTurn;
   selected: SearchResult | null;
   actions: SourceActions;
   onCardKey: (r: SearchResult) => (e: KeyboardEvent<HTMLElement>) => void;
+  onAskAsWritten: () => void;
 }) {
   const { t } = useI18n();
   const [expanded, setExpanded] = useState(false);
   const { answer } = turn;
   const shown = expanded ? answer.results : answer.results.slice(0, FIRST_SOURCES);
   const questionLang = textLanguage(turn.question);
-  const { translatedTerms, missingNames, weakMatch } = answer;
+  const { translatedTerms, missingNames, weakMatch, corrections } = answer;
   return (
     <section className="turn" aria-label={turn.question} data-turn-id={turn.id}>
       <p className="turn-question">{turn.question}</p>
@@ -281,6 +292,17 @@ function Turn({
           <h3>{t('chat.notFoundTitle')}</h3>
           <p>{t('chat.notFoundBody')}</p>
         </div>
+      ) : null}
+      {corrections.length ? (
+        // A word no document holds was searched as the library's nearest word: say so, and offer the words as written.
+        <p className="turn-meta turn-corrections muted" data-testid="corrections">
+          {t('chat.searchedFor', {
+            words: corrections.map((c) => t('chat.correction', c)).join(t('list.separator')),
+          })}{' '}
+          <button type="button" className="link-button" data-testid="ask-as-written" onClick={onAskAsWritten}>
+            {t('chat.askAsWritten')}
+          </button>
+        </p>
       ) : null}
       {missingNames.length ? (
         // Why "not found", or a warning beside an answer: the documents never name these.
