@@ -570,6 +570,45 @@ async function benchLatency(
         ...added,
       };
     }
+    // Spelling correction (search/spelling.ts), paired with the same search as written: what it
+    // costs a question whose words the library holds (the common case), and one with a typing
+    // error in one of its words (a letter changed, never the first or last).
+    {
+      const speller = new Searcher(
+        db,
+        new ScoreFusionRanker(DENSE_WEIGHT),
+        undefined,
+        undefined,
+        () => lexicon,
+      );
+      const dense = { channel, embedQuestion: embed, parallelTop };
+      const english = qs.map((q) => q.text).filter((t) => !/[\u4e00-\u9fff]/.test(t));
+      const typoPick = seededRandom(n + 3);
+      const typed = english.flatMap((text) => {
+        const words = [...text.matchAll(/[a-z]{5,}/g)];
+        if (!words.length) return [];
+        const m = words[Math.floor(typoPick() * words.length)];
+        const i = 1 + Math.floor(typoPick() * (m[0].length - 2));
+        const letter = 'abcdefghijklmnopqrstuvwxyz'[Math.floor(typoPick() * 26)];
+        const word = m[0].slice(0, i) + letter + m[0].slice(i + 1);
+        return word === m[0] ? [] : [text.slice(0, m.index) + word + text.slice(m.index + m[0].length)];
+      });
+      const asWritten = (text: string) =>
+        speller.search(text, 10, 'hybrid', dense, undefined, { correctSpelling: false });
+      let corrected = 0;
+      await speller.search(english[0], 10, 'hybrid', dense); // warm
+      const clean = await pairedLatency(english, asWritten, (text) =>
+        speller.search(text, 10, 'hybrid', dense),
+      );
+      const typos = await pairedLatency(typed, asWritten, async (text) => {
+        if ((await speller.search(text, 10, 'hybrid', dense)).corrections.length) corrected++;
+      });
+      result.spelling = {
+        questions: english.length,
+        written_as_held: clean,
+        one_typo: { questions: typed.length, corrected, ...typos },
+      };
+    }
     result.hybrid_one_thread = await time((q) =>
       searcher.search(q.text, 10, 'hybrid', { channel, embedQuestion: embed }),
     );
