@@ -1,6 +1,15 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../main/engine/library/index.js';
+import {
+  builtinEnglishWords,
+  ENGLISH_WORDS_COPYRIGHT_FILE,
+  ENGLISH_WORDS_FILE,
+  SortedWordList,
+} from '../../main/engine/search/englishWords.js';
+import { builtinPackDir } from '../../main/engine/towers/builtinPack.js';
 import { QUERY_MAX_CHARS } from '../../main/engine/search/ftsQuery.js';
 import {
   MAX_CORRECTED_LETTERS,
@@ -17,7 +26,8 @@ const DOCS: Record<string, string> = {
     '# Checking a package\n\nRun lintian on the built package: it reports errors (E:) and warnings (W:) about the packaging.\n',
   'travel.md':
     '# Travel notes\n\nThe train from Christchurch to Greymouth crosses the Southern Alps; book a window seat.\n',
-  'tea.md': '# Tea\n\nGreen tea wants water at about eighty degrees; boiling water makes it bitter.\n',
+  'tea.md':
+    '# Tea\n\nGreen tea wants water at about eighty degrees; boiling water makes it bitter. Serve it in an artistic cup.\n',
   'config.md':
     '# Settings\n\nThe configuration file lives in /etc/docqa. Each setting has a default value.\n',
 };
@@ -43,6 +53,54 @@ describe('wordsOneEditAway', () => {
     expect(variants.has('lintiam')).toBe(false); // two edits
     for (const v of ['mintain', 'intain', 'ilntain']) expect(variants.has(v)).toBe(false); // the first letter
     for (const v of ['mintain', 'intain', 'ilntain']) expect(variants.has(v)).toBe(false); // the first letter
+  });
+});
+
+describe('SortedWordList', () => {
+  it('finds every word of a sorted list and nothing else', () => {
+    const words = ['apple', 'apricot', 'banana', 'cherry', 'damson', 'elder', 'fig'];
+    const list = new SortedWordList(`${words.join('\n')}\n`);
+    for (const w of words) expect(list.has(w)).toBe(true);
+    for (const w of ['', 'a', 'apples', 'appl', 'b', 'zz', 'aardvark', 'apple\napricot'])
+      expect(list.has(w)).toBe(false);
+  });
+
+  it('is recorded in the pack: file hashes, manifest section and SCOWL attribution with its full notice', () => {
+    const dir = builtinPackDir();
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+      attribution: string[];
+      files: Record<string, { sha256: string; bytes: number }>;
+      englishWords: { file: string; copyright: string; words: number };
+    };
+    for (const name of [ENGLISH_WORDS_FILE, ENGLISH_WORDS_COPYRIGHT_FILE]) {
+      const bytes = readFileSync(path.join(dir, name));
+      expect(manifest.files[name]).toEqual({
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        bytes: bytes.byteLength,
+      });
+    }
+    const words = readFileSync(path.join(dir, ENGLISH_WORDS_FILE), 'utf8').trim().split('\n');
+    expect(manifest.englishWords).toMatchObject({
+      file: ENGLISH_WORDS_FILE,
+      copyright: ENGLISH_WORDS_COPYRIGHT_FILE,
+      words: words.length,
+    });
+    expect(words).toEqual([...words].sort()); // what the in-place search needs
+    expect(
+      manifest.attribution.some(
+        (a) => a.startsWith(`${ENGLISH_WORDS_FILE}:`) && a.includes('Kevin Atkinson'),
+      ),
+    ).toBe(true);
+    expect(readFileSync(path.join(dir, ENGLISH_WORDS_COPYRIGHT_FILE), 'utf8')).toMatch(
+      /SCOWL[\s\S]*Permission to use/,
+    );
+  });
+
+  it('holds the built-in pack words, each one findable', () => {
+    const list = builtinEnglishWords();
+    expect(list, 'the built-in pack has its English word list').not.toBeNull();
+    for (const w of ['university', 'autistic', 'megan', 'philosophy']) expect(list!.has(w)).toBe(true);
+    for (const w of ['philosphy', 'lintain', 'christchruch']) expect(list!.has(w)).toBe(false);
   });
 });
 
@@ -102,6 +160,17 @@ describe('a word no passage holds', () => {
     const run = 'lintian'.repeat(Math.ceil((MAX_CORRECTED_LETTERS + 1) / 7));
     expect((await lib.ask(`Does ${run} work?`, { k: 3 })).corrections).toEqual([]);
     expect((await lib.ask(`Does ${'x'.repeat(100_000)} work?`, { k: 3 })).corrections).toEqual([]);
+  });
+
+  it('stays as written when it is an English word the library lacks', async () => {
+    // "autistic" is one letter from the library's "artistic", and a word of its own.
+    expect(builtinEnglishWords()?.has('autistic')).toBe(true);
+    const answer = await lib.ask('Is green tea good for autistic children?', { k: 3 });
+    expect(answer.corrections).toEqual([]);
+    // A misspelling of nothing in the word list is still corrected towards the library's word.
+    expect((await lib.ask('Serve it in an artistc cup?', { k: 3 })).corrections).toEqual([
+      { written: 'artistc', searched: 'artistic' },
+    ]);
   });
 
   it('stays as written when it has no neighbour in the library', async () => {

@@ -25,6 +25,7 @@ import { MINORITY_SHARE, withoutMinorityFunctionWords } from './minorityFunction
 import { keepLanguageSlots } from '../rank/languageSlots.js';
 import { boostRanking, type FeedbackBoosts } from '../feedback/boostRanking.js';
 import { inflectionKeys } from '../text/inflection.js';
+import { builtinEnglishWords } from './englishWords.js';
 import { correctSpelling, type SpellingCorrection, type SpellingLibrary } from './spelling.js';
 
 /** Candidates each channel recalls before ranking: enough for fusion to reorder, few enough to rank in milliseconds. */
@@ -132,7 +133,9 @@ export class Searcher {
       presentTerms: (t) => this.bm25.presentTerms(t),
       writesEnglish: () => this.languages.share('en', this.bm25.termStats([]).chunks) >= MINORITY_SHARE,
       writes: (term, word, df) => this.names.written(term, word, df, true),
+      // An English word of the built-in word list or the lexicon: absent from the library, not misspelt.
       knownWord: (w) => {
+        if (builtinEnglishWords()?.has(w)) return true;
         const lexicon = this.lexicon?.();
         return !!lexicon && lexicon.firstEnWord(inflectionKeys(w)) >= 0;
       },
