@@ -8,6 +8,7 @@
  *   npx tsx scripts/build-word-list.ts --words words/usr/share/dict/american-english \
  *       --words words/usr/share/dict/british-english \
  *       --copyright words/usr/share/doc/wamerican/copyright [--pack DIR]
+ *   npx tsx scripts/build-word-list.ts [--pack DIR]   (records a pack's list again)
  *
  * Spelling correction (search/spelling.ts) leaves a word of this list as
  * written: a real word the library lacks ("autistic", "Octavia") is not a
@@ -16,7 +17,7 @@
  * (a possessive 's dropped), sorted, one a line.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
@@ -31,23 +32,37 @@ const { values } = parseArgs({
     pack: { type: 'string' },
   },
 });
-if (!values.words?.length || !values.copyright)
-  throw new Error(
-    'give the word lists and their copyright file: --words FILE [--words FILE] --copyright FILE',
-  );
 const packDir = path.resolve(values.pack ?? builtinPackDir());
-const plain = new RegExp(`^[a-z]{${MIN_CORRECTED_LETTERS},${MAX_CORRECTED_LETTERS}}$`);
-const words = new Set<string>();
-for (const file of values.words)
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const word = line.trim().toLowerCase().replace(/'s$/, '');
-    if (plain.test(word)) words.add(word);
-  }
-const sorted = [...words].sort();
-const bytes = Buffer.from(`${sorted.join('\n')}\n`, 'utf8');
-writeFileSync(path.join(packDir, ENGLISH_WORDS_FILE), bytes);
-const copyright = readFileSync(values.copyright);
-writeFileSync(path.join(packDir, ENGLISH_WORDS_COPYRIGHT_FILE), copyright);
+const wordsFile = path.join(packDir, ENGLISH_WORDS_FILE);
+const copyrightFile = path.join(packDir, ENGLISH_WORDS_COPYRIGHT_FILE);
+let sourceFiles: string[];
+if (values.words?.length) {
+  if (!values.copyright) throw new Error("give the word lists' copyright file too: --copyright FILE");
+  const plain = new RegExp(`^[a-z]{${MIN_CORRECTED_LETTERS},${MAX_CORRECTED_LETTERS}}$`);
+  const words = new Set<string>();
+  for (const file of values.words)
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const word = line.trim().toLowerCase().replace(/'s$/, '');
+      if (plain.test(word)) words.add(word);
+    }
+  writeFileSync(wordsFile, `${[...words].sort().join('\n')}\n`);
+  writeFileSync(copyrightFile, readFileSync(values.copyright));
+  sourceFiles = values.words.map((f) => path.basename(f));
+} else {
+  // No lists given: record the pack's own files again (scripts/train-builtin.ts rewrites the
+  // manifest and README of a pack that already has them).
+  if (!existsSync(wordsFile) || !existsSync(copyrightFile))
+    throw new Error(
+      `${packDir} has no ${ENGLISH_WORDS_FILE}: give --words FILE [--words FILE] --copyright FILE`,
+    );
+  const recorded = JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')) as {
+    englishWords?: { sourceFiles?: string[] };
+  };
+  sourceFiles = recorded.englishWords?.sourceFiles ?? ['american-english', 'british-english'];
+}
+const bytes = readFileSync(wordsFile);
+const copyright = readFileSync(copyrightFile);
+const sorted = bytes.toString('utf8').trim().split('\n');
 
 const ATTRIBUTION = `${ENGLISH_WORDS_FILE}: SCOWL (Spell Checker Oriented Word Lists) by Kevin Atkinson, as Debian's wamerican and wbritish packages ship it (http://wordlist.aspell.net/); "Copyright 2000-2011 by Kevin Atkinson. Permission to use, copy, modify, distribute and sell these word lists, the associated scripts, the output created from the scripts, and its documentation for any purpose is hereby granted without fee, provided that the above copyright notice appears in all copies and that both that copyright notice and this permission notice appear in supporting documentation. Kevin Atkinson makes no representations about the suitability of this array for any purpose. It is provided "as is" without express or implied warranty." (the notices of SCOWL's sources in ${ENGLISH_WORDS_COPYRIGHT_FILE}); reduced by scripts/build-word-list.ts`;
 const manifestFile = path.join(packDir, 'manifest.json');
@@ -68,7 +83,7 @@ manifest.englishWords = {
   file: ENGLISH_WORDS_FILE,
   source: 'SCOWL (Debian wamerican, wbritish)',
   copyright: ENGLISH_WORDS_COPYRIGHT_FILE,
-  sourceFiles: values.words.map((f) => path.basename(f)),
+  sourceFiles,
   words: sorted.length,
   use: 'spelling correction leaves these words as written',
   builtBy: 'scripts/build-word-list.ts',

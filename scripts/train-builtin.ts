@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BUILTIN_PACK_NAME } from '../main/engine/towers/builtinPack.js';
+import { ENGLISH_WORDS_COPYRIGHT_FILE, ENGLISH_WORDS_FILE } from '../main/engine/search/englishWords.js';
 import { findDesign, type Design } from '../main/engine/train/designs.js';
 import { fmt, runTrainJob, type TrainSummary } from '../main/engine/train/job.js';
 import { loadPairs } from '../main/engine/train/pairs.js';
@@ -52,6 +53,12 @@ const { values } = parseArgs({
 });
 const trainDir = path.resolve(values['train-dir']!);
 const out = path.resolve(values.out!);
+// The English word list (scripts/build-word-list.ts, from Debian's SCOWL packages, not an npm
+// dependency) is no product of training: kept from the pack being replaced, and recorded again.
+const keptWordList = [ENGLISH_WORDS_FILE, ENGLISH_WORDS_COPYRIGHT_FILE].map((name) => {
+  const file = path.join(out, name);
+  return { name, bytes: existsSync(file) ? readFileSync(file) : null };
+});
 
 function designOrDie(name: string): Design {
   const d = findDesign(name);
@@ -230,6 +237,21 @@ const lexicon = spawnSync(
   { stdio: 'inherit' },
 );
 if (lexicon.status !== 0) throw new Error('scripts/build-lexicon.ts failed');
+// So is the English word list, when the pack replaced had one.
+if (keptWordList.every((f) => f.bytes)) {
+  for (const f of keptWordList) writeFileSync(path.join(out, f.name), f.bytes!);
+  const words = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url)),
+      fileURLToPath(new URL('./build-word-list.ts', import.meta.url)),
+      '--pack',
+      out,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (words.status !== 0) throw new Error('scripts/build-word-list.ts failed');
+}
 console.log(
   `pack ${out}: ${(row.packBytes / 1024 / 1024).toFixed(1)} MiB, held-out ${summary.heldout ? `model ${fmt(summary.heldout.model)} vs BM25 ${fmt(summary.heldout.bm25)}` : ''}`,
 );
