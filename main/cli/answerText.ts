@@ -58,7 +58,7 @@ export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChar
     lines.push('Weak match: these passages share few words with the question; check that they answer it.');
   if (answer.corrections.length)
     lines.push(
-      safe`Searched for: ${answer.corrections.map((c) => `${c.searched} (you wrote ${c.written})`).join(', ')} (--as-written searches your words as they are)`,
+      safe`Searched for: ${answer.corrections.map((c) => `${c.searched} (you wrote ${c.written})`).join(', ')}; --as-written searches your words as they are`,
     );
   if (answer.translatedTerms.length) {
     const shown = answer.translatedTerms.slice(0, MAX_TERMS_SHOWN).join(', ');
