@@ -20,24 +20,15 @@ export class SortedWordList {
     const text = this.text;
     let lo = 0;
     let hi = text.length;
+    // lo and hi are always line starts (or the end), so the line holding mid starts at lo or after.
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const start = text.lastIndexOf('\n', mid - 1) + 1;
-      if (start < lo) {
-        // The line holding mid began before the range: look at the next one instead.
-        const next = text.indexOf('\n', mid) + 1;
-        if (next === 0 || next >= hi) return false;
-        const end = text.indexOf('\n', next);
-        const line = text.slice(next, end);
-        if (line === word) return true;
-        if (line < word) lo = end + 1;
-        else hi = next;
-        continue;
-      }
-      const end = text.indexOf('\n', start);
-      const line = text.slice(start, end < 0 ? text.length : end);
+      const newline = text.indexOf('\n', start);
+      const end = newline < 0 ? text.length : newline;
+      const line = text.slice(start, end);
       if (line === word) return true;
-      if (line < word) lo = end < 0 ? text.length : end + 1;
+      if (line < word) lo = end + 1;
       else hi = start;
     }
     return false;
