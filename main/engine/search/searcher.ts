@@ -160,13 +160,15 @@ export class Searcher {
   ): Promise<SearchOutcome> {
     // Everything below (both towers, translation, the not-found rule, highlights) reads the
     // corrected question, so a misspelt word counts as the word the library holds.
+    const written = queryTerms(question);
     const spelled =
       options.correctSpelling === false
         ? { question, corrections: [] }
-        : correctSpelling(question, this.spelling);
-    question = spelled.question;
+        : correctSpelling(question, this.spelling, written);
     const corrections = spelled.corrections;
-    const terms = queryTerms(question);
+    // Read again only when a word changed.
+    const terms = corrections.length ? queryTerms(spelled.question) : written;
+    question = spelled.question;
     if (!terms.length)
       return {
         results: [],

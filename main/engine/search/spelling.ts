@@ -112,13 +112,18 @@ function correctableWords(question: string): { word: string; index: number }[] {
  * Only in a library mostly in English: in a Chinese library an English
  * word is absent because the library says it in Chinese (translation finds
  * it), and its English neighbours there are stray words of code listings and
- * notices ("ships" → "skips").
+ * notices ("ships" → "skips"). `questionTerms`: the question's queryTerms,
+ * when the caller has read them already.
  */
-export function correctSpelling(question: string, library: SpellingLibrary): CorrectedQuestion {
+export function correctSpelling(
+  question: string,
+  library: SpellingLibrary,
+  questionTerms: readonly string[] = queryTerms(question),
+): CorrectedQuestion {
   const stop = stopwordSet();
   // Only words the search reads (a pasted page is cut to its first terms): their counts are read
   // for the search anyway, so a question whose words are all there costs nothing more.
-  const searched = new Set(queryTerms(question));
+  const searched = new Set(questionTerms);
   const words = correctableWords(question).map((w) => ({ ...w, term: analyze(w.word)[0] ?? '' }));
   const candidates = words.filter((w) => searched.has(w.term) && !stop.has(w.term));
   if (!candidates.length) return { question, corrections: [] };
