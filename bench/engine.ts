@@ -513,16 +513,18 @@ async function benchLatency(
     // on the machine falls on both alike. A library question cut from a Chinese paragraph
     // ("the first 8 words" of unspaced text is the whole paragraph) is cut to 16 characters, the
     // length of a question; the whole paragraphs are measured apart, as pasted text.
+    // The searcher as the Library builds it (with the built-in lexicon), and its dense side.
+    const withLexicon = new Searcher(
+      db,
+      new ScoreFusionRanker(DENSE_WEIGHT),
+      undefined,
+      undefined,
+      () => lexicon,
+    );
+    const dense = { channel, embedQuestion: embed, parallelTop };
+    const isChinese = (text: string) => /[\u4e00-\u9fff]/.test(text);
     if (lexicon) {
-      const crossing = new Searcher(
-        db,
-        new ScoreFusionRanker(DENSE_WEIGHT),
-        undefined,
-        undefined,
-        () => lexicon,
-      );
-      const dense = { channel, embedQuestion: embed, parallelTop };
-      const isChinese = (text: string) => /[\u4e00-\u9fff]/.test(text);
+      const crossing = withLexicon;
       const asked = [
         ...qs.map((q) => (isChinese(q.text) ? [...q.text].slice(0, 16).join('') : q.text)),
         ...chineseQuestions,
@@ -556,7 +558,6 @@ async function benchLatency(
     const shipped = readPackRanker(builtinPackDir());
     if (shipped) {
       const learned = new LearnedRanker(shipped.model, DENSE_WEIGHT, shipped.background);
-      const dense = { channel, embedQuestion: embed, parallelTop };
       await searcher.search(qs[0].text, 10, 'hybrid', dense, learned); // warm
       const { before, after, ...added } = await pairedLatency(
         qs.map((q) => q.text),
@@ -574,15 +575,8 @@ async function benchLatency(
     // costs a question whose words the library holds (the common case), and one with a typing
     // error in one of its words (a letter changed, never the first or last).
     {
-      const speller = new Searcher(
-        db,
-        new ScoreFusionRanker(DENSE_WEIGHT),
-        undefined,
-        undefined,
-        () => lexicon,
-      );
-      const dense = { channel, embedQuestion: embed, parallelTop };
-      const english = qs.map((q) => q.text).filter((t) => !/[\u4e00-\u9fff]/.test(t));
+      const speller = withLexicon;
+      const english = qs.map((q) => q.text).filter((t) => !isChinese(t));
       const typoPick = seededRandom(n + 3);
       const typed = english.flatMap((text) => {
         const words = [...text.matchAll(/[a-z]{5,}/g)];
