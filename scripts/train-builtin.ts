@@ -224,33 +224,27 @@ writeFileSync(
   path.join(out, 'README.md'),
   renderPackReadme({ summary, design, rows, sources, devEval, seed: SEED, heldoutFrac: HELDOUT_FRAC }),
 );
-// The bilingual lexicon (CC-CEDICT) ships in the same folder; training rewrote the
-// manifest and README, so it is built again and recorded in both (deterministic, ~5 s).
-const lexicon = spawnSync(
-  process.execPath,
-  [
-    fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url)),
-    fileURLToPath(new URL('./build-lexicon.ts', import.meta.url)),
-    '--pack',
-    out,
-  ],
-  { stdio: 'inherit' },
-);
-if (lexicon.status !== 0) throw new Error('scripts/build-lexicon.ts failed');
-// So is the English word list, when the pack replaced had one.
-if (keptWordList.every((f) => f.bytes)) {
-  for (const f of keptWordList) writeFileSync(path.join(out, f.name), f.bytes!);
-  const words = spawnSync(
+/** Runs one of the scripts that add a file to the pack and record it in its manifest and README. */
+function runPackScript(script: string): void {
+  const run = spawnSync(
     process.execPath,
     [
       fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url)),
-      fileURLToPath(new URL('./build-word-list.ts', import.meta.url)),
+      fileURLToPath(new URL(`./${script}`, import.meta.url)),
       '--pack',
       out,
     ],
     { stdio: 'inherit' },
   );
-  if (words.status !== 0) throw new Error('scripts/build-word-list.ts failed');
+  if (run.status !== 0) throw new Error(`scripts/${script} failed`);
+}
+// The bilingual lexicon (CC-CEDICT) ships in the same folder; training rewrote the
+// manifest and README, so it is built again and recorded in both (deterministic, ~5 s).
+runPackScript('build-lexicon.ts');
+// So is the English word list, when the pack replaced had one.
+if (keptWordList.every((f) => f.bytes)) {
+  for (const f of keptWordList) writeFileSync(path.join(out, f.name), f.bytes!);
+  runPackScript('build-word-list.ts');
 }
 console.log(
   `pack ${out}: ${(row.packBytes / 1024 / 1024).toFixed(1)} MiB, held-out ${summary.heldout ? `model ${fmt(summary.heldout.model)} vs BM25 ${fmt(summary.heldout.bm25)}` : ''}`,
