@@ -223,6 +223,37 @@ describe('duplicate collapse', () => {
     expect(nearDuplicate(new Set(), new Set())).toBe(false);
   });
 
+  it('shows the copy at home in the place of its group, from past the list when needed', () => {
+    const text = 'When users insert a USB drive, an icon appears on the desktop and opens the drive.';
+    const zh = { text, path: 'zh/manual.html', folderId: 1 };
+    const other = {
+      text: 'Printers are shared from the CUPS page on port 631.',
+      path: 'print.html',
+      folderId: 1,
+    };
+    const en = { text, path: 'en/manual.html', folderId: 1 };
+    const atHome = (x: { path: string }) => !x.path.startsWith('zh/');
+    // In the list: the English copy takes the Chinese copy's place.
+    const inList = collapseDuplicates([zh, other, en], atHome);
+    expect(inList.map((x) => x.path)).toEqual(['en/manual.html', 'print.html']);
+    expect(inList[0].alsoIn.map((x) => x.path)).toEqual(['zh/manual.html']);
+    expect(inList[0].place).toBe(zh);
+    // Past the list: read only because a group has no copy at home.
+    let read = 0;
+    const reserve = () => (read++, [en]);
+    const fromReserve = collapseDuplicates([zh, other], atHome, reserve);
+    expect(fromReserve.map((x) => x.path)).toEqual(['en/manual.html', 'print.html']);
+    expect(fromReserve[0].alsoIn.map((x) => x.path)).toEqual(['zh/manual.html']);
+    expect(read).toBe(1);
+    collapseDuplicates([en, other], atHome, reserve);
+    expect(read).toBe(1);
+    // No copy at home anywhere: the best-ranked stays.
+    expect(collapseDuplicates([zh, other], atHome, () => [other]).map((x) => x.path)).toEqual([
+      'zh/manual.html',
+      'print.html',
+    ]);
+  });
+
   it('keeps two different passages of one file apart even when they look alike', () => {
     const a = { text: 'Step one: run the build command.', path: 'x.md', folderId: 1 };
     expect(collapseDuplicates([a, { ...a }])).toHaveLength(2);

@@ -68,19 +68,54 @@ export function nearDuplicate(a: ReadonlySet<number>, b: ReadonlySet<number>): b
 
 /**
  * The same text in two files (an HTML and a PDF edition, two versions of a
- * manual) would fill several places of the answer: the first keeps its place and
- * lists the others as `alsoIn`; they leave the list.
+ * manual) would fill several places of the answer: the group shows one copy, at
+ * the place of its best-ranked member, and lists the others as `alsoIn`; they
+ * leave the list. The copy shown is the first one `atHome` accepts (a passage in
+ * a document of its own language: an English paragraph left untranslated in a
+ * Chinese manual is shown from the English edition, with the Chinese manual
+ * under "also in"), else the best-ranked. A group with no copy at home looks for
+ * one among `reserve()` (the candidates ranked past the list, read only then: the English edition's
+ * copy of a paragraph may rank far below the Chinese manual's). `place` is the
+ * member whose rank the group took.
  */
-export function collapseDuplicates<T extends HygieneItem>(items: readonly T[]): (T & { alsoIn: T[] })[] {
-  const kept: { item: T & { alsoIn: T[] }; shingles: Set<number> }[] = [];
+export function collapseDuplicates<T extends HygieneItem>(
+  items: readonly T[],
+  atHome: (item: T) => boolean = () => true,
+  reserve: () => readonly T[] = () => [],
+): (T & { alsoIn: T[]; place: T })[] {
+  const groups: { members: T[]; home: T | null; shingles: Set<number> }[] = [];
   for (const item of items) {
     const sh = shingles(item.text);
-    const same = kept.find(
-      (k) =>
-        (k.item.path !== item.path || k.item.folderId !== item.folderId) && nearDuplicate(k.shingles, sh),
+    const same = groups.find(
+      (g) =>
+        g.members.every((m) => m.path !== item.path || m.folderId !== item.folderId) &&
+        nearDuplicate(g.shingles, sh),
     );
-    if (same) same.item.alsoIn.push(item);
-    else kept.push({ item: { ...item, alsoIn: [] }, shingles: sh });
+    if (same) {
+      same.members.push(item);
+      if (!same.home && atHome(item)) same.home = item;
+    } else groups.push({ members: [item], home: atHome(item) ? item : null, shingles: sh });
   }
-  return kept.map((k) => k.item);
+  // Only groups away from home read the reserve (rare: mixed-language documents), once.
+  let homes: { item: T; shingles: Set<number> }[] | null = null;
+  for (const g of groups) {
+    if (g.home) continue;
+    homes ??= reserve()
+      .filter((r) => atHome(r))
+      .map((item) => ({ item, shingles: shingles(item.text) }));
+    const found = homes.find(
+      (h) =>
+        g.members.every((m) => m.path !== h.item.path || m.folderId !== h.item.folderId) &&
+        nearDuplicate(g.shingles, h.shingles),
+    );
+    if (found) {
+      g.members.push(found.item);
+      g.home = found.item;
+      homes.splice(homes.indexOf(found), 1);
+    }
+  }
+  return groups.map(({ members, home }) => {
+    const shown = home ?? members[0];
+    return { ...shown, alsoIn: members.filter((m) => m !== shown), place: members[0] };
+  });
 }

@@ -16,6 +16,7 @@ import { chineseContentWords, chineseNames } from './translateQuery.js';
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
 import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
+import { passageShape } from '../rank/passageKind.js';
 import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
 import { textLanguage } from './textLanguage.js';
@@ -32,6 +33,8 @@ import { correctSpelling, type SpellingCorrection, type SpellingLibrary } from '
 export const RECALL_K = 100;
 /** Ranked candidates looked at beyond k, to fill places freed by passage hygiene. */
 const HYGIENE_EXTRA = 20;
+/** Share of a passage's lines that look like code from which it reads the same in any language. */
+const MOSTLY_CODE = 0.5;
 
 /** The dense side of a search: a vector set and the question tower that matches it. */
 export interface DenseRecall {
@@ -231,12 +234,13 @@ export class Searcher {
       ranking = boostRanking([...ranking, ...joined], (id) => feedback.boost(id));
     }
     // A few more than asked: tables of contents go last and duplicates collapse into one.
-    const ranked = ranking.slice(0, k + HYGIENE_EXTRA);
-    const hits = ranked.flatMap((r) => {
-      const c = info.get(r.chunkId);
-      // Every candidate's passage was read with its scores; none is missing unless a ranker made one up.
-      return c ? [{ r, c, text: c.text, path: c.rel_path, folderId: c.folder_id }] : [];
-    });
+    const withPassages = (list: readonly RankedCandidate[]) =>
+      list.flatMap((r) => {
+        const c = info.get(r.chunkId);
+        // Every candidate's passage was read with its scores; none is missing unless a ranker made one up.
+        return c ? [{ r, c, text: c.text, path: c.rel_path, folderId: c.folder_id }] : [];
+      });
+    const hits = withPassages(ranking.slice(0, k + HYGIENE_EXTRA));
     const place = (c: ChunkInfo) => ({
       path: c.rel_path,
       absPath: path.join(c.folder_path, ...c.rel_path.split('/')),
@@ -245,13 +249,18 @@ export class Searcher {
       chunkId: c.id,
     });
     const results: SearchResult[] = [];
-    for (const { r, c, alsoIn } of collapseDuplicates(demoteTablesOfContents(hits)).slice(0, k)) {
+    const copies = collapseDuplicates(
+      demoteTablesOfContents(hits),
+      ({ c }) => inOwnDocument(c),
+      () => withPassages(ranking.slice(k + HYGIENE_EXTRA)),
+    );
+    for (const { r, c, alsoIn, place: slot } of copies.slice(0, k)) {
       const headingPath = JSON.parse(c.heading_path) as string[];
       results.push({
         ...place(c),
         start: c.start,
         end: c.end,
-        score: r.score,
+        score: slot.r.score,
         text: c.text,
         title: c.title ?? '',
         headingPath,
@@ -505,6 +514,18 @@ export class Searcher {
     const total = latin.length + chinese.length;
     return total ? absent / total : 0;
   }
+}
+
+/**
+ * Whether a passage is written in its document's language, as its headings (or
+ * the title) tell: not an English paragraph left untranslated in a Chinese
+ * manual. Code reads the same in every edition, and a passage with neither
+ * headings nor title gives no evidence: both count as at home.
+ */
+function inOwnDocument(c: ChunkInfo): boolean {
+  const headings = (JSON.parse(c.heading_path) as string[]).join('\n') || (c.title ?? '');
+  if (!headings.trim() || textLanguage(headings) === textLanguage(c.text)) return true;
+  return passageShape(c.text).code >= MOSTLY_CODE;
 }
 
 /** Every chunk the lexical channels recalled: BM25's and the translated query's. */
