@@ -150,86 +150,75 @@ describe('a learned ranker and translated recall', () => {
   });
 });
 
+/** A library of `files` (relative path → text) with the test pack, open while `use` runs. */
+async function withLibraryOf(files: Record<string, string>, use: (lib: Library) => Promise<void>) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-hygiene-'));
+  try {
+    const docs = path.join(tmp, 'docs');
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(docs, rel)), { recursive: true });
+      writeFileSync(path.join(docs, rel), text);
+    }
+    const lib = await Library.open({
+      dbPath: path.join(tmp, 'lib.sqlite'),
+      packDir: await writeTestPack(path.join(tmp, 'pack')),
+    });
+    try {
+      await lib.addFolder(docs);
+      await lib.ingest();
+      await use(lib);
+    } finally {
+      await lib.close();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 describe('the same text in two files', () => {
   it('is one result, naming the other file in alsoIn', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-dup-'));
-    try {
-      const docs = path.join(tmp, 'docs');
-      mkdirSync(path.join(docs, 'v11'), { recursive: true });
-      mkdirSync(path.join(docs, 'v12'), { recursive: true });
-      const page =
-        '# Printing\n\n6.3.9. Sharing a printer\n\nOpen the CUPS page on port 631 and tick "share this printer" for the classroom.\n';
-      writeFileSync(path.join(docs, 'v11', 'manual.md'), page);
-      writeFileSync(path.join(docs, 'v12', 'manual.md'), page.replace('6.3.9.', '6.3.10.'));
-      writeFileSync(
-        path.join(docs, 'other.md'),
-        '# Scanning\n\nScanners are shared with saned on port 6566.\n',
-      );
-      const lib = await Library.open({
-        dbPath: path.join(tmp, 'lib.sqlite'),
-        packDir: await writeTestPack(path.join(tmp, 'pack')),
-      });
-      try {
-        await lib.addFolder(docs);
-        await lib.ingest();
-        const { results } = await lib.ask('share a printer with CUPS', { mode: 'hybrid' });
-        const printing = results.filter((r) => r.path.endsWith('manual.md'));
-        expect(printing).toHaveLength(1);
-        expect(printing[0].alsoIn?.map((d) => d.path)).toEqual([
-          printing[0].path === 'v11/manual.md' ? 'v12/manual.md' : 'v11/manual.md',
-        ]);
-      } finally {
-        await lib.close();
-      }
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    const page =
+      '# Printing\n\n6.3.9. Sharing a printer\n\nOpen the CUPS page on port 631 and tick "share this printer" for the classroom.\n';
+    const files = {
+      'v11/manual.md': page,
+      'v12/manual.md': page.replace('6.3.9.', '6.3.10.'),
+      'other.md': '# Scanning\n\nScanners are shared with saned on port 6566.\n',
+    };
+    await withLibraryOf(files, async (lib) => {
+      const { results } = await lib.ask('share a printer with CUPS', { mode: 'hybrid' });
+      const printing = results.filter((r) => r.path.endsWith('manual.md'));
+      expect(printing).toHaveLength(1);
+      expect(printing[0].alsoIn?.map((d) => d.path)).toEqual([
+        printing[0].path === 'v11/manual.md' ? 'v12/manual.md' : 'v11/manual.md',
+      ]);
+    });
   });
 });
 
 describe('an untranslated paragraph of a Chinese manual', () => {
   it('is shown from the English edition, naming the Chinese manual in alsoIn', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-home-'));
-    try {
-      const docs = path.join(tmp, 'docs');
-      mkdirSync(path.join(docs, 'en'), { recursive: true });
-      mkdirSync(path.join(docs, 'zh'), { recursive: true });
-      const paragraph =
-        'When users insert a USB drive into a diskless workstation, an icon appears on the desktop; ' +
-        'a double click on the icon mounts the drive and opens its files in the file manager. ' +
-        'The drive is unmounted when the user logs out or clicks the eject symbol next to its name, ' +
-        'and the files copied to the home directory stay on the server, not on the workstation.\n';
-      writeFileSync(
-        path.join(docs, 'en', 'manual.md'),
-        `# Thin clients\n\n## Access to USB drives\n\n${paragraph}`,
-      );
+    const paragraph =
+      'When users insert a USB drive into a diskless workstation, an icon appears on the desktop; ' +
+      'a double click on the icon mounts the drive and opens its files in the file manager. ' +
+      'The drive is unmounted when the user logs out or clicks the eject symbol next to its name, ' +
+      'and the files copied to the home directory stay on the server, not on the workstation.\n';
+    const files = {
+      'en/manual.md': `# Thin clients\n\n## Access to USB drives\n\n${paragraph}`,
       // The Chinese manual's headings are translated, this paragraph is not.
-      writeFileSync(path.join(docs, 'zh', 'manual.md'), `# 瘦客户机\n\n## 访问 U 盘和光盘\n\n${paragraph}`);
-      writeFileSync(
-        path.join(docs, 'zh', 'printing.md'),
+      'zh/manual.md': `# 瘦客户机\n\n## 访问 U 盘和光盘\n\n${paragraph}`,
+      'zh/printing.md':
         '# 打印\n\n## 共享打印机\n\n在教室里共享打印机：打开 CUPS 页面，勾选共享这台打印机。\n',
-      );
-      const lib = await Library.open({
-        dbPath: path.join(tmp, 'lib.sqlite'),
-        packDir: await writeTestPack(path.join(tmp, 'pack')),
+    };
+    await withLibraryOf(files, async (lib) => {
+      // The Chinese headings match the question too, so the Chinese manual's copy ranks first.
+      const { results } = await lib.ask('瘦客户机上插了 U 盘 USB drive，怎么打开 desktop icon？', {
+        mode: 'hybrid',
       });
-      try {
-        await lib.addFolder(docs);
-        await lib.ingest();
-        // The Chinese headings match the question too, so the Chinese manual's copy ranks first.
-        const { results } = await lib.ask('瘦客户机上插了 U 盘 USB drive，怎么打开 desktop icon？', {
-          mode: 'hybrid',
-        });
-        const copies = results.filter((r) => r.path.endsWith('manual.md'));
-        expect(copies).toHaveLength(1);
-        expect(copies[0].path).toBe('en/manual.md');
-        expect(copies[0].alsoIn?.map((d) => d.path)).toEqual(['zh/manual.md']);
-        expect(copies[0].headingPath).toEqual(['Thin clients', 'Access to USB drives']);
-      } finally {
-        await lib.close();
-      }
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
+      const copies = results.filter((r) => r.path.endsWith('manual.md'));
+      expect(copies).toHaveLength(1);
+      expect(copies[0].path).toBe('en/manual.md');
+      expect(copies[0].alsoIn?.map((d) => d.path)).toEqual(['zh/manual.md']);
+      expect(copies[0].headingPath).toEqual(['Thin clients', 'Access to USB drives']);
+    });
   });
 });
