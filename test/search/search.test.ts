@@ -259,6 +259,13 @@ describe('names of a Chinese question', () => {
     );
     const question = '树莓派的咖啡机要多久除一次水垢？';
     expect((await withLexicon.search(question, 3, 'bm25', null)).missingNames).toEqual(['树莓派']);
+    // The travel notes cover the question through its translations; with a name they never
+    // mention, most of what it asks about is not there.
+    const plain = await withLexicon.search('旅行要带护照和充电器吗？', 3, 'bm25', null);
+    expect(plain.notFound).toBe(false);
+    const named = await withLexicon.search('树莓派旅行要带护照和充电器吗？', 3, 'bm25', null);
+    expect(named.missingNames).toEqual(['树莓派']);
+    expect(named.notFound).toBe(true);
     // Without a lexicon there is no telling a name from other words.
     const withoutLexicon = new Searcher(db, new ScoreFusionRanker(0.15));
     expect((await withoutLexicon.search(question, 3, 'bm25', null)).missingNames).toEqual([]);

@@ -40,4 +40,14 @@ describe('translatedCoverage', () => {
       1,
     );
   });
+
+  it('counts a name that no passage holds, in either language, as not covered', () => {
+    const units = new Set(['备', '份', '树', '莓', '派']);
+    expect(translatedCoverage(recall(), units, new Set(['backup']))).toBe(1);
+    const withName = translatedCoverage(recall(), units, new Set(['backup']), ['树莓派']);
+    // The name weighs as an absent term (IDF of df 0 in 100 passages), "backup" as its own (df 5).
+    const absentIdf = Math.log(100.5 / 0.5);
+    const backupIdf = Math.log(95.5 / 5.5);
+    expect(withName).toBeCloseTo(backupIdf / (backupIdf + absentIdf), 10);
+  });
 });

@@ -167,13 +167,18 @@ export class CrossLingualSearch {
  * out: they are evidence neither way. (Counting the latter as uncovered, with
  * the IDF of an absent term, measured 35 instead of 27 of manuals-xling-dev's
  * 40 zh2en questions answered "not found", with the same 5 of 5 kind none.)
+ * Except names (`absentNames`: 树莓派, a product the lexicon marks as a name,
+ * found in no passage in either language): a passage cannot answer a question
+ * about what it never names, so each counts as uncovered with the IDF of an
+ * absent term, as an absent English name counts in the plain coverage.
  */
 export function translatedCoverage(
   recall: CrossLingualRecall,
   questionUnits: ReadonlySet<string>,
   passageUnits: ReadonlySet<string>,
+  absentNames: readonly string[] = [],
 ): number {
-  let total = 0;
+  let total = absentNames.length * idf('', { chunks: recall.stats.chunks, df: new Map() });
   let found = 0;
   const grouped = new Set<string>();
   for (const g of recall.groups) {

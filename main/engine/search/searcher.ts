@@ -460,7 +460,6 @@ export class Searcher {
     const stats = unitStats ?? this.bm25.termStats([...units]);
     const passageUnits = contentUnits(passageText(top.title, top.headingPath, top.text));
     const own = coverage(units, passageUnits, stats);
-    const crossed = crossing ? translatedCoverage(crossing, units, passageUnits) : 0;
     const absent = this.absentShare(question, units, stats, crossing);
     const language = textLanguage(question);
     const named = namedWords(question, {
@@ -473,13 +472,12 @@ export class Searcher {
       ...namedChinese.flatMap((n) => [...n.terms, ...n.translations.flat()]),
     ]);
     const nameDf = (t: string) => nameStats.df.get(t) ?? 0;
+    const absentChinese = absentChineseNames(namedChinese, nameDf);
+    const crossed = crossing ? translatedCoverage(crossing, units, passageUnits, absentChinese) : 0;
     return {
       coverage: Math.max(own, crossed),
       cosine: denseOn ? (top.channels.dense ?? null) : null,
-      absentNames: [
-        ...absentNames(named, nameDf, this.names.forOneSearch(nameDf)),
-        ...absentChineseNames(namedChinese, nameDf),
-      ],
+      absentNames: [...absentNames(named, nameDf, this.names.forOneSearch(nameDf)), ...absentChinese],
       absentShare: absent,
     };
   }
