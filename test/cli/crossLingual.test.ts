@@ -22,6 +22,7 @@ let pack: string;
 const enDb = path.join(tmp.dir, 'en.sqlite');
 const zhDb = path.join(tmp.dir, 'zh.sqlite');
 const noticeDb = path.join(tmp.dir, 'zh-notice.sqlite');
+const mixedDb = path.join(tmp.dir, 'mixed.sqlite');
 
 function docqa(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
@@ -70,10 +71,54 @@ beforeAll(async () => {
     '# 许可\n\nThis program is distributed in the hope that it will be useful, but you should not do it if you are not sure how it is done, and I do not know why you would want to do that with the data.\n',
   );
   tmp.file('zh/打印机.md', '# 打印机\n\n用数据线连接打印机，再从厂商网站下载驱动程序。\n');
+  // Both languages: a dozen Chinese notes that share the question's own words, and the English
+  // passage that answers it.
+  tmp.file(
+    'mixed/backup.md',
+    '# Restoring a backup\n\nTo restore a database backup, stop the server first, then copy the backup archive back into the data folder and start the server again.\n',
+  );
+  const topics = [
+    '打印机',
+    '绿茶',
+    '花园',
+    '自行车',
+    '相机',
+    '厨房',
+    '咖啡',
+    '雨伞',
+    '钢琴',
+    '书架',
+    '鱼缸',
+    '台灯',
+  ];
+  // Many notes on other things, so that the question's words are rare enough to count.
+  for (let i = 0; i < 96; i++) {
+    const topic = topics[i % topics.length];
+    tmp.file(
+      `mixed/${topic}${i}.md`,
+      `# ${topic}\n\n关于${topic}的第${i + 1}条笔记：平时要注意保养，用完放回原处。\n`,
+    );
+  }
+  for (let i = 1; i <= 12; i++)
+    tmp.file(
+      `mixed/笔记${i}.md`,
+      `# 第${i}台服务器\n\n第${i}台服务器的数据库备份每天夜里做一次，备份文件放在${i}号机房。怎么恢复？问管理员。\n`,
+    );
+  // And the other way: English notes sharing an English question's words, a Chinese passage answering it.
+  tmp.file(
+    'mixed/防火墙.md',
+    '# 防火墙设置\n\n要开放一个端口，请在防火墙规则里添加一条允许该端口的规则，然后重新加载防火墙。\n',
+  );
+  for (let i = 1; i <= 12; i++)
+    tmp.file(
+      `mixed/firewall-note-${i}.md`,
+      `# Server ${i}\n\nServer ${i} is behind the firewall of room ${i}; ask the admin before you open a port on it.\n`,
+    );
   for (const [folder, db] of [
     ['en', enDb],
     ['zh', zhDb],
     ['zh-notice', noticeDb],
+    ['mixed', mixedDb],
   ]) {
     const r = docqa(['ingest', path.join(tmp.dir, folder), '--db', db, '--model', pack, '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -107,6 +152,33 @@ describe('cross-lingual search through the CLI', () => {
     const answer = ask('How do I open a port with the firewall?', noticeDb);
     expect(answer.results[0]).toMatchObject({ path: '防火墙.md', lang: 'zh' });
     expect(answer.results.findIndex((r) => r.path === '许可.md')).not.toBe(0);
+  });
+
+  it('keeps places on the first page for the other language when the library holds both', () => {
+    const page = (question: string, ...flags: string[]) => {
+      const args = ['ask', question, '--db', mixedDb, '--model', pack, '--json', '--mode', 'bm25'];
+      const r = docqa([...args, ...flags]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as Answer).results;
+    };
+    const question = '怎么恢复数据库备份？';
+    const results = page(question);
+    expect(results).toHaveLength(10);
+    // The Chinese notes match the question's own words; the English answer comes through its translations.
+    expect(results.slice(0, 9).every((r) => r.lang === 'zh')).toBe(true);
+    // The only English passage takes the last place of the page.
+    expect(results[9]).toMatchObject({ path: 'backup.md', lang: 'en' });
+    // It takes that place's score: scores still fall down the list.
+    const scores = results.map((r) => (r as unknown as { score: number }).score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // A page of two is the question's own.
+    expect(page(question, '--k', '2').every((r) => r.lang === 'zh')).toBe(true);
+    // An English question's page is the question's own: the Chinese answer is where its score puts it.
+    const english = page('How do I open a port in the firewall?', '--k', '20');
+    expect(english.slice(0, 10).every((r) => r.lang === 'en')).toBe(true);
+    expect(english.findIndex((r) => r.path === '防火墙.md')).toBeGreaterThan(9);
+    const without = page(question, '--no-cross-lingual');
+    expect(without.some((r) => r.path === 'backup.md')).toBe(false);
   });
 
   it('--no-cross-lingual searches no translated terms', () => {

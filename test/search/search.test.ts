@@ -266,6 +266,10 @@ describe('names of a Chinese question', () => {
     const named = await withLexicon.search('树莓派旅行要带护照和充电器吗？', 3, 'bm25', null);
     expect(named.missingNames).toEqual(['树莓派']);
     expect(named.notFound).toBe(true);
+    // Beside words a passage covers well, the missing name leaves the question answered.
+    const covered = await withLexicon.search('树莓派的浓缩咖啡机多久清洗一次？', 3, 'bm25', null);
+    expect(covered.missingNames).toEqual(['树莓派']);
+    expect(covered.notFound).toBe(false);
     // Without a lexicon there is no telling a name from other words.
     const withoutLexicon = new Searcher(db, new ScoreFusionRanker(0.15));
     expect((await withoutLexicon.search(question, 3, 'bm25', null)).missingNames).toEqual([]);

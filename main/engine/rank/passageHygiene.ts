@@ -26,7 +26,7 @@ export const DUPLICATE_JACCARD = 0.8;
  * dropped, as 32-bit hashes of each SHINGLE-character window (a rolling
  * polynomial hash: no string per window).
  */
-function shingles(text: string): Set<number> {
+export function shingles(text: string): Set<number> {
   const t = text
     .toLowerCase()
     .replace(/(^|\n)\s*(?:\d+\.)+\d*\s*/gu, '$1')

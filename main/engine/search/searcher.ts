@@ -9,14 +9,32 @@ import { unreachedCharacterTerms } from './unreachedCharacters.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
-import type { Candidate, CandidatePassage, RankContext, RankedCandidate, Ranker } from './ranker.js';
+import type {
+  Candidate,
+  CandidatePassage,
+  RankContext,
+  RankedCandidate,
+  Ranker,
+  RankInput,
+} from './ranker.js';
 import { contentUnits, coverage } from './coverage.js';
 import { absentChineseNames, absentNames, namedWords } from './namedTerms.js';
 import { chineseContentWords, chineseNames } from './translateQuery.js';
 import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
-import { collapseDuplicates, demoteTablesOfContents } from '../rank/passageHygiene.js';
-import { passageShape } from '../rank/passageKind.js';
+import {
+  collapseDuplicates,
+  demoteTablesOfContents,
+  nearDuplicate,
+  shingles,
+} from '../rank/passageHygiene.js';
+import {
+  FIRST_PAGE,
+  OTHER_LANGUAGE_PLACES,
+  OTHER_LANGUAGE_PLACES_FOR,
+  withOtherLanguagePlaces,
+} from '../rank/otherLanguagePlaces.js';
+import { isTableOfContents, passageShape } from '../rank/passageKind.js';
 import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
 import { textLanguage } from './textLanguage.js';
@@ -33,6 +51,11 @@ import { correctSpelling, type SpellingCorrection, type SpellingLibrary } from '
 export const RECALL_K = 100;
 /** Ranked candidates looked at beyond k, to fill places freed by passage hygiene. */
 const HYGIENE_EXTRA = 20;
+/**
+ * Other-language passages read at most (each: its coverage through the
+ * translations) to fill the first page's places for that language.
+ */
+const OFFER_READ = 20;
 /** Share of a passage's lines that look like code from which it reads the same in any language. */
 const MOSTLY_CODE = 0.5;
 
@@ -240,7 +263,7 @@ export class Searcher {
         // Every candidate's passage was read with its scores; none is missing unless a ranker made one up.
         return c ? [{ r, c, text: c.text, path: c.rel_path, folderId: c.folder_id }] : [];
       });
-    const hits = withPassages(ranking.slice(0, k + HYGIENE_EXTRA));
+    const hits: Hit[] = withPassages(ranking.slice(0, k + HYGIENE_EXTRA));
     const place = (c: ChunkInfo) => ({
       path: c.rel_path,
       absPath: path.join(c.folder_path, ...c.rel_path.split('/')),
@@ -254,13 +277,23 @@ export class Searcher {
       ({ c }) => inOwnDocument(c),
       () => withPassages(ranking.slice(k + HYGIENE_EXTRA)),
     );
-    for (const { r, c, alsoIn, place: slot } of copies.slice(0, k)) {
+    // Scores belong to places: a passage moved into the first page takes the score of its place.
+    const placeScores = copies.map((x) => x.place.r.score);
+    const own = textLanguage(question);
+    const other = (c: ChunkInfo) => textLanguage(c.text) !== own;
+    const page = Math.min(k, FIRST_PAGE);
+    const offered =
+      translated && crossing && own === OTHER_LANGUAGE_PLACES_FOR
+        ? await this.otherLanguageOffer(question, input, copies.slice(0, page), other, crossing, info)
+        : [];
+    const shown = withOtherLanguagePlaces(copies, offered, (x) => other(x.c), page);
+    for (const [i, { r, c, alsoIn, place: slot }] of shown.slice(0, k).entries()) {
       const headingPath = JSON.parse(c.heading_path) as string[];
       results.push({
         ...place(c),
         start: c.start,
         end: c.end,
-        score: slot.r.score,
+        score: placeScores[i] ?? slot.r.score,
         text: c.text,
         title: c.title ?? '',
         headingPath,
@@ -304,6 +337,80 @@ export class Searcher {
       weakMatch: !notFound && evidence !== null && this.notFoundRule.isWeak(evidence),
       corrections,
     };
+  }
+
+  /**
+   * The other language's best passages for its places on the first page
+   * (rank/otherLanguagePlaces.ts): the recalled passages in that language, in
+   * score-fusion order among themselves (as a library in that language alone
+   * would order them, not normalised against the question's own-language
+   * matches), that are at home in their document, are not tables of contents,
+   * cover the question through its translations as much as the not-found rule
+   * asks of a best passage, and are not the text of a passage already offered
+   * or on the page. At most OFFER_READ of them are read.
+   */
+  private async otherLanguageOffer(
+    question: string,
+    input: RankInput,
+    page: readonly Copy[],
+    other: (c: ChunkInfo) => boolean,
+    crossing: CrossLingualRecall,
+    info: ReadonlyMap<number, ChunkInfo>,
+  ): Promise<Copy[]> {
+    const onPage = new Set(page.flatMap((x) => [x.c.id, ...x.alsoIn.map((a) => a.c.id)]));
+    const others = input.candidates.filter((cd) => {
+      const c = info.get(cd.chunkId);
+      return !!c && other(c) && !onPage.has(cd.chunkId);
+    });
+    if (!others.length) return [];
+    const texts = page
+      .filter((x) => other(x.c))
+      .map((x) => ({ copy: null as Copy | null, sh: shingles(x.text) }));
+    const questionUnits = contentUnits(question);
+    const offer: Copy[] = [];
+    let read = 0;
+    const ordered = await this.ranker.rank({ ...input, candidates: others });
+    const hitOf = (r: RankedCandidate): Hit => {
+      const c = info.get(r.chunkId)!;
+      return { r, c, text: c.text, path: c.rel_path, folderId: c.folder_id };
+    };
+    // The copies at home, read only when a passage away from home (an English paragraph of a
+    // Chinese manual) needs its English edition's copy to stand for it.
+    let homes: { hit: Hit; sh: Set<number> }[] | null = null;
+    const used = new Set<number>();
+    for (const r of ordered) {
+      if (offer.length >= OTHER_LANGUAGE_PLACES || read >= OFFER_READ) break;
+      if (used.has(r.chunkId)) continue;
+      let hit = hitOf(r);
+      if (isTableOfContents(passageShape(hit.text))) continue;
+      let sh: Set<number> | null = null;
+      const away = inOwnDocument(hit.c) ? null : hit;
+      if (away) {
+        homes ??= ordered
+          .filter((o) => inOwnDocument(info.get(o.chunkId)!))
+          .map((o) => ({ hit: hitOf(o), sh: shingles(info.get(o.chunkId)!.text) }));
+        const awaySh = shingles(away.text);
+        const home = homes.find((h) => !used.has(h.hit.c.id) && nearDuplicate(h.sh, awaySh));
+        if (!home) continue;
+        ({ hit, sh } = home);
+      }
+      used.add(hit.c.id);
+      read++;
+      const headingPath = JSON.parse(hit.c.heading_path) as string[];
+      const units = contentUnits(passageText(hit.c.title ?? '', headingPath, hit.text));
+      if (translatedCoverage(crossing, questionUnits, units) < this.notFoundRule.thresholds.minCoverage)
+        continue;
+      sh ??= shingles(hit.text);
+      const same = texts.find((t) => nearDuplicate(t.sh, sh));
+      if (same) {
+        same.copy?.alsoIn.push(hit, ...(away ? [away] : []));
+        continue;
+      }
+      const copy: Copy = { ...hit, alsoIn: away ? [away] : [], place: hit };
+      texts.push({ copy, sh });
+      offer.push(copy);
+    }
+    return offer;
   }
 
   /**
@@ -513,6 +620,18 @@ export class Searcher {
     return total ? absent / total : 0;
   }
 }
+
+/** A ranked candidate with its passage, as passage hygiene reads it. */
+interface Hit {
+  r: RankedCandidate;
+  c: ChunkInfo;
+  text: string;
+  path: string;
+  folderId: number;
+}
+
+/** One result: a passage, its copies in other files, and the candidate whose place it took. */
+type Copy = Hit & { alsoIn: Hit[]; place: Hit };
 
 /**
  * Whether a passage is written in its document's language, as its headings (or
