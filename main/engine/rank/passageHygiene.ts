@@ -52,6 +52,16 @@ export function shingles(text: string): Set<number> {
  * the larger than it can spare, the answer is no: unrelated passages (nearly
  * every pair among the ~100 ranked) stop after a tenth of the look-ups.
  */
+/**
+ * Whether two texts are close enough in length to be near-duplicates: Jaccard
+ * 0.8 needs shingle sets within 0.8 of each other's size, and whitespace and
+ * section numbers (not shingled) are allowed for generously. Checked before
+ * shingling a passage that is only a candidate copy.
+ */
+export function comparableLength(a: string, b: string): boolean {
+  return Math.min(a.length, b.length) >= 0.5 * Math.max(a.length, b.length);
+}
+
 export function nearDuplicate(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
   if (!a.size || !b.size) return false;
   const [small, large] = a.size < b.size ? [a, b] : [b, a];

@@ -178,29 +178,52 @@ export function translatedCoverage(
   passageUnits: ReadonlySet<string>,
   absentNames: readonly string[] = [],
 ): number {
+  return translatedCoverageOf(recall, questionUnits, absentNames)(passageUnits);
+}
+
+/**
+ * translatedCoverage for one question, its weights read once, to be asked of
+ * many passages (the other language's candidates for the first page).
+ */
+export function translatedCoverageOf(
+  recall: CrossLingualRecall,
+  questionUnits: ReadonlySet<string>,
+  absentNames: readonly string[] = [],
+): (passageUnits: ReadonlySet<string>) => number {
   let total = absentNames.length * idf('', { chunks: recall.stats.chunks, df: new Map() });
-  let found = 0;
+  const groups: { g: TranslationGroup; w: number }[] = [];
   const grouped = new Set<string>();
   for (const g of recall.groups) {
     for (const u of g.sourceUnits) grouped.add(u);
     let w = Infinity;
     for (const m of g.members) for (const t of m.terms) w = Math.min(w, idf(t, recall.stats));
     total += w;
-    if (memberInPassage(g, passageUnits)) found += w;
+    groups.push({ g, w });
   }
+  const units: { u: string; w: number }[] = [];
   for (const u of questionUnits) {
     if (grouped.has(u) || recall.framingUnits.has(u) || recall.unread.has(u) || isCjk(u.codePointAt(0)!))
       continue;
     const w = idf(u, recall.stats);
     total += w;
-    if (passageUnits.has(u)) found += w;
+    units.push({ u, w });
   }
-  return total > 0 ? found / total : 0;
+  return (passageUnits) => {
+    if (!(total > 0)) return 0;
+    let found = 0;
+    for (const { g, w } of groups) if (memberInPassage(g, passageUnits)) found += w;
+    for (const { u, w } of units) if (passageUnits.has(u)) found += w;
+    return found / total;
+  };
 }
+
+/** Each translation's content units, analysed once per search however many passages are weighed. */
+const memberUnits = new WeakMap<TranslationMember, Set<string>>();
 
 function memberInPassage(g: TranslationGroup, passageUnits: ReadonlySet<string>): boolean {
   return g.members.some((m) => {
-    const units = contentUnits(m.display);
+    let units = memberUnits.get(m);
+    if (!units) memberUnits.set(m, (units = contentUnits(m.display)));
     if (!units.size) return false;
     for (const u of units) if (!passageUnits.has(u)) return false;
     return true;

@@ -24,6 +24,7 @@ import { analyze } from '../text/analyzer.js';
 import { isIndexedCjk } from '../text/cjk.js';
 import {
   collapseDuplicates,
+  comparableLength,
   demoteTablesOfContents,
   nearDuplicate,
   shingles,
@@ -35,9 +36,14 @@ import {
   withOtherLanguagePlaces,
 } from '../rank/otherLanguagePlaces.js';
 import { isTableOfContents, passageShape } from '../rank/passageKind.js';
-import { CrossLingualSearch, translatedCoverage, type CrossLingualRecall } from './crossLingual.js';
+import {
+  CrossLingualSearch,
+  translatedCoverage,
+  translatedCoverageOf,
+  type CrossLingualRecall,
+} from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
-import { textLanguage } from './textLanguage.js';
+import { textLanguage, type TextLanguage } from './textLanguage.js';
 import { LibraryLanguages } from './libraryLanguages.js';
 import { NameInPassages } from './nameInPassages.js';
 import { MINORITY_SHARE, withoutMinorityFunctionWords } from './minorityFunctionWords.js';
@@ -53,9 +59,10 @@ export const RECALL_K = 100;
 const HYGIENE_EXTRA = 20;
 /**
  * Other-language passages read at most (each: its coverage through the
- * translations) to fill the first page's places for that language.
+ * translations) to fill the first page's places for that language: 10 and 20
+ * gave the same manuals-dev figures; 10 costs half.
  */
-const OFFER_READ = 20;
+const OFFER_READ = 10;
 /** Share of a passage's lines that look like code from which it reads the same in any language. */
 const MOSTLY_CODE = 0.5;
 
@@ -229,14 +236,21 @@ export class Searcher {
     const translated = crossing?.translatedTerms.length ? crossing.translatedTerms : null;
     const input = { question, mode, candidates, context: snapshotContext(found, this.bm25) };
     let ranking = await ranker.rank(input);
+    const own = textLanguage(question);
+    // Each passage's language is read once (a scan of its text), however many steps ask.
+    const languages = new Map<number, TextLanguage>();
+    const languageOf = (c: ChunkInfo) => {
+      let language = languages.get(c.id);
+      if (!language) languages.set(c.id, (language = textLanguage(c.text)));
+      return language;
+    };
     // A learned ranker orders the question's own language only; crossing passages keep
     // their fused places (rank/languageSlots.ts).
     if (translated && ranker !== this.ranker) {
       const fused = await this.ranker.rank(input);
-      const own = textLanguage(question);
       ranking = keepLanguageSlots(fused, ranking, (id) => {
         const c = info.get(id);
-        return !c || textLanguage(c.text) === own;
+        return !c || languageOf(c) === own;
       });
     }
     const feedback = options.feedback ? await options.feedback() : null;
@@ -279,8 +293,7 @@ export class Searcher {
     );
     // Scores belong to places: a passage moved into the first page takes the score of its place.
     const placeScores = copies.map((x) => x.place.r.score);
-    const own = textLanguage(question);
-    const other = (c: ChunkInfo) => textLanguage(c.text) !== own;
+    const other = (c: ChunkInfo) => languageOf(c) !== own;
     const page = Math.min(k, FIRST_PAGE);
     const offered =
       translated && crossing && own === OTHER_LANGUAGE_PLACES_FOR
@@ -301,7 +314,7 @@ export class Searcher {
         page: c.page,
         highlights: highlightSentences(c.text, terms, stats, headingPath),
         channels: { bm25: r.bm25, dense: r.dense },
-        lang: textLanguage(c.text),
+        lang: languageOf(c),
         ...(alsoIn.length ? { alsoIn: alsoIn.map((d) => place(d.c)) } : {}),
       });
     }
@@ -366,7 +379,7 @@ export class Searcher {
     const texts = page
       .filter((x) => other(x.c))
       .map((x) => ({ copy: null as Copy | null, sh: shingles(x.text) }));
-    const questionUnits = contentUnits(question);
+    const coverageOf = translatedCoverageOf(crossing, contentUnits(question));
     const offer: Copy[] = [];
     let read = 0;
     const ordered = await this.ranker.rank({ ...input, candidates: others });
@@ -376,7 +389,7 @@ export class Searcher {
     };
     // The copies at home, read only when a passage away from home (an English paragraph of a
     // Chinese manual) needs its English edition's copy to stand for it.
-    let homes: { hit: Hit; sh: Set<number> }[] | null = null;
+    let homes: { hit: Hit; sh: Set<number> | null }[] | null = null;
     const used = new Set<number>();
     for (const r of ordered) {
       if (offer.length >= OTHER_LANGUAGE_PLACES || read >= OFFER_READ) break;
@@ -388,18 +401,23 @@ export class Searcher {
       if (away) {
         homes ??= ordered
           .filter((o) => inOwnDocument(info.get(o.chunkId)!))
-          .map((o) => ({ hit: hitOf(o), sh: shingles(info.get(o.chunkId)!.text) }));
+          .map((o) => ({ hit: hitOf(o), sh: null }));
         const awaySh = shingles(away.text);
-        const home = homes.find((h) => !used.has(h.hit.c.id) && nearDuplicate(h.sh, awaySh));
+        const home = homes.find(
+          (h) =>
+            !used.has(h.hit.c.id) &&
+            comparableLength(away.text, h.hit.text) &&
+            nearDuplicate((h.sh ??= shingles(h.hit.text)), awaySh),
+        );
         if (!home) continue;
-        ({ hit, sh } = home);
+        hit = home.hit;
+        sh = home.sh;
       }
       used.add(hit.c.id);
       read++;
       const headingPath = JSON.parse(hit.c.heading_path) as string[];
       const units = contentUnits(passageText(hit.c.title ?? '', headingPath, hit.text));
-      if (translatedCoverage(crossing, questionUnits, units) < this.notFoundRule.thresholds.minCoverage)
-        continue;
+      if (coverageOf(units) < this.notFoundRule.thresholds.minCoverage) continue;
       sh ??= shingles(hit.text);
       const same = texts.find((t) => nearDuplicate(t.sh, sh));
       if (same) {
@@ -634,13 +652,14 @@ interface Hit {
 type Copy = Hit & { alsoIn: Hit[]; place: Hit };
 
 /**
- * Whether a passage is written in its document's language, as its headings (or
- * the title) tell: not an English paragraph left untranslated in a Chinese
- * manual. Code reads the same in every edition, and a passage with neither
- * headings nor title gives no evidence: both count as at home.
+ * Whether a passage is written in its document's language, as its headings
+ * tell: not an English paragraph left untranslated in a Chinese manual. Code
+ * reads the same in every edition, and a passage without headings gives no
+ * evidence: both count as at home. (Not the title: a file's title is often its
+ * name, in Latin letters whatever the language of its text.)
  */
 function inOwnDocument(c: ChunkInfo): boolean {
-  const headings = (JSON.parse(c.heading_path) as string[]).join('\n') || (c.title ?? '');
+  const headings = (JSON.parse(c.heading_path) as string[]).join('\n');
   if (!headings.trim() || textLanguage(headings) === textLanguage(c.text)) return true;
   return passageShape(c.text).code >= MOSTLY_CODE;
 }
