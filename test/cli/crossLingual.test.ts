@@ -171,6 +171,10 @@ describe('cross-lingual search through the CLI', () => {
     // It takes that place's score: scores still fall down the list.
     const scores = results.map((r) => (r as unknown as { score: number }).score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // Asked for more, it is still shown once, in its place.
+    const twenty = page(question, '--k', '20');
+    expect(twenty.slice(0, 10)).toEqual(results);
+    expect(twenty.filter((r) => r.path === 'backup.md')).toHaveLength(1);
     // A page of two is the question's own.
     expect(page(question, '--k', '2').every((r) => r.lang === 'zh')).toBe(true);
     // An English question's page is the question's own: the Chinese answer is where its score puts it.

@@ -291,15 +291,16 @@ export class Searcher {
       ({ c }) => inOwnDocument(c),
       () => withPassages(ranking.slice(k + HYGIENE_EXTRA)),
     );
-    // Scores belong to places: a passage moved into the first page takes the score of its place.
-    const placeScores = copies.map((x) => x.place.r.score);
     const other = (c: ChunkInfo) => languageOf(c) !== own;
     const page = Math.min(k, FIRST_PAGE);
     const offered =
       translated && crossing && own === OTHER_LANGUAGE_PLACES_FOR
         ? await this.otherLanguageOffer(question, input, copies.slice(0, page), other, crossing, info)
         : [];
-    const shown = withOtherLanguagePlaces(copies, offered, (x) => other(x.c), page);
+    const listed = offered.length ? withoutOffered(copies, page, offered) : copies;
+    // Scores belong to places: a passage moved into the first page takes the score of its place.
+    const placeScores = listed.map((x) => x.place.r.score);
+    const shown = withOtherLanguagePlaces(listed, offered, (x) => other(x.c), page);
     for (const [i, { r, c, alsoIn, place: slot }] of shown.slice(0, k).entries()) {
       const headingPath = JSON.parse(c.heading_path) as string[];
       results.push({
@@ -650,6 +651,34 @@ interface Hit {
 
 /** One result: a passage, its copies in other files, and the candidate whose place it took. */
 type Copy = Hit & { alsoIn: Hit[]; place: Hit };
+
+/**
+ * The results past the first page without the passages offered into it, nor
+ * their copies (a copy in another file joins the offered passage's alsoIn).
+ */
+function withoutOffered(copies: readonly Copy[], page: number, offered: readonly Copy[]): Copy[] {
+  const ids = new Set(offered.flatMap((x) => [x.c.id, ...x.alsoIn.map((a) => a.c.id)]));
+  const offeredShingles = new Map<Copy, Set<number>>();
+  const shinglesOf = (x: Copy) => {
+    let sh = offeredShingles.get(x);
+    if (!sh) offeredShingles.set(x, (sh = shingles(x.text)));
+    return sh;
+  };
+  return copies.filter((x, i) => {
+    if (i < page) return true;
+    if (ids.has(x.c.id) || x.alsoIn.some((a) => ids.has(a.c.id))) return false;
+    // Another file's copy, as collapseDuplicates groups them.
+    const comparable = offered.filter(
+      (o) => (o.path !== x.path || o.folderId !== x.folderId) && comparableLength(o.text, x.text),
+    );
+    if (!comparable.length) return true;
+    const sh = shingles(x.text);
+    const twin = comparable.find((o) => nearDuplicate(shinglesOf(o), sh));
+    if (!twin) return true;
+    twin.alsoIn.push(x, ...x.alsoIn);
+    return false;
+  });
+}
 
 /**
  * Whether a passage is written in its document's language, as its headings
