@@ -46,13 +46,6 @@ export function shingles(text: string): Set<number> {
 }
 
 /**
- * Whether two shingle sets have a Jaccard similarity of at least
- * DUPLICATE_JACCARD. J = s / (|a| + |b| − s) ≥ t needs s ≥ t(|a| + |b|) / (1 + t)
- * shared shingles, so once more of the smaller set's shingles are missing from
- * the larger than it can spare, the answer is no: unrelated passages (nearly
- * every pair among the ~100 ranked) stop after a tenth of the look-ups.
- */
-/**
  * Whether two texts are close enough in length to be near-duplicates: Jaccard
  * 0.8 needs shingle sets within 0.8 of each other's size, and whitespace and
  * section numbers (not shingled) are allowed for generously. Checked before
@@ -62,6 +55,13 @@ export function comparableLength(a: string, b: string): boolean {
   return Math.min(a.length, b.length) >= 0.5 * Math.max(a.length, b.length);
 }
 
+/**
+ * Whether two shingle sets have a Jaccard similarity of at least
+ * DUPLICATE_JACCARD. J = s / (|a| + |b| − s) ≥ t needs s ≥ t(|a| + |b|) / (1 + t)
+ * shared shingles, so once more of the smaller set's shingles are missing from
+ * the larger than it can spare, the answer is no: unrelated passages (nearly
+ * every pair among the ~100 ranked) stop after a tenth of the look-ups.
+ */
 export function nearDuplicate(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
   if (!a.size || !b.size) return false;
   const [small, large] = a.size < b.size ? [a, b] : [b, a];
@@ -84,8 +84,9 @@ export function nearDuplicate(a: ReadonlySet<number>, b: ReadonlySet<number>): b
  * a document of its own language: an English paragraph left untranslated in a
  * Chinese manual is shown from the English edition, with the Chinese manual
  * under "also in"), else the best-ranked. A group with no copy at home looks for
- * one among `reserve()` (the candidates ranked past the list, read only then: the English edition's
- * copy of a paragraph may rank far below the Chinese manual's). `place` is the
+ * one among `reserve()` (the candidates ranked past the list, read only then:
+ * the English edition's copy of a paragraph may rank far below the Chinese
+ * manual's; shingled only when their lengths could match). `place` is the
  * member whose rank the group took.
  */
 export function collapseDuplicates<T extends HygieneItem>(
@@ -107,16 +108,18 @@ export function collapseDuplicates<T extends HygieneItem>(
     } else groups.push({ members: [item], home: atHome(item) ? item : null, shingles: sh });
   }
   // Only groups away from home read the reserve (rare: mixed-language documents), once.
-  let homes: { item: T; shingles: Set<number> }[] | null = null;
+  let homes: { item: T; shingles: Set<number> | null }[] | null = null;
   for (const g of groups) {
     if (g.home) continue;
     homes ??= reserve()
       .filter((r) => atHome(r))
-      .map((item) => ({ item, shingles: shingles(item.text) }));
+      .map((item) => ({ item, shingles: null }));
+    const text = g.members[0].text;
     const found = homes.find(
       (h) =>
         g.members.every((m) => m.path !== h.item.path || m.folderId !== h.item.folderId) &&
-        nearDuplicate(g.shingles, h.shingles),
+        comparableLength(text, h.item.text) &&
+        nearDuplicate(g.shingles, (h.shingles ??= shingles(h.item.text))),
     );
     if (found) {
       g.members.push(found.item);
