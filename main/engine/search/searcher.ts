@@ -286,16 +286,17 @@ export class Searcher {
       chunkId: c.id,
     });
     const results: SearchResult[] = [];
+    const other = (c: ChunkInfo) => languageOf(c) !== own;
+    const atHome = (c: ChunkInfo) => inOwnDocument(c, languageOf(c));
     const copies = collapseDuplicates(
       demoteTablesOfContents(hits),
-      ({ c }) => inOwnDocument(c),
+      ({ c }) => atHome(c),
       () => withPassages(ranking.slice(k + HYGIENE_EXTRA)),
     );
-    const other = (c: ChunkInfo) => languageOf(c) !== own;
     const page = Math.min(k, FIRST_PAGE);
     const offered =
       translated && crossing && own === OTHER_LANGUAGE_PLACES_FOR
-        ? await this.otherLanguageOffer(question, input, copies.slice(0, page), other, crossing, info)
+        ? await this.otherLanguageOffer(question, input, copies.slice(0, page), other, atHome, crossing, info)
         : [];
     const listed = offered.length ? withoutOffered(copies, page, offered) : copies;
     // Scores belong to places: a passage moved into the first page takes the score of its place.
@@ -368,6 +369,7 @@ export class Searcher {
     input: RankInput,
     page: readonly Copy[],
     other: (c: ChunkInfo) => boolean,
+    atHome: (c: ChunkInfo) => boolean,
     crossing: CrossLingualRecall,
     info: ReadonlyMap<number, ChunkInfo>,
   ): Promise<Copy[]> {
@@ -398,10 +400,10 @@ export class Searcher {
       let hit = hitOf(r);
       if (isTableOfContents(passageShape(hit.text))) continue;
       let sh: Set<number> | null = null;
-      const away = inOwnDocument(hit.c) ? null : hit;
+      const away = atHome(hit.c) ? null : hit;
       if (away) {
         homes ??= ordered
-          .filter((o) => inOwnDocument(info.get(o.chunkId)!))
+          .filter((o) => atHome(info.get(o.chunkId)!))
           .map((o) => ({ hit: hitOf(o), sh: null }));
         const awaySh = shingles(away.text);
         const home = homes.find(
@@ -685,11 +687,12 @@ function withoutOffered(copies: readonly Copy[], page: number, offered: readonly
  * tell: not an English paragraph left untranslated in a Chinese manual. Code
  * reads the same in every edition, and a passage without headings gives no
  * evidence: both count as at home. (Not the title: a file's title is often its
- * name, in Latin letters whatever the language of its text.)
+ * name, in Latin letters whatever the language of its text.) `language`: the
+ * passage's, as the search already read it.
  */
-function inOwnDocument(c: ChunkInfo): boolean {
+function inOwnDocument(c: ChunkInfo, language: TextLanguage): boolean {
   const headings = (JSON.parse(c.heading_path) as string[]).join('\n');
-  if (!headings.trim() || textLanguage(headings) === textLanguage(c.text)) return true;
+  if (!headings.trim() || textLanguage(headings) === language) return true;
   return passageShape(c.text).code >= MOSTLY_CODE;
 }
 
