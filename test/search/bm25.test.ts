@@ -103,6 +103,33 @@ describe('BM25', () => {
     expect(b.map(([id]) => id)).toEqual(a.map(([id]) => id));
     for (let i = 0; i < a.length; i++) expect(b[i][1]).toBeCloseTo(a[i][1], 6);
   });
+
+  it('recalls nothing by common terms alone when asked to recall by selective ones, on a large library only', () => {
+    const small = new Bm25Channel(db);
+    const large = new Bm25Channel(db, 0);
+    const common = queryTerms('river city water');
+    const stats = small.termStats(common);
+    // In more than 1 chunk of 20: common.
+    for (const t of common) expect(stats.df.get(t)!).toBeGreaterThan(stats.chunks * 0.05);
+    expect(large.top(common, 10, stats, 'selective').size).toBe(0);
+    expect(large.top(common, 10, stats).size).toBe(10);
+    expect(small.top(common, 10, stats, 'selective').size).toBe(10);
+    // With a selective term the common ones still score what it recalls.
+    const rareStats = small.termStats(RARE);
+    const rareTerm = RARE.find(
+      (t) => rareStats.df.get(t)! >= 3 && rareStats.df.get(t)! <= stats.chunks * 0.05,
+    )!;
+    const mixed = [...common.slice(0, 2), rareTerm];
+    const mixedStats = small.termStats(mixed);
+    const rare = [rareTerm];
+    const bySelective = large.top(mixed, 10, mixedStats, 'selective');
+    const byRare = large.top(rare, 50, mixedStats);
+    expect(bySelective.size).toBeGreaterThan(0);
+    for (const [id, s] of bySelective) {
+      expect(byRare.has(id), `#${id} holds the selective term`).toBe(true);
+      expect(s).toBeGreaterThan(byRare.get(id)!);
+    }
+  });
 });
 
 describe('BM25 terms to search', () => {

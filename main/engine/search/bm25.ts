@@ -114,12 +114,24 @@ export class Bm25Channel {
    * terms makes FTS5 score every chunk that holds any of them (hundreds of ms
    * at 100k chunks); there the selective terms recall candidates first and
    * every candidate is then scored with all terms, exactly as FTS5 would.
+   * `recallBy`: 'rarest' recalls by the two rarest terms when fewer are selective
+   * (the question's own terms: its answer may hold only common words);
+   * 'selective' by the selective terms only, and recalls nothing without one.
    */
-  top(terms: readonly string[], k: number, stats?: TermStats): Map<number, number> {
+  top(
+    terms: readonly string[],
+    k: number,
+    stats?: TermStats,
+    recallBy: 'rarest' | 'selective' = 'rarest',
+  ): Map<number, number> {
     if (stats && stats.chunks >= this.twoPhaseMinChunks) {
       const byRarity = [...terms].sort((a, b) => (stats.df.get(a) ?? 0) - (stats.df.get(b) ?? 0));
       let selective = byRarity.filter((t) => (stats.df.get(t) ?? 0) <= stats.chunks * COMMON_SHARE);
-      if (selective.length < 2) selective = byRarity.slice(0, 2);
+      // A query whose candidates only join others' (the translated query) recalls by its
+      // selective terms alone: common terms alone would pick k of thousands of passages by
+      // their length, at the price of scoring every one of them.
+      if (recallBy === 'selective' && !selective.length) return new Map();
+      if (recallBy === 'rarest' && selective.length < 2) selective = byRarity.slice(0, 2);
       if (selective.length < terms.length) {
         const candidates = [...this.fts(selective, k * PHASE1_FACTOR).keys()];
         return this.rescore(terms, candidates, stats, k);

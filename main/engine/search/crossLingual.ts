@@ -142,7 +142,12 @@ export class CrossLingualSearch {
     // Recall by the translations alone: the question's own terms already recalled
     // BM25's candidates, and the searcher adds these scores to theirs.
     const candidates = new Map<number, number>();
-    for (const [id, s] of this.bm25.top(query, pasted ? Math.min(k, PASTED_TEXT_RECALL) : k, stats))
+    // On a large library a translation held by more than 1 passage in 20 recalls nothing by
+    // itself (a question translated into one common word was a 10 ms query at 100k passages
+    // for candidates ordered by their length); it still scores what the other translations
+    // recall, and counts in coverage.
+    const depth = pasted ? Math.min(k, PASTED_TEXT_RECALL) : k;
+    for (const [id, s] of this.bm25.top(query, depth, stats, 'selective'))
       candidates.set(id, s * TRANSLATION_WEIGHT);
     return {
       candidates,
