@@ -30,7 +30,7 @@ import { ScoreFusionRanker } from '../main/engine/search/ranker.js';
 import { Searcher } from '../main/engine/search/searcher.js';
 import { builtinLexicon } from '../main/engine/search/lexicon.js';
 import { translateQuestion } from '../main/engine/search/translateQuery.js';
-import { openDatabase, SEARCH_CACHE_MIB } from '../main/engine/store/database.js';
+import { openDatabase } from '../main/engine/store/database.js';
 import { DocumentStore, type ChunkRow } from '../main/engine/store/documentStore.js';
 import { insertFolder } from '../main/engine/store/folders.js';
 import { activeVectorSet, createVectorSet } from '../main/engine/store/vectorSets.js';
@@ -474,8 +474,7 @@ async function benchLatency(
     : [];
   const { queries } = buildSyntheticLibrary(dbPath, n, pack.dim, pack, translations);
   const buildSeconds = (performance.now() - built) / 1000;
-  // Searched as the Library searches: its connection's page cache.
-  const db = openDatabase(dbPath, { cacheMiB: SEARCH_CACHE_MIB });
+  const db = openDatabase(dbPath);
   const denseSearch = new DenseSearchWorker(dbPath);
   try {
     const set = activeVectorSet(db)!;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../main/engine/errors.js';
-import { openDatabase, SEARCH_CACHE_MIB } from '../../main/engine/store/database.js';
+import { openDatabase } from '../../main/engine/store/database.js';
 import {
   DocumentStore,
   VectorSetChangedError,
@@ -92,17 +92,6 @@ describe('library database', () => {
     expect(listFolders(again).map((f) => f.path)).toEqual(['/data/docs']);
     expect(again.prepare(`SELECT value FROM meta WHERE key = 'fts_version'`).pluck().get()).toBe(FTS_VERSION);
     again.close();
-  });
-
-  it('gives the connections that search a larger page cache than the default of SQLite', () => {
-    const file = path.join(tmp.dir, 'a.sqlite');
-    const plain = openDatabase(file);
-    const searching = openDatabase(file, { readonly: true, cacheMiB: SEARCH_CACHE_MIB });
-    // better-sqlite3 builds SQLite with a 16 MiB default.
-    expect(plain.pragma('cache_size', { simple: true })).toBe(-16_000);
-    expect(searching.pragma('cache_size', { simple: true })).toBe(-SEARCH_CACHE_MIB * 1024);
-    searching.close();
-    plain.close();
   });
 
   it('refuses a file that is not a library, and one from a newer DocQA, with one clear line', () => {

@@ -8,7 +8,7 @@ import { readPackRanker, type PackRanker } from '../rank/packRanker.js';
 import { ScoreFusionRanker, type Ranker } from '../search/ranker.js';
 import { builtinLexicon } from '../search/lexicon.js';
 import { Searcher, type DenseRecall, type SearchOutcome } from '../search/searcher.js';
-import { openDatabase, SEARCH_CACHE_MIB, type Db } from '../store/database.js';
+import { openDatabase, type Db } from '../store/database.js';
 import * as conversations from '../store/conversations.js';
 import { DocumentStore } from '../store/documentStore.js';
 import {
@@ -138,7 +138,7 @@ export class Library implements LibraryEngine {
     if (!options?.dbPath) throw new UserError('no library file given', 'dbPath');
     const dbPath = path.resolve(options.dbPath);
     if (options.packDir) checkPackDir(options.packDir);
-    const db = openDatabase(dbPath, { onFtsRebuild: options.onFtsRebuild, cacheMiB: SEARCH_CACHE_MIB });
+    const db = openDatabase(dbPath, { onFtsRebuild: options.onFtsRebuild });
     return new Library(
       db,
       dbPath,

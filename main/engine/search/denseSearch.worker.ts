@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase, SEARCH_CACHE_MIB, setSqliteNativeBinding } from '../store/database.js';
+import { openDatabase, setSqliteNativeBinding } from '../store/database.js';
 import { listVectorSets } from '../store/vectorSets.js';
 import { serveRpc } from '../workers/rpc.js';
 import { DenseChannel } from './dense.js';
@@ -10,7 +10,7 @@ import type { DenseSearchInit, DenseSearchMethods } from './denseSearchWorker.js
 // BM25 for the same question.
 const init = workerData as DenseSearchInit;
 if (init.sqliteBinding) setSqliteNativeBinding(init.sqliteBinding);
-const db = openDatabase(init.dbPath, { readonly: true, cacheMiB: SEARCH_CACHE_MIB });
+const db = openDatabase(init.dbPath, { readonly: true });
 let channel: DenseChannel | null = null;
 
 serveRpc<DenseSearchMethods>(parentPort!, {

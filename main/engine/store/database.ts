@@ -32,20 +32,7 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Told before the full-text index is rebuilt for a new analyzer (store/ftsIndex.ts). */
   onFtsRebuild?: (passages: number) => void;
-  /** Page cache of this connection, MiB (the SQLite that better-sqlite3 builds keeps ~16). */
-  cacheMiB?: number;
 }
-
-/**
- * The page cache of the connections that search (the Library's and the dense search
- * worker's). A dense search at 100k passages reads 600 stored vectors, each a walk
- * along its vec0 chunk's overflow pages (~100 MB of them at 100k); in the default
- * ~16 MiB cache most walks go back to the file. 64 MiB keeps most for the next questions:
- * 300 questions asked in turns of both at 100k, hybrid p50 24.6 → 21.4 ms, the same results
- * (32 MiB gained a third of that; main/engine/eval/README.md, "Latency and ingest at scale").
- * The cache fills only with pages read, so a small library never reaches it.
- */
-export const SEARCH_CACHE_MIB = 64;
 
 /**
  * Opens (creating when missing) a library file: sqlite-vec loaded, WAL (readers
@@ -74,7 +61,6 @@ export function openDatabase(dbPath: string, options: OpenDatabaseOptions = {}):
     // In a packaged app the extension is unpacked beside app.asar (dlopen cannot read inside it).
     db.loadExtension(sqliteVec.getLoadablePath().replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'));
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
-    if (options.cacheMiB) db.pragma(`cache_size = -${Math.round(options.cacheMiB * 1024)}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // WAL + NORMAL: a crash can lose the last commits but never corrupts the file.
