@@ -13,6 +13,8 @@ import {
   PASTED_TEXT_RECALL,
   PASTED_TEXT_TRANSLATED,
   PASTED_TEXT_WORDS,
+  TRANSLATED_RECALL_BESIDE_OWN,
+  translatedRecallDepth,
 } from '../../main/engine/search/crossLingual.js';
 import { queryTerms } from '../../main/engine/search/ftsQuery.js';
 import { builtinLexicon } from '../../main/engine/search/lexicon.js';
@@ -163,6 +165,16 @@ describe('two-stage search', () => {
       true,
     );
     expect((await searcher().search('umbrella rains autumn', 3, 'bm25', null)).notFound).toBe(false);
+  });
+
+  it('recalls less deep by translation where the library also holds the question language', () => {
+    // A library without the question's language: the translations are its whole recall.
+    expect(translatedRecallDepth(0, 100)).toBe(100);
+    expect(translatedRecallDepth(0.19, 100)).toBe(100);
+    // One passage in five or more in that language: its own words fill the list.
+    expect(translatedRecallDepth(0.2, 100)).toBe(TRANSLATED_RECALL_BESIDE_OWN);
+    expect(TRANSLATED_RECALL_BESIDE_OWN).toBeLessThan(100);
+    expect(translatedRecallDepth(1, 10)).toBe(10);
   });
 
   it('translates at most MAX_TRANSLATED_WORDS words of a long question', () => {

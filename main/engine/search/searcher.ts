@@ -40,6 +40,7 @@ import {
   CrossLingualSearch,
   translatedCoverage,
   translatedCoverageOf,
+  translatedRecallDepth,
   type CrossLingualRecall,
 } from './crossLingual.js';
 import type { Lexicon } from './lexicon.js';
@@ -486,16 +487,14 @@ export class Searcher {
       ? { chunks: stats.chunks, df: new Map([...stats.df, ...lone.df]) }
       : stats;
     const language = textLanguage(question);
-    const searched = withoutMinorityFunctionWords(
-      [...terms, ...lone.terms],
-      language,
-      this.languages.share(language, stats.chunks),
-    );
+    const ownShare = this.languages.share(language, stats.chunks);
+    const searched = withoutMinorityFunctionWords([...terms, ...lone.terms], language, ownShare);
     const useful = Bm25Channel.usefulTerms(searched, searchStats);
+    const depth = translatedRecallDepth(ownShare, RECALL_K);
     return {
       stats,
       top: this.bm25.top(useful, RECALL_K, searchStats),
-      crossing: crossLingual ? (this.crossLingual?.recall(question, terms, RECALL_K) ?? null) : null,
+      crossing: crossLingual ? (this.crossLingual?.recall(question, terms, depth) ?? null) : null,
     };
   }
 
