@@ -45,6 +45,11 @@ export function shingles(text: string): Set<number> {
   return out;
 }
 
+/** Whether two passages come from different files (copies count only across files). */
+export function otherFile(a: HygieneItem, b: HygieneItem): boolean {
+  return a.path !== b.path || a.folderId !== b.folderId;
+}
+
 /**
  * Whether two texts are close enough in length to be near-duplicates: Jaccard
  * 0.8 needs shingle sets within 0.8 of each other's size, and whitespace and
@@ -98,9 +103,7 @@ export function collapseDuplicates<T extends HygieneItem>(
   for (const item of items) {
     const sh = shingles(item.text);
     const same = groups.find(
-      (g) =>
-        g.members.every((m) => m.path !== item.path || m.folderId !== item.folderId) &&
-        nearDuplicate(g.shingles, sh),
+      (g) => g.members.every((m) => otherFile(m, item)) && nearDuplicate(g.shingles, sh),
     );
     if (same) {
       same.members.push(item);
@@ -117,7 +120,7 @@ export function collapseDuplicates<T extends HygieneItem>(
     const text = g.members[0].text;
     const found = homes.find(
       (h) =>
-        g.members.every((m) => m.path !== h.item.path || m.folderId !== h.item.folderId) &&
+        g.members.every((m) => otherFile(m, h.item)) &&
         comparableLength(text, h.item.text) &&
         nearDuplicate(g.shingles, (h.shingles ??= shingles(h.item.text))),
     );

@@ -27,6 +27,7 @@ import {
   comparableLength,
   demoteTablesOfContents,
   nearDuplicate,
+  otherFile,
   shingles,
 } from '../rank/passageHygiene.js';
 import {
@@ -276,7 +277,7 @@ export class Searcher {
       list.flatMap((r) => {
         const c = info.get(r.chunkId);
         // Every candidate's passage was read with its scores; none is missing unless a ranker made one up.
-        return c ? [{ r, c, text: c.text, path: c.rel_path, folderId: c.folder_id }] : [];
+        return c ? [hitOf(r, c)] : [];
       });
     const hits: Hit[] = withPassages(ranking.slice(0, k + HYGIENE_EXTRA));
     const place = (c: ChunkInfo) => ({
@@ -374,7 +375,7 @@ export class Searcher {
     crossing: CrossLingualRecall,
     info: ReadonlyMap<number, ChunkInfo>,
   ): Promise<Copy[]> {
-    const onPage = new Set(page.flatMap((x) => [x.c.id, ...x.alsoIn.map((a) => a.c.id)]));
+    const onPage = passageIds(page);
     const others = input.candidates.filter((cd) => {
       const c = info.get(cd.chunkId);
       return !!c && other(c) && !onPage.has(cd.chunkId);
@@ -387,10 +388,7 @@ export class Searcher {
     const offer: Copy[] = [];
     let read = 0;
     const ordered = await this.ranker.rank({ ...input, candidates: others });
-    const hitOf = (r: RankedCandidate): Hit => {
-      const c = info.get(r.chunkId)!;
-      return { r, c, text: c.text, path: c.rel_path, folderId: c.folder_id };
-    };
+    const hitAt = (r: RankedCandidate): Hit => hitOf(r, info.get(r.chunkId)!);
     // The copies at home, read only when a passage away from home (an English paragraph of a
     // Chinese manual) needs its English edition's copy to stand for it.
     let homes: { hit: Hit; sh: Set<number> | null }[] | null = null;
@@ -398,14 +396,14 @@ export class Searcher {
     for (const r of ordered) {
       if (offer.length >= OTHER_LANGUAGE_PLACES || read >= OFFER_READ) break;
       if (used.has(r.chunkId)) continue;
-      let hit = hitOf(r);
+      let hit = hitAt(r);
       if (isTableOfContents(passageShape(hit.text))) continue;
       let sh: Set<number> | null = null;
       const away = atHome(hit.c) ? null : hit;
       if (away) {
         homes ??= ordered
           .filter((o) => atHome(info.get(o.chunkId)!))
-          .map((o) => ({ hit: hitOf(o), sh: null }));
+          .map((o) => ({ hit: hitAt(o), sh: null }));
         const awaySh = shingles(away.text);
         const home = homes.find(
           (h) =>
@@ -653,12 +651,21 @@ interface Hit {
 /** One result: a passage, its copies in other files, and the candidate whose place it took. */
 type Copy = Hit & { alsoIn: Hit[]; place: Hit };
 
+function hitOf(r: RankedCandidate, c: ChunkInfo): Hit {
+  return { r, c, text: c.text, path: c.rel_path, folderId: c.folder_id };
+}
+
+/** The chunk ids of results and of their copies in other files. */
+function passageIds(copies: readonly Copy[]): Set<number> {
+  return new Set(copies.flatMap((x) => [x.c.id, ...x.alsoIn.map((a) => a.c.id)]));
+}
+
 /**
  * The results past the first page without the passages offered into it, nor
  * their copies (a copy in another file joins the offered passage's alsoIn).
  */
 function withoutOffered(copies: readonly Copy[], page: number, offered: readonly Copy[]): Copy[] {
-  const ids = new Set(offered.flatMap((x) => [x.c.id, ...x.alsoIn.map((a) => a.c.id)]));
+  const ids = passageIds(offered);
   const offeredShingles = new Map<Copy, Set<number>>();
   const shinglesOf = (x: Copy) => {
     let sh = offeredShingles.get(x);
@@ -669,9 +676,7 @@ function withoutOffered(copies: readonly Copy[], page: number, offered: readonly
     if (i < page) return true;
     if (ids.has(x.c.id) || x.alsoIn.some((a) => ids.has(a.c.id))) return false;
     // Another file's copy, as collapseDuplicates groups them.
-    const comparable = offered.filter(
-      (o) => (o.path !== x.path || o.folderId !== x.folderId) && comparableLength(o.text, x.text),
-    );
+    const comparable = offered.filter((o) => otherFile(o, x) && comparableLength(o.text, x.text));
     if (!comparable.length) return true;
     const sh = shingles(x.text);
     const twin = comparable.find((o) => nearDuplicate(shinglesOf(o), sh));
