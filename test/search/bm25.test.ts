@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexColumns } from '../../main/engine/text/analyzer.js';
 import { Bm25Channel } from '../../main/engine/search/bm25.js';
 import { queryTerms } from '../../main/engine/search/ftsQuery.js';
-import { passageText } from '../../main/engine/text/passageText.js';
 import { openDatabase, type Db } from '../../main/engine/store/database.js';
 import { DocumentStore } from '../../main/engine/store/documentStore.js';
 import { insertFolder } from '../../main/engine/store/folders.js';
 import { tempDir } from '../library/helpers.js';
 import { seededRandom } from '../library/random.js';
+import { passagesDocument } from './onePassageDocument.js';
 
 const tmp = tempDir('docqa-bm25-');
 let db: Db;
@@ -22,37 +21,16 @@ beforeAll(() => {
   const store = new DocumentStore(db);
   const r = seededRandom(3);
   for (let d = 0; d < 40; d++) {
-    const chunks = Array.from({ length: 10 }, (_, ord) => {
+    const texts = Array.from({ length: 10 }, () => {
       const words: string[] = [];
       for (let i = 0; i < 40; i++)
         words.push(
           r() < 0.6 ? COMMON[Math.floor(r() * COMMON.length)] : RARE[Math.floor(r() * r() * RARE.length)],
         );
       if (r() < 0.3) words.push('茶叶', '绿茶');
-      const text = words.join(' ');
-      return {
-        ord,
-        start: 0,
-        end: text.length,
-        headingPath: ['Section'],
-        page: null,
-        line: 1,
-        text,
-        fts: indexColumns(passageText(`Doc ${d}`, ['Section'], text)),
-      };
+      return words.join(' ');
     });
-    store.write({
-      folderId,
-      relPath: `d${d}.txt`,
-      size: 1,
-      mtimeMs: 1,
-      hash: `h${d}`,
-      type: 'text',
-      title: `Doc ${d}`,
-      encoding: 'utf-8',
-      chunks,
-      vectors: new Map(),
-    });
+    store.write(passagesDocument(folderId, `d${d}.txt`, `Doc ${d}`, ['Section'], texts));
   }
 });
 

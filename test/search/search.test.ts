@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexColumns } from '../../main/engine/text/analyzer.js';
 import { BinaryIndex } from '../../main/engine/search/binaryIndex.js';
 import { DenseChannel } from '../../main/engine/search/dense.js';
 import { DenseSearchWorker } from '../../main/engine/search/denseSearchWorker.js';
@@ -30,6 +29,7 @@ import { createVectorSet, VectorTables, type VectorSet } from '../../main/engine
 import { openPack } from '../../main/engine/towers/openPack.js';
 import type { TowerPack } from '../../main/engine/towers/types.js';
 import { seededRandom, tempDir, writeTestPack } from '../library/helpers.js';
+import { passagesDocument } from './onePassageDocument.js';
 
 const tmp = tempDir('docqa-search-');
 let db: Db;
@@ -59,34 +59,8 @@ beforeAll(async () => {
   set = createVectorSet(db, packIdentity(pack), 'active');
   const store = new DocumentStore(db);
   for (const [relPath, paragraphs] of Object.entries(DOCS)) {
-    let at = 0;
-    const chunks = paragraphs.map((text, ord) => {
-      const start = at;
-      at += text.length + 2;
-      return {
-        ord,
-        start,
-        end: start + text.length,
-        headingPath: [],
-        page: null,
-        line: 2 * ord + 1,
-        text,
-        fts: indexColumns(passageText(relPath, [], text)),
-      };
-    });
-    const vectors = await pack.embedAnswers(chunks.map((c) => passageText(relPath, [], c.text)));
-    store.write({
-      folderId,
-      relPath,
-      size: 1,
-      mtimeMs: 1,
-      hash: relPath,
-      type: 'text',
-      title: relPath,
-      encoding: 'utf-8',
-      chunks,
-      vectors: new Map([[set.id, vectors]]),
-    });
+    const vectors = await pack.embedAnswers(paragraphs.map((text) => passageText(relPath, [], text)));
+    store.write(passagesDocument(folderId, relPath, relPath, [], paragraphs, new Map([[set.id, vectors]])));
   }
 });
 
