@@ -2,6 +2,9 @@ import type { Database, Statement } from 'better-sqlite3';
 import { analyze } from '../text/analyzer.js';
 import { matchExpression } from './ftsQuery.js';
 import { passageText } from '../text/passageText.js';
+import { bm25Idf, bm25TermScore } from './bm25Formula.js';
+import { PostingsBm25 } from './postingsBm25.js';
+import { FtsTotals } from './ftsTotals.js';
 
 export interface TermStats {
   /** Chunks in the index. */
@@ -9,10 +12,6 @@ export interface TermStats {
   /** Chunks containing each term (0 when absent). */
   df: Map<string, number>;
 }
-
-/** FTS5's bm25() constants. */
-const K1 = 1.2;
-const B = 0.75;
 
 /** From this many chunks on, questions with common terms take the two-phase path (see `top`). */
 export const TWO_PHASE_MIN_CHUNKS = 50_000;
@@ -31,20 +30,20 @@ const DF_CACHE_TERMS = 100_000;
  */
 export class Bm25Channel {
   private readonly dfStatement: Statement;
-  private readonly countStatement: Statement;
+  private readonly totals: FtsTotals;
   private readonly passages: Statement;
   private readonly vocabularyStatement: Statement;
-  private lengthStats: { rows: number; avgdl: number } | null = null;
   private readonly dfCache = new Map<string, number>();
   private dfCacheChunks = -1;
   private dfCacheAt = 0;
+  private postings: PostingsBm25 | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly twoPhaseMinChunks = TWO_PHASE_MIN_CHUNKS,
   ) {
     this.dfStatement = db.prepare('SELECT doc FROM chunks_fts_vocab WHERE term = ?').pluck();
-    this.countStatement = db.prepare('SELECT COUNT(*) FROM chunks').pluck();
+    this.totals = new FtsTotals(db);
     this.vocabularyStatement = db.prepare(
       'SELECT term, doc FROM chunks_fts_vocab WHERE term IN (SELECT value FROM json_each(?))',
     );
@@ -55,7 +54,7 @@ export class Bm25Channel {
   }
 
   termStats(terms: readonly string[]): TermStats {
-    const chunks = this.countStatement.get() as number;
+    const chunks = this.totals.read().rows;
     // fts5vocab counts a term's chunks by walking its posting list (milliseconds for
     // common terms, which are the ones every question repeats): remember them until
     // the library changes size by more than 0.5% or a few minutes have passed.
@@ -133,9 +132,28 @@ export class Bm25Channel {
       if (recallBy === 'selective' && !selective.length) return new Map();
       if (recallBy === 'rarest' && selective.length < 2) selective = byRarity.slice(0, 2);
       if (selective.length < terms.length) {
-        const candidates = [...this.fts(selective, k * PHASE1_FACTOR).keys()];
+        const candidates = [...this.ranked(selective, k * PHASE1_FACTOR, stats).keys()];
         return this.rescore(terms, candidates, stats, k);
       }
+      return this.ranked(terms, k, stats);
+    }
+    return this.fts(terms, k);
+  }
+
+  /**
+   * FTS5's top `k` for `terms` on a large library: from the postings when every term is
+   * selective (short posting lists; postingsBm25.ts, the same scores at about half the
+   * cost), else from FTS5.
+   */
+  private ranked(terms: readonly string[], k: number, stats: TermStats): Map<number, number> {
+    const short = terms.every((t) => {
+      const n = stats.df.get(t) ?? 0;
+      return n > 0 && n <= stats.chunks * COMMON_SHARE;
+    });
+    if (short && terms.length) {
+      this.postings ??= new PostingsBm25(this.db);
+      const top = this.postings.top(terms, k, stats.df);
+      if (top) return top;
     }
     return this.fts(terms, k);
   }
@@ -161,15 +179,7 @@ export class Bm25Channel {
     k: number,
   ): Map<number, number> {
     const { rows, avgdl } = this.lengths();
-    // A term listed n times counts n times, as in an FTS5 query that names a phrase n times.
-    const multiplicity = new Map<string, number>();
-    for (const t of terms) multiplicity.set(t, (multiplicity.get(t) ?? 0) + 1);
-    const idf = new Map(
-      terms.map((t) => {
-        const n = stats.df.get(t) ?? 0;
-        return [t, Math.max(Math.log((rows - n + 0.5) / (n + 0.5)), 1e-6)];
-      }),
-    );
+    const idf = new Map(terms.map((t) => [t, bm25Idf(rows, stats.df.get(t) ?? 0)]));
     const scored: [number, number][] = [];
     for (const r of this.passages.all(JSON.stringify(chunkIds)) as {
       id: number;
@@ -184,25 +194,22 @@ export class Bm25Channel {
       const tf = new Map<string, number>();
       for (const list of [tokens, chars])
         for (const t of list) if (idf.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
-      const norm = K1 * (1 - B + (B * (tokens.length + chars.length)) / avgdl);
+      const length = tokens.length + chars.length;
+      // Term by term in query order, as FTS5 sums its phrases: a term listed n times counts n times.
       let score = 0;
-      for (const [t, f] of tf)
-        score += ((multiplicity.get(t) ?? 1) * idf.get(t)! * f * (K1 + 1)) / (f + norm);
+      for (const t of terms) {
+        const f = tf.get(t);
+        if (f) score += bm25TermScore(idf.get(t)!, f, length, avgdl);
+      }
       if (score > 0) scored.push([r.id, score]);
     }
     scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     return new Map(scored.slice(0, k));
   }
 
-  /** Row count and average row length (tokens in both columns), re-read when the library has grown or shrunk by 1%. */
+  /** Row count and average row length (tokens in both columns), as FTS5 reads them. */
   private lengths(): { rows: number; avgdl: number } {
-    const rows = this.countStatement.get() as number;
-    const cached = this.lengthStats;
-    if (!cached || Math.abs(cached.rows - rows) > cached.rows * 0.01) {
-      const total =
-        (this.db.prepare('SELECT SUM(cnt) FROM chunks_fts_vocab').pluck().get() as number | null) ?? 0;
-      this.lengthStats = { rows, avgdl: rows ? total / rows : 1 };
-    }
-    return { rows, avgdl: Math.max(this.lengthStats!.avgdl, 1e-9) };
+    const { rows, tokens } = this.totals.read();
+    return { rows, avgdl: rows ? Math.max(tokens / rows, 1e-9) : 1 };
   }
 }
