@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Bm25Channel } from '../../main/engine/search/bm25.js';
 import { matchExpression } from '../../main/engine/search/ftsQuery.js';
 import { PostingsBm25 } from '../../main/engine/search/postingsBm25.js';
+import { FtsTotals } from '../../main/engine/search/ftsTotals.js';
 import { indexColumns } from '../../main/engine/text/analyzer.js';
 import { openDatabase, type Db } from '../../main/engine/store/database.js';
 import { DocumentStore } from '../../main/engine/store/documentStore.js';
@@ -122,6 +123,20 @@ describe('BM25 from the postings', () => {
     store.remove(added[3]);
     store.remove(1);
     expectFtsResults(postings, queries(bm25));
+  });
+
+  it("scores with FTS5's totals, which keep removed passages, and counts the passages themselves", () => {
+    const passages = db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
+    const { rows, tokens } = new FtsTotals(db).read();
+    // 70 documents of 6 passages written, 2 removed: FTS5 still counts all 420.
+    expect(rows).toBe(420);
+    expect(passages).toBe(408);
+    expect(tokens).toBeGreaterThan(128 ** 2); // a varint of three bytes
+    const bm25 = new Bm25Channel(db);
+    expect(bm25.termStats(['word1q']).chunks).toBe(passages);
+    // The count follows this connection's writes.
+    store.remove(2);
+    expect(bm25.termStats(['word1q']).chunks).toBe(passages - 6);
   });
 
   it('is what a large library searches with, with the same results as FTS5', async () => {

@@ -1,10 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 /**
- * FTS5's own totals record (the row with id 1 of `chunks_fts_data`): how many
- * rows the index holds and how many tokens, the figures its bm25() divides by.
- * One small row, where `COUNT(*)` walks the whole table (~1.5 ms at 100k
- * passages, and every search asked it several times).
+ * FTS5's own totals record (the row with id 1 of `chunks_fts_data`): the rows
+ * and tokens its bm25() divides by. In a contentless index (ours) removing a
+ * row leaves both as they were, so they count every row ever added since the
+ * index was built: the figures to score as FTS5 does, not a passage count.
  */
 export class FtsTotals {
   private readonly block: Statement;
