@@ -5,6 +5,7 @@ import type { Database, Statement } from 'better-sqlite3';
  * and tokens its bm25() divides by. In a contentless index (ours) removing a
  * row leaves both as they were, so they count every row ever added since the
  * index was built: the figures to score as FTS5 does, not a passage count.
+ * One small row to read, where summing the vocabulary's counts walks it all.
  */
 export class FtsTotals {
   private readonly block: Statement;
