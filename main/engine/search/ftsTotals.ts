@@ -26,20 +26,34 @@ export class FtsTotals {
 /** SQLite varints (big-endian, 7 bits a byte, the 9th byte whole), as FTS5 writes its records. */
 export function sqliteVarints(bytes: Uint8Array): number[] {
   const out: number[] = [];
+  eachVarint(
+    bytes.length,
+    (i) => bytes[i],
+    (v) => out.push(v),
+  );
+  return out;
+}
+
+/** The same, of `count` bytes read by `byteAt` (a blob, or its hex text). */
+export function eachVarint(
+  count: number,
+  byteAt: (i: number) => number,
+  visit: (value: number) => void,
+): void {
   let value = 0;
   let n = 0;
-  for (const b of bytes) {
+  for (let i = 0; i < count; i++) {
+    const b = byteAt(i);
     if (n === 8) {
-      out.push(value * 256 + b);
+      visit(value * 256 + b);
       value = n = 0;
       continue;
     }
     value = value * 128 + (b & 0x7f);
     n++;
     if (!(b & 0x80)) {
-      out.push(value);
+      visit(value);
       value = n = 0;
     }
   }
-  return out;
 }
