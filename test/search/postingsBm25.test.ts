@@ -118,9 +118,9 @@ describe('BM25 from the postings', () => {
     expectFtsResults(postings, all);
   });
 
-  it('follows passages added and removed after the lengths were read', async () => {
+  it('follows passages added and removed after the lengths were read (in slices of 50 rows)', async () => {
     const bm25 = new Bm25Channel(db);
-    const postings = new PostingsBm25(db);
+    const postings = new PostingsBm25(db, 50);
     const first = queries(bm25)[0];
     await whenLoaded(postings, first.terms, first.df);
     const added = writeDocuments(60, 10);
