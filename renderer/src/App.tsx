@@ -183,7 +183,8 @@ function Shell() {
           <button type="button" className="sidebar-progress" onClick={() => setView('library')}>
             {progress.phase === 'waiting' ||
             progress.phase === 'scanning' ||
-            progress.phase === 'loading-model'
+            progress.phase === 'loading-model' ||
+            progress.phase === 'compacting'
               ? t(`library.phase.${progress.phase}`)
               : t('nav.indexing', { percent })}
           </button>

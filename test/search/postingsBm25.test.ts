@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Bm25Channel } from '../../main/engine/search/bm25.js';
 import { matchExpression } from '../../main/engine/search/ftsQuery.js';
 import { PostingsBm25 } from '../../main/engine/search/postingsBm25.js';
-import { FtsTotals } from '../../main/engine/search/ftsTotals.js';
+import { FtsTotals } from '../../main/engine/store/ftsTotals.js';
 import { indexColumns } from '../../main/engine/text/analyzer.js';
 import { openDatabase, type Db } from '../../main/engine/store/database.js';
 import { DocumentStore } from '../../main/engine/store/documentStore.js';

@@ -24,6 +24,7 @@ import {
 import { folderIgnore, listFolders, setFolderState, type FolderState } from '../store/folders.js';
 import { clearReading, deathsWhileReading, markReading } from '../store/extractionMarks.js';
 import { listVectorSets } from '../store/vectorSets.js';
+import { compactFts, ftsHasDrifted } from '../store/ftsIndex.js';
 import type { Extractor, ExtractorOptions, ExtractOutcome } from './extractor.js';
 import type { PackCache } from './packCache.js';
 import { PackSet } from './packSet.js';
@@ -145,6 +146,7 @@ export async function runIngestJob(
       extractor.configure(params.extract);
       await indexFiles(db, store, packs, extractor, toIndex, params, progress, signal);
     }
+    if (!signal.aborted) compactFtsIfDrifted(db, progress, params.dbPath);
     const done = new Date().toISOString();
     for (const id of scannedFolders) {
       setFolderState(
@@ -170,6 +172,21 @@ export async function runIngestJob(
     } finally {
       db.close();
     }
+  }
+}
+
+/**
+ * Rebuilds the full-text index when it counts too many removed passages (store/ftsIndex.ts),
+ * at the end of a run that wrote. On a full disk it is left for a later run: the index is
+ * consistent either way, and the files this run indexed are in it.
+ */
+function compactFtsIfDrifted(db: Db, progress: ProgressTracker, dbPath: string): void {
+  if (!ftsHasDrifted(db)) return;
+  progress.phase('compacting');
+  try {
+    compactFts(db);
+  } catch (e) {
+    if (!isDiskFull(e, dbPath)) throw e;
   }
 }
 

@@ -34,8 +34,11 @@ export interface IngestProgress {
   /**
    * 'waiting': another run (another process: `docqa ingest`, the app) holds the library; this one starts when it ends.
    * 'loading-model': opening the tower pack before the first file is embedded (seconds for a large model).
+   * 'compacting': rebuilding the full-text index after many passages were rewritten (store/ftsIndex.ts;
+   * seconds at 100k passages).
    */
-  phase: 'waiting' | 'scanning' | 'removing' | 'loading-model' | 'indexing' | 'done' | 'cancelled';
+  phase:
+    'waiting' | 'scanning' | 'removing' | 'loading-model' | 'indexing' | 'compacting' | 'done' | 'cancelled';
   filesTotal: number;
   filesDone: number;
   filesSkipped: number;

@@ -4,7 +4,7 @@ import { matchExpression } from './ftsQuery.js';
 import { passageText } from '../text/passageText.js';
 import { bm25Idf, bm25TermScore } from './bm25Formula.js';
 import { PostingsBm25 } from './postingsBm25.js';
-import { FtsTotals } from './ftsTotals.js';
+import { FtsTotals } from '../store/ftsTotals.js';
 
 export interface TermStats {
   /** Chunks in the index. */

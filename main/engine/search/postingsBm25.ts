@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { bm25Idf, bm25TermScore } from './bm25Formula.js';
-import { eachVarint, FtsTotals } from './ftsTotals.js';
+import { eachVarint, FtsTotals } from '../store/ftsTotals.js';
 
 /**
  * Row lengths read per slice while the cache fills: ~2 ms at a time, so a search resuming

@@ -242,6 +242,7 @@ export const en = {
   'source.revealed': 'Showed {file} in its folder',
   'chat.closestTitle': 'Closest passages (not a confident answer)',
   'library.phase.loading-model': 'Loading the model…',
+  'library.phase.compacting': 'Tidying the search index after many changes…',
   'library.phase.waiting': 'Waiting for another indexing run on this library (docqa ingest?) to finish…',
   'library.progressReading': 'Reading {file} ({size})',
   'library.progressEmbedding': 'Embedding {count} passages',

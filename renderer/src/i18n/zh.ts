@@ -232,6 +232,7 @@ export const zh: Record<MessageKey, string> = {
   'chat.closestTitle': '最接近的段落（并非可靠的答案）',
   'library.phase.waiting': '正在等待此文档库的另一个索引任务（docqa ingest？）结束…',
   'library.phase.loading-model': '正在加载模型…',
+  'library.phase.compacting': '文件改动较多，正在整理搜索索引…',
   'library.progressReading': '正在读取 {file}（{size}）',
   'library.progressEmbedding': '正在为 {count} 个段落生成向量',
   'library.progressPages': '{file} — 第 {done} / {total} 页',

@@ -279,11 +279,13 @@ export function LibraryView() {
 
 function Progress({ progress, t, onStop }: { progress: IngestProgress; t: Translate; onStop(): void }) {
   const { language } = useI18n();
-  // Scanning and loading the model have no measure yet: the bar runs indeterminate, the phase says why.
+  // Scanning, loading the model and rebuilding the full-text index have no measure: the bar runs
+  // indeterminate, the phase says why.
   const counting =
     progress.phase === 'waiting' ||
     progress.phase === 'scanning' ||
     progress.phase === 'loading-model' ||
+    progress.phase === 'compacting' ||
     progress.filesTotal === 0;
   const parts = [
     t('library.progressFiles', {
