@@ -129,6 +129,17 @@ describe('BM25 from the postings', () => {
     expectFtsResults(postings, queries(bm25));
   });
 
+  it('lets FTS5 answer when its statements cannot read the index, and recovers', async () => {
+    const bm25 = new Bm25Channel(db);
+    const postings = new PostingsBm25(db);
+    const [first] = queries(bm25);
+    await whenLoaded(postings, first.terms, first.df);
+    db.exec('DROP TABLE temp.chunks_fts_instance');
+    expect(postings.top(first.terms, 10, first.df)).toBeNull();
+    const again = await whenLoaded(postings, first.terms, first.df);
+    expect([...again.keys()]).toEqual(ftsTop(first.terms, 10).map(([id]) => id));
+  });
+
   it("scores with FTS5's totals, which keep removed passages, and counts the passages themselves", () => {
     const passages = db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
     const { rows, tokens } = new FtsTotals(db).read();

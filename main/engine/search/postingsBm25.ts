@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import SqliteDatabase, { type Database, type Statement } from 'better-sqlite3';
 import { bm25Idf, bm25TermScore } from './bm25Formula.js';
 import { eachVarint, FtsTotals } from '../store/ftsTotals.js';
 
@@ -92,6 +92,14 @@ export class PostingsBm25 {
       }
       touched.sort((a, b) => scores[b] - scores[a] || a - b);
       return new Map(touched.slice(0, k).map((id) => [id, scores[id]]));
+    } catch (e) {
+      // The index (or this connection's vocabulary table) changed in a way its statements
+      // cannot read: FTS5 answers this search, and later ones prepare them and read the
+      // lengths again.
+      if (!(e instanceof SqliteDatabase.SqliteError)) throw e;
+      this.statements = null;
+      this.reset();
+      return null;
     } finally {
       for (const id of touched) scores[id] = 0;
       for (const tf of frequencies.values()) for (const id of tf.ids) counts[id] = 0;
