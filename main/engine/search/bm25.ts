@@ -217,7 +217,6 @@ export class Bm25Channel {
    * after every 1% of growth.)
    */
   private lengths(): { rows: number; avgdl: number } {
-    const { rows, tokens } = this.totals.read();
-    return { rows, avgdl: rows ? Math.max(tokens / rows, 1e-9) : 1 };
+    return this.totals.averages();
   }
 }

@@ -20,8 +20,8 @@ const LOAD_SLICE_ROWS = 2_000;
  * Only for terms with short posting lists (the caller's choice): the postings
  * come back one row per occurrence.
  *
- * The lengths (a few bytes a passage) load in slices in the background the
- * first time they are wanted; until they are complete `top` answers null and
+ * The lengths (a few bytes a passage) load in slices between searches from the
+ * second time they are wanted; until they are complete `top` answers null and
  * the caller asks FTS5, which gives the same result. Passage ids only grow
  * (AUTOINCREMENT), so passages added later are read by id; a rebuilt index
  * (new `fts_version`) is read again whole.
@@ -50,12 +50,12 @@ export class PostingsBm25 {
   /**
    * The top `k` rows for `terms` (each term once per time it is listed, like a
    * phrase named twice in FTS5), scores positive; null while the lengths are not
-   * all in memory (and the first call starts reading them).
+   * all in memory (the second call starts reading them).
    */
   top(terms: readonly string[], k: number, df: ReadonlyMap<string, number>): Map<number, number> | null {
     if (!this.current()) return null;
     const { postings } = this.statements!;
-    const { rows, avgdl } = this.averages();
+    const { rows, avgdl } = this.statements!.totals.averages();
     // Scratch arrays indexed by passage id (as long as the lengths), zeroed again after use:
     // a search touches a few thousand of 100k entries, and Maps cost several times more.
     if (this.scores.length < this.lengths.length) {
@@ -148,7 +148,7 @@ export class PostingsBm25 {
         if (this.readSlice() < this.sliceRows) this.state = 'ready';
         else setImmediate(step);
       } catch {
-        // A closed connection, or an index being rebuilt: FTS5 answers instead.
+        // A closed connection, or an index being rebuilt: FTS5 answers from then on.
         this.state = 'unavailable';
       }
     };
@@ -192,12 +192,6 @@ export class PostingsBm25 {
       totals: new FtsTotals(this.db),
       ftsVersion: this.db.prepare("SELECT value FROM meta WHERE key = 'fts_version'").pluck(),
     };
-  }
-
-  /** FTS5's row count and average row length (tokens in every column). */
-  private averages(): { rows: number; avgdl: number } {
-    const { rows, tokens } = this.statements!.totals.read();
-    return { rows, avgdl: rows ? tokens / rows : 0 };
   }
 }
 

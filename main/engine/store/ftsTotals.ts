@@ -21,6 +21,12 @@ export class FtsTotals {
     const [rows, ...columnTokens] = sqliteVarints(block);
     return { rows, tokens: columnTokens.reduce((a, b) => a + b, 0) };
   }
+
+  /** The row count and average row length (tokens in every column) that bm25() divides by. */
+  averages(): { rows: number; avgdl: number } {
+    const { rows, tokens } = this.read();
+    return { rows, avgdl: rows ? Math.max(tokens / rows, 1e-9) : 1 };
+  }
 }
 
 /** SQLite varints (big-endian, 7 bits a byte, the 9th byte whole), as FTS5 writes its records. */
