@@ -18,8 +18,15 @@ export class FtsTotals {
     const block = this.block.get() as Uint8Array | undefined;
     // An index that never held a row has no record yet.
     if (!block) return { rows: 0, tokens: 0 };
-    const [rows, ...columnTokens] = sqliteVarints(block);
-    return { rows, tokens: columnTokens.reduce((a, b) => a + b, 0) };
+    // The row count, then each column's token count.
+    let rows = -1;
+    let tokens = 0;
+    eachVarint(
+      block.length,
+      (i) => block[i],
+      (v) => (rows < 0 ? (rows = v) : (tokens += v)),
+    );
+    return { rows: Math.max(rows, 0), tokens };
   }
 
   /** The row count and average row length (tokens in every column) that bm25() divides by. */
@@ -29,18 +36,10 @@ export class FtsTotals {
   }
 }
 
-/** SQLite varints (big-endian, 7 bits a byte, the 9th byte whole), as FTS5 writes its records. */
-export function sqliteVarints(bytes: Uint8Array): number[] {
-  const out: number[] = [];
-  eachVarint(
-    bytes.length,
-    (i) => bytes[i],
-    (v) => out.push(v),
-  );
-  return out;
-}
-
-/** The same, of `count` bytes read by `byteAt` (a blob, or its hex text). */
+/**
+ * SQLite varints (big-endian, 7 bits a byte, the 9th byte whole), as FTS5 writes its
+ * records, of `count` bytes read by `byteAt` (a blob, or its hex text).
+ */
 export function eachVarint(
   count: number,
   byteAt: (i: number) => number,
