@@ -256,7 +256,8 @@ describe('an instruction stays with its command', () => {
     pages: [],
   });
   // 99 characters of background, then a 46-character announcement, then the command.
-  const filler = 'This paragraph explains the background of the tool, and why you would want to use it at all here.';
+  const filler =
+    'This paragraph explains the background of the tool, and why you would want to use it at all here.';
 
   it('joins the command block to the paragraph that announces it, up to the maximum size', () => {
     const text = `${filler}\n\nFirst initialise the local chroot as follows:\n\n$ sudo pbuilder create`;
@@ -273,5 +274,18 @@ describe('an instruction stays with its command', () => {
     expect(chunks[0].text).toBe(filler);
     // Offsets still point at the chunk's own text.
     for (const c of chunks) expect(text.slice(c.start, c.end)).toBe(c.text);
+  });
+
+  it('reads an announcement followed by a footnote mark as one', () => {
+    // One paragraph (background and announcement) that fills the target; the block would not join.
+    const cut = (mark: string) => {
+      const text = `${filler} The hook script is configured as follows:${mark}\n\n#!/bin/sh\nset -e\ninstall_packages lintian`;
+      const chunks = chunkDocument(plain(text), { targetChars: 170, maxChars: 240 });
+      return chunks.find((c) => c.text.includes('set -e'))!.text;
+    };
+    for (const mark of [' [68]', '[^2]', '¹', ' [a] [12]'])
+      expect(cut(mark), mark).toContain(`follows:${mark}`);
+    // A bracketed word is not a footnote mark: the paragraph no longer ends announcing anything.
+    expect(cut(' [optional]').startsWith('#!/bin/sh')).toBe(true);
   });
 });

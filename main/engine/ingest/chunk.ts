@@ -245,8 +245,13 @@ function trimSpan(text: string, start: number, end: number): TextSpan | null {
   return e > s ? { start: s, end: e } : null;
 }
 
-/** A paragraph that announces what follows ("… as follows:", "运行以下命令："). */
-const INTRODUCES = /(?:[:：]|\bas follows\.?|\bfollowing\.?|如下[。.]?)\s*$/iu;
+/**
+ * A paragraph that announces what follows ("… as follows:", "运行以下命令："), also
+ * when a footnote mark follows the colon ("configured as follows: [68]", "¹"), as
+ * manuals converted from DocBook or Markdown write it.
+ */
+const INTRODUCES =
+  /(?:[:：]|\bas follows\.?|\bfollowing\.?|如下[。.]?)(?:\s*(?:\[\^?[0-9a-z]{1,4}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+))*\s*$/iu;
 
 function introduces(text: string, unit: TextSpan): boolean {
   return INTRODUCES.test(text.slice(Math.max(unit.start, unit.end - 40), unit.end));
