@@ -254,6 +254,14 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     const en = await ask(TARGETS.en.question);
     figures.englishAnswerMs = en.ms;
     await poll(() => en.turn.locator('.source-path').first().textContent()).toBe(TARGETS.en.path);
+    // The new answer is brought into view at the top of the thread, below the earlier one.
+    const turnTopInThread = () =>
+      en.turn.evaluate((el) => {
+        const thread = el.closest('.thread')!;
+        return Math.round(el.getBoundingClientRect().top - thread.getBoundingClientRect().top);
+      });
+    await poll(turnTopInThread).toBeLessThan(40);
+    expect(await en.turn.evaluate((el) => el.closest('.thread')!.scrollTop)).toBeGreaterThan(0);
     const first = en.turn.getByTestId('source-card').first();
     expect(await first.locator('mark').count()).toBeGreaterThan(0);
     await first.hover();

@@ -72,6 +72,17 @@ export function ChatView(props: {
     boxRef.current?.focus();
   }, []);
 
+  // Bring a new answer into view once it is rendered: a frame requested when the answer
+  // arrived could run before React committed it, and then scrolled to the previous turn.
+  const scrollToTurn = useRef<number | null>(null);
+  useEffect(() => {
+    const id = scrollToTurn.current;
+    const turn = id === null ? null : threadRef.current?.querySelector(`.turn[data-turn-id="${id}"]`);
+    if (!turn) return;
+    scrollToTurn.current = null;
+    turn.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, [turns]);
+
   // `asWritten`: asked again from an answer whose misspelt-looking words were corrected, as the user wrote them.
   const askQuestion = useCallback(
     async (q: string, asWritten: boolean) => {
@@ -85,6 +96,7 @@ export function ChatView(props: {
           ...(asWritten ? { asWritten } : {}),
         });
         loadedFor.current = turn.conversationId;
+        scrollToTurn.current = turn.id;
         setTurns((list) => [...list, turn]);
         if (!asWritten) setQuestion('');
         setAnnouncement(
@@ -94,10 +106,6 @@ export function ChatView(props: {
         );
         if (turn.conversationId !== props.conversationId) props.onConversation(turn.conversationId);
         props.onConversationsChanged();
-        requestAnimationFrame(() => {
-          const last = threadRef.current?.querySelector('.turn:last-of-type');
-          last?.scrollIntoView({ block: 'start', behavior: 'smooth' });
-        });
       } catch (e) {
         setError(reportError(e));
       } finally {
