@@ -485,6 +485,16 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     expect(await conversation.textContent()).toBe(TARGETS.zh.question);
     await conversation.click();
     await poll(() => page.locator('.turn').count()).toBe(7);
+    // It opens where it was left: the latest question at the top of the thread.
+    await poll(() =>
+      page
+        .locator('.turn')
+        .last()
+        .evaluate((el) => {
+          const thread = el.closest('.thread')!;
+          return Math.abs(el.getBoundingClientRect().top - thread.getBoundingClientRect().top) < 40;
+        }),
+    ).toBe(true);
     // The cross-lingual turn, in the interface's new language.
     const crossing = page.locator('.turn').nth(4);
     expect(await crossing.getByTestId('also-searched').textContent()).toMatch(/^同时搜索了：.*防火墙/);

@@ -53,6 +53,8 @@ export function ChatView(props: {
   const threadRef = useRef<HTMLDivElement>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const loadedFor = useRef<number | null>(null);
+  /** The turn to bring into view once rendered: one just asked (smoothly) or the last of one opened. */
+  const scrollToTurn = useRef<{ id: number; smooth: boolean } | null>(null);
   const files = useFileActions(notify, t, reportError);
 
   // Load a conversation picked in the sidebar (not the one we just extended ourselves).
@@ -65,7 +67,14 @@ export function ChatView(props: {
       setTurns([]);
       return;
     }
-    api.call('conversation', { conversationId: id }).then(setTurns, (e: unknown) => setError(reportError(e)));
+    api.call('conversation', { conversationId: id }).then(
+      (list) => {
+        // A conversation opens at its latest question, as it was left.
+        scrollToTurn.current = list.length ? { id: list[list.length - 1].id, smooth: false } : null;
+        setTurns(list);
+      },
+      (e: unknown) => setError(reportError(e)),
+    );
   }, [props.conversationId, reportError]);
 
   useEffect(() => {
@@ -74,13 +83,12 @@ export function ChatView(props: {
 
   // Bring a new answer into view once it is rendered: a frame requested when the answer
   // arrived could run before React committed it, and then scrolled to the previous turn.
-  const scrollToTurn = useRef<number | null>(null);
   useEffect(() => {
-    const id = scrollToTurn.current;
-    const turn = id === null ? null : threadRef.current?.querySelector(`.turn[data-turn-id="${id}"]`);
+    const want = scrollToTurn.current;
+    const turn = want && threadRef.current?.querySelector(`.turn[data-turn-id="${want.id}"]`);
     if (!turn) return;
     scrollToTurn.current = null;
-    turn.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    turn.scrollIntoView({ block: 'start', behavior: want.smooth ? 'smooth' : 'auto' });
   }, [turns]);
 
   // `asWritten`: asked again from an answer whose misspelt-looking words were corrected, as the user wrote them.
@@ -96,7 +104,7 @@ export function ChatView(props: {
           ...(asWritten ? { asWritten } : {}),
         });
         loadedFor.current = turn.conversationId;
-        scrollToTurn.current = turn.id;
+        scrollToTurn.current = { id: turn.id, smooth: true };
         setTurns((list) => [...list, turn]);
         if (!asWritten) setQuestion('');
         setAnnouncement(
