@@ -54,6 +54,7 @@ export const API_ERROR_CODES = [
   'no-such-document',
   'document-outside-folder',
   'no-such-conversation',
+  'conversation-not-restorable',
   'no-such-passage',
   // Opening a file (main/api/opener.ts, the desktop host).
   'open-no-program',
@@ -189,6 +190,11 @@ const PATTERNS: Pattern<ApiErrorCode>[] = [
   [/^no document with id (.+) in this library$/, 'no-such-document', ['id']],
   [/^document (.+) is not inside its library folder$/, 'document-outside-folder', ['id']],
   [/^no conversation with id (.+)$/, 'no-such-conversation', ['id']],
+  [
+    /^conversation (.+) cannot be restored: it was not deleted, or was deleted more than (.+) minutes ago$/,
+    'conversation-not-restorable',
+    ['id', 'minutes'],
+  ],
   [/^no passage with id (.+) in this library$/, 'no-such-passage', ['id']],
   // Opening a file: the opener's failures are matched first (openFailureReason), then these.
   [/^cannot open: (.+)$/, 'cannot-open', ['detail']],

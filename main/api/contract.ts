@@ -116,7 +116,9 @@ export const apiInputs = {
   askInConversation: z
     .object({ conversationId: id.nullable(), question: questionSchema, ...askOptions })
     .strict(),
+  /** Restorable with `restoreConversation` for 10 minutes (the interface's "Undo"). */
   deleteConversation: z.object({ conversationId: id }).strict(),
+  restoreConversation: z.object({ conversationId: id }).strict(),
   /**
    * What the user said of the passage at `rank` (1-based) of a logged answer: `good` ("this
    * answered it"), `bad` ("not this"), or the weaker `open`, `preview`, `copy`. Refused for a rank
@@ -251,6 +253,7 @@ export interface ApiOutputs {
   conversation: ConversationTurn[];
   askInConversation: ConversationTurn;
   deleteConversation: null;
+  restoreConversation: null;
   feedback: { signalId: number };
   learningState: LearningState;
   restorePreviousModel: LearningState;

@@ -86,6 +86,10 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
       await engine.deleteConversation(conversationId);
       return null;
     },
+    restoreConversation: async ({ conversationId }) => {
+      await engine.restoreConversation(conversationId);
+      return null;
+    },
     feedback: ({ answerId, rank, signal }) => engine.feedback(answerId, rank, signal),
     learningState: () => engine.learningState(),
     restorePreviousModel: () => engine.restorePreviousModel(),

@@ -20,6 +20,7 @@ export const API_METHODS = [
   'conversation',
   'askInConversation',
   'deleteConversation',
+  'restoreConversation',
   'feedback',
   'learningState',
   'restorePreviousModel',

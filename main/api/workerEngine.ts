@@ -92,6 +92,7 @@ export class WorkerEngine implements AppEngine {
       options,
     );
   deleteConversation = (conversationId: number) => this.#call<void>('deleteConversation', conversationId);
+  restoreConversation = (conversationId: number) => this.#call<void>('restoreConversation', conversationId);
   feedback = (answerId: number, rank: number, signal: Parameters<LibraryEngine['feedback']>[2]) =>
     this.#call<Awaited<ReturnType<LibraryEngine['feedback']>>>('feedback', answerId, rank, signal);
   learningState = () => this.#call<Awaited<ReturnType<LibraryEngine['learningState']>>>('learningState');

@@ -5,7 +5,7 @@ import { I18nProvider, resolveLanguage, useI18n } from './i18n/index.js';
 import { useAppState } from './state/AppState.js';
 import { useTheme } from './state/theme.js';
 import { Icon, type IconName } from './components/Icon.js';
-import { ToastArea, Toaster } from './components/Toaster.js';
+import { ToastArea, Toaster, useNotify } from './components/Toaster.js';
 import { ChatView, QUESTION_BOX_ID } from './views/ChatView.js';
 import { FOLDER_PATH_ID, LibraryView } from './views/LibraryView.js';
 import { SettingsView } from './views/SettingsView.js';
@@ -38,6 +38,7 @@ function focusSoon(id: string): void {
 function Shell() {
   const { t } = useI18n();
   const { info, ingest, reembed, connectionLost, refresh, reportError } = useAppState();
+  const notify = useNotify();
   const [view, setView] = useState<View>('chat');
   const [conversationId, setConversationId] = useState<number | null>(null);
   const [conversations, setConversations] = useState<ConversationSummary[]>([]);
@@ -164,9 +165,18 @@ function Shell() {
                     className="icon-button icon-button-quiet"
                     aria-label={t('nav.deleteConversation', { title: c.title })}
                     onClick={() => {
+                      const wasOpen = conversationId === c.id;
                       api.call('deleteConversation', { conversationId: c.id }).then(() => {
-                        if (conversationId === c.id) setConversationId(null);
+                        if (wasOpen) setConversationId(null);
                         loadConversations();
+                        notify(t('nav.conversationDeleted', { title: c.title }), 'info', {
+                          label: t('nav.undo'),
+                          run: () =>
+                            void api.call('restoreConversation', { conversationId: c.id }).then(() => {
+                              loadConversations();
+                              if (wasOpen) setConversationId(c.id);
+                            }, reportError),
+                        });
                       }, reportError);
                     }}
                   >

@@ -503,6 +503,25 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await shot('10-history-after-reload');
   }, 60_000);
 
+  it('deletes a conversation with an undo, and the undo brings it back whole', async () => {
+    await page.getByRole('button', { name: '提问', exact: true }).first().click();
+    const conversation = page.locator('.conversation').filter({ hasText: TARGETS.zh.question });
+    await conversation.waitFor();
+    await conversation.click();
+    await poll(() => page.locator('.turn').count()).toBe(7);
+    await page.getByRole('button', { name: `删除对话“${TARGETS.zh.question}”` }).click();
+    await poll(() => conversation.count()).toBe(0);
+    await poll(() => page.locator('.turn').count()).toBe(0);
+    const toast = page.getByTestId('toast').filter({ hasText: `已删除“${TARGETS.zh.question}”` });
+    await shot('10c-conversation-deleted');
+    await toast.getByRole('button', { name: '撤销' }).click();
+    await poll(() => conversation.count()).toBe(1);
+    // It was open: it opens again, with every turn.
+    await poll(() => page.locator('.turn').count()).toBe(7);
+    expect(await toast.count()).toBe(0);
+    expect((await callApi<{ turns: number }[]>(serve, 'listConversations'))[0].turns).toBe(7);
+  }, 60_000);
+
   it('words the errors the API sends in the interface language', async () => {
     await page.getByRole('button', { name: '文档库' }).click();
     const missing = path.join(tmp, 'no-such-folder');

@@ -3,6 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../main/engine/library/index.js';
 import { openDatabase } from '../../main/engine/store/database.js';
+import {
+  purgeDeletedConversations,
+  restoreConversation,
+  RESTORE_WINDOW_MS,
+} from '../../main/engine/store/conversations.js';
 import { checkLibraryFile } from './consistency.js';
 import { decodedText, ENCODED, FAILING, writeMixedCorpus } from './corpus.js';
 import { expectUserError, tempDir, writeTestPack } from './helpers.js';
@@ -183,6 +188,60 @@ describe('indexing a mixed folder', () => {
     });
     await lib.deleteConversation(first.conversationId);
     expect(await lib.listConversations()).toEqual([]);
+    await expectUserError(lib.conversation(first.conversationId), /no conversation with id/);
+    await expectUserError(lib.askInConversation(first.conversationId, 'tea?'), /no conversation with id/);
+    await expectUserError(lib.deleteConversation(first.conversationId), /no conversation with id/);
+
+    // "Undo": it comes back whole, until the restore window has passed.
+    await lib.restoreConversation(first.conversationId);
+    expect((await lib.conversation(first.conversationId)).map((t) => t.question)).toEqual([
+      'Where does it rain in November?',
+      '绿茶的水温？',
+    ]);
+    await expectUserError(lib.restoreConversation(first.conversationId), /cannot be restored/);
+    await lib.deleteConversation(first.conversationId);
+    const db = openDatabase(dbPath);
+    try {
+      const past = new Date(Date.now() + RESTORE_WINDOW_MS + 1000);
+      expect(restoreConversation(db, first.conversationId, past)).toBe(false);
+      // Deleted, not yet purged: its turns are still in the file until the window has passed.
+      const turnsOf = () =>
+        db.prepare('SELECT COUNT(*) FROM turns WHERE conversation_id = ?').pluck().get(first.conversationId);
+      expect(turnsOf()).toBe(2);
+      expect(purgeDeletedConversations(db, past)).toBe(1);
+      expect(turnsOf()).toBe(0);
+    } finally {
+      db.close();
+    }
+    await expectUserError(lib.restoreConversation(first.conversationId), /cannot be restored/);
+  });
+
+  it('removes a conversation deleted long ago for good when the library opens', async () => {
+    const turn = await lib.askInConversation(null, 'Where does it rain in November?');
+    await lib.deleteConversation(turn.conversationId);
+    const db = openDatabase(dbPath);
+    try {
+      db.prepare('UPDATE conversations SET deleted_at = ? WHERE id = ?').run(
+        new Date(Date.now() - RESTORE_WINDOW_MS - 1000).toISOString(),
+        turn.conversationId,
+      );
+    } finally {
+      db.close();
+    }
+    const again = await Library.open({ dbPath, packDir, provider: 'cpu' });
+    try {
+      await expectUserError(again.restoreConversation(turn.conversationId), /cannot be restored/);
+    } finally {
+      await again.close();
+    }
+    const check = openDatabase(dbPath, { readonly: true });
+    try {
+      expect(
+        check.prepare('SELECT COUNT(*) FROM conversations WHERE id = ?').pluck().get(turn.conversationId),
+      ).toBe(0);
+    } finally {
+      check.close();
+    }
   });
 });
 

@@ -139,6 +139,11 @@ export class Library implements LibraryEngine {
     const dbPath = path.resolve(options.dbPath);
     if (options.packDir) checkPackDir(options.packDir);
     const db = openDatabase(dbPath, { onFtsRebuild: options.onFtsRebuild });
+    try {
+      conversations.purgeDeletedConversations(db);
+    } catch {
+      // A full disk or a busy library: they go at the next deletion or opening.
+    }
     return new Library(
       db,
       dbPath,
@@ -814,6 +819,14 @@ export class Library implements LibraryEngine {
   async deleteConversation(conversationId: number): Promise<void> {
     this.checkConversation(conversationId);
     conversations.deleteConversation(this.db, conversationId);
+  }
+
+  async restoreConversation(conversationId: number): Promise<void> {
+    if (!Number.isInteger(conversationId) || !conversations.restoreConversation(this.db, conversationId))
+      throw new UserError(
+        `conversation ${String(conversationId)} cannot be restored: it was not deleted, or was deleted more than ${conversations.RESTORE_WINDOW_MS / 60_000} minutes ago`,
+        String(conversationId),
+      );
   }
 
   private checkConversation(id: number): void {

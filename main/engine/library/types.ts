@@ -228,7 +228,9 @@ export interface LibraryEngine {
     question: string,
     options?: { k?: number; mode?: SearchMode },
   ): Promise<ConversationTurn>;
+  /** Deletes a conversation; `restoreConversation` brings it back for a while (RESTORE_WINDOW_MS). */
   deleteConversation(conversationId: number): Promise<void>;
+  restoreConversation(conversationId: number): Promise<void>;
   getSettings(): Promise<LibrarySettings>;
   updateSettings(patch: Partial<LibrarySettings>): Promise<LibrarySettings>;
   /** Watches all folders and re-indexes changes (debounced) until the returned function is called. */

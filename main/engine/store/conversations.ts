@@ -3,12 +3,19 @@ import type { AskResult, ConversationSummary, ConversationTurn } from '../vocabu
 
 const TITLE_CHARS = 80;
 
+/**
+ * A deleted conversation can be restored ("Undo") for this long; it is removed for good by
+ * the first deletion or library opening after that.
+ */
+export const RESTORE_WINDOW_MS = 10 * 60_000;
+
 export function listConversations(db: Database): ConversationSummary[] {
   return (
     db
       .prepare(
         `SELECT c.id, c.title, c.created_at, COUNT(t.id) AS turns
          FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id
+         WHERE c.deleted_at IS NULL
          GROUP BY c.id ORDER BY c.id DESC`,
       )
       .all() as { id: number; title: string; created_at: string; turns: number }[]
@@ -16,7 +23,7 @@ export function listConversations(db: Database): ConversationSummary[] {
 }
 
 export function conversationExists(db: Database, id: number): boolean {
-  return db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(id) !== undefined;
+  return db.prepare('SELECT 1 FROM conversations WHERE id = ? AND deleted_at IS NULL').get(id) !== undefined;
 }
 
 export function conversationTurns(db: Database, conversationId: number): ConversationTurn[] {
@@ -64,8 +71,28 @@ export function addTurn(db: Database, conversationId: number | null, answer: Ask
     .immediate();
 }
 
-export function deleteConversation(db: Database, id: number): void {
-  db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
+/** Deletes a conversation, restorable for RESTORE_WINDOW_MS; those deleted before that go for good. */
+export function deleteConversation(db: Database, id: number, now = new Date()): void {
+  db.transaction(() => {
+    purgeDeletedConversations(db, now);
+    db.prepare('UPDATE conversations SET deleted_at = ? WHERE id = ?').run(now.toISOString(), id);
+  }).immediate();
+}
+
+/** Brings back a conversation deleted within RESTORE_WINDOW_MS; false when there is none to restore. */
+export function restoreConversation(db: Database, id: number, now = new Date()): boolean {
+  const since = new Date(now.getTime() - RESTORE_WINDOW_MS).toISOString();
+  return (
+    db.prepare('UPDATE conversations SET deleted_at = NULL WHERE id = ? AND deleted_at >= ?').run(id, since)
+      .changes > 0
+  );
+}
+
+/** Removes, with their turns, the conversations deleted more than RESTORE_WINDOW_MS before `now`. */
+export function purgeDeletedConversations(db: Database, now = new Date()): number {
+  const before = new Date(now.getTime() - RESTORE_WINDOW_MS).toISOString();
+  return db.prepare('DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?').run(before)
+    .changes;
 }
 
 /** Turns stored before an answer carried translatedTerms (or corrections, …) read back with empty lists. */

@@ -139,6 +139,10 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX learned_models_pack ON learned_models(pack_key, state);
   `,
+  // 4: a deleted conversation stays restorable for a while (store/conversations.ts RESTORE_WINDOW_MS)
+  `
+  ALTER TABLE conversations ADD COLUMN deleted_at TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

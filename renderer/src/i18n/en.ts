@@ -9,6 +9,8 @@ export const en = {
   'nav.conversations': 'Conversations',
   'nav.newConversation': 'New conversation',
   'nav.deleteConversation': 'Delete conversation “{title}”',
+  'nav.conversationDeleted': 'Deleted “{title}”',
+  'nav.undo': 'Undo',
   'nav.noConversations': 'Your questions will be kept here.',
   'nav.indexing': 'Indexing… {percent}%',
   'nav.reembedding': 'Updating vectors… {percent}%',
@@ -341,6 +343,8 @@ export const en = {
   'apiError.no-such-document': 'no document with id {id} in this library',
   'apiError.document-outside-folder': 'document {id} is not inside its library folder',
   'apiError.no-such-conversation': 'no conversation with id {id}',
+  'apiError.conversation-not-restorable':
+    'conversation {id} cannot be restored: it was not deleted, or was deleted more than {minutes} minutes ago',
   'apiError.no-such-passage': 'no passage with id {id} in this library',
   'apiError.open-no-program': 'no program on this computer opens this type of file',
   'apiError.open-opener-missing': '{program} is not installed, so files cannot be opened here',
