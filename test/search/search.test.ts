@@ -134,6 +134,15 @@ describe('two-stage search', () => {
     });
   });
 
+  it('says not found for a question of function words alone, whatever passage shares them', async () => {
+    for (const q of ['How do I do this?', 'AND OR NOT', 'what is it?', '的', '这是什么？']) {
+      const out = await searcher().search(q, 3, 'hybrid', dense());
+      expect(out.notFound, q).toBe(true);
+      expect(out.weakMatch, q).toBe(false);
+      if (out.results.length) expect(searcher().evidence(q, out.results[0], true).absentShare, q).toBe(1);
+    }
+  });
+
   it('says not found for a question about something absent, and found for one that is there', async () => {
     expect((await searcher().search('quantum chromodynamics lattice gauge', 3, 'bm25', null)).notFound).toBe(
       true,

@@ -613,7 +613,10 @@ export class Searcher {
    * by the lexicon's words (a word is there when all its index bigrams are),
    * since nearly every character of a question occurs somewhere in a Chinese
    * library ("绿茶" is absent from a Debian manual, 绿 and 茶 may not be);
-   * by characters when there is no lexicon.
+   * by characters when there is no lexicon. A question of function words alone ("How do
+   * I do this?", "的") has nothing the library could be shown to hold: all of it is absent,
+   * so a weak best passage is "not found" rather than a weak match that shares only
+   * "the" and "and" with it.
    */
   private absentShare(
     question: string,
@@ -635,7 +638,7 @@ export class Searcher {
       latin.filter((u) => !stats.df.get(u) && !translated.has(u)).length +
       chinese.filter((w) => !translated.has(w) && termsOf(w).some((t) => !wordStats.df.get(t))).length;
     const total = latin.length + chinese.length;
-    return total ? absent / total : 0;
+    return total ? absent / total : 1;
   }
 }
 
