@@ -91,8 +91,11 @@ export function restoreConversation(db: Database, id: number, now = new Date()):
 /** Removes, with their turns, the conversations deleted more than RESTORE_WINDOW_MS before `now`. */
 export function purgeDeletedConversations(db: Database, now = new Date()): number {
   const before = new Date(now.getTime() - RESTORE_WINDOW_MS).toISOString();
-  return db.prepare('DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?').run(before)
-    .changes;
+  // Read first: opening a library must not wait for the write lock (an indexing run may
+  // hold it) when, as nearly always, there is nothing to remove.
+  const due = db.prepare('SELECT 1 FROM conversations WHERE deleted_at < ? LIMIT 1').get(before);
+  if (!due) return 0;
+  return db.prepare('DELETE FROM conversations WHERE deleted_at < ?').run(before).changes;
 }
 
 /** Turns stored before an answer carried translatedTerms (or corrections, …) read back with empty lists. */
