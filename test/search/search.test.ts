@@ -160,6 +160,20 @@ describe('two-stage search', () => {
     expect(translatedRecallDepth(1, 10)).toBe(10);
   });
 
+  it('shows of each translation the words that were searched: those the library holds', () => {
+    const crossing = new CrossLingualSearch(new Bm25Channel(db), () => builtinLexicon());
+    // 手机 is "cell phone" and "mobile phone", 充电器 "battery charger": the library writes
+    // "phone" and "charger" alone, and only those are searched.
+    const members = translateQuestion(builtinLexicon()!, '手机充电器').groups.flatMap((g) =>
+      g.members.map((m) => m.display),
+    );
+    expect(members).toEqual(expect.arrayContaining(['cell phone', 'mobile phone', 'battery charger']));
+    expect(crossing.recall('手机充电器', queryTerms('手机充电器'), 10)!.translatedTerms).toEqual([
+      'phone',
+      'charger',
+    ]);
+  });
+
   it('translates at most MAX_TRANSLATED_WORDS words of a long question', () => {
     const crossing = new CrossLingualSearch(new Bm25Channel(db), () => builtinLexicon());
     const words =

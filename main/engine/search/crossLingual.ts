@@ -125,7 +125,11 @@ export class CrossLingualSearch {
     const absentGroups: TranslationGroup[] = [];
     for (const g of translated) {
       const members = g.members
-        .map((m) => ({ ...m, terms: m.terms.filter((t) => df(t) > 0) }))
+        .map((m) => ({
+          ...m,
+          terms: m.terms.filter((t) => df(t) > 0),
+          words: m.words?.filter((_, i) => df(m.terms[i]) > 0),
+        }))
         .filter((m) => m.terms.length > 0);
       if (!members.length) {
         absentGroups.push(g);
@@ -152,7 +156,7 @@ export class CrossLingualSearch {
       if (kept && !kept.has(p)) continue;
       for (const m of p.searched) {
         query.push(...m.terms);
-        searched.push(m.display);
+        searched.push(m.words?.join(' ') ?? m.display);
       }
     }
     if (!groups.length) return null;

@@ -11,6 +11,12 @@ export interface TranslationMember {
   terms: string[];
   /** What the user is shown ("source code", "安装"). */
   display: string;
+  /**
+   * An English translation's words as written, one per term: "also searched" shows those of
+   * the terms that were searched (a gloss whose other words the library lacks is searched,
+   * and shown, by the words it holds).
+   */
+  words?: string[];
 }
 
 /**
@@ -197,6 +203,7 @@ export function translateQuestion(lexicon: Lexicon, question: string, limit = In
     const members: TranslationMember[] = lexicon.senses(entry).map((sense) => ({
       terms: sense.map((w) => lexicon.enStem(w)),
       display: sense.map((w) => lexicon.enDisplayForm(w)).join(' '),
+      words: sense.map((w) => lexicon.enDisplayForm(w)),
     }));
     groups.push({
       source: word,
