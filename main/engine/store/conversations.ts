@@ -81,21 +81,26 @@ export function deleteConversation(db: Database, id: number, now = new Date()): 
 
 /** Brings back a conversation deleted within RESTORE_WINDOW_MS; false when there is none to restore. */
 export function restoreConversation(db: Database, id: number, now = new Date()): boolean {
-  const since = new Date(now.getTime() - RESTORE_WINDOW_MS).toISOString();
   return (
-    db.prepare('UPDATE conversations SET deleted_at = NULL WHERE id = ? AND deleted_at >= ?').run(id, since)
-      .changes > 0
+    db
+      .prepare('UPDATE conversations SET deleted_at = NULL WHERE id = ? AND deleted_at >= ?')
+      .run(id, restorableSince(now)).changes > 0
   );
 }
 
 /** Removes, with their turns, the conversations deleted more than RESTORE_WINDOW_MS before `now`. */
 export function purgeDeletedConversations(db: Database, now = new Date()): number {
-  const before = new Date(now.getTime() - RESTORE_WINDOW_MS).toISOString();
+  const before = restorableSince(now);
   // Read first: opening a library must not wait for the write lock (an indexing run may
   // hold it) when, as nearly always, there is nothing to remove.
   const due = db.prepare('SELECT 1 FROM conversations WHERE deleted_at < ? LIMIT 1').get(before);
   if (!due) return 0;
   return db.prepare('DELETE FROM conversations WHERE deleted_at < ?').run(before).changes;
+}
+
+/** The earliest deletion time (as stored) that can still be restored at `now`. */
+function restorableSince(now: Date): string {
+  return new Date(now.getTime() - RESTORE_WINDOW_MS).toISOString();
 }
 
 /** Turns stored before an answer carried translatedTerms (or corrections, …) read back with empty lists. */
