@@ -125,11 +125,14 @@ export class CrossLingualSearch {
     const absentGroups: TranslationGroup[] = [];
     for (const g of translated) {
       const members = g.members
-        .map((m) => ({
-          ...m,
-          terms: m.terms.filter((t) => df(t) > 0),
-          words: m.words?.filter((_, i) => df(m.terms[i]) > 0),
-        }))
+        .map((m) => {
+          const held = m.terms.map((t) => df(t) > 0);
+          return {
+            ...m,
+            terms: m.terms.filter((_, i) => held[i]),
+            words: m.words?.filter((_, i) => held[i]),
+          };
+        })
         .filter((m) => m.terms.length > 0);
       if (!members.length) {
         absentGroups.push(g);
