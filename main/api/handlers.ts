@@ -9,6 +9,7 @@ import { NOT_OPENED_MESSAGES, resolveLibraryFile, whyNotOpenable } from './libra
 import { catalogueListing, defaultModelsDir, listInstalledPacks } from '../engine/models/index.js';
 import type { PackTasks } from './packTasks.js';
 import type { ReembedRunner } from './reembedRunner.js';
+import { typedFolderPath } from './typedFolderPath.js';
 import type { ApiMethod } from './methods.js';
 
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
@@ -52,7 +53,7 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
     },
     listFolders: () => engine.listFolders(),
     addFolder: async ({ path }) => {
-      const folder = await engine.addFolder(path);
+      const folder = await engine.addFolder(typedFolderPath(path));
       changed('folder-added');
       ingest.start({ folderIds: [folder.id] });
       return folder;

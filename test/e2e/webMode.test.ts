@@ -567,6 +567,25 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     expect(existsSync(path.join(docs, TARGETS.zh.path))).toBe(true);
   }, 60_000);
 
+  it('lists a folder of many unreadable files fifty at a time, and takes a pasted path with its quotes', async () => {
+    const empties = path.join(tmp, 'empties');
+    mkdirSync(empties);
+    for (let i = 0; i < 60; i++)
+      writeFileSync(path.join(empties, `empty-${String(i).padStart(2, '0')}.txt`), '');
+    const pathField = page.getByLabel('文件夹路径');
+    await pathField.fill(` "${empties}"`);
+    await pathField.press('Enter');
+    await poll(() => page.getByTestId('toast').last().textContent()).toContain(`已添加 ${empties}`);
+    const rows = page.getByTestId('failed-file');
+    await expect.poll(() => rows.count(), { timeout: 60_000, interval: 200 }).toBe(50);
+    expect(await page.locator('#failed-title').textContent()).toBe('无法读取的文件 · 60');
+    const more = page.getByTestId('failed-more');
+    expect(await more.textContent()).toBe('再显示 10 个（还有 10 个未显示）');
+    await more.click();
+    await poll(() => rows.count()).toBe(60);
+    expect(await more.count()).toBe(0);
+  }, 90_000);
+
   it('stops cleanly on SIGTERM', async () => {
     await context.close();
     expect(await serve.stop()).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chmodSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { scanFolder, type ScanOptions } from '../../main/engine/ingest/scanFolder.js';
 import type { IngestWarning, ScannedFile } from '../../main/engine/ingest/types.js';
@@ -115,6 +115,24 @@ describe('scanFolder', () => {
       { relPath: 'self-b.md', message: 'symbolic link loop; skipped' },
     ]);
   });
+
+  // /proc/self links to this process's working folder and root: followed, they index the disk under strange names.
+  it.runIf(existsSync('/proc/self/cwd'))(
+    "never enters the system's state folders (/proc, /sys, /dev), through a link or as the folder itself",
+    async () => {
+      const dir = tempDir();
+      dir.write('note.md', 'x');
+      symlinkSync('/proc/self', dir.path('process'));
+      symlinkSync('/dev', dir.path('devices'));
+      const { files, warnings } = await scan(dir.root);
+      expect(relPaths(files)).toEqual(['note.md']);
+      expect(warnings).toEqual([]);
+      await expect(scan('/proc/self')).rejects.toThrow(
+        "/proc/self holds the running system's state (processes, devices), not documents",
+      );
+      await expect(scan('/sys')).rejects.toThrow(UserError);
+    },
+  );
 
   it('never yields FIFOs, sockets or devices', async () => {
     const dir = tempDir();

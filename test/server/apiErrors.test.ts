@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,20 @@ describe('errors the API sends to the page', () => {
       params: { path: path.join(docs, 'sub'), folder: docs },
     });
     expect(describeApiError(inside, zh)).toBe(`${path.join(docs, 'sub')} 已在文档库文件夹 ${docs} 之内`);
+
+    // Web mode's folder field: a path typed relative to nothing the person can see is refused, as is the system's state.
+    expect(await failure('addFolder', { path: 'docs' })).toMatchObject({
+      code: 'not-absolute-path',
+      params: { path: 'docs' },
+    });
+    if (existsSync('/proc/self')) {
+      const system = await failure('addFolder', { path: '/proc' });
+      expect(system).toMatchObject({ code: 'system-state-folder', params: { path: '/proc' } });
+      expect(describeApiError(system, zh)).toBe('/proc 存放的是系统运行状态（进程、设备），不是文档');
+    }
+    // Pasted with quotes and a trailing newline: the folder already in the library, not a new one.
+    const pasted = (await api.call('addFolder', { path: ` "${docs}"\n` })) as ApiReply<{ path: string }>;
+    expect(pasted.ok && pasted.result.path).toBe(docs);
 
     expect(await failure('removeFolder', { folderId: 999_999 })).toMatchObject({
       code: 'no-such-folder',

@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { documentTypeOf, extensionOf } from './fileTypes.js';
 import { createIgnoreMatcher, type IgnoreMatcher } from './ignoreRules.js';
 import { decodeFileName } from './fileName.js';
+import { isSystemStateFolder, systemStateFolderMessage } from './systemStateFolders.js';
 
 export interface ScanOptions {
   /** The library's own gitignore-style patterns, on top of the defaults (see ignoreRules.ts). */
@@ -42,6 +43,7 @@ export async function* scanFolder(root: string, options: ScanOptions = {}): Asyn
     const st = await fs.stat(rootAbs);
     if (!st.isDirectory()) throw new UserError(`not a folder: ${root}`, root);
     rootReal = await fs.realpath(rootAbs);
+    if (isSystemStateFolder(rootReal)) throw new UserError(systemStateFolderMessage(root), root);
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -90,7 +92,7 @@ async function* walkFolder(
     if (entry.isSymbolicLink()) {
       yield* followLink(walk, absPath, relPath, depth);
     } else if (entry.isDirectory()) {
-      if (matcher.ignores(relPath, true)) continue;
+      if (matcher.ignores(relPath, true) || isSystemStateFolder(absPath)) continue;
       if (depth + 1 > walk.maxDepth)
         warn(walk, relPath, `folder nested too deep (more than ${walk.maxDepth} levels); skipped`);
       else yield* walkFolder(walk, absPath, relPath, depth + 1);
@@ -151,6 +153,7 @@ async function* followLink(
     return; // the target is scanned under its own path
   }
   if (st.isDirectory()) {
+    if (isSystemStateFolder(real)) return;
     if (walk.linkedFolders.has(real) || isInside(real, walk.rootReal)) {
       warn(walk, relPath, 'symbolic link loop (folder already scanned); skipped');
       return;

@@ -41,6 +41,7 @@ import type { OpenPackOptions, TowerPack } from '../towers/types.js';
 import type { IngestJobParams } from './ingestJob.js';
 import { JobWorker } from './jobRunner.js';
 import { passagePreview } from './preview.js';
+import { isSystemStateFolder, systemStateFolderMessage } from '../ingest/systemStateFolders.js';
 import { initialProgress } from './progress.js';
 import type { ReembedProgress } from './reembedJob.js';
 import { parseSettingsPatch, resolveSettings } from './settings.js';
@@ -412,6 +413,8 @@ export class Library implements LibraryEngine {
     const st = await fs.stat(abs).catch(() => null);
     if (!st) throw new UserError(`folder not found: ${folder}`, folder);
     if (!st.isDirectory()) throw new UserError(`not a folder: ${folder}`, folder);
+    if (isSystemStateFolder(await fs.realpath(abs)))
+      throw new UserError(systemStateFolderMessage(folder), folder);
     const existing = findFolderByPath(this.db, abs);
     if (existing) {
       if (ignore === undefined) return existing;

@@ -75,7 +75,8 @@ export const en = {
   'library.pathLabel': 'Folder path',
   'library.pathPlaceholder': '/home/me/Documents',
   'library.add': 'Add',
-  'library.webPathHint': 'In web mode, type the full path of a folder on this computer.',
+  'library.webPathHint':
+    'In web mode, type the full path of a folder on this computer (~ is your home folder).',
   'library.folders': 'Folders',
   'library.noFolders': 'No folders yet. Add one above and DocQA indexes it right away.',
   'library.folderStats': '{documents} documents · {chunks} passages',
@@ -108,6 +109,7 @@ export const en = {
   'library.lastError': 'Indexing stopped: {message}',
   'library.failedTitle': 'Files that could not be read',
   'library.failedNone': 'Every file was read.',
+  'library.failedMore': 'Show {more} more ({rest} not shown)',
   'library.retry': 'Retry failed files',
   'library.added': 'Added {path}',
 
@@ -332,6 +334,8 @@ export const en = {
   'apiError.outside-library': "not inside the library's folders: {path}",
   'apiError.folder-not-found': 'folder not found: {path}',
   'apiError.not-a-folder': 'not a folder: {path}',
+  'apiError.system-state-folder':
+    "{path} holds the running system's state (processes, devices), not documents",
   'apiError.no-folder-given': 'no folder given',
   'apiError.ignore-not-a-list': 'the ignore rules must be a list of patterns',
   'apiError.folder-inside-library-folder': '{path} is already inside the library folder {folder}',

@@ -13,6 +13,9 @@ import { ErrorText } from '../components/ErrorText.js';
 import { describeFileFailure, describeLastError } from '../reasons.js';
 
 export const FOLDER_PATH_ID = 'folder-path';
+/** A folder of thousands of unreadable files (a mount of system files, an archive of binaries) would fill the page. */
+const FAILED_SHOWN_AT_FIRST = 50;
+const FAILED_SHOWN_MORE = 500;
 
 export function LibraryView() {
   const { t, language } = useI18n();
@@ -22,6 +25,7 @@ export function LibraryView() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [failed, setFailed] = useState<FailedFileListing[]>([]);
+  const [failedShown, setFailedShown] = useState(FAILED_SHOWN_AT_FIRST);
   const [removing, setRemoving] = useState<FolderInfo | null>(null);
   const pathRef = useRef<HTMLInputElement>(null);
 
@@ -48,10 +52,14 @@ export function LibraryView() {
   };
 
   const add = async (folder: string): Promise<void> => {
-    const ok = await act(() => api.call('addFolder', { path: folder }));
+    let added = folder;
+    const ok = await act(async () => {
+      // The path as the library holds it: "~/notes" typed, "/home/me/notes" shown.
+      added = (await api.call('addFolder', { path: folder })).path;
+    });
     if (ok) {
       setPath('');
-      notify(t('library.added', { path: folder }));
+      notify(t('library.added', { path: added }));
     }
   };
 
@@ -147,11 +155,11 @@ export function LibraryView() {
               <p data-testid="ingest-done">
                 {t('library.doneSummary', {
                   time: formatDuration(ingest.lastSummary.elapsedMs / 1000, t),
-                  added: ingest.lastSummary.filesAdded,
-                  updated: ingest.lastSummary.filesUpdated,
-                  removed: ingest.lastSummary.filesRemoved,
-                  skipped: ingest.lastSummary.filesSkipped,
-                  failed: ingest.lastSummary.filesFailed,
+                  added: formatNumber(ingest.lastSummary.filesAdded, language),
+                  updated: formatNumber(ingest.lastSummary.filesUpdated, language),
+                  removed: formatNumber(ingest.lastSummary.filesRemoved, language),
+                  skipped: formatNumber(ingest.lastSummary.filesSkipped, language),
+                  failed: formatNumber(ingest.lastSummary.filesFailed, language),
                 })}
               </p>
             </>
@@ -185,7 +193,9 @@ export function LibraryView() {
                     documents: formatNumber(folder.documents, language),
                     chunks: formatNumber(folder.chunks, language),
                   })}
-                  {folder.failed > 0 ? ` · ${t('library.folderFailed', { count: folder.failed })}` : ''}
+                  {folder.failed > 0
+                    ? ` · ${t('library.folderFailed', { count: formatNumber(folder.failed, language) })}`
+                    : ''}
                   {folder.lastIndexedAt
                     ? ` · ${t('library.lastIndexed', { when: formatWhen(folder.lastIndexedAt, language) })}`
                     : ''}
@@ -225,7 +235,12 @@ export function LibraryView() {
 
       <section className="card" aria-labelledby="failed-title">
         <div className="card-head">
-          <h2 id="failed-title">{t('library.failedTitle')}</h2>
+          <h2 id="failed-title">
+            {t('library.failedTitle')}
+            {failed.length > 0 ? (
+              <span className="muted"> · {formatNumber(failed.length, language)}</span>
+            ) : null}
+          </h2>
           {failed.length > 0 ? (
             <button
               type="button"
@@ -242,7 +257,7 @@ export function LibraryView() {
           <p className="muted">{t('library.failedNone')}</p>
         ) : (
           <ul className="failed" data-testid="failed-files">
-            {failed.map((f) => (
+            {failed.slice(0, failedShown).map((f) => (
               <li key={`${f.folderId}/${f.path}`} data-testid="failed-file">
                 <span className="failed-where">
                   <span className="failed-path">{shownName(f.path)}</span>
@@ -257,12 +272,28 @@ export function LibraryView() {
             ))}
           </ul>
         )}
+        {failed.length > failedShown ? (
+          <button
+            type="button"
+            className="button button-small"
+            data-testid="failed-more"
+            onClick={() => setFailedShown((n) => n + FAILED_SHOWN_MORE)}
+          >
+            {t('library.failedMore', {
+              more: formatNumber(Math.min(FAILED_SHOWN_MORE, failed.length - failedShown), language),
+              rest: formatNumber(failed.length - failedShown, language),
+            })}
+          </button>
+        ) : null}
       </section>
 
       {removing ? (
         <ConfirmDialog
           title={t('library.removeTitle')}
-          body={t('library.removeBody', { path: removing.path, documents: removing.documents })}
+          body={t('library.removeBody', {
+            path: removing.path,
+            documents: formatNumber(removing.documents, language),
+          })}
           confirmLabel={t('library.removeConfirm')}
           cancelLabel={t('library.cancel')}
           onCancel={() => setRemoving(null)}
