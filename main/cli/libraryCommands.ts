@@ -24,6 +24,7 @@ import { chosenLibraryFile } from './libraryFile.js';
 import { outputClosed } from './outputStreams.js';
 import { describeProgress, formatBytes, formatDuration, ProgressLine } from './progressBar.js';
 import { printable, safe } from './terminalText.js';
+import { counted } from './counted.js';
 
 /** The options commander parses for the library commands (commands/library.ts declares them). */
 export interface LibraryCliOptions {
@@ -138,7 +139,7 @@ function summaryText(s: IngestSummary): string {
   const parts = [
     `${s.phase === 'cancelled' ? 'Cancelled' : 'Indexed'} in ${formatDuration(s.elapsedMs / 1000)}:`,
     `${s.filesAdded} added, ${s.filesUpdated} updated, ${s.filesRemoved} removed, ${s.filesSkipped} unchanged, ${s.filesFailed} failed;`,
-    `${s.chunks} chunks (${rate.toFixed(0)}/s, ${formatBytes(s.bytesDone)})`,
+    `${counted(s.chunks, 'passage')} (${rate.toFixed(0)}/s, ${formatBytes(s.bytesDone)})`,
   ];
   return parts.join(' ');
 }
@@ -393,7 +394,9 @@ export async function runStatusCommand(options: LibraryCliOptions): Promise<void
       return;
     }
     out(safe`Library   ${status.dbPath} (${formatBytes(status.dbBytes)})`);
-    out(`Content   ${status.documents} documents, ${status.chunks} chunks, ${status.failed} failed`);
+    out(
+      `Content   ${counted(status.documents, 'document')}, ${counted(status.chunks, 'passage')}, ${status.failed} failed`,
+    );
     out(
       safe`Pack      ${status.pack.name} ${status.pack.version} (${status.pack.kind}, dim ${status.pack.dim}${status.pack.builtin ? ', built-in' : ''}) ${status.pack.dir}`,
     );
@@ -409,7 +412,7 @@ export async function runStatusCommand(options: LibraryCliOptions): Promise<void
     if (!status.folders.length) out('  (none: add one with "docqa ingest <folder>")');
     for (const f of status.folders) {
       out(
-        safe`  [${f.id}] ${f.path}  ${f.state}  ${f.documents} documents, ${f.chunks} chunks, ${f.failed} failed${f.lastIndexedAt ? `, indexed ${f.lastIndexedAt}` : ''}`,
+        safe`  [${f.id}] ${f.path}  ${f.state}  ${counted(f.documents, 'document')}, ${counted(f.chunks, 'passage')}, ${f.failed} failed${f.lastIndexedAt ? `, indexed ${f.lastIndexedAt}` : ''}`,
       );
     }
     if (failed.length) {
@@ -458,7 +461,9 @@ export async function runRemoveCommand(folder: string, options: LibraryCliOption
     const f = (await lib.listFolders()).find((x) => x.path === abs);
     if (!f) throw new UserError(`not a library folder: ${folder}`, folder);
     await lib.removeFolder(f.id);
-    out(safe`Removed ${abs} from the library (${f.documents} documents); files on disk are untouched.`);
+    out(
+      safe`Removed ${abs} from the library (${counted(f.documents, 'document')}); files on disk are untouched.`,
+    );
   } finally {
     await lib.close();
   }
@@ -507,7 +512,7 @@ export async function runDemoCommand(options: LibraryCliOptions): Promise<void> 
       return;
     }
     out(
-      safe`Indexed the sample documents in ${samples} (${summary.chunks || 'no new'} chunks) into ${lib.dbPath}` +
+      safe`Indexed the sample documents in ${samples} (${summary.chunks ? counted(summary.chunks, 'passage') : 'no new passages'}) into ${lib.dbPath}` +
         '\n',
     );
     for (const a of answers) {

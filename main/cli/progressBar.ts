@@ -1,5 +1,6 @@
 import type { IngestProgress } from '../engine/library/types.js';
 import { printable } from './terminalText.js';
+import { counted } from './counted.js';
 
 const BAR_WIDTH = 24;
 
@@ -22,7 +23,7 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** One status line for an indexing run (files, chunks, rate, ETA, current file). */
+/** One status line for an indexing run (files, passages, rate, ETA, current file). */
 export function describeProgress(p: IngestProgress, width = 100): string {
   const fraction =
     p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
@@ -32,7 +33,7 @@ export function describeProgress(p: IngestProgress, width = 100): string {
   const parts = [
     p.phase === 'indexing' ? `${bar} ${Math.floor(fraction * 100)}%` : p.phase,
     `${p.filesDone}/${p.filesTotal} files`,
-    `${p.chunks} chunks`,
+    counted(p.chunks, 'passage'),
   ];
   if (p.filesFailed) parts.push(`${p.filesFailed} failed`);
   if (p.phase === 'indexing' && rate > 0) parts.push(`${formatBytes(rate)}/s`);

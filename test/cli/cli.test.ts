@@ -91,6 +91,8 @@ describe('docqa CLI', () => {
     });
     const human = docqa(['status', '--db', db, '--model', pack]);
     expect(human.stdout).toMatch(/broken\.pdf: .*PDF/);
+    // Counted in the words the interface uses: passages, not chunks; one document, not "1 documents".
+    expect(human.stdout).toMatch(/^Content {3}2 documents, \d+ passages?, 1 failed$/m);
   });
 
   it('searches a misspelt word as the word the documents hold, says so, and --as-written does not', () => {
