@@ -3,6 +3,7 @@ import { existsSync, promises as fs, statSync, type Stats } from 'node:fs';
 import { watch, type FSWatcher } from 'chokidar';
 import { isSupportedFile } from './fileTypes.js';
 import { createIgnoreMatcher, type IgnoreMatcher } from './ignoreRules.js';
+import { isSystemStateFolder } from './systemStateFolders.js';
 
 /**
  * 'unlinkDir': a whole folder went away (moved out or deleted); every document
@@ -172,6 +173,7 @@ export function watchFolders(roots: readonly string[], options: WatchOptions): F
   const ignoredBy =
     (w: RootWatch) =>
     (p: string, stats?: Stats): boolean => {
+      if (isSystemStateFolder(p)) return true;
       const where = locate(p);
       if (!where) return false;
       if (where.watch !== w) return true;
@@ -319,8 +321,10 @@ async function readFolder(rootAbs: string, relDir: string, matcher: IgnoreMatche
       .catch(() => []); // gone again, or unreadable: nothing to report
     for (const entry of entries) {
       const relPath = `${rel}/${entry.name}`;
-      if (entry.isDirectory() && !matcher.ignores(relPath, true)) await visit(relPath);
-      else if (entry.isFile() && isReadableFile(matcher, relPath)) files.push(relPath);
+      if (entry.isDirectory()) {
+        const abs = path.join(rootAbs, ...relPath.split('/'));
+        if (!matcher.ignores(relPath, true) && !isSystemStateFolder(abs)) await visit(relPath);
+      } else if (entry.isFile() && isReadableFile(matcher, relPath)) files.push(relPath);
     }
   };
   await visit(relDir);
