@@ -439,6 +439,10 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     }
     if (status.pack.attribution.length) {
       const attribution = page.getByTestId('pack-attribution');
+      // Folded under a one-line summary (a page of licences), opened by a click.
+      expect(await attribution.isVisible()).toBe(false);
+      await page.locator('details.attribution-fold > summary').click();
+      await poll(() => attribution.isVisible()).toBe(true);
       expect(await attribution.textContent()).not.toContain('`');
       if (status.pack.attribution.some((a) => a.includes('`')))
         expect(await attribution.locator('code').count()).toBeGreaterThan(0);

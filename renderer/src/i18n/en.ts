@@ -127,6 +127,7 @@ export const en = {
   'settings.packDim': 'Dimensions',
   'settings.packLicense': 'Licence',
   'settings.packAttribution': 'Attribution',
+  'settings.packAttributionSources': '{count} sources of training data and word lists, with their licences',
   'settings.packMetrics': 'Released metrics',
   'settings.packNoMetrics': 'No metrics recorded.',
   'settings.reembed':

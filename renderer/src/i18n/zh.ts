@@ -124,6 +124,7 @@ export const zh: Record<MessageKey, string> = {
   'settings.packDim': '维度',
   'settings.packLicense': '许可证',
   'settings.packAttribution': '署名',
+  'settings.packAttributionSources': '训练数据与词表来源 {count} 项（含许可证）',
   'settings.packMetrics': '发布时的指标',
   'settings.packNoMetrics': '没有记录指标。',
   'settings.reembed': '已存储的向量来自另一个模型：重新索引文档库后才能完全使用当前模型。',

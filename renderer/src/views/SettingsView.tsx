@@ -67,13 +67,21 @@ export function SettingsView() {
             <Fact label={t('settings.packLicense')}>{pack.license}</Fact>
             {pack.attribution.length ? (
               <Fact label={t('settings.packAttribution')}>
-                <ul className="plain-list attribution" data-testid="pack-attribution">
-                  {pack.attribution.map((a) => (
-                    <li key={a}>
-                      <SafeMarkdown source={a} />
-                    </li>
-                  ))}
-                </ul>
+                {/* Licences and sources run to a page: folded, so the settings below stay in reach. */}
+                <details className="attribution-fold">
+                  <summary>
+                    {t('settings.packAttributionSources', {
+                      count: formatNumber(pack.attribution.length, language),
+                    })}
+                  </summary>
+                  <ul className="plain-list attribution" data-testid="pack-attribution">
+                    {pack.attribution.map((a) => (
+                      <li key={a}>
+                        <SafeMarkdown source={a} />
+                      </li>
+                    ))}
+                  </ul>
+                </details>
               </Fact>
             ) : null}
             <Fact label={t('settings.packMetrics')}>
