@@ -174,6 +174,30 @@ describe('two-stage search', () => {
     ]);
   });
 
+  it('shows a Chinese translation the library holds only in part by the part that was searched', () => {
+    // 服务生 ("waiter; server") is not in this library, whose 服务器 holds its bigram 服务: searched
+    // by 服务, it is shown as 服务, not as a word the documents never use.
+    const other = openDatabase(path.join(tmp.dir, 'partial.sqlite'));
+    try {
+      const folderId = insertFolder(other, path.join(tmp.dir, 'partial'));
+      new DocumentStore(other).write(
+        passagesDocument(folderId, 'ops.md', 'ops.md', [], ['重启服务器之前，先停止所有服务。'], new Map()),
+      );
+      const members = translateQuestion(builtinLexicon()!, 'Restart the server').groups.flatMap((g) =>
+        g.members.map((m) => m.display),
+      );
+      expect(members).toEqual(expect.arrayContaining(['服务器', '服务生']));
+      const shown = new CrossLingualSearch(new Bm25Channel(other), () => builtinLexicon()).recall(
+        'Restart the server',
+        queryTerms('Restart the server'),
+        10,
+      )!.translatedTerms;
+      expect(shown).toEqual(['重启', '服务器', '服务']);
+    } finally {
+      other.close();
+    }
+  });
+
   it('translates at most MAX_TRANSLATED_WORDS words of a long question', () => {
     const crossing = new CrossLingualSearch(new Bm25Channel(db), () => builtinLexicon());
     const words =

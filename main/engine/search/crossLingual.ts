@@ -130,7 +130,7 @@ export class CrossLingualSearch {
           return {
             ...m,
             terms: m.terms.filter((_, i) => held[i]),
-            words: m.words?.filter((_, i) => held[i]),
+            words: m.words?.filter((_, i) => held[i]) ?? heldParts(m.terms, held),
           };
         })
         .filter((m) => m.terms.length > 0);
@@ -183,6 +183,31 @@ export class CrossLingualSearch {
       stats,
     };
   }
+}
+
+/**
+ * What is searched of a Chinese translation whose bigrams the library holds only
+ * in part: the held stretches of the word (服务生 "waiter", held as 服务, is shown
+ * as 服务, what the search looks for). Undefined when it holds them all (the word
+ * itself is shown) or the translation is not one Chinese word.
+ */
+function heldParts(terms: readonly string[], held: readonly boolean[]): string[] | undefined {
+  if (!held.includes(false) || !terms.every((t) => [...t].length === 2 && isCjk(t.codePointAt(0)!)))
+    return undefined;
+  const parts: string[] = [];
+  let part = '';
+  for (let i = 0; i < terms.length; i++) {
+    if (!held[i]) {
+      if (part) parts.push(part);
+      part = '';
+    } else if (part && [...part].at(-1) === [...terms[i]][0]) part += [...terms[i]][1];
+    else {
+      if (part) parts.push(part);
+      part = terms[i];
+    }
+  }
+  if (part) parts.push(part);
+  return parts;
 }
 
 /**
