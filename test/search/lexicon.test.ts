@@ -158,6 +158,9 @@ describe('the built-in CC-CEDICT lexicon', () => {
     expect(chinese('package')).toContain('软件包');
     // "to put up with" means none of its words.
     expect(chinese('put')).not.toContain('容忍');
+    // Senses about computers come first, however CC-CEDICT marks them: "(computer)" as "(computing)".
+    expect(chinese('string')[0]).toBe('字符串'); // "string (computer science)", before 符串 and 断线
+    expect(chinese('refresh')[0]).toBe('刷新'); // "to refresh (computer window)", before 爽快
   });
 
   it('translates the first words up to a limit and counts the rest', () => {
