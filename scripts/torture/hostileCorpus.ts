@@ -4,7 +4,7 @@
  * still be found, each by a marker phrase no other file contains.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { makeDocxWithDocument as makeDocx } from '../documentWriters/docxWriter.js';
@@ -207,6 +207,8 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   cases.push({ label: 'symlink to /dev/zero', rel: 'special/zero.txt', expect: 'not-indexed' });
   symlinkSync('/dev/urandom', path.join(root, 'special', 'urandom.md'));
   cases.push({ label: 'symlink to /dev/urandom', rel: 'special/urandom.md', expect: 'not-indexed' });
+  // /proc/self leads to this process's working folder and to / (its root link): never entered.
+  if (existsSync('/proc/self/root')) symlinkSync('/proc/self', path.join(root, 'special', 'this-process'));
 
   // A file name that is not UTF-8 (GBK bytes of 报告.txt, as unzipped from a Windows archive).
   const gbkMarker = markerFor('gbk name');

@@ -76,6 +76,7 @@ export async function hostileIngestPhase(ctx: PhaseContext): Promise<void> {
   const failedFiles = status.value?.failedFiles ?? [];
   await checkCases(ctx, corpus, db, rows, failedFiles);
   await checkTiny(ctx, corpus, db, rows);
+  await checkSystemState(ctx, rows, path.join(tmp, 'system-state.sqlite'));
   await checkSpecialNames(ctx, corpus, db, failedFiles);
   const escRoot = path.join(tmp, 'escapes');
   await checkEscapes(ctx, corpus, db, escRoot);
@@ -318,6 +319,34 @@ async function checkTiny(
     `${corpus.tinyFiles} indexed, the last found by its marker`,
     `${ok} indexed, last ${found ? 'found' : `not found${asked.problem ? ` (${asked.problem})` : ''}`}`,
     ok === corpus.tinyFiles && Boolean(found),
+  );
+}
+
+/** /proc is refused as a folder, in one line, and a link to /proc/self inside a folder is never followed. */
+async function checkSystemState(
+  ctx: PhaseContext,
+  rows: Map<string, DocumentRow>,
+  otherDb: string,
+): Promise<void> {
+  if (!existsSync('/proc/self/root')) return;
+  const through = [...rows.keys()].filter((rel) => rel.startsWith('special/this-process/'));
+  ctx.results.add(
+    PHASE,
+    'link to /proc/self in the folder',
+    'nothing indexed through it',
+    through.length ? `${through.length} documents, e.g. ${through[0].slice(0, 80)}` : 'nothing',
+    through.length === 0,
+  );
+  const added = await runDocqa(['ingest', '/proc', '--db', otherDb], { timeoutMs: ctx.budgetMs(0.05) });
+  const lines = added.stderr.trim().split('\n');
+  const status = await statusJson(otherDb);
+  const folders = status.value?.folders.length ?? 0;
+  ctx.results.add(
+    PHASE,
+    'ingest /proc',
+    "exit 2, one line naming the system's state, no folder added",
+    `${describeExit(added)}: ${lastLine(added.stderr)}; ${folders} folders`,
+    added.code === 2 && lines.length === 1 && /running system's state/.test(lines[0]) && folders === 0,
   );
 }
 
