@@ -14,7 +14,8 @@ export interface TranslationMember {
   /**
    * An English translation's words as written, one per term: "also searched" shows those of
    * the terms that were searched (a gloss whose other words the library lacks is searched,
-   * and shown, by the words it holds).
+   * and shown, by the words it holds). Of a Chinese translation the library holds only in
+   * part, set by crossLingual.ts: the held stretches of the word, not one per term.
    */
   words?: string[];
 }
