@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, Menu, nativeTheme, screen } from 'electron'
 import path from 'node:path';
 import { describeError } from './engine/errors.js';
 import { setWorkerDirectory } from './engine/workers/spawnWorker.js';
+import { setResourcesDirectory } from './engine/towers/builtinPack.js';
 import type { LibraryEngine } from './engine/library/types.js';
 import { createApi, type Api } from './api/dispatcher.js';
 import { WorkerEngine } from './api/workerEngine.js';
@@ -41,6 +42,8 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   // The bundle is flat: every worker entry sits in out/main as <name>.worker.js.
   setWorkerDirectory(MAIN_OUT_DIR);
+  // Packaged, the packs and sample documents sit beside app.asar (electron-builder's extraResources).
+  if (app.isPackaged) setResourcesDirectory(process.resourcesPath);
   hardenSession();
   serveAppProtocol(RENDERER_DIR);
   let engine: WorkerEngine;

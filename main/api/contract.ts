@@ -99,6 +99,7 @@ export const apiInputs = {
   status: none,
   listFolders: none,
   addFolder: z.object({ path: absolutePath }).strict(),
+  addSampleFolder: none,
   removeFolder: z.object({ folderId: id }).strict(),
   startIngest: z
     .object({ folderIds: z.array(id).max(10_000).optional(), force: z.boolean().optional() })
@@ -241,6 +242,8 @@ export interface ApiOutputs {
   status: LibraryStatus;
   listFolders: FolderInfo[];
   addFolder: FolderInfo;
+  /** The built-in sample documents, added as a folder, and questions they answer (for a first try). */
+  addSampleFolder: { folder: FolderInfo; questions: string[] };
   removeFolder: null;
   startIngest: IngestState;
   cancelIngest: IngestState;

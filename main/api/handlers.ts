@@ -10,6 +10,7 @@ import { catalogueListing, defaultModelsDir, listInstalledPacks } from '../engin
 import type { PackTasks } from './packTasks.js';
 import type { ReembedRunner } from './reembedRunner.js';
 import { typedFolderPath } from './typedFolderPath.js';
+import { sampleLibrary } from '../engine/library/sampleLibrary.js';
 import type { ApiMethod } from './methods.js';
 
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
@@ -57,6 +58,13 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
       changed('folder-added');
       ingest.start({ folderIds: [folder.id] });
       return folder;
+    },
+    addSampleFolder: async () => {
+      const samples = sampleLibrary();
+      const folder = await engine.addFolder(samples.folder, { ignore: samples.ignore });
+      changed('folder-added');
+      ingest.start({ folderIds: [folder.id] });
+      return { folder, questions: samples.questions.map((q) => q.question) };
     },
     removeFolder: async ({ folderId }) => {
       await engine.removeFolder(folderId);

@@ -8,6 +8,7 @@ export const API_METHODS = [
   'status',
   'listFolders',
   'addFolder',
+  'addSampleFolder',
   'removeFolder',
   'startIngest',
   'cancelIngest',

@@ -65,7 +65,8 @@ export class WorkerEngine implements AppEngine {
 
   status = () => this.#call<Awaited<ReturnType<LibraryEngine['status']>>>('status');
   listFolders = () => this.#call<FolderInfo[]>('listFolders');
-  addFolder = (path: string) => this.#call<FolderInfo>('addFolder', path);
+  addFolder = (path: string, options?: { ignore?: string[] }) =>
+    this.#call<FolderInfo>('addFolder', path, options);
   removeFolder = (folderId: number) => this.#call<void>('removeFolder', folderId);
   ingest = (options?: IngestOptions) => this.#progressCall('ingest', options);
   retryFailed = (options?: Omit<IngestOptions, 'force'>) => this.#progressCall('retryFailed', options);

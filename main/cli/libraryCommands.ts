@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -17,7 +17,7 @@ import {
   type ProviderName,
   type SearchMode,
 } from '../engine/vocabulary/values.js';
-import { resourcesDirectory } from '../engine/towers/builtinPack.js';
+import { sampleLibrary } from '../engine/library/sampleLibrary.js';
 import type { EvalResult, ManualsEvalResult } from '../engine/eval/runEval.js';
 import { formatAnswer } from './answerText.js';
 import { chosenLibraryFile } from './libraryFile.js';
@@ -469,23 +469,8 @@ export async function runRemoveCommand(folder: string, options: LibraryCliOption
   }
 }
 
-/** The sample questions: the first column of the table in resources/sample-docs/QUESTIONS.md. */
-function sampleQuestions(markdown: string): { question: string; expected: string }[] {
-  const rows: { question: string; expected: string }[] = [];
-  for (const line of markdown.split('\n')) {
-    const cells = line.split('|').map((c) => c.trim());
-    if (cells.length < 4 || !cells[1] || cells[1] === 'Question' || /^-+$/.test(cells[1])) continue;
-    rows.push({ question: cells[1], expected: cells[2] });
-  }
-  return rows;
-}
-
 export async function runDemoCommand(options: LibraryCliOptions): Promise<void> {
-  const samples = path.join(resourcesDirectory(), 'sample-docs');
-  const questionsFile = path.join(samples, 'QUESTIONS.md');
-  if (!existsSync(questionsFile))
-    throw new UserError(`the built-in sample documents are missing: ${samples}`, samples);
-  const questions = sampleQuestions(readFileSync(questionsFile, 'utf8'));
+  const { folder: samples, ignore, questions } = sampleLibrary();
   const ownFile = path.join(userDataDir(), 'DocQA', 'demo.sqlite');
   const lib = await openLibrary(options, false, ownFile);
   try {
@@ -496,7 +481,7 @@ export async function runDemoCommand(options: LibraryCliOptions): Promise<void> 
     if (path.resolve(lib.dbPath) === path.resolve(ownFile))
       for (const other of folders.filter((f) => f.path !== samples)) await lib.removeFolder(other.id);
     const known = folders.find((f) => f.path === samples);
-    const folder = known ?? (await lib.addFolder(samples, { ignore: ['QUESTIONS.md'] }));
+    const folder = known ?? (await lib.addFolder(samples, { ignore }));
     const summary = await ingestWithProgress(lib, [folder.id], options);
     const answers: (AskResult & { expected: string })[] = [];
     for (const q of questions)

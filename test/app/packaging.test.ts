@@ -83,12 +83,14 @@ describe('electron-builder configuration', () => {
     expect(targets(config.linux.target)).toEqual(expect.arrayContaining(['AppImage', 'deb']));
   });
 
-  it('unpacks native code from asar and ships model packs as extra resources', () => {
+  it('unpacks native code from asar and ships model packs and sample documents as extra resources', () => {
     expect(config.asarUnpack).toEqual(
       expect.arrayContaining(['**/*.node', '**/node_modules/sqlite-vec-*/**']),
     );
+    // Beside app.asar, where the main process points resourcesDirectory() when packaged.
     expect(config.extraResources).toEqual([
       expect.objectContaining({ from: 'resources/models', to: 'models' }),
+      expect.objectContaining({ from: 'resources/sample-docs', to: 'sample-docs' }),
     ]);
   });
 

@@ -571,6 +571,34 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     expect(existsSync(path.join(docs, TARGETS.zh.path))).toBe(true);
   }, 60_000);
 
+  it('offers the sample documents on the first-run screen, and questions they answer', async () => {
+    await page.getByRole('button', { name: '提问' }).first().click();
+    await page.getByRole('button', { name: '新对话' }).click();
+    await page.getByTestId('first-run').waitFor();
+    await page.getByRole('button', { name: '用示例文档试试' }).click();
+    const offered = page.getByTestId('sample-questions').getByRole('button');
+    const first = offered.filter({ hasText: 'How often should I descale the espresso machine?' });
+    await first.waitFor();
+    // Enabled once the samples are indexed.
+    await expect.poll(() => first.isEnabled(), { timeout: 60_000, interval: 200 }).toBe(true);
+    expect(await offered.count()).toBeGreaterThanOrEqual(4);
+    await shot('12-samples');
+    await first.click();
+    const card = page.locator('.turn').last().getByTestId('source-card').first();
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.textContent()).toContain('aurora-espresso-manual.html');
+    // QUESTIONS.md describes the samples and holds the questions word for word: never indexed.
+    const status = await callApi<{ folders: { path: string; documents: number }[] }>(serve, 'status');
+    const samples = status.folders.find((f) => f.path.endsWith(path.join('resources', 'sample-docs')));
+    expect(samples?.documents).toBe(9);
+    expect(await page.locator('.turn').last().textContent()).not.toContain('QUESTIONS.md');
+    // Leave the library as the next test expects it: without folders.
+    await page.getByRole('button', { name: '文档库' }).click();
+    await page.getByRole('button', { name: `移除: ${samples!.path}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '移除文件夹' }).click();
+    await poll(() => page.getByTestId('folder').count()).toBe(0);
+  }, 120_000);
+
   it('lists a folder of many unreadable files fifty at a time, and takes a pasted path with its quotes', async () => {
     const empties = path.join(tmp, 'empties');
     mkdirSync(empties);

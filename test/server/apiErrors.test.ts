@@ -4,33 +4,28 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERROR_CODES } from '../../main/api/apiErrors.js';
 import type { ApiEvent, ApiReply } from '../../main/api/contract.js';
-import { createApi, type Api } from '../../main/api/dispatcher.js';
-import { WorkerEngine } from '../../main/api/workerEngine.js';
+import type { Api } from '../../main/api/dispatcher.js';
 import { IngestLock } from '../../main/engine/library/ingestLock.js';
 import { K_LIMITS, THREADS } from '../../main/engine/vocabulary/values.js';
-import { createWebHost } from '../../main/server/webHost.js';
 import { translator } from '../../renderer/src/i18n/translate.js';
 import { describeApiError, describeLastError } from '../../renderer/src/reasons.js';
 import { cliEnv, errorLines, runDocqa } from '../cli/runDocqa.js';
-import { writeSmallPack, writeTree } from './helpers.js';
+import { startTestApi, writeTree } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-api-errors-'));
 const docs = path.join(tmp, 'docs');
 const dbPath = path.join(tmp, 'library.sqlite');
-let engine: WorkerEngine;
 let api: Api;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   writeTree(docs, { 'sub/note.txt': 'A note about the garden.\n' });
   writeFileSync(path.join(tmp, 'plain.txt'), 'not a folder\n');
-  engine = await WorkerEngine.start({ dbPath });
-  await engine.updateSettings({ packDir: await writeSmallPack(path.join(tmp, 'pack')) });
-  api = createApi(engine, createWebHost('test'));
+  ({ api, stop } = await startTestApi(dbPath, path.join(tmp, 'pack')));
 });
 
 afterAll(async () => {
-  await api?.ingest.whenIdle();
-  await engine?.close();
+  await stop?.();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { DEFAULT_FEATURIZER_SPEC } from '../../main/engine/towers/featurizerSpec.js';
 import type { HashedTowerParams } from '../../main/engine/towers/onnx/hashedTower.js';
 import { writeHashedPack } from '../../main/engine/towers/packWriter.js';
+import { createApi, type Api } from '../../main/api/dispatcher.js';
+import { WorkerEngine } from '../../main/api/workerEngine.js';
+import { createWebHost } from '../../main/server/webHost.js';
 
 /** A small real tower pack (random weights, 2^10 buckets): the engine runs it like any pack. */
 export async function writeSmallPack(dir: string, seed = 7, name = 'app-test-pack'): Promise<string> {
@@ -75,4 +78,22 @@ export function rawRequest(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** The web API over a real engine in its worker, on the library `dbPath`, with a small pack written to `packDir`. */
+export async function startTestApi(
+  dbPath: string,
+  packDir: string,
+): Promise<{ engine: WorkerEngine; api: Api; stop(): Promise<void> }> {
+  const engine = await WorkerEngine.start({ dbPath });
+  await engine.updateSettings({ packDir: await writeSmallPack(packDir) });
+  const api = createApi(engine, createWebHost('test'));
+  return {
+    engine,
+    api,
+    stop: async () => {
+      await api.ingest.whenIdle();
+      await engine.close();
+    },
+  };
 }

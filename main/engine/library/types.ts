@@ -190,8 +190,11 @@ export type WatchEvent =
 export interface LibraryEngine {
   status(): Promise<LibraryStatus>;
   listFolders(): Promise<FolderInfo[]>;
-  /** Registers a folder (must exist and be a directory); indexing is a separate `ingest` call. */
-  addFolder(path: string): Promise<FolderInfo>;
+  /**
+   * Registers a folder (must exist and be a directory); indexing is a separate `ingest` call.
+   * `ignore`: gitignore-style patterns of its own, on top of the defaults.
+   */
+  addFolder(path: string, options?: { ignore?: string[] }): Promise<FolderInfo>;
   /** Drops the folder and its documents from the index; files on disk are never touched. */
   removeFolder(folderId: number): Promise<void>;
   ingest(options?: IngestOptions): Promise<IngestSummary>;

@@ -29,6 +29,9 @@ export const en = {
   'chat.firstRunBody':
     'Choose a folder with your documents (txt, Markdown, HTML, PDF, Word). DocQA indexes it on this computer; nothing leaves it.',
   'chat.firstRunAction': 'Add a folder',
+  'chat.firstRunSamples': 'Try the sample documents',
+  'chat.sampleQuestions': 'Questions the sample documents answer:',
+  'chat.sampleQuestionsWait': 'Questions the sample documents answer (once they are indexed):',
   'chat.indexingNotice': 'Indexing is still running; answers may miss files that are not indexed yet.',
   'chat.notFoundTitle': 'Not found in your documents',
   'chat.notFoundBody':
@@ -337,6 +340,7 @@ export const en = {
   'apiError.not-a-folder': 'not a folder: {path}',
   'apiError.system-state-folder':
     "{path} holds the running system's state (processes, devices), not documents",
+  'apiError.samples-missing': 'the built-in sample documents are missing: {path}',
   'apiError.no-folder-given': 'no folder given',
   'apiError.ignore-not-a-list': 'the ignore rules must be a list of patterns',
   'apiError.folder-inside-library-folder': '{path} is already inside the library folder {folder}',

@@ -30,6 +30,9 @@ export const zh: Record<MessageKey, string> = {
   'chat.firstRunBody':
     '选择存放文档的文件夹（txt、Markdown、HTML、PDF、Word）。DocQA 在本机建立索引，任何内容都不会离开这台电脑。',
   'chat.firstRunAction': '添加文件夹',
+  'chat.firstRunSamples': '用示例文档试试',
+  'chat.sampleQuestions': '示例文档能回答的问题：',
+  'chat.sampleQuestionsWait': '示例文档能回答的问题（索引完成后可问）：',
   'chat.indexingNotice': '索引仍在进行，尚未索引的文件不会出现在答案中。',
   'chat.notFoundTitle': '在你的文档中没有找到',
   'chat.notFoundBody': '文档库里没有足够相关的内容。换个说法试试，或添加包含答案的文件夹。',
@@ -325,6 +328,7 @@ export const zh: Record<MessageKey, string> = {
   'apiError.folder-not-found': '找不到文件夹：{path}',
   'apiError.not-a-folder': '不是文件夹：{path}',
   'apiError.system-state-folder': '{path} 存放的是系统运行状态（进程、设备），不是文档',
+  'apiError.samples-missing': '内置示例文档缺失：{path}',
   'apiError.no-folder-given': '没有给出文件夹',
   'apiError.ignore-not-a-list': '忽略规则必须是一组模式',
   'apiError.folder-inside-library-folder': '{path} 已在文档库文件夹 {folder} 之内',

@@ -42,7 +42,7 @@ export function ChatView(props: {
   onGoToLibrary(): void;
 }) {
   const { t } = useI18n();
-  const { status, ingest, reportError } = useAppState();
+  const { status, ingest, refresh, reportError } = useAppState();
   const notify = useNotify();
   const [turns, setTurns] = useState<ConversationTurn[]>([]);
   const [question, setQuestion] = useState('');
@@ -50,6 +50,8 @@ export function ChatView(props: {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Selected | null>(null);
   const [announcement, setAnnouncement] = useState('');
+  /** Questions the built-in samples answer, offered once they were added from the first-run screen. */
+  const [sampleQuestions, setSampleQuestions] = useState<string[]>([]);
   const threadRef = useRef<HTMLDivElement>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const loadedFor = useRef<number | null>(null);
@@ -199,6 +201,17 @@ export function ChatView(props: {
   };
 
   const noFolders = status !== null && status.folders.length === 0;
+
+  const trySamples = async (): Promise<void> => {
+    try {
+      const added = await api.call('addSampleFolder');
+      setSampleQuestions(added.questions);
+      await refresh();
+      boxRef.current?.focus();
+    } catch (e) {
+      setError(reportError(e));
+    }
+  };
   const shortcut = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘K' : 'Ctrl+K';
 
   return (
@@ -209,16 +222,39 @@ export function ChatView(props: {
             <div className="empty" data-testid="first-run">
               <h2>{t('chat.firstRunTitle')}</h2>
               <p>{t('chat.firstRunBody')}</p>
-              <button type="button" className="button button-primary" onClick={props.onGoToLibrary}>
-                <Icon name="plus" />
-                {t('chat.firstRunAction')}
-              </button>
+              <div className="empty-actions">
+                <button type="button" className="button button-primary" onClick={props.onGoToLibrary}>
+                  <Icon name="plus" />
+                  {t('chat.firstRunAction')}
+                </button>
+                <button type="button" className="button" onClick={() => void trySamples()}>
+                  {t('chat.firstRunSamples')}
+                </button>
+              </div>
             </div>
           ) : turns.length === 0 ? (
             <div className="empty">
               <h2>{t('chat.welcomeTitle')}</h2>
               <p>{t('chat.welcomeBody')}</p>
               <p className="muted">{t('chat.shortcut', { key: shortcut })}</p>
+              {sampleQuestions.length ? (
+                <div className="sample-questions" data-testid="sample-questions">
+                  <p className="muted">
+                    {ingest?.running ? t('chat.sampleQuestionsWait') : t('chat.sampleQuestions')}
+                  </p>
+                  {sampleQuestions.map((q) => (
+                    <button
+                      key={q}
+                      type="button"
+                      className="button button-small"
+                      disabled={Boolean(ingest?.running) || asking}
+                      onClick={() => void askQuestion(q, false)}
+                    >
+                      {q}
+                    </button>
+                  ))}
+                </div>
+              ) : null}
             </div>
           ) : (
             turns.map((turn) => (
