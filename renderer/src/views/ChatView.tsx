@@ -50,8 +50,8 @@ export function ChatView(props: {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Selected | null>(null);
   const [announcement, setAnnouncement] = useState('');
-  /** The built-in samples' folder and the questions they answer, once added from the first-run screen. */
-  const [samples, setSamples] = useState<{ folderId: number; questions: string[] } | null>(null);
+  /** Questions the built-in samples answer, offered once they were added from the first-run screen. */
+  const [sampleQuestions, setSampleQuestions] = useState<string[]>([]);
   const threadRef = useRef<HTMLDivElement>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const loadedFor = useRef<number | null>(null);
@@ -201,14 +201,11 @@ export function ChatView(props: {
   };
 
   const noFolders = status !== null && status.folders.length === 0;
-  // Offered while the samples are in the library (removed, their questions would go to other documents).
-  const sampleQuestions =
-    samples && status?.folders.some((f) => f.id === samples.folderId) ? samples.questions : [];
 
   const trySamples = async (): Promise<void> => {
     try {
       const added = await api.call('addSampleFolder');
-      setSamples({ folderId: added.folder.id, questions: added.questions });
+      setSampleQuestions(added.questions);
       await refresh();
       boxRef.current?.focus();
     } catch (e) {
