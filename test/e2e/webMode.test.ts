@@ -594,9 +594,20 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     expect(await page.locator('.turn').last().textContent()).not.toContain('QUESTIONS.md');
     // Leave the library as the next test expects it: without folders.
     await page.getByRole('button', { name: '文档库' }).click();
-    await page.getByRole('button', { name: `移除: ${samples!.path}` }).click();
-    await page.getByRole('dialog').getByRole('button', { name: '移除文件夹' }).click();
-    await poll(() => page.getByTestId('folder').count()).toBe(0);
+    const remove = async () => {
+      await page.getByRole('button', { name: `移除: ${samples!.path}` }).click();
+      await page.getByRole('dialog').getByRole('button', { name: '移除文件夹' }).click();
+      await poll(() => page.getByTestId('folder').count()).toBe(0);
+    };
+    await remove();
+    // The empty Library offers them too, and says what to ask.
+    await page.getByRole('main').getByRole('button', { name: '用示例文档试试' }).click();
+    await poll(() => page.getByTestId('toast').last().textContent()).toContain(
+      '已添加示例文档。索引完成后可以问，例如：How often should I descale the espresso machine?',
+    );
+    await poll(() => page.getByTestId('folder').count()).toBe(1);
+    await poll(async () => (await callApi<{ running: boolean }>(serve, 'ingestState')).running).toBe(false);
+    await remove();
   }, 120_000);
 
   it('lists a folder of many unreadable files fifty at a time, and takes a pasted path with its quotes', async () => {

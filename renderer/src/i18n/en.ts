@@ -82,6 +82,7 @@ export const en = {
     'In web mode, type the full path of a folder on this computer (~ is your home folder).',
   'library.folders': 'Folders',
   'library.noFolders': 'No folders yet. Add one above and DocQA indexes it right away.',
+  'library.samplesAdded': 'Added the sample documents. Once indexed, ask for example: {question}',
   'library.folderStats': '{documents} documents · {chunks} passages',
   'library.folderFailed': '{count} failed',
   'library.lastIndexed': 'indexed {when}',

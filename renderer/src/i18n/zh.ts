@@ -80,6 +80,7 @@ export const zh: Record<MessageKey, string> = {
   'library.webPathHint': '网页模式下，请输入本机文件夹的完整路径（~ 表示你的主文件夹）。',
   'library.folders': '文件夹',
   'library.noFolders': '还没有文件夹。在上方添加后，DocQA 会立即建立索引。',
+  'library.samplesAdded': '已添加示例文档。索引完成后可以问，例如：{question}',
   'library.folderStats': '{documents} 个文档 · {chunks} 个段落',
   'library.folderFailed': '{count} 个失败',
   'library.lastIndexed': '索引于 {when}',

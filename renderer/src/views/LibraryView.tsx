@@ -63,6 +63,14 @@ export function LibraryView() {
     }
   };
 
+  const trySamples = async (): Promise<void> => {
+    let question = '';
+    const ok = await act(async () => {
+      question = (await api.call('addSampleFolder')).questions[0] ?? '';
+    });
+    if (ok) notify(t('library.samplesAdded', { question }));
+  };
+
   const choose = async (): Promise<void> => {
     try {
       const picked = await api.call('pickFolder');
@@ -182,7 +190,19 @@ export function LibraryView() {
             </button>
           ) : null}
         </div>
-        {status && status.folders.length === 0 ? <p className="muted">{t('library.noFolders')}</p> : null}
+        {status && status.folders.length === 0 ? (
+          <>
+            <p className="muted">{t('library.noFolders')}</p>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => void trySamples()}
+            >
+              {t('chat.firstRunSamples')}
+            </button>
+          </>
+        ) : null}
         <ul className="folders">
           {status?.folders.map((folder) => (
             <li key={folder.id} className="folder" data-testid="folder">
