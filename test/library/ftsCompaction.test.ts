@@ -43,6 +43,19 @@ async function answers(lib: Library, question: string) {
   return results.map((r) => ({ path: r.path, text: r.text, score: r.score }));
 }
 
+/** `docs` indexed into a new library `name`.sqlite: what the edited library should score like. */
+async function indexedAnew(name: string, docs: string): Promise<Library> {
+  const lib = await Library.open({ dbPath: path.join(tmp.dir, `${name}.sqlite`), packDir, provider: 'cpu' });
+  try {
+    await lib.addFolder(docs);
+    await lib.ingest();
+    return lib;
+  } catch (e) {
+    await lib.close();
+    throw e;
+  }
+}
+
 beforeAll(async () => {
   packDir = await writeTestPack(path.join(tmp.dir, 'pack'), { dim: 32 });
 });
@@ -71,14 +84,8 @@ describe('the full-text index after many rewritten passages', () => {
       expect(checkLibraryFile(dbPath)).toEqual([]);
 
       // The same notes indexed into a new library: the same passages, the same scores.
-      const fresh = await Library.open({
-        dbPath: path.join(tmp.dir, 'fresh.sqlite'),
-        packDir,
-        provider: 'cpu',
-      });
+      const fresh = await indexedAnew('fresh', docs);
       try {
-        await fresh.addFolder(docs);
-        await fresh.ingest();
         const questions = ['note 3 reef salt', 'storm in part 2 of note 7', 'lighthouse note 5'];
         for (const question of questions) {
           const [got, expected] = [await answers(lib, question), await answers(fresh, question)];
@@ -97,14 +104,8 @@ describe('the full-text index after many rewritten passages', () => {
         const edited = ftsCounts(dbPath);
         expect(edited.indexed).toBeGreaterThan(edited.passages);
         expect(edited.indexed).toBeLessThanOrEqual(edited.passages * (1 + FTS_DRIFT_ALLOWED));
-        const anew = await Library.open({
-          dbPath: path.join(tmp.dir, 'anew.sqlite'),
-          packDir,
-          provider: 'cpu',
-        });
+        const anew = await indexedAnew('anew', docs);
         try {
-          await anew.addFolder(docs);
-          await anew.ingest();
           const [got, expected] = [await answers(lib, questions[0]), await answers(anew, questions[0])];
           const shown = (list: typeof got) => list.map((r) => `${r.text} ${r.score.toFixed(6)}`);
           expect(shown(got)).not.toEqual(shown(expected));
