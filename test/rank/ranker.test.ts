@@ -10,8 +10,10 @@ import { seededRandom } from '../library/random.js';
 import { isTableOfContents, passageShape } from '../../main/engine/rank/passageKind.js';
 import {
   analyseQuestion,
+  computesFeatureSet,
   FEATURE_COUNT,
   FEATURE_NAMES,
+  RANK_FEATURE_SET,
   rankingFeatures,
 } from '../../main/engine/rank/rankFeatures.js';
 import { trainLambdaMart } from '../../main/engine/train/lambdaMart.js';
@@ -303,5 +305,59 @@ describe('ranking features', () => {
     }
     expect(at(a[1], 'tableOfContents')).toBeGreaterThan(0.6);
     expect(at(a[0], 'coverageBestSentence')).toBeGreaterThan(at(a[1], 'coverageBestSentence'));
+  });
+});
+
+describe('heading named by the question', () => {
+  const stats = { chunks: 100, df: new Map<string, number>() };
+  const passage = (chunkId: number, title: string, headingPath: string[]) => ({
+    chunkId,
+    bm25: 1,
+    dense: 0.5,
+    text: 'The mission of the air force is to defend the country.',
+    title,
+    headingPath,
+    start: 0,
+  });
+  const at = (row: Float32Array) => row[FEATURE_NAMES.indexOf('headingInQuestion')];
+
+  it('is the share of a heading that the question holds, the best heading of the path', () => {
+    const q = analyseQuestion('What is the purpose of the Royal Air Force?');
+    const [royal, thailand, none, section] = rankingFeatures(
+      q,
+      [
+        passage(1, 'Royal Air Force', ['Royal Air Force']),
+        passage(2, 'United States Air Force in Thailand', []),
+        passage(3, 'Berlin', ['History']),
+        passage(4, 'Military history', ['Britain', 'Purpose of the RAF']),
+      ],
+      stats,
+    );
+    expect(at(royal)).toBe(1);
+    // air, force of united, states, air, force, thailand
+    expect(at(thailand)).toBeCloseTo(2 / 5, 6);
+    expect(at(none)).toBe(0);
+    // The section heading "Purpose of the RAF": purpose held, raf not.
+    expect(at(section)).toBeCloseTo(1 / 2, 6);
+  });
+
+  it('reads Chinese headings by character, as coverage does', () => {
+    const q = analyseQuestion('《战国无双3》是由哪两个公司合作开发的？');
+    const [own, other] = rankingFeatures(q, [passage(1, '战国无双3', []), passage(2, '无双大蛇', [])], stats);
+    expect(at(own)).toBe(1);
+    expect(at(other)).toBeCloseTo(2 / 4, 6);
+  });
+});
+
+describe('feature sets', () => {
+  it('reads trees of an earlier set, whose features are the first columns of this one', () => {
+    expect(computesFeatureSet(RANK_FEATURE_SET, FEATURE_NAMES)).toBe(true);
+    expect(computesFeatureSet('docqa-rank-features-1', FEATURE_NAMES.slice(0, 22))).toBe(true);
+    // The same names under an unknown set, or a set with its columns in another order: refused.
+    expect(computesFeatureSet('docqa-rank-features-0', FEATURE_NAMES.slice(0, 22))).toBe(false);
+    const swapped = [...FEATURE_NAMES.slice(0, 22)];
+    [swapped[0], swapped[1]] = [swapped[1], swapped[0]];
+    expect(computesFeatureSet('docqa-rank-features-1', swapped)).toBe(false);
+    expect(computesFeatureSet('docqa-rank-features-1', FEATURE_NAMES)).toBe(false);
   });
 });

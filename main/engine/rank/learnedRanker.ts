@@ -4,7 +4,7 @@ import type { BackgroundFrequency } from './backgroundFrequency.js';
 import { scoreGbdt, type GbdtModel } from './gbdt.js';
 import {
   analyseQuestion,
-  FEATURE_COUNT,
+  computesFeatureSet,
   FEATURE_NAMES,
   RANK_FEATURE_SET,
   rankingFeatures,
@@ -40,7 +40,7 @@ export class LearnedRanker implements Ranker {
     /** Sees each question's rows as they are scored (learning from use reads them; search passes none). */
     private readonly onRows: ((rows: RankingRows) => void) | null = null,
   ) {
-    if (model.featureSet !== RANK_FEATURE_SET || model.features.length !== FEATURE_COUNT)
+    if (!computesFeatureSet(model.featureSet, model.features))
       throw new Error(`ranker features "${model.featureSet}" are not this engine's "${RANK_FEATURE_SET}"`);
     this.name = `learned:${String(model.training?.name ?? 'gbdt')}`;
     this.fusion = new ScoreFusionRanker(denseWeight);

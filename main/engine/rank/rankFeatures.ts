@@ -12,7 +12,7 @@ import { passageShape } from './passageKind.js';
  * pack without its own ranker can use the built-in one. Changing a feature's
  * meaning or order needs a new version (a ranker names the version it was trained on).
  */
-export const RANK_FEATURE_SET = 'docqa-rank-features-1';
+export const RANK_FEATURE_SET = 'docqa-rank-features-2';
 export const FEATURE_NAMES = [
   'bm25OverBest',
   'bm25ReciprocalRank',
@@ -36,8 +36,25 @@ export const FEATURE_NAMES = [
   'questionUnits',
   'questionCjkShare',
   'languageGap',
+  'headingInQuestion',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/**
+ * Feature sets this engine computes, by how many of FEATURE_NAMES' first columns each has.
+ * Features are only ever appended, so trees of an earlier set (a pack trained before a
+ * feature was added) read the same columns they were trained on.
+ */
+const FEATURE_SET_WIDTHS: Readonly<Record<string, number>> = {
+  'docqa-rank-features-1': 22,
+  [RANK_FEATURE_SET]: FEATURE_COUNT,
+};
+
+/** Whether trees trained on `featureSet` with these feature names can score this engine's rows. */
+export function computesFeatureSet(featureSet: string, features: readonly string[]): boolean {
+  const width = FEATURE_SET_WIDTHS[featureSet];
+  return width === features.length && features.every((name, i) => FEATURE_NAMES[i] === name);
+}
 
 /** A recalled passage with what the ranking stage looks at. */
 export interface RankPassage {
@@ -141,6 +158,30 @@ export function featureSentences(text: string): string[] {
   return out;
 }
 
+/**
+ * The largest share of one heading's content units (the document's title, a section's heading)
+ * that the question holds: "Royal Air Force" is all in "What is the purpose of the Royal Air
+ * Force?", "United States Air Force in Thailand" two fifths. The other direction from
+ * `coverageHeading` (how much of the question a heading holds): a passage under a heading the
+ * question names is about the question's subject, not merely mentioning its words.
+ */
+function headingInQuestion(
+  questionUnits: ReadonlySet<string>,
+  headings: readonly string[],
+  unitsOf: Map<string, Set<string>>,
+): number {
+  let best = 0;
+  for (const heading of headings) {
+    let units = unitsOf.get(heading);
+    if (!units) unitsOf.set(heading, (units = contentUnits(heading)));
+    if (!units.size) continue;
+    let held = 0;
+    for (const u of units) if (questionUnits.has(u)) held++;
+    best = Math.max(best, held / units.size);
+  }
+  return best;
+}
+
 /** Reciprocal rank of each value among the present ones (1 = best), 0 when absent. */
 function reciprocalRanks(values: (number | undefined)[]): number[] {
   const order = values
@@ -210,6 +251,9 @@ export function rankingFeatures(
   const questionUnits = Math.log1p(q.units.size);
   // Many candidates share a document title and heading path: analyse each once.
   const headingCoverage = new Map<string, number>();
+  const headingHeld = new Map<string, number>();
+  // A document's title heads every passage of it, and sections share their chapter's heading.
+  const headingUnits = new Map<string, Set<string>>();
   // Coverage of the question by a passage, a sentence and each window of three: the same sums
   // as `coverage` (each unit's IDF, in the question's unit order), with the IDFs read once per
   // question and each sentence's units kept as flags, so windows need no new sets.
@@ -231,6 +275,11 @@ export function rankingFeatures(
     if (heading === undefined) {
       heading = coverage(q.units, contentUnits(headingText), stats);
       headingCoverage.set(headingText, heading);
+    }
+    let held = headingHeld.get(headingText);
+    if (held === undefined) {
+      held = headingInQuestion(q.units, [p.title, ...p.headingPath], headingUnits);
+      headingHeld.set(headingText, held);
     }
     // One analysis per sentence gives everything: the passage's tokens (for proximity and
     // word pairs), and which of the question's units each sentence holds (for coverage).
@@ -297,6 +346,7 @@ export function rankingFeatures(
     f[19] = questionUnits;
     f[20] = q.cjkShare;
     f[21] = Math.abs(q.cjkShare - cjkShare(p.text.slice(0, 400)));
+    f[22] = held;
     return f;
   });
 }
