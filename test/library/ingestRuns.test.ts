@@ -51,6 +51,32 @@ describe('the failed-file count', () => {
   });
 });
 
+describe('the failed-file list', () => {
+  it('is in the order a file manager shows: numbers by value, letters without regard to case', async () => {
+    for (const name of ['scan-10.txt', 'scan-2.txt', 'Scan-3.txt', 'scan-1.txt', 'a/b.txt', 'B.txt'])
+      tmp.file(path.join('ordered', name), '');
+    const lib = await Library.open({
+      dbPath: path.join(tmp.dir, 'ordered.sqlite'),
+      packDir,
+      provider: 'cpu',
+    });
+    try {
+      await lib.addFolder(path.join(tmp.dir, 'ordered'));
+      await lib.ingest();
+      expect((await lib.failedFiles()).map((f) => f.path)).toEqual([
+        'a/b.txt',
+        'B.txt',
+        'scan-1.txt',
+        'scan-2.txt',
+        'Scan-3.txt',
+        'scan-10.txt',
+      ]);
+    } finally {
+      await lib.close();
+    }
+  });
+});
+
 describe('two ingests of one library at the same time', () => {
   it('the second waits for the first (and says so), then runs; nothing is written twice', async () => {
     const dbPath = path.join(tmp.dir, 'shared.sqlite');

@@ -72,17 +72,31 @@ export function setFolderState(db: Database, id: number, state: FolderState, ind
   else db.prepare('UPDATE folders SET state = ? WHERE id = ?').run(state, id);
 }
 
+/**
+ * Paths in the order a file manager lists them: numbers by value (scan-2 before scan-10),
+ * letters without regard to case first. A fixed locale, so every machine lists them alike.
+ */
+const pathOrder = new Intl.Collator('en', { numeric: true });
+
 export function failedFiles(db: Database): FailedFile[] {
   return (
-    db
-      .prepare(
-        `SELECT folder_id, rel_path, error, indexed_at FROM documents WHERE status <> 'ok' ORDER BY folder_id, rel_path`,
-      )
-      .all() as { folder_id: number; rel_path: string; error: string | null; indexed_at: string }[]
-  ).map((r) => ({
-    folderId: r.folder_id,
-    path: r.rel_path,
-    error: r.error ?? 'unknown error',
-    failedAt: r.indexed_at,
-  }));
+    db.prepare(`SELECT folder_id, rel_path, error, indexed_at FROM documents WHERE status <> 'ok'`).all() as {
+      folder_id: number;
+      rel_path: string;
+      error: string | null;
+      indexed_at: string;
+    }[]
+  )
+    .sort(
+      (a, b) =>
+        a.folder_id - b.folder_id ||
+        pathOrder.compare(a.rel_path, b.rel_path) ||
+        (a.rel_path < b.rel_path ? -1 : a.rel_path > b.rel_path ? 1 : 0),
+    )
+    .map((r) => ({
+      folderId: r.folder_id,
+      path: r.rel_path,
+      error: r.error ?? 'unknown error',
+      failedAt: r.indexed_at,
+    }));
 }
