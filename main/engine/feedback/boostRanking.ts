@@ -18,7 +18,11 @@ const SCALE_DEPTH = 10;
 /**
  * Re-orders a ranking by the user's earlier signals: the ranker's scores are put on a
  * common scale (the first is 1, the tenth 0, whatever ranker made them) and each
- * passage's boost is added. A ranking with no boosted passage is returned as it was.
+ * passage's boost is added. A passage boosted up counts from at least 0, as the learner
+ * judged boosts (over the shown passages, where it was one of them): one the ranker put
+ * far below the tenth, such as an English passage a Chinese question was shown only in
+ * a place kept for the other language, still comes first when the user chose it for this
+ * question. A ranking with no boosted passage is returned as it was.
  */
 export function boostRanking(
   ranking: readonly RankedCandidate[],
@@ -31,6 +35,9 @@ export function boostRanking(
   const lo = scores[Math.min(SCALE_DEPTH, scores.length) - 1];
   const span = hi - lo || 1;
   return ranking
-    .map((c, i) => ({ ...c, score: (c.score - lo) / span + boosts[i] }))
+    .map((c, i) => {
+      const scaled = (c.score - lo) / span;
+      return { ...c, score: (boosts[i] > 0 ? Math.max(0, scaled) : scaled) + boosts[i] };
+    })
     .sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
 }
