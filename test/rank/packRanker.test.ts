@@ -47,22 +47,30 @@ function addRanker(packDir: string, model: GbdtModel, sha?: string): void {
   writeFileSync(manifestPath, JSON.stringify(m));
 }
 
+/**
+ * Two files about kettle descaling: the first says it four times in its body (BM25 puts it
+ * first), the second once, in its heading (a ranker on heading coverage puts it first).
+ */
+function writeKettleDocs(tmp: string): string {
+  const docs = path.join(tmp, 'docs');
+  mkdirSync(docs);
+  writeFileSync(
+    path.join(docs, 'a-notes.md'),
+    '# Notes\n\nKettle descaling, kettle descaling, kettle descaling, kettle descaling: we talked about it.\n',
+  );
+  writeFileSync(
+    path.join(docs, 'b-manual.md'),
+    '# Kettle descaling\n\nFill with vinegar and water, boil, rinse twice.\n',
+  );
+  return docs;
+}
+
 describe('the ranking model a pack ships', () => {
   let tmp: string;
   let docs: string;
   beforeAll(() => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-packranker-'));
-    docs = path.join(tmp, 'docs');
-    mkdirSync(docs);
-    // "kettle descaling" is said four times in the first file's body, once in the second's heading.
-    writeFileSync(
-      path.join(docs, 'a-notes.md'),
-      '# Notes\n\nKettle descaling, kettle descaling, kettle descaling, kettle descaling: we talked about it.\n',
-    );
-    writeFileSync(
-      path.join(docs, 'b-manual.md'),
-      '# Kettle descaling\n\nFill with vinegar and water, boil, rinse twice.\n',
-    );
+    docs = writeKettleDocs(tmp);
     for (let i = 0; i < 5; i++)
       writeFileSync(path.join(docs, `filler-${i}.md`), `# Filler ${i}\n\nNothing about it here ${i}.\n`);
   });
@@ -102,6 +110,47 @@ describe('the ranking model a pack ships', () => {
     } finally {
       await lib.close();
     }
+  });
+});
+
+describe('a pack ranker of another feature set', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-featureset-'));
+    writeKettleDocs(tmp);
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const firstWith = async (name: string, model: GbdtModel) => {
+    const pack = path.join(tmp, name);
+    cpSync(await writeTestPack(path.join(tmp, `${name}-plain`)), pack, { recursive: true });
+    addRanker(pack, model);
+    const lib = await Library.open({ dbPath: path.join(tmp, `${name}.sqlite`), packDir: pack });
+    try {
+      await lib.addFolder(path.join(tmp, 'docs'));
+      await lib.ingest();
+      return (await lib.ask('kettle descaling', { mode: 'hybrid' })).results[0].path;
+    } finally {
+      await lib.close();
+    }
+  };
+
+  it('ranks with trees of an earlier set, which read the first columns of this one', async () => {
+    const earlier = {
+      ...headingRanker(),
+      featureSet: 'docqa-rank-features-1',
+      features: FEATURE_NAMES.slice(0, 22),
+    };
+    expect(await firstWith('earlier', earlier)).toBe('b-manual.md');
+  });
+
+  it('falls back to score fusion for a set this version does not compute (a newer pack)', async () => {
+    const newer = {
+      ...headingRanker(),
+      featureSet: 'docqa-rank-features-99',
+      features: [...FEATURE_NAMES, 'aFeatureFromTheFuture'],
+    };
+    expect(await firstWith('newer', newer)).toBe('a-notes.md');
   });
 });
 

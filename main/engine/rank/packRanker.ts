@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BackgroundFrequency } from './backgroundFrequency.js';
 import { gbdtSchema, validateGbdt, type GbdtModel } from './gbdt.js';
+import { computesFeatureSet } from './rankFeatures.js';
 
 /** manifest.json's `ranker` field: the pack's ranking-stage model (optional). */
 export const rankerManifestSchema = z.object({
@@ -59,6 +60,9 @@ export function readPackRanker(packDir: string): PackRanker | null {
     throw new Error(
       `ranker file ${ranker.file} was trained on "${model.featureSet}", manifest says "${ranker.featureSet}"`,
     );
+  // A pack made by a newer DocQA may rank with features this one does not compute.
+  if (!computesFeatureSet(model.featureSet, model.features))
+    throw new Error(`ranker features "${model.featureSet}" are not ones this version of DocQA computes`);
   const background = ranker.background ? BackgroundFrequency.fromBytes(verified(ranker.background)) : null;
   return { model, background };
 }
