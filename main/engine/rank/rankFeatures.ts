@@ -250,8 +250,7 @@ export function rankingFeatures(
   const denseRr = reciprocalRanks(passages.map((p) => p.dense));
   const questionUnits = Math.log1p(q.units.size);
   // Many candidates share a document title and heading path: analyse each once.
-  const headingCoverage = new Map<string, number>();
-  const headingHeld = new Map<string, number>();
+  const headingFeatures = new Map<string, { coverage: number; held: number }>();
   // A document's title heads every passage of it, and sections share their chapter's heading.
   const headingUnits = new Map<string, Set<string>>();
   // Coverage of the question by a passage, a sentence and each window of three: the same sums
@@ -271,15 +270,13 @@ export function rankingFeatures(
   return passages.map((p, i) => {
     const f = new Float32Array(FEATURE_COUNT);
     const headingText = [p.title, ...p.headingPath].join('\n');
-    let heading = headingCoverage.get(headingText);
-    if (heading === undefined) {
-      heading = coverage(q.units, contentUnits(headingText), stats);
-      headingCoverage.set(headingText, heading);
-    }
-    let held = headingHeld.get(headingText);
-    if (held === undefined) {
-      held = headingInQuestion(q.units, [p.title, ...p.headingPath], headingUnits);
-      headingHeld.set(headingText, held);
+    let heading = headingFeatures.get(headingText);
+    if (!heading) {
+      heading = {
+        coverage: coverage(q.units, contentUnits(headingText), stats),
+        held: headingInQuestion(q.units, [p.title, ...p.headingPath], headingUnits),
+      };
+      headingFeatures.set(headingText, heading);
     }
     // One analysis per sentence gives everything: the passage's tokens (for proximity and
     // word pairs), and which of the question's units each sentence holds (for coverage).
@@ -330,7 +327,7 @@ export function rankingFeatures(
     f[3] = p.dense !== undefined ? (p.dense - denseMean) / denseStd : -3;
     f[4] = denseRr[i];
     f[5] = share((u) => body[u] === 1);
-    f[6] = heading;
+    f[6] = heading.coverage;
     f[7] = bestSentence;
     f[8] = bestWindow;
     f[9] = proximity(tokens, q.tokens);
@@ -346,7 +343,7 @@ export function rankingFeatures(
     f[19] = questionUnits;
     f[20] = q.cjkShare;
     f[21] = Math.abs(q.cjkShare - cjkShare(p.text.slice(0, 400)));
-    f[22] = held;
+    f[22] = heading.held;
     return f;
   });
 }
