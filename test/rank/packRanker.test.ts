@@ -65,6 +65,18 @@ function writeKettleDocs(tmp: string): string {
   return docs;
 }
 
+/** The first hybrid result for "kettle descaling" over `docs`, in a new library with the pack. */
+async function firstKettleResult(packDir: string, dbPath: string, docs: string): Promise<string> {
+  const lib = await Library.open({ dbPath, packDir });
+  try {
+    await lib.addFolder(docs);
+    await lib.ingest();
+    return (await lib.ask('kettle descaling', { mode: 'hybrid' })).results[0].path;
+  } finally {
+    await lib.close();
+  }
+}
+
 describe('the ranking model a pack ships', () => {
   let tmp: string;
   let docs: string;
@@ -83,16 +95,8 @@ describe('the ranking model a pack ships', () => {
     addRanker(ranked, headingRanker());
     expect(readPackRanker(plain)).toBeNull();
     expect(readPackRanker(ranked)?.model.trees).toHaveLength(1);
-    const first = async (packDir: string) => {
-      const lib = await Library.open({ dbPath: path.join(tmp, `${path.basename(packDir)}.sqlite`), packDir });
-      try {
-        await lib.addFolder(docs);
-        await lib.ingest();
-        return (await lib.ask('kettle descaling', { mode: 'hybrid' })).results[0].path;
-      } finally {
-        await lib.close();
-      }
-    };
+    const first = (packDir: string) =>
+      firstKettleResult(packDir, path.join(tmp, `${path.basename(packDir)}.sqlite`), docs);
     expect(await first(plain)).toBe('a-notes.md');
     expect(await first(ranked)).toBe('b-manual.md');
   });
@@ -102,14 +106,7 @@ describe('the ranking model a pack ships', () => {
     cpSync(await writeTestPack(path.join(tmp, 'plain2')), pack, { recursive: true });
     addRanker(pack, headingRanker(), '0'.repeat(64));
     expect(() => readPackRanker(pack)).toThrow(/sha256/);
-    const lib = await Library.open({ dbPath: path.join(tmp, 'tampered.sqlite'), packDir: pack });
-    try {
-      await lib.addFolder(docs);
-      await lib.ingest();
-      expect((await lib.ask('kettle descaling', { mode: 'hybrid' })).results[0].path).toBe('a-notes.md');
-    } finally {
-      await lib.close();
-    }
+    expect(await firstKettleResult(pack, path.join(tmp, 'tampered.sqlite'), docs)).toBe('a-notes.md');
   });
 });
 
@@ -125,14 +122,7 @@ describe('a pack ranker of another feature set', () => {
     const pack = path.join(tmp, name);
     cpSync(await writeTestPack(path.join(tmp, `${name}-plain`)), pack, { recursive: true });
     addRanker(pack, model);
-    const lib = await Library.open({ dbPath: path.join(tmp, `${name}.sqlite`), packDir: pack });
-    try {
-      await lib.addFolder(path.join(tmp, 'docs'));
-      await lib.ingest();
-      return (await lib.ask('kettle descaling', { mode: 'hybrid' })).results[0].path;
-    } finally {
-      await lib.close();
-    }
+    return firstKettleResult(pack, path.join(tmp, `${name}.sqlite`), path.join(tmp, 'docs'));
   };
 
   it('ranks with trees of an earlier set, which read the first columns of this one', async () => {
