@@ -21,7 +21,14 @@ function unit(random: () => number): Float32Array {
   return v.map((x) => x / n);
 }
 
-function world(seed: number, choose: (rows: Float32Array[], random: () => number) => number) {
+/** Where a question-side model (one with an adapter) puts the asked questions' chosen passages. */
+type QuestionSideRanks = (questions: readonly LearningQuestion[], leaveOneOut: boolean) => number[];
+
+function world(
+  seed: number,
+  choose: (rows: Float32Array[], random: () => number) => number,
+  questionSide?: QuestionSideRanks,
+) {
   const random = seededRandom(seed);
   const makeRows = () =>
     Array.from({ length: CANDIDATES }, () => Float32Array.from(FEATURES, () => random()));
@@ -74,8 +81,9 @@ function world(seed: number, choose: (rows: Float32Array[], random: () => number
     baseRanker: base,
     rankingRows: async (q) => lists.get(q) ?? null,
     yieldNow: async () => {},
-    judge: async (params, _memory, qs) => {
-      const ranks = qs.map((q) => rankOf(params, q));
+    judge: async (params, _memory, qs, leaveOneOut) => {
+      const ranks =
+        params.adapter && questionSide ? questionSide(qs, leaveOneOut) : qs.map((q) => rankOf(params, q));
       return {
         ranks,
         hit1: ranks.filter((r) => r === 1).length / qs.length,
@@ -98,6 +106,28 @@ describe('learning refines the pack ranker', () => {
 
   it('keeps the pack ranker when the choices follow nothing it could learn', async () => {
     const { report, params } = await world(12, (rows, random) => Math.floor(random() * rows.length));
+    expect(report.outcome).toBe('kept');
+    expect(params).toBeNull();
+  });
+
+  it('keeps a question-side model that does better only on the questions it was chosen and judged on', async () => {
+    // The learner asks the training questions it chooses by (their own signals left out), then
+    // the held-back ones; this adapter model puts exactly those first and every other question
+    // below the tenth: luck on the questions looked at, not a model of the user.
+    const lookedAt = new Set<string>();
+    let heldBackAsked = false;
+    const { report, params } = await world(
+      12,
+      (rows, random) => Math.floor(random() * rows.length),
+      (qs, leaveOneOut) => {
+        if (leaveOneOut || !heldBackAsked) for (const q of qs) lookedAt.add(q.key);
+        if (!leaveOneOut) heldBackAsked = true;
+        return qs.map((q) => (lookedAt.has(q.key) ? 1 : 0));
+      },
+    );
+    expect(report.chosen!.adapter).toBe(true);
+    expect(report.after!.hit1).toBe(1);
+    expect(report.before!.hit1).toBeLessThan(0.5);
     expect(report.outcome).toBe('kept');
     expect(params).toBeNull();
   });
