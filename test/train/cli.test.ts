@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,6 +206,49 @@ describe('docqa train', () => {
     expect(adapted.files['shared.bin']?.sha256 ?? adapted.files['question.onnx'].sha256).not.toBe(
       base.files['shared.bin']?.sha256 ?? base.files['question.onnx'].sha256,
     );
+  });
+
+  it('carries a ranking stage made by a newer DocQA as it is, and says this version ranks without it', async () => {
+    // pack-docs with the built-in trees relabelled as a feature set from the future.
+    const newer = path.join(dir, 'pack-newer');
+    cpSync(path.join(dir, 'pack-docs'), newer, { recursive: true });
+    const builtin = JSON.parse(readFileSync(path.join(builtinPackDir(), 'manifest.json'), 'utf8'));
+    const trees = JSON.parse(readFileSync(path.join(builtinPackDir(), builtin.ranker.file), 'utf8'));
+    const bytes = Buffer.from(
+      JSON.stringify({
+        ...trees,
+        featureSet: 'docqa-rank-features-99',
+        features: [...trees.features, 'aFeatureFromTheFuture'],
+      }),
+    );
+    writeFileSync(path.join(newer, 'ranker.json'), bytes);
+    const manifestPath = path.join(newer, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.files['ranker.json'] = {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bytes: bytes.length,
+    };
+    manifest.ranker = { file: 'ranker.json', featureSet: 'docqa-rank-features-99', training: {} };
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+
+    const out = path.join(dir, 'pack-from-newer');
+    const r = await docqa([
+      'train',
+      '--from-docs',
+      docs,
+      '--out',
+      out,
+      '--init-from',
+      newer,
+      '--epochs',
+      '1',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/made by a newer DocQA .* this version ranks with score fusion/);
+    const tuned = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(tuned.ranker.featureSet).toBe('docqa-rank-features-99');
+    expect(readFileSync(path.join(out, 'ranker.json'))).toEqual(bytes);
+    expect(() => readPackRanker(out)).toThrow(/not ones this version of DocQA computes/);
   });
 
   it('refuses to change the shape of a pack it starts from', async () => {

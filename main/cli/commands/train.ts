@@ -142,9 +142,12 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
         );
     }
     if (options.table === undefined) design.table = init.table;
-    log(
-      `starting from ${init.from}${init.ranker ? ' (its ranking stage is kept: the new pack ships it)' : ''}`,
-    );
+    const carried = !init.ranker
+      ? ''
+      : init.ranker.runsHere
+        ? ' (its ranking stage is kept: the new pack ships it)'
+        : ' (its ranking stage, made by a newer DocQA on features this version does not compute, is carried as it is: this version ranks with score fusion)';
+    log(`starting from ${init.from}${carried}`);
   }
   const progress = progressPrinter(Boolean(options.json));
   const { runTrainJob } = await import('../../engine/train/job.js');

@@ -47,6 +47,17 @@ function rankerOf(packDir: string): { ranker: RankerManifest; verified: (file: s
   return { ranker, verified };
 }
 
+/** The ranker's files read and checked: sha256 against the manifest, the model's shape, its feature set. */
+function checkedRanker({ ranker, verified }: NonNullable<ReturnType<typeof rankerOf>>): PackRanker {
+  const model = validateGbdt(gbdtSchema.parse(JSON.parse(verified(ranker.file).toString('utf8'))));
+  if (model.featureSet !== ranker.featureSet)
+    throw new Error(
+      `ranker file ${ranker.file} was trained on "${model.featureSet}", manifest says "${ranker.featureSet}"`,
+    );
+  const background = ranker.background ? BackgroundFrequency.fromBytes(verified(ranker.background)) : null;
+  return { model, background };
+}
+
 /**
  * The ranking model a pack ships, or null when it ships none (search then falls
  * back to score fusion). Its files must be the ones the manifest lists (sha256).
@@ -54,30 +65,33 @@ function rankerOf(packDir: string): { ranker: RankerManifest; verified: (file: s
 export function readPackRanker(packDir: string): PackRanker | null {
   const found = rankerOf(packDir);
   if (!found) return null;
-  const { ranker, verified } = found;
-  const model = validateGbdt(gbdtSchema.parse(JSON.parse(verified(ranker.file).toString('utf8'))));
-  if (model.featureSet !== ranker.featureSet)
-    throw new Error(
-      `ranker file ${ranker.file} was trained on "${model.featureSet}", manifest says "${ranker.featureSet}"`,
-    );
+  const checked = checkedRanker(found);
   // A pack made by a newer DocQA may rank with features this one does not compute.
-  if (!computesFeatureSet(model.featureSet, model.features))
-    throw new Error(`ranker features "${model.featureSet}" are not ones this version of DocQA computes`);
-  const background = ranker.background ? BackgroundFrequency.fromBytes(verified(ranker.background)) : null;
-  return { model, background };
+  if (!computesFeatureSet(checked.model.featureSet, checked.model.features))
+    throw new Error(
+      `ranker features "${checked.model.featureSet}" are not ones this version of DocQA computes`,
+    );
+  return checked;
 }
 
 /**
  * A pack's ranker as files, to ship in a pack fine-tuned from it: its features are
  * normalised per question, so they mean the same over the fine-tuned towers' channel.
- * Checked by loading it first; null when the pack ships none.
+ * Checked by reading it first; null when the pack ships none. One on features this version
+ * does not compute (`runsHere` false) is carried as it is: a newer DocQA ranks with it, and
+ * this one falls back to score fusion with or without it.
  */
 export function readPackRankerFiles(
   packDir: string,
-): { manifest: RankerManifest; files: { name: string; bytes: Uint8Array }[] } | null {
+): { manifest: RankerManifest; files: { name: string; bytes: Uint8Array }[]; runsHere: boolean } | null {
   const found = rankerOf(packDir);
-  if (!found || !readPackRanker(packDir)) return null;
+  if (!found) return null;
+  const { model } = checkedRanker(found);
   const { ranker, verified } = found;
   const names = [ranker.file, ...(ranker.background ? [ranker.background] : [])];
-  return { manifest: ranker, files: names.map((name) => ({ name, bytes: verified(name) })) };
+  return {
+    manifest: ranker,
+    files: names.map((name) => ({ name, bytes: verified(name) })),
+    runsHere: computesFeatureSet(model.featureSet, model.features),
+  };
 }

@@ -20,8 +20,11 @@ export interface PackModel {
     attribution: string[];
     trainingData: string[];
   };
-  /** The pack's ranking stage, carried into the fine-tuned pack (null: it ships none). */
-  ranker: PackRankerFiles | null;
+  /**
+   * The pack's ranking stage, carried into the fine-tuned pack (null: it ships none);
+   * `runsHere` false: made by a newer DocQA, on features this version does not compute.
+   */
+  ranker: (PackRankerFiles & { runsHere: boolean }) | null;
 }
 
 /**
