@@ -68,18 +68,13 @@ export const NOT_OPENED_MESSAGES: Record<NotOpenedReason, string> = {
 export async function whyNotOpenable(
   real: string,
   documentId: number | undefined,
-  engine: Pick<LibraryEngine, 'documentPath' | 'failedFiles' | 'listFolders'>,
+  engine: Pick<LibraryEngine, 'documentPath'>,
 ): Promise<NotOpenedReason | null> {
   const type = documentTypeOf(real);
   if (type === null || !OPENABLE_TYPES.has(type)) return 'not-a-document';
   if (documentId === undefined) return 'not-indexed';
+  // documentPath knows only documents read without error: a file that failed is not opened.
   const stored = await engine.documentPath(documentId).catch(() => null);
   if (stored === null || (await realpath(stored).catch(() => null)) !== real) return 'not-indexed';
-  const [failed, folders] = await Promise.all([engine.failedFiles(), engine.listFolders()]);
-  const folderPath = new Map(folders.map((f) => [f.id, f.path]));
-  const isFailed = failed.some((f) => {
-    const root = folderPath.get(f.folderId);
-    return root !== undefined && path.resolve(root, ...f.path.split('/')) === stored;
-  });
-  return isFailed ? 'not-indexed' : null;
+  return null;
 }

@@ -154,7 +154,7 @@ describe('indexing a mixed folder', () => {
     await expectUserError(lib.addFolder(path.join(docs, 'notes', 'travel.txt')), /not a folder/);
     await expectUserError(lib.addFolder(path.join(docs, 'notes')), /already inside/);
     await expectUserError(lib.preview(999_999), /no passage/);
-    await expectUserError(lib.documentPath(999_999), /no document/);
+    await expectUserError(lib.documentPath(999_999), /no document with id/);
     await expectUserError(lib.ingest({ folderIds: [42] }), /no folder with id 42/);
     await expectUserError(lib.updateSettings({ chunkTargetChars: 5 }), /chunkTargetChars/);
     await expectUserError(lib.updateSettings({ bogus: 1 } as never), /bogus/);
@@ -172,6 +172,12 @@ describe('indexing a mixed folder', () => {
     const abs = await lib.documentPath(top.documentId);
     expect(abs).toBe(path.join(docs, 'notes', '茶叶.md'));
     expect(abs.startsWith(docs + path.sep)).toBe(true);
+    // A file that failed to be read is listed, but it is not a document to open.
+    const db = openDatabase(dbPath, { readonly: true });
+    const failedIds = db.prepare(`SELECT id FROM documents WHERE status <> 'ok'`).pluck().all() as number[];
+    db.close();
+    expect(failedIds.length).toBeGreaterThan(0);
+    for (const id of failedIds) await expectUserError(lib.documentPath(id), /no document with id/);
   });
 
   it('keeps conversations with their answers', async () => {

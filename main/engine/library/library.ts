@@ -779,7 +779,8 @@ export class Library implements LibraryEngine {
     const row = Number.isInteger(documentId)
       ? (this.db
           .prepare(
-            'SELECT d.rel_path, f.path AS folder FROM documents d JOIN folders f ON f.id = d.folder_id WHERE d.id = ?',
+            // A file that failed to be read keeps its row (to list it) but is no indexed document.
+            "SELECT d.rel_path, f.path AS folder FROM documents d JOIN folders f ON f.id = d.folder_id WHERE d.id = ? AND d.status = 'ok'",
           )
           .get(documentId) as { rel_path: string; folder: string } | undefined)
       : undefined;

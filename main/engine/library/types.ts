@@ -221,7 +221,7 @@ export interface LibraryEngine {
   /** The signals as JSON Lines. */
   exportSignals(): Promise<string>;
   preview(chunkId: number, contextChars?: number): Promise<PassagePreview>;
-  /** Absolute path of an indexed document, guaranteed to lie inside one of the library's folders. */
+  /** Absolute path of an indexed document (read without error), guaranteed to lie inside one of the library's folders. */
   documentPath(documentId: number): Promise<string>;
   listConversations(): Promise<ConversationSummary[]>;
   conversation(conversationId: number): Promise<ConversationTurn[]>;
