@@ -106,7 +106,8 @@ export const apiInputs = {
     .strict(),
   cancelIngest: none,
   ingestState: none,
-  failedFiles: none,
+  /** The first `limit` failed files (all without it); `status` counts them all. */
+  failedFiles: z.object({ limit: z.number().int().min(1).max(1_000_000).optional() }).strict(),
   retryFailed: none,
   /** The answer is logged: its `answerId` is what `feedback` names (README → Learning from use). */
   ask: z.object({ question: questionSchema, ...askOptions }).strict(),

@@ -74,8 +74,8 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
     startIngest: async (input) => ingest.start(input),
     cancelIngest: async () => ingest.cancel(),
     ingestState: async () => ingest.state(),
-    failedFiles: async () => {
-      const [files, folders] = await Promise.all([engine.failedFiles(), engine.listFolders()]);
+    failedFiles: async ({ limit }) => {
+      const [files, folders] = await Promise.all([engine.failedFiles(limit), engine.listFolders()]);
       const folderPath = new Map(folders.map((f) => [f.id, f.path]));
       return files.map((f) => ({
         ...f,

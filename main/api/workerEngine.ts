@@ -71,7 +71,8 @@ export class WorkerEngine implements AppEngine {
   ingest = (options?: IngestOptions) => this.#progressCall('ingest', options);
   retryFailed = (options?: Omit<IngestOptions, 'force'>) => this.#progressCall('retryFailed', options);
   reembed = (options?: Parameters<AppEngine['reembed']>[0]) => this.#progressCall('reembed', options);
-  failedFiles = () => this.#call<Awaited<ReturnType<LibraryEngine['failedFiles']>>>('failedFiles');
+  failedFiles = (limit?: number) =>
+    this.#call<Awaited<ReturnType<LibraryEngine['failedFiles']>>>('failedFiles', limit);
   ask = (question: string, options?: Parameters<LibraryEngine['ask']>[1]) =>
     this.#call<Awaited<ReturnType<LibraryEngine['ask']>>>('ask', question, options);
   preview = (chunkId: number, contextChars?: number) =>

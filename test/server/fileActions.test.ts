@@ -46,6 +46,7 @@ beforeAll(async () => {
     'tools/evil.desktop': '[Desktop Entry]\nExec=sh -c "rm -rf ~"\n',
     'tools/evil.exe': 'MZ this is not really a program',
     'scans/broken.pdf': '%PDF-1.7\n1 0 obj << /Type /Catalog >> broken beyond repair',
+    'scans/blank.txt': '',
   });
   mkdirSync(bin, { recursive: true });
   writeFileSync(
@@ -168,6 +169,24 @@ describe('failed files and progress', () => {
       error: 'not a valid PDF (damaged or truncated?)',
       reason: { code: 'invalid-pdf', params: {} },
     });
+  });
+
+  it('sends only the first failed files when asked for a limit, as many as status counts without one', async () => {
+    const all = await call<FailedFileListing[]>('failedFiles', {});
+    const status = await call<{ failed: number }>('status', {});
+    expect(all.ok && status.ok).toBe(true);
+    if (!all.ok || !status.ok) return;
+    expect(all.result.length).toBeGreaterThanOrEqual(2);
+    expect(all.result).toHaveLength(status.result.failed);
+    const first = await call<FailedFileListing[]>('failedFiles', { limit: 1 });
+    expect(first.ok && first.result).toEqual(all.result.slice(0, 1));
+    const more = await call<FailedFileListing[]>('failedFiles', { limit: all.result.length + 5 });
+    expect(more.ok && more.result).toEqual(all.result);
+    for (const limit of [0, 1.5, -1, 'ten']) {
+      const bad = await call('failedFiles', { limit });
+      expect(bad.ok, String(limit)).toBe(false);
+      if (!bad.ok) expect(bad.error.kind).toBe('user');
+    }
   });
 
   it('reports the phases of a run, loading the model before indexing, and what each file is doing', () => {

@@ -474,8 +474,8 @@ export class Library implements LibraryEngine {
     );
   }
 
-  async failedFiles(): Promise<FailedFile[]> {
-    return failedFiles(this.db);
+  async failedFiles(limit?: number): Promise<FailedFile[]> {
+    return failedFiles(this.db, limit);
   }
 
   private async runIngest(

@@ -198,7 +198,8 @@ export interface LibraryEngine {
   /** Drops the folder and its documents from the index; files on disk are never touched. */
   removeFolder(folderId: number): Promise<void>;
   ingest(options?: IngestOptions): Promise<IngestSummary>;
-  failedFiles(): Promise<FailedFile[]>;
+  /** Files that failed to be read, in a file manager's order; the first `limit` of them when given. */
+  failedFiles(limit?: number): Promise<FailedFile[]>;
   /** Re-reads the files that failed last time. */
   retryFailed(options?: Omit<IngestOptions, 'force'>): Promise<IngestSummary>;
   /**

@@ -78,7 +78,7 @@ export function setFolderState(db: Database, id: number, state: FolderState, ind
  */
 const pathOrder = new Intl.Collator('en', { numeric: true });
 
-export function failedFiles(db: Database): FailedFile[] {
+export function failedFiles(db: Database, limit = Infinity): FailedFile[] {
   return (
     db.prepare(`SELECT folder_id, rel_path, error, indexed_at FROM documents WHERE status <> 'ok'`).all() as {
       folder_id: number;
@@ -93,6 +93,7 @@ export function failedFiles(db: Database): FailedFile[] {
         pathOrder.compare(a.rel_path, b.rel_path) ||
         (a.rel_path < b.rel_path ? -1 : a.rel_path > b.rel_path ? 1 : 0),
     )
+    .slice(0, limit)
     .map((r) => ({
       folderId: r.folder_id,
       path: r.rel_path,

@@ -29,9 +29,12 @@ export function LibraryView() {
   const [removing, setRemoving] = useState<FolderInfo | null>(null);
   const pathRef = useRef<HTMLInputElement>(null);
 
+  // Only the rows on show: a library can hold tens of thousands of failed files, and this
+  // list is read again on every status change. The status counts them all.
   const loadFailed = useCallback(() => {
-    api.call('failedFiles').then(setFailed, (e: unknown) => reportError(e));
-  }, [reportError]);
+    api.call('failedFiles', { limit: failedShown }).then(setFailed, (e: unknown) => reportError(e));
+  }, [reportError, failedShown]);
+  const failedCount = Math.max(status?.failed ?? 0, failed.length);
 
   // Failed files change when a run finishes or folders change; status changes with both.
   useEffect(loadFailed, [loadFailed, status]);
@@ -258,7 +261,7 @@ export function LibraryView() {
           <h2 id="failed-title">
             {t('library.failedTitle')}
             {failed.length > 0 ? (
-              <span className="muted"> · {formatNumber(failed.length, language)}</span>
+              <span className="muted"> · {formatNumber(failedCount, language)}</span>
             ) : null}
           </h2>
           {failed.length > 0 ? (
@@ -292,7 +295,7 @@ export function LibraryView() {
             ))}
           </ul>
         )}
-        {failed.length > failedShown ? (
+        {failedCount > failedShown ? (
           <button
             type="button"
             className="button button-small"
@@ -300,8 +303,8 @@ export function LibraryView() {
             onClick={() => setFailedShown((n) => n + FAILED_SHOWN_MORE)}
           >
             {t('library.failedMore', {
-              more: formatNumber(Math.min(FAILED_SHOWN_MORE, failed.length - failedShown), language),
-              rest: formatNumber(failed.length - failedShown, language),
+              more: formatNumber(Math.min(FAILED_SHOWN_MORE, failedCount - failedShown), language),
+              rest: formatNumber(failedCount - failedShown, language),
             })}
           </button>
         ) : null}
