@@ -349,10 +349,67 @@ describe('heading named by the question', () => {
   });
 });
 
+describe('heading held word for word by the question', () => {
+  const stats = { chunks: 100, df: new Map<string, number>() };
+  const passage = (chunkId: number, title: string, headingPath: string[] = []) => ({
+    chunkId,
+    bm25: 1,
+    dense: 0.5,
+    text: '本鱼分布于印度西太平洋海域。',
+    title,
+    headingPath,
+    start: 0,
+  });
+  // Rows are Float32Array: the expected shares are rounded as they are stored.
+  const f32 = (values: number[]) => values.map(Math.fround);
+  const verbatim = (question: string, passages: ReturnType<typeof passage>[]) =>
+    rankingFeatures(analyseQuestion(question), passages, stats).map(
+      (row) => row[FEATURE_NAMES.indexOf('headingVerbatim')],
+    );
+
+  it('is the longest heading the question holds, over the longest any candidate has', () => {
+    // 异齿前肛鳗 holds most characters of the question's subject, but the question does not hold it.
+    expect(verbatim('前肛鳗以什么为食？', [passage(1, '异齿前肛鳗'), passage(2, '前肛鳗')])).toEqual(
+      f32([0, 1]),
+    );
+    // Both titles are in the question: the longer names the subject more exactly.
+    expect(
+      verbatim('2008年度香港小姐竞选是由哪个单位举行的？', [
+        passage(1, '香港小姐'),
+        passage(2, '2008年度香港小姐竞选'),
+      ]),
+    ).toEqual(f32([4 / 12, 1]));
+    expect(verbatim('城巴11线连接了哪两个地方？', [passage(1, '城巴12M线'), passage(2, '城巴11线')])).toEqual(
+      [0, 1],
+    );
+  });
+
+  it('reads spaced words whole, case and "(disambiguation)" aside, section headings and numbers too', () => {
+    expect(
+      verbatim('What is the purpose of the Royal Air Force?', [
+        passage(1, 'United States Air Force in Thailand'),
+        passage(2, 'Royal Air Force'),
+        passage(3, 'Air Force (disambiguation)'),
+        passage(4, 'Military history', ['Britain', '5.4. The purpose']),
+      ]),
+    ).toEqual(f32([0, 1, 9 / 15, 11 / 15]));
+    // "Bones (TV series)" is the question's "Bones"; "Bone" is not a word of it, nor "It" (too short).
+    expect(
+      verbatim('How many seasons did Bones have?', [
+        passage(1, 'Bones (TV series)'),
+        passage(2, 'Bone'),
+        passage(3, 'It', ['Seasons']),
+      ]),
+    ).toEqual(f32([5 / 7, 0, 1]));
+    expect(verbatim('Where is Berlin?', [passage(1, 'Paris'), passage(2, 'Bonn')])).toEqual(f32([0, 0]));
+  });
+});
+
 describe('feature sets', () => {
   it('reads trees of an earlier set, whose features are the first columns of this one', () => {
     expect(computesFeatureSet(RANK_FEATURE_SET, FEATURE_NAMES)).toBe(true);
     expect(computesFeatureSet('docqa-rank-features-1', FEATURE_NAMES.slice(0, 22))).toBe(true);
+    expect(computesFeatureSet('docqa-rank-features-2', FEATURE_NAMES.slice(0, 23))).toBe(true);
     // The same names under an unknown set, or a set with its columns in another order: refused.
     expect(computesFeatureSet('docqa-rank-features-0', FEATURE_NAMES.slice(0, 22))).toBe(false);
     const swapped = [...FEATURE_NAMES.slice(0, 22)];

@@ -12,7 +12,7 @@ import { passageShape } from './passageKind.js';
  * pack without its own ranker can use the built-in one. Changing a feature's
  * meaning or order needs a new version (a ranker names the version it was trained on).
  */
-export const RANK_FEATURE_SET = 'docqa-rank-features-2';
+export const RANK_FEATURE_SET = 'docqa-rank-features-3';
 export const FEATURE_NAMES = [
   'bm25OverBest',
   'bm25ReciprocalRank',
@@ -37,6 +37,7 @@ export const FEATURE_NAMES = [
   'questionCjkShare',
   'languageGap',
   'headingInQuestion',
+  'headingVerbatim',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -47,6 +48,7 @@ export const FEATURE_COUNT = FEATURE_NAMES.length;
  */
 const FEATURE_SET_WIDTHS: Readonly<Record<string, number>> = {
   'docqa-rank-features-1': 22,
+  'docqa-rank-features-2': 23,
   [RANK_FEATURE_SET]: FEATURE_COUNT,
 };
 
@@ -78,6 +80,8 @@ export interface QuestionAnalysis {
   cjkBigrams: Set<string>;
   numbers: string[];
   cjkShare: number;
+  /** The question in `verbatimForm`, for headings it holds word for word. */
+  verbatim: string;
 }
 
 const NUMBER = /\d+(?:[.,]\d+)*/gu;
@@ -119,7 +123,49 @@ export function analyseQuestion(question: string): QuestionAnalysis {
     cjkBigrams,
     numbers: [...new Set(question.match(NUMBER) ?? [])],
     cjkShare: cjkShare(question),
+    verbatim: verbatimForm(question),
   };
+}
+
+/**
+ * Text as headings are compared word for word: width and case folded, a "(disambiguation)"
+ * and a leading section number dropped, punctuation read as a space.
+ */
+export function verbatimForm(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[(（][^()（）]*[)）]/gu, ' ')
+    .replace(/^\s*\d+(?:\.\d+)*\.?\s+/u, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** A letter or digit of a spaced script: a match may not start or end inside such a word. */
+const inWord = (c: number | undefined) => c !== undefined && c !== 32 && !isCjk(c);
+
+/**
+ * Length of the longest heading (title or section heading, in `verbatimForm`) the question
+ * holds word for word, 0 when none: "前肛鳗以什么为食" holds the title 前肛鳗, not 异齿前肛鳗,
+ * whose characters it mostly holds too. Two characters of Chinese or three letters at least,
+ * so a word that happens to be a title ("It") does not count.
+ */
+function verbatimHeadingLength(question: string, headings: readonly string[]): number {
+  let best = 0;
+  for (const heading of headings) {
+    const h = verbatimForm(heading);
+    if (h.length <= best || h.length < (isCjk(h.codePointAt(0)!) ? 2 : 3)) continue;
+    for (let at = question.indexOf(h); at >= 0; at = question.indexOf(h, at + 1)) {
+      const end = at + h.length;
+      const cutsBefore = inWord(question.codePointAt(at - 1)) && inWord(h.codePointAt(0));
+      const cutsAfter = inWord(question.charCodeAt(end) || undefined) && inWord(h.charCodeAt(h.length - 1));
+      if (!cutsBefore && !cutsAfter) {
+        best = h.length;
+        break;
+      }
+    }
+  }
+  return best;
 }
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 0x3000 || c === 0xa0;
@@ -250,7 +296,7 @@ export function rankingFeatures(
   const denseRr = reciprocalRanks(passages.map((p) => p.dense));
   const questionUnits = Math.log1p(q.units.size);
   // Many candidates share a document title and heading path: analyse each once.
-  const headingFeatures = new Map<string, { coverage: number; held: number }>();
+  const headingFeatures = new Map<string, { coverage: number; held: number; verbatim: number }>();
   // A document's title heads every passage of it, and sections share their chapter's heading.
   const headingUnits = new Map<string, Set<string>>();
   // Coverage of the question by a passage, a sentence and each window of three: the same sums
@@ -267,7 +313,8 @@ export function rankingFeatures(
     for (let u = 0; u < units.length; u++) if (has(u)) found += weights[u];
     return found / totalWeight;
   };
-  return passages.map((p, i) => {
+  const verbatim: number[] = [];
+  const rows = passages.map((p, i) => {
     const f = new Float32Array(FEATURE_COUNT);
     const headingText = [p.title, ...p.headingPath].join('\n');
     let heading = headingFeatures.get(headingText);
@@ -275,6 +322,7 @@ export function rankingFeatures(
       heading = {
         coverage: coverage(q.units, contentUnits(headingText), stats),
         held: headingInQuestion(q.units, [p.title, ...p.headingPath], headingUnits),
+        verbatim: verbatimHeadingLength(q.verbatim, [p.title, ...p.headingPath]),
       };
       headingFeatures.set(headingText, heading);
     }
@@ -344,6 +392,11 @@ export function rankingFeatures(
     f[20] = q.cjkShare;
     f[21] = Math.abs(q.cjkShare - cjkShare(p.text.slice(0, 400)));
     f[22] = heading.held;
+    verbatim.push(heading.verbatim);
     return f;
   });
+  // Over the longest heading any candidate's question holds: the most specific subject named.
+  const longest = Math.max(0, ...verbatim);
+  if (longest > 0) rows.forEach((f, i) => (f[23] = verbatim[i] / longest));
+  return rows;
 }
