@@ -402,6 +402,13 @@ describe('heading held word for word by the question', () => {
       ]),
     ).toEqual(f32([5 / 7, 0, 1]));
     expect(verbatim('Where is Berlin?', [passage(1, 'Paris'), passage(2, 'Bonn')])).toEqual(f32([0, 0]));
+    // A year is no section number: only a number with a dot ("7.", "5.4") is dropped.
+    expect(
+      verbatim('is 1984 based on a true story', [passage(1, '1984 (novel)'), passage(2, '1.4 A true story')]),
+    ).toEqual(f32([4 / 12, 1]));
+    expect(
+      verbatim('When were the 2012 Summer Olympics held?', [passage(1, '2012 Summer Olympics')]),
+    ).toEqual(f32([1]));
   });
 });
 

@@ -132,13 +132,16 @@ export function analyseQuestion(question: string): QuestionAnalysis {
  * and a leading section number dropped, punctuation read as a space.
  */
 export function verbatimForm(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[(（][^()（）]*[)）]/gu, ' ')
-    .replace(/^\s*\d+(?:\.\d+)*\.?\s+/u, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[(（][^()（）]*[)）]/gu, ' ')
+      // A section number has a dot ("7.", "5.4"); "2012 Summer Olympics" and "1984" keep theirs.
+      .replace(/^\s*\d+(?:\.\d+)*\.\d*\s+(?=\S)/u, '')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+  );
 }
 
 /** A letter or digit of a spaced script: a match may not start or end inside such a word. */
@@ -158,7 +161,7 @@ function verbatimHeadingLength(question: string, headings: readonly string[]): n
     for (let at = question.indexOf(h); at >= 0; at = question.indexOf(h, at + 1)) {
       const end = at + h.length;
       const cutsBefore = inWord(question.codePointAt(at - 1)) && inWord(h.codePointAt(0));
-      const cutsAfter = inWord(question.charCodeAt(end) || undefined) && inWord(h.charCodeAt(h.length - 1));
+      const cutsAfter = inWord(question.codePointAt(end)) && inWord(h.codePointAt(h.length - 1));
       if (!cutsBefore && !cutsAfter) {
         best = h.length;
         break;
