@@ -153,22 +153,29 @@ const inWord = (c: number | undefined) => c !== undefined && c !== 32 && !isCjk(
  * whose characters it mostly holds too. Two characters of Chinese or three letters at least,
  * so a word that happens to be a title ("It") does not count.
  */
-function verbatimHeadingLength(question: string, headings: readonly string[]): number {
+function verbatimHeadingLength(
+  question: string,
+  headings: readonly string[],
+  heldLength: Map<string, number>,
+): number {
   let best = 0;
   for (const heading of headings) {
-    const h = verbatimForm(heading);
-    if (h.length <= best || h.length < (isCjk(h.codePointAt(0)!) ? 2 : 3)) continue;
-    for (let at = question.indexOf(h); at >= 0; at = question.indexOf(h, at + 1)) {
-      const end = at + h.length;
-      const cutsBefore = inWord(question.codePointAt(at - 1)) && inWord(h.codePointAt(0));
-      const cutsAfter = inWord(question.codePointAt(end)) && inWord(h.codePointAt(h.length - 1));
-      if (!cutsBefore && !cutsAfter) {
-        best = h.length;
-        break;
-      }
-    }
+    let held = heldLength.get(heading);
+    if (held === undefined) heldLength.set(heading, (held = heldVerbatim(question, verbatimForm(heading))));
+    best = Math.max(best, held);
   }
   return best;
+}
+
+/** The heading's length when the question holds it word for word (long enough to count), else 0. */
+function heldVerbatim(question: string, h: string): number {
+  if (h.length < (isCjk(h.codePointAt(0)!) ? 2 : 3)) return 0;
+  for (let at = question.indexOf(h); at >= 0; at = question.indexOf(h, at + 1)) {
+    const cutsBefore = inWord(question.codePointAt(at - 1)) && inWord(h.codePointAt(0));
+    const cutsAfter = inWord(question.codePointAt(at + h.length)) && inWord(h.codePointAt(h.length - 1));
+    if (!cutsBefore && !cutsAfter) return h.length;
+  }
+  return 0;
 }
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 0x3000 || c === 0xa0;
@@ -302,6 +309,7 @@ export function rankingFeatures(
   const headingFeatures = new Map<string, { coverage: number; held: number; verbatim: number }>();
   // A document's title heads every passage of it, and sections share their chapter's heading.
   const headingUnits = new Map<string, Set<string>>();
+  const headingHeldLength = new Map<string, number>();
   // Coverage of the question by a passage, a sentence and each window of three: the same sums
   // as `coverage` (each unit's IDF, in the question's unit order), with the IDFs read once per
   // question and each sentence's units kept as flags, so windows need no new sets.
@@ -319,13 +327,14 @@ export function rankingFeatures(
   const verbatim: number[] = [];
   const rows = passages.map((p, i) => {
     const f = new Float32Array(FEATURE_COUNT);
-    const headingText = [p.title, ...p.headingPath].join('\n');
+    const headings = [p.title, ...p.headingPath];
+    const headingText = headings.join('\n');
     let heading = headingFeatures.get(headingText);
     if (!heading) {
       heading = {
         coverage: coverage(q.units, contentUnits(headingText), stats),
-        held: headingInQuestion(q.units, [p.title, ...p.headingPath], headingUnits),
-        verbatim: verbatimHeadingLength(q.verbatim, [p.title, ...p.headingPath]),
+        held: headingInQuestion(q.units, headings, headingUnits),
+        verbatim: verbatimHeadingLength(q.verbatim, headings, headingHeldLength),
       };
       headingFeatures.set(headingText, heading);
     }
