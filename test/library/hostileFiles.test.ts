@@ -136,6 +136,24 @@ describe('a file that would exhaust the reader', () => {
     expect(checkLibraryFile(dbPath)).toEqual([]);
   });
 
+  it('an HTML manual with thousands of headings is read in a small heap', async () => {
+    // Shaped like Node's all.html (8 MB, ~3,000 headings), which the default heap could not
+    // read: each heading's words were a slice of the text so far, keeping a copy of all of it.
+    const sections = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `<h2>fs.readSection${i}Sync()</h2><p>${`Section ${i} reads pears and apples in rows. `.repeat(25)}</p>`,
+    );
+    tmp.file('manual/all.html', `<html><body>${sections.join('')}</body></html>`);
+    await lib.updateSettings({ extractorMemoryMb: 64 });
+    const { folderId, summary } = await ingestFolder('manual');
+    expect(summary).toMatchObject({ phase: 'done', filesAdded: 1, filesFailed: 0 });
+    expect(await failedIn(folderId)).toEqual([]);
+    const hit = (await lib.ask('fs.readSection1234Sync()', { mode: 'bm25' })).results[0];
+    expect(hit).toMatchObject({ path: 'all.html', headingPath: ['fs.readSection1234Sync()'] });
+    await lib.updateSettings({ extractorMemoryMb: 0 });
+  });
+
   // Last: it lowers the reader's heap limit for the library.
   it('a reader that runs out of memory is replaced: the file is recorded and the run goes on', async () => {
     // Legal but big for a 32 MB heap: 16 MB of HTML paragraphs (the default heap reads it).
