@@ -160,6 +160,29 @@ describe('extractFile: HTML', () => {
     ]);
   });
 
+  it('leaves out the permalink marks generated documentation puts beside headings and definitions', async () => {
+    const dir = tempDir();
+    const html = `<html><body>
+      <h1>Installing<a class="headerlink" href="#installing" title="Permalink to this heading">¶</a></h1>
+      <p>See <a href="#upgrading">Upgrading <code>pear</code></a> and issue <a href="#42">#42</a>.</p>
+      <h2>Class: <code>fs.Dir</code><span><a class="mark" href="#class-fsdir" id="class-fsdir">#</a></span></h2>
+      <dl><dt>pear.open(path)<a class="headerlink" href="#pear.open">¶</a></dt><dd>Opens it.</dd></dl>
+      <h3>Upgrading <a href="#upgrading" class="anchor">§</a></h3>
+      <h3><a href="#icons" aria-hidden="true"><svg><path d="M0"/></svg></a>Icons</h3>
+      <a href="#card"><div>A card</div></a>
+    </body></html>`;
+    const doc = await extractFile(dir.write('manual.html', html));
+    expect(doc.text).toBe(
+      'Installing\n\nSee Upgrading pear and issue #42.\n\nClass: fs.Dir\n\npear.open(path)\nOpens it.\n\nUpgrading\n\nIcons\n\nA card',
+    );
+    expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual([
+      [1, 'Installing', 'Installing'],
+      [2, 'Class: fs.Dir', 'Class: fs.Dir'],
+      [3, 'Upgrading', 'Upgrading'],
+      [3, 'Icons', 'Icons'],
+    ]);
+  });
+
   it('titles by the first <h1> without a <title>, and decodes a declared GBK charset', async () => {
     const dir = tempDir();
     const html =

@@ -64,6 +64,24 @@ const BLOCK = new Set([
 const LINE = new Set(['br', 'li', 'tr', 'dt', 'dd', 'option', 'legend']);
 const CELL = new Set(['td', 'th']);
 const HEADING = /^h([1-6])$/;
+// What a permalink beside a heading or a definition shows: Sphinx's and MkDocs' ¶, Node's #,
+// rustdoc's §, an icon (no text at all). It links to the place itself; it is not its words.
+const PERMALINK_MARK = /^[#¶§🔗⚓]?$/u;
+// Elements inside a link that keep it a run of words.
+const INLINE_IN_LINK = new Set([
+  'span',
+  'code',
+  'em',
+  'strong',
+  'b',
+  'i',
+  'small',
+  'sup',
+  'sub',
+  'kbd',
+  'var',
+  'abbr',
+]);
 
 /**
  * Visible text of an HTML document with its headings' positions in that text.
@@ -86,6 +104,15 @@ export function htmlText(html: string): HtmlText {
   // space to collapse or trim stays a slice of that copy, keeping it alive. Over the ~3,000
   // headings of Node's all.html (8 MB) that was more than 4 GB, and time grew as its square.
   let openHeading: { level: number; start: number; words: string[] } | null = null;
+
+  // The text of an in-page link (`href="#…"`), held back until the link closes: written then,
+  // unless it is only a permalink's mark.
+  let inPageLink: string | null = null;
+  const endInPageLink = () => {
+    const text = inPageLink;
+    inPageLink = null;
+    if (text !== null && !PERMALINK_MARK.test(text.trim())) write(text);
+  };
 
   const requestBreak = (n: number) => {
     pendingBreak = Math.max(pendingBreak, n);
@@ -125,13 +152,16 @@ export function htmlText(html: string): HtmlText {
 
   const parser = new Parser(
     {
-      onopentag(name) {
+      onopentag(name, attributes) {
         if (name === 'title' && hiddenDepth <= 1) inTitle = true;
         if (HIDDEN.has(name)) {
           hiddenDepth++;
           return;
         }
         if (hiddenDepth > 0) return;
+        // A link that holds more than a line of words is written as it comes.
+        if (inPageLink !== null && !INLINE_IN_LINK.has(name)) endInPageLink();
+        if (name === 'a' && attributes.href?.startsWith('#')) inPageLink = '';
         if (BLOCK.has(name)) requestBreak(2);
         else if (LINE.has(name)) requestBreak(1);
         else if (CELL.has(name)) pendingSpace = true;
@@ -141,7 +171,9 @@ export function htmlText(html: string): HtmlText {
       },
       ontext(data) {
         if (inTitle) titleText = (titleText ?? '') + data;
-        else if (hiddenDepth === 0) write(data);
+        else if (hiddenDepth > 0) return;
+        else if (inPageLink !== null) inPageLink += data;
+        else write(data);
       },
       onclosetag(name) {
         if (name === 'title') inTitle = false;
@@ -150,6 +182,7 @@ export function htmlText(html: string): HtmlText {
           return;
         }
         if (hiddenDepth > 0) return;
+        if (inPageLink !== null && (name === 'a' || !INLINE_IN_LINK.has(name))) endInPageLink();
         if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
         const h = HEADING.exec(name);
         if (h && openHeading && openHeading.level === Number(h[1])) {
@@ -174,6 +207,7 @@ export function htmlText(html: string): HtmlText {
   );
   parser.write(html);
   parser.end();
+  endInPageLink();
   const title = (titleText as string | null)?.replace(/\s+/g, ' ').trim() || null;
   return { text: out, headings, title };
 }
