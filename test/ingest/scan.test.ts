@@ -48,6 +48,28 @@ describe('scanFolder', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('reads a README, INSTALL or NEWS without an extension as text, not a licence or a Makefile', async () => {
+    const dir = tempDir();
+    for (const name of [
+      'README',
+      'INSTALL',
+      'src/NEWS',
+      'notes',
+      'LICENSE',
+      'COPYING',
+      'Makefile',
+      'README.gz',
+    ])
+      dir.write(name, 'The cider press is in the north barn.');
+    const { files } = await scan(dir.root);
+    expect(files.map((f) => [f.relPath, f.type, f.ext])).toEqual([
+      ['INSTALL', 'text', ''],
+      ['README', 'text', ''],
+      ['notes', 'text', ''],
+      ['src/NEWS', 'text', ''],
+    ]);
+  });
+
   it('skips hidden, system, dependency and lock files by default', async () => {
     const dir = tempDir();
     for (const rel of [

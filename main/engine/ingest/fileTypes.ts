@@ -101,6 +101,27 @@ for (const ext of CODE_EXTENSIONS) BY_EXTENSION[ext] = 'code';
 // Other lightweight markup: read as text (no heading parser for them yet).
 for (const ext of ['.tex', '.bib', '.org', '.adoc', '.asciidoc']) BY_EXTENSION[ext] = 'text';
 
+/**
+ * Files that are plain text by name alone: a project's README, INSTALL or NEWS often has no
+ * extension. Not LICENSE or COPYING: the same licence in every project folder is no answer.
+ */
+const TEXT_BY_NAME = new Set([
+  'readme',
+  'install',
+  'news',
+  'todo',
+  'changes',
+  'changelog',
+  'faq',
+  'hacking',
+  'notes',
+  'contributing',
+  'authors',
+  'thanks',
+  'bugs',
+  'usage',
+]);
+
 /** Lower-case extension with its dot, '' when there is none. */
 export function extensionOf(filePath: string): string {
   return path.extname(filePath).toLowerCase();
@@ -108,7 +129,9 @@ export function extensionOf(filePath: string): string {
 
 /** The document type for a path, or null when the library does not read such files. */
 export function documentTypeOf(filePath: string): DocumentType | null {
-  return BY_EXTENSION[extensionOf(filePath)] ?? null;
+  const ext = extensionOf(filePath);
+  if (ext === '' && TEXT_BY_NAME.has(path.basename(filePath).toLowerCase())) return 'text';
+  return BY_EXTENSION[ext] ?? null;
 }
 
 export function isSupportedFile(filePath: string): boolean {
