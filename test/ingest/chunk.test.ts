@@ -101,6 +101,31 @@ describe('chunkDocument', () => {
     for (const c of chunks) expect(c.end - c.start).toBeLessThanOrEqual(100);
   });
 
+  it('never leaves a title alone before a paragraph too long to join whole: it takes its first sentences', () => {
+    // Shaped like tydiqa's "Nimrod (computer)": a title line, then a paragraph just under the maximum.
+    const sentences = Array.from({ length: 31 }, (_, i) => `The Nimrod fact ${i} is about the games.`);
+    const paragraph = sentences.join(' ');
+    const text = `Nimrod (computer)\n\n${paragraph}\n\nIt was shown at the festival.`;
+    const doc = textDoc(text);
+    const chunks = chunkDocument(doc);
+    expectInvariants(doc, chunks);
+    // Too long to join the title within the maximum (1,200), short enough to be one unit.
+    expect(paragraph.length).toBeGreaterThan(1200 - 'Nimrod (computer)\n\n'.length);
+    expect(paragraph.length).toBeLessThanOrEqual(1200);
+    expect(chunks[0].text).toMatch(/^Nimrod \(computer\)\n\nThe Nimrod fact 0 is about the games\. .*\.$/s);
+    expect(chunks[0].end - chunks[0].start).toBeLessThanOrEqual(800);
+    // Every sentence in one chunk or the next, none cut, in order.
+    expect(
+      chunks
+        .map((c) => c.text)
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    ).toBe(`Nimrod (computer) ${paragraph} It was shown at the festival.`);
+    // Code is cut at lines: a short first piece of it stays as it is.
+    const code = chunkDocument(textDoc(`x = 1\n\n${'y = 2\n'.repeat(200)}`, 'code'));
+    expect(code[0].text).toBe('x = 1');
+  });
+
   it('cuts an over-long paragraph at sentence ends, in English and in Chinese', () => {
     const en = Array.from({ length: 40 }, (_, i) => `Sentence number ${i} talks about item ${i}.`).join(' ');
     const zh = Array.from({ length: 60 }, (_, i) => `这是第${i}句话，内容关于租房合同。`).join('');

@@ -40,7 +40,7 @@ export function chunkDocument(doc: ChunkInput, options: ChunkOptions = {}): Chun
   for (const section of sections(doc)) {
     const units = paragraphUnits(text, section, max, target, lineUnits);
     let previous: TextSpan | null = null;
-    for (const span of pack(text, units, target, max, section.bodyStart)) {
+    for (const span of pack(text, units, target, max, section.bodyStart, lineUnits)) {
       const start = previous && overlap > 0 ? overlapStart(text, previous, span, overlap, max) : span.start;
       chunks.push({
         ord: chunks.length,
@@ -260,7 +260,8 @@ function introduces(text: string, unit: TextSpan): boolean {
 /**
  * Greedy merge of consecutive units: the next unit joins while the chunk stays
  * within `target`; a chunk that is only the section's heading, or still shorter
- * than a quarter of the target, may grow up to `max` rather than stand alone.
+ * than a quarter of the target, may grow up to `max` rather than stand alone, and
+ * when even that does not fit, takes the next unit's first sentences.
  * A paragraph that announces the next one ("run the following:") stays with it:
  * the next unit joins up to `max`, or when even that does not fit, the announcing
  * paragraph moves on into the next chunk with it, so an instruction is never cut
@@ -272,6 +273,7 @@ function* pack(
   target: number,
   max: number,
   bodyStart: number,
+  lineUnits: boolean,
 ): Generator<TextSpan> {
   let current: TextSpan | null = null;
   let lastUnit: TextSpan | null = null;
@@ -284,10 +286,21 @@ function* pack(
     const joined = unit.end - current.start;
     const small = current.end <= bodyStart || current.end - current.start < target / 4;
     const announced = lastUnit !== null && introduces(text, lastUnit);
+    let leadEnd = -1;
     if (joined <= target || ((small || announced) && joined <= max)) current.end = unit.end;
     else if (announced && lastUnit!.start > current.start && unit.end - lastUnit!.start <= max) {
       yield { start: current.start, end: trimmedEndBefore(text, lastUnit!.start, current.start) };
       current = { start: lastUnit!.start, end: unit.end };
+    } else if (
+      small &&
+      !announced &&
+      !lineUnits &&
+      (leadEnd = leadingSentencesEnd(text, unit, current.start, target, max)) > 0
+    ) {
+      // A title or a short lead-in never stands alone ("Nimrod (computer)" as a passage of its
+      // own answers nothing): it takes the next paragraph's first sentences with it.
+      yield { start: current.start, end: leadEnd };
+      current = trimSpan(text, leadEnd, unit.end)!;
     } else {
       yield current;
       current = { ...unit };
@@ -295,6 +308,27 @@ function* pack(
     lastUnit = unit;
   }
   if (current) yield current;
+}
+
+/**
+ * Where the first sentences of `unit` end that fit, with the chunk begun at `from`, within
+ * `target` (at least one sentence, within `max`), leaving some of the unit for the next
+ * chunk; -1 when not even one does.
+ */
+function leadingSentencesEnd(
+  text: string,
+  unit: TextSpan,
+  from: number,
+  target: number,
+  max: number,
+): number {
+  const sentences = splitSentences(text, unit.start, unit.end);
+  let end = -1;
+  for (const sentence of sentences.slice(0, -1)) {
+    if (sentence.end - from > (end < 0 ? max : target)) break;
+    end = sentence.end;
+  }
+  return end;
 }
 
 /** The end of the text before `pos` with trailing whitespace left out (not before `floor`). */
