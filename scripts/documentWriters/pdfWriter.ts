@@ -11,8 +11,18 @@ export interface PdfPage {
   lines: string[];
 }
 
+/** A bookmark: it points to a line of a page (both from 0), with bookmarks under it. */
+export interface PdfOutlineEntry {
+  title: string;
+  page: number;
+  line: number;
+  children?: PdfOutlineEntry[];
+}
+
 export interface PdfOptions {
   title?: string;
+  /** The document outline (bookmarks), as PDF writers make it from headings. */
+  outline?: PdfOutlineEntry[];
   /** Adds an /Encrypt dictionary whose password check fails, as in a locked PDF. */
   encrypted?: boolean;
 }
@@ -85,7 +95,11 @@ export function makePdf(pages: PdfPage[], options: PdfOptions = {}): Buffer {
       ),
     );
   }
-  objects[catalog - 1] = `<< /Type /Catalog /Pages ${pageTree} 0 R >>`;
+  const outlines = options.outline?.length ? addOutline(options.outline, pageIds, add, objects) : null;
+  objects[catalog - 1] =
+    `<< /Type /Catalog /Pages ${pageTree} 0 R` +
+    (outlines ? ` /Outlines ${outlines} 0 R /PageMode /UseOutlines` : '') +
+    ' >>';
   objects[pageTree - 1] =
     `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
   const info = add(options.title !== undefined ? `<< /Title ${pdfHexUcs2BOM(options.title)} >>` : '<< >>');
@@ -95,6 +109,36 @@ export function makePdf(pages: PdfPage[], options: PdfOptions = {}): Buffer {
     ? ` /Encrypt ${encrypt} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]`
     : '';
   return serializePdf(objects, catalog, ` /Info ${info} 0 R${encryptRef}`);
+}
+
+/** Writes the outline's objects (each entry linked to its parent and siblings); returns the root's number. */
+function addOutline(
+  entries: PdfOutlineEntry[],
+  pageIds: number[],
+  add: (body: string) => number,
+  objects: string[],
+): number {
+  const root = add('');
+  const level = (items: PdfOutlineEntry[], parent: number): number[] => {
+    const ids = items.map(() => add(''));
+    items.forEach((entry, i) => {
+      const children = entry.children?.length ? level(entry.children, ids[i]) : [];
+      const top = TOP - entry.line * LINE_HEIGHT + 12;
+      objects[ids[i] - 1] =
+        `<< /Title ${pdfHexUcs2BOM(entry.title)} /Parent ${parent} 0 R` +
+        (i > 0 ? ` /Prev ${ids[i - 1]} 0 R` : '') +
+        (i + 1 < ids.length ? ` /Next ${ids[i + 1]} 0 R` : '') +
+        (children.length
+          ? ` /First ${children[0]} 0 R /Last ${children.at(-1)} 0 R /Count ${children.length}`
+          : '') +
+        ` /Dest [${pageIds[entry.page]} 0 R /XYZ 72 ${top} 0] >>`;
+    });
+    return ids;
+  };
+  const top = level(entries, root);
+  objects[root - 1] =
+    `<< /Type /Outlines /First ${top[0]} 0 R /Last ${top.at(-1)} 0 R /Count ${top.length} >>`;
+  return root;
 }
 
 /** An /Encrypt dictionary whose password check fails, as in a locked PDF. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractFile } from '../../main/engine/ingest/extractFile.js';
+import { chunkDocument } from '../../main/engine/ingest/chunk.js';
 import { makePdf } from '../../scripts/documentWriters/pdfWriter.js';
 import { makeDocx } from '../../scripts/documentWriters/docxWriter.js';
 import { makeZip } from '../../scripts/documentWriters/zipWriter.js';
@@ -43,6 +44,65 @@ describe('extractFile: PDF', () => {
     expect(doc.pages.map((p) => p.page)).toEqual([1, 2, 3, 4]);
     expect(doc.text).toBe(pageTexts.filter((t) => t !== '').join('\n\n'));
     expect(doc.warnings).toEqual(['1 of 4 pages have no text (scanned images?)']);
+  });
+
+  it('takes headings from the outline, each on the line it points to, and cuts passages there', async () => {
+    const dir = tempDir();
+    const lines = (n: number, what: string) =>
+      Array.from({ length: n }, (_, i) => `${what} line ${i} says how the cider press is cleaned.`);
+    const pages = [
+      // "Cleaning" in a sentence above the heading: the heading is the line the bookmark points to.
+      {
+        lines: [
+          'Cider Press Manual',
+          '',
+          'Read Cleaning before you start.',
+          '',
+          '1 Cleaning',
+          '',
+          ...lines(8, 'Rinse'),
+        ],
+      },
+      { lines: ['Chapter 1: Cleaning 2', '', '1.1 Daily rinse', ...lines(6, 'Daily'), '', '1.2 Deep clean'] },
+      { lines: ['Chapter 1: Cleaning 3', '', ...lines(6, 'Deep'), '', 'Storage', ...lines(3, 'Store')] },
+    ];
+    const outline = [
+      {
+        title: '1 Cleaning',
+        page: 0,
+        line: 4,
+        children: [
+          { title: 'Daily rinse', page: 1, line: 2 },
+          { title: 'Deep clean', page: 1, line: 10 },
+        ],
+      },
+      // Written otherwise on its page ("Storage"): no heading rather than a wrong one.
+      { title: 'Storing the press', page: 2, line: 9 },
+    ];
+    const doc = await extractFile(dir.write('press.pdf', makePdf(pages, { outline })));
+    expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual([
+      [1, '1 Cleaning', '1 Cleaning'],
+      [2, 'Daily rinse', '1.1 Daily rinse'],
+      [2, 'Deep clean', '1.2 Deep clean'],
+    ]);
+    const chunks = chunkDocument(doc, { targetChars: 200 });
+    const sectionOf = (text: string) => chunks.find((c) => c.text.includes(text))!;
+    expect(sectionOf('Read Cleaning').headingPath).toEqual([]);
+    expect(sectionOf('Rinse line 0').headingPath).toEqual(['1 Cleaning']);
+    // The running head at the top of page 2 goes with the page's first heading, not alone.
+    expect(sectionOf('Chapter 1: Cleaning 2')).toMatchObject({
+      headingPath: ['1 Cleaning', 'Daily rinse'],
+      page: 2,
+    });
+    expect(sectionOf('Chapter 1: Cleaning 2').text).toContain('1.1 Daily rinse');
+    // A heading alone at the bottom of a page stays with the text above it; the next page is under it.
+    expect(sectionOf('1.2 Deep clean')).toMatchObject({
+      headingPath: ['1 Cleaning', 'Daily rinse'],
+      page: 2,
+    });
+    expect(sectionOf('1.2 Deep clean').text).not.toBe('1.2 Deep clean');
+    expect(sectionOf('Deep line 0')).toMatchObject({ headingPath: ['1 Cleaning', 'Deep clean'], page: 3 });
+    for (const c of chunks) expect(c.text.length).toBeGreaterThan(40);
   });
 
   it('titles a PDF without metadata by its first line', async () => {

@@ -123,9 +123,31 @@ function sections(doc: ChunkInput): Section[] {
       carried = section;
       continue;
     }
+    // A heading alone at the bottom of a PDF page stays with the text above it (as it did
+    // before outlines gave PDFs headings); the next page's text is under it.
+    const previous = out[out.length - 1];
+    if (headingOnly && !next && i + 1 < starts.length && previous && previous.page === page) {
+      previous.end = end;
+      continue;
+    }
+    // A PDF page's running head or number before the page's first heading ("2", "Chapter 2:
+    // ASN.1 structure handling 3") joins that heading's section instead of standing alone.
+    if (!heading && next && doc.pages.length > 0 && isRunningHead(text, start, end)) {
+      carried = section;
+      continue;
+    }
     out.push(section);
   }
   return out;
+}
+
+/** Whether the text is one short line (or none): what a PDF page's running head is. */
+function isRunningHead(text: string, start: number, end: number): boolean {
+  const span = trimSpan(text, start, end);
+  if (!span) return true;
+  if (span.end - span.start > 80) return false;
+  for (let i = span.start; i < span.end; i++) if (text.charCodeAt(i) === 10) return false;
+  return true;
 }
 
 function advancePage(pages: PageSpan[], index: number, offset: number): number {

@@ -75,7 +75,7 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
         title: pdf.metadataTitle ?? (firstLine || fallbackTitle),
         encoding: null,
         pages: pdf.pages,
-        headings: [],
+        headings: pdf.headings,
         warnings: pdf.warnings,
       };
     }

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { PageSpan } from './types.js';
+import type { Heading, PageSpan } from './types.js';
 import { ExtractError } from './extractError.js';
 
 export interface PdfText {
   text: string;
   pages: PageSpan[];
+  /** From the PDF's outline (its bookmarks), each found in its page's text; none without one. */
+  headings: Heading[];
   /** The document information dictionary's Title, when it names something. */
   metadataTitle: string | null;
   warnings: string[];
@@ -74,6 +76,8 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
     }
     const warnings: string[] = [];
     const pages: PageSpan[] = [];
+    // Where each line starts in `text` and its baseline on the page, to find the outline's headings.
+    const pageLines: PdfLine[][] = [];
     let text = '';
     const pageCount = Math.min(doc.numPages, maxPages);
     if (doc.numPages > maxPages)
@@ -82,10 +86,11 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
     for (let n = 1; n <= pageCount; n++) {
       signal?.throwIfAborted();
       let pageText = '';
+      let lines: PdfLine[] = [];
       try {
         const page = await doc.getPage(n);
         const content = await page.getTextContent();
-        pageText = joinItems(content.items.filter((i) => 'str' in i) as TextItem[]);
+        ({ text: pageText, lines } = joinItems(content.items.filter((i) => 'str' in i) as TextItem[]));
         page.cleanup();
       } catch (e) {
         signal?.throwIfAborted();
@@ -94,6 +99,7 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
       if (pageText === '') emptyPages++;
       if (text !== '' && pageText !== '') text += '\n\n';
       pages.push({ page: n, start: text.length, end: text.length + pageText.length });
+      pageLines.push(lines.map((l) => ({ offset: text.length + l.offset, y: l.y })));
       text += pageText;
       if (text.length > maxChars) throw tooMuchText(maxChars, file);
       onPage?.(n, pageCount);
@@ -112,7 +118,13 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
     } catch {
       // Broken metadata only costs the title.
     }
-    return { text, pages, metadataTitle, warnings };
+    let headings: Heading[] = [];
+    try {
+      headings = outlineHeadings(await flatOutline(doc), text, pages, pageLines);
+    } catch {
+      // A broken outline only costs the headings.
+    }
+    return { text, pages, headings, metadataTitle, warnings };
   } finally {
     signal?.removeEventListener('abort', abort);
     await task.destroy();
@@ -135,9 +147,112 @@ function loadError(e: unknown, file: string): ExtractError {
   return new ExtractError('invalid-pdf', 'not a valid PDF (damaged or truncated?)', file, { cause: e });
 }
 
+/** A line of a page's text: where it starts (in the page's text, then the document's) and its baseline. */
+interface PdfLine {
+  offset: number;
+  y: number;
+}
+
+/** An outline entry: its title, depth (0 = top), and where it points (page index from 0, top y when given). */
+interface OutlineEntry {
+  title: string;
+  depth: number;
+  page: number;
+  y: number | null;
+}
+
+type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+type OutlineNode = Awaited<ReturnType<PdfDocument['getOutline']>>[number];
+
+/** The outline's entries in document order, each with the page and height it points to. */
+async function flatOutline(doc: PdfDocument): Promise<OutlineEntry[]> {
+  const out: OutlineEntry[] = [];
+  const walk = async (nodes: OutlineNode[] | null | undefined, depth: number): Promise<void> => {
+    for (const node of nodes ?? []) {
+      if (out.length >= MAX_OUTLINE_ENTRIES) return;
+      let dest = node.dest;
+      if (typeof dest === 'string') dest = await doc.getDestination(dest).catch(() => null);
+      if (Array.isArray(dest) && dest.length > 0) {
+        const target = dest[0] as unknown;
+        const page =
+          typeof target === 'number' ? target : await doc.getPageIndex(target as never).catch(() => -1);
+        // [page, /XYZ, left, top, zoom] and [page, /FitH, top] name the height they show.
+        const kind = (dest[1] as { name?: string } | undefined)?.name;
+        const top = kind === 'XYZ' ? dest[3] : kind === 'FitH' || kind === 'FitBH' ? dest[2] : null;
+        const title = typeof node.title === 'string' ? node.title.replace(/\s+/g, ' ').trim() : '';
+        if (page >= 0 && title) out.push({ title, depth, page, y: typeof top === 'number' ? top : null });
+      }
+      await walk(node.items, depth + 1);
+    }
+  };
+  await walk(await doc.getOutline(), 0);
+  return out;
+}
+
+// A hostile outline can be endless; real ones have hundreds of entries at most.
+const MAX_OUTLINE_ENTRIES = 5000;
+
+/**
+ * The outline's entries as headings: each title found in the text of the page it points to
+ * (spaces and case aside), on the line nearest below the height it points to, the line's
+ * section number ("2.1 ") included. An entry not found there (a title the page writes
+ * otherwise) gives no heading; headings keep the text's order.
+ */
+function outlineHeadings(
+  entries: readonly OutlineEntry[],
+  text: string,
+  pages: readonly PageSpan[],
+  pageLines: readonly PdfLine[][],
+): Heading[] {
+  const headings: Heading[] = [];
+  let floor = 0;
+  for (const entry of entries) {
+    const page = pages[entry.page];
+    const lines = pageLines[entry.page];
+    if (!page || !lines || page.end <= page.start) continue;
+    const words = entry.title.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const pattern = new RegExp(words.join('\\s+'), 'giu');
+    const pageText = text.slice(page.start, page.end);
+    let best: { start: number; end: number; distance: number } | null = null;
+    for (const m of pageText.matchAll(pattern)) {
+      const start = page.start + m.index;
+      if (start < floor) continue;
+      const line = lineAt(lines, start);
+      // Below the height the entry points to (a little above allowed: the top is above the baseline).
+      const distance = entry.y === null || !line ? 0 : entry.y - line.y;
+      if (entry.y !== null && line && distance < -24) continue;
+      if (!best || distance < best.distance) best = { start, end: start + m[0].length, distance };
+      if (entry.y === null) break;
+    }
+    if (!best) continue;
+    const line = lineAt(lines, best.start);
+    const lead = line ? text.slice(line.offset, best.start) : '';
+    const start = line && SECTION_LEAD.test(lead) ? line.offset : best.start;
+    headings.push({ level: Math.min(entry.depth + 1, 6), text: entry.title, start, end: best.end });
+    floor = best.end;
+  }
+  return headings;
+}
+
+/** What may stand before a heading's title on its line: "2.1 ", "Appendix ", "Chapter 3 ", "第三章 ". */
+const SECTION_LEAD =
+  /^\s*(?:(?:appendix|chapter|part|section)\s+)?(?:[0-9]+|[A-Z]|[IVXLC]+)?(?:\.[0-9]+)*\.?\s*$|^\s*(?:第[0-9一二三四五六七八九十百]+[章节部篇]|附录[A-Z]?)\s*$/iu;
+
+/** The line holding `offset` (the last that starts at or before it). */
+function lineAt(lines: readonly PdfLine[], offset: number): PdfLine | null {
+  let found: PdfLine | null = null;
+  for (const line of lines) {
+    if (line.offset > offset) break;
+    found = line;
+  }
+  return found;
+}
+
 /** Rebuilds lines and paragraphs from pdf.js text items (positions in PDF units, y upwards). */
-function joinItems(items: TextItem[]): string {
+function joinItems(items: TextItem[]): { text: string; lines: PdfLine[] } {
   const parts: string[] = [];
+  const lines: PdfLine[] = [];
+  let length = 0;
   let line = '';
   let prev: { y: number; endX: number; size: number } | null = null;
   let eol = false;
@@ -154,8 +269,13 @@ function joinItems(items: TextItem[]): string {
       if (eol || Math.abs(y - prev.y) > lineHeight * 0.5) {
         // More than ~1.6 lines down (or a jump up, to a new column): a new paragraph.
         const drop = prev.y - y;
-        if (line.trim() !== '')
-          parts.push(line.trimEnd(), drop > lineHeight * 1.6 || drop < -lineHeight ? '\n\n' : '\n');
+        if (line.trim() !== '') {
+          const end = line.trimEnd();
+          const gap = drop > lineHeight * 1.6 || drop < -lineHeight ? '\n\n' : '\n';
+          lines.push({ offset: length, y: prev.y });
+          parts.push(end, gap);
+          length += end.length + gap.length;
+        }
         line = '';
       } else if (x - prev.endX > size * 0.2 && !/\s$/.test(line) && !/^\s/.test(item.str)) {
         line += ' ';
@@ -165,9 +285,11 @@ function joinItems(items: TextItem[]): string {
     eol = item.hasEOL;
     prev = { y, endX: x + item.width, size };
   }
-  if (line.trim() !== '') parts.push(line.trimEnd());
-  else parts.pop();
-  return parts.join('');
+  if (line.trim() !== '') {
+    lines.push({ offset: length, y: prev!.y });
+    parts.push(line.trimEnd());
+  } else parts.pop();
+  return { text: parts.join(''), lines };
 }
 
 function cleanMetadataTitle(raw: unknown): string | null {
