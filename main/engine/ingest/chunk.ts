@@ -83,7 +83,9 @@ function resolveOptions(options: ChunkOptions): { target: number; overlap: numbe
  * The document cut at every heading and page start, each piece with the heading
  * path and page in force there. A heading directly followed by a sub-heading
  * (nothing but blank space between) joins the sub-heading's section, so it is not
- * left alone as a tiny chunk.
+ * left alone as a tiny chunk; in a PDF, so does a page's running head before the
+ * page's first heading, and a heading alone at a page's bottom stays with the text
+ * above it.
  */
 function sections(doc: ChunkInput): Section[] {
   const { text } = doc;
