@@ -159,7 +159,8 @@ export function htmlText(html: string): HtmlText {
           return;
         }
         if (hiddenDepth > 0) return;
-        // A link that holds more than a line of words is written as it comes.
+        // A link that holds more than inline words (a block, a line break, an image) is no
+        // permalink: what it held so far is written, and the rest as it comes.
         if (inPageLink !== null && !INLINE_IN_LINK.has(name)) endInPageLink();
         if (name === 'a' && attributes.href?.startsWith('#')) inPageLink = '';
         if (BLOCK.has(name)) requestBreak(2);
