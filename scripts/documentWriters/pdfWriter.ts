@@ -9,6 +9,8 @@
 export interface PdfPage {
   /** One entry per line; an empty string leaves a paragraph gap. */
   lines: string[];
+  /** Lines (by index) written one character at a time, spaced out, as some PDF writers set titles. */
+  spacedOut?: number[];
 }
 
 /** A bookmark: it points to a line of a page (both from 0), with bookmarks under it. */
@@ -51,15 +53,18 @@ function pdfHexUcs2(text: string): string {
 function pageContent(page: PdfPage): string {
   const ops: string[] = [];
   let y = TOP;
-  for (const line of page.lines) {
+  page.lines.forEach((line, i) => {
     if (line === '') {
       y -= LINE_HEIGHT;
-      continue;
+      return;
     }
-    const [font, str] = isLatin1Line(line) ? ['/F1', pdfLiteral(line)] : ['/F2', pdfHexUcs2(line)];
-    ops.push(`BT ${font} 12 Tf 72 ${y} Td ${str} Tj ET`);
+    const font = isLatin1Line(line) ? '/F1' : '/F2';
+    const encode = font === '/F1' ? pdfLiteral : pdfHexUcs2;
+    if (page.spacedOut?.includes(i))
+      [...line].forEach((c, n) => ops.push(`BT ${font} 12 Tf ${72 + n * 18} ${y} Td ${encode(c)} Tj ET`));
+    else ops.push(`BT ${font} 12 Tf 72 ${y} Td ${encode(line)} Tj ET`);
     y -= LINE_HEIGHT;
-  }
+  });
   return ops.join('\n');
 }
 

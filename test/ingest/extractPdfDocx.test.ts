@@ -65,6 +65,17 @@ describe('extractFile: PDF', () => {
       },
       { lines: ['Chapter 1: Cleaning 2', '', '1.1 Daily rinse', ...lines(6, 'Daily'), '', '1.2 Deep clean'] },
       { lines: ['Chapter 1: Cleaning 3', '', ...lines(6, 'Deep'), '', 'Storage', ...lines(3, 'Store')] },
+      {
+        lines: [
+          '第二章 储存',
+          '',
+          '压榨机放在北边的谷仓里。',
+          '每次用完都要擦干，再盖上布，免得落灰。',
+          '冬天要把压榨机搬进屋里，防止木头开裂。',
+        ],
+        // Each character its own text item, spaced out: the page reads "第 二 章 储 存".
+        spacedOut: [0],
+      },
     ];
     const outline = [
       {
@@ -78,12 +89,14 @@ describe('extractFile: PDF', () => {
       },
       // Written otherwise on its page ("Storage"): no heading rather than a wrong one.
       { title: 'Storing the press', page: 2, line: 9 },
+      { title: '第二章 储存', page: 3, line: 0 },
     ];
     const doc = await extractFile(dir.write('press.pdf', makePdf(pages, { outline })));
     expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual([
       [1, '1 Cleaning', '1 Cleaning'],
       [2, 'Daily rinse', '1.1 Daily rinse'],
       [2, 'Deep clean', '1.2 Deep clean'],
+      [1, '第二章 储存', '第 二 章 储 存'],
     ]);
     const chunks = chunkDocument(doc, { targetChars: 200 });
     const sectionOf = (text: string) => chunks.find((c) => c.text.includes(text))!;

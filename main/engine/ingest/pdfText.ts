@@ -210,8 +210,7 @@ function outlineHeadings(
     const page = pages[entry.page];
     const lines = pageLines[entry.page];
     if (!page || !lines || page.end <= page.start) continue;
-    const words = entry.title.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    const pattern = new RegExp(words.join('\\s+'), 'giu');
+    const pattern = titlePattern(entry.title);
     const pageText = text.slice(page.start, page.end);
     let best: { start: number; end: number; distance: number } | null = null;
     for (const m of pageText.matchAll(pattern)) {
@@ -233,6 +232,28 @@ function outlineHeadings(
   }
   return headings;
 }
+
+/**
+ * The title as a pattern over a page's text: any run of spaces for a space, and room for
+ * the spaces a PDF may put between Chinese or Japanese characters (each can be its own
+ * text item there).
+ */
+function titlePattern(title: string): RegExp {
+  let source = '';
+  let previous = '';
+  for (const c of title) {
+    if (c === ' ') source += '\\s+';
+    else {
+      if (previous && previous !== ' ' && (isWideChar(previous) || isWideChar(c))) source += '\\s*';
+      source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
+    previous = c;
+  }
+  return new RegExp(source, 'giu');
+}
+
+const isWideChar = (c: string) =>
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(c);
 
 /** What may stand before a heading's title on its line: "2.1 ", "Appendix ", "Chapter 3 ", "第三章 ". */
 const SECTION_LEAD =
