@@ -61,20 +61,50 @@ describe('extractFile: PDF', () => {
           '1 Cleaning',
           '',
           ...lines(8, 'Rinse'),
+          '',
+          '1',
         ],
       },
-      { lines: ['Chapter 1: Cleaning 2', '', '1.1 Daily rinse', ...lines(6, 'Daily'), '', '1.2 Deep clean'] },
-      { lines: ['Chapter 1: Cleaning 3', '', ...lines(6, 'Deep'), '', 'Storage', ...lines(3, 'Store')] },
+      // A running head on this page alone ("Chapter 1: Cleaning"), then page numbers at the foot
+      // and "Cider Press Manual 3", "… 4" at the head of the next pages, which repeat.
       {
         lines: [
+          'Chapter 1: Cleaning',
+          '',
+          '1.1 Daily rinse',
+          ...lines(6, 'Daily'),
+          '',
+          '1.2 Deep clean',
+          '',
+          '2',
+        ],
+      },
+      {
+        lines: [
+          'Cider Press Manual 3',
+          '',
+          ...lines(6, 'Deep'),
+          '',
+          'Storage',
+          ...lines(3, 'Store'),
+          '',
+          '3',
+        ],
+      },
+      {
+        lines: [
+          'Cider Press Manual 4',
+          '',
           '第二章 储存',
           '',
           '压榨机放在北边的谷仓里。',
           '每次用完都要擦干，再盖上布，免得落灰。',
           '冬天要把压榨机搬进屋里，防止木头开裂。',
+          '',
+          '4',
         ],
         // Each character its own text item, spaced out: the page reads "第 二 章 储 存".
-        spacedOut: [0],
+        spacedOut: [2],
       },
     ];
     const outline = [
@@ -89,7 +119,7 @@ describe('extractFile: PDF', () => {
       },
       // Written otherwise on its page ("Storage"): no heading rather than a wrong one.
       { title: 'Storing the press', page: 2, line: 9 },
-      { title: '第二章 储存', page: 3, line: 0 },
+      { title: '第二章 储存', page: 3, line: 2 },
     ];
     const doc = await extractFile(dir.write('press.pdf', makePdf(pages, { outline })));
     expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual([
@@ -98,16 +128,30 @@ describe('extractFile: PDF', () => {
       [2, 'Deep clean', '1.2 Deep clean'],
       [1, '第二章 储存', '第 二 章 储 存'],
     ]);
+    // Running heads and feet that repeat are gone; the title page's first line is not one of them.
+    const pageTexts = doc.pages.map((p) => doc.text.slice(p.start, p.end));
+    expect(pageTexts.map((t) => t.split('\n')[0])).toEqual([
+      'Cider Press Manual',
+      'Chapter 1: Cleaning',
+      'Deep line 0 says how the cider press is cleaned.',
+      '第 二 章 储 存',
+    ]);
+    expect(pageTexts.map((t) => t.split('\n').at(-1))).toEqual([
+      'Rinse line 7 says how the cider press is cleaned.',
+      '1.2 Deep clean',
+      'Store line 2 says how the cider press is cleaned.',
+      '冬天要把压榨机搬进屋里，防止木头开裂。',
+    ]);
     const chunks = chunkDocument(doc, { targetChars: 200 });
     const sectionOf = (text: string) => chunks.find((c) => c.text.includes(text))!;
     expect(sectionOf('Read Cleaning').headingPath).toEqual([]);
     expect(sectionOf('Rinse line 0').headingPath).toEqual(['1 Cleaning']);
-    // The running head at the top of page 2 goes with the page's first heading, not alone.
-    expect(sectionOf('Chapter 1: Cleaning 2')).toMatchObject({
+    // The running head of page 2 alone goes with the page's first heading, not on its own.
+    expect(sectionOf('Chapter 1: Cleaning')).toMatchObject({
       headingPath: ['1 Cleaning', 'Daily rinse'],
       page: 2,
     });
-    expect(sectionOf('Chapter 1: Cleaning 2').text).toContain('1.1 Daily rinse');
+    expect(sectionOf('Chapter 1: Cleaning').text).toContain('1.1 Daily rinse');
     // A heading alone at the bottom of a page stays with the text above it; the next page is under it.
     expect(sectionOf('1.2 Deep clean')).toMatchObject({
       headingPath: ['1 Cleaning', 'Daily rinse'],

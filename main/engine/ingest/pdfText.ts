@@ -75,35 +75,31 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
       throw loadError(e, file);
     }
     const warnings: string[] = [];
-    const pages: PageSpan[] = [];
-    // Where each line starts in `text` and its baseline on the page, to find the outline's headings.
-    const pageLines: PdfLine[][] = [];
-    let text = '';
     const pageCount = Math.min(doc.numPages, maxPages);
     if (doc.numPages > maxPages)
       warnings.push(`only the first ${maxPages} of ${doc.numPages} pages were read`);
     let emptyPages = 0;
+    const read: PageLine[][] = [];
+    let readChars = 0;
     for (let n = 1; n <= pageCount; n++) {
       signal?.throwIfAborted();
-      let pageText = '';
-      let lines: PdfLine[] = [];
+      let lines: PageLine[] = [];
       try {
         const page = await doc.getPage(n);
         const content = await page.getTextContent();
-        ({ text: pageText, lines } = joinItems(content.items.filter((i) => 'str' in i) as TextItem[]));
+        lines = joinItems(content.items.filter((i) => 'str' in i) as TextItem[]);
         page.cleanup();
       } catch (e) {
         signal?.throwIfAborted();
         warnings.push(`page ${n} could not be read: ${e instanceof Error ? e.message : String(e)}`);
       }
-      if (pageText === '') emptyPages++;
-      if (text !== '' && pageText !== '') text += '\n\n';
-      pages.push({ page: n, start: text.length, end: text.length + pageText.length });
-      pageLines.push(lines.map((l) => ({ offset: text.length + l.offset, y: l.y })));
-      text += pageText;
-      if (text.length > maxChars) throw tooMuchText(maxChars, file);
+      if (lines.length === 0) emptyPages++;
+      read.push(lines);
+      for (const line of lines) readChars += line.text.length + line.gap.length;
+      if (readChars > maxChars) throw tooMuchText(maxChars, file);
       onPage?.(n, pageCount);
     }
+    const { text, pages, pageLines } = layOut(withoutRunningLines(read));
     if (text === '')
       throw new ExtractError(
         'no-text',
@@ -269,11 +265,19 @@ function lineAt(lines: readonly PdfLine[], offset: number): PdfLine | null {
   return found;
 }
 
+/**
+ * A line of a page as rebuilt from pdf.js text items: its words, its baseline, and what
+ * separates it from the next line ("\n", or "\n\n" where the gap says "new paragraph").
+ */
+interface PageLine {
+  text: string;
+  y: number;
+  gap: string;
+}
+
 /** Rebuilds lines and paragraphs from pdf.js text items (positions in PDF units, y upwards). */
-function joinItems(items: TextItem[]): { text: string; lines: PdfLine[] } {
-  const parts: string[] = [];
-  const lines: PdfLine[] = [];
-  let length = 0;
+function joinItems(items: TextItem[]): PageLine[] {
+  const lines: PageLine[] = [];
   let line = '';
   let prev: { y: number; endX: number; size: number } | null = null;
   let eol = false;
@@ -290,13 +294,12 @@ function joinItems(items: TextItem[]): { text: string; lines: PdfLine[] } {
       if (eol || Math.abs(y - prev.y) > lineHeight * 0.5) {
         // More than ~1.6 lines down (or a jump up, to a new column): a new paragraph.
         const drop = prev.y - y;
-        if (line.trim() !== '') {
-          const end = line.trimEnd();
-          const gap = drop > lineHeight * 1.6 || drop < -lineHeight ? '\n\n' : '\n';
-          lines.push({ offset: length, y: prev.y });
-          parts.push(end, gap);
-          length += end.length + gap.length;
-        }
+        if (line.trim() !== '')
+          lines.push({
+            text: line.trimEnd(),
+            y: prev.y,
+            gap: drop > lineHeight * 1.6 || drop < -lineHeight ? '\n\n' : '\n',
+          });
         line = '';
       } else if (x - prev.endX > size * 0.2 && !/\s$/.test(line) && !/^\s/.test(item.str)) {
         line += ' ';
@@ -306,11 +309,70 @@ function joinItems(items: TextItem[]): { text: string; lines: PdfLine[] } {
     eol = item.hasEOL;
     prev = { y, endX: x + item.width, size };
   }
-  if (line.trim() !== '') {
-    lines.push({ offset: length, y: prev!.y });
-    parts.push(line.trimEnd());
-  } else parts.pop();
-  return { text: parts.join(''), lines };
+  if (line.trim() !== '') lines.push({ text: line.trimEnd(), y: prev!.y, gap: '' });
+  return lines;
+}
+
+/**
+ * The pages' lines as one text (pages joined by a blank line, the last line of a page
+ * without its gap), with each page's span and each line's offset in it.
+ */
+function layOut(read: readonly PageLine[][]): { text: string; pages: PageSpan[]; pageLines: PdfLine[][] } {
+  let text = '';
+  const pages: PageSpan[] = [];
+  const pageLines: PdfLine[][] = [];
+  read.forEach((lines, i) => {
+    if (text !== '' && lines.length > 0) text += '\n\n';
+    const start = text.length;
+    const positions: PdfLine[] = [];
+    lines.forEach((line, j) => {
+      positions.push({ offset: text.length, y: line.y });
+      text += line.text + (j + 1 < lines.length ? line.gap : '');
+    });
+    pages.push({ page: i + 1, start, end: text.length });
+    pageLines.push(positions);
+  });
+  return { text, pages, pageLines };
+}
+
+/** A line as running heads are compared: numbers (the page's) as #, spaces and case aside. */
+const runningKey = (line: string) => line.replace(/\d+/g, '#').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * The pages without their running heads and feet: a page's first or last line that starts
+ * or ends several pages alike ("Chapter 4: Function reference 12", "Shared MIME-info
+ * Database", a page number alone), on three pages at least, or on two whose numbers
+ * differ. Such a line is in every passage of its pages and answers nothing; the page's
+ * own words stay. A page of one line keeps it.
+ */
+function withoutRunningLines(read: readonly PageLine[][]): PageLine[][] {
+  const running = (pick: (lines: readonly PageLine[]) => PageLine): Set<string> => {
+    const seen = new Map<string, { pages: number; written: Set<string> }>();
+    for (const lines of read) {
+      if (lines.length < 2) continue;
+      const line = pick(lines).text;
+      if (line.length > 100) continue;
+      const key = runningKey(line);
+      const entry = seen.get(key) ?? { pages: 0, written: new Set<string>() };
+      entry.pages++;
+      entry.written.add(line);
+      seen.set(key, entry);
+    }
+    return new Set(
+      [...seen].filter(([, e]) => e.pages >= 3 || (e.pages >= 2 && e.written.size >= 2)).map(([key]) => key),
+    );
+  };
+  const heads = running((lines) => lines[0]);
+  const feet = running((lines) => lines[lines.length - 1]);
+  if (heads.size === 0 && feet.size === 0) return read as PageLine[][];
+  return read.map((lines) => {
+    if (lines.length < 2) return lines;
+    let from = 0;
+    let to = lines.length;
+    if (heads.has(runningKey(lines[0].text))) from = 1;
+    if (to - from >= 2 && feet.has(runningKey(lines[to - 1].text))) to--;
+    return lines.slice(from, to);
+  });
 }
 
 function cleanMetadataTitle(raw: unknown): string | null {
