@@ -128,16 +128,17 @@ describe('extractFile: PDF', () => {
       [2, 'Deep clean', '1.2 Deep clean'],
       [1, '第二章 储存', '第 二 章 储 存'],
     ]);
-    // Running heads and feet that repeat are gone; the title page's first line is not one of them.
+    // Running heads and feet that repeat stay on the first page they are on only; the title
+    // page's first line is not one of them.
     const pageTexts = doc.pages.map((p) => doc.text.slice(p.start, p.end));
     expect(pageTexts.map((t) => t.split('\n')[0])).toEqual([
       'Cider Press Manual',
       'Chapter 1: Cleaning',
-      'Deep line 0 says how the cider press is cleaned.',
+      'Cider Press Manual 3',
       '第 二 章 储 存',
     ]);
     expect(pageTexts.map((t) => t.split('\n').at(-1))).toEqual([
-      'Rinse line 7 says how the cider press is cleaned.',
+      '1',
       '1.2 Deep clean',
       'Store line 2 says how the cider press is cleaned.',
       '冬天要把压榨机搬进屋里，防止木头开裂。',

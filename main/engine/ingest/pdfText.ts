@@ -342,8 +342,8 @@ const runningKey = (line: string) => line.replace(/\d+/g, '#').replace(/\s+/g, '
  * The pages without their running heads and feet: a page's first or last line that starts
  * or ends several pages alike ("Chapter 4: Function reference 12", "Shared MIME-info
  * Database", a page number alone), on three pages at least, or on two whose numbers
- * differ. Such a line is in every passage of its pages and answers nothing; the page's
- * own words stay. A page of one line keeps it.
+ * differ. Such a line would be in a passage of every page it is on; it stays on the first
+ * of them only. A page of one line keeps it.
  */
 function withoutRunningLines(read: readonly PageLine[][]): PageLine[][] {
   const running = (pick: (lines: readonly PageLine[]) => PageLine): Set<string> => {
@@ -365,12 +365,21 @@ function withoutRunningLines(read: readonly PageLine[][]): PageLine[][] {
   const heads = running((lines) => lines[0]);
   const feet = running((lines) => lines[lines.length - 1]);
   if (heads.size === 0 && feet.size === 0) return read as PageLine[][];
+  // The first page with a running line keeps it: a letterhead's sender is then still in the text once.
+  const kept = new Set<string>();
+  const repeated = (running: Set<string>, role: string, line: PageLine) => {
+    const key = runningKey(line.text);
+    if (!running.has(key)) return false;
+    if (kept.has(role + key)) return true;
+    kept.add(role + key);
+    return false;
+  };
   return read.map((lines) => {
     if (lines.length < 2) return lines;
     let from = 0;
     let to = lines.length;
-    if (heads.has(runningKey(lines[0].text))) from = 1;
-    if (to - from >= 2 && feet.has(runningKey(lines[to - 1].text))) to--;
+    if (repeated(heads, 'head:', lines[0])) from = 1;
+    if (to - from >= 2 && repeated(feet, 'foot:', lines[to - 1])) to--;
     return lines.slice(from, to);
   });
 }
