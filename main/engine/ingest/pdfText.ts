@@ -208,7 +208,7 @@ function outlineHeadings(
     if (!page || !lines || page.end <= page.start) continue;
     const pattern = titlePattern(entry.title);
     const pageText = text.slice(page.start, page.end);
-    let best: { start: number; end: number; distance: number } | null = null;
+    let best: { start: number; end: number; distance: number; line: PdfLine | null } | null = null;
     for (const m of pageText.matchAll(pattern)) {
       const start = page.start + m.index;
       if (start < floor) continue;
@@ -216,11 +216,11 @@ function outlineHeadings(
       // Below the height the entry points to (a little above allowed: the top is above the baseline).
       const distance = entry.y === null || !line ? 0 : entry.y - line.y;
       if (entry.y !== null && line && distance < -24) continue;
-      if (!best || distance < best.distance) best = { start, end: start + m[0].length, distance };
+      if (!best || distance < best.distance) best = { start, end: start + m[0].length, distance, line };
       if (entry.y === null) break;
     }
     if (!best) continue;
-    const line = lineAt(lines, best.start);
+    const { line } = best;
     const lead = line ? text.slice(line.offset, best.start) : '';
     const start = line && SECTION_LEAD.test(lead) ? line.offset : best.start;
     headings.push({ level: Math.min(entry.depth + 1, 6), text: entry.title, start, end: best.end });
