@@ -95,6 +95,8 @@ export async function pdfText(bytes: Uint8Array, file: string, options: PdfOptio
       }
       if (lines.length === 0) emptyPages++;
       read.push(lines);
+      // The text as read so far, with the blank line between pages, as the bound has always counted it.
+      if (readChars > 0 && lines.length > 0) readChars += 2;
       for (const line of lines) readChars += line.text.length + line.gap.length;
       if (readChars > maxChars) throw tooMuchText(maxChars, file);
       onPage?.(n, pageCount);
