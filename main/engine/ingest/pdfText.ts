@@ -234,21 +234,31 @@ function outlineHeadings(
 /**
  * The title as a pattern over a page's text: any run of spaces for a space, and room for
  * the spaces a PDF may put between Chinese or Japanese characters (each can be its own
- * text item there).
+ * text item there) and for a hyphen added or left out between words or inside one.
  */
 function titlePattern(title: string): RegExp {
   let source = '';
   let previous = '';
   for (const c of title) {
-    if (c === ' ') source += '\\s+';
+    if (c === ' ') source += `(?:\\s+|\\s*${HYPHEN}\\s*)`;
+    else if (HYPHEN_CHARS.includes(c)) source += `(?:${HYPHEN}\\s*|\\s+)?`;
     else {
       if (previous && previous !== ' ' && (isWideChar(previous) || isWideChar(c))) source += '\\s*';
+      else if (isLetter(previous) && isLetter(c)) source += `(?:${HYPHEN}\\s*)?`;
       source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     }
     previous = c;
   }
   return new RegExp(source, 'giu');
 }
+
+/**
+ * A bookmark and its page often differ by a hyphen ("Nonregular files" on a page that
+ * writes "Non-regular files", "Deep clean" for "Deep-clean", a word broken at a line's end).
+ */
+const HYPHEN_CHARS = '-\u00ad\u2010\u2011';
+const HYPHEN = `[${HYPHEN_CHARS}]`;
+const isLetter = (c: string) => /^[\p{L}\p{N}]$/u.test(c) && !isWideChar(c);
 
 const isWideChar = (c: string) =>
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(c);
