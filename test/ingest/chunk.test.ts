@@ -44,7 +44,7 @@ function textDoc(
 }
 
 describe('chunkDocument', () => {
-  it('gives every chunk of a markdown document its heading path; a heading followed only by a sub-heading joins it', async () => {
+  it('gives every chunk of a markdown document its heading path; a heading followed only by another heading joins it', async () => {
     const dir = tempDir();
     const text = [
       'Preamble text.',
@@ -71,6 +71,12 @@ describe('chunkDocument', () => {
       '### Child',
       'Child text.',
       '',
+      '## Left empty',
+      '',
+      '## Sibling',
+      '',
+      'Sibling text.',
+      '',
     ].join('\n');
     const doc = await extractFile(dir.write('guide.md', text));
     const chunks = chunkDocument(doc, { targetChars: 40 });
@@ -82,6 +88,8 @@ describe('chunkDocument', () => {
       [['Guide', 'Install', 'Linux'], '### Linux\n\nLinux text.', null],
       [['Guide', 'Use'], '## Use\n\nUse text.', null],
       [['Appendix', 'Empty parent', 'Child'], '# Appendix\n\n## Empty parent\n### Child\nChild text.', null],
+      // A section left empty before one of its level (an e-book's title page) is not a passage alone.
+      [['Appendix', 'Sibling'], '## Left empty\n\n## Sibling\n\nSibling text.', null],
     ]);
   });
 

@@ -81,9 +81,10 @@ function resolveOptions(options: ChunkOptions): { target: number; overlap: numbe
 
 /**
  * The document cut at every heading and page start, each piece with the heading
- * path and page in force there. A heading directly followed by a sub-heading
- * (nothing but blank space between) joins the sub-heading's section, so it is not
- * left alone as a tiny chunk; in a PDF, so does a page's running head before the
+ * path and page in force there. A heading directly followed by another heading
+ * (nothing but blank space between: a sub-heading, or a section left empty such
+ * as an e-book's title page) joins that heading's section, so it is not left
+ * alone as a tiny chunk; in a PDF, so does a page's running head before the
  * page's first heading, and a heading alone at a page's bottom stays with the text
  * above it.
  */
@@ -121,7 +122,7 @@ function sections(doc: ChunkInput): Section[] {
     carried = null;
     const next = i + 1 < starts.length ? cuts.get(starts[i + 1]) : null;
     const headingOnly = heading && isSpaceOnly(text, section.bodyStart, end);
-    if (headingOnly && next && next.level > heading.level && samePage(doc.pages, pageIndex, starts[i + 1])) {
+    if (headingOnly && next && samePage(doc.pages, pageIndex, starts[i + 1])) {
       carried = section;
       continue;
     }
