@@ -30,6 +30,9 @@ export const FILE_FAILURE_CODES = [
   'encrypted-docx',
   'docx-not-zip',
   'invalid-docx',
+  'encrypted-epub',
+  'epub-not-zip',
+  'invalid-epub',
   'folder-unreadable',
   'too-deep',
   'link-loop',
@@ -99,7 +102,7 @@ function seconds({ time, unit }: Record<string, string>): Record<string, string>
 }
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, inflateBounds, scanFolder; main/engine/library:
+// extractFile, pdfText, docxText, epubText, inflateBounds, scanFolder; main/engine/library:
 // extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
@@ -121,6 +124,9 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^password-protected DOCX \(or an old \.doc file renamed to \.docx\)$/, 'encrypted-docx', []],
   [/^not a valid DOCX \(not a ZIP archive\)$/, 'docx-not-zip', []],
   [/^not a valid DOCX \(damaged or truncated\?\)$/, 'invalid-docx', []],
+  [/^DRM-protected EPUB \(its chapters are encrypted\)$/, 'encrypted-epub', []],
+  [/^not a valid EPUB \(not a ZIP archive\)$/, 'epub-not-zip', []],
+  [/^not a valid EPUB \(damaged or truncated\?\)$/, 'invalid-epub', []],
   [/^cannot read folder: (.+)$/, 'folder-unreadable', ['detail']],
   [/^folder nested too deep \(more than (\d+) levels\); skipped$/, 'too-deep', ['levels']],
   [/^symbolic link loop(?: \(.*\))?; skipped$/, 'link-loop', []],

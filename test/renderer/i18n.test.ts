@@ -31,6 +31,7 @@ import { argumentTexts } from './sourceTexts.js';
 import { describeFallback, describeFileFailure, describeOpenFailure } from '../../renderer/src/reasons.js';
 import { makeDocx, makeDocxWithDocument } from '../../scripts/documentWriters/docxWriter.js';
 import { deflatedRepeat, makeZip } from '../../scripts/documentWriters/zipWriter.js';
+import { makeEpub } from '../../scripts/documentWriters/epubWriter.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-i18n-'));
@@ -69,6 +70,13 @@ const REFUSED: [name: string, content: string | Uint8Array, code: string, maxByt
   ['notzip.docx', 'this is not a zip archive', 'docx-not-zip'],
   ['damaged.docx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'invalid-docx'],
   ['old.docx', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'encrypted-docx'],
+  ['notzip.epub', 'this is not a zip archive', 'epub-not-zip'],
+  ['damaged.epub', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'invalid-epub'],
+  [
+    'drm.epub',
+    makeEpub([{ href: 'ch1.xhtml', body: '<p>Locked.</p>' }], { encrypted: ['OEBPS/ch1.xhtml'] }),
+    'encrypted-epub',
+  ],
   ['empty.txt', '', 'empty'],
   ['blank.txt', '   \n\t  \n', 'whitespace-only'],
   [

@@ -11,6 +11,7 @@ import { plainTextTitle } from './plainTextTitle.js';
 import { declaredHtmlCharset, htmlText } from './htmlText.js';
 import { pdfText, tooMuchText } from './pdfText.js';
 import { docxText } from './docxText.js';
+import { epubText } from './epubText.js';
 import type { InflateLimits } from './inflateBounds.js';
 import { isBlank } from './lines.js';
 import { formatBytes } from './formatBytes.js';
@@ -24,7 +25,7 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Read the file as this type instead of the one its extension says. */
   type?: DocumentType;
-  /** DOCX: what its parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
+  /** DOCX and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
   inflate?: InflateLimits;
   /** Extracted text longer than this (UTF-16 code units) fails with "too much text" (default 256 Mi ≈ 512 MB). */
   maxExtractedChars?: number;
@@ -91,6 +92,20 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
         pages: [],
         headings: docx.headings,
         warnings: docx.warnings,
+      };
+    }
+    case 'epub': {
+      const epub = await epubText(bytes, absPath, options.inflate);
+      requireText(epub.text, absPath);
+      return {
+        ...base,
+        type,
+        text: epub.text,
+        title: epub.title ?? epub.headings.find((h) => h.level === 1)?.text ?? fallbackTitle,
+        encoding: null,
+        pages: [],
+        headings: epub.headings,
+        warnings: epub.warnings,
       };
     }
     case 'html': {

@@ -18,6 +18,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.xhtml': 'html',
   '.pdf': 'pdf',
   '.docx': 'docx',
+  '.epub': 'epub',
   '.csv': 'csv',
   '.tsv': 'csv',
   '.json': 'json',
@@ -145,5 +146,5 @@ export function supportedExtensions(): string[] {
 
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
-  return type !== 'html' && type !== 'pdf' && type !== 'docx';
+  return type !== 'html' && type !== 'pdf' && type !== 'docx' && type !== 'epub';
 }

@@ -34,9 +34,14 @@ export function isReadPart(entry: ZipEntry): boolean {
  * inflated: one read part over the size bound or the ratio bound, or all read
  * parts together over the size bound.
  */
-export function checkDeclaredSizes(entries: ZipEntry[], limits: InflateLimits, file: string): void {
+export function checkDeclaredSizes(
+  entries: ZipEntry[],
+  limits: InflateLimits,
+  file: string,
+  isRead: (entry: ZipEntry) => boolean = isReadPart,
+): void {
   let total = 0;
-  for (const entry of entries.filter(isReadPart)) {
+  for (const entry of entries.filter(isRead)) {
     const size = entry.uncompressedSize;
     total += size;
     if (size > limits.maxInflatedBytes) throw bomb(`${entry.name} declares ${formatBytes(size)}`, file);
@@ -60,9 +65,10 @@ export async function checkInflatedSizes(
   entries: ZipEntry[],
   limits: InflateLimits,
   file: string,
+  isRead: (entry: ZipEntry) => boolean = isReadPart,
 ): Promise<void> {
   let total = 0;
-  for (const entry of entries.filter(isReadPart)) {
+  for (const entry of entries.filter(isRead)) {
     const data = entryData(bytes, entry);
     const budget = Math.min(
       limits.maxInflatedBytes - total,

@@ -4,7 +4,8 @@
  * so they cross worker-thread boundaries unchanged.
  */
 
-export type DocumentType = 'text' | 'markdown' | 'rst' | 'html' | 'pdf' | 'docx' | 'code' | 'csv' | 'json';
+export type DocumentType =
+  'text' | 'markdown' | 'rst' | 'html' | 'pdf' | 'docx' | 'epub' | 'code' | 'csv' | 'json';
 
 /** A span of `ExtractedDocument.text`, in UTF-16 code units, end exclusive. */
 export interface TextSpan {
@@ -31,12 +32,12 @@ export interface ExtractedDocument {
   /**
    * The document's text. For plain-text types (text, markdown, rst, code, csv,
    * json) this is exactly the decoded file as read: no newline or whitespace
-   * translation, a byte-order mark is not part of it. For html/pdf/docx it is the
+   * translation, a byte-order mark is not part of it. For html/pdf/docx/epub it is the
    * extracted visible text, and all offsets refer to it.
    */
   text: string;
   title: string;
-  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf/docx. */
+  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf/docx/epub. */
   encoding: string | null;
   /** PDF only (empty otherwise): where each page's text sits; pages are in order and do not overlap. */
   pages: PageSpan[];
