@@ -10,6 +10,7 @@ import iconv from 'iconv-lite';
 import { makeDocxWithDocument as makeDocx } from '../documentWriters/docxWriter.js';
 import { makePdf as makePdfPages } from '../documentWriters/pdfWriter.js';
 import { rawZipEntry } from '../documentWriters/zipWriter.js';
+import { makeEpub } from '../documentWriters/epubWriter.js';
 import { DOCX_HEAD, DOCX_TAIL, docxParagraph, makeImageOnlyPdf, paragraphBombDocument } from './writers.js';
 
 /** A one-page PDF of text lines. */
@@ -46,7 +47,8 @@ export interface HostileCorpus {
   /** The GBK-named file: a name that is not UTF-8. */
   gbkName: { marker: string };
   /** The DOCX whose external entity points at `secret`. */
-  xxe: { rel: string; marker: string };
+  /** Documents whose XML names `secret`'s file in an external entity (a DOCX, an EPUB). */
+  xxe: { rel: string; marker: string }[];
   /** Files a `$(…)` or backtick name would create if a shell ever ran it. */
   injectionSentinels: string[];
 }
@@ -117,6 +119,12 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
     makeDocx(`${DOCX_HEAD}${docxParagraph(prose(m, 'invoices'))}${DOCX_TAIL}`),
   );
   good('pdf', 'office/good.pdf', (m) => makePdf([`The marker phrase is ${m}.`, 'A page about lighthouses.']));
+  good('epub', 'office/good.epub', (m) =>
+    makeEpub([
+      { href: 'title.xhtml', body: '<h1>Harbours</h1>' },
+      { href: 'ch1.xhtml', body: `<h2>Tides</h2><p>${prose(m, 'harbours')}</p>` },
+    ]),
+  );
   const zh = '长城是中国古代的军事防御工程，这份报告记录了它的历史。';
   good('gbk text', 'enc/gbk.txt', (m) => iconv.encode(`${zh}\n标记：${m}\n${zh}\n`, 'gbk'), zh);
   const zhHant = '臺灣的高山鐵路穿過雲霧繚繞的森林，這份紀錄說明了它的歷史。';
@@ -175,6 +183,17 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
     ),
   );
 
+  const xxeEpubMarker = markerFor('xxe epub');
+  write(
+    'office/xxe.epub',
+    makeEpub([], {
+      extra: {
+        'OEBPS/content.opf': `<?xml version="1.0"?>\n<!DOCTYPE package [<!ENTITY xxe SYSTEM "file://${secret}">]>\n<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>&xxe;</dc:title></metadata><manifest><item id="c1" href="ch1.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c1"/></spine></package>`,
+        'OEBPS/ch1.xhtml': `<?xml version="1.0"?>\n<!DOCTYPE html [<!ENTITY xxe SYSTEM "file://${secret}">]>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>${xxeEpubMarker} &xxe;</p></body></html>`,
+      },
+    }),
+  );
+
   // Bad documents: each must be recorded as failed with a reason, and the run must go on.
   const valid = makePdf(['A page about lighthouses, long enough to cut in half.', 'Second line.']);
   bad('corrupt pdf', 'bad/corrupt.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), pseudoRandom(4000, 7)]));
@@ -182,6 +201,12 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   bad('encrypted pdf', 'bad/encrypted.pdf', makePdf(['secret lighthouse'], { encrypted: true }));
   bad('image-only pdf', 'bad/image-only.pdf', makeImageOnlyPdf());
   bad('corrupt docx', 'bad/corrupt.docx', pseudoRandom(4000, 11));
+  bad('corrupt epub', 'bad/corrupt.epub', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 23)]));
+  bad(
+    'drm epub',
+    'bad/drm.epub',
+    makeEpub([{ href: 'ch1.xhtml', body: '<p>locked harbour</p>' }], { encrypted: ['OEBPS/ch1.xhtml'] }),
+  );
   bad('empty txt', 'bad/empty.txt', '');
   bad('empty md', 'bad/empty.md', '');
   bad('empty pdf', 'bad/empty.pdf', '');
@@ -234,7 +259,10 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
     tinyMarker,
     secret: 'xxesecretleak',
     gbkName: { marker: gbkMarker },
-    xxe: { rel: 'office/xxe.docx', marker: xxeMarker },
+    xxe: [
+      { rel: 'office/xxe.docx', marker: xxeMarker },
+      { rel: 'office/xxe.epub', marker: xxeEpubMarker },
+    ],
     injectionSentinels: ['PWNED_DOLLAR', 'PWNED_TICK'],
   };
 }
@@ -260,6 +288,13 @@ export async function buildBombCorpus(root: string, options: { bombBytes: number
       ...rawZipEntry(`${DOCX_HEAD}${docxParagraph('small')}${DOCX_TAIL}`),
       declaredSize: 0xfffffff0,
     }),
+    BOMB_REASON,
+  );
+  const chapter = { href: 'ch1.xhtml', body: '<p>small</p>' };
+  bad(
+    'epub chapter lying small',
+    'd-lying-sizes.epub',
+    makeEpub([chapter], { extra: { 'OEBPS/ch1.xhtml': { ...bomb, declaredSize: 40_000 } } }),
     BOMB_REASON,
   );
   good('after the bombs', 'z-after.md', (m) => prose(m, 'what comes after'));

@@ -59,6 +59,8 @@ export async function epubText(
   const byFoldedName = new Map(entries.map((e) => [e.name.toLowerCase(), e]));
   const entryNamed = (name: string) => byName.get(name) ?? byFoldedName.get(name.toLowerCase());
   const read = (entry: ZipEntry): Uint8Array => {
+    if (entry.method !== 0 && entry.method !== 8)
+      throw damaged(file, new Error(`${entry.name} is compressed by method ${entry.method}`));
     try {
       const data = entryData(bytes, entry);
       return entry.method === 8 ? inflateRawSync(data, { maxOutputLength: limits.maxInflatedBytes }) : data;

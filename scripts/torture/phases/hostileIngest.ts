@@ -236,12 +236,15 @@ async function checkCases(
   const leaked = withLibrary(db, (conn) =>
     conn.prepare(`SELECT COUNT(*) FROM chunks WHERE text LIKE ?`).pluck().get(`%${corpus.secret}%`),
   ) as number;
-  const xxe = rows.get(corpus.xxe.rel);
+  const fates = corpus.xxe.map(({ rel }) => {
+    const row = rows.get(rel);
+    return `${rel} ${row ? (row.status === 'ok' ? 'indexed' : `failed: ${row.error}`) : 'skipped'}`;
+  });
   results.add(
     PHASE,
-    'XXE docx',
+    'XXE docx and epub',
     'external entity not resolved (no secret in the index)',
-    `${leaked ? 'SECRET INDEXED' : 'secret not indexed'}; document ${xxe ? (xxe.status === 'ok' ? 'indexed' : `failed: ${xxe.error}`) : 'skipped'}`,
+    `${leaked ? 'SECRET INDEXED' : 'secret not indexed'}; ${fates.join('; ')}`,
     leaked === 0,
   );
 }
