@@ -33,6 +33,9 @@ export const FILE_FAILURE_CODES = [
   'encrypted-epub',
   'epub-not-zip',
   'invalid-epub',
+  'encrypted-pptx',
+  'pptx-not-zip',
+  'invalid-pptx',
   'folder-unreadable',
   'too-deep',
   'link-loop',
@@ -102,7 +105,7 @@ function seconds({ time, unit }: Record<string, string>): Record<string, string>
 }
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, epubText, inflateBounds, scanFolder; main/engine/library:
+// extractFile, pdfText, docxText, epubText, pptxText, inflateBounds, scanFolder; main/engine/library:
 // extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
@@ -127,6 +130,9 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^DRM-protected EPUB \(its chapters are encrypted\)$/, 'encrypted-epub', []],
   [/^not a valid EPUB \(not a ZIP archive\)$/, 'epub-not-zip', []],
   [/^not a valid EPUB \(damaged or truncated\?\)$/, 'invalid-epub', []],
+  [/^password-protected PPTX \(or an old \.ppt file renamed to \.pptx\)$/, 'encrypted-pptx', []],
+  [/^not a valid PPTX \(not a ZIP archive\)$/, 'pptx-not-zip', []],
+  [/^not a valid PPTX \(damaged or truncated\?\)$/, 'invalid-pptx', []],
   [/^cannot read folder: (.+)$/, 'folder-unreadable', ['detail']],
   [/^folder nested too deep \(more than (\d+) levels\); skipped$/, 'too-deep', ['levels']],
   [/^symbolic link loop(?: \(.*\))?; skipped$/, 'link-loop', []],

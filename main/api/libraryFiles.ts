@@ -49,6 +49,7 @@ const OPENABLE_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
   'pdf',
   'docx',
   'epub',
+  'pptx',
   'csv',
   'json',
 ]);

@@ -11,6 +11,7 @@ import { makeDocxWithDocument as makeDocx } from '../documentWriters/docxWriter.
 import { makePdf as makePdfPages } from '../documentWriters/pdfWriter.js';
 import { rawZipEntry } from '../documentWriters/zipWriter.js';
 import { makeEpub } from '../documentWriters/epubWriter.js';
+import { makePptx } from '../documentWriters/pptxWriter.js';
 import { DOCX_HEAD, DOCX_TAIL, docxParagraph, makeImageOnlyPdf, paragraphBombDocument } from './writers.js';
 
 /** A one-page PDF of text lines. */
@@ -183,6 +184,12 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
     ),
   );
 
+  good('pptx', 'office/good.pptx', (m) =>
+    makePptx([
+      { title: 'Harbour fees', body: [prose(m, 'harbour fees')], number: '1' },
+      { title: 'Questions', number: '2' },
+    ]),
+  );
   const xxeEpubMarker = markerFor('xxe epub');
   write(
     'office/xxe.epub',
@@ -201,6 +208,7 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   bad('encrypted pdf', 'bad/encrypted.pdf', makePdf(['secret lighthouse'], { encrypted: true }));
   bad('image-only pdf', 'bad/image-only.pdf', makeImageOnlyPdf());
   bad('corrupt docx', 'bad/corrupt.docx', pseudoRandom(4000, 11));
+  bad('corrupt pptx', 'bad/corrupt.pptx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 29)]));
   bad('corrupt epub', 'bad/corrupt.epub', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 23)]));
   bad(
     'drm epub',
@@ -295,6 +303,12 @@ export async function buildBombCorpus(root: string, options: { bombBytes: number
     'epub chapter lying small',
     'd-lying-sizes.epub',
     makeEpub([chapter], { extra: { 'OEBPS/ch1.xhtml': { ...bomb, declaredSize: 40_000 } } }),
+    BOMB_REASON,
+  );
+  bad(
+    'pptx slide lying small',
+    'e-lying-sizes.pptx',
+    makePptx([{ title: 'small' }], { extra: { 'ppt/slides/slide1.xml': { ...bomb, declaredSize: 40_000 } } }),
     BOMB_REASON,
   );
   good('after the bombs', 'z-after.md', (m) => prose(m, 'what comes after'));

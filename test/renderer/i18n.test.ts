@@ -77,6 +77,9 @@ const REFUSED: [name: string, content: string | Uint8Array, code: string, maxByt
     makeEpub([{ href: 'ch1.xhtml', body: '<p>Locked.</p>' }], { encrypted: ['OEBPS/ch1.xhtml'] }),
     'encrypted-epub',
   ],
+  ['notzip.pptx', 'this is not a zip archive', 'pptx-not-zip'],
+  ['damaged.pptx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'invalid-pptx'],
+  ['old.pptx', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'encrypted-pptx'],
   ['empty.txt', '', 'empty'],
   ['blank.txt', '   \n\t  \n', 'whitespace-only'],
   [

@@ -1,13 +1,8 @@
 import mammoth from 'mammoth';
 import { ExtractError } from './extractError.js';
 import { htmlText, type HtmlText } from './htmlText.js';
-import {
-  checkDeclaredSizes,
-  checkInflatedSizes,
-  DEFAULT_INFLATE_LIMITS,
-  type InflateLimits,
-} from './inflateBounds.js';
-import { readZipDirectory, ZipFormatError, type ZipEntry } from './zipDirectory.js';
+import { DEFAULT_INFLATE_LIMITS, isReadPart, type InflateLimits } from './inflateBounds.js';
+import { openArchive } from './archiveParts.js';
 
 export interface DocxText extends HtmlText {
   warnings: string[];
@@ -39,14 +34,7 @@ export async function docxText(
     throw new ExtractError('invalid-docx', 'not a valid DOCX (not a ZIP archive)', file);
   }
   // What the archive declares is checked before anything is inflated; then what it really inflates to.
-  const entries = zipEntries(bytes, file);
-  checkDeclaredSizes(entries, limits, file);
-  try {
-    await checkInflatedSizes(bytes, entries, limits, file);
-  } catch (e) {
-    if (e instanceof ExtractError) throw e;
-    throw damaged(file, e);
-  }
+  await openArchive(bytes, file, limits, isReadPart, (cause) => damaged(file, cause));
   let result;
   try {
     result = await mammoth.convertToHtml(
@@ -65,15 +53,6 @@ export async function docxText(
     .slice(0, MAX_WARNINGS)
     .map((m) => m.message.split('\n')[0]);
   return { ...htmlText(result.value), warnings };
-}
-
-function zipEntries(bytes: Uint8Array, file: string): ZipEntry[] {
-  try {
-    return readZipDirectory(bytes);
-  } catch (e) {
-    if (e instanceof ZipFormatError || e instanceof RangeError) throw damaged(file, e);
-    throw e;
-  }
 }
 
 function damaged(file: string, cause: unknown): ExtractError {

@@ -1,17 +1,12 @@
 import path from 'node:path';
-import { inflateRawSync } from 'node:zlib';
-import { Parser } from 'htmlparser2';
+import { openArchive } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
 import { decodeText, isBinaryContent } from './encoding.js';
 import { declaredHtmlCharset, htmlText } from './htmlText.js';
-import {
-  checkDeclaredSizes,
-  checkInflatedSizes,
-  DEFAULT_INFLATE_LIMITS,
-  type InflateLimits,
-} from './inflateBounds.js';
+import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import type { Heading } from './types.js';
-import { entryData, readZipDirectory, ZipFormatError, type ZipEntry } from './zipDirectory.js';
+import { parseXml } from './xmlEvents.js';
+import type { ZipEntry } from './zipDirectory.js';
 
 export interface EpubText {
   /** The chapters' visible text in reading order (the spine's), a blank line between chapters. */
@@ -41,33 +36,12 @@ export async function epubText(
 ): Promise<EpubText> {
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b))
     throw new ExtractError('invalid-epub', 'not a valid EPUB (not a ZIP archive)', file);
-  let entries: ZipEntry[];
-  try {
-    entries = readZipDirectory(bytes);
-  } catch (e) {
-    if (e instanceof ZipFormatError || e instanceof RangeError) throw damaged(file, e);
-    throw e;
-  }
-  checkDeclaredSizes(entries, limits, file, isEpubReadPart);
-  try {
-    await checkInflatedSizes(bytes, entries, limits, file, isEpubReadPart);
-  } catch (e) {
-    if (e instanceof ExtractError) throw e;
-    throw damaged(file, e);
-  }
+  const { entries, read } = await openArchive(bytes, file, limits, isEpubReadPart, (cause) =>
+    damaged(file, cause),
+  );
   const byName = new Map(entries.map((e) => [e.name, e]));
   const byFoldedName = new Map(entries.map((e) => [e.name.toLowerCase(), e]));
   const entryNamed = (name: string) => byName.get(name) ?? byFoldedName.get(name.toLowerCase());
-  const read = (entry: ZipEntry): Uint8Array => {
-    if (entry.method !== 0 && entry.method !== 8)
-      throw damaged(file, new Error(`${entry.name} is compressed by method ${entry.method}`));
-    try {
-      const data = entryData(bytes, entry);
-      return entry.method === 8 ? inflateRawSync(data, { maxOutputLength: limits.maxInflatedBytes }) : data;
-    } catch (e) {
-      throw damaged(file, e);
-    }
-  };
   /** The part's text, or null when it is not text (a binary file under an XHTML name). */
   const readXml = (entry: ZipEntry): string | null => {
     const raw = read(entry);
@@ -187,35 +161,6 @@ function archivePath(dir: string, href: string): string {
     // Not percent-encoded after all: the name as written.
   }
   return path.posix.normalize(path.posix.join(dir === '.' ? '' : dir, decoded)).replace(/^\/+/, '');
-}
-
-interface XmlHandlers {
-  open?: (localName: string, attrs: Record<string, string>) => void;
-  text?: (text: string) => void;
-  close?: (localName: string) => void;
-}
-
-/** XML events with names folded to their local part in lower case ("opf:item" → "item", "dc:title" → "title"). */
-function parseXml(xml: string, handlers: XmlHandlers): void {
-  const local = (name: string) => name.slice(name.lastIndexOf(':') + 1).toLowerCase();
-  const parser = new Parser(
-    {
-      onopentag(name, attrs) {
-        const folded: Record<string, string> = {};
-        for (const [k, v] of Object.entries(attrs)) folded[local(k)] = v;
-        handlers.open?.(local(name), folded);
-      },
-      ontext(t) {
-        handlers.text?.(t);
-      },
-      onclosetag(name) {
-        handlers.close?.(local(name));
-      },
-    },
-    { xmlMode: true, decodeEntities: true },
-  );
-  parser.write(xml);
-  parser.end();
 }
 
 function damaged(file: string, cause: unknown): ExtractError {

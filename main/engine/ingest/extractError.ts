@@ -15,6 +15,7 @@ export type ExtractFailure =
   | 'encrypted'
   | 'invalid-docx'
   | 'invalid-epub'
+  | 'invalid-pptx'
   | 'unsupported'
   | 'read-error';
 

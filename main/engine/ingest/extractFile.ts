@@ -12,6 +12,7 @@ import { declaredHtmlCharset, htmlText } from './htmlText.js';
 import { pdfText, tooMuchText } from './pdfText.js';
 import { docxText } from './docxText.js';
 import { epubText } from './epubText.js';
+import { pptxText } from './pptxText.js';
 import type { InflateLimits } from './inflateBounds.js';
 import { isBlank } from './lines.js';
 import { formatBytes } from './formatBytes.js';
@@ -25,7 +26,7 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Read the file as this type instead of the one its extension says. */
   type?: DocumentType;
-  /** DOCX and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
+  /** DOCX, PPTX and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
   inflate?: InflateLimits;
   /** Extracted text longer than this (UTF-16 code units) fails with "too much text" (default 256 Mi ≈ 512 MB). */
   maxExtractedChars?: number;
@@ -106,6 +107,20 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
         pages: [],
         headings: epub.headings,
         warnings: epub.warnings,
+      };
+    }
+    case 'pptx': {
+      const pptx = await pptxText(bytes, absPath, options.inflate);
+      requireText(pptx.text, absPath);
+      return {
+        ...base,
+        type,
+        text: pptx.text,
+        title: pptx.title ?? pptx.headings[0]?.text ?? fallbackTitle,
+        encoding: null,
+        pages: pptx.pages,
+        headings: pptx.headings,
+        warnings: pptx.warnings,
       };
     }
     case 'html': {

@@ -19,6 +19,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.pdf': 'pdf',
   '.docx': 'docx',
   '.epub': 'epub',
+  '.pptx': 'pptx',
   '.csv': 'csv',
   '.tsv': 'csv',
   '.json': 'json',
@@ -146,5 +147,5 @@ export function supportedExtensions(): string[] {
 
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
-  return type !== 'html' && type !== 'pdf' && type !== 'docx' && type !== 'epub';
+  return type !== 'html' && type !== 'pdf' && type !== 'docx' && type !== 'epub' && type !== 'pptx';
 }

@@ -5,7 +5,7 @@
  */
 
 export type DocumentType =
-  'text' | 'markdown' | 'rst' | 'html' | 'pdf' | 'docx' | 'epub' | 'code' | 'csv' | 'json';
+  'text' | 'markdown' | 'rst' | 'html' | 'pdf' | 'docx' | 'epub' | 'pptx' | 'code' | 'csv' | 'json';
 
 /** A span of `ExtractedDocument.text`, in UTF-16 code units, end exclusive. */
 export interface TextSpan {
@@ -32,14 +32,14 @@ export interface ExtractedDocument {
   /**
    * The document's text. For plain-text types (text, markdown, rst, code, csv,
    * json) this is exactly the decoded file as read: no newline or whitespace
-   * translation, a byte-order mark is not part of it. For html/pdf/docx/epub it is the
+   * translation, a byte-order mark is not part of it. For html/pdf/docx/epub/pptx it is the
    * extracted visible text, and all offsets refer to it.
    */
   text: string;
   title: string;
-  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf/docx/epub. */
+  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf/docx/epub/pptx. */
   encoding: string | null;
-  /** PDF only (empty otherwise): where each page's text sits; pages are in order and do not overlap. */
+  /** PDF pages and PPTX slides (empty otherwise): where each page's text sits; pages are in order and do not overlap. */
   pages: PageSpan[];
   /** In document order. */
   headings: Heading[];
@@ -58,7 +58,7 @@ export interface Chunk extends TextSpan {
   text: string;
   /** Headings that contain the chunk, outermost first (empty before the first heading). */
   headingPath: string[];
-  /** PDF page of `start`; null for other types. */
+  /** PDF page or PPTX slide of `start`; null for other types. */
   page: number | null;
   /** 1-based line of `start` in `doc.text` (\n, \r\n and a lone \r each end a line). */
   line: number;

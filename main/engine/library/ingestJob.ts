@@ -68,7 +68,13 @@ const MARK_FROM_BYTES = 8 * 1024 * 1024;
  * hurt, and marking 20,000 small notes would cost seconds.
  */
 function marksWhileReading(file: ScannedFile): boolean {
-  return file.type === 'docx' || file.type === 'epub' || file.type === 'pdf' || file.size >= MARK_FROM_BYTES;
+  return (
+    file.type === 'docx' ||
+    file.type === 'epub' ||
+    file.type === 'pptx' ||
+    file.type === 'pdf' ||
+    file.size >= MARK_FROM_BYTES
+  );
 }
 
 /** Passages per embedAnswers call within one batch: a large file's progress moves in steps this big. */

@@ -1,0 +1,195 @@
+import path from 'node:path';
+import { openArchive } from './archiveParts.js';
+import { ExtractError } from './extractError.js';
+import { DEFAULT_INFLATE_LIMITS, isReadPart, type InflateLimits } from './inflateBounds.js';
+import { parseXml, prefixedAttribute } from './xmlEvents.js';
+import type { Heading, PageSpan } from './types.js';
+
+export interface PptxText {
+  /** Each slide's text in the presentation's order (its title first, then its speaker notes), a blank line between slides. */
+  text: string;
+  /** Each slide's title, level 1. */
+  headings: Heading[];
+  /** One span per slide that has text; `page` is the slide's number. */
+  pages: PageSpan[];
+  /** The document properties' title, if any. */
+  title: string | null;
+  warnings: string[];
+}
+
+// Placeholders that repeat on every slide and answer nothing: slide number, date, footer.
+const RUNNING_PLACEHOLDERS = new Set(['sldNum', 'dt', 'ftr', 'hdr']);
+const TITLE_PLACEHOLDERS = new Set(['title', 'ctrTitle']);
+const NOTES_SLIDE = /\/notesSlide$/;
+
+/**
+ * A PowerPoint deck's text: the slides in the order presentation.xml lists them
+ * (not their file names' order), each slide's title (its title placeholder) as a
+ * heading, its other text boxes and tables in the slide's order, and its speaker
+ * notes; slide numbers, dates and footers are left out. Each slide is a page, so
+ * a passage never spans two slides. Sizes are checked before anything is
+ * inflated, as for DOCX.
+ */
+export async function pptxText(
+  bytes: Uint8Array,
+  file: string,
+  limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
+): Promise<PptxText> {
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0)
+    throw new ExtractError(
+      'encrypted',
+      'password-protected PPTX (or an old .ppt file renamed to .pptx)',
+      file,
+    );
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b))
+    throw new ExtractError('invalid-pptx', 'not a valid PPTX (not a ZIP archive)', file);
+  const { entries, read } = await openArchive(bytes, file, limits, isReadPart, (cause) =>
+    damaged(file, cause),
+  );
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const readPart = (name: string): string | null => {
+    const entry = byName.get(name);
+    return entry ? new TextDecoder('utf-8').decode(read(entry)) : null;
+  };
+
+  const presentation = readPart('ppt/presentation.xml');
+  if (presentation === null) throw damaged(file, new Error('no ppt/presentation.xml'));
+  const slideIds = slideRelationshipIds(presentation);
+  const targets = relationshipTargets(readPart('ppt/_rels/presentation.xml.rels') ?? '', 'ppt');
+
+  let text = '';
+  const headings: Heading[] = [];
+  const pages: PageSpan[] = [];
+  let missing = 0;
+  slideIds.forEach((id, i) => {
+    const slidePath = targets.get(id)?.path;
+    const slideXml = slidePath ? readPart(slidePath) : null;
+    if (slidePath === undefined || slideXml === null) {
+      missing++;
+      return;
+    }
+    const slide = slideText(slideXml);
+    const rels = relationshipTargets(readPart(relsPathOf(slidePath)) ?? '', path.posix.dirname(slidePath));
+    const notesPath = [...rels.values()].find((r) => NOTES_SLIDE.test(r.type))?.path;
+    const notesXml = notesPath ? readPart(notesPath) : null;
+    const notes = notesXml ? slideText(notesXml, (type) => type === 'body').body : '';
+    const parts = [slide.title, slide.body, notes].filter((p) => p !== '');
+    if (!parts.length) return;
+    const start = text ? text.length + 2 : 0;
+    if (text) text += '\n\n';
+    if (slide.title) headings.push({ level: 1, text: slide.title, start, end: start + slide.title.length });
+    text += parts.join('\n\n');
+    pages.push({ page: i + 1, start, end: text.length });
+  });
+  const warnings =
+    missing > 0 ? [`${missing} of ${slideIds.length} slides are missing from the archive`] : [];
+  return { text, headings, pages, title: documentTitle(readPart('docProps/core.xml')), warnings };
+}
+
+/** The relationship ids of the slides, in the presentation's order. */
+function slideRelationshipIds(xml: string): string[] {
+  const ids: string[] = [];
+  parseXml(xml, {
+    open(name, attrs) {
+      const id = name === 'sldid' ? prefixedAttribute(attrs, 'id') : undefined;
+      if (id) ids.push(id);
+    },
+  });
+  return ids;
+}
+
+/** A part's relationships: id → archive path (targets are relative to `dir`) and type. */
+function relationshipTargets(xml: string, dir: string): Map<string, { path: string; type: string }> {
+  const out = new Map<string, { path: string; type: string }>();
+  parseXml(xml, {
+    open(name, attrs) {
+      if (name !== 'relationship' || !attrs.id || !attrs.target || attrs.targetmode === 'External') return;
+      const target = attrs.target.startsWith('/')
+        ? attrs.target.slice(1)
+        : path.posix.normalize(path.posix.join(dir, attrs.target));
+      out.set(attrs.id, { path: target, type: attrs.type ?? '' });
+    },
+  });
+  return out;
+}
+
+function relsPathOf(partPath: string): string {
+  return path.posix.join(path.posix.dirname(partPath), '_rels', `${path.posix.basename(partPath)}.rels`);
+}
+
+/**
+ * A slide's (or notes page's) title and the rest of its text. Each paragraph is a line,
+ * each text box a block; a table row is a line of its cells joined by " | ".
+ * `keep` chooses by placeholder type ('' for a shape that is no placeholder).
+ */
+function slideText(
+  xml: string,
+  keep: (placeholderType: string) => boolean = () => true,
+): { title: string; body: string } {
+  const titles: string[] = [];
+  const blocks: string[] = [];
+  let shape: { type: string; lines: string[] } | null = null;
+  let paragraph: string | null = null;
+  let row: string[] | null = null;
+  let cell: string[] | null = null;
+  let inText = false;
+  parseXml(xml, {
+    open(name, attrs) {
+      if (name === 'sp' || name === 'graphicframe') shape = { type: '', lines: [] };
+      else if (name === 'ph' && shape) shape.type = attrs.type ?? 'body';
+      else if (name === 'tr') row = [];
+      else if (name === 'tc') cell = [];
+      else if (name === 'p' && shape) paragraph = '';
+      else if (name === 't') inText = true;
+      else if (name === 'br' && paragraph !== null) paragraph += '\n';
+      else if (name === 'tab' && paragraph !== null) paragraph += '\t';
+    },
+    text(t) {
+      if (inText && paragraph !== null) paragraph += t;
+    },
+    close(name) {
+      if (name === 't') inText = false;
+      else if (name === 'p' && paragraph !== null) {
+        const line = paragraph.replace(/[ \t]+/g, ' ').trim();
+        if (line) (cell ?? shape?.lines)?.push(line);
+        paragraph = null;
+      } else if (name === 'tc' && cell) {
+        row?.push(cell.join(' '));
+        cell = null;
+      } else if (name === 'tr' && row) {
+        if (row.some((c) => c !== '')) shape?.lines.push(row.join(' | '));
+        row = null;
+      } else if ((name === 'sp' || name === 'graphicframe') && shape) {
+        const { type, lines } = shape;
+        shape = null;
+        if (!lines.length || RUNNING_PLACEHOLDERS.has(type) || !keep(type)) return;
+        if (TITLE_PLACEHOLDERS.has(type)) titles.push(lines.join(' '));
+        else blocks.push(lines.join('\n'));
+      }
+    },
+  });
+  return { title: titles.join(' ').replace(/\s+/g, ' ').trim(), body: blocks.join('\n\n') };
+}
+
+/** dc:title of docProps/core.xml. */
+function documentTitle(xml: string | null): string | null {
+  if (!xml) return null;
+  let inTitle = false;
+  let title = '';
+  parseXml(xml, {
+    open(name) {
+      if (name === 'title') inTitle = true;
+    },
+    text(t) {
+      if (inTitle) title += t;
+    },
+    close(name) {
+      if (name === 'title') inTitle = false;
+    },
+  });
+  return title.replace(/\s+/g, ' ').trim() || null;
+}
+
+function damaged(file: string, cause: unknown): ExtractError {
+  return new ExtractError('invalid-pptx', 'not a valid PPTX (damaged or truncated?)', file, { cause });
+}
