@@ -36,6 +36,9 @@ export const FILE_FAILURE_CODES = [
   'encrypted-pptx',
   'pptx-not-zip',
   'invalid-pptx',
+  'encrypted-odt',
+  'odt-not-zip',
+  'invalid-odt',
   'folder-unreadable',
   'too-deep',
   'link-loop',
@@ -105,7 +108,7 @@ function seconds({ time, unit }: Record<string, string>): Record<string, string>
 }
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, epubText, pptxText, inflateBounds, scanFolder; main/engine/library:
+// extractFile, pdfText, docxText, odtText, epubText, pptxText, inflateBounds, scanFolder; main/engine/library:
 // extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
@@ -133,6 +136,9 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^password-protected PPTX \(or an old \.ppt file renamed to \.pptx\)$/, 'encrypted-pptx', []],
   [/^not a valid PPTX \(not a ZIP archive\)$/, 'pptx-not-zip', []],
   [/^not a valid PPTX \(damaged or truncated\?\)$/, 'invalid-pptx', []],
+  [/^password-protected ODT$/, 'encrypted-odt', []],
+  [/^not a valid ODT \(not a ZIP archive\)$/, 'odt-not-zip', []],
+  [/^not a valid ODT \(damaged or truncated\?\)$/, 'invalid-odt', []],
   [/^cannot read folder: (.+)$/, 'folder-unreadable', ['detail']],
   [/^folder nested too deep \(more than (\d+) levels\); skipped$/, 'too-deep', ['levels']],
   [/^symbolic link loop(?: \(.*\))?; skipped$/, 'link-loop', []],

@@ -12,6 +12,7 @@ import { makePdf as makePdfPages } from '../documentWriters/pdfWriter.js';
 import { rawZipEntry } from '../documentWriters/zipWriter.js';
 import { makeEpub } from '../documentWriters/epubWriter.js';
 import { makePptx } from '../documentWriters/pptxWriter.js';
+import { makeOdt } from '../documentWriters/odtWriter.js';
 import { DOCX_HEAD, DOCX_TAIL, docxParagraph, makeImageOnlyPdf, paragraphBombDocument } from './writers.js';
 
 /** A one-page PDF of text lines. */
@@ -190,6 +191,9 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
       { title: 'Questions', number: '2' },
     ]),
   );
+  good('odt', 'office/good.odt', (m) =>
+    makeOdt(`<text:h text:outline-level="1">Moorings</text:h><text:p>${prose(m, 'moorings')}</text:p>`),
+  );
   const xxeEpubMarker = markerFor('xxe epub');
   write(
     'office/xxe.epub',
@@ -208,6 +212,7 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   bad('encrypted pdf', 'bad/encrypted.pdf', makePdf(['secret lighthouse'], { encrypted: true }));
   bad('image-only pdf', 'bad/image-only.pdf', makeImageOnlyPdf());
   bad('corrupt docx', 'bad/corrupt.docx', pseudoRandom(4000, 11));
+  bad('corrupt odt', 'bad/corrupt.odt', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 31)]));
   bad('corrupt pptx', 'bad/corrupt.pptx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 29)]));
   bad('corrupt epub', 'bad/corrupt.epub', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 23)]));
   bad(
@@ -309,6 +314,12 @@ export async function buildBombCorpus(root: string, options: { bombBytes: number
     'pptx slide lying small',
     'e-lying-sizes.pptx',
     makePptx([{ title: 'small' }], { extra: { 'ppt/slides/slide1.xml': { ...bomb, declaredSize: 40_000 } } }),
+    BOMB_REASON,
+  );
+  bad(
+    'odt content lying small',
+    'f-lying-sizes.odt',
+    makeOdt('<text:p>small</text:p>', { extra: { 'content.xml': { ...bomb, declaredSize: 40_000 } } }),
     BOMB_REASON,
   );
   good('after the bombs', 'z-after.md', (m) => prose(m, 'what comes after'));

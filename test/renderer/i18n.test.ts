@@ -32,6 +32,7 @@ import { describeFallback, describeFileFailure, describeOpenFailure } from '../.
 import { makeDocx, makeDocxWithDocument } from '../../scripts/documentWriters/docxWriter.js';
 import { deflatedRepeat, makeZip } from '../../scripts/documentWriters/zipWriter.js';
 import { makeEpub } from '../../scripts/documentWriters/epubWriter.js';
+import { makeOdt } from '../../scripts/documentWriters/odtWriter.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'docqa-i18n-'));
@@ -77,6 +78,9 @@ const REFUSED: [name: string, content: string | Uint8Array, code: string, maxByt
     makeEpub([{ href: 'ch1.xhtml', body: '<p>Locked.</p>' }], { encrypted: ['OEBPS/ch1.xhtml'] }),
     'encrypted-epub',
   ],
+  ['notzip.odt', 'this is not a zip archive', 'odt-not-zip'],
+  ['damaged.odt', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'invalid-odt'],
+  ['locked.odt', makeOdt('<text:p>Locked.</text:p>', { encrypted: true }), 'encrypted-odt'],
   ['notzip.pptx', 'this is not a zip archive', 'pptx-not-zip'],
   ['damaged.pptx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'invalid-pptx'],
   ['old.pptx', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'encrypted-pptx'],

@@ -16,6 +16,7 @@ export type ExtractFailure =
   | 'invalid-docx'
   | 'invalid-epub'
   | 'invalid-pptx'
+  | 'invalid-odt'
   | 'unsupported'
   | 'read-error';
 

@@ -13,6 +13,7 @@ import { pdfText, tooMuchText } from './pdfText.js';
 import { docxText } from './docxText.js';
 import { epubText } from './epubText.js';
 import { pptxText } from './pptxText.js';
+import { odtText } from './odtText.js';
 import type { InflateLimits } from './inflateBounds.js';
 import { isBlank } from './lines.js';
 import { formatBytes } from './formatBytes.js';
@@ -26,7 +27,7 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Read the file as this type instead of the one its extension says. */
   type?: DocumentType;
-  /** DOCX, PPTX and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
+  /** DOCX, ODT, PPTX and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
   inflate?: InflateLimits;
   /** Extracted text longer than this (UTF-16 code units) fails with "too much text" (default 256 Mi ≈ 512 MB). */
   maxExtractedChars?: number;
@@ -107,6 +108,20 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
         pages: [],
         headings: epub.headings,
         warnings: epub.warnings,
+      };
+    }
+    case 'odt': {
+      const odt = await odtText(bytes, absPath, options.inflate);
+      requireText(odt.text, absPath);
+      return {
+        ...base,
+        type,
+        text: odt.text,
+        title: odt.title ?? odt.headings[0]?.text ?? fallbackTitle,
+        encoding: null,
+        pages: [],
+        headings: odt.headings,
+        warnings: [],
       };
     }
     case 'pptx': {

@@ -18,6 +18,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.xhtml': 'html',
   '.pdf': 'pdf',
   '.docx': 'docx',
+  '.odt': 'odt',
   '.epub': 'epub',
   '.pptx': 'pptx',
   '.csv': 'csv',
@@ -147,5 +148,12 @@ export function supportedExtensions(): string[] {
 
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
-  return type !== 'html' && type !== 'pdf' && type !== 'docx' && type !== 'epub' && type !== 'pptx';
+  return (
+    type !== 'html' &&
+    type !== 'pdf' &&
+    type !== 'docx' &&
+    type !== 'odt' &&
+    type !== 'epub' &&
+    type !== 'pptx'
+  );
 }

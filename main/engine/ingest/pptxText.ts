@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openArchive } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, isReadPart, type InflateLimits } from './inflateBounds.js';
-import { parseXml, prefixedAttribute } from './xmlEvents.js';
+import { firstElementText, parseXml, prefixedAttribute } from './xmlEvents.js';
 import type { Heading, PageSpan } from './types.js';
 
 export interface PptxText {
@@ -83,7 +83,7 @@ export async function pptxText(
   });
   const warnings =
     missing > 0 ? [`${missing} of ${slideIds.length} slides are missing from the archive`] : [];
-  return { text, headings, pages, title: documentTitle(readPart('docProps/core.xml')), warnings };
+  return { text, headings, pages, title: firstElementText(readPart('docProps/core.xml'), 'title'), warnings };
 }
 
 /** The relationship ids of the slides, in the presentation's order. */
@@ -169,25 +169,6 @@ function slideText(
     },
   });
   return { title: titles.join(' ').replace(/\s+/g, ' ').trim(), body: blocks.join('\n\n') };
-}
-
-/** dc:title of docProps/core.xml. */
-function documentTitle(xml: string | null): string | null {
-  if (!xml) return null;
-  let inTitle = false;
-  let title = '';
-  parseXml(xml, {
-    open(name) {
-      if (name === 'title') inTitle = true;
-    },
-    text(t) {
-      if (inTitle) title += t;
-    },
-    close(name) {
-      if (name === 'title') inTitle = false;
-    },
-  });
-  return title.replace(/\s+/g, ' ').trim() || null;
 }
 
 function damaged(file: string, cause: unknown): ExtractError {

@@ -38,3 +38,23 @@ export function prefixedAttribute(attrs: Record<string, string>, localName: stri
   for (const [k, v] of Object.entries(attrs)) if (k.endsWith(`:${localName}`)) return v;
   return undefined;
 }
+
+/** The first element of this local name's text, spaces collapsed ("dc:title" of docProps/core.xml or meta.xml); null when none. */
+export function firstElementText(xml: string | null, localName: string): string | null {
+  if (!xml) return null;
+  let depth = 0;
+  let done = false;
+  let text = '';
+  parseXml(xml, {
+    open(name) {
+      if (!done && name === localName) depth++;
+    },
+    text(t) {
+      if (depth > 0) text += t;
+    },
+    close(name) {
+      if (depth > 0 && name === localName && --depth === 0) done = true;
+    },
+  });
+  return text.replace(/\s+/g, ' ').trim() || null;
+}

@@ -71,6 +71,7 @@ function marksWhileReading(file: ScannedFile): boolean {
   return (
     file.type === 'docx' ||
     file.type === 'epub' ||
+    file.type === 'odt' ||
     file.type === 'pptx' ||
     file.type === 'pdf' ||
     file.size >= MARK_FROM_BYTES
