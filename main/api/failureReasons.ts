@@ -39,6 +39,9 @@ export const FILE_FAILURE_CODES = [
   'encrypted-odt',
   'odt-not-zip',
   'invalid-odt',
+  'encrypted-xlsx',
+  'xlsx-not-zip',
+  'invalid-xlsx',
   'folder-unreadable',
   'too-deep',
   'link-loop',
@@ -108,7 +111,7 @@ function seconds({ time, unit }: Record<string, string>): Record<string, string>
 }
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, odtText, epubText, pptxText, inflateBounds, scanFolder; main/engine/library:
+// extractFile, pdfText, docxText, odtText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
 // extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
@@ -136,6 +139,9 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^password-protected PPTX \(or an old \.ppt file renamed to \.pptx\)$/, 'encrypted-pptx', []],
   [/^not a valid PPTX \(not a ZIP archive\)$/, 'pptx-not-zip', []],
   [/^not a valid PPTX \(damaged or truncated\?\)$/, 'invalid-pptx', []],
+  [/^password-protected XLSX \(or an old \.xls file renamed to \.xlsx\)$/, 'encrypted-xlsx', []],
+  [/^not a valid XLSX \(not a ZIP archive\)$/, 'xlsx-not-zip', []],
+  [/^not a valid XLSX \(damaged or truncated\?\)$/, 'invalid-xlsx', []],
   [/^password-protected ODT$/, 'encrypted-odt', []],
   [/^not a valid ODT \(not a ZIP archive\)$/, 'odt-not-zip', []],
   [/^not a valid ODT \(damaged or truncated\?\)$/, 'invalid-odt', []],

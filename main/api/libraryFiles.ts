@@ -51,6 +51,7 @@ const OPENABLE_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
   'odt',
   'epub',
   'pptx',
+  'xlsx',
   'csv',
   'json',
 ]);

@@ -13,6 +13,7 @@ import { rawZipEntry } from '../documentWriters/zipWriter.js';
 import { makeEpub } from '../documentWriters/epubWriter.js';
 import { makePptx } from '../documentWriters/pptxWriter.js';
 import { makeOdt } from '../documentWriters/odtWriter.js';
+import { makeXlsx } from '../documentWriters/xlsxWriter.js';
 import { DOCX_HEAD, DOCX_TAIL, docxParagraph, makeImageOnlyPdf, paragraphBombDocument } from './writers.js';
 
 /** A one-page PDF of text lines. */
@@ -194,6 +195,17 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   good('odt', 'office/good.odt', (m) =>
     makeOdt(`<text:h text:outline-level="1">Moorings</text:h><text:p>${prose(m, 'moorings')}</text:p>`),
   );
+  good('xlsx', 'office/good.xlsx', (m) =>
+    makeXlsx([
+      {
+        name: 'Berths',
+        rows: [
+          ['Berth', 'Note'],
+          ['A1', prose(m, 'berths')],
+        ],
+      },
+    ]),
+  );
   const xxeEpubMarker = markerFor('xxe epub');
   write(
     'office/xxe.epub',
@@ -212,6 +224,7 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   bad('encrypted pdf', 'bad/encrypted.pdf', makePdf(['secret lighthouse'], { encrypted: true }));
   bad('image-only pdf', 'bad/image-only.pdf', makeImageOnlyPdf());
   bad('corrupt docx', 'bad/corrupt.docx', pseudoRandom(4000, 11));
+  bad('corrupt xlsx', 'bad/corrupt.xlsx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 37)]));
   bad('corrupt odt', 'bad/corrupt.odt', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 31)]));
   bad('corrupt pptx', 'bad/corrupt.pptx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 29)]));
   bad('corrupt epub', 'bad/corrupt.epub', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 23)]));
@@ -320,6 +333,14 @@ export async function buildBombCorpus(root: string, options: { bombBytes: number
     'odt content lying small',
     'f-lying-sizes.odt',
     makeOdt('<text:p>small</text:p>', { extra: { 'content.xml': { ...bomb, declaredSize: 40_000 } } }),
+    BOMB_REASON,
+  );
+  bad(
+    'xlsx sheet lying small',
+    'g-lying-sizes.xlsx',
+    makeXlsx([{ name: 'S', rows: [['small']] }], {
+      extra: { 'xl/worksheets/sheet1.xml': { ...bomb, declaredSize: 40_000 } },
+    }),
     BOMB_REASON,
   );
   good('after the bombs', 'z-after.md', (m) => prose(m, 'what comes after'));

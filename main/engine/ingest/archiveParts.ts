@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { ExtractError } from './extractError.js';
-import { checkDeclaredSizes, checkInflatedSizes, type InflateLimits } from './inflateBounds.js';
+import { checkDeclaredSizes, checkInflatedSizes, isReadPart, type InflateLimits } from './inflateBounds.js';
 import { entryData, readZipDirectory, ZipFormatError, type ZipEntry } from './zipDirectory.js';
 
 /** A ZIP-based document (DOCX, PPTX, EPUB) whose parts passed the size bounds. */
@@ -47,6 +47,45 @@ export async function openArchive(
       } catch (e) {
         throw damaged(e);
       }
+    },
+  };
+}
+
+/** How one Office format words its refusals (each names its format and the old format it may be). */
+export interface OfficeRefusals {
+  /** An OLE container: an encrypted document, or an old binary one renamed. */
+  encrypted: (file: string) => ExtractError;
+  notZip: (file: string) => ExtractError;
+  damaged: (file: string, cause: unknown) => ExtractError;
+}
+
+/** An Office Open XML document's parts by name, as text. */
+export interface OfficeParts extends ArchiveParts {
+  /** The part's text (UTF-8), or null when the archive has no such part. */
+  readText(name: string): string | null;
+}
+
+/**
+ * Opens a DOCX, PPTX or XLSX: refused as encrypted when it is an OLE container (what
+ * Office writes for a password-protected file, and what an old .doc/.ppt/.xls is),
+ * as not an archive, or by the size bounds over its XML parts.
+ */
+export async function openOfficeDocument(
+  bytes: Uint8Array,
+  file: string,
+  limits: InflateLimits,
+  refusals: OfficeRefusals,
+): Promise<OfficeParts> {
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0)
+    throw refusals.encrypted(file);
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw refusals.notZip(file);
+  const parts = await openArchive(bytes, file, limits, isReadPart, (cause) => refusals.damaged(file, cause));
+  const byName = new Map(parts.entries.map((e) => [e.name, e]));
+  return {
+    ...parts,
+    readText(name) {
+      const entry = byName.get(name);
+      return entry ? new TextDecoder('utf-8').decode(parts.read(entry)) : null;
     },
   };
 }

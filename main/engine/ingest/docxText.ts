@@ -1,8 +1,8 @@
 import mammoth from 'mammoth';
 import { ExtractError } from './extractError.js';
 import { htmlText, type HtmlText } from './htmlText.js';
-import { DEFAULT_INFLATE_LIMITS, isReadPart, type InflateLimits } from './inflateBounds.js';
-import { openArchive } from './archiveParts.js';
+import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
+import { openOfficeDocument, type OfficeRefusals } from './archiveParts.js';
 
 export interface DocxText extends HtmlText {
   warnings: string[];
@@ -22,19 +22,8 @@ export async function docxText(
   file: string,
   limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
 ): Promise<DocxText> {
-  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
-    // An OLE container: Word's encrypted .docx, or an old binary .doc renamed.
-    throw new ExtractError(
-      'encrypted',
-      'password-protected DOCX (or an old .doc file renamed to .docx)',
-      file,
-    );
-  }
-  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
-    throw new ExtractError('invalid-docx', 'not a valid DOCX (not a ZIP archive)', file);
-  }
   // What the archive declares is checked before anything is inflated; then what it really inflates to.
-  await openArchive(bytes, file, limits, isReadPart, (cause) => damaged(file, cause));
+  await openOfficeDocument(bytes, file, limits, REFUSALS);
   let result;
   try {
     result = await mammoth.convertToHtml(
@@ -54,6 +43,13 @@ export async function docxText(
     .map((m) => m.message.split('\n')[0]);
   return { ...htmlText(result.value), warnings };
 }
+
+const REFUSALS: OfficeRefusals = {
+  encrypted: (file) =>
+    new ExtractError('encrypted', 'password-protected DOCX (or an old .doc file renamed to .docx)', file),
+  notZip: (file) => new ExtractError('invalid-docx', 'not a valid DOCX (not a ZIP archive)', file),
+  damaged,
+};
 
 function damaged(file: string, cause: unknown): ExtractError {
   return new ExtractError('invalid-docx', 'not a valid DOCX (damaged or truncated?)', file, { cause });

@@ -17,6 +17,7 @@ export type ExtractFailure =
   | 'invalid-epub'
   | 'invalid-pptx'
   | 'invalid-odt'
+  | 'invalid-xlsx'
   | 'unsupported'
   | 'read-error';
 

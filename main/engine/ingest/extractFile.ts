@@ -14,6 +14,7 @@ import { docxText } from './docxText.js';
 import { epubText } from './epubText.js';
 import { pptxText } from './pptxText.js';
 import { odtText } from './odtText.js';
+import { xlsxText } from './xlsxText.js';
 import type { InflateLimits } from './inflateBounds.js';
 import { isBlank } from './lines.js';
 import { formatBytes } from './formatBytes.js';
@@ -27,7 +28,7 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Read the file as this type instead of the one its extension says. */
   type?: DocumentType;
-  /** DOCX, ODT, PPTX and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
+  /** DOCX, ODT, PPTX, XLSX and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
   inflate?: InflateLimits;
   /** Extracted text longer than this (UTF-16 code units) fails with "too much text" (default 256 Mi ≈ 512 MB). */
   maxExtractedChars?: number;
@@ -121,6 +122,20 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
         encoding: null,
         pages: [],
         headings: odt.headings,
+        warnings: [],
+      };
+    }
+    case 'xlsx': {
+      const xlsx = await xlsxText(bytes, absPath, options.inflate);
+      requireText(xlsx.text, absPath);
+      return {
+        ...base,
+        type,
+        text: xlsx.text,
+        title: xlsx.title ?? fallbackTitle,
+        encoding: null,
+        pages: [],
+        headings: xlsx.headings,
         warnings: [],
       };
     }

@@ -21,6 +21,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.odt': 'odt',
   '.epub': 'epub',
   '.pptx': 'pptx',
+  '.xlsx': 'xlsx',
   '.csv': 'csv',
   '.tsv': 'csv',
   '.json': 'json',
@@ -146,14 +147,18 @@ export function supportedExtensions(): string[] {
   return Object.keys(BY_EXTENSION).sort();
 }
 
+/** Types whose text is extracted from markup or a container, not the file as read. */
+const EXTRACTED_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
+  'html',
+  'pdf',
+  'docx',
+  'odt',
+  'epub',
+  'pptx',
+  'xlsx',
+]);
+
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
-  return (
-    type !== 'html' &&
-    type !== 'pdf' &&
-    type !== 'docx' &&
-    type !== 'odt' &&
-    type !== 'epub' &&
-    type !== 'pptx'
-  );
+  return !EXTRACTED_TYPES.has(type);
 }

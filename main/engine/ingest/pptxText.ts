@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { openArchive } from './archiveParts.js';
+import { openOfficeDocument, type OfficeRefusals } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
-import { DEFAULT_INFLATE_LIMITS, isReadPart, type InflateLimits } from './inflateBounds.js';
+import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import { firstElementText, parseXml, prefixedAttribute } from './xmlEvents.js';
 import type { Heading, PageSpan } from './types.js';
 
@@ -35,25 +35,10 @@ export async function pptxText(
   file: string,
   limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
 ): Promise<PptxText> {
-  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0)
-    throw new ExtractError(
-      'encrypted',
-      'password-protected PPTX (or an old .ppt file renamed to .pptx)',
-      file,
-    );
-  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b))
-    throw new ExtractError('invalid-pptx', 'not a valid PPTX (not a ZIP archive)', file);
-  const { entries, read } = await openArchive(bytes, file, limits, isReadPart, (cause) =>
-    damaged(file, cause),
-  );
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  const readPart = (name: string): string | null => {
-    const entry = byName.get(name);
-    return entry ? new TextDecoder('utf-8').decode(read(entry)) : null;
-  };
+  const { readText: readPart } = await openOfficeDocument(bytes, file, limits, REFUSALS);
 
   const presentation = readPart('ppt/presentation.xml');
-  if (presentation === null) throw damaged(file, new Error('no ppt/presentation.xml'));
+  if (presentation === null) throw REFUSALS.damaged(file, new Error('no ppt/presentation.xml'));
   const slideIds = slideRelationshipIds(presentation);
   const targets = relationshipTargets(readPart('ppt/_rels/presentation.xml.rels') ?? '', 'ppt');
 
@@ -171,6 +156,10 @@ function slideText(
   return { title: titles.join(' ').replace(/\s+/g, ' ').trim(), body: blocks.join('\n\n') };
 }
 
-function damaged(file: string, cause: unknown): ExtractError {
-  return new ExtractError('invalid-pptx', 'not a valid PPTX (damaged or truncated?)', file, { cause });
-}
+const REFUSALS: OfficeRefusals = {
+  encrypted: (file) =>
+    new ExtractError('encrypted', 'password-protected PPTX (or an old .ppt file renamed to .pptx)', file),
+  notZip: (file) => new ExtractError('invalid-pptx', 'not a valid PPTX (not a ZIP archive)', file),
+  damaged: (file, cause) =>
+    new ExtractError('invalid-pptx', 'not a valid PPTX (damaged or truncated?)', file, { cause }),
+};

@@ -5,7 +5,19 @@
  */
 
 export type DocumentType =
-  'text' | 'markdown' | 'rst' | 'html' | 'pdf' | 'docx' | 'odt' | 'epub' | 'pptx' | 'code' | 'csv' | 'json';
+  | 'text'
+  | 'markdown'
+  | 'rst'
+  | 'html'
+  | 'pdf'
+  | 'docx'
+  | 'odt'
+  | 'epub'
+  | 'pptx'
+  | 'xlsx'
+  | 'code'
+  | 'csv'
+  | 'json';
 
 /** A span of `ExtractedDocument.text`, in UTF-16 code units, end exclusive. */
 export interface TextSpan {
@@ -32,12 +44,12 @@ export interface ExtractedDocument {
   /**
    * The document's text. For plain-text types (text, markdown, rst, code, csv,
    * json) this is exactly the decoded file as read: no newline or whitespace
-   * translation, a byte-order mark is not part of it. For html/pdf/docx/odt/epub/pptx it is the
+   * translation, a byte-order mark is not part of it. For html/pdf/docx/odt/epub/pptx/xlsx it is the
    * extracted visible text, and all offsets refer to it.
    */
   text: string;
   title: string;
-  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf/docx/odt/epub/pptx. */
+  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf/docx/odt/epub/pptx/xlsx. */
   encoding: string | null;
   /** PDF pages and PPTX slides (empty otherwise): where each page's text sits; pages are in order and do not overlap. */
   pages: PageSpan[];

@@ -73,6 +73,7 @@ function marksWhileReading(file: ScannedFile): boolean {
     file.type === 'epub' ||
     file.type === 'odt' ||
     file.type === 'pptx' ||
+    file.type === 'xlsx' ||
     file.type === 'pdf' ||
     file.size >= MARK_FROM_BYTES
   );
