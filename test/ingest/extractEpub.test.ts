@@ -66,6 +66,10 @@ describe('extractFile: EPUB', () => {
     expect(doc.text).not.toContain('Pruning');
     expect(doc.text).toContain('苹果');
     expect(doc.warnings).toEqual(['1 of 3 chapters are missing from the archive or not text']);
+    // A spine that lists one chapter again and again gives its text once.
+    const again = 'text/ch2.xhtml';
+    const loop = dir.write('loop.epub', makeEpub(BOOK, { spine: [again, again, again] }));
+    expect((await extractFile(loop)).text).toBe('Pruning\n\nPrune in late winter, before the buds swell.');
   });
 
   it('refuses DRM-protected, damaged, non-EPUB and empty books with a reason, and decompression bombs before inflating', async () => {

@@ -72,6 +72,9 @@ describe('extractFile: PPTX', () => {
     const doc = await extractFile(gap);
     expect(doc.text).not.toContain('Freight');
     expect(doc.warnings).toEqual(['1 of 4 slides are missing from the archive']);
+    // A presentation that lists one slide again and again gives its text once.
+    const loop = dir.write('loop.pptx', makePptx(DECK, { order: [4, 4, 4] }));
+    expect((await extractFile(loop)).text).toBe('Questions?');
   });
 
   it('refuses password-protected, damaged, non-PowerPoint and empty decks with a reason, and decompression bombs', async () => {

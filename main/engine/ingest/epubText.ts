@@ -134,7 +134,9 @@ function readPackage(xml: string, dir: string): { title: string | null; spine: S
       }
     },
   });
-  const spine = spineIds.flatMap((id) => {
+  // Each chapter once: a spine that lists one item again and again would otherwise
+  // multiply its text without bound.
+  const spine = [...new Set(spineIds)].flatMap((id) => {
     const item = manifest.get(id);
     return item ? [item] : [];
   });

@@ -46,8 +46,12 @@ export async function pptxText(
   const headings: Heading[] = [];
   const pages: PageSpan[] = [];
   let missing = 0;
+  // Each slide part once, whatever the list repeats (its text would multiply without bound).
+  const seen = new Set<string>();
   slideIds.forEach((id, i) => {
     const slidePath = targets.get(id)?.path;
+    if (slidePath !== undefined && seen.has(slidePath)) return;
+    if (slidePath !== undefined) seen.add(slidePath);
     const slideXml = slidePath ? readPart(slidePath) : null;
     if (slidePath === undefined || slideXml === null) {
       missing++;

@@ -39,8 +39,12 @@ export async function xlsxText(
 
   let text = '';
   const headings: Heading[] = [];
+  // Each sheet part once, whatever the workbook repeats (its text would multiply without bound).
+  const seen = new Set<string>();
   for (const sheet of sheetsOf(workbook)) {
     const target = targets.get(sheet.id);
+    if (target !== undefined && seen.has(target)) continue;
+    if (target !== undefined) seen.add(target);
     const xml = target ? readPart(target) : null;
     if (xml === null) continue;
     const lines = rowLines(sheetRows(xml, format));
