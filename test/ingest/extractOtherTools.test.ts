@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { extractFile } from '../../main/engine/ingest/extractFile.js';
+import { chunkDocument } from '../../main/engine/ingest/chunk.js';
+
+const FIXTURES = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'fixtures',
+  'written-by-other-tools',
+);
+
+describe('documents written by pandoc and openpyxl', () => {
+  for (const ext of ['epub', 'pptx', 'odt']) {
+    it(`reads ${ext} as pandoc writes it: title, sections, list, table and Chinese text`, async () => {
+      const doc = await extractFile(path.join(FIXTURES, `orchard.${ext}`));
+      expect(doc.title).toBe('The Home Orchard');
+      expect(doc.headings.map((h) => h.text)).toEqual(
+        expect.arrayContaining(['Planting', 'Pruning', '采摘']),
+      );
+      for (const h of doc.headings) expect(doc.text.slice(h.start, h.end)).toBe(h.text);
+      expect(doc.text).toContain(
+        'Dig the hole twice as wide as the roots.\nKeep the graft union above the soil.',
+      );
+      expect(doc.text).toMatch(/Apple\W+February\W+150 kg/);
+      expect(doc.text).toContain('苹果在九月成熟，轻轻一拧就能摘下。');
+      const chunks = chunkDocument(doc, { targetChars: 200 });
+      expect(chunks.find((c) => c.text.includes('late winter'))!.headingPath.at(-1)).toBe('Pruning');
+      expect(chunks.find((c) => c.text.includes('九月成熟'))!.headingPath.at(-1)).toBe('采摘');
+    });
+  }
+
+  it('reads xlsx as openpyxl writes it: sheets, header row, dates and times', async () => {
+    const doc = await extractFile(path.join(FIXTURES, 'orchard.xlsx'));
+    expect(doc.title).toBe('Orchard log');
+    expect(doc.headings.map((h) => h.text)).toEqual(['Harvest 2026', '采摘记录']);
+    expect(doc.text).toContain(
+      'Tree: Apple | Picked on: 2026-09-14 | Kilograms: 148.5 | Note: best year so far',
+    );
+    expect(doc.text).toContain('Tree: Pear | Picked on: 2026-08-30 16:30 | Kilograms: 91');
+    expect(doc.text).toContain('品种: 富士 | 日期: 2026-10-02');
+  });
+});
