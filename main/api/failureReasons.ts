@@ -39,6 +39,12 @@ export const FILE_FAILURE_CODES = [
   'encrypted-odt',
   'odt-not-zip',
   'invalid-odt',
+  'encrypted-ods',
+  'ods-not-zip',
+  'invalid-ods',
+  'encrypted-odp',
+  'odp-not-zip',
+  'invalid-odp',
   'encrypted-xlsx',
   'xlsx-not-zip',
   'invalid-xlsx',
@@ -111,7 +117,7 @@ function seconds({ time, unit }: Record<string, string>): Record<string, string>
 }
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, odtText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
+// extractFile, pdfText, docxText, odtText, odsText, odpText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
 // extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
@@ -143,6 +149,12 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^not a valid XLSX \(not a ZIP archive\)$/, 'xlsx-not-zip', []],
   [/^not a valid XLSX \(damaged or truncated\?\)$/, 'invalid-xlsx', []],
   [/^password-protected ODT$/, 'encrypted-odt', []],
+  [/^password-protected ODS$/, 'encrypted-ods', []],
+  [/^not a valid ODS \(not a ZIP archive\)$/, 'ods-not-zip', []],
+  [/^not a valid ODS \(damaged or truncated\?\)$/, 'invalid-ods', []],
+  [/^password-protected ODP$/, 'encrypted-odp', []],
+  [/^not a valid ODP \(not a ZIP archive\)$/, 'odp-not-zip', []],
+  [/^not a valid ODP \(damaged or truncated\?\)$/, 'invalid-odp', []],
   [/^not a valid ODT \(not a ZIP archive\)$/, 'odt-not-zip', []],
   [/^not a valid ODT \(damaged or truncated\?\)$/, 'invalid-odt', []],
   [/^cannot read folder: (.+)$/, 'folder-unreadable', ['detail']],

@@ -49,6 +49,8 @@ const OPENABLE_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
   'pdf',
   'docx',
   'odt',
+  'ods',
+  'odp',
   'epub',
   'pptx',
   'xlsx',

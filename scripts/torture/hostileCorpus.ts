@@ -206,6 +206,18 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
       },
     ]),
   );
+  good('ods', 'office/good.ods', (m) =>
+    makeOdt(
+      `<table:table table:name="Moorings"><table:table-row><table:table-cell office:value-type="string"><text:p>${prose(m, 'mooring fees')}</text:p></table:table-cell></table:table-row></table:table>`,
+      { kind: 'spreadsheet' },
+    ),
+  );
+  good('odp', 'office/good.odp', (m) =>
+    makeOdt(
+      `<draw:page><draw:frame presentation:class="title"><draw:text-box><text:p>Lighthouse keepers</text:p></draw:text-box></draw:frame><draw:frame presentation:class="outline"><draw:text-box><text:p>${prose(m, 'lighthouse keepers')}</text:p></draw:text-box></draw:frame></draw:page>`,
+      { kind: 'presentation' },
+    ),
+  );
   const xxeEpubMarker = markerFor('xxe epub');
   write(
     'office/xxe.epub',
@@ -225,6 +237,8 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   bad('image-only pdf', 'bad/image-only.pdf', makeImageOnlyPdf());
   bad('corrupt docx', 'bad/corrupt.docx', pseudoRandom(4000, 11));
   bad('corrupt xlsx', 'bad/corrupt.xlsx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 37)]));
+  bad('corrupt ods', 'bad/corrupt.ods', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 41)]));
+  bad('corrupt odp', 'bad/corrupt.odp', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 43)]));
   bad('corrupt odt', 'bad/corrupt.odt', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 31)]));
   bad('corrupt pptx', 'bad/corrupt.pptx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 29)]));
   bad('corrupt epub', 'bad/corrupt.epub', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 23)]));

@@ -10,7 +10,7 @@ const FIXTURES = path.join(
   'written-by-other-tools',
 );
 
-describe('documents written by pandoc and openpyxl', () => {
+describe('documents written by pandoc, openpyxl and odfpy', () => {
   for (const ext of ['epub', 'pptx', 'odt']) {
     it(`reads ${ext} as pandoc writes it: title, sections, list, table and Chinese text`, async () => {
       const doc = await extractFile(path.join(FIXTURES, `orchard.${ext}`));
@@ -30,14 +30,29 @@ describe('documents written by pandoc and openpyxl', () => {
     });
   }
 
-  it('reads xlsx as openpyxl writes it: sheets, header row, dates and times', async () => {
-    const doc = await extractFile(path.join(FIXTURES, 'orchard.xlsx'));
-    expect(doc.title).toBe('Orchard log');
-    expect(doc.headings.map((h) => h.text)).toEqual(['Harvest 2026', '采摘记录']);
+  it('reads odp as odfpy writes it: slides, titles, notes, no slide numbers', async () => {
+    const doc = await extractFile(path.join(FIXTURES, 'orchard.odp'));
+    expect(doc.title).toBe('The Home Orchard');
+    expect(doc.headings.map((h) => h.text)).toEqual(['Planting', 'Pruning', '采摘']);
+    expect(doc.pages.map((p) => p.page)).toEqual([1, 2, 3]);
     expect(doc.text).toContain(
-      'Tree: Apple | Picked on: 2026-09-14 | Kilograms: 148.5 | Note: best year so far',
+      'Prune in late winter, before the buds swell.\n\nShow the saw before the ladder.',
     );
-    expect(doc.text).toContain('Tree: Pear | Picked on: 2026-08-30 16:30 | Kilograms: 91');
-    expect(doc.text).toContain('品种: 富士 | 日期: 2026-10-02');
+    expect(doc.text).not.toMatch(/^\d$/m);
   });
+
+  for (const [ext, writer] of [
+    ['xlsx', 'openpyxl'],
+    ['ods', 'odfpy'],
+  ])
+    it(`reads ${ext} as ${writer} writes it: sheets, header row, dates and times`, async () => {
+      const doc = await extractFile(path.join(FIXTURES, `orchard.${ext}`));
+      expect(doc.title).toBe('Orchard log');
+      expect(doc.headings.map((h) => h.text)).toEqual(['Harvest 2026', '采摘记录']);
+      expect(doc.text).toContain(
+        'Tree: Apple | Picked on: 2026-09-14 | Kilograms: 148.5 | Note: best year so far',
+      );
+      expect(doc.text).toContain('Tree: Pear | Picked on: 2026-08-30 16:30 | Kilograms: 91');
+      expect(doc.text).toContain('品种: 富士 | 日期: 2026-10-02');
+    });
 });

@@ -34,7 +34,12 @@ interface Section extends TextSpan {
 export function chunkDocument(doc: ChunkInput, options: ChunkOptions = {}): Chunk[] {
   const { target, overlap, max } = resolveOptions(options);
   const text = doc.text;
-  const lineUnits = doc.type === 'code' || doc.type === 'csv' || doc.type === 'json' || doc.type === 'xlsx';
+  const lineUnits =
+    doc.type === 'code' ||
+    doc.type === 'csv' ||
+    doc.type === 'json' ||
+    doc.type === 'xlsx' ||
+    doc.type === 'ods';
   const lines = new LineCounter(text);
   const chunks: Chunk[] = [];
   for (const section of sections(doc)) {

@@ -17,6 +17,8 @@ export type ExtractFailure =
   | 'invalid-epub'
   | 'invalid-pptx'
   | 'invalid-odt'
+  | 'invalid-ods'
+  | 'invalid-odp'
   | 'invalid-xlsx'
   | 'unsupported'
   | 'read-error';

@@ -10,11 +10,7 @@ import { rstHeadings } from './rstStructure.js';
 import { plainTextTitle } from './plainTextTitle.js';
 import { declaredHtmlCharset, htmlText } from './htmlText.js';
 import { pdfText, tooMuchText } from './pdfText.js';
-import { docxText } from './docxText.js';
-import { epubText } from './epubText.js';
-import { pptxText } from './pptxText.js';
-import { odtText } from './odtText.js';
-import { xlsxText } from './xlsxText.js';
+import { CONTAINER_READERS } from './containerReaders.js';
 import type { InflateLimits } from './inflateBounds.js';
 import { isBlank } from './lines.js';
 import { formatBytes } from './formatBytes.js';
@@ -28,7 +24,7 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Read the file as this type instead of the one its extension says. */
   type?: DocumentType;
-  /** DOCX, ODT, PPTX, XLSX and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
+  /** The office formats and EPUB: what their parts may inflate to, by their declared and their real sizes (default DEFAULT_INFLATE_LIMITS). */
   inflate?: InflateLimits;
   /** Extracted text longer than this (UTF-16 code units) fails with "too much text" (default 256 Mi ≈ 512 MB). */
   maxExtractedChars?: number;
@@ -64,6 +60,21 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
   const base = { contentHash: hashBytes(bytes), bytes: bytes.length, warnings: [] as string[] };
   const fallbackTitle = path.basename(absPath, path.extname(absPath));
 
+  const container = CONTAINER_READERS[type];
+  if (container) {
+    const read = await container.read(bytes, absPath, options.inflate);
+    requireText(read.text, absPath);
+    return {
+      ...base,
+      type,
+      text: read.text,
+      title: read.title ?? (container.titledByHeading ? read.headings[0]?.text : null) ?? fallbackTitle,
+      encoding: null,
+      pages: read.pages ?? [],
+      headings: read.headings,
+      warnings: read.warnings ?? [],
+    };
+  }
   switch (type) {
     case 'pdf': {
       const pdf = await pdfText(bytes, absPath, {
@@ -81,76 +92,6 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
         pages: pdf.pages,
         headings: pdf.headings,
         warnings: pdf.warnings,
-      };
-    }
-    case 'docx': {
-      const docx = await docxText(bytes, absPath, options.inflate);
-      requireText(docx.text, absPath);
-      return {
-        ...base,
-        type,
-        text: docx.text,
-        title: docx.headings[0]?.text ?? fallbackTitle,
-        encoding: null,
-        pages: [],
-        headings: docx.headings,
-        warnings: docx.warnings,
-      };
-    }
-    case 'epub': {
-      const epub = await epubText(bytes, absPath, options.inflate);
-      requireText(epub.text, absPath);
-      return {
-        ...base,
-        type,
-        text: epub.text,
-        title: epub.title ?? epub.headings.find((h) => h.level === 1)?.text ?? fallbackTitle,
-        encoding: null,
-        pages: [],
-        headings: epub.headings,
-        warnings: epub.warnings,
-      };
-    }
-    case 'odt': {
-      const odt = await odtText(bytes, absPath, options.inflate);
-      requireText(odt.text, absPath);
-      return {
-        ...base,
-        type,
-        text: odt.text,
-        title: odt.title ?? odt.headings[0]?.text ?? fallbackTitle,
-        encoding: null,
-        pages: [],
-        headings: odt.headings,
-        warnings: [],
-      };
-    }
-    case 'xlsx': {
-      const xlsx = await xlsxText(bytes, absPath, options.inflate);
-      requireText(xlsx.text, absPath);
-      return {
-        ...base,
-        type,
-        text: xlsx.text,
-        title: xlsx.title ?? fallbackTitle,
-        encoding: null,
-        pages: [],
-        headings: xlsx.headings,
-        warnings: [],
-      };
-    }
-    case 'pptx': {
-      const pptx = await pptxText(bytes, absPath, options.inflate);
-      requireText(pptx.text, absPath);
-      return {
-        ...base,
-        type,
-        text: pptx.text,
-        title: pptx.title ?? pptx.headings[0]?.text ?? fallbackTitle,
-        encoding: null,
-        pages: pptx.pages,
-        headings: pptx.headings,
-        warnings: pptx.warnings,
       };
     }
     case 'html': {

@@ -19,6 +19,8 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.pdf': 'pdf',
   '.docx': 'docx',
   '.odt': 'odt',
+  '.ods': 'ods',
+  '.odp': 'odp',
   '.epub': 'epub',
   '.pptx': 'pptx',
   '.xlsx': 'xlsx',
@@ -147,18 +149,24 @@ export function supportedExtensions(): string[] {
   return Object.keys(BY_EXTENSION).sort();
 }
 
-/** Types whose text is extracted from markup or a container, not the file as read. */
-const EXTRACTED_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
-  'html',
+/** Types read by inflating compressed parts or streams: PDFs, and the ZIP-based office formats and e-books. */
+const CONTAINER_TYPES: ReadonlySet<string> = new Set<DocumentType>([
   'pdf',
   'docx',
-  'odt',
-  'epub',
   'pptx',
   'xlsx',
+  'odt',
+  'odp',
+  'ods',
+  'epub',
 ]);
+
+/** Whether reading a file of this type inflates compressed parts (memory outside the reader's heap). */
+export function readsCompressedParts(type: string): boolean {
+  return CONTAINER_TYPES.has(type);
+}
 
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
-  return !EXTRACTED_TYPES.has(type);
+  return type !== 'html' && !CONTAINER_TYPES.has(type);
 }

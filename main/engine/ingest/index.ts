@@ -17,6 +17,7 @@ export {
   documentTypeOf,
   extensionOf,
   isPlainTextType,
+  readsCompressedParts,
   isSupportedFile,
   supportedExtensions,
 } from './fileTypes.js';

@@ -1,9 +1,8 @@
-import { openArchive } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import type { Heading } from './types.js';
-import { firstElementText, parseXml } from './xmlEvents.js';
-import type { ZipEntry } from './zipDirectory.js';
+import { readOdfPackage, type OdfRefusals } from './odfPackage.js';
+import { parseXml } from './xmlEvents.js';
 
 export interface OdtText {
   /** Paragraphs and headings separated by a blank line; list items and table rows by a line break. */
@@ -12,9 +11,6 @@ export interface OdtText {
   /** meta.xml's dc:title, if any. */
   title: string | null;
 }
-
-/** The parts an OpenDocument reader parses; pictures and thumbnails are never inflated. */
-const isOdtReadPart = (entry: ZipEntry): boolean => /\.(?:xml|rdf)$/i.test(entry.name);
 
 // Content that is not the document's text as it reads: deleted text kept for change
 // tracking, comments, the number of a footnote (its text is kept), a frame's caption
@@ -33,38 +29,8 @@ export async function odtText(
   file: string,
   limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
 ): Promise<OdtText> {
-  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b))
-    throw new ExtractError('invalid-odt', 'not a valid ODT (not a ZIP archive)', file);
-  const { entries, read } = await openArchive(bytes, file, limits, isOdtReadPart, (cause) =>
-    damaged(file, cause),
-  );
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  const readPart = (name: string): string | null => {
-    const entry = byName.get(name);
-    return entry ? new TextDecoder('utf-8').decode(read(entry)) : null;
-  };
-  const manifest = readPart('META-INF/manifest.xml');
-  if (manifest !== null && contentIsEncrypted(manifest))
-    throw new ExtractError('encrypted', 'password-protected ODT', file);
-  const content = readPart('content.xml');
-  if (content === null) throw damaged(file, new Error('no content.xml'));
-  return { ...contentText(content), title: firstElementText(readPart('meta.xml'), 'title') };
-}
-
-/** Whether META-INF/manifest.xml gives content.xml encryption data. */
-function contentIsEncrypted(xml: string): boolean {
-  let path: string | null = null;
-  let encrypted = false;
-  parseXml(xml, {
-    open(name, attrs) {
-      if (name === 'file-entry') path = attrs['manifest:full-path'] ?? null;
-      else if (name === 'encryption-data' && path === 'content.xml') encrypted = true;
-    },
-    close(name) {
-      if (name === 'file-entry') path = null;
-    },
-  });
-  return encrypted;
+  const { content, title } = await readOdfPackage(bytes, file, limits, REFUSALS);
+  return { ...contentText(content), title };
 }
 
 function contentText(xml: string): { text: string; headings: Heading[] } {
@@ -160,6 +126,9 @@ function contentText(xml: string): { text: string; headings: Heading[] } {
   return { text, headings };
 }
 
-function damaged(file: string, cause: unknown): ExtractError {
-  return new ExtractError('invalid-odt', 'not a valid ODT (damaged or truncated?)', file, { cause });
-}
+const REFUSALS: OdfRefusals = {
+  encrypted: (file) => new ExtractError('encrypted', 'password-protected ODT', file),
+  notZip: (file) => new ExtractError('invalid-odt', 'not a valid ODT (not a ZIP archive)', file),
+  damaged: (file, cause) =>
+    new ExtractError('invalid-odt', 'not a valid ODT (damaged or truncated?)', file, { cause }),
+};

@@ -3,6 +3,7 @@ import { openOfficeDocument, type OfficeRefusals } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import { firstElementText, parseXml, prefixedAttribute } from './xmlEvents.js';
+import { SectionedText } from './sectionedText.js';
 import type { Heading, PageSpan } from './types.js';
 
 export interface PptxText {
@@ -42,9 +43,7 @@ export async function pptxText(
   const slideIds = slideRelationshipIds(presentation);
   const targets = relationshipTargets(readPart('ppt/_rels/presentation.xml.rels') ?? '', 'ppt');
 
-  let text = '';
-  const headings: Heading[] = [];
-  const pages: PageSpan[] = [];
+  const out = new SectionedText();
   let missing = 0;
   // Each slide part once, whatever the list repeats (its text would multiply without bound).
   const seen = new Set<string>();
@@ -62,16 +61,11 @@ export async function pptxText(
     const notesPath = [...rels.values()].find((r) => NOTES_SLIDE.test(r.type))?.path;
     const notesXml = notesPath ? readPart(notesPath) : null;
     const notes = notesXml ? slideText(notesXml, (type) => type === 'body').body : '';
-    const parts = [slide.title, slide.body, notes].filter((p) => p !== '');
-    if (!parts.length) return;
-    const start = text ? text.length + 2 : 0;
-    if (text) text += '\n\n';
-    if (slide.title) headings.push({ level: 1, text: slide.title, start, end: start + slide.title.length });
-    text += parts.join('\n\n');
-    pages.push({ page: i + 1, start, end: text.length });
+    out.add(slide.title, [slide.body, notes], i + 1);
   });
   const warnings =
     missing > 0 ? [`${missing} of ${slideIds.length} slides are missing from the archive`] : [];
+  const { text, headings, pages } = out;
   return { text, headings, pages, title: firstElementText(readPart('docProps/core.xml'), 'title'), warnings };
 }
 

@@ -12,6 +12,8 @@ export type DocumentType =
   | 'pdf'
   | 'docx'
   | 'odt'
+  | 'ods'
+  | 'odp'
   | 'epub'
   | 'pptx'
   | 'xlsx'
@@ -44,12 +46,12 @@ export interface ExtractedDocument {
   /**
    * The document's text. For plain-text types (text, markdown, rst, code, csv,
    * json) this is exactly the decoded file as read: no newline or whitespace
-   * translation, a byte-order mark is not part of it. For html/pdf/docx/odt/epub/pptx/xlsx it is the
+   * translation, a byte-order mark is not part of it. For html/pdf, the office formats and epub it is the
    * extracted visible text, and all offsets refer to it.
    */
   text: string;
   title: string;
-  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf/docx/odt/epub/pptx/xlsx. */
+  /** Encoding the bytes were decoded with ('utf-8', 'utf-16le', 'gb18030', 'big5', …); null for pdf, the office formats and epub. */
   encoding: string | null;
   /** PDF pages and PPTX slides (empty otherwise): where each page's text sits; pages are in order and do not overlap. */
   pages: PageSpan[];

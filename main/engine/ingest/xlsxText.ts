@@ -2,6 +2,8 @@ import path from 'node:path';
 import { openOfficeDocument, type OfficeRefusals } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
+import { SectionedText } from './sectionedText.js';
+import { sheetLines, sheetName, type SheetCell as Cell } from './sheetLines.js';
 import type { Heading } from './types.js';
 import { firstElementText, parseXml, prefixedAttribute } from './xmlEvents.js';
 
@@ -37,8 +39,7 @@ export async function xlsxText(
   const epoch = usesDate1904(workbook) ? EPOCH_1904 : EPOCH_1900;
   const format: CellFormat = { strings, dateStyles, epoch };
 
-  let text = '';
-  const headings: Heading[] = [];
+  const out = new SectionedText();
   // Each sheet part once, whatever the workbook repeats (its text would multiply without bound).
   const seen = new Set<string>();
   for (const sheet of sheetsOf(workbook)) {
@@ -47,15 +48,14 @@ export async function xlsxText(
     if (target !== undefined) seen.add(target);
     const xml = target ? readPart(target) : null;
     if (xml === null) continue;
-    const lines = rowLines(sheetRows(xml, format));
-    if (!lines.length) continue;
-    if (text) text += '\n\n';
-    const start = text.length;
-    const name = sheet.name.replace(/\s+/g, ' ').trim() || `Sheet ${headings.length + 1}`;
-    headings.push({ level: 1, text: name, start, end: start + name.length });
-    text += `${name}\n\n${lines.join('\n')}`;
+    const lines = sheetLines(sheetRows(xml, format));
+    if (lines.length) out.add(sheetName(sheet.name, out.headings.length), [lines.join('\n')]);
   }
-  return { text, headings, title: firstElementText(readPart('docProps/core.xml'), 'title') };
+  return {
+    text: out.text,
+    headings: out.headings,
+    title: firstElementText(readPart('docProps/core.xml'), 'title'),
+  };
 }
 
 /** The sheets' names and relationship ids, in the workbook's order. */
@@ -113,12 +113,6 @@ function sharedStrings(xml: string | null): string[] {
     },
   });
   return out;
-}
-
-interface Cell {
-  column: number;
-  value: string;
-  isText: boolean;
 }
 
 /** What a cell's stored value needs to be read: the shared strings, which styles are dates, the date system. */
@@ -245,21 +239,6 @@ function columnOf(reference: string): number {
     n = n * 26 + (code - 64);
   }
   return Math.max(n - 1, 0);
-}
-
-/** Rows as lines; under a header row (all text, two cells at least), each cell named by its column's header. */
-function rowLines(rows: Cell[][]): string[] {
-  if (!rows.length) return [];
-  const [first, ...rest] = rows;
-  const isHeader = first.length >= 2 && first.every((c) => c.isText) && rest.length > 0;
-  if (!isHeader) return rows.map((r) => r.map((c) => c.value).join(' | '));
-  const header = new Map(first.map((c) => [c.column, c.value]));
-  return [
-    first.map((c) => c.value).join(' | '),
-    ...rest.map((r) =>
-      r.map((c) => (header.has(c.column) ? `${header.get(c.column)}: ${c.value}` : c.value)).join(' | '),
-    ),
-  ];
 }
 
 const REFUSALS: OfficeRefusals = {

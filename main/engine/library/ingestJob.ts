@@ -6,6 +6,7 @@ import {
   createIgnoreMatcher,
   documentTypeOf,
   hashFile,
+  readsCompressedParts,
   scanFolder,
   type ScannedFile,
 } from '../ingest/index.js';
@@ -68,15 +69,7 @@ const MARK_FROM_BYTES = 8 * 1024 * 1024;
  * hurt, and marking 20,000 small notes would cost seconds.
  */
 function marksWhileReading(file: ScannedFile): boolean {
-  return (
-    file.type === 'docx' ||
-    file.type === 'epub' ||
-    file.type === 'odt' ||
-    file.type === 'pptx' ||
-    file.type === 'xlsx' ||
-    file.type === 'pdf' ||
-    file.size >= MARK_FROM_BYTES
-  );
+  return readsCompressedParts(file.type) || file.size >= MARK_FROM_BYTES;
 }
 
 /** Passages per embedAnswers call within one batch: a large file's progress moves in steps this big. */
