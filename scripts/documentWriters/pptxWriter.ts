@@ -6,6 +6,8 @@ export interface PptxSlide {
   body?: string[];
   /** Rows of a table (cells as text). */
   table?: string[][];
+  /** A text box inside mc:AlternateContent, with its copy for older readers in mc:Fallback. */
+  alternate?: string;
   /** The slide's number placeholder, as PowerPoint writes it on every slide. */
   number?: string;
   /** Paragraphs of the speaker notes. */
@@ -48,6 +50,9 @@ function slideXml(s: PptxSlide): string {
     s.title === undefined ? '' : shape(2, 'title', [s.title]),
     s.body ? shape(3, 'body', s.body) : '',
     s.table ? table(s.table) : '',
+    s.alternate === undefined
+      ? ''
+      : `<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="a14">${shape(7, null, [s.alternate])}</mc:Choice><mc:Fallback>${shape(8, null, [s.alternate])}</mc:Fallback></mc:AlternateContent>`,
   ];
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<p:sld ${NS}><p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>${shapes.join('')}</p:spTree></p:cSld></p:sld>`;
 }

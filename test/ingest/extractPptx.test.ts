@@ -26,7 +26,7 @@ const DECK: PptxSlide[] = [
     ],
     number: '3',
   },
-  { body: ['Questions?'], number: '4' },
+  { body: ['Questions?'], number: '4', alternate: 'Thank you' },
 ];
 
 describe('extractFile: PPTX', () => {
@@ -42,7 +42,7 @@ describe('extractFile: PPTX', () => {
       'Quarterly review\n\nSales & service, Q3\n\n' +
         '区域销售\n\n区域 | 销售额\n华东 | 420 万元\n\n' +
         'Costs\n\nFreight rose by 8 percent\nOffice rent is unchanged\n\nMention the new warehouse lease in Ningbo.\n\n' +
-        'Questions?',
+        'Questions?\n\nThank you',
     );
     expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual([
       [1, 'Quarterly review', 'Quarterly review'],
@@ -74,7 +74,7 @@ describe('extractFile: PPTX', () => {
     expect(doc.warnings).toEqual(['1 of 4 slides are missing from the archive']);
     // A presentation that lists one slide again and again gives its text once.
     const loop = dir.write('loop.pptx', makePptx(DECK, { order: [4, 4, 4] }));
-    expect((await extractFile(loop)).text).toBe('Questions?');
+    expect((await extractFile(loop)).text).toBe('Questions?\n\nThank you');
   });
 
   it('refuses password-protected, damaged, non-PowerPoint and empty decks with a reason, and decompression bombs', async () => {

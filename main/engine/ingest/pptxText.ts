@@ -116,8 +116,14 @@ function slideText(
   let row: string[] | null = null;
   let cell: string[] | null = null;
   let inText = false;
+  // mc:Fallback repeats mc:Choice's content for older readers: read once.
+  let fallbackDepth = 0;
   parseXml(xml, {
     open(name, attrs) {
+      if (fallbackDepth > 0 || name === 'fallback') {
+        fallbackDepth++;
+        return;
+      }
       if (name === 'sp' || name === 'graphicframe') shape = { type: '', lines: [] };
       else if (name === 'ph' && shape) shape.type = attrs.type ?? 'body';
       else if (name === 'tr') row = [];
@@ -131,6 +137,10 @@ function slideText(
       if (inText && paragraph !== null) paragraph += t;
     },
     close(name) {
+      if (fallbackDepth > 0) {
+        fallbackDepth--;
+        return;
+      }
       if (name === 't') inText = false;
       else if (name === 'p' && paragraph !== null) {
         const line = paragraph.replace(/[ \t]+/g, ' ').trim();
