@@ -195,6 +195,35 @@ describe('duplicate collapse', () => {
     expect(out[0].alsoIn.map((x) => x.path)).toEqual(['bullseye.html']);
   });
 
+  it('sees the same text in Markdown, HTML, a PDF or an office file as one, whatever its markup', () => {
+    const markdown = {
+      text: '# Pruning\n\nPrune in late winter, before the buds swell.\n\n| Tree | Prune in | Yield |\n|------|----------|-------|\n| Apple | February | 150 kg |\n| Pear | March | 90 kg |',
+      path: 'orchard.md',
+      folderId: 1,
+    };
+    const html = {
+      text: 'Pruning\n\nPrune in late winter, before the buds swell.\n\nTree Prune in Yield\nApple February 150 kg\nPear March 90 kg',
+      path: 'orchard.html',
+      folderId: 1,
+    };
+    const deck = {
+      text: 'Pruning\n\n“Prune in late winter”, before the buds swell.\n\nTree | Prune in | Yield\nApple | February | 150 kg\nPear | March | 90 kg',
+      path: 'orchard.pptx',
+      folderId: 1,
+    };
+    // Other words, or other numbers, are other text.
+    const otherYear = {
+      ...html,
+      text: html.text.replace('150 kg', '175 kg').replace('90 kg', '60 kg'),
+      path: 'orchard-2025.html',
+    };
+    const out = collapseDuplicates([markdown, html, deck, otherYear]);
+    expect(out.map((x) => [x.path, x.alsoIn.map((d) => d.path)])).toEqual([
+      ['orchard.md', ['orchard.html', 'orchard.pptx']],
+      ['orchard-2025.html', []],
+    ]);
+  });
+
   it('decides a near-duplicate exactly as the Jaccard ratio does, at the threshold too', () => {
     const random = seededRandom(7);
     const jaccard = (a: Set<number>, b: Set<number>) => {

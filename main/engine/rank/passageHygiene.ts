@@ -22,15 +22,17 @@ const SHINGLE = 8;
 export const DUPLICATE_JACCARD = 0.8;
 
 /**
- * Character shingles of a passage with whitespace and section numbers ("6.3.9.")
+ * Character shingles of a passage's letters and digits, section numbers ("6.3.9.")
  * dropped, as 32-bit hashes of each SHINGLE-character window (a rolling
- * polynomial hash: no string per window).
+ * polynomial hash: no string per window). Spaces, punctuation and markup are left
+ * out, so the same text as Markdown, HTML, a PDF or an office file (`# `, `|`
+ * between table cells, backticks, quotes written otherwise) is the same text.
  */
 export function shingles(text: string): Set<number> {
   const t = text
     .toLowerCase()
     .replace(/(^|\n)\s*(?:\d+\.)+\d*\s*/gu, '$1')
-    .replace(/\s+/gu, '');
+    .replace(/[^\p{L}\p{N}]+/gu, '');
   const out = new Set<number>();
   const B = 31;
   let top = 1; // B^(SHINGLE-1)
