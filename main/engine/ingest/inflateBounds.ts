@@ -24,7 +24,7 @@ export const DEFAULT_INFLATE_LIMITS: InflateLimits = {
 /** Below this size a part's ratio is not checked: it cannot hurt, and tiny repetitive parts compress very well. */
 export const RATIO_FLOOR = 1024 * 1024;
 
-/** The parts of a DOCX or PPTX that are parsed (XML and relationships); images and other media are never inflated. */
+/** The parts of an Office Open XML file (DOCX, PPTX, XLSX) that are parsed (XML and relationships); images and other media are never inflated. */
 export function isReadPart(entry: ZipEntry): boolean {
   return /\.(?:xml|rels)$/i.test(entry.name);
 }
