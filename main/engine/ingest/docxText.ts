@@ -41,7 +41,7 @@ export async function docxText(
     .filter((m) => m.type === 'error' || !/unrecognised (?:paragraph|run) style/i.test(m.message))
     .slice(0, MAX_WARNINGS)
     .map((m) => m.message.split('\n')[0]);
-  return { ...htmlText(result.value), warnings };
+  return { ...htmlText(result.value, { cellsInline: true }), warnings };
 }
 
 const REFUSALS: OfficeRefusals = {

@@ -88,7 +88,7 @@ const INLINE_IN_LINK = new Set([
  * htmlparser2 tolerates broken markup and decodes entities; we only decide
  * layout: which elements break paragraphs or lines and where spaces collapse.
  */
-export function htmlText(html: string): HtmlText {
+export function htmlText(html: string, options: { cellsInline?: boolean } = {}): HtmlText {
   let out = '';
   // Breaks and spaces are held back until the next visible text, so the
   // result never starts or ends with them and runs of them collapse.
@@ -96,6 +96,12 @@ export function htmlText(html: string): HtmlText {
   let pendingSpace = false;
   let hiddenDepth = 0;
   let preDepth = 0;
+  // With `cellsInline`, paragraphs and line breaks inside a table cell are a space: Word's
+  // tables (through mammoth) hold every cell's text in a <p>, and a row must stay one line.
+  // Not for HTML in general, whose pages are often laid out in tables.
+  let cellDepth = 0;
+  const inlineInCell = (name: string) =>
+    options.cellsInline === true && cellDepth > 0 && (BLOCK.has(name) || LINE.has(name));
   let titleText: string | null = null;
   let inTitle = false;
   const headings: Heading[] = [];
@@ -163,9 +169,10 @@ export function htmlText(html: string): HtmlText {
         // permalink: what it held so far is written, and the rest as it comes.
         if (inPageLink !== null && !INLINE_IN_LINK.has(name)) endInPageLink();
         if (name === 'a' && attributes.href?.startsWith('#')) inPageLink = '';
-        if (BLOCK.has(name)) requestBreak(2);
+        if (CELL.has(name)) cellDepth++;
+        if (CELL.has(name) || inlineInCell(name)) pendingSpace = true;
+        else if (BLOCK.has(name)) requestBreak(2);
         else if (LINE.has(name)) requestBreak(1);
-        else if (CELL.has(name)) pendingSpace = true;
         if (name === 'pre') preDepth++;
         const h = HEADING.exec(name);
         if (h && !openHeading) openHeading = { level: Number(h[1]), start: -1, words: [] };
@@ -199,9 +206,12 @@ export function htmlText(html: string): HtmlText {
           }
           openHeading = null;
         }
-        if (BLOCK.has(name)) requestBreak(2);
+        if (CELL.has(name)) {
+          cellDepth = Math.max(0, cellDepth - 1);
+          pendingSpace = true;
+        } else if (inlineInCell(name)) pendingSpace = true;
+        else if (BLOCK.has(name)) requestBreak(2);
         else if (LINE.has(name) && name !== 'br') requestBreak(1);
-        else if (CELL.has(name)) pendingSpace = true;
       },
     },
     { decodeEntities: true, lowerCaseTags: true, recognizeSelfClosing: true },
