@@ -195,6 +195,21 @@ describe('extractFile: HTML', () => {
     });
   });
 
+  it('writes a table row on one line, its cells joined by " | ", and keeps a layout cell\'s paragraphs', async () => {
+    const dir = tempDir();
+    const html = [
+      '<table><tr><th>Tree</th><th>Yield</th><th></th></tr>',
+      '<tr><td>Apple</td><td><b>150</b> kg</td><td></td></tr>',
+      '<tr><td></td><td>90 kg</td></tr></table>',
+      // A page laid out in a table: the navigation cell, then the content cell's paragraphs.
+      '<table><tr><td>Prev</td><td>Next</td></tr><tr><td><p>First paragraph.</p><p>Second.</p></td></tr></table>',
+    ].join('');
+    const doc = await extractFile(dir.write('yield.html', html));
+    expect(doc.text).toBe(
+      'Tree | Yield\nApple | 150 kg\n90 kg\n\nPrev | Next\n\nFirst paragraph.\n\nSecond.',
+    );
+  });
+
   it('fails a page with no visible text', async () => {
     const dir = tempDir();
     const file = dir.write('empty.html', '<html><head><script>x()</script></head><body>  </body></html>');

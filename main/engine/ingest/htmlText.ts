@@ -100,6 +100,10 @@ export function htmlText(html: string, options: { cellsInline?: boolean } = {}):
   // tables (through mammoth) hold every cell's text in a <p>, and a row must stay one line.
   // Not for HTML in general, whose pages are often laid out in tables.
   let cellDepth = 0;
+  // A cell after a cell of the same row that wrote text starts with " | ", as the other
+  // readers write a table's row: "Apple | February | 150 kg", not "Apple February 150 kg".
+  let rowHasText = false;
+  let pendingCell = false;
   const inlineInCell = (name: string) =>
     options.cellsInline === true && cellDepth > 0 && (BLOCK.has(name) || LINE.has(name));
   let titleText: string | null = null;
@@ -123,6 +127,7 @@ export function htmlText(html: string, options: { cellsInline?: boolean } = {}):
   const requestBreak = (n: number) => {
     pendingBreak = Math.max(pendingBreak, n);
     pendingSpace = false;
+    pendingCell = false;
   };
 
   const write = (raw: string) => {
@@ -138,12 +143,16 @@ export function htmlText(html: string, options: { cellsInline?: boolean } = {}):
     const separator =
       out.length > 0 && pendingBreak > 0
         ? '\n'.repeat(pendingBreak)
-        : out.length > 0 && pendingSpace
-          ? ' '
-          : '';
+        : out.length > 0 && pendingCell
+          ? ' | '
+          : out.length > 0 && pendingSpace
+            ? ' '
+            : '';
     out += separator;
     pendingBreak = 0;
     pendingSpace = false;
+    pendingCell = false;
+    if (cellDepth > 0) rowHasText = true;
     if (preDepth === 0 && data.endsWith(' ')) {
       data = data.slice(0, -1);
       pendingSpace = true;
@@ -169,7 +178,11 @@ export function htmlText(html: string, options: { cellsInline?: boolean } = {}):
         // permalink: what it held so far is written, and the rest as it comes.
         if (inPageLink !== null && !INLINE_IN_LINK.has(name)) endInPageLink();
         if (name === 'a' && attributes.href?.startsWith('#')) inPageLink = '';
-        if (CELL.has(name)) cellDepth++;
+        if (name === 'tr') rowHasText = false;
+        if (CELL.has(name)) {
+          cellDepth++;
+          if (rowHasText) pendingCell = true;
+        }
         if (CELL.has(name) || inlineInCell(name)) pendingSpace = true;
         else if (BLOCK.has(name)) requestBreak(2);
         else if (LINE.has(name)) requestBreak(1);
