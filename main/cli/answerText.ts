@@ -5,8 +5,9 @@ import { textLanguage } from '../engine/search/textLanguage.js';
 /** Translated terms listed in a text answer (the JSON has them all). */
 const MAX_TERMS_SHOWN = 24;
 
+/** Page (PDF, slides) or line (files read as they are), then the heading path; '' when neither. */
 function position(r: SearchResult): string {
-  const parts = [r.page !== null ? `page ${r.page}` : `line ${r.line}`];
+  const parts = r.page !== null ? [`page ${r.page}`] : r.lineInFile === false ? [] : [`line ${r.line}`];
   if (r.headingPath.length) parts.push(r.headingPath.join(' › '));
   return parts.join(' · ');
 }
@@ -68,7 +69,8 @@ export function formatAnswer(answer: AskResult, options: { tty: boolean; maxChar
   const questionLang = textLanguage(answer.question);
   answer.results.forEach((r, i) => {
     const lang = r.lang && r.lang !== questionLang ? `  [${r.lang}]` : '';
-    lines.push(safe`${i + 1}. ${r.path}  (${position(r)})${lang}  score ${r.score.toFixed(3)}`);
+    const where = position(r);
+    lines.push(safe`${i + 1}. ${r.path}${where ? `  (${where})` : ''}${lang}  score ${r.score.toFixed(3)}`);
     if (r.alsoIn?.length) lines.push(safe`   also in: ${r.alsoIn.map((d) => alsoInName(r, d)).join(', ')}`);
     lines.push(indent(markHighlights(r, options.tty, options.maxChars ?? 600)));
   });

@@ -90,6 +90,17 @@ describe('formatAnswer', () => {
     expect(shown).toMatch(/\x1b\[1mhighlight\x1b\[22m…$/);
   });
 
+  it('places a passage by page, by line of a file read as it is, or by its headings alone', () => {
+    const shown = (r: Partial<SearchResult>) =>
+      formatAnswer(answer({ ...result('Text.', []), headingPath: ['Setup'], ...r }), { tty: false }).split(
+        '\n',
+      )[0];
+    expect(shown({ line: 7 })).toContain('(line 7 · Setup)');
+    expect(shown({ line: 7, lineInFile: false })).toContain('(Setup)');
+    expect(shown({ page: 3, lineInFile: false })).toContain('(page 3 · Setup)');
+    expect(shown({ lineInFile: false, headingPath: [] })).toMatch(/name\.txt {2}score/);
+  });
+
   it('names another file with the same text by its path, and in full when that path is the same', () => {
     const place = (path: string, absPath: string, folderId: number) => ({
       path,

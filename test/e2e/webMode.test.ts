@@ -587,6 +587,10 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     const card = page.locator('.turn').last().getByTestId('source-card').first();
     await card.waitFor({ timeout: 30_000 });
     expect(await card.textContent()).toContain('aurora-espresso-manual.html');
+    // An HTML manual's passage is placed by its headings: a line of its extracted text is no place a reader sees.
+    const position = (await card.locator('.source-position').textContent()) ?? '';
+    expect(position).toContain('Aurora');
+    expect(position).not.toMatch(/第 \d+ 行/);
     // QUESTIONS.md describes the samples and holds the questions word for word: never indexed.
     const status = await callApi<{ folders: { path: string; documents: number }[] }>(serve, 'status');
     const samples = status.folders.find((f) => f.path.endsWith(path.join('resources', 'sample-docs')));

@@ -141,6 +141,10 @@ describe('indexing a mixed folder', () => {
     });
     expect(top.text.slice(top.highlights[0].start, top.highlights[0].end)).toMatch(/umbrella/);
     expect(top.line).toBe(decodedText('notes/travel.txt').slice(0, top.start).split('\n').length);
+    // A line of a file as read is a place a reader finds; a line of text read out of HTML is not.
+    expect(top.lineInFile).toBe(true);
+    const html = (await lib.ask('how often to descale the machine', { mode: 'bm25' })).results[0];
+    expect(html).toMatchObject({ path: 'web/page.html', lineInFile: false, page: null });
     const pdf = (await lib.ask('warranty card', { k: 10, mode: 'bm25' })).results.find(
       (r) => r.path === 'office/warranty.pdf',
     );

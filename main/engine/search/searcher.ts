@@ -9,6 +9,8 @@ import { unreachedCharacterTerms } from './unreachedCharacters.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
+import { isPlainTextType } from '../ingest/fileTypes.js';
+import type { DocumentType } from '../ingest/types.js';
 import type {
   Candidate,
   CandidatePassage,
@@ -132,6 +134,7 @@ interface ChunkInfo {
   text: string;
   rel_path: string;
   title: string | null;
+  type: string | null;
   folder_id: number;
   folder_path: string;
 }
@@ -177,7 +180,7 @@ export class Searcher {
     };
     this.chunkInfo = db.prepare(
       `SELECT c.id, c.document_id, c.start, c.end, c.heading_path, c.page, c.line, c.text,
-              d.rel_path, d.title, d.folder_id, f.path AS folder_path
+              d.rel_path, d.title, d.type, d.folder_id, f.path AS folder_path
        FROM chunks c JOIN documents d ON d.id = c.document_id JOIN folders f ON f.id = d.folder_id
        WHERE c.id IN (SELECT value FROM json_each(?))`,
     );
@@ -316,6 +319,7 @@ export class Searcher {
         headingPath,
         line: c.line,
         page: c.page,
+        lineInFile: c.type !== null && isPlainTextType(c.type as DocumentType),
         highlights: highlightSentences(c.text, terms, stats, headingPath),
         channels: { bm25: r.bm25, dense: r.dense },
         lang: languageOf(c),

@@ -49,6 +49,12 @@ export interface SearchResult {
   /** 1-based line of `start` in the extracted text; page for PDFs. */
   line: number;
   page: number | null;
+  /**
+   * Whether `line` is a line of the file as it is on disk (plain text, Markdown, code): false
+   * for text read out of HTML, office files and e-books, whose lines a reader never sees, so
+   * the heading path alone places the passage. Absent (answers saved before it): true.
+   */
+  lineInFile?: boolean;
   /** Best-matching sentences, as offsets relative to `text`. */
   highlights: TextRange[];
   /** Per-channel evidence, for the score tooltip and for debugging fusion. */

@@ -23,7 +23,7 @@ export function PreviewPane({
   const [preview, setPreview] = useState<PassagePreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const passageRef = useRef<HTMLElement>(null);
-  const position = usePosition(preview ?? result);
+  const position = usePosition({ ...(preview ?? result), lineInFile: result.lineInFile });
 
   useEffect(() => {
     let live = true;
@@ -50,7 +50,8 @@ export function PreviewPane({
         <div>
           <h2 id="preview-title">{shownName(preview?.title || result.title || baseName(result.path))}</h2>
           <p className="preview-meta">
-            {shownName(result.path)} · {position}
+            {shownName(result.path)}
+            {position ? ` · ${position}` : ''}
           </p>
         </div>
         <button type="button" className="icon-button" aria-label={t('preview.close')} onClick={onClose}>

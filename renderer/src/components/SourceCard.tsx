@@ -47,14 +47,21 @@ export function SourceActionButtons({
   );
 }
 
-/** Where a passage sits: page (PDF) or line, plus its heading path. */
-export function usePosition(result: Pick<SearchResult, 'page' | 'line' | 'headingPath'>): string {
+/**
+ * Where a passage sits: page (PDF, slides) or line (a file read as it is), plus its heading
+ * path; a line of text read out of HTML, an office file or an e-book is no place a reader sees.
+ */
+export function usePosition(
+  result: Pick<SearchResult, 'page' | 'line' | 'headingPath' | 'lineInFile'>,
+): string {
   const { t } = useI18n();
   const where =
     result.page != null
-      ? t('source.position.page', { page: result.page })
-      : t('source.position.line', { line: result.line });
-  return result.headingPath.length ? `${where} · ${result.headingPath.join(' › ')}` : where;
+      ? [t('source.position.page', { page: result.page })]
+      : result.lineInFile === false
+        ? []
+        : [t('source.position.line', { line: result.line })];
+  return [...where, ...(result.headingPath.length ? [result.headingPath.join(' › ')] : [])].join(' · ');
 }
 
 /**
@@ -91,7 +98,7 @@ export const SourceCard = forwardRef<
       ref={ref}
       className={`source${selected ? ' source-selected' : ''}`}
       tabIndex={0}
-      aria-label={`${rank}. ${name} — ${position}`}
+      aria-label={position ? `${rank}. ${name} — ${position}` : `${rank}. ${name}`}
       data-testid="source-card"
       data-chunk-id={result.chunkId}
       onKeyDown={onKeyDown}
