@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { ExtractError } from './extractError.js';
 import { checkDeclaredSizes, checkInflatedSizes, isReadPart, type InflateLimits } from './inflateBounds.js';
+import { parseXml } from './xmlEvents.js';
 import { entryData, readZipDirectory, ZipFormatError, type ZipEntry } from './zipDirectory.js';
 
 /** A ZIP-based document (DOCX, PPTX, EPUB) whose parts passed the size bounds. */
@@ -59,10 +61,21 @@ export interface OfficeRefusals {
   damaged: (file: string, cause: unknown) => ExtractError;
 }
 
+/** A relationship of an Office part: the archive path it points to, and its type (a URI). */
+export interface OfficeRelationship {
+  path: string;
+  type: string;
+}
+
 /** An Office Open XML document's parts by name, as text. */
 export interface OfficeParts extends ArchiveParts {
   /** The part's text (UTF-8), or null when the archive has no such part. */
   readText(name: string): string | null;
+  /**
+   * The relationships of a part (from `<its folder>/_rels/<its name>.rels`), by id; targets
+   * resolved to archive paths, external ones (links to the web) left out. Empty when none.
+   */
+  relationships(partPath: string): Map<string, OfficeRelationship>;
 }
 
 /**
@@ -81,11 +94,29 @@ export async function openOfficeDocument(
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw refusals.notZip(file);
   const parts = await openArchive(bytes, file, limits, isReadPart, (cause) => refusals.damaged(file, cause));
   const byName = new Map(parts.entries.map((e) => [e.name, e]));
+  const readText = (name: string): string | null => {
+    const entry = byName.get(name);
+    return entry ? new TextDecoder('utf-8').decode(parts.read(entry)) : null;
+  };
   return {
     ...parts,
-    readText(name) {
-      const entry = byName.get(name);
-      return entry ? new TextDecoder('utf-8').decode(parts.read(entry)) : null;
+    readText,
+    relationships(partPath) {
+      const dir = path.posix.dirname(partPath);
+      const out = new Map<string, OfficeRelationship>();
+      const xml = readText(path.posix.join(dir, '_rels', `${path.posix.basename(partPath)}.rels`));
+      if (xml === null) return out;
+      parseXml(xml, {
+        open(name, attrs) {
+          if (name !== 'relationship' || !attrs.id || !attrs.target || attrs.targetmode === 'External')
+            return;
+          const target = attrs.target.startsWith('/')
+            ? attrs.target.slice(1)
+            : path.posix.normalize(path.posix.join(dir, attrs.target));
+          out.set(attrs.id, { path: target, type: attrs.type ?? '' });
+        },
+      });
+      return out;
     },
   };
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { openOfficeDocument, type OfficeRefusals } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
@@ -36,12 +35,12 @@ export async function pptxText(
   file: string,
   limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
 ): Promise<PptxText> {
-  const { readText: readPart } = await openOfficeDocument(bytes, file, limits, REFUSALS);
+  const { readText: readPart, relationships } = await openOfficeDocument(bytes, file, limits, REFUSALS);
 
   const presentation = readPart('ppt/presentation.xml');
   if (presentation === null) throw REFUSALS.damaged(file, new Error('no ppt/presentation.xml'));
   const slideIds = slideRelationshipIds(presentation);
-  const targets = relationshipTargets(readPart('ppt/_rels/presentation.xml.rels') ?? '', 'ppt');
+  const targets = relationships('ppt/presentation.xml');
 
   const out = new SectionedText();
   let missing = 0;
@@ -57,8 +56,7 @@ export async function pptxText(
       return;
     }
     const slide = slideText(slideXml);
-    const rels = relationshipTargets(readPart(relsPathOf(slidePath)) ?? '', path.posix.dirname(slidePath));
-    const notesPath = [...rels.values()].find((r) => NOTES_SLIDE.test(r.type))?.path;
+    const notesPath = [...relationships(slidePath).values()].find((r) => NOTES_SLIDE.test(r.type))?.path;
     const notesXml = notesPath ? readPart(notesPath) : null;
     const notes = notesXml ? slideText(notesXml, (type) => type === 'body').body : '';
     out.add(slide.title, [slide.body, notes], i + 1);
@@ -79,25 +77,6 @@ function slideRelationshipIds(xml: string): string[] {
     },
   });
   return ids;
-}
-
-/** A part's relationships: id → archive path (targets are relative to `dir`) and type. */
-function relationshipTargets(xml: string, dir: string): Map<string, { path: string; type: string }> {
-  const out = new Map<string, { path: string; type: string }>();
-  parseXml(xml, {
-    open(name, attrs) {
-      if (name !== 'relationship' || !attrs.id || !attrs.target || attrs.targetmode === 'External') return;
-      const target = attrs.target.startsWith('/')
-        ? attrs.target.slice(1)
-        : path.posix.normalize(path.posix.join(dir, attrs.target));
-      out.set(attrs.id, { path: target, type: attrs.type ?? '' });
-    },
-  });
-  return out;
-}
-
-function relsPathOf(partPath: string): string {
-  return path.posix.join(path.posix.dirname(partPath), '_rels', `${path.posix.basename(partPath)}.rels`);
 }
 
 /**

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { openOfficeDocument, type OfficeRefusals } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
@@ -30,10 +29,10 @@ export async function xlsxText(
   file: string,
   limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
 ): Promise<XlsxText> {
-  const { readText: readPart } = await openOfficeDocument(bytes, file, limits, REFUSALS);
+  const { readText: readPart, relationships } = await openOfficeDocument(bytes, file, limits, REFUSALS);
   const workbook = readPart('xl/workbook.xml');
   if (workbook === null) throw REFUSALS.damaged(file, new Error('no xl/workbook.xml'));
-  const targets = sheetTargets(readPart('xl/_rels/workbook.xml.rels') ?? '');
+  const targets = relationships('xl/workbook.xml');
   const strings = sharedStrings(readPart('xl/sharedStrings.xml'));
   const dateStyles = dateStyleIndexes(readPart('xl/styles.xml'));
   const epoch = usesDate1904(workbook) ? EPOCH_1904 : EPOCH_1900;
@@ -43,7 +42,7 @@ export async function xlsxText(
   // Each sheet part once, whatever the workbook repeats (its text would multiply without bound).
   const seen = new Set<string>();
   for (const sheet of sheetsOf(workbook)) {
-    const target = targets.get(sheet.id);
+    const target = targets.get(sheet.id)?.path;
     if (target !== undefined && seen.has(target)) continue;
     if (target !== undefined) seen.add(target);
     const xml = target ? readPart(target) : null;
@@ -68,23 +67,6 @@ function sheetsOf(xml: string): { name: string; id: string }[] {
     },
   });
   return sheets;
-}
-
-/** Relationship id → archive path of the workbook's parts (targets are relative to xl/). */
-function sheetTargets(xml: string): Map<string, string> {
-  const out = new Map<string, string>();
-  parseXml(xml, {
-    open(name, attrs) {
-      if (name !== 'relationship' || !attrs.id || !attrs.target || attrs.targetmode === 'External') return;
-      out.set(
-        attrs.id,
-        attrs.target.startsWith('/')
-          ? attrs.target.slice(1)
-          : path.posix.normalize(path.posix.join('xl', attrs.target)),
-      );
-    },
-  });
-  return out;
 }
 
 /** The shared strings table: each <si>'s text (its runs joined; phonetic hints left out). */
