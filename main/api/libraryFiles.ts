@@ -48,6 +48,7 @@ const OPENABLE_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
   'html',
   'pdf',
   'docx',
+  'doc',
   'odt',
   'ods',
   'odp',

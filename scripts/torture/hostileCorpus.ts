@@ -14,7 +14,14 @@ import { makeEpub } from '../documentWriters/epubWriter.js';
 import { makePptx } from '../documentWriters/pptxWriter.js';
 import { makeOdt } from '../documentWriters/odtWriter.js';
 import { makeXlsx } from '../documentWriters/xlsxWriter.js';
-import { DOCX_HEAD, DOCX_TAIL, docxParagraph, makeImageOnlyPdf, paragraphBombDocument } from './writers.js';
+import {
+  DOCX_HEAD,
+  DOCX_TAIL,
+  docxParagraph,
+  makeImageOnlyPdf,
+  paragraphBombDocument,
+  wordDocumentWith,
+} from './writers.js';
 
 /** A one-page PDF of text lines. */
 const makePdf = (lines: string[], options: { encrypted?: boolean } = {}): Buffer =>
@@ -121,6 +128,8 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   good('docx', 'office/good.docx', (m) =>
     makeDocx(`${DOCX_HEAD}${docxParagraph(prose(m, 'invoices'))}${DOCX_TAIL}`),
   );
+  // "doc" gives a marker as long as the run the writer overwrites.
+  good('doc', 'office/good.doc', wordDocumentWith);
   good('pdf', 'office/good.pdf', (m) => makePdf([`The marker phrase is ${m}.`, 'A page about lighthouses.']));
   good('epub', 'office/good.epub', (m) =>
     makeEpub([
@@ -236,6 +245,15 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   bad('encrypted pdf', 'bad/encrypted.pdf', makePdf(['secret lighthouse'], { encrypted: true }));
   bad('image-only pdf', 'bad/image-only.pdf', makeImageOnlyPdf());
   bad('corrupt docx', 'bad/corrupt.docx', pseudoRandom(4000, 11));
+  const oleSignature = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+  bad(
+    'corrupt doc',
+    'bad/corrupt.doc',
+    Buffer.concat([oleSignature, pseudoRandom(4000, 47)]),
+    /Word 97–2003/,
+  );
+  bad('truncated doc', 'bad/truncated.doc', wordDocumentWith(markerFor('doc')).subarray(0, 6000), /damaged/);
+  bad('rtf as doc', 'bad/letter.doc', '{\\rtf1\\ansi A letter about lighthouses.\\par}', /RTF/);
   bad('corrupt xlsx', 'bad/corrupt.xlsx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 37)]));
   bad('corrupt ods', 'bad/corrupt.ods', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 41)]));
   bad('corrupt odp', 'bad/corrupt.odp', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 43)]));
@@ -251,6 +269,7 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   bad('empty md', 'bad/empty.md', '');
   bad('empty pdf', 'bad/empty.pdf', '');
   bad('empty docx', 'bad/empty.docx', '');
+  bad('empty doc', 'bad/empty.doc', '');
   bad('binary as txt', 'bad/binary.txt', pseudoRandom(8192, 13));
   bad(
     'ELF as md',

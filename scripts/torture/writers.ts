@@ -1,8 +1,11 @@
 /**
  * What the hostile corpus needs beyond the shared document writers
  * (scripts/documentWriters): an image-only PDF, and DOCX bodies written piece
- * by piece (XXE doctypes, paragraph bombs deflated without holding the text).
+ * by piece (XXE doctypes, paragraph bombs deflated without holding the text), and a
+ * Word 97–2003 document with a marker.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createDeflateRaw, crc32 } from 'node:zlib';
 import { serializePdf } from '../documentWriters/pdfWriter.js';
 import type { RawZipEntry } from '../documentWriters/zipWriter.js';
@@ -61,4 +64,25 @@ export async function paragraphBombDocument(inflatedBytes: number): Promise<RawZ
   deflate.end();
   await done;
   return { deflated: Buffer.concat(packed), crc, declaredSize: size };
+}
+
+/**
+ * A Word 97–2003 document (.doc) with `marker` in it: the test fixture written by LibreOffice,
+ * one run of its text overwritten in place. Word keeps this text as UTF-16 in the document
+ * stream, and a run of the same length changes no offset, so the file stays valid.
+ */
+export function wordDocumentWith(marker: string): Buffer {
+  const fixture = readFileSync(
+    fileURLToPath(
+      new URL('../../test/ingest/fixtures/written-by-other-tools/beekeeping-notes.doc', import.meta.url),
+    ),
+  );
+  const run = 'hive on a warm afternoon';
+  if (marker.length !== run.length)
+    throw new Error(`a .doc marker must have ${run.length} characters: "${marker}"`);
+  const at = fixture.indexOf(Buffer.from(run, 'utf16le'));
+  if (at < 0) throw new Error('the .doc fixture no longer holds its text as UTF-16');
+  const out = Buffer.from(fixture);
+  out.write(marker, at, 'utf16le');
+  return out;
 }

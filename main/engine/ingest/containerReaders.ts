@@ -1,4 +1,4 @@
-import { docxText } from './docxText.js';
+import { docText, docxOrRenamedDocText } from './docText.js';
 import { epubText } from './epubText.js';
 import type { InflateLimits } from './inflateBounds.js';
 import { odpText } from './odpText.js';
@@ -26,8 +26,9 @@ interface ContainerReader {
 
 /** The readers of the office formats and e-books, by type. */
 export const CONTAINER_READERS: Partial<Record<DocumentType, ContainerReader>> = {
-  // mammoth's HTML has no <title>: a Word document is titled by its first heading.
-  docx: { read: async (...args) => ({ ...(await docxText(...args)), title: null }), titledByHeading: true },
+  // mammoth's HTML has no <title>, nor has a Word 97–2003 document: each is titled by its first heading.
+  docx: { read: docxOrRenamedDocText, titledByHeading: true },
+  doc: { read: docText, titledByHeading: true },
   pptx: { read: pptxText, titledByHeading: true },
   xlsx: { read: xlsxText, titledByHeading: false },
   odt: { read: odtText, titledByHeading: true },

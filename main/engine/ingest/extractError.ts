@@ -14,6 +14,7 @@ export type ExtractFailure =
   | 'invalid-pdf'
   | 'encrypted'
   | 'invalid-docx'
+  | 'invalid-doc'
   | 'invalid-epub'
   | 'invalid-pptx'
   | 'invalid-odt'

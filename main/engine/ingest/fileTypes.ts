@@ -18,6 +18,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.xhtml': 'html',
   '.pdf': 'pdf',
   '.docx': 'docx',
+  '.doc': 'doc',
   '.odt': 'odt',
   '.ods': 'ods',
   '.odp': 'odp',
@@ -149,10 +150,14 @@ export function supportedExtensions(): string[] {
   return Object.keys(BY_EXTENSION).sort();
 }
 
-/** Types read by inflating compressed parts or streams: PDFs, and the ZIP-based office formats and e-books. */
+/**
+ * Types read by inflating compressed parts or streams: PDFs, and the ZIP-based office formats and e-books
+ * (and .doc, which may be a DOCX saved under that name).
+ */
 const CONTAINER_TYPES: ReadonlySet<string> = new Set<DocumentType>([
   'pdf',
   'docx',
+  'doc',
   'pptx',
   'xlsx',
   'odt',

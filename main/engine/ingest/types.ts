@@ -11,6 +11,7 @@ export type DocumentType =
   | 'html'
   | 'pdf'
   | 'docx'
+  | 'doc'
   | 'odt'
   | 'ods'
   | 'odp'

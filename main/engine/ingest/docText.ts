@@ -1,0 +1,187 @@
+import WordExtractor from 'word-extractor';
+import type { ContainerText } from './containerReaders.js';
+import { docxText } from './docxText.js';
+import { ExtractError } from './extractError.js';
+import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
+import type { Heading } from './types.js';
+
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const startsWith = (bytes: Uint8Array, signature: readonly number[]) =>
+  signature.every((b, i) => bytes[i] === b);
+
+/**
+ * A Word 97–2003 document (.doc): its main text, then its text boxes, footnotes and
+ * endnotes, through word-extractor. Comments, headers and footers are left out, as in
+ * the other office formats. The binary format keeps no heading the extractor can
+ * see, so headings are guessed from the paragraphs' shape (`guessHeadings`).
+ * A Word 2007 file saved as .doc is read as DOCX; an RTF file saved as .doc is refused
+ * with its reason.
+ */
+export async function docText(
+  bytes: Uint8Array,
+  file: string,
+  limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
+): Promise<ContainerText> {
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]))
+    return { ...(await docxText(bytes, file, limits)), title: null };
+  if (startsWith(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66])) throw rtfNamedDoc(file);
+  if (!startsWith(bytes, OLE_SIGNATURE)) throw notWordFile(file);
+  return wordBinaryText(bytes, file);
+}
+
+/**
+ * A .docx file: DOCX, or a Word 97–2003 document renamed to .docx (read as one). An OLE
+ * file that is not one (a DOCX saved with a password) keeps the DOCX reader's reason.
+ */
+export async function docxOrRenamedDocText(
+  bytes: Uint8Array,
+  file: string,
+  limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
+): Promise<ContainerText> {
+  try {
+    return { ...(await docxText(bytes, file, limits)), title: null };
+  } catch (e) {
+    if (!(e instanceof ExtractError && e.failure === 'encrypted')) throw e;
+    try {
+      return await wordBinaryText(bytes, file);
+    } catch {
+      throw e;
+    }
+  }
+}
+
+/** The text of an OLE file holding a Word 97–2003 document; anything else fails as damaged. */
+export async function wordBinaryText(bytes: Uint8Array, file: string): Promise<ContainerText> {
+  let parts: string[];
+  try {
+    const doc = await new WordExtractor().extract(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
+    // The extractor folds curly quotes and long dashes to ASCII; the words are the same.
+    parts = [
+      doc.getBody(),
+      doc.getTextboxes({ includeHeadersAndFooters: false, includeBody: true }),
+      doc.getFootnotes(),
+      doc.getEndnotes(),
+    ];
+  } catch (e) {
+    throw damaged(file, e);
+  }
+  const paragraphs = parts.flatMap(paragraphsOf);
+  const text = paragraphs.map((p) => p.text).join('\n\n');
+  // An encrypted document's pieces decrypt to nothing readable; a damaged one's may too.
+  if (unreadableShare(text) > 0.05) throw damaged(file, new Error('the text is not readable'));
+  const headings: Heading[] = [];
+  let at = 0;
+  const guessed = guessHeadings(paragraphs);
+  paragraphs.forEach((p, i) => {
+    const level = guessed[i];
+    if (level) headings.push({ level, text: p.text, start: at, end: at + p.text.length });
+    at += p.text.length + 2;
+  });
+  return { text, headings, title: null };
+}
+
+interface Paragraph {
+  text: string;
+  /** Rows of a table, a row a line, cells joined by " | ". */
+  table: boolean;
+}
+
+/**
+ * Word ends a paragraph with a line break and a table cell with a tab (the extractor's
+ * reading of cell marks): consecutive rows are one block, as the other readers write tables.
+ */
+function paragraphsOf(part: string): Paragraph[] {
+  const out: Paragraph[] = [];
+  for (const raw of part.split('\n')) {
+    // A note starts with a tab after its mark; a row's last cell ends with one.
+    const cells = raw.split('\t').map((c) => c.replace(/[ \u00a0]+/g, ' ').trim());
+    while (cells.length && !cells[cells.length - 1]) cells.pop();
+    while (cells.length && !cells[0]) cells.shift();
+    if (cells.length > 1) {
+      const row = cells.join(' | ');
+      const last = out[out.length - 1];
+      if (last?.table) last.text += `\n${row}`;
+      else out.push({ text: row, table: true });
+      continue;
+    }
+    if (cells.length) out.push({ text: cells[0], table: false });
+  }
+  return out;
+}
+
+const ENDS_SENTENCE = /[.!?,;:。！？，；：、…"”'’]$/u;
+const LIST_MARK = /^(?:[-*•·●▪◦‣–]|\(?[a-z\d]{1,3}[.)]\s)/iu;
+const NUMBERED = /^(\d+(?:\.\d+)*)\.?\s+\S/u;
+
+/** Short, unpunctuated, a line of its own: how a heading looks without its style. */
+function headingShaped(p: Paragraph): boolean {
+  return (
+    !p.table &&
+    p.text.length <= 80 &&
+    p.text.split(' ').length <= 12 &&
+    /\p{L}/u.test(p.text) &&
+    !ENDS_SENTENCE.test(p.text) &&
+    !(LIST_MARK.test(p.text) && !NUMBERED.test(p.text))
+  );
+}
+
+/**
+ * A level for each paragraph that reads as a heading, 0 for the rest. A heading-shaped
+ * paragraph is one when prose or a table follows it and it ends no run of short lines (a
+ * list or an address: only the title may stand before a heading). A first paragraph followed by such a heading is the title (level 1), and the
+ * headings sit below it; each goes deeper by its section number ("2.3 Pruning").
+ */
+export function guessHeadings(paragraphs: readonly Paragraph[]): number[] {
+  const shaped = paragraphs.map(headingShaped);
+  const heading = shaped.map(
+    (s, i) => s && i + 1 < shaped.length && !shaped[i + 1] && (i <= 1 || !shaped[i - 1]),
+  );
+  const titled = shaped[0] && !heading[0] && heading[1] === true;
+  return paragraphs.map((p, i) => {
+    if (i === 0 && titled) return 1;
+    if (!heading[i]) return 0;
+    const number = NUMBERED.exec(p.text)?.[1];
+    return Math.min(6, (titled ? 1 : 0) + (number ? number.split('.').length : 1));
+  });
+}
+
+/** Share of characters no document shows: controls, private use, lone surrogates, U+FFFD. */
+function unreadableShare(text: string): number {
+  let bad = 0;
+  let seen = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+    seen++;
+    if (c < 32 || (c >= 0x7f && c < 0xa0) || (c >= 0xe000 && c < 0xf900) || c === 0xfffd) bad++;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next < 0xe000) i++;
+      else bad++;
+    } else if (c >= 0xdc00 && c < 0xe000) bad++;
+  }
+  return seen ? bad / seen : 0;
+}
+
+function rtfNamedDoc(file: string): ExtractError {
+  return new ExtractError(
+    'invalid-doc',
+    'not a Word 97–2003 document (an RTF file, which is not read)',
+    file,
+  );
+}
+
+function notWordFile(file: string): ExtractError {
+  return new ExtractError('invalid-doc', 'not a Word 97–2003 document (not an OLE file)', file);
+}
+
+function damaged(file: string, cause: unknown): ExtractError {
+  return new ExtractError(
+    'invalid-doc',
+    'not a valid Word 97–2003 document (damaged, or saved with a password?)',
+    file,
+    { cause },
+  );
+}
