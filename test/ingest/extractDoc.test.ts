@@ -76,6 +76,28 @@ describe('extractFile: Word 97–2003 (.doc)', () => {
     expect(docx).toMatchObject({ type: 'doc', text: 'Sales rose in the north.' });
   });
 
+  it('reads a web page or a text file named .doc as what it is', async () => {
+    const dir = tempDir();
+    const page = await extractFile(
+      dir.write(
+        'report.doc',
+        '<html><head><meta charset="utf-8"><title>Monthly report</title></head>' +
+          '<body><h1>Sales</h1><p>Sales rose in the north.</p><table><tr><td>North</td><td>12%</td></tr></table></body></html>',
+      ),
+    );
+    expect(page).toMatchObject({
+      type: 'doc',
+      title: 'Monthly report',
+      text: 'Sales\n\nSales rose in the north.\n\nNorth | 12%',
+    });
+    expect(page.headings.map((h) => h.text)).toEqual(['Sales']);
+    const notes = await extractFile(
+      dir.write('pdb.doc', 'The Python Debugger\n\nTo use the debugger, import pdb.\n'),
+    );
+    expect(notes).toMatchObject({ type: 'doc', title: 'The Python Debugger' });
+    expect(notes.text).toBe('The Python Debugger\n\nTo use the debugger, import pdb.\n');
+  });
+
   it('refuses an RTF file, another binary file, a damaged document and an empty one, with a reason', async () => {
     const dir = tempDir();
     const rtf = dir.write('letter.doc', '{\\rtf1\\ansi Dear club,\\par}');

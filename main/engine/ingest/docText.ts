@@ -1,8 +1,11 @@
 import WordExtractor from 'word-extractor';
 import type { ContainerText } from './containerReaders.js';
 import { docxText } from './docxText.js';
+import { decodeText, isBinaryContent } from './encoding.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
+import { declaredHtmlCharset, htmlText } from './htmlText.js';
+import { plainTextTitle } from './plainTextTitle.js';
 import type { Heading } from './types.js';
 
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -14,8 +17,8 @@ const startsWith = (bytes: Uint8Array, signature: readonly number[]) =>
  * endnotes, through word-extractor. Comments, headers and footers are left out, as in
  * the other office formats. The binary format keeps no heading the extractor can
  * see, so headings are guessed from the paragraphs' shape (`guessHeadings`).
- * A Word 2007 file saved as .doc is read as DOCX; an RTF file saved as .doc is refused
- * with its reason.
+ * A Word 2007 file saved as .doc is read as DOCX, a web page or text file named .doc as
+ * what it is; an RTF file saved as .doc is refused with its reason.
  */
 export async function docText(
   bytes: Uint8Array,
@@ -25,8 +28,28 @@ export async function docText(
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]))
     return { ...(await docxText(bytes, file, limits)), title: null };
   if (startsWith(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66])) throw rtfNamedDoc(file);
-  if (!startsWith(bytes, OLE_SIGNATURE)) throw notWordFile(file);
-  return wordBinaryText(bytes, file);
+  if (startsWith(bytes, OLE_SIGNATURE)) return wordBinaryText(bytes, file);
+  return textNamedDoc(bytes) ?? Promise.reject(notWordFile(file));
+}
+
+/**
+ * A web page or plain text named .doc: web applications export "Word" reports as HTML
+ * under that name, and old projects wrote their documentation as text files named so.
+ */
+function textNamedDoc(bytes: Uint8Array): ContainerText | null {
+  const decoded = decodeText(bytes, { declared: declaredHtmlCharset(bytes) });
+  if (isBinaryContent(decoded)) return null;
+  if (/^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)/iu.test(decoded.text.slice(0, 1024))) {
+    const html = htmlText(decoded.text);
+    return { text: html.text, headings: html.headings, title: html.title, warnings: decoded.warnings };
+  }
+  const titleLine = plainTextTitle(decoded.text);
+  return {
+    text: decoded.text,
+    headings: titleLine ? [titleLine] : [],
+    title: titleLine?.text ?? null,
+    warnings: decoded.warnings,
+  };
 }
 
 /**
