@@ -30,9 +30,10 @@ export const FILE_FAILURE_CODES = [
   'encrypted-docx',
   'docx-not-zip',
   'invalid-docx',
-  'doc-is-rtf',
   'doc-not-ole',
   'invalid-doc',
+  'rtf-not-rtf',
+  'invalid-rtf',
   'encrypted-epub',
   'epub-not-zip',
   'invalid-epub',
@@ -120,7 +121,7 @@ function seconds({ time, unit }: Record<string, string>): Record<string, string>
 }
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, docText, odtText, odsText, odpText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
+// extractFile, pdfText, docxText, docText, rtfText, odtText, odsText, odpText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
 // extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
@@ -142,9 +143,10 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^password-protected DOCX \(or an old \.doc file renamed to \.docx\)$/, 'encrypted-docx', []],
   [/^not a valid DOCX \(not a ZIP archive\)$/, 'docx-not-zip', []],
   [/^not a valid DOCX \(damaged or truncated\?\)$/, 'invalid-docx', []],
-  [/^not a Word 97–2003 document \(an RTF file, which is not read\)$/, 'doc-is-rtf', []],
   [/^not a Word 97–2003 document \(not an OLE file\)$/, 'doc-not-ole', []],
   [/^not a valid Word 97–2003 document \(damaged, or saved with a password\?\)$/, 'invalid-doc', []],
+  [/^not a valid RTF file \(no RTF header\)$/, 'rtf-not-rtf', []],
+  [/^not a valid RTF file \(damaged\?\)$/, 'invalid-rtf', []],
   [/^DRM-protected EPUB \(its chapters are encrypted\)$/, 'encrypted-epub', []],
   [/^not a valid EPUB \(not a ZIP archive\)$/, 'epub-not-zip', []],
   [/^not a valid EPUB \(damaged or truncated\?\)$/, 'invalid-epub', []],

@@ -49,6 +49,7 @@ const OPENABLE_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
   'pdf',
   'docx',
   'doc',
+  'rtf',
   'odt',
   'ods',
   'odp',

@@ -130,6 +130,10 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   );
   // "doc" gives a marker as long as the run the writer overwrites.
   good('doc', 'office/good.doc', wordDocumentWith);
+  const rtf = (m: string) =>
+    `{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\header Page\\par}\\pard ${prose(m, 'sailing').replace(/\n/g, '\\par ')}}`;
+  good('rtf', 'office/good.rtf', rtf);
+  good('rtf as doc', 'office/letter.doc', rtf);
   good('pdf', 'office/good.pdf', (m) => makePdf([`The marker phrase is ${m}.`, 'A page about lighthouses.']));
   good('epub', 'office/good.epub', (m) =>
     makeEpub([
@@ -253,7 +257,8 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
     /Word 97–2003/,
   );
   bad('truncated doc', 'bad/truncated.doc', wordDocumentWith(markerFor('doc')).subarray(0, 6000), /damaged/);
-  bad('rtf as doc', 'bad/letter.doc', '{\\rtf1\\ansi A letter about lighthouses.\\par}', /RTF/);
+  bad('not rtf', 'bad/notes.rtf', 'Plain text saved under the wrong name.', /RTF/);
+  bad('empty rtf', 'bad/empty.rtf', '');
   bad('corrupt xlsx', 'bad/corrupt.xlsx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 37)]));
   bad('corrupt ods', 'bad/corrupt.ods', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 41)]));
   bad('corrupt odp', 'bad/corrupt.odp', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 43)]));

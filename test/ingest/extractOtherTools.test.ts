@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractFile } from '../../main/engine/ingest/extractFile.js';
 import { chunkDocument } from '../../main/engine/ingest/chunk.js';
+import { documentTypeOf } from '../../main/engine/ingest/fileTypes.js';
 
 const FIXTURES = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -10,7 +11,7 @@ const FIXTURES = path.join(
   'written-by-other-tools',
 );
 
-describe('documents written by pandoc, openpyxl and odfpy', () => {
+describe('documents written by pandoc, LibreOffice, openpyxl and odfpy', () => {
   for (const ext of ['docx', 'epub', 'pptx', 'odt']) {
     it(`reads ${ext} as pandoc writes it: title, sections, list, table and Chinese text`, async () => {
       const doc = await extractFile(path.join(FIXTURES, `orchard.${ext}`));
@@ -30,6 +31,52 @@ describe('documents written by pandoc, openpyxl and odfpy', () => {
       expect(chunks.find((c) => c.text.includes('九月成熟'))!.headingPath.at(-1)).toBe('采摘');
     });
   }
+
+  // The binary and RTF formats keep each list item a paragraph of its own.
+  for (const [ext, headings] of [
+    [
+      'doc',
+      [
+        [1, 'The Home Orchard'],
+        [2, 'Planting'],
+        [2, 'Pruning'],
+        [2, '采摘'],
+      ],
+    ],
+    [
+      'rtf',
+      [
+        [1, 'Planting'],
+        [1, 'Pruning'],
+        [1, '采摘'],
+      ],
+    ],
+  ] as const)
+    it(`reads ${ext} as LibreOffice writes it: title, sections, table and Chinese text`, async () => {
+      const file = path.join(FIXTURES, `orchard.${ext}`);
+      expect(documentTypeOf(file)).toBe(ext);
+      const doc = await extractFile(file);
+      expect(doc).toMatchObject({
+        type: ext,
+        title: 'The Home Orchard',
+        encoding: null,
+        pages: [],
+        warnings: [],
+      });
+      expect(doc.headings.map((h) => [h.level, h.text, doc.text.slice(h.start, h.end)])).toEqual(
+        headings.map(([level, text]) => [level, text, text]),
+      );
+      expect(doc.text).toContain(
+        'Dig the hole twice as wide as the roots.\n\nKeep the graft union above the soil.',
+      );
+      expect(doc.text).toContain(
+        'Tree | Prune in | Yield per tree\nApple | February | 150 kg\nPear | March | 90 kg',
+      );
+      expect(doc.text).toContain('苹果在九月成熟，轻轻一拧就能摘下。');
+      const chunks = chunkDocument(doc, { targetChars: 200 });
+      expect(chunks.find((c) => c.text.includes('late winter'))!.headingPath.at(-1)).toBe('Pruning');
+      expect(chunks.find((c) => c.text.includes('九月成熟'))!.headingPath.at(-1)).toBe('采摘');
+    });
 
   it('reads odp as odfpy writes it: slides, titles, notes, no slide numbers', async () => {
     const doc = await extractFile(path.join(FIXTURES, 'orchard.odp'));

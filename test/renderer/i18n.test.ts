@@ -71,7 +71,7 @@ const REFUSED: [name: string, content: string | Uint8Array, code: string, maxByt
   ['notzip.docx', 'this is not a zip archive', 'docx-not-zip'],
   ['damaged.docx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'invalid-docx'],
   ['old.docx', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'encrypted-docx'],
-  ['letter.doc', '{\\rtf1\\ansi Dear club,\\par}', 'doc-is-rtf'],
+  ['letter.rtf', 'Dear club, this is no RTF.', 'rtf-not-rtf'],
   [
     'notole.doc',
     new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]),

@@ -5,6 +5,7 @@ import { odpText } from './odpText.js';
 import { odsText } from './odsText.js';
 import { odtText } from './odtText.js';
 import { pptxText } from './pptxText.js';
+import { rtfText } from './rtfText.js';
 import type { DocumentType, Heading, PageSpan } from './types.js';
 import { xlsxText } from './xlsxText.js';
 
@@ -29,6 +30,7 @@ export const CONTAINER_READERS: Partial<Record<DocumentType, ContainerReader>> =
   // mammoth's HTML has no <title>, nor has a Word 97–2003 document: each is titled by its first heading.
   docx: { read: docxOrRenamedDocText, titledByHeading: true },
   doc: { read: docText, titledByHeading: true },
+  rtf: { read: rtfText, titledByHeading: true },
   pptx: { read: pptxText, titledByHeading: true },
   xlsx: { read: xlsxText, titledByHeading: false },
   odt: { read: odtText, titledByHeading: true },

@@ -6,6 +6,8 @@ import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import { declaredHtmlCharset, htmlText } from './htmlText.js';
 import { plainTextTitle } from './plainTextTitle.js';
+import { rtfText } from './rtfText.js';
+import { guessHeadings, type Paragraph } from './guessedHeadings.js';
 import type { Heading } from './types.js';
 
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -17,8 +19,8 @@ const startsWith = (bytes: Uint8Array, signature: readonly number[]) =>
  * endnotes, through word-extractor. Comments, headers and footers are left out, as in
  * the other office formats. The binary format keeps no heading the extractor can
  * see, so headings are guessed from the paragraphs' shape (`guessHeadings`).
- * A Word 2007 file saved as .doc is read as DOCX, a web page or text file named .doc as
- * what it is; an RTF file saved as .doc is refused with its reason.
+ * A Word 2007 file saved as .doc is read as DOCX, and an RTF file (Word's "Rich Text"),
+ * a web page or a text file named .doc as what it is.
  */
 export async function docText(
   bytes: Uint8Array,
@@ -27,7 +29,7 @@ export async function docText(
 ): Promise<ContainerText> {
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]))
     return { ...(await docxText(bytes, file, limits)), title: null };
-  if (startsWith(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66])) throw rtfNamedDoc(file);
+  if (startsWith(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66])) return rtfText(bytes, file);
   if (startsWith(bytes, OLE_SIGNATURE)) return wordBinaryText(bytes, file);
   return textNamedDoc(bytes) ?? Promise.reject(notWordFile(file));
 }
@@ -105,12 +107,6 @@ export async function wordBinaryText(bytes: Uint8Array, file: string): Promise<C
   return { text, headings, title: null };
 }
 
-interface Paragraph {
-  text: string;
-  /** Rows of a table, a row a line, cells joined by " | ". */
-  table: boolean;
-}
-
 /**
  * Word ends a paragraph with a line break and a table cell with a tab (the extractor's
  * reading of cell marks): consecutive rows are one block, as the other readers write tables.
@@ -134,42 +130,6 @@ function paragraphsOf(part: string): Paragraph[] {
   return out;
 }
 
-const ENDS_SENTENCE = /[.!?,;:。！？，；：、…"”'’]$/u;
-const LIST_MARK = /^(?:[-*•·●▪◦‣–]|\(?[a-z\d]{1,3}[.)]\s)/iu;
-const NUMBERED = /^(\d+(?:\.\d+)*)\.?\s+\S/u;
-
-/** Short, unpunctuated, a line of its own: how a heading looks without its style. */
-function headingShaped(p: Paragraph): boolean {
-  return (
-    !p.table &&
-    p.text.length <= 80 &&
-    p.text.split(' ').length <= 12 &&
-    /\p{L}/u.test(p.text) &&
-    !ENDS_SENTENCE.test(p.text) &&
-    !(LIST_MARK.test(p.text) && !NUMBERED.test(p.text))
-  );
-}
-
-/**
- * A level for each paragraph that reads as a heading, 0 for the rest. A heading-shaped
- * paragraph is one when prose or a table follows it and it ends no run of short lines (a
- * list or an address: only the title may stand before a heading). A first paragraph followed by such a heading is the title (level 1), and the
- * headings sit below it; each goes deeper by its section number ("2.3 Pruning").
- */
-export function guessHeadings(paragraphs: readonly Paragraph[]): number[] {
-  const shaped = paragraphs.map(headingShaped);
-  const heading = shaped.map(
-    (s, i) => s && i + 1 < shaped.length && !shaped[i + 1] && (i <= 1 || !shaped[i - 1]),
-  );
-  const titled = shaped[0] && !heading[0] && heading[1] === true;
-  return paragraphs.map((p, i) => {
-    if (i === 0 && titled) return 1;
-    if (!heading[i]) return 0;
-    const number = NUMBERED.exec(p.text)?.[1];
-    return Math.min(6, (titled ? 1 : 0) + (number ? number.split('.').length : 1));
-  });
-}
-
 /** Share of characters no document shows: controls, private use, lone surrogates, U+FFFD. */
 function unreadableShare(text: string): number {
   let bad = 0;
@@ -186,14 +146,6 @@ function unreadableShare(text: string): number {
     } else if (c >= 0xdc00 && c < 0xe000) bad++;
   }
   return seen ? bad / seen : 0;
-}
-
-function rtfNamedDoc(file: string): ExtractError {
-  return new ExtractError(
-    'invalid-doc',
-    'not a Word 97–2003 document (an RTF file, which is not read)',
-    file,
-  );
 }
 
 function notWordFile(file: string): ExtractError {

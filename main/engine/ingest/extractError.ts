@@ -15,6 +15,7 @@ export type ExtractFailure =
   | 'encrypted'
   | 'invalid-docx'
   | 'invalid-doc'
+  | 'invalid-rtf'
   | 'invalid-epub'
   | 'invalid-pptx'
   | 'invalid-odt'

@@ -19,6 +19,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.pdf': 'pdf',
   '.docx': 'docx',
   '.doc': 'doc',
+  '.rtf': 'rtf',
   '.odt': 'odt',
   '.ods': 'ods',
   '.odp': 'odp',
@@ -173,5 +174,5 @@ export function readsCompressedParts(type: string): boolean {
 
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
-  return type !== 'html' && !CONTAINER_TYPES.has(type);
+  return type !== 'html' && type !== 'rtf' && !CONTAINER_TYPES.has(type);
 }

@@ -12,6 +12,7 @@ export type DocumentType =
   | 'pdf'
   | 'docx'
   | 'doc'
+  | 'rtf'
   | 'odt'
   | 'ods'
   | 'odp'
