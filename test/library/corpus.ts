@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import type { TempDir } from './helpers.js';
+import { makePptx } from '../../scripts/documentWriters/pptxWriter.js';
 
 const SAMPLE_DOCS = fileURLToPath(new URL('../../resources/sample-docs/', import.meta.url));
 
@@ -77,6 +78,16 @@ export function writeMixedCorpus(t: TempDir, root = 'docs'): string {
   mkdirSync(path.join(base, 'office'), { recursive: true });
   copyFileSync(path.join(SAMPLE_DOCS, 'aurora-warranty-card.pdf'), path.join(base, 'office/warranty.pdf'));
   copyFileSync(path.join(SAMPLE_DOCS, 'remote-work-policy.docx'), path.join(base, 'office/policy.docx'));
+  t.file(
+    path.join(root, 'office/ferries.pptx'),
+    makePptx([
+      { title: 'Ferry timetable', body: ['Boats leave the harbour every hour.'] },
+      {
+        title: 'Winter service',
+        body: ['From November the ferry to the lighthouse island runs twice a day.'],
+      },
+    ]),
+  );
   t.file(path.join(root, 'broken/corrupt.pdf'), '%PDF-1.7\nthis is not really a pdf\n%%EOF');
   t.file(path.join(root, 'broken/corrupt.docx'), 'PK\u0003\u0004 not a real zip archive');
   t.file(

@@ -68,7 +68,7 @@ describe('indexing a mixed folder', () => {
     expect(ticksAtFirstIndexing).not.toBeNull();
     expect(ticks - ticksAtFirstIndexing!).toBeGreaterThan(0);
 
-    const okFiles = Object.keys(ENCODED).length + 3; // + html, pdf, docx
+    const okFiles = Object.keys(ENCODED).length + 4; // + html, pdf, docx, pptx
     expect(summary).toMatchObject({
       phase: 'done',
       filesAdded: okFiles,
@@ -149,6 +149,15 @@ describe('indexing a mixed folder', () => {
       (r) => r.path === 'office/warranty.pdf',
     );
     expect(pdf?.page).toBe(1);
+    expect(pdf?.pageIsSlide).toBeUndefined();
+    // A deck's page is a slide.
+    const slide = (await lib.ask('ferry to the lighthouse island in winter', { mode: 'bm25' })).results[0];
+    expect(slide).toMatchObject({
+      path: 'office/ferries.pptx',
+      page: 2,
+      pageIsSlide: true,
+      lineInFile: false,
+    });
   });
 
   it('rejects bad arguments with one clear line', async () => {

@@ -172,6 +172,11 @@ export function readsCompressedParts(type: string): boolean {
   return CONTAINER_TYPES.has(type);
 }
 
+/** Types whose pages are slides (a presentation's), shown as "slide N". */
+export function pagesAreSlides(type: DocumentType): boolean {
+  return type === 'pptx' || type === 'odp';
+}
+
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
   return type !== 'html' && type !== 'rtf' && !CONTAINER_TYPES.has(type);

@@ -55,6 +55,8 @@ export interface SearchResult {
    * the heading path alone places the passage. Absent (answers saved before it): true.
    */
   lineInFile?: boolean;
+  /** `page` is a slide of a presentation (PPTX, ODP): shown as "slide N". Absent for other pages. */
+  pageIsSlide?: true;
   /** Best-matching sentences, as offsets relative to `text`. */
   highlights: TextRange[];
   /** Per-channel evidence, for the score tooltip and for debugging fusion. */

@@ -48,16 +48,16 @@ export function SourceActionButtons({
 }
 
 /**
- * Where a passage sits: page (PDF, slides) or line (a file read as it is), plus its heading
+ * Where a passage sits: page (PDF) or slide, or line (a file read as it is), plus its heading
  * path; a line of text read out of HTML, an office file or an e-book is no place a reader sees.
  */
 export function usePosition(
-  result: Pick<SearchResult, 'page' | 'line' | 'headingPath' | 'lineInFile'>,
+  result: Pick<SearchResult, 'page' | 'line' | 'headingPath' | 'lineInFile' | 'pageIsSlide'>,
 ): string {
   const { t } = useI18n();
   const where =
     result.page != null
-      ? [t('source.position.page', { page: result.page })]
+      ? [t(result.pageIsSlide ? 'source.position.slide' : 'source.position.page', { page: result.page })]
       : result.lineInFile === false
         ? []
         : [t('source.position.line', { line: result.line })];

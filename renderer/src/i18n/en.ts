@@ -52,6 +52,7 @@ export const en = {
 
   'source.list': 'Sources for “{question}”',
   'source.position.page': 'page {page}',
+  'source.position.slide': 'slide {page}',
   'source.position.line': 'line {line}',
   'source.score': 'Score {score}',
   'source.channels': 'keyword {bm25} · semantic {dense}',

@@ -51,6 +51,7 @@ export const zh: Record<MessageKey, string> = {
 
   'source.list': '“{question}”的来源',
   'source.position.page': '第 {page} 页',
+  'source.position.slide': '第 {page} 张幻灯片',
   'source.position.line': '第 {line} 行',
   'source.score': '得分 {score}',
   'source.channels': '关键词 {bm25} · 语义 {dense}',
