@@ -23,7 +23,11 @@ export function PreviewPane({
   const [preview, setPreview] = useState<PassagePreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const passageRef = useRef<HTMLElement>(null);
-  const position = usePosition({ ...(preview ?? result), lineInFile: result.lineInFile });
+  const position = usePosition({
+    ...(preview ?? result),
+    lineInFile: result.lineInFile,
+    pageIsSlide: result.pageIsSlide,
+  });
 
   useEffect(() => {
     let live = true;
