@@ -34,6 +34,9 @@ export const FILE_FAILURE_CODES = [
   'invalid-doc',
   'rtf-not-rtf',
   'invalid-rtf',
+  'encrypted-ppt',
+  'ppt-not-ppt',
+  'invalid-ppt',
   'encrypted-epub',
   'epub-not-zip',
   'invalid-epub',
@@ -121,7 +124,7 @@ function seconds({ time, unit }: Record<string, string>): Record<string, string>
 }
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, docText, rtfText, odtText, odsText, odpText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
+// extractFile, pdfText, docxText, docText, rtfText, pptText, odtText, odsText, odpText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
 // extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
@@ -147,6 +150,9 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^not a valid Word 97–2003 document \(damaged, or saved with a password\?\)$/, 'invalid-doc', []],
   [/^not a valid RTF file \(no RTF header\)$/, 'rtf-not-rtf', []],
   [/^not a valid RTF file \(damaged\?\)$/, 'invalid-rtf', []],
+  [/^password-protected PPT$/, 'encrypted-ppt', []],
+  [/^not a PowerPoint 97–2003 presentation \(no slides stream\)$/, 'ppt-not-ppt', []],
+  [/^not a valid PowerPoint 97–2003 presentation \(damaged\?\)$/, 'invalid-ppt', []],
   [/^DRM-protected EPUB \(its chapters are encrypted\)$/, 'encrypted-epub', []],
   [/^not a valid EPUB \(not a ZIP archive\)$/, 'epub-not-zip', []],
   [/^not a valid EPUB \(damaged or truncated\?\)$/, 'invalid-epub', []],

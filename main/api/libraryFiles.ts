@@ -55,6 +55,7 @@ const OPENABLE_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
   'odp',
   'epub',
   'pptx',
+  'ppt',
   'xlsx',
   'csv',
   'json',

@@ -12,6 +12,7 @@ import { makePdf as makePdfPages } from '../documentWriters/pdfWriter.js';
 import { rawZipEntry } from '../documentWriters/zipWriter.js';
 import { makeEpub } from '../documentWriters/epubWriter.js';
 import { makePptx } from '../documentWriters/pptxWriter.js';
+import { makePpt } from '../documentWriters/pptWriter.js';
 import { makeOdt } from '../documentWriters/odtWriter.js';
 import { makeXlsx } from '../documentWriters/xlsxWriter.js';
 import {
@@ -133,6 +134,9 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   const rtf = (m: string) =>
     `{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\header Page\\par}\\pard ${prose(m, 'sailing').replace(/\n/g, '\\par ')}}`;
   good('rtf', 'office/good.rtf', rtf);
+  good('ppt', 'office/good.ppt', (m) =>
+    makePpt([{ title: 'Harbour', boxes: [{ text: prose(m, 'tugboats') }] }]),
+  );
   good('rtf as doc', 'office/letter.doc', rtf);
   good('pdf', 'office/good.pdf', (m) => makePdf([`The marker phrase is ${m}.`, 'A page about lighthouses.']));
   good('epub', 'office/good.epub', (m) =>
@@ -257,6 +261,13 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
     /Word 97–2003/,
   );
   bad('truncated doc', 'bad/truncated.doc', wordDocumentWith(markerFor('doc')).subarray(0, 6000), /damaged/);
+  bad(
+    'encrypted ppt',
+    'bad/locked.ppt',
+    makePpt([{ title: 'Locked harbour' }], { encrypted: true }),
+    /password/,
+  );
+  bad('corrupt ppt', 'bad/corrupt.ppt', Buffer.concat([oleSignature, pseudoRandom(4000, 53)]), /PowerPoint/);
   bad('not rtf', 'bad/notes.rtf', 'Plain text saved under the wrong name.', /RTF/);
   bad('empty rtf', 'bad/empty.rtf', '');
   bad('corrupt xlsx', 'bad/corrupt.xlsx', Buffer.concat([Buffer.from('PK'), pseudoRandom(4000, 37)]));

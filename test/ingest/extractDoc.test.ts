@@ -25,7 +25,8 @@ describe('extractFile: Word 97–2003 (.doc)', () => {
       [1, 'Spring inspection'],
       [1, 'Feeding'],
     ]);
-    expect(doc.title).toBe('Spring inspection');
+    // The title in its summary properties (File › Properties), not its first heading.
+    expect(doc.title).toBe('Beekeeping notes');
     expect(doc.text).toContain('Never stand in front of the entrance.');
     expect(doc.text).toContain('Above 15 degrees, with little wind.');
     expect(doc.text).not.toMatch(/newsletter header|members only/);
@@ -94,7 +95,7 @@ describe('extractFile: Word 97–2003 (.doc)', () => {
     const empty = dir.write('empty.doc', '');
     await expectFailure(extractFile(empty), 'empty', /^empty file$/, empty);
     // Every byte of the damaged copies is still the fixture's: the good file reads as before.
-    expect((await extractFile(dir.write('again.doc', notes))).title).toBe('Spring inspection');
+    expect((await extractFile(dir.write('again.doc', notes))).title).toBe('Beekeeping notes');
   });
 });
 

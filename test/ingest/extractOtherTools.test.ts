@@ -78,6 +78,17 @@ describe('documents written by pandoc, LibreOffice, openpyxl and odfpy', () => {
       expect(chunks.find((c) => c.text.includes('九月成熟'))!.headingPath.at(-1)).toBe('采摘');
     });
 
+  it('reads ppt as LibreOffice writes it from that odp: slides in order, notes, no slide numbers', async () => {
+    const doc = await extractFile(path.join(FIXTURES, 'orchard.ppt'));
+    expect(doc).toMatchObject({ type: 'ppt', title: 'The Home Orchard' });
+    expect(doc.headings.map((h) => h.text)).toEqual(['Planting', 'Pruning', '采摘']);
+    expect(doc.pages.map((p) => p.page)).toEqual([1, 2, 3]);
+    expect(doc.text).toContain(
+      'Prune in late winter, before the buds swell.\n\nShow the saw before the ladder.',
+    );
+    expect(doc.text).not.toMatch(/^\d$/m);
+  });
+
   it('reads odp as odfpy writes it: slides, titles, notes, no slide numbers', async () => {
     const doc = await extractFile(path.join(FIXTURES, 'orchard.odp'));
     expect(doc.title).toBe('The Home Orchard');

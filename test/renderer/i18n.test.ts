@@ -32,6 +32,7 @@ import { describeFallback, describeFileFailure, describeOpenFailure } from '../.
 import { makeDocx, makeDocxWithDocument } from '../../scripts/documentWriters/docxWriter.js';
 import { deflatedRepeat, makeZip } from '../../scripts/documentWriters/zipWriter.js';
 import { makeEpub } from '../../scripts/documentWriters/epubWriter.js';
+import { makePpt } from '../../scripts/documentWriters/pptWriter.js';
 import { makeOdt } from '../../scripts/documentWriters/odtWriter.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -72,6 +73,13 @@ const REFUSED: [name: string, content: string | Uint8Array, code: string, maxByt
   ['damaged.docx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'invalid-docx'],
   ['old.docx', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'encrypted-docx'],
   ['letter.rtf', 'Dear club, this is no RTF.', 'rtf-not-rtf'],
+  ['locked.ppt', makePpt([{ title: 'Locked' }], { encrypted: true }), 'encrypted-ppt'],
+  [
+    'word.ppt',
+    readFileSync(path.join(root, 'test/ingest/fixtures/written-by-other-tools/orchard.doc')),
+    'ppt-not-ppt',
+  ],
+  ['damaged.ppt', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'invalid-ppt'],
   [
     'notole.doc',
     new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]),

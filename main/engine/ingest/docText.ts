@@ -1,3 +1,4 @@
+import CFB from 'cfb';
 import WordExtractor from 'word-extractor';
 import type { ContainerText } from './containerReaders.js';
 import { docxText } from './docxText.js';
@@ -5,6 +6,7 @@ import { decodeText, isBinaryContent } from './encoding.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import { declaredHtmlCharset, htmlText } from './htmlText.js';
+import { oleSummaryTitle } from './oleSummary.js';
 import { plainTextTitle } from './plainTextTitle.js';
 import { rtfText } from './rtfText.js';
 import { guessHeadings, type Paragraph } from './guessedHeadings.js';
@@ -54,27 +56,6 @@ function textNamedDoc(bytes: Uint8Array): ContainerText | null {
   };
 }
 
-/**
- * A .docx file: DOCX, or a Word 97–2003 document renamed to .docx (read as one). An OLE
- * file that is not one (a DOCX saved with a password) keeps the DOCX reader's reason.
- */
-export async function docxOrRenamedDocText(
-  bytes: Uint8Array,
-  file: string,
-  limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
-): Promise<ContainerText> {
-  try {
-    return { ...(await docxText(bytes, file, limits)), title: null };
-  } catch (e) {
-    if (!(e instanceof ExtractError && e.failure === 'encrypted')) throw e;
-    try {
-      return await wordBinaryText(bytes, file);
-    } catch {
-      throw e;
-    }
-  }
-}
-
 /** The text of an OLE file holding a Word 97–2003 document; anything else fails as damaged. */
 export async function wordBinaryText(bytes: Uint8Array, file: string): Promise<ContainerText> {
   let parts: string[];
@@ -104,7 +85,16 @@ export async function wordBinaryText(bytes: Uint8Array, file: string): Promise<C
     if (level) headings.push({ level, text: p.text, start: at, end: at + p.text.length });
     at += p.text.length + 2;
   });
-  return { text, headings, title: null };
+  return { text, headings, title: documentTitle(bytes) };
+}
+
+/** The title in the file's summary properties (Word's File › Properties), when it has one. */
+function documentTitle(bytes: Uint8Array): string | null {
+  try {
+    return oleSummaryTitle(CFB.read(bytes, { type: 'buffer' }));
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ export type ExtractFailure =
   | 'invalid-docx'
   | 'invalid-doc'
   | 'invalid-rtf'
+  | 'invalid-ppt'
   | 'invalid-epub'
   | 'invalid-pptx'
   | 'invalid-odt'

@@ -20,6 +20,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.docx': 'docx',
   '.doc': 'doc',
   '.rtf': 'rtf',
+  '.ppt': 'ppt',
   '.odt': 'odt',
   '.ods': 'ods',
   '.odp': 'odp',
@@ -174,10 +175,10 @@ export function readsCompressedParts(type: string): boolean {
 
 /** Types whose pages are slides (a presentation's), shown as "slide N". */
 export function pagesAreSlides(type: DocumentType): boolean {
-  return type === 'pptx' || type === 'odp';
+  return type === 'pptx' || type === 'odp' || type === 'ppt';
 }
 
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
-  return type !== 'html' && type !== 'rtf' && !CONTAINER_TYPES.has(type);
+  return type !== 'html' && type !== 'rtf' && type !== 'ppt' && !CONTAINER_TYPES.has(type);
 }

@@ -13,6 +13,7 @@ export type DocumentType =
   | 'docx'
   | 'doc'
   | 'rtf'
+  | 'ppt'
   | 'odt'
   | 'ods'
   | 'odp'
