@@ -37,6 +37,10 @@ export const FILE_FAILURE_CODES = [
   'encrypted-ppt',
   'ppt-not-ppt',
   'invalid-ppt',
+  'encrypted-xls',
+  'xls-biff5',
+  'xls-not-xls',
+  'invalid-xls',
   'encrypted-epub',
   'epub-not-zip',
   'invalid-epub',
@@ -124,7 +128,7 @@ function seconds({ time, unit }: Record<string, string>): Record<string, string>
 }
 
 // The engine's wording, one pattern per sentence (main/engine/ingest: extractError,
-// extractFile, pdfText, docxText, docText, rtfText, pptText, odtText, odsText, odpText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
+// extractFile, pdfText, docxText, docText, rtfText, pptText, xlsText, odtText, odsText, odpText, epubText, pptxText, xlsxText, inflateBounds, scanFolder; main/engine/library:
 // extractor, ingestJob).
 const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^file disappeared$/, 'missing', []],
@@ -153,6 +157,10 @@ const FILE_PATTERNS: Pattern<FileFailureCode>[] = [
   [/^password-protected PPT$/, 'encrypted-ppt', []],
   [/^not a PowerPoint 97–2003 presentation \(no slides stream\)$/, 'ppt-not-ppt', []],
   [/^not a valid PowerPoint 97–2003 presentation \(damaged\?\)$/, 'invalid-ppt', []],
+  [/^password-protected XLS$/, 'encrypted-xls', []],
+  [/^an Excel 5\.0\/95 workbook \(not read; save it as \.xlsx\)$/, 'xls-biff5', []],
+  [/^not an Excel 97–2003 workbook \(no workbook stream\)$/, 'xls-not-xls', []],
+  [/^not a valid Excel 97–2003 workbook \(damaged\?\)$/, 'invalid-xls', []],
   [/^DRM-protected EPUB \(its chapters are encrypted\)$/, 'encrypted-epub', []],
   [/^not a valid EPUB \(not a ZIP archive\)$/, 'epub-not-zip', []],
   [/^not a valid EPUB \(damaged or truncated\?\)$/, 'invalid-epub', []],

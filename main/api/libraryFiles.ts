@@ -57,6 +57,7 @@ const OPENABLE_TYPES: ReadonlySet<DocumentType> = new Set<DocumentType>([
   'pptx',
   'ppt',
   'xlsx',
+  'xls',
   'csv',
   'json',
 ]);

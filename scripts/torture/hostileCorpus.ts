@@ -13,6 +13,7 @@ import { rawZipEntry } from '../documentWriters/zipWriter.js';
 import { makeEpub } from '../documentWriters/epubWriter.js';
 import { makePptx } from '../documentWriters/pptxWriter.js';
 import { makePpt } from '../documentWriters/pptWriter.js';
+import { makeXls } from '../documentWriters/xlsWriter.js';
 import { makeOdt } from '../documentWriters/odtWriter.js';
 import { makeXlsx } from '../documentWriters/xlsxWriter.js';
 import {
@@ -134,6 +135,17 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
   const rtf = (m: string) =>
     `{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\header Page\\par}\\pard ${prose(m, 'sailing').replace(/\n/g, '\\par ')}}`;
   good('rtf', 'office/good.rtf', rtf);
+  good('xls', 'office/good.xls', (m) =>
+    makeXls([
+      {
+        name: 'Tides',
+        rows: [
+          ['Harbour', 'Note'],
+          ['Dover', prose(m, 'tide tables')],
+        ],
+      },
+    ]),
+  );
   good('ppt', 'office/good.ppt', (m) =>
     makePpt([{ title: 'Harbour', boxes: [{ text: prose(m, 'tugboats') }] }]),
   );
@@ -267,6 +279,13 @@ export function buildHostileCorpus(root: string, options: { tinyFiles: number })
     makePpt([{ title: 'Locked harbour' }], { encrypted: true }),
     /password/,
   );
+  bad(
+    'encrypted xls',
+    'bad/locked.xls',
+    makeXls([{ name: 'Locked', rows: [['harbour']] }], { encrypted: true }),
+    /password/,
+  );
+  bad('corrupt xls', 'bad/corrupt.xls', Buffer.concat([oleSignature, pseudoRandom(4000, 59)]), /Excel/);
   bad('corrupt ppt', 'bad/corrupt.ppt', Buffer.concat([oleSignature, pseudoRandom(4000, 53)]), /PowerPoint/);
   bad('not rtf', 'bad/notes.rtf', 'Plain text saved under the wrong name.', /RTF/);
   bad('empty rtf', 'bad/empty.rtf', '');

@@ -103,6 +103,7 @@ describe('documents written by pandoc, LibreOffice, openpyxl and odfpy', () => {
   for (const [ext, writer] of [
     ['xlsx', 'openpyxl'],
     ['ods', 'odfpy'],
+    ['xls', 'LibreOffice (from that xlsx)'],
   ])
     it(`reads ${ext} as ${writer} writes it: sheets, header row, dates and times`, async () => {
       const doc = await extractFile(path.join(FIXTURES, `orchard.${ext}`));

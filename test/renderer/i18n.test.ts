@@ -33,6 +33,7 @@ import { makeDocx, makeDocxWithDocument } from '../../scripts/documentWriters/do
 import { deflatedRepeat, makeZip } from '../../scripts/documentWriters/zipWriter.js';
 import { makeEpub } from '../../scripts/documentWriters/epubWriter.js';
 import { makePpt } from '../../scripts/documentWriters/pptWriter.js';
+import { makeXls } from '../../scripts/documentWriters/xlsWriter.js';
 import { makeOdt } from '../../scripts/documentWriters/odtWriter.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -80,6 +81,10 @@ const REFUSED: [name: string, content: string | Uint8Array, code: string, maxByt
     'ppt-not-ppt',
   ],
   ['damaged.ppt', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'invalid-ppt'],
+  ['locked.xls', makeXls([{ name: 'Locked', rows: [['a']] }], { encrypted: true }), 'encrypted-xls'],
+  ['old.xls', makeXls([{ name: 'Old', rows: [['a']] }], { streamName: 'Book' }), 'xls-biff5'],
+  ['deck.xls', makePpt([{ title: 'Not a workbook' }]), 'xls-not-xls'],
+  ['damaged.xls', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'invalid-xls'],
   [
     'notole.doc',
     new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]),

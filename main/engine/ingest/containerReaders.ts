@@ -10,6 +10,7 @@ import { pptText } from './pptText.js';
 import { pptxText } from './pptxText.js';
 import { rtfText } from './rtfText.js';
 import type { DocumentType, Heading, PageSpan } from './types.js';
+import { xlsText } from './xlsText.js';
 import { xlsxText } from './xlsxText.js';
 
 /** What a reader of a ZIP-based format gives: the text and its structure, the title its metadata names. */
@@ -39,7 +40,8 @@ export const CONTAINER_READERS: Partial<Record<DocumentType, ContainerReader>> =
   rtf: { read: rtfText, titledByHeading: true },
   pptx: { read: orRenamedBinary(pptxText, pptText), titledByHeading: true },
   ppt: { read: pptText, titledByHeading: true },
-  xlsx: { read: xlsxText, titledByHeading: false },
+  xlsx: { read: orRenamedBinary(xlsxText, xlsText), titledByHeading: false },
+  xls: { read: xlsText, titledByHeading: false },
   odt: { read: odtText, titledByHeading: true },
   odp: { read: odpText, titledByHeading: true },
   ods: { read: odsText, titledByHeading: false },

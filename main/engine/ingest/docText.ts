@@ -6,7 +6,7 @@ import { decodeText, isBinaryContent } from './encoding.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import { declaredHtmlCharset, htmlText } from './htmlText.js';
-import { oleSummaryTitle } from './oleSummary.js';
+import { oleSummaryTitle } from './oleFiles.js';
 import { plainTextTitle } from './plainTextTitle.js';
 import { rtfText } from './rtfText.js';
 import { guessHeadings, type Paragraph } from './guessedHeadings.js';

@@ -17,6 +17,7 @@ export type ExtractFailure =
   | 'invalid-doc'
   | 'invalid-rtf'
   | 'invalid-ppt'
+  | 'invalid-xls'
   | 'invalid-epub'
   | 'invalid-pptx'
   | 'invalid-odt'

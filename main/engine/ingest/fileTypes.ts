@@ -21,6 +21,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   '.doc': 'doc',
   '.rtf': 'rtf',
   '.ppt': 'ppt',
+  '.xls': 'xls',
   '.odt': 'odt',
   '.ods': 'ods',
   '.odp': 'odp',
@@ -178,7 +179,10 @@ export function pagesAreSlides(type: DocumentType): boolean {
   return type === 'pptx' || type === 'odp' || type === 'ppt';
 }
 
+/** Types read out of markup or a binary format without inflating anything. */
+const EXTRACTED_TYPES: ReadonlySet<string> = new Set<DocumentType>(['html', 'rtf', 'ppt', 'xls']);
+
 /** Types whose text is the decoded file exactly as read (offsets are into the file's text). */
 export function isPlainTextType(type: DocumentType): boolean {
-  return type !== 'html' && type !== 'rtf' && type !== 'ppt' && !CONTAINER_TYPES.has(type);
+  return !EXTRACTED_TYPES.has(type) && !CONTAINER_TYPES.has(type);
 }

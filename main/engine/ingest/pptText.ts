@@ -1,7 +1,7 @@
-import CFB from 'cfb';
+import type CFB from 'cfb';
 import type { ContainerText } from './containerReaders.js';
 import { ExtractError } from './extractError.js';
-import { oleSummaryTitle } from './oleSummary.js';
+import { oleStream, oleSummaryTitle, readOleFile } from './oleFiles.js';
 import { SectionedText } from './sectionedText.js';
 
 // Record types of the "PowerPoint Document" stream ([MS-PPT] 2.13.24).
@@ -49,19 +49,11 @@ interface SlideText {
  * quick save left behind in an older copy of a slide is not read.
  */
 export function pptText(bytes: Uint8Array, file: string): Promise<ContainerText> {
-  try {
-    return Promise.resolve(readDeck(bytes, file));
-  } catch (e) {
-    return Promise.reject(e instanceof ExtractError ? e : damaged(file, e));
-  }
+  return readOleFile(bytes, file, (container) => readDeck(container, file), damaged);
 }
 
-function readDeck(bytes: Uint8Array, file: string): ContainerText {
-  const container = CFB.read(bytes, { type: 'buffer' });
-  const stream = (name: string) => {
-    const entry = CFB.find(container, name);
-    return entry ? Buffer.from(entry.content as Uint8Array) : null;
-  };
+function readDeck(container: CFB.CFB$Container, file: string): ContainerText {
+  const stream = (name: string) => oleStream(container, name);
   const doc = stream('PowerPoint Document');
   const currentUser = stream('Current User');
   if (!doc || !currentUser)

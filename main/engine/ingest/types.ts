@@ -14,6 +14,7 @@ export type DocumentType =
   | 'doc'
   | 'rtf'
   | 'ppt'
+  | 'xls'
   | 'odt'
   | 'ods'
   | 'odp'

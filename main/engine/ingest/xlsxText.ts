@@ -2,6 +2,14 @@ import { openOfficeDocument, type OfficeRefusals } from './archiveParts.js';
 import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import { SectionedText } from './sectionedText.js';
+import {
+  BUILT_IN_DATE_FORMATS,
+  EPOCH_1900,
+  EPOCH_1904,
+  excelDate,
+  isDateFormatCode,
+  isExcelDay,
+} from './excelDates.js';
 import { sheetLines, sheetName, type SheetCell as Cell } from './sheetLines.js';
 import type { Heading } from './types.js';
 import { firstElementText, parseXml, prefixedAttribute } from './xmlEvents.js';
@@ -104,13 +112,6 @@ interface CellFormat {
   epoch: number;
 }
 
-// Day 0 of Excel's date systems, in Unix days: 1899-12-30 (day 60 is the 29 February 1900
-// that never was, so days from 61 on land right) and 1904-01-01.
-const EPOCH_1900 = Date.UTC(1899, 11, 30) / 86_400_000;
-const EPOCH_1904 = Date.UTC(1904, 0, 1) / 86_400_000;
-// Built-in number formats that show dates or times (ECMA-376 §18.8.30).
-const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
-
 /** Indexes of the cell styles (cellXfs) whose number format shows a date or a time. */
 function dateStyleIndexes(xml: string | null): Set<number> {
   const out = new Set<number>();
@@ -136,12 +137,6 @@ function dateStyleIndexes(xml: string | null): Set<number> {
   return out;
 }
 
-/** Whether a number format code shows a date or time: y, m, d, h or s outside quotes, brackets and escapes. */
-function isDateFormatCode(code: string): boolean {
-  const bare = code.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
-  return /[ymdhs]/i.test(bare);
-}
-
 function usesDate1904(workbookXml: string): boolean {
   let yes = false;
   parseXml(workbookXml, {
@@ -150,13 +145,6 @@ function usesDate1904(workbookXml: string): boolean {
     },
   });
   return yes;
-}
-
-/** An Excel day number as an ISO date, with the time of day when it has one. */
-function excelDate(serial: number, epoch: number): string {
-  const ms = Math.round((serial + epoch) * 86_400_000);
-  const iso = new Date(ms).toISOString();
-  return ms % 86_400_000 === 0 ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' ');
 }
 
 /** A sheet's rows of non-empty cells, with their column numbers (A = 0). */
@@ -205,8 +193,7 @@ function cellValue(cell: { type: string; style: number; value: string }, format:
     value !== '' &&
     Number.isFinite(serial) &&
     format.dateStyles.has(style) &&
-    serial >= 0 &&
-    serial < 2_958_466
+    isExcelDay(serial)
   )
     return excelDate(serial, format.epoch);
   return value;

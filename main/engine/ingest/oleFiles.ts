@@ -1,5 +1,31 @@
+/** What the Office 97–2003 readers share: the OLE container (cfb), its streams and its summary properties. */
 import CFB from 'cfb';
 import iconv from 'iconv-lite';
+import type { ContainerText } from './containerReaders.js';
+import { ExtractError } from './extractError.js';
+
+/**
+ * Reads an OLE file with `read`; a failure that is not already a reason of its own (the
+ * container or a stream that cannot be followed) is `damaged`.
+ */
+export function readOleFile(
+  bytes: Uint8Array,
+  file: string,
+  read: (container: CFB.CFB$Container) => ContainerText,
+  damaged: (file: string, cause: unknown) => ExtractError,
+): Promise<ContainerText> {
+  try {
+    return Promise.resolve(read(CFB.read(bytes, { type: 'buffer' })));
+  } catch (e) {
+    return Promise.reject(e instanceof ExtractError ? e : damaged(file, e));
+  }
+}
+
+/** A stream of the container by name, or null. */
+export function oleStream(container: CFB.CFB$Container, name: string): Buffer | null {
+  const entry = CFB.find(container, name);
+  return entry ? Buffer.from(entry.content as Uint8Array) : null;
+}
 
 const PID_CODEPAGE = 1;
 const PID_TITLE = 2;
