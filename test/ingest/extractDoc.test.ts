@@ -18,6 +18,15 @@ const FIXTURES = path.join(
 const orchard = readFileSync(path.join(FIXTURES, 'orchard.doc'));
 const notes = readFileSync(path.join(FIXTURES, 'beekeeping-notes.doc'));
 
+/** The document with `run` (kept as UTF-16 in its stream) overwritten by private-use characters. */
+function scrambled(doc: Buffer, run: string): Buffer {
+  const at = doc.indexOf(Buffer.from(run, 'utf16le'));
+  expect(at).toBeGreaterThan(0);
+  const out = Buffer.from(doc);
+  out.write('\ue000'.repeat(run.length), at, 'utf16le');
+  return out;
+}
+
 describe('extractFile: Word 97–2003 (.doc)', () => {
   it('keeps text boxes and footnotes, leaves out the page header and footer', async () => {
     const doc = await extractFile(path.join(FIXTURES, 'beekeeping-notes.doc'));
@@ -85,6 +94,8 @@ describe('extractFile: Word 97–2003 (.doc)', () => {
         'zeroed.doc',
         Buffer.concat([orchard.subarray(0, 5000), Buffer.alloc(3000, 0xff), orchard.subarray(8000)]),
       ],
+      // Text that reads as garbage, as an encrypted document's does through a reader without the key.
+      ['scrambled.doc', scrambled(orchard, 'Plant apple trees twenty feet apart, in full sun.')],
     ] as const) {
       const file = dir.write(name, bytes);
       await expectFailure(extractFile(file), 'invalid-doc', damaged, file);
