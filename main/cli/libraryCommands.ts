@@ -195,6 +195,8 @@ function answerJson(a: AskResult): Record<string, unknown> {
       headingPath: r.headingPath,
       line: r.line,
       page: r.page,
+      // A deck's page is a slide (an optional field: earlier readers of this JSON see nothing new).
+      ...(r.pageIsSlide ? { pageIsSlide: true } : {}),
       highlights: r.highlights,
       channels: r.channels,
       lang: r.lang,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/engine/store/database.js';
+import { makePptx } from '../../scripts/documentWriters/pptxWriter.js';
 import { checkConsistency } from '../library/consistency.js';
 import { tempDir, writeTestPack } from '../library/helpers.js';
 import { cliEnv, type CliRun, DOCQA_BIN, errorLines, runDocqa } from './runDocqa.js';
@@ -178,6 +179,30 @@ describe('docqa CLI', () => {
     const second = docqa(['ingest', folder, '--db', ignDb, '--model', pack, '--ignore', 'notes/', '--json']);
     expect(second.code, second.stderr).toBe(0);
     expect(paths()).toEqual(['drafts/draft.md']);
+  });
+
+  it("places a deck's passage by its slide, in the text answer and in the JSON", () => {
+    tmp.file(
+      'deck/ferries.pptx',
+      makePptx([
+        { title: 'Ferry timetable', body: ['Boats leave the harbour every hour.'] },
+        {
+          title: 'Winter service',
+          body: ['From November the ferry to the lighthouse island runs twice a day.'],
+        },
+      ]),
+    );
+    const deckDb = path.join(tmp.dir, 'deck.sqlite');
+    const ingest = docqa(['ingest', path.join(tmp.dir, 'deck'), '--db', deckDb, '--model', pack]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const question = ['ask', 'ferry to the lighthouse island in winter', '--db', deckDb, '--model', pack];
+    const json = docqa([...question, '--json']);
+    expect(JSON.parse(json.stdout).results[0]).toMatchObject({
+      path: 'ferries.pptx',
+      page: 2,
+      pageIsSlide: true,
+    });
+    expect(docqa(question).stdout).toContain('ferries.pptx  (slide 2 · Winter service)');
   });
 
   it('fails with one clear line and a non-zero exit for user mistakes', () => {
