@@ -109,6 +109,12 @@ describe('extractFile: RTF', () => {
       ),
     );
     expect(damaged.text).toBe('First partzz, second part and');
+    // Groups nested deeper than any document nests are counted, not followed: their text is dropped.
+    const deep = 200_000;
+    const braces = await extractFile(
+      dir.write('braces.rtf', `{\\rtf1 Before ${'{'.repeat(deep)}inside${'}'.repeat(deep)} after.}`),
+    );
+    expect(braces.text).toBe('Before after.');
   });
 });
 

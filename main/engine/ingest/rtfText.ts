@@ -8,6 +8,9 @@ import type { Heading } from './types.js';
 /** Where the text of a group goes. */
 type Destination = 'body' | 'footnote' | 'skip' | 'fonttbl' | 'stylesheet' | 'info' | 'title';
 
+/** Group nesting followed; Word nests a few dozen deep at most. */
+const MAX_DEPTH = 1024;
+
 interface GroupState {
   destination: Destination;
   /** Characters of ANSI fallback after each \uN. */
@@ -72,6 +75,8 @@ export function rtfText(bytes: Uint8Array, file: string): Promise<ContainerText>
 
 class RtfWalker {
   private readonly stack: GroupState[] = [];
+  /** Groups opened beyond MAX_DEPTH and not yet closed. */
+  private tooDeep = 0;
   private state: GroupState = { destination: 'body', uc: 1, font: null };
   /** The next control word may name the group's destination. */
   private groupOpened = false;
@@ -95,9 +100,16 @@ class RtfWalker {
   private inTable = false;
 
   take(token: RtfToken): void {
+    if (this.tooDeep > 0 && token.type !== GROUP_START && token.type !== GROUP_END) return;
     if (token.type !== TEXT && !(token.type === CONTROL && token.word === "'")) this.flush();
     switch (token.type) {
       case GROUP_START:
+        // Deeper than any document nests: counted, not followed, and their text dropped, so a
+        // file of braces cannot grow the stack without bound.
+        if (this.stack.length >= MAX_DEPTH) {
+          this.tooDeep++;
+          return;
+        }
         this.stack.push(this.state);
         this.state = { ...this.state };
         if (this.state.destination === 'stylesheet' && this.stack.length === this.stylesheetDepth + 1)
@@ -139,6 +151,10 @@ class RtfWalker {
   }
 
   private endGroup(): void {
+    if (this.tooDeep > 0) {
+      this.tooDeep--;
+      return;
+    }
     const style = this.style;
     if (this.state.destination === 'stylesheet' && this.stack.length === this.stylesheetDepth + 1 && style) {
       const heading = /^heading\s*(\d)/iu.exec(style.name.trim());
