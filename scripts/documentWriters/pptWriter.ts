@@ -17,6 +17,8 @@ export interface PptOptions {
   quickSavedFirstSlide?: { type?: number; text: string }[];
   /** The Current User stream says the document is encrypted. */
   encrypted?: boolean;
+  /** The slide list names every slide this many times over (a hostile file). */
+  listRepeats?: number;
 }
 
 const rec = (type: number, instance: number, body: Buffer | Buffer[]): Buffer => {
@@ -57,10 +59,12 @@ export function makePpt(slides: PptSlide[], options: PptOptions = {}): Buffer {
     rec(
       0x0ff0,
       0,
-      slides.flatMap((s, i) => [
-        persistAtom(slideRef(i), slideId(i)),
-        ...(s.title ? textAtoms(0, s.title) : []),
-      ]),
+      Array.from({ length: options.listRepeats ?? 1 }, () => slides)
+        .flat()
+        .flatMap((s, j) => {
+          const i = j % slides.length;
+          return [persistAtom(slideRef(i), slideId(i)), ...(s.title ? textAtoms(0, s.title) : [])];
+        }),
     ),
     rec(
       0x0ff0,

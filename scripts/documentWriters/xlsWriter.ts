@@ -27,6 +27,8 @@ export interface XlsOptions {
   date1904?: boolean;
   /** Largest SST or CONTINUE record: small sizes split strings across CONTINUE records. */
   sstRecordBytes?: number;
+  /** The workbook lists its sheets this many times over, each copy pointing at the same sheet (a hostile file). */
+  listRepeats?: number;
   /** The stream's name: "Book" is what Excel 5.0/95 wrote. */
   streamName?: 'Workbook' | 'Book';
 }
@@ -154,9 +156,12 @@ export function makeXls(sheets: XlsSheet[], options: XlsOptions = {}): Buffer {
       rec(0x00e0, u16(0, 0), Buffer.alloc(16)),
       rec(0x00e0, u16(0, 14), Buffer.alloc(16)),
       rec(0x00e0, u16(0, 164), Buffer.alloc(16)),
-      ...sheets.map((s, i) =>
-        rec(0x0085, u32(offsets[i]), Buffer.from([0, s.chart ? 2 : 0]), unicodeString(s.name, 1)),
-      ),
+      ...Array.from({ length: options.listRepeats ?? 1 }, () => sheets)
+        .flat()
+        .map((s, j) => {
+          const i = j % sheets.length;
+          return rec(0x0085, u32(offsets[i]), Buffer.from([0, s.chart ? 2 : 0]), unicodeString(s.name, 1));
+        }),
       ...sstRecords(strings, options.sstRecordBytes ?? 8224),
       rec(0x000a),
     ]);

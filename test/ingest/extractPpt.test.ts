@@ -54,6 +54,12 @@ describe('extractFile: PowerPoint 97–2003 (.ppt)', () => {
     );
   });
 
+  it('reads a slide the list names again and again once', async () => {
+    const doc = await extractFile(tempDir().write('repeated.ppt', makePpt(SLIDES, { listRepeats: 1000 })));
+    expect(doc.headings.map((h) => h.text)).toEqual(['Q3 review', '下一步']);
+    expect(doc.pages.map((p) => p.page)).toEqual([1, 2]);
+  });
+
   it('reads a .ppt renamed to .pptx', async () => {
     const doc = await extractFile(tempDir().write('renamed.pptx', makePpt(SLIDES)));
     expect(doc).toMatchObject({ type: 'pptx', title: 'Q3 review' });

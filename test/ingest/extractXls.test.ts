@@ -73,6 +73,11 @@ describe('extractFile: Excel 97–2003 (.xls)', () => {
     );
   });
 
+  it('reads a sheet the workbook lists again and again once', async () => {
+    const doc = await extractFile(tempDir().write('repeated.xls', makeXls(SHEETS, { listRepeats: 1000 })));
+    expect(doc.headings.map((h) => h.text)).toEqual(['Purchases', '数量']);
+  });
+
   it('reads a .xls renamed to .xlsx', async () => {
     const doc = await extractFile(tempDir().write('renamed.xlsx', makeXls(SHEETS)));
     expect(doc.type).toBe('xlsx');

@@ -69,12 +69,17 @@ function readDeck(container: CFB.CFB$Container, file: string): ContainerText {
   const notesOf = notesBySlide(doc, document, persist);
   const out = new SectionedText();
   let number = 0;
+  // Each slide once, whatever the list repeats (its text would multiply without bound).
+  const seen = new Set<number>();
   for (const { persistRef, slideId, texts } of slideList(doc, document, 0)) {
     number++;
+    if (seen.has(persistRef)) continue;
+    seen.add(persistRef);
     const at = persist.get(persistRef);
     const slide = at !== undefined ? header(doc, at) : null;
     const own = slide?.type === SLIDE ? textsIn(doc, slide) : [];
-    const all = [...texts, ...own.filter((t) => !texts.some((s) => s.text === t.text))].filter(
+    const listed = new Set(texts.map((t) => t.text));
+    const all = [...texts, ...own.filter((t) => !listed.has(t.text))].filter(
       (t) => !SLIDE_NUMBER.test(t.text),
     );
     // Without a title placeholder (LibreOffice writes every text as "other"), a first line of its own.
@@ -196,7 +201,10 @@ function notesBySlide(
   persist: Map<number, number>,
 ): Map<number, string[]> {
   const notes = new Map<number, string[]>();
+  const seen = new Set<number>();
   for (const page of slideList(doc, document, 2)) {
+    if (seen.has(page.persistRef)) continue;
+    seen.add(page.persistRef);
     const at = persist.get(page.persistRef);
     const container = at !== undefined ? header(doc, at) : null;
     if (container?.type !== NOTES) continue;

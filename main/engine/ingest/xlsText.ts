@@ -57,7 +57,11 @@ function readWorkbook(container: CFB.CFB$Container, file: string): ContainerText
   }
   const globals = workbookGlobals(stream, file);
   const out = new SectionedText();
+  // Each sheet once, whatever the workbook repeats (its text would multiply without bound).
+  const seen = new Set<number>();
   for (const sheet of globals.sheets) {
+    if (seen.has(sheet.at)) continue;
+    seen.add(sheet.at);
     const lines = sheetLines(sheetRows(stream, sheet.at, globals));
     if (lines.length) out.add(sheetName(sheet.name, out.headings.length), [lines.join('\n')]);
   }
