@@ -9,8 +9,7 @@ import { declaredHtmlCharset, htmlText } from './htmlText.js';
 import { oleSummaryTitle } from './oleFiles.js';
 import { plainTextTitle } from './plainTextTitle.js';
 import { rtfText } from './rtfText.js';
-import { guessHeadings, type Paragraph } from './guessedHeadings.js';
-import type { Heading } from './types.js';
+import { guessHeadings, paragraphText, type Paragraph } from './guessedHeadings.js';
 
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const startsWith = (bytes: Uint8Array, signature: readonly number[]) =>
@@ -74,17 +73,9 @@ export async function wordBinaryText(bytes: Uint8Array, file: string): Promise<C
     throw damaged(file, e);
   }
   const paragraphs = parts.flatMap(paragraphsOf);
-  const text = paragraphs.map((p) => p.text).join('\n\n');
+  const { text, headings } = paragraphText(paragraphs, guessHeadings(paragraphs));
   // An encrypted document's pieces decrypt to nothing readable; a damaged one's may too.
   if (unreadableShare(text) > 0.05) throw damaged(file, new Error('the text is not readable'));
-  const headings: Heading[] = [];
-  let at = 0;
-  const guessed = guessHeadings(paragraphs);
-  paragraphs.forEach((p, i) => {
-    const level = guessed[i];
-    if (level) headings.push({ level, text: p.text, start: at, end: at + p.text.length });
-    at += p.text.length + 2;
-  });
   return { text, headings, title: documentTitle(bytes) };
 }
 

@@ -3,6 +3,8 @@
  * extractor, an RTF file without outline levels), guessed from the paragraphs' shape.
  */
 
+import type { Heading } from './types.js';
+
 /** A paragraph as such a reader writes it. */
 export interface Paragraph {
   text: string;
@@ -44,4 +46,19 @@ export function guessHeadings(paragraphs: readonly Paragraph[]): number[] {
     const number = NUMBERED.exec(p.text)?.[1];
     return Math.min(6, (titled ? 1 : 0) + (number ? number.split('.').length : 1));
   });
+}
+
+/** The paragraphs as text, a blank line between them, and those with a level (1–6) as its headings. */
+export function paragraphText(
+  paragraphs: readonly Paragraph[],
+  levels: readonly number[],
+): { text: string; headings: Heading[] } {
+  const headings: Heading[] = [];
+  let at = 0;
+  paragraphs.forEach((p, i) => {
+    if (levels[i] > 0)
+      headings.push({ level: Math.min(6, levels[i]), text: p.text, start: at, end: at + p.text.length });
+    at += p.text.length + 2;
+  });
+  return { text: paragraphs.map((p) => p.text).join('\n\n'), headings };
 }

@@ -1,9 +1,8 @@
 import iconv from 'iconv-lite';
 import type { ContainerText } from './containerReaders.js';
 import { ExtractError } from './extractError.js';
-import { guessHeadings } from './guessedHeadings.js';
+import { guessHeadings, paragraphText } from './guessedHeadings.js';
 import { CONTROL, GROUP_END, GROUP_START, rtfTokens, TEXT, type RtfToken } from './rtfTokens.js';
-import type { Heading } from './types.js';
 
 /** Where the text of a group goes. */
 type Destination = 'body' | 'footnote' | 'skip' | 'fonttbl' | 'stylesheet' | 'info' | 'title';
@@ -136,16 +135,8 @@ class RtfWalker {
     const paragraphs = [...this.body.paragraphs, ...this.notes.paragraphs];
     const styled = paragraphs.some((p) => p.level > 0);
     const levels = styled ? paragraphs.map((p) => p.level) : guessHeadings(paragraphs);
-    const headings: Heading[] = [];
-    let at = 0;
-    paragraphs.forEach((p, i) => {
-      if (levels[i] > 0)
-        headings.push({ level: Math.min(6, levels[i]), text: p.text, start: at, end: at + p.text.length });
-      at += p.text.length + 2;
-    });
     return {
-      text: paragraphs.map((p) => p.text).join('\n\n'),
-      headings,
+      ...paragraphText(paragraphs, levels),
       title: this.title.replace(/\s+/gu, ' ').trim() || null,
     };
   }
