@@ -2,7 +2,7 @@ import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import { readOdfPackage, type OdfRefusals } from './odfPackage.js';
 import { SectionedText } from './sectionedText.js';
-import { sheetLines, sheetName, type SheetCell } from './sheetLines.js';
+import { addSheet, type SheetCell } from './sheetLines.js';
 import type { Heading } from './types.js';
 import { parseXml } from './xmlEvents.js';
 
@@ -35,8 +35,7 @@ export async function odsText(
   const { content, title } = await readOdfPackage(bytes, file, limits, REFUSALS);
   const out = new SectionedText();
   for (const sheet of sheetsOf(content)) {
-    const lines = sheetLines(sheet.rows);
-    if (lines.length) out.add(sheetName(sheet.name, out.headings.length), [lines.join('\n')]);
+    addSheet(out, sheet.name, sheet.rows);
   }
   return { text: out.text, headings: out.headings, title };
 }

@@ -1,3 +1,5 @@
+import type { SectionedText } from './sectionedText.js';
+
 /** A non-empty cell of a spreadsheet row, as its reader found it. */
 export interface SheetCell {
   /** 0 for column A. */
@@ -30,4 +32,10 @@ export function sheetLines(rows: readonly SheetCell[][]): string[] {
 /** A sheet's name as its heading: spaces collapsed; "Sheet N" (its place among the sheets read) when it has none. */
 export function sheetName(name: string, sheetsBefore: number): string {
   return name.replace(/\s+/g, ' ').trim() || `Sheet ${sheetsBefore + 1}`;
+}
+
+/** Adds a sheet to a workbook's text: its name as a heading over its rows as lines; an empty sheet adds nothing. */
+export function addSheet(out: SectionedText, name: string, rows: readonly SheetCell[][]): void {
+  const lines = sheetLines(rows);
+  if (lines.length) out.add(sheetName(name, out.headings.length), [lines.join('\n')]);
 }

@@ -11,7 +11,7 @@ import {
 import { ExtractError } from './extractError.js';
 import { oleStream, oleSummaryTitle, readOleFile } from './oleFiles.js';
 import { SectionedText } from './sectionedText.js';
-import { sheetLines, sheetName, type SheetCell } from './sheetLines.js';
+import { addSheet, type SheetCell } from './sheetLines.js';
 
 // BIFF8 record types ([MS-XLS] 2.3).
 const BOF = 0x0809;
@@ -62,8 +62,7 @@ function readWorkbook(container: CFB.CFB$Container, file: string): ContainerText
   for (const sheet of globals.sheets) {
     if (seen.has(sheet.at)) continue;
     seen.add(sheet.at);
-    const lines = sheetLines(sheetRows(stream, sheet.at, globals));
-    if (lines.length) out.add(sheetName(sheet.name, out.headings.length), [lines.join('\n')]);
+    addSheet(out, sheet.name, sheetRows(stream, sheet.at, globals));
   }
   return { text: out.text, headings: out.headings, title: oleSummaryTitle(container) };
 }

@@ -10,7 +10,7 @@ import {
   isDateFormatCode,
   isExcelDay,
 } from './excelDates.js';
-import { sheetLines, sheetName, type SheetCell as Cell } from './sheetLines.js';
+import { addSheet, type SheetCell as Cell } from './sheetLines.js';
 import type { Heading } from './types.js';
 import { firstElementText, parseXml, prefixedAttribute } from './xmlEvents.js';
 
@@ -55,8 +55,7 @@ export async function xlsxText(
     if (target !== undefined) seen.add(target);
     const xml = target ? readPart(target) : null;
     if (xml === null) continue;
-    const lines = sheetLines(sheetRows(xml, format));
-    if (lines.length) out.add(sheetName(sheet.name, out.headings.length), [lines.join('\n')]);
+    addSheet(out, sheet.name, sheetRows(xml, format));
   }
   return {
     text: out.text,
