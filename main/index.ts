@@ -68,7 +68,7 @@ async function start(): Promise<void> {
   );
   registerIpc(api, () => window, appUrl);
   const watch = new FolderWatch(engine, api.events);
-  void watch.restart();
+  void watch.open(api.ingest);
   await setMenu(engine, api);
   api.events.subscribe((e) => {
     if (e.type === 'library-changed' && e.reason === 'settings') void setMenu(engine, api);

@@ -24,6 +24,17 @@ export class FolderWatch {
     });
   }
 
+  /**
+   * Starts watching, then catches up with what changed while DocQA was closed (files
+   * edited, added or deleted, a run that was killed, files an older reader read): one
+   * indexing run over every folder through the app's runner, so the UI shows its
+   * progress. Unchanged files are skipped by size and time, so this costs a scan.
+   */
+  async open(ingest: { start(): unknown }): Promise<void> {
+    await this.restart();
+    if (!this.#closed && (await this.engine.listFolders()).length) ingest.start();
+  }
+
   /** (Re)starts watching; calls are serialised. */
   restart(): Promise<void> {
     this.#chain = this.#chain

@@ -58,7 +58,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
       throw e;
     });
   const watch = options.watch === false ? null : new FolderWatch(engine, api.events);
-  await watch?.restart();
+  await watch?.open(api.ingest);
 
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, db: options.dbPath })}\n`);

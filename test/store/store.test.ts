@@ -94,6 +94,24 @@ describe('library database', () => {
     again.close();
   });
 
+  it('gives the documents of a library from before readers were recorded no reader (read again once)', () => {
+    const file = path.join(tmp.dir, 'v4.sqlite');
+    const db = openDatabase(file);
+    const folder = insertFolder(db, '/data/docs', []);
+    new DocumentStore(db).write(doc(folder, 'a.txt', ['alpha'], new Map()));
+    // What a DocQA of schema version 4 left: the same tables without the column.
+    db.exec('ALTER TABLE documents DROP COLUMN reader');
+    db.pragma('user_version = 4');
+    db.close();
+    const reopened = openDatabase(file);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(reopened.prepare('SELECT rel_path, reader FROM documents').all()).toEqual([
+      { rel_path: 'a.txt', reader: null },
+    ]);
+    expect(new DocumentStore(reopened).documentsOf(folder).get('a.txt')?.reader).toBeNull();
+    reopened.close();
+  });
+
   it('refuses a file that is not a library, and one from a newer DocQA, with one clear line', () => {
     const junk = tmp.file(
       'junk.sqlite',

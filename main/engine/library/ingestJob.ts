@@ -6,6 +6,7 @@ import {
   createIgnoreMatcher,
   documentTypeOf,
   hashFile,
+  readerKey,
   readsCompressedParts,
   scanFolder,
   type ScannedFile,
@@ -24,6 +25,7 @@ import {
 } from '../store/documentStore.js';
 import { folderIgnore, listFolders, setFolderState, type FolderState } from '../store/folders.js';
 import { clearReading, deathsWhileReading, markReading } from '../store/extractionMarks.js';
+import { KeptVectors } from '../store/keptVectors.js';
 import { listVectorSets } from '../store/vectorSets.js';
 import { compactFts, ftsHasDrifted } from '../store/ftsIndex.js';
 import type { Extractor, ExtractorOptions, ExtractOutcome } from './extractor.js';
@@ -191,6 +193,14 @@ function compactFtsIfDrifted(db: Db, progress: ProgressTracker, dbPath: string):
   }
 }
 
+/**
+ * A file the index holds as it is on disk: same size and modification time, read
+ * by the reader of its type this DocQA has (a newer reader reads it again).
+ */
+function unchanged(old: StoredDocument, file: ScannedFile): boolean {
+  return old.size === file.size && old.mtimeMs === file.mtimeMs && old.reader === readerKey(file.type);
+}
+
 /** A full scan of one folder: what to index and what to remove. Null when the folder is gone. */
 async function scanWork(
   db: Db,
@@ -212,7 +222,7 @@ async function scanWork(
       progress.scanned();
       const old = stored.get(file.relPath);
       const retry = params.retryFailed && old?.status === 'failed';
-      if (old && !params.force && !retry && old.size === file.size && old.mtimeMs === file.mtimeMs) {
+      if (old && !params.force && !retry && unchanged(old, file)) {
         if (old.status === 'failed') progress.stillFailed();
         else progress.skipped();
         continue;
@@ -237,7 +247,7 @@ async function scanWork(
     if (!params.force && ((old && sameSize(old)) || renameFrom.length)) {
       // Only the modification time moved, or a file we know turned up under a new name.
       const hash = await hashFile(file.absPath, { signal }).catch(() => null);
-      if (old && hash === old.hash) {
+      if (old && hash === old.hash && old.reader === readerKey(file.type)) {
         store.touch(old.id, file.size, file.mtimeMs);
         progress.skipped();
         continue;
@@ -292,7 +302,8 @@ async function targetedWork(
     const type = documentTypeOf(absPath);
     if (st?.isFile() && type && !matcher.ignores(relPath, false)) {
       const old = stored.get(relPath);
-      if (old && old.size === st.size && old.mtimeMs === st.mtimeMs) continue;
+      if (old && old.size === st.size && old.mtimeMs === st.mtimeMs && old.reader === readerKey(type))
+        continue;
       work.push({
         kind: 'index',
         folderId,
@@ -384,6 +395,7 @@ async function prepare(
     size: file.size,
     mtimeMs: file.mtimeMs,
     absPath: file.absPath,
+    reader: readerKey(file.type),
   };
   const marked = marksWhileReading(file);
   const deaths = marked ? deathsWhileReading(db, base) : 0;
@@ -455,6 +467,14 @@ async function embedAndWrite(
 ): Promise<void> {
   const docs = batch.filter((p) => p.doc).map((p) => p.doc!);
   const texts = docs.flatMap((d) => d.passages);
+  const kept = new KeptVectors(db);
+  // The chunk each passage had before, when the file was indexed with the same passage text.
+  const before: (number | undefined)[] = [];
+  for (const p of batch) {
+    if (!p.doc) continue;
+    const previous = p.existed ? kept.passagesOf(p.doc.folderId, p.doc.relPath) : null;
+    for (const passage of p.doc.passages) before.push(previous?.get(passage));
+  }
   // Progress inside the batch, from the first vector set's embedding (retries do not count twice).
   const batchBytes = batch.reduce((n, p) => n + p.file.size, 0);
   let reportedPassages = 0;
@@ -466,12 +486,33 @@ async function embedAndWrite(
     reportedPassages = done;
     creditedBytes = bytes;
   };
+  let keptPassages = 0;
   for (let attempt = 0; ; attempt++) {
-    const embedders = await packs.embeddersFor(listVectorSets(db));
+    const sets = listVectorSets(db);
+    const embedders = await packs.embeddersFor(sets);
     const vectors = new Map<number, Float32Array>();
     let first = true;
     for (const [setId, pack] of embedders) {
-      vectors.set(setId, await embedInSlices(pack, texts, first ? onEmbedded : undefined));
+      const set = sets.find((s) => s.id === setId)!;
+      const all = new Float32Array(texts.length * set.dim);
+      const missing: number[] = [];
+      for (let i = 0; i < texts.length; i++) {
+        const vector = before[i] === undefined ? null : kept.vector(set, before[i]!);
+        if (vector) all.set(vector, i * set.dim);
+        else missing.push(i);
+      }
+      const reused = texts.length - missing.length;
+      if (first) {
+        keptPassages = reused;
+        if (reused) onEmbedded(reused);
+      }
+      const fresh = await embedInSlices(
+        pack,
+        missing.map((i) => texts[i]),
+        first ? (done) => onEmbedded(reused + done) : undefined,
+      );
+      missing.forEach((i, j) => all.set(fresh.subarray(j * set.dim, (j + 1) * set.dim), i * set.dim));
+      vectors.set(setId, all);
       first = false;
     }
     try {
@@ -498,6 +539,7 @@ async function embedAndWrite(
       if (!(e instanceof VectorSetChangedError) || attempt >= 2) throw e;
     }
   }
+  progress.kept(keptPassages);
   progress.settled(
     creditedBytes,
     docs.map((d) => d.relPath),

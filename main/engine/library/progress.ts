@@ -42,6 +42,7 @@ export class ProgressTracker {
   private updated = 0;
   private removedCount = 0;
   private renamedCount = 0;
+  private keptCount = 0;
 
   constructor(private readonly onProgress: (p: IngestProgress) => void) {}
 
@@ -173,6 +174,11 @@ export class ProgressTracker {
       this.p.passagesEmbedded = null;
   }
 
+  /** `passages` of the files read again had the same text as before and kept their vectors. */
+  kept(passages: number): void {
+    this.keptCount += passages;
+  }
+
   indexed(bytes: number, chunks: number, existed: boolean): void {
     if (existed) this.updated++;
     else this.added++;
@@ -204,6 +210,7 @@ export class ProgressTracker {
       filesAdded: this.added,
       filesUpdated: this.updated + this.renamedCount,
       filesRemoved: this.removedCount,
+      passagesKept: this.keptCount,
     };
     this.onProgress(s);
     return s;

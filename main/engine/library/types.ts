@@ -66,6 +66,11 @@ export interface IngestSummary extends IngestProgress {
   filesAdded: number;
   filesUpdated: number;
   filesRemoved: number;
+  /**
+   * Passages of files read again (changed, forced, or read by a newer reader) whose text was
+   * unchanged: they kept their vectors instead of being embedded again.
+   */
+  passagesKept: number;
 }
 
 export interface PassagePreview {

@@ -18,6 +18,8 @@ export interface DocumentFile {
   relPath: string;
   size: number;
   mtimeMs: number;
+  /** The reader that read (or failed to read) it (ingest/readerVersions.ts); absent for what no reader saw. */
+  reader?: string;
 }
 
 export interface IndexedDocument extends DocumentFile {
@@ -37,6 +39,8 @@ export interface StoredDocument {
   mtimeMs: number;
   hash: string | null;
   status: 'ok' | 'failed';
+  /** Null for a file indexed before readers were recorded. */
+  reader: string | null;
 }
 
 /** The active vector set changed while a file was being embedded: embed again with the new tower. */
@@ -60,18 +64,19 @@ export class DocumentStore {
     this.st = {
       byPath: db.prepare('SELECT id FROM documents WHERE folder_id = ? AND rel_path = ?'),
       list: db.prepare(
-        'SELECT id, rel_path, size, mtime_ms, hash, status FROM documents WHERE folder_id = ?',
+        'SELECT id, rel_path, size, mtime_ms, hash, status, reader FROM documents WHERE folder_id = ?',
       ),
       chunkIds: db.prepare('SELECT id FROM chunks WHERE document_id = ?').pluck(),
       deleteChunks: db.prepare('DELETE FROM chunks WHERE document_id = ?'),
       deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
       insertDoc: db.prepare(
-        `INSERT INTO documents(folder_id, rel_path, size, mtime_ms, hash, type, title, encoding, status, error, chunks, indexed_at)
-         VALUES (@folderId, @relPath, @size, @mtimeMs, @hash, @type, @title, @encoding, @status, @error, @chunks, @indexedAt)`,
+        `INSERT INTO documents(folder_id, rel_path, size, mtime_ms, hash, type, title, encoding, status, error, chunks, indexed_at, reader)
+         VALUES (@folderId, @relPath, @size, @mtimeMs, @hash, @type, @title, @encoding, @status, @error, @chunks, @indexedAt, @reader)`,
       ),
       updateDoc: db.prepare(
         `UPDATE documents SET size = @size, mtime_ms = @mtimeMs, hash = @hash, type = @type, title = @title,
-           encoding = @encoding, status = @status, error = @error, chunks = @chunks, indexed_at = @indexedAt
+           encoding = @encoding, status = @status, error = @error, chunks = @chunks, indexed_at = @indexedAt,
+           reader = @reader
          WHERE id = @id`,
       ),
       insertChunk: db.prepare(
@@ -97,6 +102,7 @@ export class DocumentStore {
       mtime_ms: number;
       hash: string | null;
       status: 'ok' | 'failed';
+      reader: string | null;
     }>) {
       out.set(r.rel_path, {
         id: r.id,
@@ -105,6 +111,7 @@ export class DocumentStore {
         mtimeMs: r.mtime_ms,
         hash: r.hash,
         status: r.status,
+        reader: r.reader,
       });
     }
     return out;
@@ -212,7 +219,13 @@ export class DocumentStore {
     sets: VectorSet[],
   ): number {
     const existing = this.st.byPath.get(file.folderId, file.relPath) as { id: number } | undefined;
-    const row = { ...fields, size: file.size, mtimeMs: file.mtimeMs, indexedAt: new Date().toISOString() };
+    const row = {
+      ...fields,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      indexedAt: new Date().toISOString(),
+      reader: file.reader ?? null,
+    };
     if (existing) {
       this.deleteChunksOf(existing.id, sets);
       this.st.updateDoc.run({ ...row, id: existing.id });

@@ -143,6 +143,11 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE conversations ADD COLUMN deleted_at TEXT;
   `,
+  // 5: the reader that made a file's passages (ingest/readerVersions.ts); a file read by an older
+  // one (or before readers were recorded: NULL) is read again by the next indexing run
+  `
+  ALTER TABLE documents ADD COLUMN reader TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,43 @@
+import type { DocumentType } from './types.js';
+
+/**
+ * Which reader made a file's passages. A file indexed by an older reader is read
+ * again by the next indexing run even when the file itself did not change, so that
+ * an improvement to a reader (a DOCX table kept on one line, headings found in a
+ * PDF's bookmarks) reaches the files people indexed before it; passages whose
+ * text comes out the same keep their vectors (store/keptVectors.ts), so what is
+ * paid is reading, not embedding.
+ *
+ * Bump a type's number when its reader gives some file a different text, title,
+ * headings or pages; bump CHUNKER_VERSION when passages are cut differently (that
+ * re-reads every file). Readers share code (the HTML reader also reads DOCX, EPUB
+ * and HTML named .doc): bump every type a change reaches.
+ */
+const READER_VERSIONS: Record<DocumentType, number> = {
+  text: 1,
+  markdown: 1,
+  rst: 1,
+  html: 1,
+  pdf: 1,
+  docx: 1,
+  doc: 1,
+  rtf: 1,
+  ppt: 1,
+  xls: 1,
+  odt: 1,
+  ods: 1,
+  odp: 1,
+  epub: 1,
+  pptx: 1,
+  xlsx: 1,
+  code: 1,
+  csv: 1,
+  json: 1,
+};
+
+const CHUNKER_VERSION = 1;
+
+/** The reader a file of `type` is read with now, as recorded with each indexed (or failed) file. */
+export function readerKey(type: DocumentType): string {
+  return `${type}.${READER_VERSIONS[type]}/chunker.${CHUNKER_VERSION}`;
+}

@@ -1,0 +1,53 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { passageText } from '../text/passageText.js';
+import type { VectorSet } from './vectorSets.js';
+
+/**
+ * The vectors a file's passages already have, by passage text, so that indexing
+ * a file again (an edit, a forced re-index, a newer reader) embeds only the
+ * passages whose text changed: the answer tower is the slow half of indexing,
+ * and a passage's vector depends on its text alone (title, headings and body,
+ * as `passageText` joins them). A vector set without a vector for a passage (a
+ * set still being built) gives none for it.
+ */
+export class KeptVectors {
+  private readonly chunksOf: Statement;
+  private readonly vectorStatements = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {
+    this.chunksOf = db.prepare(
+      `SELECT c.id, c.heading_path, c.text, d.title
+         FROM documents d JOIN chunks c ON c.document_id = d.id
+        WHERE d.folder_id = ? AND d.rel_path = ? AND d.status = 'ok'`,
+    );
+  }
+
+  /** Chunk id of each passage text the file has in the index now (empty for a new or failed file). */
+  passagesOf(folderId: number, relPath: string): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const r of this.chunksOf.iterate(folderId, relPath) as Iterable<{
+      id: number;
+      heading_path: string;
+      text: string;
+      title: string | null;
+    }>) {
+      out.set(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text), r.id);
+    }
+    return out;
+  }
+
+  /** The vector `set` holds for a chunk, or null when it holds none. */
+  vector(set: VectorSet, chunkId: number): Float32Array | null {
+    let st = this.vectorStatements.get(set.tableName);
+    if (!st) {
+      st = this.db.prepare(`SELECT embedding FROM ${set.tableName} WHERE chunk_id = ?`).pluck();
+      this.vectorStatements.set(set.tableName, st);
+    }
+    const bytes = st.get(BigInt(chunkId)) as Buffer | undefined;
+    if (!bytes || bytes.byteLength !== set.dim * 4) return null;
+    // A copy: the buffer SQLite hands back need not be aligned for a Float32Array view.
+    const out = new Float32Array(set.dim);
+    new Uint8Array(out.buffer).set(bytes);
+    return out;
+  }
+}
