@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readerKey } from '../../main/engine/ingest/index.js';
@@ -224,6 +224,50 @@ describe('files read by an older reader', () => {
 
       const settled = await lib.ingest();
       expect(settled).toMatchObject({ filesUpdated: 0, filesSkipped: 3, passagesKept: 0 });
+      expect(checkLibraryFile(dbPath)).toEqual([]);
+    } finally {
+      await lib.close();
+    }
+  });
+
+  it('a renamed file keeps its document, and is read again when its reader is older or its new name needs another', async () => {
+    const docs = path.join(tmp.dir, 'rename-docs');
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(path.join(docs, 'bees.txt'), 'Bees visit the blossom in April.\n');
+    writeFileSync(path.join(docs, 'hives.txt'), '# Hives\n\nA hive needs water within a short flight.\n');
+    writeFileSync(path.join(docs, 'cider.txt'), 'Cider presses are cleaned after every pressing.\n');
+    const dbPath = path.join(tmp.dir, 'rename', 'library.sqlite');
+    const lib = await Library.open({ dbPath, packDir, provider: 'cpu' });
+    const idOf = (relPath: string): number | undefined => {
+      const db = openDatabase(dbPath, { readonly: true });
+      try {
+        return db.prepare('SELECT id FROM documents WHERE rel_path = ?').pluck().get(relPath) as
+          number | undefined;
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      await lib.addFolder(docs);
+      await lib.ingest();
+      const ids = { bees: idOf('bees.txt'), hives: idOf('hives.txt'), cider: idOf('cider.txt') };
+      setReader(dbPath, 'bees.txt', 'text.0/chunker.0');
+      renameSync(path.join(docs, 'bees.txt'), path.join(docs, 'bees-in-spring.txt'));
+      // Same bytes, now Markdown: its "# Hives" line becomes a heading.
+      renameSync(path.join(docs, 'hives.txt'), path.join(docs, 'hives.md'));
+      renameSync(path.join(docs, 'cider.txt'), path.join(docs, 'cider-notes.txt'));
+      const run = await lib.ingest();
+      expect(run).toMatchObject({ filesAdded: 0, filesUpdated: 3, filesRemoved: 0 });
+      expect(run.passagesKept).toBe(1); // bees: same text; hives' passage now has a heading path
+      expect([idOf('bees-in-spring.txt'), idOf('hives.md'), idOf('cider-notes.txt')]).toEqual([
+        ids.bees,
+        ids.hives,
+        ids.cider,
+      ]);
+      expect(readerOf(dbPath, 'bees-in-spring.txt')).toBe(readerKey('text'));
+      expect(readerOf(dbPath, 'hives.md')).toBe(readerKey('markdown'));
+      const hive = (await lib.ask('How far should water be from a hive?', { mode: 'bm25' })).results[0];
+      expect(hive).toMatchObject({ path: 'hives.md', headingPath: ['Hives'] });
       expect(checkLibraryFile(dbPath)).toEqual([]);
     } finally {
       await lib.close();

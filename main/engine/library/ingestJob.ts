@@ -256,6 +256,12 @@ async function scanWork(
       if (from) {
         store.rename(from.id, { folderId, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs });
         gone.splice(gone.indexOf(from), 1);
+        // Read by another reader than its new name calls for (an older one, or `.txt` renamed to
+        // `.md`): read again now, under its new name, keeping its passages' vectors and signals.
+        if (from.reader !== readerKey(file.type)) {
+          work.push({ kind: 'index', file, folderId, existed: true });
+          continue;
+        }
         progress.renamed();
         continue;
       }

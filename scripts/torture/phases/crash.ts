@@ -80,12 +80,38 @@ export async function crashPhase(ctx: PhaseContext): Promise<void> {
     lastKilledState !== null && lastKilledState !== 'indexing',
   );
 
+  // Every file as an older DocQA's reader left it: the next run reads them all again (their
+  // passages keep their vectors), and is killed halfway; the clean run below must finish it.
+  withLibrary(db, (conn) => conn.prepare("UPDATE documents SET reader = 'older'").run());
+  const upgrade = await startWhenWriting(['ingest', folder.root, '--db', db, '--json'], db);
+  const upgradeEnded = await Promise.race([
+    upgrade.process.exited.then(() => true),
+    sleep(writeMs / 2).then(() => false),
+  ]);
+  if (!upgradeEnded) killGroup(upgrade.process.child, 'SIGKILL');
+  await upgrade.process.exited;
+  const olderLeft = withLibrary(
+    db,
+    (conn) => conn.prepare("SELECT COUNT(*) FROM documents WHERE reader = 'older'").pluck().get() as number,
+  );
+
   folder.churn(4, 2, 2, 1);
   const final = await runDocqa(['ingest', folder.root, '--db', db, '--json'], {
     timeoutMs: Math.max(20_000, ctx.remainingMs()),
   });
   results.add(PHASE, 'clean run after the kills', 'exit 0', describeExit(final), final.code === 0);
   withLibrary(db, (conn) => {
+    const older = conn
+      .prepare("SELECT COUNT(*) FROM documents WHERE reader = 'older'")
+      .pluck()
+      .get() as number;
+    results.add(
+      PHASE,
+      'files of an older reader, that run killed',
+      'every file read again by the next run',
+      `${upgradeEnded ? 'not killed (ended first)' : `killed with ${olderLeft} not yet read`}; ${older} left after the clean run`,
+      older === 0,
+    );
     const problems = consistencyProblems(conn);
     results.add(
       PHASE,
