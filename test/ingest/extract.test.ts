@@ -100,18 +100,19 @@ describe('extractFile: plain text types', () => {
   });
 
   it.each([
-    ['data.csv', 'csv', 'name,city\nAlice,上海\nBob,"Taipei, TW"\n'],
-    ['config.json', 'json', '{\n  "name": "docqa",\n  "说明": "离线问答"\n}\n'],
-    ['main.py', 'code', '# Compute totals\ndef total(xs):\n    return sum(xs)\n'],
-    ['notes.tsv', 'csv', 'a\tb\n1\t2\n'],
-  ])('reads %s as %s text, exactly as in the file', async (name, type, text) => {
+    ['data.csv', 'csv', 'name,city\nAlice,上海\nBob,"Taipei, TW"\n', 'name | city'],
+    ['config.json', 'json', '{\n  "name": "docqa",\n  "说明": "离线问答"\n}\n', null],
+    ['main.py', 'code', '# Compute totals\ndef total(xs):\n    return sum(xs)\n', null],
+    ['notes.tsv', 'csv', 'a\tb\n1\t2\n', 'a | b'],
+    ['numbers.csv', 'csv', '1,2\n3,4\n', null],
+  ])('reads %s as %s text, exactly as in the file', async (name, type, text, header) => {
     const dir = tempDir();
     const doc = await extractFile(dir.write(name, text));
     expect(doc).toMatchObject({
       type,
       text,
       title: name.replace(/\.[^.]+$/, ''),
-      headings: [],
+      headings: header === null ? [] : [{ level: 1, text: header, start: 0, end: text.indexOf('\n') }],
       encoding: 'utf-8',
     });
   });

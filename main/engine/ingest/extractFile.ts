@@ -7,6 +7,7 @@ import { decodeText, isBinaryContent, type DecodedText } from './encoding.js';
 import { hashBytes } from './hashFile.js';
 import { markdownStructure } from './markdownStructure.js';
 import { rstHeadings } from './rstStructure.js';
+import { csvHeader } from './csvHeader.js';
 import { plainTextTitle } from './plainTextTitle.js';
 import { declaredHtmlCharset, htmlText } from './htmlText.js';
 import { pdfText, tooMuchText } from './pdfText.js';
@@ -146,6 +147,10 @@ function plainStructure(type: DocumentType, text: string): { headings: Heading[]
     case 'text': {
       const titleLine = plainTextTitle(text);
       return { headings: titleLine ? [titleLine] : [], title: titleLine?.text ?? null };
+    }
+    case 'csv': {
+      const header = csvHeader(text);
+      return { headings: header ? [header] : [], title: null };
     }
     default:
       return { headings: [], title: null };

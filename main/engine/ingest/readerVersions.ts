@@ -31,7 +31,7 @@ const READER_VERSIONS: Record<DocumentType, number> = {
   pptx: 1,
   xlsx: 1,
   code: 1,
-  csv: 1,
+  csv: 2, // 2: the header row heads every passage (csvHeader.ts)
   json: 1,
 };
 
