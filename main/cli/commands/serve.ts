@@ -18,7 +18,7 @@ export function registerServeCommand(program: Command): void {
     .option('--model <pack>', 'tower pack folder for this session')
     .option('--provider <name>', `execution provider: ${PROVIDER_NAMES.join(', ')}`)
     .option('--open', 'open the address in your default browser')
-    .option('--no-watch', 'do not re-index folders when their files change')
+    .option('--no-watch', 'do not index what changed in the folders, at start or while running')
     .option('--json', 'print the address as one JSON line')
     .action(async (options: ServeCliOptions) => {
       const [{ runServe }, { defaultDbPath }] = await Promise.all([
