@@ -5,14 +5,16 @@ import { textLanguage } from '../engine/search/textLanguage.js';
 /** Translated terms listed in a text answer (the JSON has them all). */
 const MAX_TERMS_SHOWN = 24;
 
-/** Page (PDF) or slide, or line (files read as they are), then the heading path; '' when neither. */
+/** Page (PDF) or slide, row (spreadsheets) or line (files read as they are), then the heading path; '' when neither. */
 function position(r: SearchResult): string {
   const parts =
     r.page !== null
       ? [`${r.pageIsSlide ? 'slide' : 'page'} ${r.page}`]
-      : r.lineInFile === false
-        ? []
-        : [`line ${r.line}`];
+      : r.lineIsRow
+        ? [`row ${r.line}`]
+        : r.lineInFile === false
+          ? []
+          : [`line ${r.line}`];
   if (r.headingPath.length) parts.push(r.headingPath.join(' › '));
   return parts.join(' · ');
 }

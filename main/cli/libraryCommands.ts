@@ -197,6 +197,8 @@ function answerJson(a: AskResult): Record<string, unknown> {
       page: r.page,
       // A deck's page is a slide (an optional field: earlier readers of this JSON see nothing new).
       ...(r.pageIsSlide ? { pageIsSlide: true } : {}),
+      // A spreadsheet's line is its row (optional too).
+      ...(r.lineIsRow ? { lineIsRow: true } : {}),
       highlights: r.highlights,
       channels: r.channels,
       lang: r.lang,

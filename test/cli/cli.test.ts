@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/engine/store/database.js';
 import { makePptx } from '../../scripts/documentWriters/pptxWriter.js';
+import { makeXlsx } from '../../scripts/documentWriters/xlsxWriter.js';
 import { checkConsistency } from '../library/consistency.js';
 import { tempDir, writeTestPack } from '../library/helpers.js';
 import { cliEnv, type CliRun, DOCQA_BIN, errorLines, runDocqa } from './runDocqa.js';
@@ -203,6 +204,24 @@ describe('docqa CLI', () => {
       pageIsSlide: true,
     });
     expect(docqa(question).stdout).toContain('ferries.pptx  (slide 2 · Winter service)');
+  });
+
+  it("places a workbook's passage by its sheet row, in the text answer and in the JSON", () => {
+    const rows: (string | number | null)[][] = [['Item', 'Price', 'Shelf']];
+    for (let i = 1; i <= 300; i++) rows.push([`Crate ${i}`, i * 2, `Aisle ${i % 9}`]);
+    rows.splice(100, 0, [null, null, null]); // an empty row: rows and lines part ways
+    rows.push(['Brass lantern', 19, 'Aisle 4']);
+    tmp.file('sheets/stock.xlsx', makeXlsx([{ name: 'Stock', rows }]));
+    const sheetDb = path.join(tmp.dir, 'sheets.sqlite');
+    const ingest = docqa(['ingest', path.join(tmp.dir, 'sheets'), '--db', sheetDb, '--model', pack]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const question = ['ask', 'brass lantern', '--db', sheetDb, '--model', pack, '--mode', 'bm25'];
+    const first = JSON.parse(docqa([...question, '--json']).stdout).results[0];
+    expect(first).toMatchObject({ path: 'stock.xlsx', lineIsRow: true, headingPath: ['Stock'] });
+    // The passage's first row, as the spreadsheet numbers it.
+    const firstCrate = Number(/^Item: Crate (\d+)/.exec(first.text)![1]);
+    expect(first.line).toBe(firstCrate + (firstCrate >= 100 ? 2 : 1));
+    expect(docqa(question).stdout).toContain(`stock.xlsx  (row ${first.line} · Stock)`);
   });
 
   it('fails with one clear line and a non-zero exit for user mistakes', () => {

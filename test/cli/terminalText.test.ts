@@ -99,6 +99,7 @@ describe('formatAnswer', () => {
     expect(shown({ line: 7, lineInFile: false })).toContain('(Setup)');
     expect(shown({ page: 3, lineInFile: false })).toContain('(page 3 · Setup)');
     expect(shown({ page: 2, lineInFile: false, pageIsSlide: true })).toContain('(slide 2 · Setup)');
+    expect(shown({ line: 57, lineInFile: false, lineIsRow: true })).toContain('(row 57 · Setup)');
     expect(shown({ lineInFile: false, headingPath: [] })).toMatch(/name\.txt {2}score/);
   });
 

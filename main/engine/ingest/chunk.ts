@@ -15,13 +15,24 @@ export interface ChunkOptions {
 export const DEFAULT_TARGET_CHARS = 800;
 export const DEFAULT_OVERLAP_CHARS = 0;
 
-type ChunkInput = Pick<ExtractedDocument, 'type' | 'text' | 'headings' | 'pages'>;
+type ChunkInput = Pick<ExtractedDocument, 'type' | 'text' | 'headings' | 'pages' | 'rowOfLine'>;
 
 interface Section extends TextSpan {
   headingPath: string[];
   page: number | null;
   /** End of the section's own heading, or `start` when it has none. */
   bodyStart: number;
+}
+
+/**
+ * Where a chunk of lines `first`..`last` (1-based) is placed: its first line, or in a
+ * spreadsheet the row of its first line that is a row (a chunk may start with its sheet's name).
+ */
+function placeLine(rowOfLine: Int32Array | undefined, first: number, last: number): number {
+  if (!rowOfLine) return first;
+  for (let line = first; line <= last && line <= rowOfLine.length; line++)
+    if (rowOfLine[line - 1] > 0) return rowOfLine[line - 1];
+  return first;
 }
 
 /**
@@ -54,7 +65,7 @@ export function chunkDocument(doc: ChunkInput, options: ChunkOptions = {}): Chun
         text: text.slice(start, span.end),
         headingPath: section.headingPath,
         page: section.page,
-        line: lines.lineAt(start),
+        line: placeLine(doc.rowOfLine, lines.lineAt(start), lines.lineAt(span.end)),
       });
       previous = span;
     }

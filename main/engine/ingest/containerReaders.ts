@@ -19,6 +19,8 @@ export interface ContainerText {
   headings: Heading[];
   /** Slides, for presentations. */
   pages?: PageSpan[];
+  /** Spreadsheets: the sheet row of each line (`ExtractedDocument.rowOfLine`). */
+  rowOfLine?: Int32Array;
   title: string | null;
   warnings?: string[];
 }

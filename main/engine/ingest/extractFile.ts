@@ -73,6 +73,7 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
       encoding: null,
       pages: read.pages ?? [],
       headings: read.headings,
+      ...(read.rowOfLine ? { rowOfLine: read.rowOfLine } : {}),
       warnings: read.warnings ?? [],
     };
   }

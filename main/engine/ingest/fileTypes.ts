@@ -179,6 +179,11 @@ export function pagesAreSlides(type: DocumentType): boolean {
   return type === 'pptx' || type === 'odp' || type === 'ppt';
 }
 
+/** Spreadsheets: a passage's line is the sheet row it starts at, shown as "row N". */
+export function linesAreRows(type: DocumentType): boolean {
+  return type === 'xlsx' || type === 'xls' || type === 'ods';
+}
+
 /** Types read out of markup or a binary format without inflating anything. */
 const EXTRACTED_TYPES: ReadonlySet<string> = new Set<DocumentType>(['html', 'rtf', 'ppt', 'xls']);
 

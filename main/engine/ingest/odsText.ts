@@ -2,7 +2,7 @@ import { ExtractError } from './extractError.js';
 import { DEFAULT_INFLATE_LIMITS, type InflateLimits } from './inflateBounds.js';
 import { readOdfPackage, type OdfRefusals } from './odfPackage.js';
 import { SectionedText } from './sectionedText.js';
-import { addSheet, type SheetCell } from './sheetLines.js';
+import { addSheet, type SheetCell, type SheetRow } from './sheetLines.js';
 import type { Heading } from './types.js';
 import { parseXml } from './xmlEvents.js';
 
@@ -11,6 +11,8 @@ export interface OdsText {
   text: string;
   /** Each sheet's name, level 1. */
   headings: Heading[];
+  /** The row number of each line (0 for a sheet's name and the blank lines). */
+  rowOfLine: Int32Array | undefined;
   title: string | null;
 }
 
@@ -37,12 +39,14 @@ export async function odsText(
   for (const sheet of sheetsOf(content)) {
     addSheet(out, sheet.name, sheet.rows);
   }
-  return { text: out.text, headings: out.headings, title };
+  return { text: out.text, headings: out.headings, rowOfLine: out.rowOfLine(), title };
 }
 
 interface Sheet {
   name: string;
-  rows: SheetCell[][];
+  rows: SheetRow[];
+  /** Rows so far, empty and repeated ones counted: the number of the last row read. */
+  rowsSeen: number;
 }
 
 function sheetsOf(xml: string): Sheet[] {
@@ -60,7 +64,8 @@ function sheetsOf(xml: string): Sheet[] {
         skipDepth++;
         return;
       }
-      if (name === 'table' && tableDepth++ === 0) sheet = { name: attrs['table:name'] ?? '', rows: [] };
+      if (name === 'table' && tableDepth++ === 0)
+        sheet = { name: attrs['table:name'] ?? '', rows: [], rowsSeen: 0 };
       if (tableDepth !== 1) return;
       if (name === 'table-row')
         row = { cells: [], repeat: repeatOf(attrs['table:number-rows-repeated']), column: 0 };
@@ -107,7 +112,9 @@ function sheetsOf(xml: string): Sheet[] {
         cell = null;
       } else if (name === 'table-row' && row && sheet) {
         if (row.cells.length)
-          for (let i = 0; i < Math.min(row.repeat, MAX_REPEAT); i++) sheet.rows.push(row.cells);
+          for (let i = 0; i < Math.min(row.repeat, MAX_REPEAT); i++)
+            sheet.rows.push({ row: sheet.rowsSeen + 1 + i, cells: row.cells });
+        sheet.rowsSeen += row.repeat;
         row = null;
       }
     },

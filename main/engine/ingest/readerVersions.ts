@@ -23,13 +23,13 @@ const READER_VERSIONS: Record<DocumentType, number> = {
   doc: 1,
   rtf: 1,
   ppt: 1,
-  xls: 1,
+  xls: 2, // 2: a passage's line is its sheet row
   odt: 1,
-  ods: 1,
+  ods: 2, // 2: a passage's line is its sheet row
   odp: 1,
   epub: 1,
   pptx: 1,
-  xlsx: 1,
+  xlsx: 2, // 2: a passage's line is its sheet row
   code: 1,
   csv: 2, // 2: the header row heads every passage (csvHeader.ts)
   json: 1,

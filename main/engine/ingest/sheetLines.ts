@@ -9,14 +9,21 @@ export interface SheetCell {
   isText: boolean;
 }
 
+/** A row of a sheet that holds something: its number as the spreadsheet shows it (1 for the first) and its cells. */
+export interface SheetRow {
+  row: number;
+  cells: SheetCell[];
+}
+
 /**
  * A sheet's rows as lines, cells joined by " | ". When the first row is a header
  * (all text, two cells at least, with rows under it), every later cell is named
  * by its column's header ("Item: Tent | Price: 120"), so a passage cut from the
  * middle of a long sheet still says what its numbers are.
  */
-export function sheetLines(rows: readonly SheetCell[][]): string[] {
-  if (!rows.length) return [];
+export function sheetLines(sheetRows: readonly SheetRow[]): string[] {
+  if (!sheetRows.length) return [];
+  const rows = sheetRows.map((r) => r.cells);
   const [first, ...rest] = rows;
   const isHeader = first.length >= 2 && first.every((c) => c.isText) && rest.length > 0;
   if (!isHeader) return rows.map((r) => r.map((c) => c.value).join(' | '));
@@ -34,8 +41,14 @@ export function sheetName(name: string, sheetsBefore: number): string {
   return name.replace(/\s+/g, ' ').trim() || `Sheet ${sheetsBefore + 1}`;
 }
 
-/** Adds a sheet to a workbook's text: its name as a heading over its rows as lines; an empty sheet adds nothing. */
-export function addSheet(out: SectionedText, name: string, rows: readonly SheetCell[][]): void {
-  const lines = sheetLines(rows);
-  if (lines.length) out.add(sheetName(name, out.headings.length), [lines.join('\n')]);
+/**
+ * Adds a sheet to a workbook's text: its name as a heading over its rows as lines, each line
+ * knowing its row number (so a passage can say "row 5,012"); an empty sheet adds nothing.
+ */
+export function addSheet(out: SectionedText, name: string, rows: readonly SheetRow[]): void {
+  out.addRows(
+    sheetName(name, out.headings.length),
+    sheetLines(rows),
+    rows.map((r) => r.row),
+  );
 }

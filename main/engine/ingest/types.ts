@@ -61,6 +61,12 @@ export interface ExtractedDocument {
   pages: PageSpan[];
   /** In document order. */
   headings: Heading[];
+  /**
+   * Spreadsheets (XLSX, XLS, ODS): the row number, as the spreadsheet shows it, of each line of
+   * `text` (0-based line index; 0 for a line that is no row, such as a sheet's name), so that
+   * a passage can be placed by its row. Absent for other types.
+   */
+  rowOfLine?: Int32Array;
   /** Things a person may want to know that did not stop extraction (e.g. "3 pages have no text"). */
   warnings: string[];
   /** sha256 (hex) of the bytes that were extracted: the same value `hashFile` gives for an unchanged file. */
@@ -78,7 +84,10 @@ export interface Chunk extends TextSpan {
   headingPath: string[];
   /** PDF page or PPTX slide of `start`; null for other types. */
   page: number | null;
-  /** 1-based line of `start` in `doc.text` (\n, \r\n and a lone \r each end a line). */
+  /**
+   * 1-based line of `start` in `doc.text` (\n, \r\n and a lone \r each end a line); for a
+   * spreadsheet, the row number of the chunk's first row instead (`rowOfLine`).
+   */
   line: number;
 }
 

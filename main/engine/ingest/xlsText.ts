@@ -11,7 +11,7 @@ import {
 import { ExtractError } from './extractError.js';
 import { oleStream, oleSummaryTitle, readOleFile } from './oleFiles.js';
 import { SectionedText } from './sectionedText.js';
-import { addSheet, type SheetCell } from './sheetLines.js';
+import { addSheet, type SheetCell, type SheetRow } from './sheetLines.js';
 
 // BIFF8 record types ([MS-XLS] 2.3).
 const BOF = 0x0809;
@@ -64,7 +64,12 @@ function readWorkbook(container: CFB.CFB$Container, file: string): ContainerText
     seen.add(sheet.at);
     addSheet(out, sheet.name, sheetRows(stream, sheet.at, globals));
   }
-  return { text: out.text, headings: out.headings, title: oleSummaryTitle(container) };
+  return {
+    text: out.text,
+    headings: out.headings,
+    rowOfLine: out.rowOfLine(),
+    title: oleSummaryTitle(container),
+  };
 }
 
 /** The records from `at` to the end of the stream (or a record that does not fit). */
@@ -188,7 +193,7 @@ function sharedStrings(parts: readonly Buffer[]): string[] {
 }
 
 /** A worksheet's rows of non-empty cells, in row and column order. */
-function sheetRows(stream: Buffer, at: number, globals: Globals): SheetCell[][] {
+function sheetRows(stream: Buffer, at: number, globals: Globals): SheetRow[] {
   const rows = new Map<number, Map<number, SheetCell>>();
   const put = (row: number, column: number, value: string, isText: boolean) => {
     const text = value.replace(/\s+/gu, ' ').trim();
@@ -231,9 +236,13 @@ function sheetRows(stream: Buffer, at: number, globals: Globals): SheetCell[][] 
       else if (d[6] === 1) put(row, column, d[8] ? 'TRUE' : 'FALSE', false);
     }
   }
+  // BIFF numbers rows from 0; a spreadsheet shows the first as 1.
   return [...rows.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([, cells]) => [...cells.values()].sort((a, b) => a.column - b.column));
+    .map(([row, cells]) => ({
+      row: row + 1,
+      cells: [...cells.values()].sort((a, b) => a.column - b.column),
+    }));
 }
 
 /** An RK number: 30 bits of an integer or of a double's high word, maybe times 100. */

@@ -10,7 +10,7 @@ import {
   isDateFormatCode,
   isExcelDay,
 } from './excelDates.js';
-import { addSheet, type SheetCell as Cell } from './sheetLines.js';
+import { addSheet, type SheetCell as Cell, type SheetRow } from './sheetLines.js';
 import type { Heading } from './types.js';
 import { firstElementText, parseXml, prefixedAttribute } from './xmlEvents.js';
 
@@ -19,6 +19,8 @@ export interface XlsxText {
   text: string;
   /** Each sheet's name, level 1. */
   headings: Heading[];
+  /** The row number of each line (0 for a sheet's name and the blank lines). */
+  rowOfLine: Int32Array | undefined;
   /** docProps/core.xml's dc:title, if any. */
   title: string | null;
 }
@@ -60,6 +62,7 @@ export async function xlsxText(
   return {
     text: out.text,
     headings: out.headings,
+    rowOfLine: out.rowOfLine(),
     title: firstElementText(readPart('docProps/core.xml'), 'title'),
   };
 }
@@ -146,10 +149,12 @@ function usesDate1904(workbookXml: string): boolean {
   return yes;
 }
 
-/** A sheet's rows of non-empty cells, with their column numbers (A = 0). */
-function sheetRows(xml: string, format: CellFormat): Cell[][] {
-  const rows: Cell[][] = [];
+/** A sheet's rows of non-empty cells, with their row numbers and column numbers (A = 0). */
+function sheetRows(xml: string, format: CellFormat): SheetRow[] {
+  const rows: SheetRow[] = [];
   let row: Cell[] | null = null;
+  // A row without its number (r) is the one after the row before it.
+  let rowNumber = 0;
   let cell: { column: number; type: string; style: number; value: string } | null = null;
   let inValue = false;
   let nextColumn = 0;
@@ -158,6 +163,8 @@ function sheetRows(xml: string, format: CellFormat): Cell[][] {
       if (name === 'row') {
         row = [];
         nextColumn = 0;
+        const r = Number(attrs.r);
+        rowNumber = Number.isInteger(r) && r > rowNumber ? r : rowNumber + 1;
       } else if (name === 'c' && row) {
         const column = attrs.r ? columnOf(attrs.r) : nextColumn;
         cell = { column, type: attrs.t ?? 'n', style: Number(attrs.s ?? 0), value: '' };
@@ -174,7 +181,7 @@ function sheetRows(xml: string, format: CellFormat): Cell[][] {
         if (value) row.push({ column: cell.column, value, isText: cell.type !== 'n' && cell.type !== 'b' });
         cell = null;
       } else if (name === 'row' && row) {
-        if (row.length) rows.push(row);
+        if (row.length) rows.push({ row: rowNumber, cells: row });
         row = null;
       }
     },

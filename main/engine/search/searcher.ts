@@ -9,7 +9,7 @@ import { unreachedCharacterTerms } from './unreachedCharacters.js';
 import { highlightSentences } from './highlight.js';
 import { NotFoundRule, type TopEvidence } from './notFound.js';
 import { passageText } from '../text/passageText.js';
-import { isPlainTextType, pagesAreSlides } from '../ingest/fileTypes.js';
+import { isPlainTextType, linesAreRows, pagesAreSlides } from '../ingest/fileTypes.js';
 import type { DocumentType } from '../ingest/types.js';
 import type {
   Candidate,
@@ -323,6 +323,7 @@ export class Searcher {
         ...(c.page !== null && c.type !== null && pagesAreSlides(c.type as DocumentType)
           ? { pageIsSlide: true as const }
           : {}),
+        ...(c.type !== null && linesAreRows(c.type as DocumentType) ? { lineIsRow: true as const } : {}),
         highlights: highlightSentences(c.text, terms, stats, headingPath),
         channels: { bm25: r.bm25, dense: r.dense },
         lang: languageOf(c),

@@ -57,6 +57,8 @@ export interface SearchResult {
   lineInFile?: boolean;
   /** `page` is a slide of a presentation (PPTX, ODP): shown as "slide N". Absent for other pages. */
   pageIsSlide?: true;
+  /** `line` is the sheet row the passage starts at (XLSX, XLS, ODS): shown as "row N". Absent otherwise. */
+  lineIsRow?: true;
   /** Best-matching sentences, as offsets relative to `text`. */
   highlights: TextRange[];
   /** Per-channel evidence, for the score tooltip and for debugging fusion. */

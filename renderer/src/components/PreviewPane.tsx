@@ -27,6 +27,7 @@ export function PreviewPane({
     ...(preview ?? result),
     lineInFile: result.lineInFile,
     pageIsSlide: result.pageIsSlide,
+    lineIsRow: result.lineIsRow,
   });
 
   useEffect(() => {

@@ -48,19 +48,22 @@ export function SourceActionButtons({
 }
 
 /**
- * Where a passage sits: page (PDF) or slide, or line (a file read as it is), plus its heading
- * path; a line of text read out of HTML, an office file or an e-book is no place a reader sees.
+ * Where a passage sits: page (PDF) or slide, row (a spreadsheet) or line (a file read as it is),
+ * plus its heading path; a line of text read out of HTML, an office file or an e-book is no
+ * place a reader sees.
  */
 export function usePosition(
-  result: Pick<SearchResult, 'page' | 'line' | 'headingPath' | 'lineInFile' | 'pageIsSlide'>,
+  result: Pick<SearchResult, 'page' | 'line' | 'headingPath' | 'lineInFile' | 'pageIsSlide' | 'lineIsRow'>,
 ): string {
   const { t } = useI18n();
   const where =
     result.page != null
       ? [t(result.pageIsSlide ? 'source.position.slide' : 'source.position.page', { page: result.page })]
-      : result.lineInFile === false
-        ? []
-        : [t('source.position.line', { line: result.line })];
+      : result.lineIsRow
+        ? [t('source.position.row', { line: result.line })]
+        : result.lineInFile === false
+          ? []
+          : [t('source.position.line', { line: result.line })];
   return [...where, ...(result.headingPath.length ? [result.headingPath.join(' › ')] : [])].join(' · ');
 }
 

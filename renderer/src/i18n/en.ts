@@ -54,6 +54,7 @@ export const en = {
   'source.position.page': 'page {page}',
   'source.position.slide': 'slide {page}',
   'source.position.line': 'line {line}',
+  'source.position.row': 'row {line}',
   'source.score': 'Score {score}',
   'source.channels': 'keyword {bm25} · semantic {dense}',
   'source.preview': 'Preview',

@@ -53,6 +53,7 @@ export const zh: Record<MessageKey, string> = {
   'source.position.page': '第 {page} 页',
   'source.position.slide': '第 {page} 张幻灯片',
   'source.position.line': '第 {line} 行',
+  'source.position.row': '第 {line} 行',
   'source.score': '得分 {score}',
   'source.channels': '关键词 {bm25} · 语义 {dense}',
   'source.preview': '预览',
