@@ -68,6 +68,18 @@ describe('a spreadsheet line knows its row', () => {
     ]);
   });
 
+  it('keeps a row number too large to hold at the largest, not wrapped to a negative one', async () => {
+    const cell = (text: string) =>
+      `<table:table-cell office:value-type="string"><text:p>${text}</text:p></table:table-cell>`;
+    const sheets = `<table:table table:name="Odd"><table:table-row table:number-rows-repeated="4294967296"><table:table-cell/></table:table-row><table:table-row>${cell('Last')}</table:table-row></table:table>`;
+    const doc = await extractFile(tempDir().write('odd.ods', makeOdt(sheets, { kind: 'spreadsheet' })));
+    expect(rowsByLine(doc)).toEqual([
+      [0, 'Odd'],
+      [0, ''],
+      [2147483647, 'Last'],
+    ]);
+  });
+
   it('in the files LibreOffice and openpyxl wrote', async () => {
     for (const file of ['orchard.xlsx', 'orchard.ods', 'orchard.xls']) {
       const rows = rowsByLine(await extractFile(path.join(fixtures, file))).filter(([row]) => row > 0);

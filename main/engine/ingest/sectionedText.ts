@@ -37,7 +37,9 @@ export class SectionedText {
   rowOfLine(): Int32Array | undefined {
     if (!this.rowRuns.length) return undefined;
     const out = new Int32Array(this.breaks + 1);
-    for (const run of this.rowRuns) out.set(run.rows, run.line);
+    // A row number past what an Int32Array holds (a hostile file's) is kept at its largest, not wrapped.
+    for (const run of this.rowRuns)
+      run.rows.forEach((row, i) => (out[run.line + i] = Math.min(row, 0x7fffffff)));
     return out;
   }
 
