@@ -1,7 +1,8 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Library, type WatchEvent } from '../../main/engine/library/index.js';
+import { Library, type IngestSummary, type WatchEvent } from '../../main/engine/library/index.js';
+import { openDatabase } from '../../main/engine/store/database.js';
 import { checkLibraryFile } from './consistency.js';
 import { expectUserError, tempDir, writeTestPack } from './helpers.js';
 
@@ -113,6 +114,30 @@ describe('watching folders', () => {
           else resolve();
         }, 20);
       });
+    const indexedSummary = async (): Promise<IngestSummary> => {
+      while (!events.some((e) => e.type === 'indexed' || e.type === 'error'))
+        await new Promise((r) => setTimeout(r, 20));
+      const e = events.splice(
+        events.findIndex((x) => x.type === 'indexed' || x.type === 'error'),
+        1,
+      )[0];
+      if (e.type === 'error') throw new Error(e.message);
+      return (e as Extract<WatchEvent, { type: 'indexed' }>).summary;
+    };
+    const documentRow = (relPath: string) => {
+      const db = openDatabase(dbPath, { readonly: true });
+      try {
+        return db
+          .prepare(
+            `SELECT d.id, d.rel_path, (SELECT group_concat(c.id) FROM chunks c WHERE c.document_id = d.id) AS chunks,
+                    (SELECT COUNT(*) FROM signals s WHERE s.document_id = d.id) AS signals
+               FROM documents d WHERE d.rel_path = ?`,
+          )
+          .get(relPath) as { id: number; rel_path: string; chunks: string; signals: number };
+      } finally {
+        db.close();
+      }
+    };
     const stop = await lib.watch((e) => events.push(e));
     try {
       tmp.file('docs/new.txt', 'A brand new note about the platypus and its eggs.\n');
@@ -129,6 +154,16 @@ describe('watching folders', () => {
       rmSync(path.join(tmp.dir, 'docs', 'new.txt'));
       await indexed();
       expect((await lib.ask('platypus eggs', { mode: 'bm25' })).results).toEqual([]);
+
+      // Renamed while watched: the document follows the file, with its passages and the user's signal.
+      const asked = await lib.ask('voles winter', { mode: 'bm25', log: true });
+      await lib.feedback(asked.answerId!, 1, 'good');
+      const before = documentRow('owl.txt');
+      renameSync(path.join(tmp.dir, 'docs', 'owl.txt'), path.join(tmp.dir, 'docs', 'snowy-owl.txt'));
+      const summary = await indexedSummary();
+      expect(summary).toMatchObject({ filesAdded: 0, filesUpdated: 1, filesRemoved: 0, chunks: 0 });
+      expect(documentRow('snowy-owl.txt')).toEqual({ ...before, rel_path: 'snowy-owl.txt' });
+      expect((await lib.ask('voles winter', { mode: 'bm25' })).results[0].path).toBe('snowy-owl.txt');
     } finally {
       await stop();
     }

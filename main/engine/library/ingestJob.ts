@@ -117,7 +117,15 @@ export async function runIngestJob(
       const targeted = params.paths?.find((p) => p.folderId === folder.id);
       if (params.paths && !targeted) continue;
       const items = targeted
-        ? await targetedWork(store, folder.id, folder.path, targeted.relPaths, folderIgnore(db, folder.id))
+        ? await targetedWork(
+            store,
+            folder.id,
+            folder.path,
+            targeted.relPaths,
+            folderIgnore(db, folder.id),
+            progress,
+            signal,
+          )
         : await scanWork(db, store, folder.id, folder.path, params, progress, signal);
       if (items === null) {
         setFolderState(db, folder.id, 'missing');
@@ -201,6 +209,31 @@ function unchanged(old: StoredDocument, file: ScannedFile): boolean {
   return old.size === file.size && old.mtimeMs === file.mtimeMs && old.reader === readerKey(file.type);
 }
 
+/** Whether `file` may hold the content of `doc` (indexed, of the same size): worth hashing to know. */
+function couldBe(doc: StoredDocument, file: ScannedFile): boolean {
+  return doc.status === 'ok' && doc.hash !== null && doc.size === file.size;
+}
+
+/**
+ * `file`, new at its path, has the content of `from`, gone from its own (renamed, or moved
+ * within the folder): the document follows it, keeping its passages, vectors and the user's
+ * signals. Read by another reader than its new name calls for (an older one, or `.txt`
+ * renamed to `.md`), it is read again under its new name; its unchanged passages keep
+ * their vectors.
+ */
+function followRename(
+  store: DocumentStore,
+  from: StoredDocument,
+  folderId: number,
+  file: ScannedFile,
+  work: Work[],
+  progress: ProgressTracker,
+): void {
+  store.rename(from.id, { folderId, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs });
+  if (from.reader !== readerKey(file.type)) work.push({ kind: 'index', file, folderId, existed: true });
+  else progress.renamed();
+}
+
 /** A full scan of one folder: what to index and what to remove. Null when the folder is gone. */
 async function scanWork(
   db: Db,
@@ -242,7 +275,7 @@ async function scanWork(
   const work: Work[] = [];
   for (const file of changed) {
     const old = stored.get(file.relPath);
-    const sameSize = (d: StoredDocument) => d.status === 'ok' && d.hash !== null && d.size === file.size;
+    const sameSize = (d: StoredDocument) => couldBe(d, file);
     const renameFrom = old ? [] : gone.filter(sameSize);
     if (!params.force && ((old && sameSize(old)) || renameFrom.length)) {
       // Only the modification time moved, or a file we know turned up under a new name.
@@ -254,15 +287,8 @@ async function scanWork(
       }
       const from = renameFrom.find((d) => d.hash === hash);
       if (from) {
-        store.rename(from.id, { folderId, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs });
         gone.splice(gone.indexOf(from), 1);
-        // Read by another reader than its new name calls for (an older one, or `.txt` renamed to
-        // `.md`): read again now, under its new name, keeping its passages' vectors and signals.
-        if (from.reader !== readerKey(file.type)) {
-          work.push({ kind: 'index', file, folderId, existed: true });
-          continue;
-        }
-        progress.renamed();
+        followRename(store, from, folderId, file, work, progress);
         continue;
       }
     }
@@ -291,6 +317,8 @@ async function targetedWork(
   root: string,
   relPaths: string[],
   ignore: string[],
+  progress: ProgressTracker,
+  signal: AbortSignal,
 ): Promise<Work[] | null> {
   if (
     !(await fs.stat(root).then(
@@ -330,7 +358,41 @@ async function targetedWork(
       }
     }
   }
-  return work;
+  return followRenames(store, folderId, work, progress, signal);
+}
+
+/**
+ * The watcher reports a rename as a file gone and a file new, in the same run: pair them by
+ * content, as a full scan does, so the document follows the file instead of being removed
+ * and indexed again (its vectors embedded anew, the user's signals about it dropped).
+ */
+async function followRenames(
+  store: DocumentStore,
+  folderId: number,
+  work: Work[],
+  progress: ProgressTracker,
+  signal: AbortSignal,
+): Promise<Work[]> {
+  const gone = work.flatMap((w) => (w.kind === 'remove' ? [w.doc] : []));
+  if (!gone.length) return work;
+  const out: Work[] = [];
+  const followed = new Set<StoredDocument>();
+  for (const w of work) {
+    if (w.kind !== 'index' || w.existed) {
+      out.push(w);
+      continue;
+    }
+    const candidates = gone.filter((d) => !followed.has(d) && couldBe(d, w.file));
+    const hash = candidates.length ? await hashFile(w.file.absPath, { signal }).catch(() => null) : null;
+    const from = candidates.find((d) => d.hash === hash);
+    if (!from) {
+      out.push(w);
+      continue;
+    }
+    followed.add(from);
+    followRename(store, from, folderId, w.file, out, progress);
+  }
+  return out.filter((w) => w.kind !== 'remove' || !followed.has(w.doc));
 }
 
 async function indexFiles(

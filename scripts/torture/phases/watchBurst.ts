@@ -1,6 +1,7 @@
 /**
  * Phase "watch": `docqa watch` on a folder, then a burst of file operations in
- * under a second (new nested folders full of files, edits, deletions). After
+ * under a second (new nested folders full of files, edits, deletions, renames, some
+ * to another type). After
  * the watcher goes quiet every surviving file must be indexed as it now is and
  * every deleted one gone.
  */
@@ -147,6 +148,11 @@ async function runBurst(
     if (n % 2 === 0 && ops < total) {
       folder.remove(pickExisting(folder, random));
       deleted++;
+      await step();
+    }
+    if (n % 3 === 1 && ops < total) {
+      // Renamed in place, sometimes to another type (.txt to .md): the document follows it.
+      folder.rename(pickExisting(folder, random), folder.newName(n % 2 ? '.md' : '.txt'));
       await step();
     }
   }
