@@ -139,7 +139,7 @@ function summaryText(s: IngestSummary): string {
   const parts = [
     `${s.phase === 'cancelled' ? 'Cancelled' : 'Indexed'} in ${formatDuration(s.elapsedMs / 1000)}:`,
     `${s.filesAdded} added, ${s.filesUpdated} updated, ${s.filesRemoved} removed, ${s.filesSkipped} unchanged, ${s.filesFailed} failed;`,
-    `${counted(s.chunks, 'passage')}${s.passagesKept ? ` (${s.passagesKept} unchanged, not embedded again)` : ''} (${rate.toFixed(0)}/s, ${formatBytes(s.bytesDone)})`,
+    `${counted(s.chunks, 'passage')}${s.passagesKept ? ` (${s.passagesKept} already embedded)` : ''} (${rate.toFixed(0)}/s, ${formatBytes(s.bytesDone)})`,
   ];
   return parts.join(' ');
 }

@@ -39,7 +39,7 @@ function passagesOf(dbPath: string, relPath: string): StoredPassage[] {
     const vector = db.prepare(`SELECT embedding FROM ${table} WHERE chunk_id = ?`).pluck();
     const rows = db
       .prepare(
-        'SELECT c.id, c.text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.rel_path = ? ORDER BY c.ord',
+        'SELECT c.id, c.text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.rel_path = ? ORDER BY d.id, c.ord',
       )
       .all(relPath) as { id: number; text: string }[];
     return rows.map((r) => {
@@ -157,6 +157,42 @@ describe('passages whose text did not change keep their vectors', () => {
       expect(
         (await lib.ask('Which fruit wants a sheltered corner?', { mode: 'bm25' })).results[0].text,
       ).toContain('quinces');
+      expect(checkLibraryFile(dbPath)).toEqual([]);
+    } finally {
+      await lib.close();
+    }
+  });
+
+  it('a copy of a file, in the same folder or another of the library, takes the vectors its passages have', async () => {
+    const docs = path.join(tmp.dir, 'copy-docs');
+    const other = path.join(tmp.dir, 'copy-other');
+    mkdirSync(docs, { recursive: true });
+    mkdirSync(other, { recursive: true });
+    writeFileSync(path.join(docs, 'guide.md'), guide(4));
+    const dbPath = path.join(tmp.dir, 'copy', 'library.sqlite');
+    const lib = await Library.open({ dbPath, packDir, provider: 'cpu' });
+    try {
+      await lib.addFolder(docs);
+      await lib.ingest();
+      const original = passagesOf(dbPath, 'guide.md');
+      const marker = Float32Array.from({ length: 32 }, (_, i) => (i % 3 ? 0.2 : -0.2));
+      overwriteVector(dbPath, original[1].chunkId, marker);
+
+      // The same text under another name (its title is its first heading, so the passages are the same).
+      writeFileSync(path.join(docs, 'guide copy.md'), guide(4));
+      writeFileSync(path.join(other, 'guide.md'), guide(4));
+      await lib.addFolder(other);
+      const run = await lib.ingest();
+      expect(run).toMatchObject({ filesAdded: 2 });
+      expect(run.passagesKept).toBe(2 * original.length);
+      for (const copy of [
+        passagesOf(dbPath, 'guide copy.md'),
+        passagesOf(dbPath, 'guide.md').slice(original.length),
+      ]) {
+        expect(copy.map((p) => p.text)).toEqual(original.map((p) => p.text));
+        expect([...copy[1].vector]).toEqual([...marker]);
+        copy.forEach((p, i) => i !== 1 && expect([...p.vector]).toEqual([...original[i].vector]));
+      }
       expect(checkLibraryFile(dbPath)).toEqual([]);
     } finally {
       await lib.close();

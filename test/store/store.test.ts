@@ -99,8 +99,9 @@ describe('library database', () => {
     const db = openDatabase(file);
     const folder = insertFolder(db, '/data/docs', []);
     new DocumentStore(db).write(doc(folder, 'a.txt', ['alpha'], new Map()));
-    // What a DocQA of schema version 4 left: the same tables without the column.
+    // What a DocQA of schema version 4 left: the same tables without the columns of 5 and 6.
     db.exec('ALTER TABLE documents DROP COLUMN reader');
+    db.exec('DROP INDEX chunks_passage_hash; ALTER TABLE chunks DROP COLUMN passage_hash');
     db.pragma('user_version = 4');
     db.close();
     const reopened = openDatabase(file);
@@ -109,6 +110,7 @@ describe('library database', () => {
       { rel_path: 'a.txt', reader: null },
     ]);
     expect(new DocumentStore(reopened).documentsOf(folder).get('a.txt')?.reader).toBeNull();
+    expect(reopened.prepare('SELECT passage_hash FROM chunks').pluck().all()).toEqual([null]);
     reopened.close();
   });
 

@@ -26,6 +26,7 @@ import {
 import { folderIgnore, listFolders, setFolderState, type FolderState } from '../store/folders.js';
 import { clearReading, deathsWhileReading, markReading } from '../store/extractionMarks.js';
 import { KeptVectors } from '../store/keptVectors.js';
+import { passageHash } from '../store/passageHash.js';
 import { listVectorSets } from '../store/vectorSets.js';
 import { compactFts, ftsHasDrifted } from '../store/ftsIndex.js';
 import type { Extractor, ExtractorOptions, ExtractOutcome } from './extractor.js';
@@ -504,6 +505,7 @@ async function prepare(
         line: c.line,
         text: c.text,
         fts: indexColumns(passage),
+        passageHash: passageHash(passage),
       };
     });
     return {
@@ -536,12 +538,15 @@ async function embedAndWrite(
   const docs = batch.filter((p) => p.doc).map((p) => p.doc!);
   const texts = docs.flatMap((d) => d.passages);
   const kept = new KeptVectors(db);
-  // The chunk each passage had before, when the file was indexed with the same passage text.
+  // A chunk with the same passage text: the file's own before (found by text, also in a library
+  // from before passage hashes), else one anywhere in the library (a copy of a file).
   const before: (number | undefined)[] = [];
   for (const p of batch) {
     if (!p.doc) continue;
     const previous = p.existed ? kept.passagesOf(p.doc.folderId, p.doc.relPath) : null;
-    for (const passage of p.doc.passages) before.push(previous?.get(passage));
+    p.doc.passages.forEach((passage, i) =>
+      before.push(previous?.get(passage) ?? kept.elsewhere(passage, p.doc!.chunks[i].passageHash!)),
+    );
   }
   // Progress inside the batch, from the first vector set's embedding (retries do not count twice).
   const batchBytes = batch.reduce((n, p) => n + p.file.size, 0);

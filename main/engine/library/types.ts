@@ -67,8 +67,9 @@ export interface IngestSummary extends IngestProgress {
   filesUpdated: number;
   filesRemoved: number;
   /**
-   * Passages of files read again (changed, forced, or read by a newer reader) whose text was
-   * unchanged: they kept their vectors instead of being embedded again.
+   * Passages whose text the library already held (a file read again, changed, forced or read by a
+   * newer reader; a copy of a file already indexed): they took the vectors they had instead of
+   * being embedded again.
    */
   passagesKept: number;
 }

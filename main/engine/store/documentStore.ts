@@ -11,6 +11,8 @@ export interface ChunkRow {
   text: string;
   /** FTS5 columns from the analyzer (see text/analyzer.ts). */
   fts: { body: string; chars: string };
+  /** `passageHash` of the passage's text (title, headings and body); absent, none is stored. */
+  passageHash?: number;
 }
 
 export interface DocumentFile {
@@ -80,8 +82,8 @@ export class DocumentStore {
          WHERE id = @id`,
       ),
       insertChunk: db.prepare(
-        `INSERT INTO chunks(document_id, ord, start, end, heading_path, page, line, text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO chunks(document_id, ord, start, end, heading_path, page, line, text, passage_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, body, chars) VALUES (?, ?, ?)'),
       deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
@@ -152,6 +154,7 @@ export class DocumentStore {
             c.page,
             c.line,
             c.text,
+            c.passageHash ?? null,
           ).lastInsertRowid,
         );
         this.st.insertFts.run(chunkId, c.fts.body, c.fts.chars);

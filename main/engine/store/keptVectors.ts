@@ -2,16 +2,27 @@ import type { Database, Statement } from 'better-sqlite3';
 import { passageText } from '../text/passageText.js';
 import type { VectorSet } from './vectorSets.js';
 
+interface ChunkText {
+  id: number;
+  heading_path: string;
+  text: string;
+  title: string | null;
+}
+
+const passageOf = (r: ChunkText): string =>
+  passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text);
+
 /**
- * The vectors a file's passages already have, by passage text, so that indexing
- * a file again (an edit, a forced re-index, a newer reader) embeds only the
- * passages whose text changed: the answer tower is the slow half of indexing,
- * and a passage's vector depends on its text alone (title, headings and body,
- * as `passageText` joins them). A vector set without a vector for a passage (a
- * set still being built) gives none for it.
+ * The vectors passages already have, by passage text, so that indexing a file again
+ * (an edit, a forced re-index, a newer reader) embeds only the passages whose text
+ * changed, and a copy of a file already indexed none:
+ * the answer tower is the slow half of indexing, and a passage's vector depends on its
+ * text alone (title, headings and body, as `passageText` joins them). A vector set
+ * without a vector for a passage (a set still being built) gives none for it.
  */
 export class KeptVectors {
   private readonly chunksOf: Statement;
+  private readonly byHash: Statement;
   private readonly vectorStatements = new Map<string, Statement>();
 
   constructor(private readonly db: Database) {
@@ -20,19 +31,25 @@ export class KeptVectors {
          FROM documents d JOIN chunks c ON c.document_id = d.id
         WHERE d.folder_id = ? AND d.rel_path = ? AND d.status = 'ok'`,
     );
+    this.byHash = db.prepare(
+      `SELECT c.id, c.heading_path, c.text, d.title
+         FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE c.passage_hash = ? LIMIT 8`,
+    );
+  }
+
+  /** A chunk anywhere in the library with this passage text (`hash` its `passageHash`), if any. */
+  elsewhere(passage: string, hash: number): number | undefined {
+    for (const r of this.byHash.iterate(hash) as Iterable<ChunkText>)
+      if (passageOf(r) === passage) return r.id;
+    return undefined;
   }
 
   /** Chunk id of each passage text the file has in the index now (empty for a new or failed file). */
   passagesOf(folderId: number, relPath: string): Map<string, number> {
     const out = new Map<string, number>();
-    for (const r of this.chunksOf.iterate(folderId, relPath) as Iterable<{
-      id: number;
-      heading_path: string;
-      text: string;
-      title: string | null;
-    }>) {
-      out.set(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text), r.id);
-    }
+    for (const r of this.chunksOf.iterate(folderId, relPath) as Iterable<ChunkText>)
+      out.set(passageOf(r), r.id);
     return out;
   }
 

@@ -148,6 +148,12 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE documents ADD COLUMN reader TEXT;
   `,
+  // 6: each passage's text as a number (store/passageHash.ts), so a passage embedded once is found
+  // again wherever its text turns up (a copy of a file); NULL for passages from before
+  `
+  ALTER TABLE chunks ADD COLUMN passage_hash INTEGER;
+  CREATE INDEX chunks_passage_hash ON chunks(passage_hash) WHERE passage_hash IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
