@@ -199,6 +199,34 @@ describe('passages whose text did not change keep their vectors', () => {
     }
   });
 
+  it("a folder moved from one of the library's folders into another takes the vectors it had", async () => {
+    const from = path.join(tmp.dir, 'move-from');
+    const to = path.join(tmp.dir, 'move-to');
+    mkdirSync(path.join(from, 'orchard'), { recursive: true });
+    mkdirSync(to, { recursive: true });
+    writeFileSync(path.join(from, 'orchard', 'guide.md'), guide(4));
+    writeFileSync(path.join(from, 'orchard', 'bees.txt'), 'Bees visit the blossom in April.\n');
+    writeFileSync(path.join(to, 'cider.txt'), 'Cider presses are cleaned after every pressing.\n');
+    const dbPath = path.join(tmp.dir, 'move', 'library.sqlite');
+    const lib = await Library.open({ dbPath, packDir, provider: 'cpu' });
+    try {
+      await lib.addFolder(from);
+      await lib.addFolder(to);
+      const first = await lib.ingest();
+      const marker = Float32Array.from({ length: 32 }, (_, i) => (i % 4 ? 0.3 : -0.1));
+      overwriteVector(dbPath, passagesOf(dbPath, 'orchard/guide.md')[2].chunkId, marker);
+
+      renameSync(path.join(from, 'orchard'), path.join(to, 'orchard'));
+      const run = await lib.ingest();
+      expect(run).toMatchObject({ filesAdded: 2, filesRemoved: 2 });
+      expect(run.passagesKept).toBe(first.chunks - 1); // all but cider.txt's one passage
+      expect([...passagesOf(dbPath, 'orchard/guide.md')[2].vector]).toEqual([...marker]);
+      expect(checkLibraryFile(dbPath)).toEqual([]);
+    } finally {
+      await lib.close();
+    }
+  });
+
   it('a forced re-index reads every file and embeds nothing that did not change', async () => {
     const docs = path.join(tmp.dir, 'force-docs');
     mkdirSync(docs, { recursive: true });

@@ -75,6 +75,9 @@ function marksWhileReading(file: ScannedFile): boolean {
   return readsCompressedParts(file.type) || file.size >= MARK_FROM_BYTES;
 }
 
+/** Vectors (and passage texts) of removed documents held for the run's new files: a folder of ~40k passages at 384-d. */
+const KEEP_REMOVED_BYTES = 96 * 1024 * 1024;
+
 /** Passages per embedAnswers call within one batch: a large file's progress moves in steps this big. */
 const EMBED_SLICE = 512;
 
@@ -137,13 +140,17 @@ export async function runIngestJob(
       work.push(...items);
     }
 
+    const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
+    const removals = work.flatMap((w) => (w.kind === 'remove' ? [w.doc.id] : []));
+    const kept = new KeptVectors(db);
+    // What is removed may come back under another folder (a folder moved between two of the library's).
+    if (toIndex.length && removals.length) kept.keepRemoved(removals, listVectorSets(db), KEEP_REMOVED_BYTES);
     progress.phase('removing');
     db.transaction(() => {
-      for (const w of work) if (w.kind === 'remove') store.remove(w.doc.id);
+      for (const id of removals) store.remove(id);
     }).immediate();
-    progress.removed(work.filter((w) => w.kind === 'remove').length);
+    progress.removed(removals.length);
 
-    const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
     // Opening the pack can take seconds (a transformer: longer): say so rather than sit at 0%.
     progress.phase(toIndex.length ? 'loading-model' : 'indexing');
     progress.plan(
@@ -156,7 +163,7 @@ export async function runIngestJob(
       progress.phase('indexing');
       packs.ensureActiveSet(db);
       extractor.configure(params.extract);
-      await indexFiles(db, store, packs, extractor, toIndex, params, progress, signal);
+      await indexFiles(db, store, packs, extractor, kept, toIndex, params, progress, signal);
     }
     if (!signal.aborted) compactFtsIfDrifted(db, progress, params.dbPath);
     const done = new Date().toISOString();
@@ -401,6 +408,7 @@ async function indexFiles(
   store: DocumentStore,
   packs: PackSet,
   extractor: Extractor,
+  kept: KeptVectors,
   work: Extract<Work, { kind: 'index' }>[],
   params: IngestJobParams,
   progress: ProgressTracker,
@@ -420,7 +428,7 @@ async function indexFiles(
     if (failure) throw failure;
     progress.embedding(ready.reduce((n, p) => n + (p.doc?.chunks.length ?? 0), 0));
     inflight.push(
-      embedAndWrite(db, store, packs, ready, progress).catch((e: unknown) => {
+      embedAndWrite(db, store, packs, kept, ready, progress).catch((e: unknown) => {
         failure ??= e;
       }),
     );
@@ -532,12 +540,12 @@ async function embedAndWrite(
   db: Db,
   store: DocumentStore,
   packs: PackSet,
+  kept: KeptVectors,
   batch: Prepared[],
   progress: ProgressTracker,
 ): Promise<void> {
   const docs = batch.filter((p) => p.doc).map((p) => p.doc!);
   const texts = docs.flatMap((d) => d.passages);
-  const kept = new KeptVectors(db);
   // A chunk with the same passage text: the file's own before (found by text, also in a library
   // from before passage hashes), else one anywhere in the library (a copy of a file).
   const before: (number | undefined)[] = [];
@@ -570,7 +578,9 @@ async function embedAndWrite(
       const all = new Float32Array(texts.length * set.dim);
       const missing: number[] = [];
       for (let i = 0; i < texts.length; i++) {
-        const vector = before[i] === undefined ? null : kept.vector(set, before[i]!);
+        const vector =
+          (before[i] === undefined ? null : kept.vector(set, before[i]!)) ??
+          kept.removedVector(texts[i], set);
         if (vector) all.set(vector, i * set.dim);
         else missing.push(i);
       }

@@ -23,7 +23,10 @@ const passageOf = (r: ChunkText): string =>
 export class KeptVectors {
   private readonly chunksOf: Statement;
   private readonly byHash: Statement;
+  private readonly chunksOfDocument: Statement;
   private readonly vectorStatements = new Map<string, Statement>();
+  /** Passages of documents this run removed, with their vectors by vector-set id (`keepRemoved`). */
+  private readonly removed = new Map<string, Map<number, Float32Array>>();
 
   constructor(private readonly db: Database) {
     this.chunksOf = db.prepare(
@@ -36,6 +39,39 @@ export class KeptVectors {
          FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.passage_hash = ? LIMIT 8`,
     );
+    this.chunksOfDocument = db.prepare(
+      `SELECT c.id, c.heading_path, c.text, d.title
+         FROM documents d JOIN chunks c ON c.document_id = d.id
+        WHERE d.id = ?`,
+    );
+  }
+
+  /**
+   * Holds on to the passages and vectors of documents about to be removed, up to `maxBytes`: a run
+   * removes what is gone before it reads what is new, and a folder moved from one of the library's
+   * folders into another is both. Call before removing them.
+   */
+  keepRemoved(documentIds: readonly number[], sets: readonly VectorSet[], maxBytes: number): void {
+    let bytes = 0;
+    for (const id of documentIds) {
+      for (const r of this.chunksOfDocument.iterate(id) as Iterable<ChunkText>) {
+        const passage = passageOf(r);
+        if (this.removed.has(passage)) continue;
+        const vectors = new Map<number, Float32Array>();
+        for (const set of sets) {
+          const v = this.vector(set, r.id);
+          if (v) vectors.set(set.id, v);
+        }
+        bytes += passage.length * 2 + [...vectors.values()].reduce((n, v) => n + v.byteLength, 0);
+        if (bytes > maxBytes) return;
+        this.removed.set(passage, vectors);
+      }
+    }
+  }
+
+  /** The vector a removed passage with this text had in `set` (`keepRemoved`), or null. */
+  removedVector(passage: string, set: VectorSet): Float32Array | null {
+    return this.removed.get(passage)?.get(set.id) ?? null;
   }
 
   /** A chunk anywhere in the library with this passage text (`hash` its `passageHash`), if any. */
