@@ -115,21 +115,13 @@ export async function runIngestJob(
   try {
     for (const f of folders) setFolderState(db, f.id, 'indexing');
     progress.phase('scanning');
-    const work: Work[] = [];
+    let work: Work[] = [];
     const scannedFolders = new Set<number>();
     for (const folder of folders) {
       const targeted = params.paths?.find((p) => p.folderId === folder.id);
       if (params.paths && !targeted) continue;
       const items = targeted
-        ? await targetedWork(
-            store,
-            folder.id,
-            folder.path,
-            targeted.relPaths,
-            folderIgnore(db, folder.id),
-            progress,
-            signal,
-          )
+        ? await targetedWork(store, folder.id, folder.path, targeted.relPaths, folderIgnore(db, folder.id))
         : await scanWork(db, store, folder.id, folder.path, params, progress, signal);
       if (items === null) {
         setFolderState(db, folder.id, 'missing');
@@ -139,6 +131,7 @@ export async function runIngestJob(
       scannedFolders.add(folder.id);
       work.push(...items);
     }
+    work = await followRenames(store, work, progress, signal, params.force);
 
     const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
     const removals = work.flatMap((w) => (w.kind === 'remove' ? [w.doc.id] : []));
@@ -224,10 +217,10 @@ function couldBe(doc: StoredDocument, file: ScannedFile): boolean {
 
 /**
  * `file`, new at its path, has the content of `from`, gone from its own (renamed, or moved
- * within the folder): the document follows it, keeping its passages, vectors and the user's
- * signals. Read by another reader than its new name calls for (an older one, or `.txt`
- * renamed to `.md`), it is read again under its new name; its unchanged passages keep
- * their vectors.
+ * within the library's folders): the document follows it, keeping its passages, vectors and
+ * the user's signals. Read by another reader than its new name calls for (an older one, or
+ * `.txt` renamed to `.md`), or in a forced run, it is read again under its new name; its
+ * unchanged passages keep their vectors.
  */
 function followRename(
   store: DocumentStore,
@@ -236,9 +229,11 @@ function followRename(
   file: ScannedFile,
   work: Work[],
   progress: ProgressTracker,
+  force = false,
 ): void {
   store.rename(from.id, { folderId, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs });
-  if (from.reader !== readerKey(file.type)) work.push({ kind: 'index', file, folderId, existed: true });
+  if (force || from.reader !== readerKey(file.type))
+    work.push({ kind: 'index', file, folderId, existed: true });
   else progress.renamed();
 }
 
@@ -325,8 +320,6 @@ async function targetedWork(
   root: string,
   relPaths: string[],
   ignore: string[],
-  progress: ProgressTracker,
-  signal: AbortSignal,
 ): Promise<Work[] | null> {
   if (
     !(await fs.stat(root).then(
@@ -366,20 +359,22 @@ async function targetedWork(
       }
     }
   }
-  return followRenames(store, folderId, work, progress, signal);
+  return work;
 }
 
 /**
- * The watcher reports a rename as a file gone and a file new, in the same run: pair them by
- * content, as a full scan does, so the document follows the file instead of being removed
- * and indexed again (its vectors embedded anew, the user's signals about it dropped).
+ * A file gone and a file new in one run may be one file: renamed while the watcher ran (which
+ * reports a rename as both), or moved from one of the library's folders into another. Paired
+ * by content (a scan pairs a folder's own renames already), the document follows the file
+ * instead of being removed and indexed again: its vectors embedded anew, the user's signals
+ * about it dropped with it.
  */
 async function followRenames(
   store: DocumentStore,
-  folderId: number,
   work: Work[],
   progress: ProgressTracker,
   signal: AbortSignal,
+  force: boolean,
 ): Promise<Work[]> {
   const gone = work.flatMap((w) => (w.kind === 'remove' ? [w.doc] : []));
   if (!gone.length) return work;
@@ -398,7 +393,7 @@ async function followRenames(
       continue;
     }
     followed.add(from);
-    followRename(store, from, folderId, w.file, out, progress);
+    followRename(store, from, w.folderId, w.file, out, progress, force);
   }
   return out.filter((w) => w.kind !== 'remove' || !followed.has(w.doc));
 }

@@ -89,7 +89,7 @@ export class DocumentStore {
       deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
       touch: db.prepare('UPDATE documents SET size = ?, mtime_ms = ? WHERE id = ?'),
       rename: db.prepare(
-        'UPDATE documents SET rel_path = ?, size = ?, mtime_ms = ?, indexed_at = ? WHERE id = ?',
+        'UPDATE documents SET folder_id = ?, rel_path = ?, size = ?, mtime_ms = ?, indexed_at = ? WHERE id = ?',
       ),
     };
   }
@@ -198,9 +198,16 @@ export class DocumentStore {
     return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
   }
 
-  /** Same content under a new name: the document keeps its chunks and vectors. */
+  /** Same content under a new name (in its folder or another of the library's): the document keeps its chunks and vectors. */
   rename(documentId: number, file: DocumentFile): void {
-    this.st.rename.run(file.relPath, file.size, file.mtimeMs, new Date().toISOString(), documentId);
+    this.st.rename.run(
+      file.folderId,
+      file.relPath,
+      file.size,
+      file.mtimeMs,
+      new Date().toISOString(),
+      documentId,
+    );
   }
 
   /** Content unchanged (same hash) but mtime moved: remember the new size/mtime so the next scan skips it cheaply. */
