@@ -136,7 +136,7 @@ export async function runIngestJob(
     const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
     const removals = work.flatMap((w) => (w.kind === 'remove' ? [w.doc.id] : []));
     const kept = new KeptVectors(db);
-    // What is removed may come back under another folder (a folder moved between two of the library's).
+    // What is removed may come back elsewhere with its text changed in part (moved and edited).
     if (toIndex.length && removals.length) kept.keepRemoved(removals, listVectorSets(db), KEEP_REMOVED_BYTES);
     progress.phase('removing');
     db.transaction(() => {

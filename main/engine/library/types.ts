@@ -68,8 +68,8 @@ export interface IngestSummary extends IngestProgress {
   filesRemoved: number;
   /**
    * Passages whose text the library already held (a file read again, changed, forced or read by a
-   * newer reader; a copy of a file already indexed; a folder moved between the library's folders):
-   * they took the vectors they had instead of being embedded again.
+   * newer reader; a copy of a file already indexed; a file moved and edited): they took the
+   * vectors they had instead of being embedded again.
    */
   passagesKept: number;
 }

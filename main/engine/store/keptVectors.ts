@@ -48,8 +48,8 @@ export class KeptVectors {
 
   /**
    * Holds on to the passages and vectors of documents about to be removed, up to `maxBytes`: a run
-   * removes what is gone before it reads what is new, and a folder moved from one of the library's
-   * folders into another is both. Call before removing them.
+   * removes what is gone before it reads what is new, and a file moved and edited on the way (which
+   * no rename pairs) is both. Call before removing them.
    */
   keepRemoved(documentIds: readonly number[], sets: readonly VectorSet[], maxBytes: number): void {
     let bytes = 0;
