@@ -13,12 +13,12 @@ const passageOf = (r: ChunkText): string =>
   passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text);
 
 /**
- * The vectors passages already have, by passage text, so that indexing a file again
- * (an edit, a forced re-index, a newer reader) embeds only the passages whose text
- * changed, and a copy of a file already indexed none:
- * the answer tower is the slow half of indexing, and a passage's vector depends on its
- * text alone (title, headings and body, as `passageText` joins them). A vector set
- * without a vector for a passage (a set still being built) gives none for it.
+ * The vectors passages already have, by passage text, so that indexing a file again (an
+ * edit, a forced re-index, a newer reader) embeds only the passages whose text changed,
+ * and a copy of a file already indexed none: the answer tower is the slow half of
+ * indexing, and a passage's vector depends on its text alone (title, headings and body,
+ * as `passageText` joins them). A vector set without a vector for a passage (a set still
+ * being built) gives none for it.
  */
 export class KeptVectors {
   private readonly chunksOf: Statement;
