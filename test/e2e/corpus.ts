@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makePptx } from '../../scripts/documentWriters/pptxWriter.js';
+import { makeXlsx } from '../../scripts/documentWriters/xlsxWriter.js';
 
 /** The documents the questions are about, in Chinese and English. */
 export const TARGETS = {
@@ -49,6 +51,27 @@ export const CROSS_LINGUAL = {
   zhText: '# 防火墙设置\n\n要开放一个端口，请在防火墙规则里添加一条允许该端口的规则，然后重新加载防火墙。\n',
 } as const;
 
+/** A workbook whose answer sits deep in a sheet, and a deck whose answer is on its second slide. */
+export const PLACED = {
+  sheet: { path: 'office/stock.xlsx', question: 'brass lantern shelf' },
+  deck: {
+    path: 'office/ferries.pptx',
+    question: 'ferry to the lighthouse island in winter',
+  },
+} as const;
+
+/** The sheet row of "Crate n" in the workbook (row 1 is the header; an empty row follows crate 140). */
+export const crateRow = (n: number): number => n + (n > 140 ? 2 : 1);
+
+function stockWorkbook(): Buffer {
+  const rows: (string | number | null)[][] = [['Item', 'Price', 'Shelf']];
+  for (let i = 1; i <= 140; i++) rows.push([`Crate ${i}`, i * 2, `Aisle ${i % 9}`]);
+  rows.push([null, null, null]); // an empty row: the sheet's rows and the text's lines part ways
+  for (let i = 141; i <= 150; i++) rows.push([`Crate ${i}`, i * 2, `Aisle ${i % 9}`]);
+  rows.push(['Brass lantern', 19, 'Shelf 4 by the door']); // row 152
+  return makeXlsx([{ name: 'Stock', rows }]);
+}
+
 /** A PDF that cannot be read: the library lists it with its reason. */
 export const BROKEN_FILE = 'scans/broken.pdf';
 
@@ -91,6 +114,21 @@ export function writeCorpus(dir: string, fillers: number): void {
   write(CROSS_LINGUAL.copy, CROSS_LINGUAL.text);
   write(CROSS_LINGUAL.zhPath, CROSS_LINGUAL.zhText);
   write(BROKEN_FILE, '%PDF-1.7\n1 0 obj << /Type /Catalog >> broken beyond repair');
+  const writeBytes = (rel: string, bytes: Buffer): void => {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), bytes);
+  };
+  writeBytes(PLACED.sheet.path, stockWorkbook());
+  writeBytes(
+    PLACED.deck.path,
+    makePptx([
+      { title: 'Ferry timetable', body: ['Boats leave the harbour every hour.'] },
+      {
+        title: 'Winter service',
+        body: ['From November the ferry to the lighthouse island runs twice a day.'],
+      },
+    ]),
+  );
   let seed = 12345;
   const next = (n: number): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;

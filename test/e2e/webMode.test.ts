@@ -21,7 +21,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROKEN_FILE, CROSS_LINGUAL, TARGETS, UNRELATED_QUESTION, writeCorpus } from './corpus.js';
+import {
+  BROKEN_FILE,
+  CROSS_LINGUAL,
+  PLACED,
+  crateRow,
+  TARGETS,
+  UNRELATED_QUESTION,
+  writeCorpus,
+} from './corpus.js';
 import { callApi, startServe, type ServeProcess } from './serveProcess.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -229,9 +237,10 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await shot('03-indexed');
   }, 180_000);
 
-  const ask = async (question: string) => {
+  /** Asks in the chat; `label` is the question box's name in the interface language. */
+  const ask = async (question: string, label = 'Question') => {
     await page.keyboard.press('Control+k');
-    const box = page.getByLabel('Question');
+    const box = page.getByLabel(label);
     await poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
     const turns = await page.locator('.turn').count();
     const t0 = performance.now();
@@ -535,6 +544,25 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await poll(() => page.locator('.turn').count()).toBe(7);
     expect(await toast.count()).toBe(0);
     expect((await callApi<{ turns: number }[]>(serve, 'listConversations'))[0].turns).toBe(7);
+  }, 60_000);
+
+  it("places a workbook's source by its sheet row and a deck's by its slide, in the interface language", async () => {
+    // The interface is in Chinese by now (switched above).
+    const places = [
+      { ...PLACED.deck, position: '第 2 张幻灯片 · Winter service' },
+      { ...PLACED.sheet, position: null },
+    ];
+    for (const { question, path: file, position } of places) {
+      const { turn } = await ask(question, '问题');
+      const first = turn.getByTestId('source-card').first();
+      await first.waitFor();
+      expect(await first.locator('.source-path').textContent()).toBe(file);
+      const shown = (await first.locator('.source-position').textContent()) ?? '';
+      // A sheet's passage: the row it starts at, as the spreadsheet numbers it (its first crate's row).
+      const crate = Number(/Item: Crate (\d+)/.exec((await first.textContent()) ?? '')?.[1]);
+      expect(shown).toContain(position ?? `第 ${crateRow(crate)} 行 · Stock`);
+    }
+    await shot('10d-row-and-slide');
   }, 60_000);
 
   it('words the errors the API sends in the interface language', async () => {
