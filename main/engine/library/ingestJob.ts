@@ -90,7 +90,9 @@ interface Prepared {
 
 type Work =
   | { kind: 'index'; file: ScannedFile; folderId: number; existed: boolean }
-  | { kind: 'remove'; doc: StoredDocument };
+  | { kind: 'remove'; doc: StoredDocument }
+  /** The document follows its file to a new path (applied with the removals, in one transaction). */
+  | { kind: 'rename'; doc: StoredDocument; file: ScannedFile; folderId: number };
 
 /**
  * One indexing run over the library's folders: scan, skip unchanged files (size
@@ -131,7 +133,7 @@ export async function runIngestJob(
       scannedFolders.add(folder.id);
       work.push(...items);
     }
-    work = await followRenames(store, work, progress, signal, params.force);
+    work = await followRenames(work, progress, signal, params.force);
 
     const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
     const removals = work.flatMap((w) => (w.kind === 'remove' ? [w.doc.id] : []));
@@ -140,6 +142,14 @@ export async function runIngestJob(
     if (toIndex.length && removals.length) kept.keepRemoved(removals, listVectorSets(db), KEEP_REMOVED_BYTES);
     progress.phase('removing');
     db.transaction(() => {
+      for (const w of work)
+        if (w.kind === 'rename')
+          store.rename(w.doc.id, {
+            folderId: w.folderId,
+            relPath: w.file.relPath,
+            size: w.file.size,
+            mtimeMs: w.file.mtimeMs,
+          });
       for (const id of removals) store.remove(id);
     }).immediate();
     progress.removed(removals.length);
@@ -223,7 +233,6 @@ function couldBe(doc: StoredDocument, file: ScannedFile): boolean {
  * unchanged passages keep their vectors.
  */
 function followRename(
-  store: DocumentStore,
   from: StoredDocument,
   folderId: number,
   file: ScannedFile,
@@ -231,7 +240,7 @@ function followRename(
   progress: ProgressTracker,
   force = false,
 ): void {
-  store.rename(from.id, { folderId, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs });
+  work.push({ kind: 'rename', doc: from, file, folderId });
   if (force || from.reader !== readerKey(file.type))
     work.push({ kind: 'index', file, folderId, existed: true });
   else progress.renamed();
@@ -274,13 +283,14 @@ async function scanWork(
     if (missing) return null;
     throw e;
   }
-  const gone = [...stored.values()].filter((d) => !seen.has(d.relPath));
+  // By path: each leaves when a rename or a failed scan entry claims it; the rest are removed.
+  const gone = new Map([...stored.values()].filter((d) => !seen.has(d.relPath)).map((d) => [d.relPath, d]));
+  const goneBySize = new GoneBySize(gone.values());
   const work: Work[] = [];
   for (const file of changed) {
     const old = stored.get(file.relPath);
-    const sameSize = (d: StoredDocument) => couldBe(d, file);
-    const renameFrom = old ? [] : gone.filter(sameSize);
-    if (!params.force && ((old && sameSize(old)) || renameFrom.length)) {
+    const renameFrom = old ? [] : goneBySize.candidates(file);
+    if (!params.force && ((old && couldBe(old, file)) || renameFrom.length)) {
       // Only the modification time moved, or a file we know turned up under a new name.
       const hash = await hashFile(file.absPath, { signal }).catch(() => null);
       if (old && hash === old.hash && old.reader === readerKey(file.type)) {
@@ -290,8 +300,9 @@ async function scanWork(
       }
       const from = renameFrom.find((d) => d.hash === hash);
       if (from) {
-        gone.splice(gone.indexOf(from), 1);
-        followRename(store, from, folderId, file, work, progress);
+        gone.delete(from.relPath);
+        goneBySize.take(from);
+        followRename(from, folderId, file, work, progress);
         continue;
       }
     }
@@ -303,14 +314,41 @@ async function scanWork(
   db.transaction(() => {
     for (const w of warnings) {
       const relPath = w.relPath || '.';
-      const i = gone.findIndex((d) => d.relPath === relPath);
-      if (i >= 0) gone.splice(i, 1);
+      gone.delete(relPath);
       store.writeFailure({ folderId, relPath, size: 0, mtimeMs: 0 }, w.message);
     }
   }).immediate();
   for (let i = 0; i < warnings.length; i++) progress.scanFailure();
-  for (const doc of gone) work.push({ kind: 'remove', doc });
+  for (const doc of gone.values()) work.push({ kind: 'remove', doc });
   return work;
+}
+
+/**
+ * Indexed documents gone from their paths, by size: those a new file of that size may be
+ * (a rename). By size, so pairing stays linear when thousands of files go and come in one run.
+ */
+class GoneBySize {
+  private readonly bySize = new Map<number, StoredDocument[]>();
+
+  constructor(docs: Iterable<StoredDocument>) {
+    for (const d of docs) {
+      if (d.status !== 'ok' || d.hash === null) continue;
+      const same = this.bySize.get(d.size);
+      if (same) same.push(d);
+      else this.bySize.set(d.size, [d]);
+    }
+  }
+
+  /** The documents `file` may hold the content of. */
+  candidates(file: ScannedFile): StoredDocument[] {
+    return this.bySize.get(file.size) ?? [];
+  }
+
+  /** `doc` is accounted for (a file took it). */
+  take(doc: StoredDocument): void {
+    const same = this.bySize.get(doc.size);
+    if (same) same.splice(same.indexOf(doc), 1);
+  }
 }
 
 /** Watcher-reported paths: each is a file to (re)index, or a gone file/folder to remove. */
@@ -370,7 +408,6 @@ async function targetedWork(
  * about it dropped with it.
  */
 async function followRenames(
-  store: DocumentStore,
   work: Work[],
   progress: ProgressTracker,
   signal: AbortSignal,
@@ -378,6 +415,7 @@ async function followRenames(
 ): Promise<Work[]> {
   const gone = work.flatMap((w) => (w.kind === 'remove' ? [w.doc] : []));
   if (!gone.length) return work;
+  const goneBySize = new GoneBySize(gone);
   const out: Work[] = [];
   const followed = new Set<StoredDocument>();
   for (const w of work) {
@@ -385,15 +423,16 @@ async function followRenames(
       out.push(w);
       continue;
     }
-    const candidates = gone.filter((d) => !followed.has(d) && couldBe(d, w.file));
+    const candidates = goneBySize.candidates(w.file);
     const hash = candidates.length ? await hashFile(w.file.absPath, { signal }).catch(() => null) : null;
     const from = candidates.find((d) => d.hash === hash);
     if (!from) {
       out.push(w);
       continue;
     }
+    goneBySize.take(from);
     followed.add(from);
-    followRename(store, from, w.folderId, w.file, out, progress, force);
+    followRename(from, w.folderId, w.file, out, progress, force);
   }
   return out.filter((w) => w.kind !== 'remove' || !followed.has(w.doc));
 }
