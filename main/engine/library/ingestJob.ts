@@ -375,21 +375,16 @@ async function targetedWork(
     const type = documentTypeOf(absPath);
     if (st?.isFile() && type && !matcher.ignores(relPath, false)) {
       const old = stored.get(relPath);
-      if (old && old.size === st.size && old.mtimeMs === st.mtimeMs && old.reader === readerKey(type))
-        continue;
-      work.push({
-        kind: 'index',
-        folderId,
-        existed: old !== undefined,
-        file: {
-          absPath,
-          relPath,
-          size: st.size,
-          mtimeMs: st.mtimeMs,
-          ext: path.extname(absPath).toLowerCase(),
-          type,
-        },
-      });
+      const file: ScannedFile = {
+        absPath,
+        relPath,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        ext: path.extname(absPath).toLowerCase(),
+        type,
+      };
+      if (old && unchanged(old, file)) continue;
+      work.push({ kind: 'index', folderId, existed: old !== undefined, file });
     } else if (!st) {
       const prefix = relPath === '' ? '' : `${relPath}/`;
       for (const doc of stored.values()) {

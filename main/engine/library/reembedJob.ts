@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { passageText } from '../text/passageText.js';
+import { storedPassageText } from '../text/passageText.js';
 import { openDatabase } from '../store/database.js';
 import { explainDiskFull } from '../store/diskFull.js';
 import {
@@ -125,9 +125,7 @@ export async function runReembedJob(
         if (switched) break;
         continue;
       }
-      const vectors = await pack.embedAnswers(
-        rows.map((r) => passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text)),
-      );
+      const vectors = await pack.embedAnswers(rows.map(storedPassageText));
       db.transaction(() => {
         rows.forEach((r, i) => {
           if (exists.get(r.id) && !hasVector.get(BigInt(r.id))) tables.insert(target, r.id, vectors, i);

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { analyze } from '../text/analyzer.js';
 import { matchExpression } from './ftsQuery.js';
-import { passageText } from '../text/passageText.js';
+import { storedPassageText } from '../text/passageText.js';
 import { bm25Idf, bm25TermScore } from './bm25Formula.js';
 import { PostingsBm25 } from './postingsBm25.js';
 import { FtsTotals } from '../store/ftsTotals.js';
@@ -190,9 +190,7 @@ export class Bm25Channel {
       title: string | null;
     }[]) {
       const chars: string[] = [];
-      const tokens = analyze(passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text), {
-        chars,
-      });
+      const tokens = analyze(storedPassageText(r), { chars });
       const tf = new Map<string, number>();
       for (const list of [tokens, chars])
         for (const t of list) if (idf.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);

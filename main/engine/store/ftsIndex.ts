@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { indexColumns } from '../text/analyzer.js';
-import { passageText } from '../text/passageText.js';
+import { storedPassageText } from '../text/passageText.js';
 import { FtsTotals } from './ftsTotals.js';
 
 /**
@@ -89,9 +89,7 @@ function rebuildFts(db: Database): void {
     }[];
     if (!rows.length) break;
     for (const r of rows) {
-      const { body, chars } = indexColumns(
-        passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text),
-      );
+      const { body, chars } = indexColumns(storedPassageText(r));
       insert.run(r.id, body, chars);
     }
     after = rows[rows.length - 1].id;

@@ -1,16 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { passageText } from '../text/passageText.js';
+import { storedPassageText, type StoredChunkText } from '../text/passageText.js';
 import type { VectorSet } from './vectorSets.js';
 
-interface ChunkText {
+interface ChunkText extends StoredChunkText {
   id: number;
-  heading_path: string;
-  text: string;
-  title: string | null;
 }
-
-const passageOf = (r: ChunkText): string =>
-  passageText(r.title ?? '', JSON.parse(r.heading_path) as string[], r.text);
 
 /**
  * The vectors passages already have, by passage text, so that indexing a file again (an
@@ -55,7 +49,7 @@ export class KeptVectors {
     let bytes = 0;
     for (const id of documentIds) {
       for (const r of this.chunksOfDocument.iterate(id) as Iterable<ChunkText>) {
-        const passage = passageOf(r);
+        const passage = storedPassageText(r);
         if (this.removed.has(passage)) continue;
         const vectors = new Map<number, Float32Array>();
         for (const set of sets) {
@@ -77,7 +71,7 @@ export class KeptVectors {
   /** A chunk anywhere in the library with this passage text (`hash` its `passageHash`), if any. */
   elsewhere(passage: string, hash: number): number | undefined {
     for (const r of this.byHash.iterate(hash) as Iterable<ChunkText>)
-      if (passageOf(r) === passage) return r.id;
+      if (storedPassageText(r) === passage) return r.id;
     return undefined;
   }
 
@@ -85,7 +79,7 @@ export class KeptVectors {
   passagesOf(folderId: number, relPath: string): Map<string, number> {
     const out = new Map<string, number>();
     for (const r of this.chunksOf.iterate(folderId, relPath) as Iterable<ChunkText>)
-      out.set(passageOf(r), r.id);
+      out.set(storedPassageText(r), r.id);
     return out;
   }
 

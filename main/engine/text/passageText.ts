@@ -14,3 +14,15 @@ export function passageText(title: string, headingPath: readonly string[], text:
   }
   return context.length ? `${context.join(' › ')}\n${text}` : text;
 }
+
+/** A chunk as the library stores it: its document's title, its heading path as JSON, its text. */
+export interface StoredChunkText {
+  title: string | null;
+  heading_path: string;
+  text: string;
+}
+
+/** `passageText` of a stored chunk: what was indexed and embedded for it. */
+export function storedPassageText(c: StoredChunkText): string {
+  return passageText(c.title ?? '', JSON.parse(c.heading_path) as string[], c.text);
+}
