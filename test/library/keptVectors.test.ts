@@ -318,6 +318,44 @@ describe('files read by an older reader', () => {
     }
   });
 
+  it('a new passage size reaches every file at the next run, not only the files indexed after it', async () => {
+    const docs = path.join(tmp.dir, 'cut-docs');
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(path.join(docs, 'guide.md'), guide(3));
+    writeFileSync(path.join(docs, 'notes.txt'), 'Bees visit the blossom in April.\n');
+    writeFileSync(path.join(docs, 'empty.txt'), '');
+    const dbPath = path.join(tmp.dir, 'cut', 'library.sqlite');
+    const lib = await Library.open({ dbPath, packDir, provider: 'cpu' });
+    try {
+      await lib.addFolder(docs);
+      await lib.ingest();
+      const atDefault = passagesOf(dbPath, 'guide.md').length;
+
+      await lib.updateSettings({ chunkTargetChars: 200 });
+      const recut = await lib.ingest();
+      expect(recut).toMatchObject({ filesUpdated: 2, filesSkipped: 0, filesFailed: 1 });
+      const small = passagesOf(dbPath, 'guide.md');
+      expect(small.length).toBeGreaterThan(atDefault);
+      expect(Math.max(...small.map((p) => p.text.length))).toBeLessThan(300);
+      const cut = { targetChars: 200, overlapChars: 0 };
+      expect(readerOf(dbPath, 'guide.md')).toBe(readerKey('markdown', cut));
+      expect(readerOf(dbPath, 'empty.txt')).toBe(readerKey('text', cut));
+      expect(await lib.ingest()).toMatchObject({ filesUpdated: 0, filesSkipped: 2 });
+
+      // Back at the defaults: the key is the one recorded before settings were part of it.
+      await lib.updateSettings({ chunkTargetChars: 800 });
+      const back = await lib.ingest();
+      expect(back).toMatchObject({ filesUpdated: 2, filesFailed: 1 });
+      expect(back.passagesKept).toBeGreaterThanOrEqual(1); // notes.txt's one passage is the same text
+      expect(passagesOf(dbPath, 'guide.md')).toHaveLength(atDefault);
+      expect(readerOf(dbPath, 'guide.md')).toBe(readerKey('markdown'));
+      expect(readerKey('markdown', { targetChars: 800, overlapChars: 0 })).toBe(readerKey('markdown'));
+      expect(checkLibraryFile(dbPath)).toEqual([]);
+    } finally {
+      await lib.close();
+    }
+  });
+
   it('a renamed file keeps its document, and is read again when its reader is older or its new name needs another', async () => {
     const docs = path.join(tmp.dir, 'rename-docs');
     mkdirSync(docs, { recursive: true });

@@ -23,7 +23,7 @@ export {
 } from './fileTypes.js';
 export { DEFAULT_IGNORE_PATTERNS, createIgnoreMatcher, type IgnoreMatcher } from './ignoreRules.js';
 export { scanFolder, type ScanOptions } from './scanFolder.js';
-export { readerKey } from './readerVersions.js';
+export { readerKey, type PassageCut } from './readerVersions.js';
 export { hashBytes, hashFile } from './hashFile.js';
 export { decodeText, isBinaryContent, type DecodedText } from './encoding.js';
 export {

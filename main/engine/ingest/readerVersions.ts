@@ -1,3 +1,4 @@
+import { DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS } from './chunk.js';
 import type { DocumentType } from './types.js';
 
 /**
@@ -37,7 +38,21 @@ const READER_VERSIONS: Record<DocumentType, number> = {
 
 const CHUNKER_VERSION = 1;
 
-/** The reader a file of `type` is read with now, as recorded with each indexed (or failed) file. */
-export function readerKey(type: DocumentType): string {
-  return `${type}.${READER_VERSIONS[type]}/chunker.${CHUNKER_VERSION}`;
+/** The passage size settings a file is cut with (Settings › Passages). */
+export interface PassageCut {
+  targetChars: number;
+  overlapChars: number;
+}
+
+/**
+ * The reader a file of `type` is read with now, as recorded with each indexed (or failed)
+ * file. Passage size settings other than the defaults are part of it, so that a change of
+ * them reaches every file at the next full indexing, not only the files indexed after it;
+ * at the defaults the key is the one recorded before the settings were part of it.
+ */
+export function readerKey(type: DocumentType, cut?: PassageCut): string {
+  const key = `${type}.${READER_VERSIONS[type]}/chunker.${CHUNKER_VERSION}`;
+  const isDefault =
+    !cut || (cut.targetChars === DEFAULT_TARGET_CHARS && cut.overlapChars === DEFAULT_OVERLAP_CHARS);
+  return isDefault ? key : `${key}/${cut.targetChars}+${cut.overlapChars}`;
 }

@@ -8,6 +8,7 @@ import {
   hashFile,
   readerKey,
   readsCompressedParts,
+  type PassageCut,
   scanFolder,
   type ScannedFile,
 } from '../ingest/index.js';
@@ -50,7 +51,7 @@ export interface IngestJobParams {
   retryFailed: boolean;
   /** Only these paths (from the watcher): files are (re)indexed or removed, folders removed with everything below. */
   paths: { folderId: number; relPaths: string[] }[] | null;
-  chunk: { targetChars: number; overlapChars: number };
+  chunk: PassageCut;
   /** Bounds on reading one file (the library's settings). */
   extract: ExtractorOptions;
 }
@@ -123,7 +124,14 @@ export async function runIngestJob(
       const targeted = params.paths?.find((p) => p.folderId === folder.id);
       if (params.paths && !targeted) continue;
       const items = targeted
-        ? await targetedWork(store, folder.id, folder.path, targeted.relPaths, folderIgnore(db, folder.id))
+        ? await targetedWork(
+            store,
+            folder.id,
+            folder.path,
+            targeted.relPaths,
+            folderIgnore(db, folder.id),
+            params.chunk,
+          )
         : await scanWork(db, store, folder.id, folder.path, params, progress, signal);
       if (items === null) {
         setFolderState(db, folder.id, 'missing');
@@ -133,7 +141,7 @@ export async function runIngestJob(
       scannedFolders.add(folder.id);
       work.push(...items);
     }
-    work = await followRenames(work, progress, signal, params.force);
+    work = await followRenames(work, progress, signal, params.chunk, params.force);
 
     const toIndex = work.filter((w): w is Extract<Work, { kind: 'index' }> => w.kind === 'index');
     const removals = work.flatMap((w) => (w.kind === 'remove' ? [w.doc.id] : []));
@@ -216,8 +224,8 @@ function compactFtsIfDrifted(db: Db, progress: ProgressTracker, dbPath: string):
  * A file the index holds as it is on disk: same size and modification time, read
  * by the reader of its type this DocQA has (a newer reader reads it again).
  */
-function unchanged(old: StoredDocument, file: ScannedFile): boolean {
-  return old.size === file.size && old.mtimeMs === file.mtimeMs && old.reader === readerKey(file.type);
+function unchanged(old: StoredDocument, file: ScannedFile, cut: PassageCut): boolean {
+  return old.size === file.size && old.mtimeMs === file.mtimeMs && old.reader === readerKey(file.type, cut);
 }
 
 /** Whether `file` may hold the content of `doc` (indexed, of the same size): worth hashing to know. */
@@ -238,10 +246,11 @@ function followRename(
   file: ScannedFile,
   work: Work[],
   progress: ProgressTracker,
+  cut: PassageCut,
   force = false,
 ): void {
   work.push({ kind: 'rename', doc: from, file, folderId });
-  if (force || from.reader !== readerKey(file.type))
+  if (force || from.reader !== readerKey(file.type, cut))
     work.push({ kind: 'index', file, folderId, existed: true });
   else progress.renamed();
 }
@@ -267,7 +276,7 @@ async function scanWork(
       progress.scanned();
       const old = stored.get(file.relPath);
       const retry = params.retryFailed && old?.status === 'failed';
-      if (old && !params.force && !retry && unchanged(old, file)) {
+      if (old && !params.force && !retry && unchanged(old, file, params.chunk)) {
         if (old.status === 'failed') progress.stillFailed();
         else progress.skipped();
         continue;
@@ -293,7 +302,7 @@ async function scanWork(
     if (!params.force && ((old && couldBe(old, file)) || renameFrom.length)) {
       // Only the modification time moved, or a file we know turned up under a new name.
       const hash = await hashFile(file.absPath, { signal }).catch(() => null);
-      if (old && hash === old.hash && old.reader === readerKey(file.type)) {
+      if (old && hash === old.hash && old.reader === readerKey(file.type, params.chunk)) {
         store.touch(old.id, file.size, file.mtimeMs);
         progress.skipped();
         continue;
@@ -302,7 +311,7 @@ async function scanWork(
       if (from) {
         gone.delete(from.relPath);
         goneBySize.take(from);
-        followRename(from, folderId, file, work, progress);
+        followRename(from, folderId, file, work, progress, params.chunk);
         continue;
       }
     }
@@ -358,6 +367,7 @@ async function targetedWork(
   root: string,
   relPaths: string[],
   ignore: string[],
+  cut: PassageCut,
 ): Promise<Work[] | null> {
   if (
     !(await fs.stat(root).then(
@@ -383,7 +393,7 @@ async function targetedWork(
         ext: path.extname(absPath).toLowerCase(),
         type,
       };
-      if (old && unchanged(old, file)) continue;
+      if (old && unchanged(old, file, cut)) continue;
       work.push({ kind: 'index', folderId, existed: old !== undefined, file });
     } else if (!st) {
       const prefix = relPath === '' ? '' : `${relPath}/`;
@@ -406,6 +416,7 @@ async function followRenames(
   work: Work[],
   progress: ProgressTracker,
   signal: AbortSignal,
+  cut: PassageCut,
   force: boolean,
 ): Promise<Work[]> {
   const gone = work.flatMap((w) => (w.kind === 'remove' ? [w.doc] : []));
@@ -427,7 +438,7 @@ async function followRenames(
     }
     goneBySize.take(from);
     followed.add(from);
-    followRename(from, w.folderId, w.file, out, progress, force);
+    followRename(from, w.folderId, w.file, out, progress, cut, force);
   }
   return out.filter((w) => w.kind !== 'remove' || !followed.has(w.doc));
 }
@@ -501,7 +512,7 @@ async function prepare(
     size: file.size,
     mtimeMs: file.mtimeMs,
     absPath: file.absPath,
-    reader: readerKey(file.type),
+    reader: readerKey(file.type, params.chunk),
   };
   const marked = marksWhileReading(file);
   const deaths = marked ? deathsWhileReading(db, base) : 0;

@@ -181,7 +181,8 @@ export const en = {
   'settings.chunking': 'Passages',
   'settings.chunkTarget': 'Passage length (characters)',
   'settings.chunkOverlap': 'Overlap (characters)',
-  'settings.chunkHelp': 'Applies to files indexed from now on; re-index to apply it everywhere.',
+  'settings.chunkHelp':
+    'Applies to every file: each is read again the next time DocQA opens or the folder is re-indexed; passages that come out the same keep their vectors.',
   'settings.threads': 'Worker threads',
   'settings.threadsHelp': '0 chooses from the number of CPU cores.',
   'settings.appearance': 'Appearance',

@@ -174,7 +174,7 @@ export const zh: Record<MessageKey, string> = {
   'settings.chunking': '段落切分',
   'settings.chunkTarget': '段落长度（字符）',
   'settings.chunkOverlap': '重叠（字符）',
-  'settings.chunkHelp': '对之后索引的文件生效；重新索引后全部生效。',
+  'settings.chunkHelp': '对所有文件生效：下次打开 DocQA 或重新索引时重新读取；内容不变的段落沿用原有向量。',
   'settings.threads': '工作线程',
   'settings.threadsHelp': '0 表示按 CPU 核心数自动选择。',
   'settings.appearance': '外观',
