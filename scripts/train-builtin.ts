@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BUILTIN_PACK_NAME } from '../main/engine/towers/builtinPack.js';
 import { ENGLISH_WORDS_COPYRIGHT_FILE, ENGLISH_WORDS_FILE } from '../main/engine/search/englishWords.js';
+import { WORD_VECTORS_FILE } from '../main/engine/rank/wordVectors.js';
 import { findDesign, type Design } from '../main/engine/train/designs.js';
 import { fmt, runTrainJob, type TrainSummary } from '../main/engine/train/job.js';
 import { loadPairs } from '../main/engine/train/pairs.js';
@@ -59,6 +60,10 @@ const keptWordList = [ENGLISH_WORDS_FILE, ENGLISH_WORDS_COPYRIGHT_FILE].map((nam
   const file = path.join(out, name);
   return { name, bytes: existsSync(file) ? readFileSync(file) : null };
 });
+// The same for the English word vectors (scripts/build-word-vectors.ts, from GloVe).
+const keptWordVectors = existsSync(path.join(out, WORD_VECTORS_FILE))
+  ? readFileSync(path.join(out, WORD_VECTORS_FILE))
+  : null;
 
 function designOrDie(name: string): Design {
   const d = findDesign(name);
@@ -245,6 +250,10 @@ runPackScript('build-lexicon.ts');
 if (keptWordList.every((f) => f.bytes)) {
   for (const f of keptWordList) writeFileSync(path.join(out, f.name), f.bytes!);
   runPackScript('build-word-list.ts');
+}
+if (keptWordVectors) {
+  writeFileSync(path.join(out, WORD_VECTORS_FILE), keptWordVectors);
+  runPackScript('build-word-vectors.ts');
 }
 console.log(
   `pack ${out}: ${(row.packBytes / 1024 / 1024).toFixed(1)} MiB, held-out ${summary.heldout ? `model ${fmt(summary.heldout.model)} vs BM25 ${fmt(summary.heldout.bm25)}` : ''}`,

@@ -17,6 +17,7 @@ import {
   rankingFeatures,
 } from '../../main/engine/rank/rankFeatures.js';
 import { trainLambdaMart } from '../../main/engine/train/lambdaMart.js';
+import { builtinWordVectors, WordVectors } from '../../main/engine/rank/wordVectors.js';
 
 /** A small seeded generator, so the synthetic data is the same on every machine. */
 function rng(seed: number) {
@@ -441,11 +442,94 @@ describe('heading held word for word by the question', () => {
   });
 });
 
+describe("words related to the question's", () => {
+  const stats = { chunks: 100, df: new Map<string, number>() };
+  const passage = (chunkId: number, text: string) => ({
+    chunkId,
+    bm25: 1,
+    dense: 0.5,
+    text,
+    title: 'Classroom equipment',
+    headingPath: [],
+    start: 0,
+  });
+  const related = (question: string, texts: string[]) =>
+    rankingFeatures(
+      analyseQuestion(question),
+      texts.map((t, i) => passage(i + 1, t)),
+      stats,
+    ).map((row) => row[FEATURE_NAMES.indexOf('relatedWords')]);
+
+  it('counts the question words a passage says in other words, not those it holds or lacks', () => {
+    const [inOtherWords, unrelated, verbatim] = related('How do I share a printer between laptops?', [
+      'Connect the inkjet to the desktop computer and every notebook can print to it.',
+      'The river floods every spring after the snow melts in the mountains.',
+      'To share a printer between laptops, connect it to the server.',
+    ]);
+    expect(inOtherWords).toBeGreaterThan(0.2);
+    expect(unrelated).toBeLessThan(0.05);
+    // Every unit is held: none is left to be said in other words.
+    expect(verbatim).toBe(0);
+  });
+
+  it('does not take a name for another of its kind', () => {
+    // In word vectors Fedora sits beside Debian and Ubuntu: a passage about those does not name it.
+    const [siblings] = related('Can Fedora read the disk?', ['Debian and Ubuntu mount it at boot.']);
+    const [asWord] = related('Can the fedora read the disk?', ['Debian and Ubuntu mount it at boot.']);
+    expect(siblings).toBeLessThan(asWord);
+  });
+
+  it('is -1 for a question without English words to relate, and the same for a passage wherever it stands', () => {
+    // Nothing of a Chinese question (or of one that is all names) can be said in other words.
+    expect(related('打印机怎么共享？', ['把喷墨打印机接到台式电脑上。'])).toEqual([-1]);
+    expect(related('Is it Fedora or RPM?', ['Debian packages.'])).toEqual([-1]);
+    const texts = ['Connect the inkjet to the desktop computer.', 'Bananas ripen in a bag.'];
+    const forward = related('Where does the printer go?', texts);
+    const backward = related('Where does the printer go?', [...texts].reverse()).reverse();
+    expect(backward).toEqual(forward);
+  });
+});
+
+describe('English word vectors', () => {
+  it("hold the built-in pack's stems, with exact integer similarities", () => {
+    const vectors = builtinWordVectors();
+    expect(vectors).not.toBeNull();
+    const v = vectors!;
+    const sim = (a: string, b: string) => v.similarity(v.row(a), v.row(b));
+    expect(v.row('printer')).toBeGreaterThanOrEqual(0);
+    expect(v.row('the')).toBe(-1); // function words have none
+    expect(sim('printer', 'printer')).toBeCloseTo(1, 1);
+    expect(sim('laptop', 'notebook')).toBeGreaterThan(sim('laptop', 'banana'));
+    expect(sim('password', 'login')).toBeGreaterThan(0.5);
+    expect(sim('laptop', 'notebook')).toBe(sim('notebook', 'laptop'));
+    // A frequent word is near everything: relatedness discounts it.
+    const rel = (a: string, b: string) => v.relatedness(v.row(a), v.row(b));
+    expect(rel('printer', 'inkjet')).toBeGreaterThan(0.2);
+    expect(rel('share', 'everi')).toBeLessThan(0);
+  });
+
+  it('read back what they wrote, and refuse a damaged file', () => {
+    const vectors = new WordVectors(
+      ['graph', 'plot'],
+      Int8Array.from([127, 0, 90, 90]),
+      2,
+      Int8Array.from([60, 50]),
+    );
+    const back = WordVectors.fromBytes(vectors.toBytes());
+    expect(back.terms).toEqual(['graph', 'plot']);
+    expect(back.similarity(0, 1)).toBe((127 * 90) / (127 * 127));
+    expect(back.relatedness(0, 1)).toBe((2 * 90) / 127 - 110 / 127);
+    expect(() => WordVectors.fromBytes(vectors.toBytes().subarray(0, 25))).toThrow(/damaged/);
+    expect(() => WordVectors.fromBytes(new Uint8Array(30))).toThrow(/not a word-vector file/);
+  });
+});
+
 describe('feature sets', () => {
   it('reads trees of an earlier set, whose features are the first columns of this one', () => {
     expect(computesFeatureSet(RANK_FEATURE_SET, FEATURE_NAMES)).toBe(true);
     expect(computesFeatureSet('docqa-rank-features-1', FEATURE_NAMES.slice(0, 22))).toBe(true);
     expect(computesFeatureSet('docqa-rank-features-2', FEATURE_NAMES.slice(0, 23))).toBe(true);
+    expect(computesFeatureSet('docqa-rank-features-3', FEATURE_NAMES.slice(0, 24))).toBe(true);
     // The same names under an unknown set, or a set with its columns in another order: refused.
     expect(computesFeatureSet('docqa-rank-features-0', FEATURE_NAMES.slice(0, 22))).toBe(false);
     const swapped = [...FEATURE_NAMES.slice(0, 22)];

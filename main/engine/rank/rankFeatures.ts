@@ -3,7 +3,9 @@ import { isIndexedCjk as isCjk } from '../text/cjk.js';
 import type { TermStats } from '../search/bm25.js';
 import { contentUnits, coverage } from '../search/coverage.js';
 import { idf } from '../search/idf.js';
+import { namedTokens } from '../search/namedTerms.js';
 import { passageShape } from './passageKind.js';
+import { builtinWordVectors, type WordVectors } from './wordVectors.js';
 
 /**
  * The ranking stage's features, version 1. Every feature is normalised per
@@ -12,7 +14,7 @@ import { passageShape } from './passageKind.js';
  * pack without its own ranker can use the built-in one. Changing a feature's
  * meaning or order needs a new version (a ranker names the version it was trained on).
  */
-export const RANK_FEATURE_SET = 'docqa-rank-features-3';
+export const RANK_FEATURE_SET = 'docqa-rank-features-4';
 export const FEATURE_NAMES = [
   'bm25OverBest',
   'bm25ReciprocalRank',
@@ -38,6 +40,7 @@ export const FEATURE_NAMES = [
   'languageGap',
   'headingInQuestion',
   'headingVerbatim',
+  'relatedWords',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -49,6 +52,7 @@ export const FEATURE_COUNT = FEATURE_NAMES.length;
 const FEATURE_SET_WIDTHS: Readonly<Record<string, number>> = {
   'docqa-rank-features-1': 22,
   'docqa-rank-features-2': 23,
+  'docqa-rank-features-3': 24,
   [RANK_FEATURE_SET]: FEATURE_COUNT,
 };
 
@@ -82,6 +86,8 @@ export interface QuestionAnalysis {
   cjkShare: number;
   /** The question in `verbatimForm`, for headings it holds word for word. */
   verbatim: string;
+  /** Index terms of the words that name a specific thing ("Fedora", "RPM"): matched as written or not at all. */
+  named: Set<string>;
 }
 
 const NUMBER = /\d+(?:[.,]\d+)*/gu;
@@ -124,6 +130,7 @@ export function analyseQuestion(question: string): QuestionAnalysis {
     numbers: [...new Set(question.match(NUMBER) ?? [])],
     cjkShare: cjkShare(question),
     verbatim: verbatimForm(question),
+    named: new Set(namedTokens(question).flatMap((name) => analyze(name))),
   };
 }
 
@@ -278,6 +285,75 @@ function proximity(passageTokens: string[], wanted: Set<string>): number {
 }
 
 /**
+ * Relatedness (CSLS, wordVectors.ts) counted as closeness 0 and 1: "delete" and "remove"
+ * (0.01) just count, "printer" and "inkjet" (0.47) nearly fully.
+ */
+const RELATED_FLOOR = -0.1;
+const RELATED_FULL = 0.5;
+
+/**
+ * How near a passage comes to the question's words it does not hold: for each such unit with
+ * a word vector, its most related word of the passage, counted from RELATED_FLOOR (0) to
+ * RELATED_FULL (1). Similarities are kept per question, since candidates share most of their words.
+ */
+class RelatedWords {
+  private readonly unitRows: number[];
+  /** Each passage word's closeness to every unit (null: the word has no vector), once per question. */
+  private readonly closenessOf = new Map<string, Float64Array | null>();
+  private readonly best: Float64Array;
+
+  constructor(
+    private readonly vectors: WordVectors,
+    units: readonly string[],
+    named: ReadonlySet<string>,
+  ) {
+    // Word vectors put names of one kind together ("Fedora" beside "Debian"): a name is not paraphrased.
+    this.unitRows = units.map((u) => (named.has(u) ? -1 : vectors.row(u)));
+    this.best = new Float64Array(units.length);
+  }
+
+  private closeness(word: string): Float64Array | null {
+    let out = this.closenessOf.get(word);
+    if (out === undefined) {
+      const row = this.vectors.row(word);
+      if (row < 0) out = null;
+      else {
+        out = new Float64Array(this.unitRows.length);
+        for (let u = 0; u < out.length; u++)
+          if (this.unitRows[u] >= 0)
+            out[u] =
+              (this.vectors.relatedness(this.unitRows[u], row) - RELATED_FLOOR) /
+              (RELATED_FULL - RELATED_FLOOR);
+      }
+      this.closenessOf.set(word, out);
+    }
+    return out;
+  }
+
+  /** Whether any of the question's units has a vector (a Chinese question's characters have none, nor names). */
+  get relatable(): boolean {
+    return this.unitRows.some((row) => row >= 0);
+  }
+
+  /** The IDF-weighted sum over the units the passage lacks (`held[u]` 0) of their closeness. */
+  weightedCloseness(held: Uint8Array, words: ReadonlySet<string>, weights: readonly number[]): number {
+    const best = this.best.fill(0);
+    let wanted = false;
+    for (let u = 0; u < best.length; u++) wanted ||= !held[u] && this.unitRows[u] >= 0;
+    if (!wanted) return 0;
+    for (const word of words) {
+      const closeness = this.closeness(word);
+      if (!closeness) continue;
+      for (let u = 0; u < best.length; u++) if (closeness[u] > best[u]) best[u] = closeness[u];
+    }
+    let sum = 0;
+    for (let u = 0; u < best.length; u++)
+      if (!held[u] && this.unitRows[u] >= 0) sum += weights[u] * Math.min(1, best[u]);
+    return sum;
+  }
+}
+
+/**
  * One row of FEATURE_COUNT values per passage, in `passages` order. `stats`
  * holds the document frequencies of the question's content units (for IDF).
  */
@@ -324,6 +400,11 @@ export function rankingFeatures(
     for (let u = 0; u < units.length; u++) if (has(u)) found += weights[u];
     return found / totalWeight;
   };
+  const vectors = builtinWordVectors();
+  const relatedWords = vectors && totalWeight > 0 ? new RelatedWords(vectors, units, q.named) : null;
+  // −1 when nothing of the question can be said in other words: not the same as a passage that
+  // says none of it so (0), which the trees would otherwise have to learn from the same value.
+  const related = relatedWords?.relatable ? relatedWords : null;
   const verbatim: number[] = [];
   const rows = passages.map((p, i) => {
     const f = new Float32Array(FEATURE_COUNT);
@@ -404,6 +485,7 @@ export function rankingFeatures(
     f[20] = q.cjkShare;
     f[21] = Math.abs(q.cjkShare - cjkShare(p.text.slice(0, 400)));
     f[22] = heading.held;
+    f[24] = related ? related.weightedCloseness(body, tokenSet, weights) / totalWeight : -1;
     verbatim.push(heading.verbatim);
     return f;
   });
