@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { builtinPackDir } from '../towers/builtinPack.js';
+import { loadBuiltinFile } from '../towers/builtinPack.js';
 
 /**
  * English word vectors by index term (Porter stem), for telling a passage that says the
@@ -115,13 +113,13 @@ let builtin: { vectors: WordVectors | null } | null = null;
  */
 export function builtinWordVectors(): WordVectors | null {
   if (!builtin) {
-    let vectors: WordVectors | null = null;
-    try {
-      vectors = WordVectors.fromBytes(readFileSync(path.join(builtinPackDir(), WORD_VECTORS_FILE)));
-    } catch {
-      vectors = null;
-    }
-    builtin = { vectors };
+    builtin = {
+      vectors: loadBuiltinFile(
+        WORD_VECTORS_FILE,
+        (bytes) => WordVectors.fromBytes(bytes),
+        'ranking by related words',
+      ),
+    };
   }
   return builtin.vectors;
 }

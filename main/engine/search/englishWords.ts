@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { builtinPackDir } from '../towers/builtinPack.js';
+import { loadBuiltinFile } from '../towers/builtinPack.js';
 
 /** The built-in pack's English word list (scripts/build-word-list.ts): sorted lower-case words, one a line. */
 export const ENGLISH_WORDS_FILE = 'english-words.txt';
@@ -43,13 +41,13 @@ let builtin: { words: SortedWordList | null } | null = null;
  */
 export function builtinEnglishWords(): SortedWordList | null {
   if (!builtin) {
-    let words: SortedWordList | null = null;
-    try {
-      words = new SortedWordList(readFileSync(path.join(builtinPackDir(), ENGLISH_WORDS_FILE), 'utf8'));
-    } catch {
-      words = null;
-    }
-    builtin = { words };
+    builtin = {
+      words: loadBuiltinFile(
+        ENGLISH_WORDS_FILE,
+        (bytes) => new SortedWordList(bytes.toString('utf8')),
+        'spelling correction of English words',
+      ),
+    };
   }
   return builtin.words;
 }

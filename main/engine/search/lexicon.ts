@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { builtinPackDir } from '../towers/builtinPack.js';
+import { loadBuiltinFile } from '../towers/builtinPack.js';
 
 /**
  * A bilingual Chinese ↔ English lexicon, read straight from its binary file
@@ -376,13 +375,9 @@ let builtin: { lexicon: Lexicon | null } | null = null;
  */
 export function builtinLexicon(): Lexicon | null {
   if (!builtin) {
-    let lexicon: Lexicon | null = null;
-    try {
-      lexicon = Lexicon.load(path.join(builtinPackDir(), LEXICON_FILE));
-    } catch {
-      lexicon = null;
-    }
-    builtin = { lexicon };
+    builtin = {
+      lexicon: loadBuiltinFile(LEXICON_FILE, (bytes) => new Lexicon(bytes), 'cross-lingual search'),
+    };
   }
   return builtin.lexicon;
 }

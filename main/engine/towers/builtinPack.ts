@@ -41,3 +41,27 @@ export function resourcesDirectory(): string {
 export function builtinPackDir(): string {
   return path.join(resourcesDirectory(), 'models', BUILTIN_PACK_NAME);
 }
+
+const reportedFiles = new Set<string>();
+
+/**
+ * One of the built-in pack's shared files (lexicon, word list, word vectors), parsed. Absent:
+ * null, quietly (a trimmed pack may leave it out and what reads it is off). Present but
+ * unreadable or damaged: null too, so questions are still answered, but said once, because
+ * a broken install otherwise ranks worse with nothing to show why.
+ */
+export function loadBuiltinFile<T>(name: string, parse: (bytes: Buffer) => T, useFor: string): T | null {
+  const file = path.join(builtinPackDir(), name);
+  try {
+    return parse(readFileSync(file));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (!reportedFiles.has(file)) {
+      reportedFiles.add(file);
+      console.warn(
+        `[docqa] ${file} cannot be used (${e instanceof Error ? e.message : String(e)}): ${useFor} is off; reinstall DocQA to restore it`,
+      );
+    }
+    return null;
+  }
+}
