@@ -98,6 +98,12 @@ const DEPTH = 60;
  * shared with the answering passage dropped, each at --reword-rate), so the trees also
  * learn from questions that do not copy their passage. 0 asks every question as written.
  */
+/**
+ * How much a Chinese training question counts against an English one. The training files
+ * hold about ten English questions for each Chinese one, so unweighted trees spend their
+ * splits on English questions.
+ */
+const zhWeight = Number(arg('--zh-weight', '1'));
 const rewordShare = Number(arg('--reword-share', '0'));
 const rewordRate = Number(arg('--reword-rate', '0.5'));
 
@@ -416,7 +422,7 @@ async function main(): Promise<void> {
     `training on ${train.length} questions (${train.reduce((s, e) => s + e.query.rows.length, 0)} candidates)`,
   );
   const model: GbdtModel = trainLambdaMart(
-    train.map((e) => e.query),
+    train.map((e) => (e.lang === 'zh' && zhWeight !== 1 ? { ...e.query, weight: zhWeight } : e.query)),
     FEATURE_NAMES,
     RANK_FEATURE_SET,
     {

@@ -65,6 +65,39 @@ describe('LambdaMART trainer and tree evaluator', () => {
     expect(again).toEqual(model);
   });
 
+  it('lets a weighted group of questions count for more when the groups want different rankings', () => {
+    const r = rng(11);
+    const options = { trees: 30, learningRate: 0.2, maxDepth: 2, minLeafRows: 10, lambda: 1, bins: 32 };
+    // Two kinds of question nothing in the rows tells apart: one answered by the largest x0,
+    // the other (fewer, as Chinese questions are in the training files) by the largest x1.
+    const make = (n: number, f: number) =>
+      Array.from({ length: n }, () => {
+        const rows = Array.from({ length: 10 }, () => Float32Array.from([r(), r()]));
+        const best = rows.reduce((b, x, i) => (x[f] > rows[b][f] ? i : b), 0);
+        return { rows, labels: rows.map((_, i) => (i === best ? 1 : 0)) };
+      });
+    const many = make(150, 0);
+    const few = make(50, 1);
+    const hit1 = (model: GbdtModel, qs: typeof many) =>
+      qs.filter((q) => {
+        const scores = q.rows.map((x) => scoreGbdt(model, x));
+        return q.labels[scores.indexOf(Math.max(...scores))] === 1;
+      }).length / qs.length;
+    const plain = trainLambdaMart([...many, ...few], ['x0', 'x1'], 'test', options);
+    const weighted = trainLambdaMart(
+      [...many, ...few.map((q) => ({ ...q, weight: 6 }))],
+      ['x0', 'x1'],
+      'test',
+      options,
+    );
+    expect(hit1(weighted, few)).toBeGreaterThan(hit1(plain, few) + 0.1);
+    expect(hit1(weighted, many)).toBeLessThan(hit1(plain, many));
+    // Weight 1 is no weight.
+    expect(
+      trainLambdaMart([...many, ...few.map((q) => ({ ...q, weight: 1 }))], ['x0', 'x1'], 'test', options),
+    ).toEqual(plain);
+  });
+
   it('continues boosting from a model: its trees come first, unchanged, and the new ones learn what it missed', () => {
     const r = rng(5);
     const options = { trees: 40, learningRate: 0.2, maxDepth: 3, minLeafRows: 10, lambda: 1, bins: 32 };

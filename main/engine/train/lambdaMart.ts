@@ -5,6 +5,8 @@ import { scoreGbdt, scoreTree } from '../rank/gbdt.js';
 export interface RankingQuery {
   rows: Float32Array[];
   labels: number[];
+  /** How much this question counts against the others (default 1). */
+  weight?: number;
 }
 
 export interface LambdaMartOptions {
@@ -107,7 +109,8 @@ export function trainLambdaMart(
     grad.fill(0);
     hess.fill(0);
     let ndcgSum = 0;
-    for (let q = 0; q < queries.length; q++) ndcgSum += lambdas(queryStart[q], queryStart[q + 1]);
+    for (let q = 0; q < queries.length; q++)
+      ndcgSum += lambdas(queryStart[q], queryStart[q + 1], queries[q].weight ?? 1);
     const tree = fitTree();
     for (let i = 0; i < N; i++) scores[i] += scoreTree(tree, rows[i]);
     trees.push(tree);
@@ -117,7 +120,7 @@ export function trainLambdaMart(
   return { format: 'docqa-gbdt-1', featureSet, features: [...featureNames], baseScore: 0, trees };
 
   /** Fills grad/hess for one query's rows; returns its NDCG@10 before this tree. */
-  function lambdas(a: number, b: number): number {
+  function lambdas(a: number, b: number, weight: number): number {
     const n = b - a;
     const order = Array.from({ length: n }, (_, i) => a + i).sort((x, y) => scores[y] - scores[x] || x - y);
     const rank = new Map<number, number>();
@@ -133,9 +136,11 @@ export function trainLambdaMart(
       for (let j = a; j < b; j++) {
         if (labels[j] >= labels[i]) continue;
         const delta =
-          Math.abs(
-            (2 ** labels[i] - 2 ** labels[j]) * (dcgDiscount(rank.get(i)!) - dcgDiscount(rank.get(j)!)),
-          ) / idcg;
+          (weight *
+            Math.abs(
+              (2 ** labels[i] - 2 ** labels[j]) * (dcgDiscount(rank.get(i)!) - dcgDiscount(rank.get(j)!)),
+            )) /
+          idcg;
         const rho = 1 / (1 + Math.exp(scores[i] - scores[j]));
         grad[i] -= rho * delta;
         grad[j] += rho * delta;
