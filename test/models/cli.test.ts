@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -91,4 +91,24 @@ it('models download from HF_ENDPOINT at a given revision', async () => {
     prefixes: { question: 'query: ', answer: 'passage: ' },
   });
   expect(got.bytesTransferred).toBeGreaterThan(0);
+});
+
+it('models verify checks every file of a pack, and names the one that was damaged', async () => {
+  const builtin = await docqa(['models', 'verify', '--json']);
+  expect(builtin.code).toBe(0);
+  const intact = JSON.parse(builtin.stdout) as { root: string; files: number; bytes: number };
+  expect(intact.files).toBeGreaterThan(5);
+  // A copy with one byte of its word vectors changed (size unchanged: only the hash tells).
+  const copy = path.join(tmp, 'damaged-pack');
+  await cp(intact.root, copy, { recursive: true });
+  const file = path.join(copy, 'word-vectors.bin');
+  const bytes = await readFile(file);
+  bytes[bytes.length >> 1] ^= 0xff;
+  await writeFile(file, bytes);
+  const damaged = await docqa(['models', 'verify', copy]);
+  expect(damaged.code).toBe(2);
+  expect(damaged.stderr).toMatch(/word-vectors\.bin does not match its manifest entry/);
+  const imported = await docqa(['models', 'verify', 'tiny']);
+  expect(imported.code).toBe(0);
+  expect(imported.stdout).toMatch(/files match the manifest/);
 });

@@ -7,7 +7,7 @@ import type { Pooling } from '../../engine/towers/transformer/pooling.js';
 import { printable, safe } from '../terminalText.js';
 
 /**
- * `docqa models list|import|download|use|providers`: pretrained transformer
+ * `docqa models list|import|download|use|verify|providers`: pretrained transformer
  * packs (catalogue, offline import, hub download) and which pack a library uses.
  * Heavy modules load inside each action so `docqa ask` stays quick to start.
  */
@@ -202,6 +202,24 @@ export function registerModelsCommand(program: Command): void {
         process.off('SIGINT', onSigint);
         await lib.close();
       }
+    });
+
+  models
+    .command('verify [pack]')
+    .description(
+      'check every file of a pack against its manifest (name, folder, or "builtin", the default): a damaged install is named',
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string | undefined, o: { json?: boolean }) => {
+      const { verifyPack } = await import('../../engine/towers/packFiles.js');
+      const { builtinPackDir } = await import('../../engine/towers/builtinPack.js');
+      const dir = !ref || ref === 'builtin' ? builtinPackDir() : await packDirFor(ref, await modelsDir());
+      const checked = await verifyPack(dir);
+      report(
+        o.json,
+        checked,
+        `${checked.root}: ${checked.files} files match the manifest (${mib(checked.bytes)} MiB)`,
+      );
     });
 
   models

@@ -68,10 +68,13 @@ export async function verifiedFile(
  * ONNX files this way but only the sizes of external weight files, which
  * can be hundreds of MB: hashing them would cost most of the load time).
  */
-export async function verifyPack(dir: string): Promise<void> {
+export async function verifyPack(dir: string): Promise<{ root: string; files: number; bytes: number }> {
   const { root, raw, file } = await readPackManifest(dir);
   const manifest = parseCommonManifest(raw, file);
-  for (const name of Object.keys(manifest.files)) await verifiedFile(root, manifest, name);
+  let bytes = 0;
+  for (const name of Object.keys(manifest.files))
+    bytes += (await verifiedFile(root, manifest, name)).byteLength;
+  return { root, files: Object.keys(manifest.files).length, bytes };
 }
 
 export interface CheckedTower {
