@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { loadBuiltinFile } from '../towers/builtinPack.js';
 
 /**
@@ -235,10 +234,6 @@ export class Lexicon {
     this.enStemStart = take('u32', enCount + 1);
     this.enStems = take('u16', this.enStemStart[enCount]);
     this.enByStem = take('u16', enCount);
-  }
-
-  static load(file: string): Lexicon {
-    return new Lexicon(readFileSync(file));
   }
 
   /** The entry whose key is `text[from, from + length)`, or -1. */

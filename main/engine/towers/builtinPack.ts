@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeError } from '../errors.js';
 
 /** The built-in pack's folder name under `<resources>/models/` (made by scripts/train-builtin.ts). */
 export const BUILTIN_PACK_NAME = 'docqa-zh-en-hashed';
@@ -59,7 +60,7 @@ export function loadBuiltinFile<T>(name: string, parse: (bytes: Buffer) => T, us
     if (!reportedFiles.has(file)) {
       reportedFiles.add(file);
       console.warn(
-        `[docqa] ${file} cannot be used (${e instanceof Error ? e.message : String(e)}): ${useFor} is off; reinstall DocQA to restore it`,
+        `[docqa] ${file} cannot be used (${describeError(e)}): ${useFor} is off; \`docqa models verify\` checks the install, reinstalling DocQA restores it`,
       );
     }
     return null;
