@@ -1,4 +1,4 @@
-import { loadBuiltinFile } from '../towers/builtinPack.js';
+import { builtinFileOnce } from '../towers/builtinPack.js';
 
 /**
  * English word vectors by index term (Porter stem), for telling a passage that says the
@@ -104,22 +104,13 @@ export class WordVectors {
   }
 }
 
-let builtin: { vectors: WordVectors | null } | null = null;
-
 /**
  * The built-in pack's word vectors, loaded on first use and kept; null when the pack has
- * none (the feature that reads them is then 0 for every passage). They serve every pack:
+ * none (the feature that reads them is then -1 for every passage). They serve every pack:
  * they describe English, not the towers.
  */
-export function builtinWordVectors(): WordVectors | null {
-  if (!builtin) {
-    builtin = {
-      vectors: loadBuiltinFile(
-        WORD_VECTORS_FILE,
-        (bytes) => WordVectors.fromBytes(bytes),
-        'ranking by related words',
-      ),
-    };
-  }
-  return builtin.vectors;
-}
+export const builtinWordVectors: () => WordVectors | null = builtinFileOnce(
+  WORD_VECTORS_FILE,
+  (bytes) => WordVectors.fromBytes(bytes),
+  'ranking by related words',
+);

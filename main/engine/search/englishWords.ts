@@ -1,4 +1,4 @@
-import { loadBuiltinFile } from '../towers/builtinPack.js';
+import { builtinFileOnce } from '../towers/builtinPack.js';
 
 /** The built-in pack's English word list (scripts/build-word-list.ts): sorted lower-case words, one a line. */
 export const ENGLISH_WORDS_FILE = 'english-words.txt';
@@ -33,21 +33,12 @@ export class SortedWordList {
   }
 }
 
-let builtin: { words: SortedWordList | null } | null = null;
-
 /**
  * The built-in pack's English words, read on first use and kept; null when
  * the pack has none (spelling correction then knows only the lexicon's words).
  */
-export function builtinEnglishWords(): SortedWordList | null {
-  if (!builtin) {
-    builtin = {
-      words: loadBuiltinFile(
-        ENGLISH_WORDS_FILE,
-        (bytes) => new SortedWordList(bytes.toString('utf8')),
-        'spelling correction of English words',
-      ),
-    };
-  }
-  return builtin.words;
-}
+export const builtinEnglishWords: () => SortedWordList | null = builtinFileOnce(
+  ENGLISH_WORDS_FILE,
+  (bytes) => new SortedWordList(bytes.toString('utf8')),
+  'spelling correction of English words',
+);

@@ -1,4 +1,4 @@
-import { loadBuiltinFile } from '../towers/builtinPack.js';
+import { builtinFileOnce } from '../towers/builtinPack.js';
 
 /**
  * A bilingual Chinese ↔ English lexicon, read straight from its binary file
@@ -361,18 +361,13 @@ function search(
 
 export const LEXICON_FILE = 'lexicon.bin';
 
-let builtin: { lexicon: Lexicon | null } | null = null;
-
 /**
  * The built-in pack's lexicon, loaded on first use and kept; null when the
  * pack has none (cross-lingual search is then off). It serves every pack,
  * transformer packs included: translation does not depend on the towers.
  */
-export function builtinLexicon(): Lexicon | null {
-  if (!builtin) {
-    builtin = {
-      lexicon: loadBuiltinFile(LEXICON_FILE, (bytes) => new Lexicon(bytes), 'cross-lingual search'),
-    };
-  }
-  return builtin.lexicon;
-}
+export const builtinLexicon: () => Lexicon | null = builtinFileOnce(
+  LEXICON_FILE,
+  (bytes) => new Lexicon(bytes),
+  'cross-lingual search',
+);

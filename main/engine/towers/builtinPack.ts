@@ -66,3 +66,13 @@ export function loadBuiltinFile<T>(name: string, parse: (bytes: Buffer) => T, us
     return null;
   }
 }
+
+/** loadBuiltinFile on first call, its result (null too) kept for every later one. */
+export function builtinFileOnce<T>(
+  name: string,
+  parse: (bytes: Buffer) => T,
+  useFor: string,
+): () => T | null {
+  let loaded: { value: T | null } | null = null;
+  return () => (loaded ??= { value: loadBuiltinFile(name, parse, useFor) }).value;
+}
