@@ -6,6 +6,7 @@ import { documentTypeOf } from './fileTypes.js';
 import { decodeText, isBinaryContent, type DecodedText } from './encoding.js';
 import { hashBytes } from './hashFile.js';
 import { markdownStructure } from './markdownStructure.js';
+import { blankMarkdownComments } from './markdownComments.js';
 import { rstHeadings } from './rstStructure.js';
 import { csvHeader } from './csvHeader.js';
 import { plainTextTitle } from './plainTextTitle.js';
@@ -116,6 +117,11 @@ async function extractWithinBounds(absPath: string, options: ExtractOptions): Pr
       const decoded = decodeOrFail(bytes, absPath, null);
       if (isBlank(decoded.text, 0, decoded.text.length))
         throw new ExtractError('empty', 'empty file (only whitespace)', absPath);
+      if (type === 'markdown') {
+        decoded.text = blankMarkdownComments(decoded.text);
+        if (isBlank(decoded.text, 0, decoded.text.length))
+          throw new ExtractError('empty', 'empty file (only comments and whitespace)', absPath);
+      }
       const { headings, title } = plainStructure(type, decoded.text);
       return {
         ...base,

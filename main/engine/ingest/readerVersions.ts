@@ -16,7 +16,7 @@ import type { DocumentType } from './types.js';
  */
 const READER_VERSIONS: Record<DocumentType, number> = {
   text: 1,
-  markdown: 1,
+  markdown: 2, // 2: HTML comments are blanked (markdownComments.ts)
   rst: 1,
   html: 1,
   pdf: 1,
