@@ -105,6 +105,20 @@ describe('training for score fusion', () => {
     expect(manifest.training.fusionWeight).toBe(0.5);
     expect(manifest.training.hardNegatives).toBe(2);
   });
+
+  it('starts English word rows from the built-in word vectors when the design asks, and records it', async () => {
+    const design = smallDesign({ epochs: 1 });
+    design.wordVectorInit = { share: 0.5 };
+    const logs: string[] = [];
+    const s = await runTrainJob({
+      ...job(path.join(dir, 'glove'), design),
+      log: (l: string) => logs.push(l),
+    });
+    const started = logs.map((l) => /word-vector start: (\d+) words/.exec(l)).find(Boolean);
+    expect(Number(started?.[1])).toBeGreaterThan(1000);
+    const manifest = JSON.parse(readFileSync(path.join(s.pack.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.training.wordVectorInit).toMatchObject({ share: 0.5, words: Number(started?.[1]) });
+  });
 });
 
 describe('the trainer', () => {

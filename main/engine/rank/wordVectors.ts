@@ -39,6 +39,11 @@ export class WordVectors {
     return this.rows.get(term) ?? -1;
   }
 
+  /** One component of a row's unit vector. */
+  component(row: number, j: number): number {
+    return this.data[row * this.dim + j]! / WORD_VECTOR_SCALE;
+  }
+
   /** Cosine of two rows (-1..1), exact for the stored components. */
   similarity(a: number, b: number): number {
     const d = this.dim;

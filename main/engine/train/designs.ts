@@ -34,6 +34,8 @@ export interface Design {
   codeSwitch?: CodeSwitchOptions;
   /** Reworded copies of training questions (lexicalDropout.ts); absent: none. */
   reword?: RewordOptions;
+  /** English word rows started partly from the built-in word vectors (wordVectorInit.ts); absent: random rows. */
+  wordVectorInit?: { share: number };
   table: TableDtype;
   train: TrainConfig;
 }
@@ -151,6 +153,11 @@ const designs: Design[] = [
     'tied-idf-reword',
     'plus a reworded copy of half the training questions (each content word shared with the passage dropped with chance 0.5)',
     { reword: { fraction: 0.5, rate: 0.5 } },
+  ),
+  variant(
+    'tied-idf-glove',
+    "English word rows started half from GloVe word vectors (the built-in pack's word-vectors.bin), so words no training pair holds start near their synonyms",
+    { wordVectorInit: { share: 0.5 } },
   ),
   variant(
     'fused-hard',

@@ -9,6 +9,12 @@ import type { Design } from './designs.js';
 import { exportPack } from './exportPack.js';
 import { recallMetrics, type RecallMetrics } from './metrics.js';
 import { minePairs } from './mine.js';
+import { englishVocabulary, initRowsFromWordVectors, type WordVectorInitReport } from './wordVectorInit.js';
+import { builtinWordVectors } from '../rank/wordVectors.js';
+import { builtinPackDir } from '../towers/builtinPack.js';
+import { ENGLISH_WORDS_FILE } from '../search/englishWords.js';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { initModel, isTied, type HashedModel } from './model.js';
 import type { Pair } from './pairs.js';
 import {
@@ -117,6 +123,12 @@ function crossLingualPairs(
   };
 }
 
+/** The built-in pack's English word list, or none. */
+function readBuiltinWordList(): string[] {
+  const file = path.join(builtinPackDir(), ENGLISH_WORDS_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
 /** Split, featurize, train, measure against BM25 on the same held-out split, write the pack. */
 export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   const log = job.log ?? (() => {});
@@ -175,6 +187,25 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
       projection: design.projection,
       seed,
     });
+  let wordVectorStart: WordVectorInitReport | null = null;
+  if (design.wordVectorInit && !job.init) {
+    const vectors = builtinWordVectors();
+    if (!vectors) throw new UserError('the built-in pack has no word vectors to start the table from');
+    wordVectorStart = initRowsFromWordVectors(
+      model,
+      featurizer,
+      vectors,
+      englishVocabulary(
+        trainPairs.flatMap((p) => [p.question, p.passage]),
+        readBuiltinWordList(),
+      ),
+      {
+        share: design.wordVectorInit.share,
+        seed,
+      },
+    );
+    log(`word-vector start: ${wordVectorStart.words} words`);
+  }
   if (model.buckets !== buckets)
     throw new UserError(
       `--init-from pack has ${model.buckets} buckets, the featurizer ${buckets}`,
@@ -214,6 +245,13 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
           ...design.codeSwitch,
           made: { codeSwitched: crossLingual!.codeSwitched.length, lexicon: crossLingual!.lexicon.length },
           lexicon: 'CC-CEDICT (lexicon.bin of the built-in pack)',
+        }
+      : null,
+    wordVectorInit: wordVectorStart
+      ? {
+          ...design.wordVectorInit,
+          words: wordVectorStart.words,
+          vectors: 'GloVe 6B 100d (word-vectors.bin of the built-in pack)',
         }
       : null,
     table: design.table,
