@@ -3,7 +3,7 @@
  *
  *   npx tsx scripts/train-ranker.ts [--train ../shared/train] [--out resources/models/docqa-zh-en-hashed]
  *       [--questions 24000] [--cross-fit 2] [--fold-packs DIR] [--cache FILE] [--seed 7] [--dry-run]
- *       [--reword-share 0] [--reword-rate 0.5]
+ *       [--reword-share 0] [--reword-rate 0.5] [--trees 300] [--zh-weight 1] [--source-weight FILE=W,…]
  *   npx tsx scripts/train-ranker.ts --cross-fit 2 --fold-packs DIR --prepare-fold K   (train fold K's towers alone)
  *
  * Data: the question → passage pairs of ../shared/train only. Their passages are
@@ -105,6 +105,29 @@ const DEPTH = 60;
  * splits on English questions.
  */
 const zhWeight = Number(arg('--zh-weight', '1'));
+/**
+ * How much a question of one training file counts (`--source-weight file=w,file=w`, files
+ * by name or by the start of it: `tydiqa=3`). TyDi QA's and PubMedQA's questions were
+ * written without the passage in view, as people ask; SQuAD's, with it, and they are most.
+ */
+const sourceWeights = parseSourceWeights(arg('--source-weight', ''));
+
+function parseSourceWeights(spec: string): Array<[string, number]> {
+  return spec
+    .split(',')
+    .filter((x) => x.trim())
+    .map((x) => {
+      const [name, w] = x.split('=');
+      const weight = Number(w);
+      if (!name || !(weight > 0)) throw new Error(`--source-weight: expected file=weight, got "${x}"`);
+      return [name.trim(), weight] as [string, number];
+    });
+}
+
+function weightOf(e: { lang: string; source?: string }): number {
+  const source = sourceWeights.find(([name]) => e.source?.startsWith(name))?.[1] ?? 1;
+  return (e.lang === 'zh' ? zhWeight : 1) * source;
+}
 const rewordShare = Number(arg('--reword-share', '0'));
 const rewordRate = Number(arg('--reword-rate', '0.5'));
 
@@ -150,6 +173,8 @@ class CapturingRanker implements Ranker {
 /** One asked question: its candidates' features and labels, and what the not-found decision weighs. */
 interface Example {
   lang: string;
+  /** The training file the question came from (absent in a cache written before sources were kept). */
+  source?: string;
   answerable: boolean;
   query: RankingQuery;
   valid: boolean;
@@ -325,6 +350,7 @@ async function askThroughRecall(
     const h = createHash('sha1').update(pair.article).digest()[0];
     examples.push({
       lang: pair.lang,
+      source: pair.source,
       answerable: isAnswerable,
       query: { rows, labels },
       valid: h < 52,
@@ -423,7 +449,7 @@ async function main(): Promise<void> {
     `training on ${train.length} questions (${train.reduce((s, e) => s + e.query.rows.length, 0)} candidates)`,
   );
   const model: GbdtModel = trainLambdaMart(
-    train.map((e) => (e.lang === 'zh' && zhWeight !== 1 ? { ...e.query, weight: zhWeight } : e.query)),
+    train.map((e) => (weightOf(e) !== 1 ? { ...e.query, weight: weightOf(e) } : e.query)),
     FEATURE_NAMES,
     RANK_FEATURE_SET,
     {
@@ -457,6 +483,19 @@ async function main(): Promise<void> {
     };
   }
   console.log('held-out:', JSON.stringify(report));
+  // The same by training file, where the examples know theirs.
+  const bySource: Record<string, string> = {};
+  for (const source of new Set(valid.map((e) => e.source).filter((x): x is string => !!x))) {
+    const vs = valid.filter((e) => e.answerable && e.source === source);
+    const hit = (treeOrdered: boolean) =>
+      vs.filter((e) => {
+        const scores = e.query.rows.map((r, i) => [treeOrdered ? scoreGbdt(model, r) : -i, i] as const);
+        const top = scores.sort((a, b) => b[0] - a[0] || a[1] - b[1])[0];
+        return top !== undefined && e.query.labels[top[1]] > 0;
+      }).length / Math.max(vs.length, 1);
+    bySource[source] = `${vs.length}: fusion ${round(hit(false))} → trees ${round(hit(true))}`;
+  }
+  if (Object.keys(bySource).length) console.log('held-out by source:', JSON.stringify(bySource));
 
   // Not-found calibration: logistic regression on the answer features, fitted on the held-out questions.
   const calib = valid.map((e) => {
@@ -504,7 +543,12 @@ async function main(): Promise<void> {
       unanswerableHeldOut: negatives.length,
       rightlyNotFound: round(rightlyNotFound),
     },
-    options: { ...treeOptions, excludeFeatures },
+    options: {
+      ...treeOptions,
+      excludeFeatures,
+      ...(zhWeight !== 1 ? { zhWeight } : {}),
+      ...(sourceWeights.length ? { sourceWeights: Object.fromEntries(sourceWeights) } : {}),
+    },
     seed,
     featureImportance: featureImportance(model),
   };
