@@ -63,6 +63,7 @@ describe('SortedWordList', () => {
     for (const w of words) expect(list.has(w)).toBe(true);
     for (const w of ['', 'a', 'apples', 'appl', 'b', 'zz', 'aardvark', 'apple\napricot'])
       expect(list.has(w)).toBe(false);
+    expect([...list.words()]).toEqual(words);
   });
 
   it('is recorded in the pack: file hashes, manifest section and SCOWL attribution with its full notice', () => {

@@ -85,6 +85,21 @@ describe('initRowsFromWordVectors (towers started from word vectors)', () => {
     expect([...changed]).toEqual([hashFeatureString('winkjet', SPEC.seed, SPEC.log2Buckets)]);
   });
 
+  it('starts both towers alike when they have a table each', () => {
+    const m = initModel({
+      buckets: 2 ** SPEC.log2Buckets,
+      dim: DIM,
+      tied: false,
+      termWeights: null,
+      projection: 'none',
+      seed: 3,
+    });
+    initRowsFromWordVectors(m, SPEC, vectors(), ['printer', 'inkjet'], { share: 0.9, seed: 1 });
+    const b = (w: string) => hashFeatureString(`w${w}`, SPEC.seed, SPEC.log2Buckets);
+    const rowOf = (t: Float32Array, w: string) => t.subarray(b(w) * DIM, (b(w) + 1) * DIM);
+    expect(cosine(rowOf(m.question.table, 'printer'), rowOf(m.answer.table, 'inkjet'))).toBeGreaterThan(0.5);
+  });
+
   it('at share 0 changes nothing', () => {
     const m = model();
     const untouched = Float32Array.from(m.question.table);

@@ -31,6 +31,11 @@ export class SortedWordList {
     }
     return false;
   }
+
+  /** Every word, in order. */
+  *words(): Generator<string> {
+    for (const w of this.text.split('\n')) if (w) yield w;
+  }
 }
 
 /**

@@ -11,10 +11,7 @@ import { recallMetrics, type RecallMetrics } from './metrics.js';
 import { minePairs } from './mine.js';
 import { englishVocabulary, initRowsFromWordVectors, type WordVectorInitReport } from './wordVectorInit.js';
 import { builtinWordVectors } from '../rank/wordVectors.js';
-import { builtinPackDir } from '../towers/builtinPack.js';
-import { ENGLISH_WORDS_FILE } from '../search/englishWords.js';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { builtinEnglishWords } from '../search/englishWords.js';
 import { initModel, isTied, type HashedModel } from './model.js';
 import type { Pair } from './pairs.js';
 import {
@@ -123,12 +120,6 @@ function crossLingualPairs(
   };
 }
 
-/** The built-in pack's English word list, or none. */
-function readBuiltinWordList(): string[] {
-  const file = path.join(builtinPackDir(), ENGLISH_WORDS_FILE);
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
-}
-
 /** Split, featurize, train, measure against BM25 on the same held-out split, write the pack. */
 export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   const log = job.log ?? (() => {});
@@ -187,6 +178,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
       projection: design.projection,
       seed,
     });
+  // A pack trained on from another (--init-from) keeps the rows it learned.
   let wordVectorStart: WordVectorInitReport | null = null;
   if (design.wordVectorInit && !job.init) {
     const vectors = builtinWordVectors();
@@ -197,7 +189,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
       vectors,
       englishVocabulary(
         trainPairs.flatMap((p) => [p.question, p.passage]),
-        readBuiltinWordList(),
+        builtinEnglishWords()?.words() ?? [],
       ),
       {
         share: design.wordVectorInit.share,

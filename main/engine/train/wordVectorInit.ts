@@ -45,7 +45,11 @@ export function initRowsFromWordVectors(
 
   const keep = Math.sqrt(1 - options.share);
   const add = Math.sqrt(options.share);
-  const table = model.question.table;
+  // Both towers' tables (one when tied): a word starts near its synonyms on either side.
+  const tables =
+    model.answer.table === model.question.table
+      ? [model.question.table]
+      : [model.question.table, model.answer.table];
   const done = new Set<number>();
   const v = new Float64Array(vdim);
   let words = 0;
@@ -68,7 +72,7 @@ export function initRowsFromWordVectors(
     for (let i = 0; i < dim; i++) {
       let x = 0;
       for (let j = 0; j < vdim; j++) x += p[i * vdim + j]! * v[j]!;
-      table[base + i] = keep * table[base + i]! + (add * x) / norm;
+      for (const table of tables) table[base + i] = keep * table[base + i]! + (add * x) / norm;
     }
   }
   return { words };
@@ -86,7 +90,7 @@ function meanVector(vectors: WordVectors): Float64Array {
  * The English words to start rows for: those of the training texts, then the built-in
  * word list's (longer words a library may hold that training never used), each once.
  */
-export function englishVocabulary(texts: Iterable<string>, wordList: readonly string[]): Set<string> {
+export function englishVocabulary(texts: Iterable<string>, wordList: Iterable<string>): Set<string> {
   const words = new Set<string>();
   for (const t of texts)
     for (const m of t
