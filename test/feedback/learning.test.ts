@@ -11,6 +11,8 @@ import { expectUserError } from '../helpers/expectUserError.js';
 import { clearlyBetter } from '../../main/engine/feedback/learner.js';
 import { encodeParams, rankerName } from '../../main/engine/feedback/learnedParams.js';
 import { packKey } from '../../main/engine/feedback/learning.js';
+import { reattachSignals, signalsToCarry } from '../../main/engine/feedback/carriedSignals.js';
+import { eraseSignals } from '../../main/engine/feedback/signalStore.js';
 import { readPackRanker } from '../../main/engine/rank/packRanker.js';
 import { builtinPackDir } from '../../main/engine/towers/builtinPack.js';
 
@@ -242,6 +244,50 @@ describe('learning from use', () => {
     await lib.updateSettings({ chunkTargetChars: 800 });
     writeFileSync(path.join(docs, `${TOPICS[5]}.md`), `${overview(TOPICS[5])}\n${service(TOPICS[5])}`);
     await lib.ingest({ folderIds: [folderId], force: true });
+  });
+
+  it('keeps the signals of a file moved and edited between two runs, and gives none back once erased meanwhile', async () => {
+    const t = TOPICS[6];
+    const q = `tell me about the ${t}`;
+    const before = (await lib.learningState()).signals;
+    await askAndChoose(q);
+    expect((await lib.learningState()).signals).toBe(before + 1);
+
+    // Moved into a subfolder and its overview rewritten: a removed document and a new one.
+    rmSync(path.join(docs, `${t}.md`));
+    tmp.file(
+      path.join('docs', 'moved', `${t}-notes.md`),
+      `${overview(t)}It was rewritten after the move.\n\n${service(t)}`,
+    );
+    const moved = await lib.ingest({ folderIds: [folderId] });
+    expect(moved.filesRemoved).toBe(1);
+    expect(moved.filesAdded).toBe(1);
+    expect((await lib.learningState()).signals).toBe(before + 1);
+    const exported = (await lib.exportSignals())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(exported.some((s) => s.question === q && s.passage.path === `moved/${t}-notes.md`)).toBe(true);
+    expect(exported.some((s) => s.passage.path === `${t}.md`)).toBe(false);
+
+    // Taken out by a run, then erased before the run gives them back: none comes back.
+    const db = new Database(path.join(tmp.dir, 'lib.sqlite'));
+    try {
+      const docId = db
+        .prepare('SELECT id FROM documents WHERE rel_path = ?')
+        .pluck()
+        .get(`moved/${t}-notes.md`) as number;
+      const taken = signalsToCarry(db, [docId]);
+      expect(taken.signals).toHaveLength(1);
+      db.prepare('DELETE FROM signals WHERE document_id = ?').run(docId);
+      eraseSignals(db);
+      expect(reattachSignals(db, taken, 0)).toBe(0);
+      const retaken = signalsToCarry(db, [docId]);
+      expect(retaken.signals).toHaveLength(0);
+    } finally {
+      db.close();
+    }
+    expect((await lib.learningState()).signals).toBe(0);
   });
 
   it('logs answers and records signals while an ingest is writing', async () => {

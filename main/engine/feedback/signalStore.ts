@@ -159,6 +159,16 @@ export function signalCounts(db: Database): { signals: number; lastSignal: numbe
 /** Forgets every signal; learned models are the caller's. */
 export function eraseSignals(db: Database): void {
   db.prepare('DELETE FROM signals').run();
+  // Counted, so an indexing run holding signals of a moved file (carriedSignals.ts) gives none back.
+  db.prepare(
+    `INSERT INTO meta(key, value) VALUES ('signals_erased', '1')
+     ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`,
+  ).run();
+}
+
+/** How many times the signals were erased (see eraseSignals). */
+export function signalErasures(db: Database): number {
+  return Number(db.prepare("SELECT value FROM meta WHERE key = 'signals_erased'").pluck().get() ?? 0);
 }
 
 /**

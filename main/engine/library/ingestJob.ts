@@ -26,6 +26,12 @@ import {
 } from '../store/documentStore.js';
 import { folderIgnore, listFolders, setFolderState, type FolderState } from '../store/folders.js';
 import { clearReading, deathsWhileReading, markReading } from '../store/extractionMarks.js';
+import {
+  lastDocumentId,
+  reattachSignals,
+  signalsToCarry,
+  type CarriedSignals,
+} from '../feedback/carriedSignals.js';
 import { KeptVectors } from '../store/keptVectors.js';
 import { passageHash } from '../store/passageHash.js';
 import { listVectorSets } from '../store/vectorSets.js';
@@ -149,17 +155,23 @@ export async function runIngestJob(
     // What is removed may come back elsewhere with its text changed in part (moved and edited).
     if (toIndex.length && removals.length) kept.keepRemoved(removals, listVectorSets(db), KEEP_REMOVED_BYTES);
     progress.phase('removing');
-    db.transaction(() => {
-      for (const w of work)
-        if (w.kind === 'rename')
-          store.rename(w.doc.id, {
-            folderId: w.folderId,
-            relPath: w.file.relPath,
-            size: w.file.size,
-            mtimeMs: w.file.mtimeMs,
-          });
-      for (const id of removals) store.remove(id);
-    }).immediate();
+    const carried = db
+      .transaction((): CarriedSignals | null => {
+        // …and so may what the user said of its passages (feedback/carriedSignals.ts): taken
+        // in the removal's transaction, so no signal recorded meanwhile is left behind.
+        const taken = toIndex.length && removals.length ? signalsToCarry(db, removals) : null;
+        for (const w of work)
+          if (w.kind === 'rename')
+            store.rename(w.doc.id, {
+              folderId: w.folderId,
+              relPath: w.file.relPath,
+              size: w.file.size,
+              mtimeMs: w.file.mtimeMs,
+            });
+        for (const id of removals) store.remove(id);
+        return taken;
+      })
+      .immediate();
     progress.removed(removals.length);
 
     // Opening the pack can take seconds (a transformer: longer): say so rather than sit at 0%.
@@ -174,7 +186,24 @@ export async function runIngestJob(
       progress.phase('indexing');
       packs.ensureActiveSet(db);
       extractor.configure(params.extract);
-      await indexFiles(db, store, packs, extractor, kept, toIndex, params, progress, signal);
+      const before = lastDocumentId(db);
+      let failed = false;
+      try {
+        await indexFiles(db, store, packs, extractor, kept, toIndex, params, progress, signal);
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        // Also after a cancelled or failed run: the files indexed so far take theirs back.
+        if (carried?.signals.length) {
+          try {
+            reattachSignals(db, carried, before);
+          } catch (e) {
+            // The error that stopped the run is the one to report.
+            if (!failed) throw e;
+          }
+        }
+      }
     }
     if (!signal.aborted) compactFtsIfDrifted(db, progress, params.dbPath);
     const done = new Date().toISOString();

@@ -1,0 +1,127 @@
+import type { Database } from 'better-sqlite3';
+import { passageHash, resolvePassage, signalErasures } from './signalStore.js';
+
+/**
+ * A file moved and edited between two indexing runs is a removed document and a new
+ * one: the store cannot tell it from a deletion and an unrelated file. Its signals
+ * would go with the removed document. So the run takes them out first, with a hash of
+ * the passage each one covers today, and gives each back to a passage of the run's
+ * new documents with the same text; a signal whose passage text is nowhere new goes
+ * with its document, as before.
+ */
+export interface CarriedSignal {
+  /** Kept, so learning's "signals through id N" still means what it meant. */
+  id: number;
+  answerId: number;
+  rank: number;
+  kind: string;
+  textHash: string;
+  createdAt: string;
+  /** passageHash of the text the signal's passage covers now. */
+  coveredHash: string;
+}
+
+/** Signals taken out of documents about to be removed. */
+export interface CarriedSignals {
+  signals: CarriedSignal[];
+  /** signalErasures when they were taken: erased since, none comes back. */
+  erasures: number;
+}
+
+/** The signals of documents about to be removed, each with the passage it covers now. */
+export function signalsToCarry(db: Database, documentIds: readonly number[]): CarriedSignals {
+  const erasures = signalErasures(db);
+  if (!documentIds.length) return { signals: [], erasures };
+  const rows = db
+    .prepare(
+      `SELECT id, answer_id, rank, kind, document_id, start, end, text_hash, created_at FROM signals
+       WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    )
+    .all(JSON.stringify(documentIds)) as {
+    id: number;
+    answer_id: number;
+    rank: number;
+    kind: string;
+    document_id: number;
+    start: number;
+    end: number;
+    text_hash: string;
+    created_at: string;
+  }[];
+  const textOf = db.prepare('SELECT text FROM chunks WHERE id = ?').pluck();
+  const carried: CarriedSignal[] = [];
+  for (const r of rows) {
+    const chunkId = resolvePassage(db, { documentId: r.document_id, start: r.start, end: r.end });
+    if (chunkId === null) continue;
+    carried.push({
+      id: r.id,
+      answerId: r.answer_id,
+      rank: r.rank,
+      kind: r.kind,
+      textHash: r.text_hash,
+      createdAt: r.created_at,
+      coveredHash: passageHash(textOf.get(chunkId) as string),
+    });
+  }
+  return { signals: carried, erasures };
+}
+
+/** The highest document id now: documents indexed from here on have higher ones. */
+export function lastDocumentId(db: Database): number {
+  return (db.prepare('SELECT COALESCE(MAX(id), 0) FROM documents').pluck().get() as number) ?? 0;
+}
+
+/**
+ * Gives carried signals back to passages of documents newer than `afterDocumentId` with
+ * the same text (the first such passage, by document then place), unless the signals were
+ * erased meanwhile. Returns how many.
+ */
+export function reattachSignals(db: Database, carry: CarriedSignals, afterDocumentId: number): number {
+  const carried = carry.signals;
+  if (!carried.length) return 0;
+  const wanted = new Set(carried.map((c) => c.coveredHash));
+  const found = new Map<string, { documentId: number; start: number; end: number }>();
+  const chunks = db
+    .prepare(
+      'SELECT document_id, start, end, text FROM chunks WHERE document_id > ? ORDER BY document_id, ord',
+    )
+    .iterate(afterDocumentId) as IterableIterator<{
+    document_id: number;
+    start: number;
+    end: number;
+    text: string;
+  }>;
+  for (const c of chunks) {
+    const h = passageHash(c.text);
+    if (wanted.has(h) && !found.has(h))
+      found.set(h, { documentId: c.document_id, start: c.start, end: c.end });
+  }
+  const insert = db.prepare(
+    // Its own id again, unless a signal recorded while the run was indexing took it (ids are
+    // reused: no AUTOINCREMENT); its answer must still be there (erased while indexing: none).
+    `INSERT INTO signals(id, answer_id, rank, kind, document_id, start, end, text_hash, created_at)
+     SELECT CASE WHEN EXISTS (SELECT 1 FROM signals WHERE id = :id) THEN NULL ELSE :id END,
+            :answerId, :rank, :kind, :documentId, :start, :end, :textHash, :createdAt
+     WHERE EXISTS (SELECT 1 FROM answers WHERE id = :answerId)`,
+  );
+  let given = 0;
+  db.transaction(() => {
+    if (signalErasures(db) !== carry.erasures) return;
+    for (const c of carried) {
+      const at = found.get(c.coveredHash);
+      if (!at) continue;
+      given += insert.run({
+        id: c.id,
+        answerId: c.answerId,
+        rank: c.rank,
+        kind: c.kind,
+        documentId: at.documentId,
+        start: at.start,
+        end: at.end,
+        textHash: c.textHash,
+        createdAt: c.createdAt,
+      }).changes;
+    }
+  }).immediate();
+  return given;
+}
