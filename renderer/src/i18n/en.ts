@@ -268,6 +268,7 @@ export const en = {
   'failure.read-error': 'cannot read: {detail}',
   'failure.unsupported': 'unsupported file type “{type}”',
   'failure.whitespace-only': 'empty file (only whitespace)',
+  'failure.comments-only': 'empty file (only comments and whitespace)',
   'failure.empty': 'empty file',
   'failure.too-large': 'file too large ({size} > {max})',
   'failure.binary-kind': 'binary file (looks like {kind})',

@@ -255,6 +255,7 @@ export const zh: Record<MessageKey, string> = {
   'failure.read-error': '无法读取：{detail}',
   'failure.unsupported': '不支持的文件类型“{type}”',
   'failure.whitespace-only': '空文件（只有空白字符）',
+  'failure.comments-only': '空文件（只有注释和空白字符）',
   'failure.empty': '空文件',
   'failure.too-large': '文件太大（{size} > {max}）',
   'failure.binary-kind': '二进制文件（看起来是 {kind}）',
