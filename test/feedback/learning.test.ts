@@ -250,7 +250,7 @@ describe('learning from use', () => {
     const t = TOPICS[6];
     const q = `tell me about the ${t}`;
     const before = (await lib.learningState()).signals;
-    await askAndChoose(q);
+    const asked = await askAndChoose(q);
     expect((await lib.learningState()).signals).toBe(before + 1);
 
     // Moved into a subfolder and its overview rewritten: a removed document and a new one.
@@ -277,6 +277,14 @@ describe('learning from use', () => {
         .prepare('SELECT id FROM documents WHERE rel_path = ?')
         .pluck()
         .get(`moved/${t}-notes.md`) as number;
+      // The answer's list of shown passages names the moved file too, where it named the old one.
+      const shown = JSON.parse(
+        db.prepare('SELECT shown FROM answers WHERE id = ?').pluck().get(asked.answerId) as string,
+      ) as { documentId: number; chunkId: number }[];
+      const chosen = asked.results.findIndex((r) => isService(r.text));
+      expect(shown[chosen]!.documentId).toBe(docId);
+      const chunkDoc = db.prepare('SELECT document_id FROM chunks WHERE id = ?').pluck();
+      expect(chunkDoc.get(shown[chosen]!.chunkId)).toBe(docId);
       const taken = signalsToCarry(db, [docId]);
       expect(taken.signals).toHaveLength(1);
       db.prepare('DELETE FROM signals WHERE document_id = ?').run(docId);

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { passageHash, resolvePassage, signalErasures } from './signalStore.js';
+import { passageHash, resolvePassage, signalErasures, type ShownPassage } from './signalStore.js';
 
 /**
  * A file moved and edited between two indexing runs is a removed document and a new
@@ -7,7 +7,8 @@ import { passageHash, resolvePassage, signalErasures } from './signalStore.js';
  * would go with the removed document. So the run takes them out first, with a hash of
  * the passage each one covers today, and gives each back to a passage of the run's
  * new documents with the same text; a signal whose passage text is nowhere new goes
- * with its document, as before.
+ * with its document, as before. The logged answers' lists of shown passages follow the
+ * same way, so that what was passed over above a chosen passage still counts.
  */
 export interface CarriedSignal {
   /** Kept, so learning's "signals through id N" still means what it meant. */
@@ -21,9 +22,18 @@ export interface CarriedSignal {
   coveredHash: string;
 }
 
+/** A place in a logged answer's list of shown passages that named a removed document. */
+export interface CarriedShownPlace {
+  answerId: number;
+  index: number;
+  coveredHash: string;
+}
+
 /** Signals taken out of documents about to be removed. */
 export interface CarriedSignals {
   signals: CarriedSignal[];
+  /** Shown places of answers with signals, in those documents. */
+  shown: CarriedShownPlace[];
   /** signalErasures when they were taken: erased since, none comes back. */
   erasures: number;
 }
@@ -31,7 +41,7 @@ export interface CarriedSignals {
 /** The signals of documents about to be removed, each with the passage it covers now. */
 export function signalsToCarry(db: Database, documentIds: readonly number[]): CarriedSignals {
   const erasures = signalErasures(db);
-  if (!documentIds.length) return { signals: [], erasures };
+  if (!documentIds.length) return { signals: [], shown: [], erasures };
   const rows = db
     .prepare(
       `SELECT id, answer_id, rank, kind, document_id, start, end, text_hash, created_at FROM signals
@@ -63,7 +73,24 @@ export function signalsToCarry(db: Database, documentIds: readonly number[]): Ca
       coveredHash: passageHash(textOf.get(chunkId) as string),
     });
   }
-  return { signals: carried, erasures };
+  return { signals: carried, shown: shownPlacesIn(db, new Set(documentIds)), erasures };
+}
+
+function shownPlacesIn(db: Database, removed: ReadonlySet<number>): CarriedShownPlace[] {
+  const answers = db
+    .prepare('SELECT id, shown FROM answers WHERE id IN (SELECT DISTINCT answer_id FROM signals) ORDER BY id')
+    .all() as { id: number; shown: string }[];
+  const textOf = db.prepare('SELECT text FROM chunks WHERE id = ?').pluck();
+  const places: CarriedShownPlace[] = [];
+  for (const a of answers) {
+    (JSON.parse(a.shown) as ShownPassage[]).forEach((p, index) => {
+      if (!removed.has(p.documentId)) return;
+      const chunkId = resolvePassage(db, p);
+      if (chunkId !== null)
+        places.push({ answerId: a.id, index, coveredHash: passageHash(textOf.get(chunkId) as string) });
+    });
+  }
+  return places;
 }
 
 /** The highest document id now: documents indexed from here on have higher ones. */
@@ -78,14 +105,15 @@ export function lastDocumentId(db: Database): number {
  */
 export function reattachSignals(db: Database, carry: CarriedSignals, afterDocumentId: number): number {
   const carried = carry.signals;
-  if (!carried.length) return 0;
-  const wanted = new Set(carried.map((c) => c.coveredHash));
-  const found = new Map<string, { documentId: number; start: number; end: number }>();
+  if (!carried.length && !carry.shown.length) return 0;
+  const wanted = new Set([...carried, ...carry.shown].map((c) => c.coveredHash));
+  const found = new Map<string, { chunkId: number; documentId: number; start: number; end: number }>();
   const chunks = db
     .prepare(
-      'SELECT document_id, start, end, text FROM chunks WHERE document_id > ? ORDER BY document_id, ord',
+      'SELECT id, document_id, start, end, text FROM chunks WHERE document_id > ? ORDER BY document_id, ord',
     )
     .iterate(afterDocumentId) as IterableIterator<{
+    id: number;
     document_id: number;
     start: number;
     end: number;
@@ -94,7 +122,7 @@ export function reattachSignals(db: Database, carry: CarriedSignals, afterDocume
   for (const c of chunks) {
     const h = passageHash(c.text);
     if (wanted.has(h) && !found.has(h))
-      found.set(h, { documentId: c.document_id, start: c.start, end: c.end });
+      found.set(h, { chunkId: c.id, documentId: c.document_id, start: c.start, end: c.end });
   }
   const insert = db.prepare(
     // Its own id again, unless a signal recorded while the run was indexing took it (ids are
@@ -104,20 +132,33 @@ export function reattachSignals(db: Database, carry: CarriedSignals, afterDocume
             :answerId, :rank, :kind, :documentId, :start, :end, :textHash, :createdAt
      WHERE EXISTS (SELECT 1 FROM answers WHERE id = :answerId)`,
   );
+  const readShown = db.prepare('SELECT shown FROM answers WHERE id = ?').pluck();
+  const writeShown = db.prepare('UPDATE answers SET shown = ? WHERE id = ?');
   let given = 0;
   db.transaction(() => {
+    const byAnswer = new Map<number, CarriedShownPlace[]>();
+    for (const p of carry.shown) byAnswer.set(p.answerId, [...(byAnswer.get(p.answerId) ?? []), p]);
+    for (const [answerId, places] of byAnswer) {
+      const json = readShown.get(answerId) as string | undefined;
+      if (json === undefined) continue;
+      const shown = JSON.parse(json) as ShownPassage[];
+      for (const p of places) {
+        const at = found.get(p.coveredHash);
+        if (at && shown[p.index]) shown[p.index] = { ...shown[p.index]!, ...at };
+      }
+      writeShown.run(JSON.stringify(shown), answerId);
+    }
     if (signalErasures(db) !== carry.erasures) return;
     for (const c of carried) {
       const at = found.get(c.coveredHash);
       if (!at) continue;
+      const { chunkId: _chunkId, ...place } = at;
       given += insert.run({
         id: c.id,
         answerId: c.answerId,
         rank: c.rank,
         kind: c.kind,
-        documentId: at.documentId,
-        start: at.start,
-        end: at.end,
+        ...place,
         textHash: c.textHash,
         createdAt: c.createdAt,
       }).changes;
