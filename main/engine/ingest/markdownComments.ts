@@ -1,6 +1,6 @@
 import { lineSpans } from './lines.js';
+import { fenceStep } from './markdownFences.js';
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const OPEN = '<!--';
 const CLOSE = '-->';
 
@@ -22,15 +22,9 @@ export function blankMarkdownComments(text: string): string {
     if (end < skipTo) continue;
     let pos = Math.max(start, skipTo);
     if (pos === start) {
-      const fenceMatch = FENCE.exec(text.slice(start, Math.min(end, start + 64)));
-      if (fence !== null) {
-        if (fenceMatch && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length) fence = null;
-        continue;
-      }
-      if (fenceMatch) {
-        fence = fenceMatch[1];
-        continue;
-      }
+      const step = fenceStep(text.slice(start, end), fence);
+      fence = step.open;
+      if (step.inBlock) continue;
     }
     for (;;) {
       const open = text.indexOf(OPEN, pos);

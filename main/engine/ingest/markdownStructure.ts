@@ -1,6 +1,7 @@
 import type { Heading } from './types.js';
 import { isBlank, lineSpans } from './lines.js';
 import { inlineText } from './inlineText.js';
+import { fenceStep } from './markdownFences.js';
 
 export interface MarkdownStructure {
   headings: Heading[];
@@ -10,7 +11,6 @@ export interface MarkdownStructure {
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 // Lines that start a block other than a paragraph, so a following `---` is a rule, not an underline.
 const NOT_PARAGRAPH = /^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\||<|#|    |\t)/;
 
@@ -44,19 +44,9 @@ export function markdownStructure(text: string): MarkdownStructure {
       }
       continue;
     }
-    const fenceMatch = FENCE.exec(line);
-    if (fence !== null) {
-      if (
-        fenceMatch &&
-        fenceMatch[1][0] === fence[0] &&
-        fenceMatch[1].length >= fence.length &&
-        isBlank(line, fenceMatch[0].length, line.length)
-      )
-        fence = null;
-      continue;
-    }
-    if (fenceMatch) {
-      fence = fenceMatch[1];
+    const step = fenceStep(line, fence);
+    fence = step.open;
+    if (step.inBlock) {
       paragraph = null;
       continue;
     }
