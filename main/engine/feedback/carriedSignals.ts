@@ -58,11 +58,11 @@ export function signalsToCarry(db: Database, documentIds: readonly number[]): Ca
     text_hash: string;
     created_at: string;
   }[];
-  const textOf = db.prepare('SELECT text FROM chunks WHERE id = ?').pluck();
+  const covered = coveredHashes(db);
   const carried: CarriedSignal[] = [];
   for (const r of rows) {
-    const chunkId = resolvePassage(db, { documentId: r.document_id, start: r.start, end: r.end });
-    if (chunkId === null) continue;
+    const coveredHash = covered({ documentId: r.document_id, start: r.start, end: r.end });
+    if (coveredHash === null) continue;
     carried.push({
       id: r.id,
       answerId: r.answer_id,
@@ -70,24 +70,46 @@ export function signalsToCarry(db: Database, documentIds: readonly number[]): Ca
       kind: r.kind,
       textHash: r.text_hash,
       createdAt: r.created_at,
-      coveredHash: passageHash(textOf.get(chunkId) as string),
+      coveredHash,
     });
   }
-  return { signals: carried, shown: shownPlacesIn(db, new Set(documentIds)), erasures };
+  return { signals: carried, shown: shownPlacesIn(db, new Set(documentIds), covered), erasures };
 }
 
-function shownPlacesIn(db: Database, removed: ReadonlySet<number>): CarriedShownPlace[] {
+/**
+ * The hash of the text a passage named by document and span covers now (null: nothing
+ * does), each span resolved once: a chosen passage is named by its signal and by its
+ * answer's shown list alike.
+ */
+function coveredHashes(
+  db: Database,
+): (p: { documentId: number; start: number; end: number }) => string | null {
+  const textOf = db.prepare('SELECT text FROM chunks WHERE id = ?').pluck();
+  const known = new Map<string, string | null>();
+  return (p) => {
+    const key = `${p.documentId}:${p.start}:${p.end}`;
+    if (!known.has(key)) {
+      const chunkId = resolvePassage(db, p);
+      known.set(key, chunkId === null ? null : passageHash(textOf.get(chunkId) as string));
+    }
+    return known.get(key)!;
+  };
+}
+
+function shownPlacesIn(
+  db: Database,
+  removed: ReadonlySet<number>,
+  covered: ReturnType<typeof coveredHashes>,
+): CarriedShownPlace[] {
   const answers = db
     .prepare('SELECT id, shown FROM answers WHERE id IN (SELECT DISTINCT answer_id FROM signals) ORDER BY id')
     .all() as { id: number; shown: string }[];
-  const textOf = db.prepare('SELECT text FROM chunks WHERE id = ?').pluck();
   const places: CarriedShownPlace[] = [];
   for (const a of answers) {
     (JSON.parse(a.shown) as ShownPassage[]).forEach((p, index) => {
       if (!removed.has(p.documentId)) return;
-      const chunkId = resolvePassage(db, p);
-      if (chunkId !== null)
-        places.push({ answerId: a.id, index, coveredHash: passageHash(textOf.get(chunkId) as string) });
+      const coveredHash = covered(p);
+      if (coveredHash !== null) places.push({ answerId: a.id, index, coveredHash });
     });
   }
   return places;
@@ -95,7 +117,7 @@ function shownPlacesIn(db: Database, removed: ReadonlySet<number>): CarriedShown
 
 /** The highest document id now: documents indexed from here on have higher ones. */
 export function lastDocumentId(db: Database): number {
-  return (db.prepare('SELECT COALESCE(MAX(id), 0) FROM documents').pluck().get() as number) ?? 0;
+  return db.prepare('SELECT COALESCE(MAX(id), 0) FROM documents').pluck().get() as number;
 }
 
 /**
