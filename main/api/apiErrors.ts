@@ -57,6 +57,7 @@ export const API_ERROR_CODES = [
   'document-outside-folder',
   'no-such-conversation',
   'conversation-not-restorable',
+  'folder-removal-not-restorable',
   'no-such-passage',
   // Opening a file (main/api/opener.ts, the desktop host).
   'open-no-program',
@@ -195,6 +196,11 @@ const PATTERNS: Pattern<ApiErrorCode>[] = [
   [/^cannot read folder \(permission denied\): (.+)$/, 'folder-permission-denied', ['path']],
   [/^cannot read folder (.+?): (.+)$/, 'folder-unreadable', ['path', 'detail']],
   [/^no folder with id (.+) in this library$/, 'no-such-folder', ['id']],
+  [
+    /^folder removal (.+) cannot be undone: it was undone already, or was made more than (.+) minutes ago$/,
+    'folder-removal-not-restorable',
+    ['id', 'minutes'],
+  ],
   [/^no document with id (.+) in this library$/, 'no-such-document', ['id']],
   [/^document (.+) is not inside its library folder$/, 'document-outside-folder', ['id']],
   [/^no conversation with id (.+)$/, 'no-such-conversation', ['id']],

@@ -100,7 +100,9 @@ export const apiInputs = {
   listFolders: none,
   addFolder: z.object({ path: absolutePath }).strict(),
   addSampleFolder: none,
+  /** Undoable for 10 minutes with `restoreFolder` (the interface's "Undo"). */
   removeFolder: z.object({ folderId: id }).strict(),
+  restoreFolder: z.object({ removalId: id }).strict(),
   startIngest: z
     .object({ folderIds: z.array(id).max(10_000).optional(), force: z.boolean().optional() })
     .strict(),
@@ -245,7 +247,8 @@ export interface ApiOutputs {
   addFolder: FolderInfo;
   /** The built-in sample documents, added as a folder, and questions they answer (for a first try). */
   addSampleFolder: { folder: FolderInfo; questions: string[] };
-  removeFolder: null;
+  removeFolder: { removalId: number };
+  restoreFolder: FolderInfo;
   startIngest: IngestState;
   cancelIngest: IngestState;
   ingestState: IngestState;

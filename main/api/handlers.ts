@@ -67,9 +67,15 @@ export function createHandlers({ engine, host, ingest, reembed, packs, events }:
       return { folder, questions: samples.questions.map((q) => q.question) };
     },
     removeFolder: async ({ folderId }) => {
-      await engine.removeFolder(folderId);
+      const removal = await engine.removeFolder(folderId);
       changed('folder-removed');
-      return null;
+      return removal;
+    },
+    restoreFolder: async ({ removalId }) => {
+      const folder = await engine.restoreFolder(removalId);
+      changed('folder-added');
+      ingest.start({ folderIds: [folder.id] });
+      return folder;
     },
     startIngest: async (input) => ingest.start(input),
     cancelIngest: async () => ingest.cancel(),

@@ -10,6 +10,7 @@ export const API_METHODS = [
   'addFolder',
   'addSampleFolder',
   'removeFolder',
+  'restoreFolder',
   'startIngest',
   'cancelIngest',
   'ingestState',

@@ -67,7 +67,8 @@ export class WorkerEngine implements AppEngine {
   listFolders = () => this.#call<FolderInfo[]>('listFolders');
   addFolder = (path: string, options?: { ignore?: string[] }) =>
     this.#call<FolderInfo>('addFolder', path, options);
-  removeFolder = (folderId: number) => this.#call<void>('removeFolder', folderId);
+  removeFolder = (folderId: number) => this.#call<{ removalId: number }>('removeFolder', folderId);
+  restoreFolder = (removalId: number) => this.#call<FolderInfo>('restoreFolder', removalId);
   ingest = (options?: IngestOptions) => this.#progressCall('ingest', options);
   retryFailed = (options?: Omit<IngestOptions, 'force'>) => this.#progressCall('retryFailed', options);
   reembed = (options?: Parameters<AppEngine['reembed']>[0]) => this.#progressCall('reembed', options);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { UserError } from '../engine/errors.js';
+import { FOLDER_RESTORE_WINDOW_MS } from '../engine/store/removedFolders.js';
 import { defaultDbPath, userDataDir } from '../engine/library/defaultDbPath.js';
 import { Library } from '../engine/library/library.js';
 import { ftsRebuildNotice } from '../engine/store/ftsIndex.js';
@@ -458,16 +459,32 @@ export async function runWatchCommand(options: LibraryCliOptions): Promise<void>
   }
 }
 
-export async function runRemoveCommand(folder: string, options: LibraryCliOptions): Promise<void> {
+export async function runRemoveCommand(
+  folder: string,
+  options: LibraryCliOptions & { undo?: boolean },
+): Promise<void> {
   const lib = await openLibrary(options, true);
   try {
     const abs = path.resolve(folder);
+    if (options.undo) {
+      const removal = lib.restorableRemovalOf(abs);
+      if (removal === null)
+        throw new UserError(
+          `${folder} was not removed from this library in the last ${FOLDER_RESTORE_WINDOW_MS / 60_000} minutes`,
+          folder,
+        );
+      const restored = await lib.restoreFolder(removal);
+      out(safe`Put ${restored.path} back in the library; indexing it again.`);
+      out(summaryText(await ingestWithProgress(lib, [restored.id], options)));
+      return;
+    }
     const f = (await lib.listFolders()).find((x) => x.path === abs);
     if (!f) throw new UserError(`not a library folder: ${folder}`, folder);
     await lib.removeFolder(f.id);
     out(
       safe`Removed ${abs} from the library (${counted(f.documents, 'document')}); files on disk are untouched.`,
     );
+    out(safe`To undo within ${FOLDER_RESTORE_WINDOW_MS / 60_000} minutes: docqa remove --undo ${abs}`);
   } finally {
     await lib.close();
   }

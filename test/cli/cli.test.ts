@@ -182,6 +182,33 @@ describe('docqa CLI', () => {
     expect(paths()).toEqual(['drafts/draft.md']);
   });
 
+  it('removes a folder, and --undo puts it back with its ignore list and indexes it', () => {
+    tmp.file('undo/notes/keep.md', '# Keep\n\nThe ferry timetable changes in October.\n');
+    tmp.file('undo/drafts/draft.md', '# Draft\n\nA ferry timetable draft.\n');
+    const undoDb = path.join(tmp.dir, 'undo.sqlite');
+    const folder = path.join(tmp.dir, 'undo');
+    const withPack = ['--db', undoDb, '--model', pack];
+    expect(docqa(['ingest', folder, ...withPack, '--ignore', 'drafts/']).code).toBe(0);
+    const removed = docqa(['remove', folder, '--db', undoDb]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`To undo within 10 minutes: docqa remove --undo ${folder}`);
+    const status = () =>
+      JSON.parse(docqa(['status', '--db', undoDb, '--json']).stdout) as { documents: number };
+    expect(status().documents).toBe(0);
+
+    const undone = docqa(['remove', '--undo', folder, ...withPack]);
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(undone.stdout).toContain(`Put ${folder} back in the library`);
+    expect(undone.stdout).toMatch(/1 added/);
+    expect(status().documents).toBe(1);
+
+    const twice = docqa(['remove', '--undo', folder, ...withPack]);
+    expect(twice.code).not.toBe(0);
+    expect(errorLines(twice.stderr)).toEqual([
+      `docqa: ${folder} was not removed from this library in the last 10 minutes`,
+    ]);
+  });
+
   it("places a deck's passage by its slide, in the text answer and in the JSON", () => {
     tmp.file(
       'deck/ferries.pptx',

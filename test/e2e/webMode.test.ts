@@ -592,11 +592,26 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await dialog.getByRole('button', { name: '取消' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await page.getByTestId('folder').count()).toBe(1);
-    await page.getByRole('button', { name: `移除: ${docs}` }).click();
-    await page.getByRole('dialog').getByRole('button', { name: '移除文件夹' }).click();
-    await poll(() => page.getByTestId('folder').count()).toBe(0);
+    const removeDocs = async () => {
+      await page.getByRole('button', { name: `移除: ${docs}` }).click();
+      await page.getByRole('dialog').getByRole('button', { name: '移除文件夹' }).click();
+      await poll(() => page.getByTestId('folder').count()).toBe(0);
+    };
+    const indexed = await callApi<{ documents: number }>(serve, 'status');
+    await removeDocs();
     expect((await callApi<{ documents: number }>(serve, 'status')).documents).toBe(0);
     expect(existsSync(path.join(docs, TARGETS.zh.path))).toBe(true);
+    // Undo: the folder comes back and is indexed again.
+    const removed = page.getByTestId('toast').filter({ hasText: `已从文档库中移除 ${docs}` });
+    await removed.getByRole('button', { name: '撤销' }).click();
+    await poll(() => page.getByTestId('folder').count()).toBe(1);
+    await poll(async () => (await callApi<{ running: boolean }>(serve, 'ingestState')).running).toBe(false);
+    await poll(async () => (await callApi<{ documents: number }>(serve, 'status')).documents).toBe(
+      indexed.documents,
+    );
+    await shot('11a-remove-undone');
+    // The next tests expect a library without folders.
+    await removeDocs();
   }, 60_000);
 
   it('offers the sample documents on the first-run screen, and questions they answer', async () => {

@@ -99,9 +99,11 @@ describe('library database', () => {
     const db = openDatabase(file);
     const folder = insertFolder(db, '/data/docs', []);
     new DocumentStore(db).write(doc(folder, 'a.txt', ['alpha'], new Map()));
-    // What a DocQA of schema version 4 left: the same tables without the columns of 5 and 6.
+    // What a DocQA of schema version 4 left: the same tables without the columns of 5 and 6
+    // and the table of 7.
     db.exec('ALTER TABLE documents DROP COLUMN reader');
     db.exec('DROP INDEX chunks_passage_hash; ALTER TABLE chunks DROP COLUMN passage_hash');
+    db.exec('DROP TABLE removed_folders');
     db.pragma('user_version = 4');
     db.close();
     const reopened = openDatabase(file);
@@ -111,6 +113,7 @@ describe('library database', () => {
     ]);
     expect(new DocumentStore(reopened).documentsOf(folder).get('a.txt')?.reader).toBeNull();
     expect(reopened.prepare('SELECT passage_hash FROM chunks').pluck().all()).toEqual([null]);
+    expect(reopened.prepare('SELECT COUNT(*) FROM removed_folders').pluck().get()).toBe(0);
     reopened.close();
   });
 

@@ -143,7 +143,13 @@ export function registerLibraryCommands(program: Command): void {
     .description('remove a folder from the library (its files on disk are not touched)')
     .argument('<folder>', 'the folder as it was added')
     .option(...dbOption)
-    .action(async (folder: string, options: LibraryCliOptions) => {
+    .option(
+      '--undo',
+      'put back a folder removed in the last 10 minutes, with what you said of its passages, and index it',
+    )
+    .option(...modelOption)
+    .option(...providerOption)
+    .action(async (folder: string, options: LibraryCliOptions & { undo?: boolean }) => {
       const { runRemoveCommand } = await import('../libraryCommands.js');
       await runRemoveCommand(folder, options);
     });

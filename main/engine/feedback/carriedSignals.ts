@@ -126,21 +126,64 @@ export function lastDocumentId(db: Database): number {
  * erased meanwhile. Returns how many.
  */
 export function reattachSignals(db: Database, carry: CarriedSignals, afterDocumentId: number): number {
-  const carried = carry.signals;
-  if (!carried.length && !carry.shown.length) return 0;
-  const wanted = new Set([...carried, ...carry.shown].map((c) => c.coveredHash));
-  const found = new Map<string, { chunkId: number; documentId: number; start: number; end: number }>();
+  if (!carry.signals.length && !carry.shown.length) return 0;
   const chunks = db
     .prepare(
       'SELECT id, document_id, start, end, text FROM chunks WHERE document_id > ? ORDER BY document_id, ord',
     )
-    .iterate(afterDocumentId) as IterableIterator<{
-    id: number;
-    document_id: number;
-    start: number;
-    end: number;
-    text: string;
-  }>;
+    .iterate(afterDocumentId) as IterableIterator<ChunkRow>;
+  return giveBack(db, carry, chunks).given;
+}
+
+/**
+ * Gives carried signals back to passages of a folder's documents with the same text (a
+ * removed folder put back: its files are indexed again, perhaps over several runs). Returns
+ * what is still to give back: the signals and shown places no passage of it took yet; none
+ * when the signals were erased meanwhile.
+ */
+export function reattachSignalsInFolder(
+  db: Database,
+  carry: CarriedSignals,
+  folderId: number,
+): CarriedSignals {
+  if (!carry.signals.length && !carry.shown.length) return carry;
+  const chunks = db
+    .prepare(
+      `SELECT c.id, c.document_id, c.start, c.end, c.text FROM chunks c JOIN documents d ON d.id = c.document_id
+       WHERE d.folder_id = ? ORDER BY c.document_id, c.ord`,
+    )
+    .iterate(folderId) as IterableIterator<ChunkRow>;
+  const { settled, placed, erased } = giveBack(db, carry, chunks);
+  return {
+    signals: erased ? [] : carry.signals.filter((c) => !settled.includes(c)),
+    shown: carry.shown.filter((p) => !placed.includes(p)),
+    erasures: carry.erasures,
+  };
+}
+
+interface ChunkRow {
+  id: number;
+  document_id: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+function giveBack(
+  db: Database,
+  carry: CarriedSignals,
+  chunks: Iterable<ChunkRow>,
+): {
+  /** Signals given back. */
+  given: number;
+  /** Signals a passage took: given back, or gone with their answer. */
+  settled: CarriedSignal[];
+  placed: CarriedShownPlace[];
+  erased: boolean;
+} {
+  const carried = carry.signals;
+  const wanted = new Set([...carried, ...carry.shown].map((c) => c.coveredHash));
+  const found = new Map<string, { chunkId: number; documentId: number; start: number; end: number }>();
   for (const c of chunks) {
     const h = passageHash(c.text);
     if (wanted.has(h) && !found.has(h))
@@ -157,6 +200,9 @@ export function reattachSignals(db: Database, carry: CarriedSignals, afterDocume
   const readShown = db.prepare('SELECT shown FROM answers WHERE id = ?').pluck();
   const writeShown = db.prepare('UPDATE answers SET shown = ? WHERE id = ?');
   let given = 0;
+  const settled: CarriedSignal[] = [];
+  const placed: CarriedShownPlace[] = [];
+  let erased = false;
   db.transaction(() => {
     const byAnswer = new Map<number, CarriedShownPlace[]>();
     for (const p of carry.shown) byAnswer.set(p.answerId, [...(byAnswer.get(p.answerId) ?? []), p]);
@@ -166,11 +212,17 @@ export function reattachSignals(db: Database, carry: CarriedSignals, afterDocume
       const shown = JSON.parse(json) as ShownPassage[];
       for (const p of places) {
         const at = found.get(p.coveredHash);
-        if (at && shown[p.index]) shown[p.index] = { ...shown[p.index]!, ...at };
+        if (at && shown[p.index]) {
+          shown[p.index] = { ...shown[p.index]!, ...at };
+          placed.push(p);
+        }
       }
       writeShown.run(JSON.stringify(shown), answerId);
     }
-    if (signalErasures(db) !== carry.erasures) return;
+    if (signalErasures(db) !== carry.erasures) {
+      erased = true;
+      return;
+    }
     for (const c of carried) {
       const at = found.get(c.coveredHash);
       if (!at) continue;
@@ -184,7 +236,8 @@ export function reattachSignals(db: Database, carry: CarriedSignals, afterDocume
         textHash: c.textHash,
         createdAt: c.createdAt,
       }).changes;
+      settled.push(c);
     }
   }).immediate();
-  return given;
+  return { given, settled, placed, erased };
 }

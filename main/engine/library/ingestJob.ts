@@ -29,9 +29,11 @@ import { clearReading, deathsWhileReading, markReading } from '../store/extracti
 import {
   lastDocumentId,
   reattachSignals,
+  reattachSignalsInFolder,
   signalsToCarry,
   type CarriedSignals,
 } from '../feedback/carriedSignals.js';
+import { awaitingSignals, keepAwaiting } from '../store/removedFolders.js';
 import { KeptVectors } from '../store/keptVectors.js';
 import { passageHash } from '../store/passageHash.js';
 import { listVectorSets } from '../store/vectorSets.js';
@@ -195,16 +197,15 @@ export async function runIngestJob(
         throw e;
       } finally {
         // Also after a cancelled or failed run: the files indexed so far take theirs back.
-        if (carried?.signals.length) {
-          try {
-            reattachSignals(db, carried, before);
-          } catch (e) {
-            // The error that stopped the run is the one to report.
-            if (!failed) throw e;
-          }
+        try {
+          if (carried?.signals.length) reattachSignals(db, carried, before);
+          giveBackToPutBackFolders(db, scannedFolders, failed || signal.aborted);
+        } catch (e) {
+          // The error that stopped the run is the one to report.
+          if (!failed) throw e;
         }
       }
-    }
+    } else giveBackToPutBackFolders(db, scannedFolders, signal.aborted);
     if (!signal.aborted) compactFtsIfDrifted(db, progress, params.dbPath);
     const done = new Date().toISOString();
     for (const id of scannedFolders) {
@@ -232,6 +233,20 @@ export async function runIngestJob(
       db.close();
     }
   }
+}
+
+/**
+ * A removed folder put back (`restoreFolder`) is indexed again like a new one; what the user
+ * had said of its passages waits for them (store/removedFolders.ts) and goes back to the
+ * passages with the same text. After a whole run of the folder what found no passage goes
+ * for good; after a cancelled or failed one it waits for the next run.
+ */
+function giveBackToPutBackFolders(db: Db, folderIds: ReadonlySet<number>, partial: boolean): void {
+  for (const folderId of folderIds)
+    for (const waiting of awaitingSignals(db, folderId)) {
+      const left = reattachSignalsInFolder(db, waiting.carried, folderId);
+      keepAwaiting(db, waiting.id, partial ? left : null);
+    }
 }
 
 /**

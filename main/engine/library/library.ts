@@ -14,11 +14,22 @@ import { DocumentStore } from '../store/documentStore.js';
 import {
   failedFiles,
   findFolderByPath,
+  folderIgnore,
   getFolder,
   insertFolder,
   listFolders,
   setFolderIgnore,
 } from '../store/folders.js';
+import {
+  FOLDER_RESTORE_WINDOW_MS,
+  markRestored,
+  purgeRemovedFolders,
+  recordRemovedFolder,
+  restorableRemoval,
+  restorableRemovalOf,
+  takeAwaitingSignals,
+} from '../store/removedFolders.js';
+import { signalsToCarry } from '../feedback/carriedSignals.js';
 import { readSettings, writeSettings } from '../store/settings.js';
 import { Learning, type DenseAccess, type LearnedView } from '../feedback/learning.js';
 import { refinedModel, type RankerRefinement } from '../feedback/learnedParams.js';
@@ -142,6 +153,7 @@ export class Library implements LibraryEngine {
     const db = openDatabase(dbPath, { onFtsRebuild: options.onFtsRebuild });
     try {
       conversations.purgeDeletedConversations(db);
+      purgeRemovedFolders(db);
     } catch {
       // A full disk or a busy library: they go at the next deletion or opening.
     }
@@ -430,21 +442,47 @@ export class Library implements LibraryEngine {
     return getFolder(this.db, insertFolder(this.db, abs, ignore ?? []))!;
   }
 
-  async removeFolder(folderId: number): Promise<void> {
+  async removeFolder(folderId: number): Promise<{ removalId: number }> {
     const folder = this.folder(folderId);
-    await this.serialized(async () => {
+    return this.serialized(async () => {
       const store = new DocumentStore(this.db);
       const ids = this.db
         .prepare('SELECT id FROM documents WHERE folder_id = ?')
         .pluck()
         .all(folder.id) as number[];
-      this.db
+      return this.db
         .transaction(() => {
+          // What the user said of its passages is the one part indexing cannot rebuild: kept
+          // for an undo, with what a put-back folder had not taken back yet.
+          const carried = takeAwaitingSignals(this.db, folder.id, signalsToCarry(this.db, ids));
+          const removalId = recordRemovedFolder(
+            this.db,
+            { path: folder.path, ignore: folderIgnore(this.db, folder.id) },
+            carried,
+          );
           for (const id of ids) store.remove(id);
           this.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
+          return { removalId };
         })
         .immediate();
     });
+  }
+
+  /** The latest removal of this folder that can still be undone (the CLI names folders by path). */
+  restorableRemovalOf(folder: string): number | null {
+    return restorableRemovalOf(this.db, path.resolve(folder))?.id ?? null;
+  }
+
+  async restoreFolder(removalId: number): Promise<FolderInfo> {
+    const removal = Number.isInteger(removalId) ? restorableRemoval(this.db, removalId) : null;
+    if (!removal)
+      throw new UserError(
+        `folder removal ${String(removalId)} cannot be undone: it was undone already, or was made more than ${FOLDER_RESTORE_WINDOW_MS / 60_000} minutes ago`,
+        String(removalId),
+      );
+    const folder = await this.addFolder(removal.path, { ignore: removal.ignore });
+    markRestored(this.db, removal.id, folder.id);
+    return folder;
   }
 
   private folder(folderId: number): FolderInfo {

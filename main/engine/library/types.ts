@@ -201,8 +201,16 @@ export interface LibraryEngine {
    * `ignore`: gitignore-style patterns of its own, on top of the defaults.
    */
   addFolder(path: string, options?: { ignore?: string[] }): Promise<FolderInfo>;
-  /** Drops the folder and its documents from the index; files on disk are never touched. */
-  removeFolder(folderId: number): Promise<void>;
+  /**
+   * Drops the folder and its documents from the index; files on disk are never touched.
+   * `restoreFolder(removalId)` puts it back for a while (FOLDER_RESTORE_WINDOW_MS).
+   */
+  removeFolder(folderId: number): Promise<{ removalId: number }>;
+  /**
+   * Undoes a removal: the folder is in the library again, with its ignore patterns; its next
+   * indexing run reads its files again and gives back what the user said of their passages.
+   */
+  restoreFolder(removalId: number): Promise<FolderInfo>;
   ingest(options?: IngestOptions): Promise<IngestSummary>;
   /** Files that failed to be read, in a file manager's order; the first `limit` of them when given. */
   failedFiles(limit?: number): Promise<FailedFile[]>;

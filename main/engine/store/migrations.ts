@@ -154,6 +154,18 @@ const MIGRATIONS: string[] = [
   ALTER TABLE chunks ADD COLUMN passage_hash INTEGER;
   CREATE INDEX chunks_passage_hash ON chunks(passage_hash) WHERE passage_hash IS NOT NULL;
   `,
+  // 7: a removed folder can be put back ("Undo") for a while (store/removedFolders.ts): its path,
+  // its ignore patterns and the signals of its passages, which nothing else could rebuild
+  `
+  CREATE TABLE removed_folders (
+    id                 INTEGER PRIMARY KEY,
+    path               TEXT NOT NULL,
+    ignore             TEXT NOT NULL,             -- JSON string[], the folder's own patterns
+    removed_at         TEXT NOT NULL,
+    restored_folder_id INTEGER,                   -- the folder it was put back as; NULL until then
+    carried            TEXT NOT NULL              -- JSON CarriedSignals not yet given back
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

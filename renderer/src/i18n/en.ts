@@ -99,6 +99,7 @@ export const en = {
   'library.removeBody':
     '{path} and its {documents} documents leave the index. The files on disk are not touched.',
   'library.removeConfirm': 'Remove folder',
+  'library.removed': 'Removed {path} from the library',
   'library.cancel': 'Cancel',
   'library.progressLabel': 'Indexing progress',
   'library.phase.scanning': 'Scanning folders…',
@@ -388,6 +389,8 @@ export const en = {
   'apiError.no-such-conversation': 'no conversation with id {id}',
   'apiError.conversation-not-restorable':
     'conversation {id} cannot be restored: it was not deleted, or was deleted more than {minutes} minutes ago',
+  'apiError.folder-removal-not-restorable':
+    'the folder cannot be put back: it was put back already, or was removed more than {minutes} minutes ago',
   'apiError.no-such-passage': 'no passage with id {id} in this library',
   'apiError.open-no-program': 'no program on this computer opens this type of file',
   'apiError.open-opener-missing': '{program} is not installed, so files cannot be opened here',

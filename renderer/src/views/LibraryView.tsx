@@ -323,7 +323,17 @@ export function LibraryView() {
           onConfirm={() => {
             const folder = removing;
             setRemoving(null);
-            void act(() => api.call('removeFolder', { folderId: folder.id }));
+            let removalId = 0;
+            void act(async () => {
+              ({ removalId } = await api.call('removeFolder', { folderId: folder.id }));
+            }).then((ok) => {
+              if (!ok) return;
+              // Undo puts it back with what the user said of its passages; its files are read again.
+              notify(t('library.removed', { path: folder.path }), 'info', {
+                label: t('nav.undo'),
+                run: () => void act(() => api.call('restoreFolder', { removalId })),
+              });
+            });
           }}
         />
       ) : null}
