@@ -11,7 +11,14 @@ import { expectUserError } from '../helpers/expectUserError.js';
 import { clearlyBetter } from '../../main/engine/feedback/learner.js';
 import { encodeParams, rankerName } from '../../main/engine/feedback/learnedParams.js';
 import { packKey } from '../../main/engine/feedback/learning.js';
-import { reattachSignals, signalsToCarry } from '../../main/engine/feedback/carriedSignals.js';
+import {
+  reattachSignals,
+  signalsToCarry,
+  takeInFlight,
+  writeInFlight,
+} from '../../main/engine/feedback/carriedSignals.js';
+import { openDatabase } from '../../main/engine/store/database.js';
+import { DocumentStore } from '../../main/engine/store/documentStore.js';
 import { eraseSignals } from '../../main/engine/feedback/signalStore.js';
 import { readPackRanker } from '../../main/engine/rank/packRanker.js';
 import { builtinPackDir } from '../../main/engine/towers/builtinPack.js';
@@ -289,13 +296,56 @@ describe('learning from use', () => {
       expect(taken.signals).toHaveLength(1);
       db.prepare('DELETE FROM signals WHERE document_id = ?').run(docId);
       eraseSignals(db);
-      expect(reattachSignals(db, taken, 0)).toBe(0);
+      expect(reattachSignals(db, taken, { afterDocumentId: 0 }).given).toBe(0);
       const retaken = signalsToCarry(db, [docId]);
       expect(retaken.signals).toHaveLength(0);
     } finally {
       db.close();
     }
     expect((await lib.learningState()).signals).toBe(0);
+  });
+
+  it('gives back at the next run the signals of a moved file that a killed run held', async () => {
+    const t = TOPICS[7];
+    const before = (await lib.learningState()).signals;
+    await askAndChoose(`${t} information`);
+    expect((await lib.learningState()).signals).toBe(before + 1);
+    // What a run killed while indexing leaves: the old document removed with its signals
+    // taken (in one transaction), the file's new place not indexed yet.
+    const db = openDatabase(path.join(tmp.dir, 'lib.sqlite'));
+    try {
+      const docId = db
+        .prepare('SELECT id FROM documents WHERE rel_path = ?')
+        .pluck()
+        .get(`${t}.md`) as number;
+      const store = new DocumentStore(db);
+      db.transaction(() => {
+        writeInFlight(db, signalsToCarry(db, [docId]));
+        store.remove(docId);
+      }).immediate();
+    } finally {
+      db.close();
+    }
+    rmSync(path.join(docs, `${t}.md`));
+    tmp.file(path.join('docs', 'moved', `${t}-later.md`), `${overview(t)}Rewritten.\n\n${service(t)}`);
+    expect((await lib.learningState()).signals).toBe(before);
+
+    const next = await lib.ingest({ folderIds: [folderId] });
+    expect(next.filesAdded).toBe(1);
+    expect((await lib.learningState()).signals).toBe(before + 1);
+    const exported = (await lib.exportSignals())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(exported.some((s) => s.passage.path === `moved/${t}-later.md`)).toBe(true);
+    const check = openDatabase(path.join(tmp.dir, 'lib.sqlite'));
+    expect(takeInFlight(check)).toBeNull();
+    check.close();
+    // The library as the next tests expect it.
+    rmSync(path.join(docs, 'moved', `${t}-later.md`));
+    writeFileSync(path.join(docs, `${t}.md`), `${overview(t)}\n${service(t)}`);
+    await lib.ingest({ folderIds: [folderId] });
+    await lib.eraseSignals();
   });
 
   it('logs answers and records signals while an ingest is writing', async () => {

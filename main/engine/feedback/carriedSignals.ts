@@ -120,45 +120,85 @@ export function lastDocumentId(db: Database): number {
   return db.prepare('SELECT COALESCE(MAX(id), 0) FROM documents').pluck().get() as number;
 }
 
-/**
- * Gives carried signals back to passages of documents newer than `afterDocumentId` with
- * the same text (the first such passage, by document then place), unless the signals were
- * erased meanwhile. Returns how many.
- */
-export function reattachSignals(db: Database, carry: CarriedSignals, afterDocumentId: number): number {
-  if (!carry.signals.length && !carry.shown.length) return 0;
-  const chunks = db
-    .prepare(
-      'SELECT id, document_id, start, end, text FROM chunks WHERE document_id > ? ORDER BY document_id, ord',
-    )
-    .iterate(afterDocumentId) as IterableIterator<ChunkRow>;
-  return giveBack(db, carry, chunks).given;
-}
+/** Where carried signals look for their passages. */
+export type PassageScope =
+  /** Documents indexed after that one: this run's new documents (a file moved and edited). */
+  | { afterDocumentId: number }
+  /** A folder's documents (a removed folder put back, indexed over one run or more). */
+  | { folderId: number }
+  /** Every document (what a killed run held). */
+  | 'anywhere';
+
+const CHUNKS_IN_SCOPE = {
+  after:
+    'SELECT id, document_id, start, end, text FROM chunks WHERE document_id > ? ORDER BY document_id, ord',
+  folder: `SELECT c.id, c.document_id, c.start, c.end, c.text FROM chunks c JOIN documents d ON d.id = c.document_id
+           WHERE d.folder_id = ? ORDER BY c.document_id, c.ord`,
+  anywhere: 'SELECT id, document_id, start, end, text FROM chunks ORDER BY document_id, ord',
+};
 
 /**
- * Gives carried signals back to passages of a folder's documents with the same text (a
- * removed folder put back: its files are indexed again, perhaps over several runs). Returns
- * what is still to give back: the signals and shown places no passage of it took yet; none
- * when the signals were erased meanwhile.
+ * Gives carried signals back to passages in `scope` with the same text (the first such
+ * passage, by document then place), unless the signals were erased meanwhile. Returns how
+ * many, and what is still to give back: the signals and shown places no passage took (none
+ * once erased).
  */
-export function reattachSignalsInFolder(
+export function reattachSignals(
   db: Database,
   carry: CarriedSignals,
-  folderId: number,
-): CarriedSignals {
-  if (!carry.signals.length && !carry.shown.length) return carry;
-  const chunks = db
-    .prepare(
-      `SELECT c.id, c.document_id, c.start, c.end, c.text FROM chunks c JOIN documents d ON d.id = c.document_id
-       WHERE d.folder_id = ? ORDER BY c.document_id, c.ord`,
-    )
-    .iterate(folderId) as IterableIterator<ChunkRow>;
-  const { settled, placed, erased } = giveBack(db, carry, chunks);
+  scope: PassageScope,
+): { given: number; left: CarriedSignals } {
+  if (!carry.signals.length && !carry.shown.length) return { given: 0, left: carry };
+  const chunks = (
+    scope === 'anywhere'
+      ? db.prepare(CHUNKS_IN_SCOPE.anywhere).iterate()
+      : 'folderId' in scope
+        ? db.prepare(CHUNKS_IN_SCOPE.folder).iterate(scope.folderId)
+        : db.prepare(CHUNKS_IN_SCOPE.after).iterate(scope.afterDocumentId)
+  ) as IterableIterator<ChunkRow>;
+  const { given, settled, placed, erased } = giveBack(db, carry, chunks);
   return {
-    signals: erased ? [] : carry.signals.filter((c) => !settled.includes(c)),
-    shown: carry.shown.filter((p) => !placed.includes(p)),
-    erasures: carry.erasures,
+    given,
+    left: {
+      signals: erased ? [] : carry.signals.filter((c) => !settled.includes(c)),
+      shown: carry.shown.filter((p) => !placed.includes(p)),
+      erasures: carry.erasures,
+    },
   };
+}
+
+/** Carried signals that are nowhere else: merged, each signal once. */
+export function mergeCarried(a: CarriedSignals, b: CarriedSignals): CarriedSignals {
+  const ids = new Set(a.signals.map((s) => s.id));
+  return {
+    signals: [...a.signals, ...b.signals.filter((s) => !ids.has(s.id))],
+    shown: [...a.shown, ...b.shown],
+    erasures: Math.max(a.erasures, b.erasures),
+  };
+}
+
+const IN_FLIGHT = 'signals_in_flight';
+
+/**
+ * What an indexing run took out of the documents it removed, written in the removal's
+ * transaction and cleared when it is given back: a run killed in between leaves it for the
+ * next run (`takeInFlight`), so a kill loses no signal.
+ */
+export function writeInFlight(db: Database, carry: CarriedSignals | null): void {
+  if (carry && (carry.signals.length || carry.shown.length))
+    db.prepare(
+      'INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(IN_FLIGHT, JSON.stringify(carry));
+  else db.prepare('DELETE FROM meta WHERE key = ?').run(IN_FLIGHT);
+}
+
+/** What a killed run held (see writeInFlight), taken out; null when no run was killed holding any. */
+export function takeInFlight(db: Database): CarriedSignals | null {
+  const json = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(IN_FLIGHT) as
+    string | undefined;
+  if (json === undefined) return null;
+  db.prepare('DELETE FROM meta WHERE key = ?').run(IN_FLIGHT);
+  return JSON.parse(json) as CarriedSignals;
 }
 
 interface ChunkRow {

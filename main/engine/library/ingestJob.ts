@@ -29,8 +29,10 @@ import { clearReading, deathsWhileReading, markReading } from '../store/extracti
 import {
   lastDocumentId,
   reattachSignals,
-  reattachSignalsInFolder,
+  mergeCarried,
   signalsToCarry,
+  takeInFlight,
+  writeInFlight,
   type CarriedSignals,
 } from '../feedback/carriedSignals.js';
 import { awaitingSignals, keepAwaiting } from '../store/removedFolders.js';
@@ -160,8 +162,14 @@ export async function runIngestJob(
     const carried = db
       .transaction((): CarriedSignals | null => {
         // …and so may what the user said of its passages (feedback/carriedSignals.ts): taken
-        // in the removal's transaction, so no signal recorded meanwhile is left behind.
-        const taken = toIndex.length && removals.length ? signalsToCarry(db, removals) : null;
+        // in the removal's transaction, so no signal recorded meanwhile is left behind, and
+        // written down there until they are given back, so that a kill loses none. What a
+        // killed run held goes back where its files were indexed, or waits for this run's.
+        const killed = takeInFlight(db);
+        const leftOver = killed ? reattachSignals(db, killed, 'anywhere').left : null;
+        let taken = toIndex.length && removals.length ? signalsToCarry(db, removals) : null;
+        if (leftOver && toIndex.length) taken = taken ? mergeCarried(taken, leftOver) : leftOver;
+        writeInFlight(db, taken);
         for (const w of work)
           if (w.kind === 'rename')
             store.rename(w.doc.id, {
@@ -198,7 +206,11 @@ export async function runIngestJob(
       } finally {
         // Also after a cancelled or failed run: the files indexed so far take theirs back.
         try {
-          if (carried?.signals.length) reattachSignals(db, carried, before);
+          if (carried)
+            db.transaction(() => {
+              reattachSignals(db, carried, { afterDocumentId: before });
+              writeInFlight(db, null);
+            }).immediate();
           giveBackToPutBackFolders(db, scannedFolders, failed || signal.aborted);
         } catch (e) {
           // The error that stopped the run is the one to report.
@@ -243,10 +255,12 @@ export async function runIngestJob(
  */
 function giveBackToPutBackFolders(db: Db, folderIds: ReadonlySet<number>, partial: boolean): void {
   for (const folderId of folderIds)
-    for (const waiting of awaitingSignals(db, folderId)) {
-      const left = reattachSignalsInFolder(db, waiting.carried, folderId);
-      keepAwaiting(db, waiting.id, partial ? left : null);
-    }
+    for (const waiting of awaitingSignals(db, folderId))
+      // One transaction: a signal given back is never left waiting to be given twice.
+      db.transaction(() => {
+        const { left } = reattachSignals(db, waiting.carried, { folderId });
+        keepAwaiting(db, waiting.id, partial ? left : null);
+      }).immediate();
 }
 
 /**
