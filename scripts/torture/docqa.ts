@@ -292,3 +292,23 @@ export function describeExit(r: { code: number | null; signal: string | null; ti
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts an ingest and resolves once it has begun writing (the library's WAL
+ * changed) or has exited: the moment from which a kill can hurt.
+ */
+export async function startWhenWriting(
+  args: string[],
+  db: string,
+): Promise<{ process: DocqaProcess; writingAt: number }> {
+  const wal = `${db}-wal`;
+  const stamp = (): string => {
+    const st = statSync(wal, { throwIfNoEntry: false });
+    return st ? `${st.size}:${st.mtimeMs}` : '';
+  };
+  const before = stamp();
+  const proc = startDocqa(args);
+  while (proc.child.exitCode === null && proc.child.signalCode === null && stamp() === before)
+    await sleep(25);
+  return { process: proc, writingAt: performance.now() };
+}

@@ -16,6 +16,7 @@ import type { Phase, PhaseContext, TortureSettings } from './phase.js';
 import { Results } from './results.js';
 import { hostileIngestPhase } from './phases/hostileIngest.js';
 import { crashPhase } from './phases/crash.js';
+import { signalKillsPhase } from './phases/signalKills.js';
 import { watchBurstPhase } from './phases/watchBurst.js';
 import { webPhase } from './phases/web.js';
 import { longArgvPhase } from './phases/longArgv.js';
@@ -25,6 +26,7 @@ import { fullDiskPhase } from './phases/fullDisk.js';
 const PHASES: { name: string; run: Phase; budgetMs: number }[] = [
   { name: 'ingest', run: hostileIngestPhase, budgetMs: 200_000 },
   { name: 'crash', run: crashPhase, budgetMs: 170_000 },
+  { name: 'signals', run: signalKillsPhase, budgetMs: 90_000 },
   { name: 'watch', run: watchBurstPhase, budgetMs: 90_000 },
   { name: 'web', run: webPhase, budgetMs: 90_000 },
   { name: 'argv', run: longArgvPhase, budgetMs: 60_000 },

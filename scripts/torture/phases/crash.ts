@@ -4,10 +4,9 @@
  * after every kill, and after a final clean run: one row per file, nothing
  * stale, nothing duplicated, FTS and vectors matching the passages.
  */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ChangingFolder, seededRandom } from '../changingFolder.js';
-import { describeExit, killGroup, runDocqa, sleep, startDocqa, type DocqaProcess } from '../docqa.js';
+import { describeExit, killGroup, runDocqa, sleep, startWhenWriting } from '../docqa.js';
 import { compareWithDisk, consistencyProblems, documentsOf, summarize, withLibrary } from '../libraryFile.js';
 import { statusJson } from '../queries.js';
 import type { PhaseContext } from '../phase.js';
@@ -136,26 +135,6 @@ export async function crashPhase(ctx: PhaseContext): Promise<void> {
       diff.length === 0 && dupes === 0 && rows.size === folder.files.size,
     );
   });
-}
-
-/**
- * Starts an ingest and resolves once it has begun writing (the library's WAL
- * changed) or has exited: the moment from which a kill can hurt.
- */
-async function startWhenWriting(
-  args: string[],
-  db: string,
-): Promise<{ process: DocqaProcess; writingAt: number }> {
-  const wal = `${db}-wal`;
-  const stamp = (): string => {
-    const st = statSync(wal, { throwIfNoEntry: false });
-    return st ? `${st.size}:${st.mtimeMs}` : '';
-  };
-  const before = stamp();
-  const proc = startDocqa(args);
-  while (proc.child.exitCode === null && proc.child.signalCode === null && stamp() === before)
-    await sleep(25);
-  return { process: proc, writingAt: performance.now() };
 }
 
 /** Two `docqa ingest` on one library at the same moment: both succeed, or the second says another runs. */
