@@ -106,7 +106,22 @@ describe('removing a folder, and undoing it', () => {
     expect(signalIds()).toHaveLength(1);
 
     const again = await lib.removeFolder(restored.id);
+    const kept = () => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        const json = db
+          .prepare('SELECT carried FROM removed_folders WHERE id = ?')
+          .pluck()
+          .get(again.removalId);
+        return (JSON.parse(json as string) as { signals: unknown[] }).signals.length;
+      } finally {
+        db.close();
+      }
+    };
+    expect(kept()).toBe(1);
     await lib.eraseSignals();
+    // Erased from the library file, not only kept from coming back.
+    expect(kept()).toBe(0);
     const back = await lib.restoreFolder(again.removalId);
     await lib.ingest({ folderIds: [back.id] });
     expect(signalIds()).toHaveLength(0);

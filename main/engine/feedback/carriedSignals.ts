@@ -167,14 +167,11 @@ export function reattachSignals(
   };
 }
 
-/** Carried signals that are nowhere else: merged, each signal once. */
+/** Carried signals that are nowhere else: merged, each signal once; `b`'s only if not erased since `a` was taken. */
 export function mergeCarried(a: CarriedSignals, b: CarriedSignals): CarriedSignals {
   const ids = new Set(a.signals.map((s) => s.id));
-  return {
-    signals: [...a.signals, ...b.signals.filter((s) => !ids.has(s.id))],
-    shown: [...a.shown, ...b.shown],
-    erasures: Math.max(a.erasures, b.erasures),
-  };
+  const kept = b.erasures === a.erasures ? b.signals.filter((s) => !ids.has(s.id)) : [];
+  return { signals: [...a.signals, ...kept], shown: [...a.shown, ...b.shown], erasures: a.erasures };
 }
 
 const IN_FLIGHT = 'signals_in_flight';

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { forgetRemovedFoldersSignals } from '../store/removedFolders.js';
 import type { Database } from 'better-sqlite3';
 import type { SignalKind } from '../vocabulary/values.js';
 
@@ -160,8 +159,8 @@ export function signalCounts(db: Database): { signals: number; lastSignal: numbe
 /** Forgets every signal; learned models are the caller's. */
 export function eraseSignals(db: Database): void {
   db.prepare('DELETE FROM signals').run();
-  // And those kept for a removed folder's undo.
-  forgetRemovedFoldersSignals(db);
+  // And those kept for a removed folder's undo (store/removedFolders.ts).
+  db.prepare(`UPDATE removed_folders SET carried = json_set(carried, '$.signals', json('[]'))`).run();
   // Counted, so an indexing run holding signals of a moved file (carriedSignals.ts) gives none back.
   db.prepare(
     `INSERT INTO meta(key, value) VALUES ('signals_erased', '1')

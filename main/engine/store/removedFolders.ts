@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { CarriedSignals } from '../feedback/carriedSignals.js';
+import { mergeCarried, type CarriedSignals } from '../feedback/carriedSignals.js';
 import { RESTORE_WINDOW_MS } from './conversations.js';
 
 /**
@@ -90,12 +90,12 @@ export function awaitingSignals(db: Database, folderId: number): RemovedFolder[]
  * join the new removal's (unless erased since), and the old record goes.
  */
 export function takeAwaitingSignals(db: Database, folderId: number, into: CarriedSignals): CarriedSignals {
+  let all = into;
   for (const earlier of awaitingSignals(db, folderId)) {
-    if (earlier.carried.erasures === into.erasures) into.signals.push(...earlier.carried.signals);
-    into.shown.push(...earlier.carried.shown);
+    all = mergeCarried(all, earlier.carried);
     db.prepare('DELETE FROM removed_folders WHERE id = ?').run(earlier.id);
   }
-  return into;
+  return all;
 }
 
 /** What is still to give back; null: nothing is, the record goes. */
@@ -103,11 +103,6 @@ export function keepAwaiting(db: Database, id: number, carried: CarriedSignals |
   if (carried === null || (!carried.signals.length && !carried.shown.length))
     db.prepare('DELETE FROM removed_folders WHERE id = ?').run(id);
   else db.prepare('UPDATE removed_folders SET carried = ? WHERE id = ?').run(JSON.stringify(carried), id);
-}
-
-/** Erasing the signals erases the kept ones too. */
-export function forgetRemovedFoldersSignals(db: Database): void {
-  db.prepare(`UPDATE removed_folders SET carried = json_set(carried, '$.signals', json('[]'))`).run();
 }
 
 /** Removals too old to undo and never put back go for good. */
