@@ -9,21 +9,9 @@ import { odtText } from './odtText.js';
 import { pptText } from './pptText.js';
 import { pptxText } from './pptxText.js';
 import { rtfText } from './rtfText.js';
-import type { DocumentType, Heading, PageSpan } from './types.js';
+import type { ContainerText, DocumentType } from './types.js';
 import { xlsText } from './xlsText.js';
 import { xlsxText } from './xlsxText.js';
-
-/** What a reader of a ZIP-based format gives: the text and its structure, the title its metadata names. */
-export interface ContainerText {
-  text: string;
-  headings: Heading[];
-  /** Slides, for presentations. */
-  pages?: PageSpan[];
-  /** Spreadsheets: the sheet row of each line (`ExtractedDocument.rowOfLine`). */
-  rowOfLine?: Int32Array;
-  title: string | null;
-  warnings?: string[];
-}
 
 interface ContainerReader {
   read: (bytes: Uint8Array, file: string, limits?: InflateLimits) => Promise<ContainerText>;

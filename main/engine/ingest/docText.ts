@@ -1,6 +1,6 @@
 import CFB from 'cfb';
 import WordExtractor from 'word-extractor';
-import type { ContainerText } from './containerReaders.js';
+import type { ContainerText } from './types.js';
 import { docxText } from './docxText.js';
 import { decodeText, isBinaryContent } from './encoding.js';
 import { ExtractError } from './extractError.js';

@@ -1,7 +1,7 @@
 /** What the Office 97–2003 readers share: the OLE container (cfb), its streams and its summary properties. */
 import CFB from 'cfb';
 import iconv from 'iconv-lite';
-import type { ContainerText } from './containerReaders.js';
+import type { ContainerText } from './types.js';
 import { ExtractError } from './extractError.js';
 
 /**

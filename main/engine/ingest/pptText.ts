@@ -1,5 +1,5 @@
 import type CFB from 'cfb';
-import type { ContainerText } from './containerReaders.js';
+import type { ContainerText } from './types.js';
 import { ExtractError } from './extractError.js';
 import { oleStream, oleSummaryTitle, readOleFile } from './oleFiles.js';
 import { SectionedText } from './sectionedText.js';

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import type { ContainerText } from './containerReaders.js';
+import type { ContainerText } from './types.js';
 import { ExtractError } from './extractError.js';
 import { guessHeadings, paragraphText } from './guessedHeadings.js';
 import { CONTROL, GROUP_END, GROUP_START, rtfTokens, TEXT, type RtfToken } from './rtfTokens.js';

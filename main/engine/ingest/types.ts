@@ -107,3 +107,15 @@ export interface IngestWarning {
   relPath: string;
   message: string;
 }
+
+/** What a reader of a container format (ZIP-based, OLE, RTF) gives: the text and its structure, the title its metadata names. */
+export interface ContainerText {
+  text: string;
+  headings: Heading[];
+  /** Slides, for presentations. */
+  pages?: PageSpan[];
+  /** Spreadsheets: the sheet row of each line (`ExtractedDocument.rowOfLine`). */
+  rowOfLine?: Int32Array;
+  title: string | null;
+  warnings?: string[];
+}

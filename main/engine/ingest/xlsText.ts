@@ -1,5 +1,5 @@
 import type CFB from 'cfb';
-import type { ContainerText } from './containerReaders.js';
+import type { ContainerText } from './types.js';
 import {
   BUILT_IN_DATE_FORMATS,
   EPOCH_1900,
