@@ -154,6 +154,21 @@ describe('removing a folder, and undoing it', () => {
     expect(signalIds()).toEqual(ids);
   });
 
+  it('gives the signals to the folder when it was added again before the undo', async () => {
+    await chooseDescaling('how do I descale the kettle?');
+    const ids = signalIds();
+    const { removalId } = await lib.removeFolder((await folderOf())!.id);
+    const readded = await lib.addFolder(docs, { ignore: [] });
+    await lib.ingest({ folderIds: [readded.id] });
+    expect(signalIds()).toHaveLength(0);
+    const restored = await lib.restoreFolder(removalId);
+    expect(restored.id).toBe(readded.id);
+    await lib.ingest({ folderIds: [restored.id] });
+    expect(signalIds()).toEqual(ids);
+    // Its own patterns stay: the draft it admitted is still there.
+    expect((await folderOf())!.documents).toBe(TOPICS.length + 1);
+  });
+
   it('forgets a removal after the undo window, and refuses what was never removed', async () => {
     const { removalId } = await lib.removeFolder((await folderOf())!.id);
     await lib.close();

@@ -480,7 +480,10 @@ export class Library implements LibraryEngine {
         `folder removal ${String(removalId)} cannot be undone: it was undone already, or was made more than ${FOLDER_RESTORE_WINDOW_MS / 60_000} minutes ago`,
         String(removalId),
       );
-    const folder = await this.addFolder(removal.path, { ignore: removal.ignore });
+    // Added again meanwhile: that folder keeps its own ignore patterns and takes the signals.
+    const folder =
+      findFolderByPath(this.db, removal.path) ??
+      (await this.addFolder(removal.path, { ignore: removal.ignore }));
     markRestored(this.db, removal.id, folder.id);
     return folder;
   }
