@@ -420,6 +420,12 @@ export async function runStatusCommand(options: LibraryCliOptions): Promise<void
         safe`  [${f.id}] ${f.path}  ${f.state}  ${counted(f.documents, 'document')}, ${counted(f.chunks, 'passage')}, ${f.failed} failed${f.lastIndexedAt ? `, indexed ${f.lastIndexedAt}` : ''}`,
       );
     }
+    if (status.removedFolders.length) {
+      out(
+        `Removed in the last ${FOLDER_RESTORE_WINDOW_MS / 60_000} minutes (put back with "docqa remove --undo <folder>")`,
+      );
+      for (const r of status.removedFolders) out(safe`  ${r.path}  removed ${r.removedAt}`);
+    }
     if (failed.length) {
       out('Failed files');
       const folderPath = new Map(status.folders.map((f) => [f.id, f.path]));

@@ -610,8 +610,13 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
       indexed.documents,
     );
     await shot('11a-remove-undone');
-    // The next tests expect a library without folders.
+    // The next tests expect a library without folders. Besides the toast's Undo (seconds),
+    // the Library offers the removed folder to put back for minutes.
     await removeDocs();
+    const offered = page.getByTestId('removed-folder').filter({ hasText: docs });
+    await offered.waitFor();
+    expect(await offered.getByRole('button', { name: `恢复: ${docs}` }).isEnabled()).toBe(true);
+    await shot('11b-removed-offered');
   }, 60_000);
 
   it('offers the sample documents on the first-run screen, and questions they answer', async () => {

@@ -68,12 +68,15 @@ describe('removing a folder, and undoing it', () => {
 
     const { removalId } = await lib.removeFolder(before!.id);
     expect(await folderOf()).toBeUndefined();
-    expect((await lib.status()).documents).toBe(0);
+    const status = await lib.status();
+    expect(status.documents).toBe(0);
+    expect(status.removedFolders).toEqual([{ removalId, path: docs, removedAt: expect.any(String) }]);
     expect(signalIds()).toHaveLength(0);
 
     const restored = await lib.restoreFolder(removalId);
     expect(restored.path).toBe(docs);
     expect(restored.state).toBe('new');
+    expect((await lib.status()).removedFolders).toEqual([]);
     const summary = await lib.ingest({ folderIds: [restored.id] });
     expect(summary.filesAdded).toBe(TOPICS.length); // the draft stays ignored
     expect((await folderOf())!.documents).toBe(before!.documents);
@@ -159,6 +162,8 @@ describe('removing a folder, and undoing it', () => {
     const ids = signalIds();
     const { removalId } = await lib.removeFolder((await folderOf())!.id);
     const readded = await lib.addFolder(docs, { ignore: [] });
+    // In the library again: not offered as removed (the CLI's --undo still gives the signals back).
+    expect((await lib.status()).removedFolders).toEqual([]);
     await lib.ingest({ folderIds: [readded.id] });
     expect(signalIds()).toHaveLength(0);
     const restored = await lib.restoreFolder(removalId);

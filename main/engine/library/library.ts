@@ -27,6 +27,7 @@ import {
   recordRemovedFolder,
   restorableRemoval,
   restorableRemovalOf,
+  restorableRemovals,
   takeAwaitingSignals,
 } from '../store/removedFolders.js';
 import { signalsToCarry } from '../feedback/carriedSignals.js';
@@ -390,6 +391,7 @@ export class Library implements LibraryEngine {
       provider: { ...pack.provider, available: availableProviders() },
       needsReembed: active !== null && active.answerHash !== pack.answerTower.hash,
       dbBytes,
+      removedFolders: restorableRemovals(this.db),
     };
   }
 

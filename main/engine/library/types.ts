@@ -117,6 +117,14 @@ export interface LibraryStatus {
   /** True when the answer tower that made the stored vectors differs from the active one. */
   needsReembed: boolean;
   dbBytes: number;
+  /** Folders removed lately that `restoreFolder` can still put back, newest first. */
+  removedFolders: RemovedFolderInfo[];
+}
+
+export interface RemovedFolderInfo {
+  removalId: number;
+  path: string;
+  removedAt: string;
 }
 
 export interface LibrarySettings {

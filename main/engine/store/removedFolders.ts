@@ -72,6 +72,23 @@ export function restorableRemovalOf(db: Database, path: string, now = new Date()
   return row ? toRemoved(row) : null;
 }
 
+/** Removals that can still be undone, the latest of each path not in the library now, newest first. */
+export function restorableRemovals(
+  db: Database,
+  now = new Date(),
+): { removalId: number; path: string; removedAt: string }[] {
+  return (
+    db
+      .prepare(
+        `SELECT MAX(r.id) AS id, r.path, r.removed_at FROM removed_folders r
+         WHERE r.restored_folder_id IS NULL AND r.removed_at >= ?
+           AND NOT EXISTS (SELECT 1 FROM folders f WHERE f.path = r.path)
+         GROUP BY r.path ORDER BY id DESC`,
+      )
+      .all(cutoff(now)) as { id: number; path: string; removed_at: string }[]
+  ).map((r) => ({ removalId: r.id, path: r.path, removedAt: r.removed_at }));
+}
+
 export function markRestored(db: Database, id: number, folderId: number): void {
   db.prepare('UPDATE removed_folders SET restored_folder_id = ? WHERE id = ?').run(folderId, id);
 }

@@ -254,6 +254,36 @@ export function LibraryView() {
             </li>
           ))}
         </ul>
+        {status && status.removedFolders.length > 0 ? (
+          // The toast's Undo lasts seconds; the removal stays restorable for minutes.
+          <div className="removed-folders" data-testid="removed-folders">
+            <h3>{t('library.removedRecently')}</h3>
+            <ul className="folders">
+              {status.removedFolders.map((r) => (
+                <li key={r.removalId} className="folder" data-testid="removed-folder">
+                  <div className="folder-main">
+                    <span className="folder-path">{shownName(r.path)}</span>
+                    <span className="muted small">
+                      {t('library.removedAt', { when: formatWhen(r.removedAt, language) })}
+                    </span>
+                  </div>
+                  <div className="folder-actions">
+                    <button
+                      type="button"
+                      className="button button-small"
+                      disabled={busy}
+                      aria-label={`${t('library.putBack')}: ${r.path}`}
+                      onClick={() => void act(() => api.call('restoreFolder', { removalId: r.removalId }))}
+                    >
+                      <Icon name="undo" />
+                      {t('library.putBack')}
+                    </button>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
       </section>
 
       <section className="card" aria-labelledby="failed-title">
