@@ -80,6 +80,9 @@ describe('removing a folder, and undoing it', () => {
     const summary = await lib.ingest({ folderIds: [restored.id] });
     expect(summary.filesAdded).toBe(TOPICS.length); // the draft stays ignored
     expect((await folderOf())!.documents).toBe(before!.documents);
+    // Nothing embedded again: every passage took the vector it had.
+    expect(summary.chunks).toBe(before!.chunks);
+    expect(summary.passagesKept).toBe(before!.chunks);
     // The same signals, with their own ids, on the passages with the same text.
     expect(signalIds()).toEqual(ids);
     const exported = (await lib.exportSignals())
@@ -95,6 +98,7 @@ describe('removing a folder, and undoing it', () => {
     // Nothing is left waiting once the folder was indexed whole.
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM removed_folders').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT COUNT(*) FROM removed_vectors').pluck().get()).toBe(0);
     db.close();
   });
 

@@ -100,10 +100,10 @@ describe('library database', () => {
     const folder = insertFolder(db, '/data/docs', []);
     new DocumentStore(db).write(doc(folder, 'a.txt', ['alpha'], new Map()));
     // What a DocQA of schema version 4 left: the same tables without the columns of 5 and 6
-    // and the table of 7.
+    // and the tables of 7 and 8.
     db.exec('ALTER TABLE documents DROP COLUMN reader');
     db.exec('DROP INDEX chunks_passage_hash; ALTER TABLE chunks DROP COLUMN passage_hash');
-    db.exec('DROP TABLE removed_folders');
+    db.exec('DROP TABLE removed_vectors; DROP TABLE removed_folders');
     db.pragma('user_version = 4');
     db.close();
     const reopened = openDatabase(file);

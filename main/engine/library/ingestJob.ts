@@ -35,7 +35,7 @@ import {
   writeInFlight,
   type CarriedSignals,
 } from '../feedback/carriedSignals.js';
-import { awaitingSignals, keepAwaiting } from '../store/removedFolders.js';
+import { putBackRemovals, keepAwaiting } from '../store/removedFolders.js';
 import { KeptVectors } from '../store/keptVectors.js';
 import { passageHash } from '../store/passageHash.js';
 import { listVectorSets } from '../store/vectorSets.js';
@@ -158,6 +158,8 @@ export async function runIngestJob(
     const kept = new KeptVectors(db);
     // What is removed may come back elsewhere with its text changed in part (moved and edited).
     if (toIndex.length && removals.length) kept.keepRemoved(removals, listVectorSets(db), KEEP_REMOVED_BYTES);
+    // A folder put back comes with the vectors its passages had.
+    kept.usePutBack([...scannedFolders].flatMap((id) => putBackRemovals(db, id).map((r) => r.id)));
     progress.phase('removing');
     const carried = db
       .transaction((): CarriedSignals | null => {
@@ -255,7 +257,7 @@ export async function runIngestJob(
  */
 function giveBackToPutBackFolders(db: Db, folderIds: ReadonlySet<number>, partial: boolean): void {
   for (const folderId of folderIds)
-    for (const waiting of awaitingSignals(db, folderId))
+    for (const waiting of putBackRemovals(db, folderId))
       // One transaction: a signal given back is never left waiting to be given twice.
       db.transaction(() => {
         const { left } = reattachSignals(db, waiting.carried, { folderId });

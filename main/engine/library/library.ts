@@ -1,4 +1,4 @@
-import { promises as fs, statSync } from 'node:fs';
+import { promises as fs, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, UserError } from '../errors.js';
 import { DenseChannel } from '../search/dense.js';
@@ -11,6 +11,7 @@ import { Searcher, type DenseRecall, type SearchOutcome } from '../search/search
 import { openDatabase, type Db } from '../store/database.js';
 import * as conversations from '../store/conversations.js';
 import { DocumentStore } from '../store/documentStore.js';
+import { KeptVectors } from '../store/keptVectors.js';
 import {
   failedFiles,
   findFolderByPath,
@@ -21,6 +22,7 @@ import {
   setFolderIgnore,
 } from '../store/folders.js';
 import {
+  absorbEarlierRemovals,
   FOLDER_RESTORE_WINDOW_MS,
   markRestored,
   purgeRemovedFolders,
@@ -28,7 +30,6 @@ import {
   restorableRemoval,
   restorableRemovalOf,
   restorableRemovals,
-  takeAwaitingSignals,
 } from '../store/removedFolders.js';
 import { signalsToCarry } from '../feedback/carriedSignals.js';
 import { readSettings, writeSettings } from '../store/settings.js';
@@ -102,6 +103,19 @@ function checkQuestionOptions(options: { k?: number; mode?: SearchMode }): { k: 
   if (!SEARCH_MODES.includes(mode))
     throw new UserError(`mode must be ${inWords(SEARCH_MODES)} (got "${mode}")`, 'mode');
   return { k, mode };
+}
+
+/** The most bytes of vectors a removed folder keeps for an undo (a larger one is embedded again). */
+const UNDO_VECTOR_BYTES = 256 * 1024 * 1024;
+
+/** Whether the disk holding `dir` has `bytes` free and 64 MiB to spare (true when it cannot tell). */
+function roomFor(bytes: number, dir: string): boolean {
+  try {
+    const fsStats = statfsSync(dir);
+    return fsStats.bavail * fsStats.bsize >= bytes + 64 * 1024 * 1024;
+  } catch {
+    return true;
+  }
 }
 
 /**
@@ -456,12 +470,18 @@ export class Library implements LibraryEngine {
         .transaction(() => {
           // What the user said of its passages is the one part indexing cannot rebuild: kept
           // for an undo, with what a put-back folder had not taken back yet.
-          const carried = takeAwaitingSignals(this.db, folder.id, signalsToCarry(this.db, ids));
           const removalId = recordRemovedFolder(
             this.db,
             { path: folder.path, ignore: folderIgnore(this.db, folder.id) },
-            carried,
+            signalsToCarry(this.db, ids),
           );
+          // And its vectors, so that an undo embeds nothing again (the slow half of indexing),
+          // where the disk has room for them twice over.
+          const sets = listVectorSets(this.db);
+          const bytes = folder.chunks * sets.reduce((n, set) => n + set.dim * 4 + 20, 0);
+          if (bytes <= UNDO_VECTOR_BYTES && roomFor(2 * bytes, path.dirname(this.dbPath)))
+            new KeptVectors(this.db).keepForUndo(removalId, folder.id, sets, UNDO_VECTOR_BYTES);
+          absorbEarlierRemovals(this.db, folder.id, removalId);
           for (const id of ids) store.remove(id);
           this.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
           return { removalId };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { storedPassageText, type StoredChunkText } from '../text/passageText.js';
 import type { VectorSet } from './vectorSets.js';
@@ -21,6 +22,9 @@ export class KeptVectors {
   private readonly vectorStatements = new Map<string, Statement>();
   /** Passages of documents this run removed, with their vectors by vector-set id (`keepRemoved`). */
   private readonly removed = new Map<string, Map<number, Float32Array>>();
+  private readonly chunksOfFolder: Statement;
+  private putBack: number[] = [];
+  private putBackVector: Statement | null = null;
 
   constructor(private readonly db: Database) {
     this.chunksOf = db.prepare(
@@ -32,6 +36,11 @@ export class KeptVectors {
       `SELECT c.id, c.heading_path, c.text, d.title
          FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.passage_hash = ? LIMIT 8`,
+    );
+    this.chunksOfFolder = db.prepare(
+      `SELECT c.id, c.heading_path, c.text, d.title
+         FROM documents d JOIN chunks c ON c.document_id = d.id
+        WHERE d.folder_id = ? AND c.id > ? ORDER BY c.id LIMIT 1000`,
     );
     this.chunksOfDocument = db.prepare(
       `SELECT c.id, c.heading_path, c.text, d.title
@@ -63,9 +72,57 @@ export class KeptVectors {
     }
   }
 
-  /** The vector a removed passage with this text had in `set` (`keepRemoved`), or null. */
+  /**
+   * The vector a removed passage with this text had in `set`: one this run removed
+   * (`keepRemoved`), else one kept for a folder being put back (`keepForUndo`), or null.
+   */
   removedVector(passage: string, set: VectorSet): Float32Array | null {
-    return this.removed.get(passage)?.get(set.id) ?? null;
+    const here = this.removed.get(passage)?.get(set.id);
+    if (here) return here;
+    if (!this.putBack.length) return null;
+    this.putBackVector ??= this.db
+      .prepare(
+        `SELECT vector FROM removed_vectors WHERE set_id = ? AND passage = ?
+           AND removal_id IN (SELECT value FROM json_each(?)) LIMIT 1`,
+      )
+      .pluck();
+    const bytes = this.putBackVector.get(set.id, undoKey(passage), JSON.stringify(this.putBack)) as
+      Buffer | undefined;
+    return bytes && bytes.byteLength === set.dim * 4 ? floats(bytes, set.dim) : null;
+  }
+
+  /** Removals being undone whose kept vectors this run may take (store/removedFolders.ts). */
+  usePutBack(removalIds: readonly number[]): void {
+    this.putBack = [...removalIds];
+  }
+
+  /**
+   * Keeps the vectors of a folder's passages for an undo of its removal, by passage text,
+   * up to `maxBytes` (a passage past that is embedded again if the folder comes back).
+   * Call in the removal's transaction, before its documents go. Returns the bytes kept.
+   */
+  keepForUndo(removalId: number, folderId: number, sets: readonly VectorSet[], maxBytes: number): number {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO removed_vectors(removal_id, set_id, passage, vector) VALUES (?, ?, ?, ?)',
+    );
+    let bytes = 0;
+    // In pages: SQLite takes no write while a read is open on the same connection.
+    let after = 0;
+    for (;;) {
+      const page = this.chunksOfFolder.all(folderId, after) as ChunkText[];
+      if (!page.length) return bytes;
+      for (const r of page) {
+        const key = undoKey(storedPassageText(r));
+        for (const set of sets) {
+          const v = this.vector(set, r.id);
+          if (!v) continue;
+          bytes += v.byteLength + key.byteLength;
+          if (bytes > maxBytes) return bytes - v.byteLength - key.byteLength;
+          insert.run(removalId, set.id, key, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+        }
+      }
+      after = page[page.length - 1]!.id;
+    }
   }
 
   /** A chunk anywhere in the library with this passage text (`hash` its `passageHash`), if any. */
@@ -92,9 +149,16 @@ export class KeptVectors {
     }
     const bytes = st.get(BigInt(chunkId)) as Buffer | undefined;
     if (!bytes || bytes.byteLength !== set.dim * 4) return null;
-    // A copy: the buffer SQLite hands back need not be aligned for a Float32Array view.
-    const out = new Float32Array(set.dim);
-    new Uint8Array(out.buffer).set(bytes);
-    return out;
+    return floats(bytes, set.dim);
   }
 }
+
+/** A copy: the buffer SQLite hands back need not be aligned for a Float32Array view. */
+function floats(bytes: Buffer, dim: number): Float32Array {
+  const out = new Float32Array(dim);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+/** A kept vector's key: its passage text's SHA-1 (no text is kept, and two texts never share one). */
+const undoKey = (passage: string): Buffer => createHash('sha1').update(passage).digest();

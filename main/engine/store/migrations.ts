@@ -166,6 +166,17 @@ const MIGRATIONS: string[] = [
     carried            TEXT NOT NULL              -- JSON CarriedSignals not yet given back
   );
   `,
+  // 8: and the vectors of its passages, by passage text, so that putting it back embeds
+  // nothing whose text is unchanged (store/keptVectors.ts)
+  `
+  CREATE TABLE removed_vectors (
+    removal_id INTEGER NOT NULL REFERENCES removed_folders(id) ON DELETE CASCADE,
+    set_id     INTEGER NOT NULL,
+    passage    BLOB NOT NULL,                     -- sha1 of the passage text, as passageText joins it
+    vector     BLOB NOT NULL,
+    PRIMARY KEY (removal_id, set_id, passage)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

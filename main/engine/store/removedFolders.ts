@@ -93,8 +93,8 @@ export function markRestored(db: Database, id: number, folderId: number): void {
   db.prepare('UPDATE removed_folders SET restored_folder_id = ? WHERE id = ?').run(folderId, id);
 }
 
-/** Put-back folders' signals still waiting for their passages, per folder. */
-export function awaitingSignals(db: Database, folderId: number): RemovedFolder[] {
+/** The removals put back as this folder whose signals or vectors still wait for its passages. */
+export function putBackRemovals(db: Database, folderId: number): RemovedFolder[] {
   return (
     db
       .prepare('SELECT * FROM removed_folders WHERE restored_folder_id = ? ORDER BY id')
@@ -103,22 +103,30 @@ export function awaitingSignals(db: Database, folderId: number): RemovedFolder[]
 }
 
 /**
- * A put-back folder removed again before its signals all went back: those still waiting
- * join the new removal's (unless erased since), and the old record goes.
+ * A put-back folder removed again before a whole run gave it back all it kept: what is
+ * still kept (signals, unless erased since; vectors) joins the new removal `into`, and the
+ * old record goes.
  */
-export function takeAwaitingSignals(db: Database, folderId: number, into: CarriedSignals): CarriedSignals {
-  let all = into;
-  for (const earlier of awaitingSignals(db, folderId)) {
-    all = mergeCarried(all, earlier.carried);
+export function absorbEarlierRemovals(db: Database, folderId: number, into: number): void {
+  const row = db.prepare('SELECT carried FROM removed_folders WHERE id = ?').pluck().get(into) as string;
+  let carried = JSON.parse(row) as CarriedSignals;
+  for (const earlier of putBackRemovals(db, folderId)) {
+    carried = mergeCarried(carried, earlier.carried);
+    db.prepare('UPDATE OR IGNORE removed_vectors SET removal_id = ? WHERE removal_id = ?').run(
+      into,
+      earlier.id,
+    );
     db.prepare('DELETE FROM removed_folders WHERE id = ?').run(earlier.id);
   }
-  return all;
+  db.prepare('UPDATE removed_folders SET carried = ? WHERE id = ?').run(JSON.stringify(carried), into);
 }
 
-/** What is still to give back; null: nothing is, the record goes. */
+/**
+ * What is still to give back after a cancelled or failed run (its kept vectors stay for the
+ * next run too); null after a whole run: the record goes, with its vectors.
+ */
 export function keepAwaiting(db: Database, id: number, carried: CarriedSignals | null): void {
-  if (carried === null || (!carried.signals.length && !carried.shown.length))
-    db.prepare('DELETE FROM removed_folders WHERE id = ?').run(id);
+  if (carried === null) db.prepare('DELETE FROM removed_folders WHERE id = ?').run(id);
   else db.prepare('UPDATE removed_folders SET carried = ? WHERE id = ?').run(JSON.stringify(carried), id);
 }
 
