@@ -182,6 +182,7 @@ describe('removing a folder, and undoing it', () => {
     const { removalId } = await lib.removeFolder((await folderOf())!.id);
     await lib.close();
     const db = new Database(dbPath);
+    expect(db.prepare('SELECT COUNT(*) FROM removed_vectors').pluck().get()).toBeGreaterThan(0);
     const old = new Date(Date.now() - FOLDER_RESTORE_WINDOW_MS - 60_000).toISOString();
     db.prepare('UPDATE removed_folders SET removed_at = ?').run(old);
     db.close();
@@ -189,8 +190,9 @@ describe('removing a folder, and undoing it', () => {
     await expectUserError(lib.restoreFolder(removalId), /more than 10 minutes ago/);
     await expectUserError(lib.restoreFolder(removalId + 1), /cannot be undone/);
     const check = new Database(dbPath, { readonly: true });
-    // Opening the library removed the record for good.
+    // Opening the library removed the record for good, with the vectors it kept.
     expect(check.prepare('SELECT COUNT(*) FROM removed_folders').pluck().get()).toBe(0);
+    expect(check.prepare('SELECT COUNT(*) FROM removed_vectors').pluck().get()).toBe(0);
     check.close();
     expect(lib.restorableRemovalOf(docs)).toBeNull();
   });
