@@ -475,11 +475,11 @@ export class Library implements LibraryEngine {
             { path: folder.path, ignore: folderIgnore(this.db, folder.id) },
             signalsToCarry(this.db, ids),
           );
-          // And its vectors, so that an undo embeds nothing again (the slow half of indexing),
-          // where the disk has room for them twice over.
+          // And its vectors (up to UNDO_VECTOR_BYTES), so that an undo embeds nothing again
+          // (the slow half of indexing), where the disk has room for them twice over.
           const sets = listVectorSets(this.db);
           const bytes = folder.chunks * sets.reduce((n, set) => n + set.dim * 4 + 20, 0);
-          if (bytes <= UNDO_VECTOR_BYTES && roomFor(2 * bytes, path.dirname(this.dbPath)))
+          if (roomFor(2 * Math.min(bytes, UNDO_VECTOR_BYTES), path.dirname(this.dbPath)))
             new KeptVectors(this.db).keepForUndo(removalId, folder.id, sets, UNDO_VECTOR_BYTES);
           absorbEarlierRemovals(this.db, folder.id, removalId);
           for (const id of ids) store.remove(id);

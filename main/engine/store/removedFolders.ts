@@ -4,9 +4,9 @@ import { RESTORE_WINDOW_MS } from './conversations.js';
 
 /**
  * A removed folder can be put back ("Undo") for as long as a deleted conversation; after
- * that its record goes at the next removal or library opening. Its passages are indexed
- * again from the files; what nothing could rebuild — what the user said of its passages —
- * is kept meanwhile.
+ * that its record goes at the next removal or library opening. Its files are read again;
+ * what nothing could rebuild — what the user said of its passages — and what is slow to
+ * rebuild — their vectors (`removed_vectors`, store/keptVectors.ts) — are kept meanwhile.
  */
 export const FOLDER_RESTORE_WINDOW_MS = RESTORE_WINDOW_MS;
 
