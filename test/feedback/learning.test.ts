@@ -67,6 +67,12 @@ afterAll(async () => {
 });
 
 const isService = (text: string) => text.includes('Servicing');
+/** `exportSignals`' JSON Lines, read. */
+const exportedSignals = async (): Promise<{ question: string; passage: { path: string } }[]> =>
+  (await lib.exportSignals())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { question: string; passage: { path: string } });
 const questions = () => TOPICS.flatMap((t) => ASK.map((ask) => ask(t)));
 
 /** Asks, and says "this answered it" of the service passage when it is among the shown. */
@@ -270,10 +276,7 @@ describe('learning from use', () => {
     expect(moved.filesRemoved).toBe(1);
     expect(moved.filesAdded).toBe(1);
     expect((await lib.learningState()).signals).toBe(before + 1);
-    const exported = (await lib.exportSignals())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const exported = await exportedSignals();
     expect(exported.some((s) => s.question === q && s.passage.path === `moved/${t}-notes.md`)).toBe(true);
     expect(exported.some((s) => s.passage.path === `${t}.md`)).toBe(false);
 
@@ -333,10 +336,7 @@ describe('learning from use', () => {
     const next = await lib.ingest({ folderIds: [folderId] });
     expect(next.filesAdded).toBe(1);
     expect((await lib.learningState()).signals).toBe(before + 1);
-    const exported = (await lib.exportSignals())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const exported = await exportedSignals();
     expect(exported.some((s) => s.passage.path === `moved/${t}-later.md`)).toBe(true);
     const check = openDatabase(path.join(tmp.dir, 'lib.sqlite'));
     expect(takeInFlight(check)).toBeNull();
