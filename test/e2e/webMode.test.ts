@@ -615,8 +615,12 @@ describe.skipIf(!haveChromium)('web mode in Chromium', () => {
     await removeDocs();
     const offered = page.getByTestId('removed-folder').filter({ hasText: docs });
     await offered.waitFor();
-    expect(await offered.getByRole('button', { name: `恢复: ${docs}` }).isEnabled()).toBe(true);
     await shot('11b-removed-offered');
+    await offered.getByRole('button', { name: `恢复: ${docs}` }).click();
+    await poll(() => page.getByTestId('folder').count()).toBe(1);
+    await poll(() => page.getByTestId('removed-folder').count()).toBe(0);
+    await poll(async () => (await callApi<{ running: boolean }>(serve, 'ingestState')).running).toBe(false);
+    await removeDocs();
   }, 60_000);
 
   it('offers the sample documents on the first-run screen, and questions they answer', async () => {
