@@ -23,7 +23,8 @@ export class KeptVectors {
   /** Passages of documents this run removed, with their vectors by vector-set id (`keepRemoved`). */
   private readonly removed = new Map<string, Map<number, Float32Array>>();
   private readonly chunksOfFolder: Statement;
-  private putBack: number[] = [];
+  /** JSON list of the removals being undone (`usePutBack`); null: none. */
+  private putBack: string | null = null;
   private putBackVector: Statement | null = null;
 
   constructor(private readonly db: Database) {
@@ -79,21 +80,20 @@ export class KeptVectors {
   removedVector(passage: string, set: VectorSet): Float32Array | null {
     const here = this.removed.get(passage)?.get(set.id);
     if (here) return here;
-    if (!this.putBack.length) return null;
+    if (this.putBack === null) return null;
     this.putBackVector ??= this.db
       .prepare(
         `SELECT vector FROM removed_vectors WHERE set_id = ? AND passage = ?
            AND removal_id IN (SELECT value FROM json_each(?)) LIMIT 1`,
       )
       .pluck();
-    const bytes = this.putBackVector.get(set.id, undoKey(passage), JSON.stringify(this.putBack)) as
-      Buffer | undefined;
+    const bytes = this.putBackVector.get(set.id, undoKey(passage), this.putBack) as Buffer | undefined;
     return bytes && bytes.byteLength === set.dim * 4 ? floats(bytes, set.dim) : null;
   }
 
   /** Removals being undone whose kept vectors this run may take (store/removedFolders.ts). */
   usePutBack(removalIds: readonly number[]): void {
-    this.putBack = [...removalIds];
+    this.putBack = removalIds.length ? JSON.stringify(removalIds) : null;
   }
 
   /**
